@@ -1,0 +1,1 @@
+//! The desktop application (egui/eframe/walkers). The only place that imports them.

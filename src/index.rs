@@ -1,0 +1,100 @@
+//! R-trees (rstar) over the plan's geometry in local metres: pole positions and street
+//! segments. Built once per plan revision (bulk load, O(n log n)); queries are
+//! logarithmic.
+
+use crate::frame::{Polyline, Station, Xy, to_utm32};
+use crate::plan::Plan;
+use rstar::primitives::{GeomWithData, Line};
+use rstar::{AABB, RTree};
+
+/// A pole position tagged with its index in `plan.poles`.
+pub type PolePoint = GeomWithData<[f64; 2], usize>;
+/// A street segment tagged with (street index in `plan.streets`, segment index).
+pub type StreetSegment = GeomWithData<Line<[f64; 2]>, (usize, usize)>;
+
+/// Spatial index of a plan. Indices refer to positions in the plan the index was built
+/// from; rebuild (or update) it after edits.
+#[derive(Debug, Clone)]
+pub struct SiteIndex {
+    /// Street centrelines in local metres, parallel to `plan.streets`.
+    pub streets: Vec<Polyline>,
+    /// Pole feet in local metres, parallel to `plan.poles`.
+    pub pole_xy: Vec<Xy>,
+    pub pole_tree: RTree<PolePoint>,
+    pub segment_tree: RTree<StreetSegment>,
+}
+
+impl SiteIndex {
+    pub fn build(plan: &Plan) -> Self {
+        let streets: Vec<Polyline> = plan
+            .streets
+            .iter()
+            .map(|s| Polyline::from_lonlat(&s.points))
+            .collect();
+        let pole_xy: Vec<Xy> = plan.poles.iter().map(|p| to_utm32(p.lon, p.lat)).collect();
+        Self::from_parts(streets, pole_xy)
+    }
+
+    pub fn from_parts(streets: Vec<Polyline>, pole_xy: Vec<Xy>) -> Self {
+        let pole_tree = RTree::bulk_load(
+            pole_xy
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PolePoint::new(p.to_array(), i))
+                .collect(),
+        );
+        let mut segs = Vec::new();
+        for (si, line) in streets.iter().enumerate() {
+            for k in 0..line.segments() {
+                segs.push(StreetSegment::new(
+                    Line::new(line.pts[k].to_array(), line.pts[k + 1].to_array()),
+                    (si, k),
+                ));
+            }
+        }
+        SiteIndex {
+            streets,
+            pole_xy,
+            pole_tree,
+            segment_tree: RTree::bulk_load(segs),
+        }
+    }
+
+    /// The street nearest to `p` and the station on it (nearest point of the polyline,
+    /// ends included). `None` when the plan has no street segments.
+    pub fn nearest_street(&self, p: Xy) -> Option<(usize, Station)> {
+        let seg = self.segment_tree.nearest_neighbor(&p.to_array())?;
+        let (si, k) = seg.data;
+        Some((si, self.streets[si].station_on_segment(k, p)))
+    }
+
+    /// Indices of poles within `radius` metres of `p` (inclusive).
+    pub fn poles_within(&self, p: Xy, radius: f64) -> impl Iterator<Item = usize> + '_ {
+        self.pole_tree
+            .locate_within_distance(p.to_array(), radius * radius)
+            .map(|g| g.data)
+    }
+
+    /// Indices of poles inside an axis-aligned box.
+    pub fn poles_in_box(&self, min: Xy, max: Xy) -> impl Iterator<Item = usize> + '_ {
+        self.pole_tree
+            .locate_in_envelope(&AABB::from_corners(min.to_array(), max.to_array()))
+            .map(|g| g.data)
+    }
+
+    /// The pole nearest to `p`, with its distance.
+    pub fn nearest_pole(&self, p: Xy) -> Option<(usize, f64)> {
+        self.pole_tree
+            .nearest_neighbor(&p.to_array())
+            .map(|g| (g.data, self.pole_xy[g.data].dist(p)))
+    }
+
+    /// Moves pole `idx` to `xy` in the index (for incremental updates while dragging).
+    pub fn move_pole(&mut self, idx: usize, xy: Xy) {
+        if let Some(old) = self.pole_xy.get(idx).copied() {
+            self.pole_tree.remove(&PolePoint::new(old.to_array(), idx));
+            self.pole_xy[idx] = xy;
+            self.pole_tree.insert(PolePoint::new(xy.to_array(), idx));
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Lysplan: planning outdoor-lighting test beds.
+//!
+//! The core (plan, frame, index, photometry, lighting, check) has no GUI dependency; the
+//! CLI and the headless tests use it directly. `app` is the egui desktop application.
+
+pub mod app;
+pub mod check;
+pub mod error;
+pub mod frame;
+pub mod index;
+pub mod lighting;
+pub mod photometry;
+pub mod plan;

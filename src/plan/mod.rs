@@ -1,0 +1,312 @@
+//! The plan: the document a planner edits and saves.
+//!
+//! Every object carries a stable string id (`"P017"`); references between objects go by
+//! id, never by position, so reviews, diffs and undo survive edits. Geometry is stored as
+//! WGS84 longitude/latitude in degrees; computations convert to local metres through
+//! [`crate::frame`].
+
+mod ron_io;
+
+pub use ron_io::{load_ron, load_ron_str, save_ron_atomic, to_ron_string};
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the RON file format written by this build. Files with a higher number are
+/// refused with a clear message; lower numbers are migrated on load.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A lighting plan: vendors, luminaire types, streets, vendor sections and poles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format_version: u32,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Maintenance factor MF applied to all illuminance (EN 13201), 0 < MF <= 1.
+    #[serde(default = "default_mf")]
+    pub maintenance_factor: f64,
+    /// Annual burning hours for the energy indicator D_E (EN 13201-5).
+    #[serde(default = "default_hours")]
+    pub burning_hours_per_year: f64,
+    #[serde(default)]
+    pub rules: Rules,
+    #[serde(default)]
+    pub vendors: Vec<Vendor>,
+    #[serde(default)]
+    pub luminaires: Vec<LuminaireType>,
+    #[serde(default)]
+    pub streets: Vec<Street>,
+    #[serde(default)]
+    pub sections: Vec<Section>,
+    #[serde(default)]
+    pub poles: Vec<Pole>,
+}
+
+fn default_mf() -> f64 {
+    0.8
+}
+fn default_hours() -> f64 {
+    4000.0
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            format_version: FORMAT_VERSION,
+            name: "Untitled plan".into(),
+            description: String::new(),
+            maintenance_factor: default_mf(),
+            burning_hours_per_year: default_hours(),
+            rules: Rules::default(),
+            vendors: Vec::new(),
+            luminaires: Vec::new(),
+            streets: Vec::new(),
+            sections: Vec::new(),
+            poles: Vec::new(),
+        }
+    }
+}
+
+/// Thresholds of the layout rules (DESIGN.md "The checks").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Rules {
+    /// `spacing.min`: two poles closer than this (straight line, metres).
+    pub min_spacing_m: f64,
+    /// `spacing.max`: consecutive poles along a street farther apart than this.
+    pub max_spacing_m: f64,
+    /// `spacing.max`: ... or farther apart than this times the lower mounting height.
+    pub max_spacing_to_height: f64,
+    /// `placement.off_route`: pole farther than this from every street centreline.
+    pub max_offset_m: f64,
+    /// `reference.same_spot`: two poles closer than this are "at one spot".
+    pub same_spot_m: f64,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            min_spacing_m: 10.0,
+            max_spacing_m: 45.0,
+            max_spacing_to_height: 6.0,
+            max_offset_m: 15.0,
+            same_spot_m: 0.001,
+        }
+    }
+}
+
+/// A company testing luminaires on the site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vendor {
+    pub id: String,
+    pub name: String,
+    /// Display colour, sRGB.
+    pub color: [u8; 3],
+}
+
+/// Where a luminaire type's photometry comes from. Plans never store absolute paths:
+/// either a file of the bundled catalogue (assets/luminaires) or the file text itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PhotometrySource {
+    /// A file name in the bundled catalogue, e.g. `"acme_road_runner.ldt"`.
+    Bundled(String),
+    /// An imported file kept inside the plan: its original file name and full text.
+    Embedded { file_name: String, text: String },
+}
+
+/// A luminaire type of the catalogue, referenced by poles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LuminaireType {
+    pub id: String,
+    pub name: String,
+    pub photometry: PhotometrySource,
+    /// Rotation added to the azimuth of every pole carrying this type, degrees.
+    #[serde(default)]
+    pub rotation_deg: f64,
+    /// Rated luminous flux of the luminaire, lm (from the photometry file).
+    pub flux_lm: f64,
+    /// Input power, W (from the photometry file).
+    pub power_w: f64,
+}
+
+/// EN 13201-2 lighting classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum LightingClass {
+    P1,
+    P2,
+    P3,
+    P4,
+    P5,
+    P6,
+    C0,
+    C1,
+    C2,
+    C3,
+    C4,
+    C5,
+    M1,
+    M2,
+    M3,
+    M4,
+    M5,
+    M6,
+}
+
+impl LightingClass {
+    pub const ALL: [LightingClass; 18] = [
+        Self::P1,
+        Self::P2,
+        Self::P3,
+        Self::P4,
+        Self::P5,
+        Self::P6,
+        Self::C0,
+        Self::C1,
+        Self::C2,
+        Self::C3,
+        Self::C4,
+        Self::C5,
+        Self::M1,
+        Self::M2,
+        Self::M3,
+        Self::M4,
+        Self::M5,
+        Self::M6,
+    ];
+
+    /// The class name as written in files ("P4").
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::P1 => "P1",
+            Self::P2 => "P2",
+            Self::P3 => "P3",
+            Self::P4 => "P4",
+            Self::P5 => "P5",
+            Self::P6 => "P6",
+            Self::C0 => "C0",
+            Self::C1 => "C1",
+            Self::C2 => "C2",
+            Self::C3 => "C3",
+            Self::C4 => "C4",
+            Self::C5 => "C5",
+            Self::M1 => "M1",
+            Self::M2 => "M2",
+            Self::M3 => "M3",
+            Self::M4 => "M4",
+            Self::M5 => "M5",
+            Self::M6 => "M6",
+        }
+    }
+
+    /// Parses "P4", "c2", ... ; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|c| c.name().eq_ignore_ascii_case(s))
+    }
+}
+
+impl std::fmt::Display for LightingClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A street (road or path) centreline. Chainage is measured in metres from `points[0]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Street {
+    pub id: String,
+    pub name: String,
+    /// EN 13201 class; `None` = not evaluated.
+    #[serde(default)]
+    pub class: Option<LightingClass>,
+    #[serde(default = "default_width")]
+    pub width_m: f64,
+    /// Centreline vertices, `[lon, lat]` in degrees (WGS84).
+    pub points: Vec<[f64; 2]>,
+}
+
+fn default_width() -> f64 {
+    7.0
+}
+
+/// A vendor's section: a chainage interval on one street.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub id: String,
+    pub vendor: String,
+    pub street: String,
+    pub from_m: f64,
+    pub to_m: f64,
+}
+
+/// A pole carrying one luminaire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pole {
+    pub id: String,
+    /// Position of the pole foot, degrees (WGS84).
+    pub lon: f64,
+    pub lat: f64,
+    /// Height of the luminaire above flat ground, m (> 0).
+    pub height_m: f64,
+    /// Distance from the pole to the luminaire along the C = 90 bearing, m.
+    #[serde(default)]
+    pub overhang_m: f64,
+    /// Rotation about the C0–C180 axis lifting the C = 90 side, degrees (0 <= tilt < 90).
+    #[serde(default)]
+    pub tilt_deg: f64,
+    /// True bearing (clockwise from north) of the luminaire's C = 90 direction, degrees.
+    #[serde(default)]
+    pub azimuth_deg: f64,
+    pub vendor: String,
+    pub luminaire: String,
+}
+
+impl Plan {
+    pub fn vendor(&self, id: &str) -> Option<&Vendor> {
+        self.vendors.iter().find(|v| v.id == id)
+    }
+    pub fn luminaire(&self, id: &str) -> Option<&LuminaireType> {
+        self.luminaires.iter().find(|l| l.id == id)
+    }
+    pub fn street(&self, id: &str) -> Option<&Street> {
+        self.streets.iter().find(|s| s.id == id)
+    }
+    pub fn pole(&self, id: &str) -> Option<&Pole> {
+        self.poles.iter().find(|p| p.id == id)
+    }
+    pub fn pole_mut(&mut self, id: &str) -> Option<&mut Pole> {
+        self.poles.iter_mut().find(|p| p.id == id)
+    }
+
+    /// A fresh id `"{prefix}{n}"` not used by any object with that prefix, zero-padded to
+    /// three digits ("P001").
+    pub fn next_id(&self, prefix: &str) -> String {
+        let taken: std::collections::HashSet<&str> = self
+            .poles
+            .iter()
+            .map(|p| p.id.as_str())
+            .chain(self.streets.iter().map(|s| s.id.as_str()))
+            .chain(self.sections.iter().map(|s| s.id.as_str()))
+            .chain(self.vendors.iter().map(|s| s.id.as_str()))
+            .chain(self.luminaires.iter().map(|s| s.id.as_str()))
+            .collect();
+        let mut n = taken.len() + 1;
+        // Prefer the number after the highest existing one, so ids grow monotonically.
+        let highest = taken
+            .iter()
+            .filter_map(|id| id.strip_prefix(prefix)?.parse::<usize>().ok())
+            .max();
+        if let Some(h) = highest {
+            n = h + 1;
+        }
+        loop {
+            let id = format!("{prefix}{n:03}");
+            if !taken.contains(id.as_str()) {
+                return id;
+            }
+            n += 1;
+        }
+    }
+}

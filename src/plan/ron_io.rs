@@ -1,0 +1,110 @@
+//! Reading and writing plans as RON, with the format version checked first and atomic
+//! saves (temporary file, fsync, rename).
+
+use super::{FORMAT_VERSION, Plan};
+use crate::error::{FileError, Location};
+use serde::Deserialize;
+use std::io::Write;
+use std::path::Path;
+
+/// Only the version, so a newer file can be refused before its body is interpreted.
+#[derive(Deserialize)]
+#[serde(rename = "Plan")]
+struct VersionProbe {
+    format_version: u32,
+}
+
+fn ron_location(e: &ron::error::SpannedError) -> Location {
+    Location::LineCol {
+        line: e.span.start.line,
+        col: e.span.start.col,
+    }
+}
+
+/// Parses a plan from RON text. `origin` names the file in error messages.
+pub fn load_ron_str(text: &str, origin: &Path) -> Result<Plan, FileError> {
+    let opts = ron::Options::default();
+    match opts.from_str::<VersionProbe>(text) {
+        Ok(probe) if probe.format_version > FORMAT_VERSION => {
+            return Err(FileError::new(
+                origin,
+                Location::Field("format_version".into()),
+                format!(
+                    "the file is format version {}, but this Lysplan reads up to version {}; \
+                     open it with a newer Lysplan",
+                    probe.format_version, FORMAT_VERSION
+                ),
+            ));
+        }
+        Ok(probe) if probe.format_version == 0 => {
+            return Err(FileError::new(
+                origin,
+                Location::Field("format_version".into()),
+                "format_version 0 is not a Lysplan version; the first version is 1".to_string(),
+            ));
+        }
+        _ => {}
+    }
+    let plan: Plan = opts.from_str(text).map_err(|e| {
+        FileError::new(
+            origin,
+            ron_location(&e),
+            format!("{}; fix the RON syntax or field there", e.code),
+        )
+    })?;
+    Ok(plan)
+}
+
+/// Reads a plan from a RON file.
+pub fn load_ron(path: &Path) -> Result<Plan, FileError> {
+    let text = std::fs::read_to_string(path).map_err(|e| FileError::io(path, &e))?;
+    load_ron_str(&text, path)
+}
+
+/// The plan as pretty RON text, as saved.
+pub fn to_ron_string(plan: &Plan) -> String {
+    let cfg = ron::ser::PrettyConfig::new()
+        .struct_names(true)
+        .depth_limit(3)
+        .indentor("  ".to_string());
+    // Serialising plain data structs cannot fail; fall back to compact form just in case.
+    ron::ser::to_string_pretty(plan, cfg)
+        .or_else(|_| ron::to_string(plan))
+        .unwrap_or_default()
+}
+
+/// Writes `plan` to `path` atomically: a temporary file in the same folder is written,
+/// synced to disk, then renamed over the target. A crash leaves either the old or the new
+/// file, never a torn one.
+pub fn save_ron_atomic(plan: &Plan, path: &Path) -> Result<(), FileError> {
+    write_atomic(path, to_ron_string(plan).as_bytes())
+}
+
+/// Atomic write of any bytes (used for RON, GeoJSON and reports).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "plan".into());
+    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        // Make the rename itself durable where the platform allows syncing a directory.
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        FileError::io(path, &e)
+    })
+}
