@@ -1,5 +1,7 @@
 //! The layout rules. Each rule turns the plan and its spatial index into findings.
 
+pub mod synth;
+
 use crate::index::SiteIndex;
 use crate::plan::Plan;
 use serde::Serialize;
