@@ -1,6 +1,30 @@
 //! The layout rules. Each rule turns the plan and its spatial index into findings.
+//!
+//! | rule id | severity | finding |
+//! | --- | --- | --- |
+//! | `spacing.min` | error | two poles closer than `min_spacing_m` (straight line) |
+//! | `spacing.max` | error | consecutive on-route poles of a street farther apart along it than min(`max_spacing_m`, `max_spacing_to_height` × lower height) |
+//! | `placement.off_route` | error | pole farther than `max_offset_m` from every street centreline |
+//! | `section.outside` | error | pole of a vendor that has sections, outside all of them (off-route poles are left to `placement.off_route`) |
+//! | `section.overlap` | error | two sections of one street overlapping by more than zero length |
+//! | `section.empty` | warning | a vendor without poles |
+//! | `reference.vendor` | error | pole or section naming an unknown vendor |
+//! | `reference.street` | error | section naming an unknown street |
+//! | `reference.luminaire` | error | pole naming an unknown luminaire type; embedded photometry that cannot be read |
+//! | `reference.duplicate_id` | error | an id used by more than one object (one id space for all kinds) |
+//! | `reference.same_spot` | error | two poles less than `same_spot_m` (1 mm) apart |
+//!
+//! Errors make `lysplan check` exit with 1; warnings only inform. Every street with at
+//! least two on-route poles counts as lit for `spacing.max`, whatever its class.
+//! [`Checker`] holds the state for incremental re-checks (the app, while dragging);
+//! [`run`] and [`run_with`] are the one-shot entry points.
 
+mod engine;
+pub mod rules;
 pub mod synth;
+
+pub use engine::Checker;
+pub use rules::PoleStation;
 
 use crate::index::SiteIndex;
 use crate::plan::Plan;
@@ -43,52 +67,52 @@ pub struct Finding {
     pub lat: Option<f64>,
 }
 
-/// Sorts findings as the JSON contract requires: by rule, then first pole id, then message.
-pub fn sort_findings(f: &mut [Finding]) {
-    f.sort_by(|a, b| {
-        a.rule
-            .cmp(b.rule)
-            .then_with(|| a.poles.first().cmp(&b.poles.first()))
-            .then_with(|| a.message.cmp(&b.message))
-    });
-}
-
-/// `spacing.min`: pairs of poles closer than `rules.min_spacing_m`, found with an R-tree
-/// within-distance query per pole (O(n log n) for a sane layout).
-pub fn spacing_min(plan: &Plan, index: &SiteIndex) -> Vec<Finding> {
-    let min = plan.rules.min_spacing_m;
-    let mut out = Vec::new();
-    for (i, a) in index.pole_xy.iter().enumerate() {
-        for j in index.poles_within(*a, min) {
-            if j <= i {
-                continue;
-            }
-            let d = a.dist(index.pole_xy[j]);
-            if d >= min {
-                continue;
-            }
-            let (pa, pb) = (&plan.poles[i], &plan.poles[j]);
-            let mut ids = vec![pa.id.clone(), pb.id.clone()];
-            ids.sort();
-            out.push(Finding {
-                rule: "spacing.min",
-                severity: Severity::Error,
-                message: format!("{}–{}: {:.1} m apart, minimum {} m", ids[0], ids[1], d, min),
-                poles: ids,
-                street: None,
-                chainage_m: None,
-                lon: Some((pa.lon + pb.lon) / 2.0),
-                lat: Some((pa.lat + pb.lat) / 2.0),
-            });
+/// The order of findings: by rule, then first pole id, then message; remaining fields
+/// break ties so the order is total (equal only if identical).
+pub fn cmp_findings(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    fn opt(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
+        match (a, b) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (x, y) => x.is_some().cmp(&y.is_some()),
         }
     }
-    out
+    a.rule
+        .cmp(b.rule)
+        .then_with(|| a.poles.first().cmp(&b.poles.first()))
+        .then_with(|| a.message.cmp(&b.message))
+        .then_with(|| a.poles.cmp(&b.poles))
+        .then_with(|| a.street.cmp(&b.street))
+        .then_with(|| opt(a.chainage_m, b.chainage_m))
+        .then_with(|| opt(a.lon, b.lon))
+        .then_with(|| opt(a.lat, b.lat))
+        .then_with(|| a.severity.cmp(&b.severity))
 }
 
-/// Runs every rule and returns the findings sorted.
+/// Sorts findings as the JSON contract requires: by rule, then first pole id, then message.
+pub fn sort_findings(f: &mut [Finding]) {
+    f.sort_by(cmp_findings);
+}
+
+/// `spacing.min` alone: pairs of poles closer than `rules.min_spacing_m`, found with an
+/// R-tree within-distance query per pole (O(n log n) for a sane layout).
+pub fn spacing_min(plan: &Plan, index: &SiteIndex) -> Vec<Finding> {
+    rules::close_pairs(index, plan.rules.min_spacing_m)
+        .into_iter()
+        .filter_map(|(i, j, d)| rules::spacing_min_pair(plan, i, j, d))
+        .collect()
+}
+
+/// Runs every rule (index build included) and returns the findings sorted.
 pub fn run(plan: &Plan) -> Vec<Finding> {
-    let index = SiteIndex::build(plan);
-    let mut f = spacing_min(plan, &index);
-    sort_findings(&mut f);
-    f
+    run_with(plan, Vec::new())
+}
+
+/// Runs every rule and merges `extra` findings (e.g. `coverage.*` from the lighting
+/// module) into the sorted result.
+pub fn run_with(plan: &Plan, extra: Vec<Finding>) -> Vec<Finding> {
+    let mut c = Checker::new(plan);
+    if !extra.is_empty() {
+        c.set_extra(extra);
+    }
+    c.findings().to_vec()
 }

@@ -1,0 +1,307 @@
+//! The incremental validation engine: holds the spatial index, every pole's linear
+//! reference and the findings of each rule, and after a pole moves recomputes only what
+//! can change.
+
+use super::rules::{self, PoleStation, SectionMap};
+use super::{Finding, cmp_findings};
+use crate::frame::{Xy, to_utm32};
+use crate::index::SiteIndex;
+use crate::plan::{Plan, Rules};
+use rayon::prelude::*;
+use std::cmp::Ordering;
+
+/// What a finding depends on, so an edit can drop exactly the findings it invalidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    /// `spacing.min` / `reference.same_spot` of poles i < j.
+    Pair(usize, usize),
+    /// `placement.off_route` / `section.outside` of one pole.
+    Pole(usize),
+    /// `spacing.max` on one street.
+    Street(usize),
+    /// Rules independent of pole positions (sections, references).
+    Fixed,
+    /// Findings supplied from outside (coverage, from the lighting module).
+    Extra,
+}
+
+/// Validation state of one plan revision.
+///
+/// ```
+/// use lysplan::check::{Checker, synth};
+/// let mut plan = synth::plan(200);
+/// let mut checker = Checker::new(&plan);
+/// plan.poles[5].lon += 0.0001;
+/// checker.move_pole(&plan, 5);
+/// assert_eq!(checker.findings(), Checker::new(&plan).findings());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Checker {
+    index: SiteIndex,
+    rules: Rules,
+    stations: Vec<Option<PoleStation>>,
+    /// Per street: `(chainage_m, pole index)` of its on-route poles, sorted.
+    on_street: Vec<Vec<(f64, usize)>>,
+    sections: SectionMap,
+    /// All findings, sorted by [`super::sort_findings`]'s order, and their keys.
+    findings: Vec<Finding>,
+    keys: Vec<Key>,
+}
+
+fn pole_xy_par(plan: &Plan) -> Vec<Xy> {
+    plan.poles
+        .par_iter()
+        .map(|p| to_utm32(p.lon, p.lat))
+        .collect()
+}
+
+impl Checker {
+    /// Builds the index and runs every rule (parallel where it pays).
+    pub fn new(plan: &Plan) -> Self {
+        let streets = plan
+            .streets
+            .par_iter()
+            .map(|s| crate::frame::Polyline::from_lonlat(&s.points))
+            .collect();
+        let index = SiteIndex::from_parts(streets, pole_xy_par(plan));
+        let stations = rules::pole_stations(&index);
+        let sections = SectionMap::build(plan);
+        let mut c = Checker {
+            on_street: vec![Vec::new(); plan.streets.len()],
+            index,
+            rules: plan.rules.clone(),
+            stations,
+            sections,
+            findings: Vec::new(),
+            keys: Vec::new(),
+        };
+        c.fill_on_street();
+        let mut all: Vec<(Key, Finding)> = Vec::new();
+
+        // Pairs.
+        for (i, j, d) in rules::close_pairs(&c.index, c.pair_radius()) {
+            all.extend(Self::pair_findings(plan, i, j, d));
+        }
+        // Streets.
+        let per_street: Vec<(usize, Vec<Finding>)> = c
+            .on_street
+            .par_iter()
+            .enumerate()
+            .map(|(si, v)| (si, rules::spacing_max_street(plan, &c.index, si, v)))
+            .collect();
+        for (si, f) in per_street {
+            all.extend(f.into_iter().map(|f| (Key::Street(si), f)));
+        }
+        // Poles.
+        let per_pole: Vec<(Key, Finding)> = (0..plan.poles.len())
+            .into_par_iter()
+            .flat_map_iter(|i| c.pole_findings(plan, i).map(move |f| (Key::Pole(i), f)))
+            .collect();
+        all.extend(per_pole);
+        // Fixed.
+        let fixed = [
+            rules::section_overlap(plan, &c.index),
+            rules::section_empty(plan, &c.index),
+            rules::reference_vendor_street(plan),
+            rules::reference_luminaire(plan),
+            rules::reference_duplicate_id(plan),
+        ];
+        for f in fixed.into_iter().flatten() {
+            all.push((Key::Fixed, f));
+        }
+
+        all.par_sort_by(|a, b| cmp_findings(&a.1, &b.1));
+        let (keys, findings) = all.into_iter().unzip();
+        c.keys = keys;
+        c.findings = findings;
+        c
+    }
+
+    /// Recomputes everything for a plan edited in other ways than moving one pole (poles
+    /// added or deleted, rules, sections, streets changed). Keeps findings set with
+    /// [`Checker::set_extra`].
+    pub fn rebuild(&mut self, plan: &Plan) {
+        let extra = self.extra_findings();
+        *self = Checker::new(plan);
+        self.set_extra(extra);
+    }
+
+    /// All findings, sorted by rule, then first pole id (then message).
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// The spatial index of the plan revision checked.
+    pub fn index(&self) -> &SiteIndex {
+        &self.index
+    }
+
+    /// The linear reference of pole `i` (`None` when the plan has no streets).
+    pub fn station(&self, i: usize) -> Option<&PoleStation> {
+        self.stations.get(i).and_then(|s| s.as_ref())
+    }
+
+    /// Number of errors among the findings.
+    pub fn error_count(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == super::Severity::Error)
+            .count()
+    }
+
+    /// Replaces the findings supplied from outside (e.g. `coverage.*` from the lighting
+    /// module); they are merged into [`Checker::findings`] in sorted order.
+    pub fn set_extra(&mut self, extra: Vec<Finding>) {
+        self.retain(|k| k != Key::Extra);
+        for f in extra {
+            self.insert(Key::Extra, f);
+        }
+    }
+
+    fn extra_findings(&self) -> Vec<Finding> {
+        self.keys
+            .iter()
+            .zip(&self.findings)
+            .filter(|(k, _)| **k == Key::Extra)
+            .map(|(_, f)| f.clone())
+            .collect()
+    }
+
+    /// Updates the findings after `plan.poles[i]` moved (only its `lon`/`lat` changed
+    /// since the last [`Checker::new`], [`Checker::rebuild`] or `move_pole`). Recomputes
+    /// the close pairs around the old and new position, `spacing.max` on the pole's old
+    /// and new street, and the pole's `placement.off_route` and `section.outside`. Falls
+    /// back to a rebuild when the plan no longer matches the checker (pole count changed).
+    pub fn move_pole(&mut self, plan: &Plan, i: usize) {
+        if plan.poles.len() != self.index.pole_xy.len() || plan.rules != self.rules {
+            self.rebuild(plan);
+            return;
+        }
+        let Some(p) = plan.poles.get(i) else {
+            return;
+        };
+        let xy = to_utm32(p.lon, p.lat);
+        self.index.move_pole(i, xy);
+
+        // Linear reference and street lists.
+        let old = self.stations[i];
+        let new = rules::station_of(&self.index, xy);
+        self.stations[i] = new;
+        let mut streets: Vec<usize> = Vec::new();
+        if let Some(s) = old {
+            if let Some(v) = self.on_street.get_mut(s.street)
+                && let Some(pos) = v.iter().position(|&(_, k)| k == i)
+            {
+                v.remove(pos);
+            }
+            streets.push(s.street);
+        }
+        if let Some(s) = new {
+            if rules::on_route(Some(&s), self.rules.max_offset_m)
+                && let Some(v) = self.on_street.get_mut(s.street)
+            {
+                let e = (s.chainage_m, i);
+                let pos = v.partition_point(|a| cmp_station(a, &e) == Ordering::Less);
+                v.insert(pos, e);
+            }
+            if !streets.contains(&s.street) {
+                streets.push(s.street);
+            }
+        }
+
+        self.retain(|k| match k {
+            Key::Pair(a, b) => a != i && b != i,
+            Key::Pole(a) => a != i,
+            Key::Street(s) => !streets.contains(&s),
+            Key::Fixed | Key::Extra => true,
+        });
+        let mut fresh: Vec<(Key, Finding)> = Vec::new();
+        for (a, b, d) in rules::close_pairs_of(&self.index, i, self.pair_radius()) {
+            fresh.extend(Self::pair_findings(plan, a, b, d));
+        }
+        for &si in &streets {
+            if let Some(v) = self.on_street.get(si) {
+                fresh.extend(
+                    rules::spacing_max_street(plan, &self.index, si, v)
+                        .into_iter()
+                        .map(|f| (Key::Street(si), f)),
+                );
+            }
+        }
+        fresh.extend(self.pole_findings(plan, i).map(|f| (Key::Pole(i), f)));
+        for (k, f) in fresh {
+            self.insert(k, f);
+        }
+    }
+
+    fn pair_radius(&self) -> f64 {
+        self.rules.min_spacing_m.max(self.rules.same_spot_m)
+    }
+
+    fn pair_findings(
+        plan: &Plan,
+        i: usize,
+        j: usize,
+        d: f64,
+    ) -> impl Iterator<Item = (Key, Finding)> {
+        rules::spacing_min_pair(plan, i, j, d)
+            .into_iter()
+            .chain(rules::same_spot_pair(plan, i, j, d))
+            .map(move |f| (Key::Pair(i, j), f))
+    }
+
+    fn pole_findings(&self, plan: &Plan, i: usize) -> impl Iterator<Item = Finding> {
+        let st = self.stations.get(i).and_then(|s| s.as_ref());
+        rules::off_route(plan, i, st)
+            .into_iter()
+            .chain(rules::section_outside(plan, &self.sections, i, st))
+    }
+
+    fn fill_on_street(&mut self) {
+        let max = self.rules.max_offset_m;
+        let mut all: Vec<(usize, f64, usize)> = self
+            .stations
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let s = s.as_ref()?;
+                rules::on_route(Some(s), max).then_some((s.street, s.chainage_m, i))
+            })
+            .collect();
+        all.par_sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| cmp_station(&(a.1, a.2), &(b.1, b.2)))
+        });
+        for (si, c, i) in all {
+            if let Some(v) = self.on_street.get_mut(si) {
+                v.push((c, i));
+            }
+        }
+    }
+
+    /// Keeps the findings whose key satisfies `keep`, in order.
+    fn retain(&mut self, keep: impl Fn(Key) -> bool) {
+        let mut w = 0;
+        for r in 0..self.keys.len() {
+            if keep(self.keys[r]) {
+                self.keys.swap(w, r);
+                self.findings.swap(w, r);
+                w += 1;
+            }
+        }
+        self.keys.truncate(w);
+        self.findings.truncate(w);
+    }
+
+    fn insert(&mut self, key: Key, f: Finding) {
+        let pos = self
+            .findings
+            .partition_point(|x| cmp_findings(x, &f) != Ordering::Greater);
+        self.findings.insert(pos, f);
+        self.keys.insert(pos, key);
+    }
+}
+
+fn cmp_station(a: &(f64, usize), b: &(f64, usize)) -> Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+}

@@ -1,0 +1,118 @@
+//! The checker on synthetic plans: a clean grid gives no layout findings, injected
+//! violations are found one for one, and incremental updates equal a full rebuild.
+
+use lysplan::check::synth::{SynthOptions, generate};
+use lysplan::check::{Checker, Finding, run};
+use lysplan::frame::{from_utm32, to_utm32};
+
+fn count(f: &[Finding], rule: &str) -> usize {
+    f.iter().filter(|x| x.rule == rule).count()
+}
+
+#[test]
+fn clean_grid_has_only_the_empty_vendor() {
+    let s = generate(&SynthOptions {
+        poles: 3000,
+        violation_rate: 0.0,
+        ..Default::default()
+    });
+    let f = run(&s.plan);
+    assert_eq!(f.len(), 1, "{:#?}", &f[..f.len().min(5)]);
+    assert_eq!(f[0].rule, "section.empty");
+    assert!(f[0].message.contains("V09"), "{}", f[0].message);
+}
+
+#[test]
+fn injected_violations_are_found() {
+    let s = generate(&SynthOptions {
+        poles: 20_000,
+        violation_rate: 0.01,
+        seed: 42,
+    });
+    let f = run(&s.plan);
+    let i = s.injected;
+    assert_eq!(count(&f, "spacing.min"), i.too_close);
+    assert_eq!(count(&f, "placement.off_route"), i.off_route);
+    assert_eq!(count(&f, "section.outside"), i.wrong_vendor);
+    // Each gap and each off-route pole leaves one 60 m gap (two adjacent ones merge
+    // into one finding, so allow fewer).
+    let max = count(&f, "spacing.max");
+    assert!(
+        max <= i.gaps + i.off_route && max + 5 >= i.gaps + i.off_route,
+        "{max} {i:?}"
+    );
+    assert_eq!(count(&f, "section.empty"), 1);
+    for rule in [
+        "reference.vendor",
+        "reference.luminaire",
+        "reference.duplicate_id",
+        "reference.same_spot",
+        "section.overlap",
+    ] {
+        assert_eq!(count(&f, rule), 0, "{rule}");
+    }
+    // Messages carry measured value and threshold.
+    let m = f
+        .iter()
+        .find(|x| x.rule == "spacing.max")
+        .map(|x| x.message.clone());
+    assert!(m.is_some_and(|m| m.contains("60.0 m apart") && m.contains("maximum 45.0 m")));
+}
+
+/// Tiny LCG for the move sequence (no dependency).
+struct Lcg(u64);
+impl Lcg {
+    fn unit(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[test]
+fn incremental_moves_equal_rebuild() {
+    let mut plan = generate(&SynthOptions {
+        poles: 2000,
+        violation_rate: 0.03,
+        seed: 9,
+    })
+    .plan;
+    let mut checker = Checker::new(&plan);
+    let mut rng = Lcg(1);
+    let n = plan.poles.len();
+    for step in 0..300 {
+        let k = ((rng.unit() * n as f64) as usize).min(n - 1);
+        let p = &plan.poles[k];
+        let xy = to_utm32(p.lon, p.lat);
+        // Mostly small drags, sometimes jumps onto another pole or far away.
+        let target = match step % 10 {
+            0 => {
+                let o = &plan.poles[(k + 1) % n];
+                to_utm32(o.lon, o.lat)
+            }
+            1 => lysplan::frame::Xy::new(
+                xy.x + 300.0 * (rng.unit() - 0.5),
+                xy.y + 300.0 * (rng.unit() - 0.5),
+            ),
+            _ => lysplan::frame::Xy::new(
+                xy.x + 30.0 * (rng.unit() - 0.5),
+                xy.y + 30.0 * (rng.unit() - 0.5),
+            ),
+        };
+        let (lon, lat) = from_utm32(target);
+        plan.poles[k].lon = lon;
+        plan.poles[k].lat = lat;
+        checker.move_pole(&plan, k);
+        if step % 25 == 0 {
+            assert_eq!(
+                checker.findings(),
+                Checker::new(&plan).findings(),
+                "step {step}"
+            );
+        }
+    }
+    assert_eq!(checker.findings(), Checker::new(&plan).findings());
+    assert_eq!(checker.findings(), run(&plan).as_slice());
+}
