@@ -5,9 +5,33 @@
 //! WGS84 longitude/latitude in degrees; computations convert to local metres through
 //! [`crate::frame`].
 
+pub mod geojson;
 mod ron_io;
 
+pub use geojson::{load_geojson, read_geojson, save_geojson_atomic, to_geojson};
 pub use ron_io::{load_ron, load_ron_str, save_ron_atomic, to_ron_string};
+
+/// Loads a plan from a RON file (`.ron`) or a GeoJSON FeatureCollection (`.geojson`,
+/// `.json`), chosen by the extension (case-insensitive).
+pub fn load_any(path: &std::path::Path) -> Result<Plan, crate::error::FileError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "ron" => load_ron(path),
+        "geojson" | "json" => load_geojson(path),
+        _ => Err(crate::error::FileError::new(
+            path,
+            crate::error::Location::File,
+            format!(
+                "unknown plan file type {:?}; use a .ron plan or a .geojson / .json \
+                 FeatureCollection",
+                ext
+            ),
+        )),
+    }
+}
 
 use serde::{Deserialize, Serialize};
 

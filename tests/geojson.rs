@@ -1,0 +1,283 @@
+//! GeoJSON interchange: round trip, defaults, photometry paths, and the messages for
+//! malformed input.
+
+use lysplan::check::synth;
+use lysplan::error::Location;
+use lysplan::plan::{
+    LightingClass, PhotometrySource, Plan, load_any, read_geojson, to_geojson, to_ron_string,
+};
+use std::path::Path;
+
+fn origin() -> &'static Path {
+    Path::new("plan.geojson")
+}
+
+#[test]
+fn round_trip_plan_geojson_plan() {
+    let mut plan = synth::generate(&synth::SynthOptions {
+        poles: 700,
+        violation_rate: 0.05,
+        seed: 3,
+    })
+    .plan;
+    plan.streets[1].class = None;
+    plan.streets[2].width_m = 5.25;
+    plan.poles[3].tilt_deg = 7.5;
+    plan.poles[3].overhang_m = 1.2;
+    plan.rules.min_spacing_m = 12.5;
+    plan.maintenance_factor = 0.73;
+    plan.description = "with \"quotes\", æøå and a\nnewline".into();
+    plan.luminaires.push(lysplan::plan::LuminaireType {
+        id: "L02".into(),
+        name: "embedded".into(),
+        photometry: PhotometrySource::Embedded {
+            file_name: "x.ies".into(),
+            text: "IESNA:LM-63-2002\r\n[TEST] x\r\n".into(),
+        },
+        rotation_deg: 12.0,
+        flux_lm: 1234.5,
+        power_w: 17.0,
+    });
+    let text = to_geojson(&plan);
+    let back = read_geojson(&text, origin()).expect("own output reads back");
+    assert_eq!(back, plan);
+    // And it is valid JSON with the RFC 7946 shape.
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["type"], "FeatureCollection");
+    assert_eq!(v["features"][0]["geometry"]["type"], "LineString");
+    assert_eq!(v["features"][0]["properties"]["kind"], "street");
+}
+
+const STREET: &str = r#"{"type":"Feature","properties":{"kind":"street","id":"S1","name":"Fabriksparken","class":"p4"},
+ "geometry":{"type":"LineString","coordinates":[[12.3850,55.6840],[12.3900,55.6840]]}}"#;
+
+fn collection(features: &[&str]) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
+}
+
+fn pole(props: &str, coords: &str) -> String {
+    format!(
+        r#"{{"type":"Feature","properties":{{"kind":"pole",{props}}},"geometry":{{"type":"Point","coordinates":{coords}}}}}"#
+    )
+}
+
+#[test]
+fn defaults_and_implied_vendors() {
+    let north = pole(
+        r#""id":"P1","vendor":"ACME","luminaire":"L1","height_m":8"#,
+        "[12.3870,55.68402]",
+    );
+    let south = pole(
+        r#""id":"P2","vendor":"Zed","luminaire":"L1","height_m":6,"azimuth_deg":12"#,
+        "[12.3880,55.68398]",
+    );
+    let text = collection(&[STREET, &north, &south]);
+    let plan = read_geojson(&text, origin()).unwrap();
+    assert_eq!(plan.streets[0].class, Some(LightingClass::P4));
+    assert_eq!(plan.streets[0].width_m, 7.0);
+    assert_eq!(plan.maintenance_factor, 0.8);
+    let ids: Vec<&str> = plan.vendors.iter().map(|v| v.id.as_str()).collect();
+    assert_eq!(ids, ["ACME", "Zed"]);
+    // P1 stands north of an east-running street: it faces (true) south, within the few
+    // hundredths of a degree the street's own curvature in UTM allows.
+    let p1 = &plan.poles[0];
+    assert!((p1.azimuth_deg - 180.0).abs() < 0.05, "{}", p1.azimuth_deg);
+    assert_eq!(plan.poles[1].azimuth_deg, 12.0);
+    assert_eq!((p1.tilt_deg, p1.overhang_m), (0.0, 0.0));
+}
+
+#[test]
+fn photometry_path_is_embedded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let src =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checks/acme_road_runner.ldt");
+    std::fs::create_dir(dir.path().join("ldt")).unwrap();
+    std::fs::copy(&src, dir.path().join("ldt/acme_road_runner.ldt")).unwrap();
+    let a = pole(
+        r#""id":"P1","vendor":"V","luminaire":"ldt/acme_road_runner.ldt","height_m":8"#,
+        "[12.3870,55.68402]",
+    );
+    let b = pole(
+        r#""id":"P2","vendor":"V","luminaire":"ldt/acme_road_runner.ldt","height_m":8"#,
+        "[12.3880,55.68402]",
+    );
+    let path = dir.path().join("plan.geojson");
+    std::fs::write(&path, collection(&[STREET, &a, &b])).unwrap();
+    let plan = load_any(&path).unwrap();
+    assert_eq!(plan.luminaires.len(), 1);
+    let l = &plan.luminaires[0];
+    assert_eq!(l.id, "acme_road_runner");
+    let PhotometrySource::Embedded { file_name, text } = &l.photometry else {
+        panic!("not embedded: {:?}", l.photometry);
+    };
+    assert_eq!(file_name, "acme_road_runner.ldt");
+    assert_eq!(text, &std::fs::read_to_string(&src).unwrap());
+    assert!(plan.poles.iter().all(|p| p.luminaire == "acme_road_runner"));
+
+    // A missing file names the feature and the property.
+    let c = pole(
+        r#""id":"P3","vendor":"V","luminaire":"nope/missing.ies","height_m":8"#,
+        "[12.3880,55.68402]",
+    );
+    std::fs::write(&path, collection(&[STREET, &c])).unwrap();
+    let e = load_any(&path).unwrap_err();
+    assert_eq!(
+        e.location,
+        Location::Field("features[1].properties.luminaire".into())
+    );
+    assert!(
+        e.message.contains("missing.ies") && e.message.contains("relative to the GeoJSON"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn load_any_picks_by_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = synth::plan(50);
+    let ron = dir.path().join("a.RON");
+    std::fs::write(&ron, to_ron_string(&plan)).unwrap();
+    let gj = dir.path().join("a.json");
+    std::fs::write(&gj, to_geojson(&plan)).unwrap();
+    assert_eq!(load_any(&ron).unwrap(), plan);
+    assert_eq!(load_any(&gj).unwrap(), plan);
+    let txt = dir.path().join("a.txt");
+    std::fs::write(&txt, "x").unwrap();
+    let e = load_any(&txt).unwrap_err();
+    assert!(e.message.contains(".geojson"), "{}", e.message);
+}
+
+#[test]
+fn syntax_errors_have_line_and_column() {
+    let text =
+        "{\"type\": \"FeatureCollection\",\n  \"features\": [\n    {\"type\": \"Feature\",, }\n]}";
+    let e = read_geojson(text, origin()).unwrap_err();
+    assert_eq!(e.location, Location::LineCol { line: 3, col: 24 });
+    assert!(e.to_string().starts_with("plan.geojson:3:24: "), "{e}");
+}
+
+/// Each malformed input and where the error must point.
+#[test]
+fn malformed_input_names_feature_and_property() {
+    let ok_pole = |props: &str| pole(props, "[12.3870,55.68402]");
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            collection(&[STREET, &ok_pole(r#""id":"P1","vendor":"V","luminaire":"L","height_m":"eight""#)]),
+            "features[1].properties.height_m",
+            "must be a number",
+        ),
+        (
+            collection(&[STREET, &ok_pole(r#""id":"P1","vendor":"V","luminaire":"L","height_m":-3"#)]),
+            "features[1].properties.height_m",
+            "> 0",
+        ),
+        (
+            collection(&[STREET, &ok_pole(r#""id":"P1","vendor":"V","luminaire":"L""#)]),
+            "features[1].properties.height_m",
+            "is missing",
+        ),
+        (
+            collection(&[STREET, &ok_pole(r#""vendor":"V","luminaire":"L","height_m":8"#)]),
+            "features[1].properties.id",
+            "is missing",
+        ),
+        (
+            collection(&[r#"{"type":"Feature","properties":{"id":"x"},"geometry":null}"#]),
+            "features[0].properties.kind",
+            "is missing",
+        ),
+        (
+            collection(&[r#"{"type":"Feature","properties":null,"geometry":null}"#]),
+            "features[0].properties.kind",
+            "is missing",
+        ),
+        (
+            collection(&[r#"{"type":"Feature","properties":{"kind":"lamp","id":"x"},"geometry":null}"#]),
+            "features[0].properties.kind",
+            "\"lamp\"",
+        ),
+        (
+            collection(&[STREET, &pole(r#""id":"P1","vendor":"V","luminaire":"L","height_m":8"#, "[212.0,55.6]")]),
+            "features[1].geometry.coordinates[0]",
+            "outside -180..180",
+        ),
+        (
+            collection(&[STREET, &pole(r#""id":"P1","vendor":"V","luminaire":"L","height_m":8"#, "[12.0,95.6]")]),
+            "features[1].geometry.coordinates[1]",
+            "outside -90..90",
+        ),
+        (
+            collection(&[STREET, &pole(r#""id":"P1","vendor":"V","luminaire":"L","height_m":8"#, "[12.0,\"NaN\"]")]),
+            "features[1].geometry.coordinates[1]",
+            "finite number",
+        ),
+        (
+            collection(&[STREET, &pole(r#""id":"P1","vendor":"V","luminaire":"L","height_m":8"#, "[12.0]")]),
+            "features[1].geometry.coordinates",
+            "[lon, lat]",
+        ),
+        (
+            collection(&[r#"{"type":"Feature","properties":{"kind":"street","id":"S"},"geometry":{"type":"MultiLineString","coordinates":[]}}"#]),
+            "features[0].geometry.type",
+            "Multipart to singleparts",
+        ),
+        (
+            collection(&[r#"{"type":"Feature","properties":{"kind":"pole","id":"P","vendor":"V","luminaire":"L","height_m":8},"geometry":{"type":"LineString","coordinates":[[12,55],[12.1,55]]}}"#]),
+            "features[0].geometry.type",
+            "needs a Point",
+        ),
+        (
+            collection(&[r#"{"type":"Feature","properties":{"kind":"street","id":"S"},"geometry":{"type":"LineString","coordinates":[[12,55]]}}"#]),
+            "features[0].geometry.coordinates",
+            "at least 2 positions",
+        ),
+        (
+            collection(&[r#"{"type":"Feature","properties":{"kind":"street","id":"S","class":"Q9"},"geometry":{"type":"LineString","coordinates":[[12,55],[12.1,55]]}}"#]),
+            "features[0].properties.class",
+            "P1..P6",
+        ),
+        (
+            collection(&[STREET, r#"{"type":"Feature","properties":{"kind":"section","vendor":"V","street":"S1","from_m":"0","to_m":10},"geometry":null}"#]),
+            "features[1].properties.from_m",
+            "must be a number",
+        ),
+        (
+            collection(&[STREET, &ok_pole(r#""id":"P1","vendor":"V","luminaire":"L","height_m":8,"tilt_deg":95"#)]),
+            "features[1].properties.tilt_deg",
+            "0..90",
+        ),
+        (
+            r#"{"type":"FeatureCollection","lysplan":{"maintenance_factor":1.5},"features":[]}"#.into(),
+            "lysplan.maintenance_factor",
+            "(0, 1]",
+        ),
+        (
+            r#"{"type":"FeatureCollection","lysplan":{"vendors":[{"id":"V"}]},"features":[]}"#.into(),
+            "lysplan.vendors[0]",
+            "missing field",
+        ),
+        (
+            r#"{"type":"FeatureCollection","lysplan":{"rules":{"min_spacing_m":"ten"}},"features":[]}"#.into(),
+            "lysplan.rules",
+            "min_spacing_m",
+        ),
+        (r#"{"type":"Feature","features":[]}"#.into(), "type", "FeatureCollection"),
+        (r#"{"type":"FeatureCollection"}"#.into(), "features", "is missing"),
+    ];
+    for (text, field, fragment) in cases {
+        let e = read_geojson(&text, origin()).expect_err(&text);
+        assert_eq!(e.location, Location::Field(field.into()), "{text}\n{e}");
+        assert!(e.message.contains(fragment), "{text}\n{e}");
+        assert!(e.to_string().starts_with("plan.geojson: "), "{e}");
+    }
+}
+
+#[test]
+fn empty_collection_is_an_empty_plan() {
+    let p = read_geojson(r#"{"type":"FeatureCollection","features":[]}"#, origin()).unwrap();
+    assert_eq!(p, Plan::default());
+}
