@@ -21,6 +21,8 @@ enum Key {
     Street(usize),
     /// Rules independent of pole positions (sections, references).
     Fixed,
+    /// Like `Fixed`, but shown at the position of one pole (follows it when it moves).
+    At(usize),
     /// Findings supplied from outside (coverage, from the lighting module).
     Extra,
 }
@@ -102,12 +104,17 @@ impl Checker {
         let fixed = [
             rules::section_overlap(plan, &c.index),
             rules::section_empty(plan, &c.index),
+        ];
+        for f in fixed.into_iter().flatten() {
+            all.push((Key::Fixed, f));
+        }
+        let located = [
             rules::reference_vendor_street(plan),
             rules::reference_luminaire(plan),
             rules::reference_duplicate_id(plan),
         ];
-        for f in fixed.into_iter().flatten() {
-            all.push((Key::Fixed, f));
+        for (at, f) in located.into_iter().flatten() {
+            all.push((at.map_or(Key::Fixed, Key::At), f));
         }
 
         all.par_sort_by(|a, b| cmp_findings(&a.1, &b.1));
@@ -209,13 +216,22 @@ impl Checker {
             }
         }
 
+        let mut fresh: Vec<(Key, Finding)> = Vec::new();
+        // Findings shown at this pole follow it.
+        for (k, f) in self.keys.iter().zip(&self.findings) {
+            if *k == Key::At(i) {
+                let mut f = f.clone();
+                f.lon = Some(p.lon);
+                f.lat = Some(p.lat);
+                fresh.push((*k, f));
+            }
+        }
         self.retain(|k| match k {
             Key::Pair(a, b) => a != i && b != i,
-            Key::Pole(a) => a != i,
+            Key::Pole(a) | Key::At(a) => a != i,
             Key::Street(s) => !streets.contains(&s),
             Key::Fixed | Key::Extra => true,
         });
-        let mut fresh: Vec<(Key, Finding)> = Vec::new();
         for (a, b, d) in rules::close_pairs_of(&self.index, i, self.pair_radius()) {
             fresh.extend(Self::pair_findings(plan, a, b, d));
         }
