@@ -2,6 +2,8 @@
 //! brute-force (all pairs, all segments) implementation returns, and incremental moves
 //! equal a full rebuild.
 
+#![allow(clippy::needless_range_loop)] // brute force reads best with indices
+
 use lysplan::check::{Checker, Finding, run};
 use lysplan::frame::{Xy, from_utm32, to_utm32};
 use lysplan::plan::{Plan, Pole, Rules, Section, Street, Vendor};
