@@ -1,5 +1,5 @@
 //! Full check (index build included, file loading excluded) on synthetic plans of 1k to
-//! 1M poles, and one incremental pole move. Run:
+//! 1M poles, one incremental pole move, and GeoJSON reading (up to 100k poles). Run:
 //!
 //! ```text
 //! cargo bench --bench check -- --sample-size 10
@@ -59,5 +59,23 @@ fn move_pole(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, full_check, move_pole);
+fn geojson(c: &mut Criterion) {
+    let mut g = c.benchmark_group("geojson_read");
+    g.sample_size(10);
+    for n in sizes().into_iter().filter(|&n| n <= 100_000) {
+        let text = lysplan::plan::to_geojson(&synth::plan(n));
+        g.throughput(criterion::Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, t| {
+            b.iter(|| {
+                black_box(lysplan::plan::read_geojson(
+                    t,
+                    std::path::Path::new("synth.geojson"),
+                ))
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, full_check, move_pole, geojson);
 criterion_main!(benches);

@@ -5,9 +5,10 @@
 use super::rules::{self, PoleStation, SectionMap};
 use super::{Finding, cmp_findings};
 use crate::frame::{Xy, to_utm32};
-use crate::index::SiteIndex;
+use crate::index::{PolePoint, SiteIndex};
 use crate::plan::{Plan, Rules};
 use rayon::prelude::*;
+use rstar::RTree;
 use std::cmp::Ordering;
 
 /// What a finding depends on, so an edit can drop exactly the findings it invalidates.
@@ -65,8 +66,33 @@ impl Checker {
             .par_iter()
             .map(|s| crate::frame::Polyline::from_lonlat(&s.points))
             .collect();
-        let index = SiteIndex::from_parts(streets, pole_xy_par(plan));
-        let stations = rules::pole_stations(&index);
+        // Stations need only the street segments: compute them while the pole tree is
+        // bulk-loaded (a sequential step) on the other core.
+        let segments = SiteIndex::from_parts(streets, Vec::new());
+        let pole_xy = pole_xy_par(plan);
+        let (pole_tree, stations) = rayon::join(
+            || {
+                RTree::bulk_load(
+                    pole_xy
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| PolePoint::new(p.to_array(), i))
+                        .collect(),
+                )
+            },
+            || {
+                pole_xy
+                    .par_iter()
+                    .map(|&xy| rules::station_of(&segments, xy))
+                    .collect::<Vec<_>>()
+            },
+        );
+        let index = SiteIndex {
+            streets: segments.streets,
+            pole_xy,
+            pole_tree,
+            segment_tree: segments.segment_tree,
+        };
         let sections = SectionMap::build(plan);
         let mut c = Checker {
             on_street: vec![Vec::new(); plan.streets.len()],
