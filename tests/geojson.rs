@@ -322,3 +322,29 @@ fn wrong_shapes_at_the_top() {
     let e = read_geojson(r#"{"type":"FeatureCollection","features":[7]}"#, origin()).unwrap_err();
     assert_eq!(e.location, Location::Field("features[0]".into()));
 }
+
+#[test]
+fn poles_at_the_geographic_pole_do_not_panic() {
+    let street = r#"{"type":"Feature","properties":{"kind":"street","id":"S"},"geometry":{"type":"LineString","coordinates":[[12,90],[12.1,89.9]]}}"#;
+    let p = pole(
+        r#""id":"P1","vendor":"V","luminaire":"L","height_m":8"#,
+        "[12.0,90]",
+    );
+    let q = pole(
+        r#""id":"P2","vendor":"V","luminaire":"L","height_m":8"#,
+        "[12.0,55.0]",
+    );
+    let plan = read_geojson(&collection(&[STREET, street, &p, &q]), origin()).unwrap();
+    let f = lysplan::check::run(&plan);
+    let bad: Vec<&str> = f
+        .iter()
+        .filter(|x| x.rule == "placement.position")
+        .map(|x| x.message.as_str())
+        .collect();
+    assert_eq!(bad.len(), 2, "{bad:?}");
+    assert!(bad.iter().any(|m| m.starts_with("P1: position")), "{bad:?}");
+    assert!(
+        bad.iter().any(|m| m.starts_with("street S: point 0")),
+        "{bad:?}"
+    );
+}

@@ -64,7 +64,13 @@ impl Checker {
         let streets = plan
             .streets
             .par_iter()
-            .map(|s| crate::frame::Polyline::from_lonlat(&s.points))
+            .map(|s| {
+                if s.points.iter().all(|q| rules::valid_lonlat(q[0], q[1])) {
+                    crate::frame::Polyline::from_lonlat(&s.points)
+                } else {
+                    crate::frame::Polyline::from_xy(Vec::new())
+                }
+            })
             .collect();
         // Stations need only the street segments: compute them while the pole tree is
         // bulk-loaded (a sequential step) on the other core.
@@ -76,6 +82,7 @@ impl Checker {
                     pole_xy
                         .iter()
                         .enumerate()
+                        .filter(|(_, p)| rules::valid_xy(**p))
                         .map(|(i, p)| PolePoint::new(p.to_array(), i))
                         .collect(),
                 )
@@ -128,6 +135,7 @@ impl Checker {
         all.extend(per_pole);
         // Fixed.
         let fixed = [
+            rules::street_positions(plan),
             rules::section_overlap(plan, &c.index),
             rules::section_empty(plan, &c.index),
         ];
@@ -214,7 +222,19 @@ impl Checker {
             return;
         };
         let xy = to_utm32(p.lon, p.lat);
-        self.index.move_pole(i, xy);
+        // Like SiteIndex::move_pole, but unusable positions stay out of the tree.
+        let old_xy = self.index.pole_xy[i];
+        if rules::valid_xy(old_xy) {
+            self.index
+                .pole_tree
+                .remove(&PolePoint::new(old_xy.to_array(), i));
+        }
+        self.index.pole_xy[i] = xy;
+        if rules::valid_xy(xy) {
+            self.index
+                .pole_tree
+                .insert(PolePoint::new(xy.to_array(), i));
+        }
 
         // Linear reference and street lists.
         let old = self.stations[i];
@@ -294,8 +314,11 @@ impl Checker {
 
     fn pole_findings(&self, plan: &Plan, i: usize) -> impl Iterator<Item = Finding> {
         let st = self.stations.get(i).and_then(|s| s.as_ref());
-        rules::off_route(plan, i, st)
+        let position = rules::pole_position(plan, i);
+        let spatial = position.is_none();
+        position
             .into_iter()
+            .chain(rules::off_route(plan, i, st).filter(|_| spatial))
             .chain(rules::section_outside(plan, &self.sections, i, st))
     }
 

@@ -24,6 +24,9 @@ pub struct PoleStation {
 /// The station of a point on the nearest street (R-tree of street segments); `None`
 /// when the plan has no street with at least two vertices.
 pub fn station_of(index: &SiteIndex, xy: Xy) -> Option<PoleStation> {
+    if !valid_xy(xy) {
+        return None;
+    }
     index.nearest_street(xy).map(|(street, s)| PoleStation {
         street,
         chainage_m: s.chainage_m,
@@ -39,6 +42,74 @@ pub fn pole_stations(index: &SiteIndex) -> Vec<Option<PoleStation>> {
         .par_iter()
         .map(|&xy| station_of(index, xy))
         .collect()
+}
+
+/// Whether a lon/lat pair is a usable WGS84 position (finite, in range, and projectable).
+pub fn valid_lonlat(lon: f64, lat: f64) -> bool {
+    lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && lat.abs() < 90.0
+        && valid_xy(crate::frame::to_utm32(lon, lat))
+}
+
+/// Whether projected coordinates are finite (R-tree queries need that).
+pub fn valid_xy(xy: Xy) -> bool {
+    xy.x.is_finite() && xy.y.is_finite()
+}
+
+/// `placement.position` for pole `i`: its lon/lat is not a usable position (non-finite
+/// or out of range, possible in a hand-edited RON file). Such a pole is left out of
+/// every spatial rule.
+pub fn pole_position(plan: &Plan, i: usize) -> Option<Finding> {
+    let p = plan.poles.get(i)?;
+    if valid_lonlat(p.lon, p.lat) {
+        return None;
+    }
+    Some(Finding {
+        rule: "placement.position",
+        severity: Severity::Error,
+        message: format!(
+            "{}: position lon {}, lat {} is not a valid WGS84 position (lon -180..180, lat \
+             -90..90); fix the coordinates",
+            p.id, p.lon, p.lat
+        ),
+        poles: vec![p.id.clone()],
+        street: None,
+        chainage_m: None,
+        lon: None,
+        lat: None,
+    })
+}
+
+/// `placement.position` for streets with an unusable vertex; such a street is left out
+/// of the street index (it has no geometry for the checks).
+pub fn street_positions(plan: &Plan) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in &plan.streets {
+        if let Some((k, q)) = s
+            .points
+            .iter()
+            .enumerate()
+            .find(|(_, q)| !valid_lonlat(q[0], q[1]))
+        {
+            out.push(Finding {
+                rule: "placement.position",
+                severity: Severity::Error,
+                message: format!(
+                    "street {}: point {} (lon {}, lat {}) is not a valid WGS84 position; fix the \
+                     coordinates (the street is left out of the checks)",
+                    s.id, k, q[0], q[1]
+                ),
+                poles: Vec::new(),
+                street: Some(s.id.clone()),
+                chainage_m: None,
+                lon: None,
+                lat: None,
+            });
+        }
+    }
+    out
 }
 
 /// Whether a station counts as "on route" (the pole then belongs to that street).
@@ -80,6 +151,7 @@ pub fn close_pairs(index: &SiteIndex, radius_m: f64) -> Vec<(usize, usize, f64)>
         .pole_xy
         .par_iter()
         .enumerate()
+        .filter(|(_, a)| valid_xy(**a))
         .flat_map_iter(|(i, &a)| {
             index
                 .poles_within(a, radius_m)
@@ -97,7 +169,7 @@ pub fn close_pairs(index: &SiteIndex, radius_m: f64) -> Vec<(usize, usize, f64)>
 
 /// Pairs involving pole `k` closer than `radius_m`, as `(min(k,j), max(k,j), d)`.
 pub fn close_pairs_of(index: &SiteIndex, k: usize, radius_m: f64) -> Vec<(usize, usize, f64)> {
-    let Some(&a) = index.pole_xy.get(k) else {
+    let Some(&a) = index.pole_xy.get(k).filter(|a| valid_xy(**a)) else {
         return Vec::new();
     };
     let mut v: Vec<(usize, usize, f64)> = index

@@ -572,12 +572,23 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
         let lines = plan
             .streets
             .iter()
-            .map(|s| Polyline::from_lonlat(&s.points))
+            .map(|s| {
+                let l = Polyline::from_lonlat(&s.points);
+                // A pole at the pole (lat ±90) cannot be projected; leave such streets out.
+                if l.pts.iter().all(|q| q.x.is_finite() && q.y.is_finite()) {
+                    l
+                } else {
+                    Polyline::from_xy(Vec::new())
+                }
+            })
             .collect();
         let index = SiteIndex::from_parts(lines, Vec::new());
         for rp in raw_poles.iter_mut().filter(|p| !p.azimuth_given) {
             let p = &mut rp.pole;
             let xy = to_utm32(p.lon, p.lat);
+            if !(xy.x.is_finite() && xy.y.is_finite()) {
+                continue;
+            }
             if let Some((si, st)) = index.nearest_street(xy) {
                 let grid = if st.offset_m > 1e-9 {
                     bearing_of(st.foot.x - xy.x, st.foot.y - xy.y)
