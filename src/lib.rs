@@ -12,3 +12,4 @@ pub mod index;
 pub mod lighting;
 pub mod photometry;
 pub mod plan;
+pub mod report;
