@@ -254,7 +254,8 @@ fn nearest_other(lines: &[Polyline], own: usize, p: Xy) -> (f64, f64) {
     (own_d, other_d)
 }
 
-fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
+/// Builds the plan from the map text (`map_path` names it in messages).
+pub fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
     let map = read_geojson(map_text, map_path).map_err(|e| e.to_string())?;
     let lines: Vec<Polyline> = map
         .streets

@@ -9,6 +9,12 @@ use lysplan::plan::{FORMAT_VERSION, Plan, load_ron, load_ron_str, save_ron_atomi
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
+/// The generator of the bundled plan, compiled into this test so the committed plan can be
+/// compared with what the committed map produces.
+#[allow(dead_code)]
+#[path = "../examples/make_doll_plan.rs"]
+mod make_doll_plan;
+
 fn plan() -> Plan {
     try_doll_plan().expect("bundled plan parses")
 }
@@ -228,4 +234,15 @@ fn a_newer_format_version_is_refused_clearly() {
     assert!(msg.contains("future.ron"), "{msg}");
     assert!(msg.contains("format_version"), "{msg}");
     assert!(msg.contains("newer Lysplan"), "{msg}");
+}
+
+#[test]
+fn committed_plan_is_what_the_generator_makes_from_the_committed_map() {
+    let made = make_doll_plan::build(SITE_GEOJSON, Path::new("maps/hersted-industripark.geojson"))
+        .expect("generator runs");
+    assert_eq!(
+        made,
+        plan(),
+        "assets/plans/doll-living-lab.ron is stale: run `cargo run --example make_doll_plan`"
+    );
 }
