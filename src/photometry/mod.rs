@@ -208,3 +208,96 @@ fn looks_like_ies(text: &str) -> bool {
             .take(200)
             .any(|l| l.trim_start().to_ascii_uppercase().starts_with("TILT="))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::f64::consts::PI;
+
+    fn table(c_deg: Vec<f64>, gamma_deg: Vec<f64>, f: impl Fn(f64, f64) -> f64) -> IntensityTable {
+        let cd = c_deg
+            .iter()
+            .flat_map(|&c| gamma_deg.iter().map(move |&g| (c, g)))
+            .map(|(c, g)| f(c, g))
+            .collect();
+        IntensityTable {
+            c_deg,
+            gamma_deg,
+            cd,
+        }
+    }
+
+    #[test]
+    fn uniform_sphere_flux_is_four_pi_i() {
+        let t = table(vec![0.0, 90.0, 360.0], vec![0.0, 30.0, 180.0], |_, _| 100.0);
+        assert!((t.flux_lm() - 4.0 * PI * 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn uniform_lower_hemisphere_flux_is_two_pi_i() {
+        let t = table(vec![0.0, 360.0], vec![0.0, 45.0, 90.0], |_, _| 50.0);
+        assert!((t.flux_lm() - 2.0 * PI * 50.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn lambertian_flux_is_pi_i0() {
+        // I = I0 cos gamma below the horizon: flux = pi I0; 1-degree steps.
+        let gammas: Vec<f64> = (0..=90).map(f64::from).collect();
+        let cs: Vec<f64> = (0..=24).map(|i| f64::from(i) * 15.0).collect();
+        let t = table(cs, gammas, |_, g| 1000.0 * g.to_radians().cos());
+        let rel = (t.flux_lm() - PI * 1000.0).abs() / (PI * 1000.0);
+        assert!(rel < 1e-4, "relative error {rel}");
+    }
+
+    #[test]
+    fn flux_weights_each_c_sector_by_its_width() {
+        // 200 cd in C 0..90 only (linear fall to 0 at C 90..180 is part of the model).
+        let t = table(vec![0.0, 90.0, 180.0, 360.0], vec![0.0, 180.0], |c, _| {
+            if c <= 90.0 { 200.0 } else { 0.0 }
+        });
+        // Solid angle of the sector 0..90 is pi, plus half of the 90..180 sector (pi/2).
+        assert!((t.flux_lm() - 200.0 * (PI + PI / 2.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn flux_check_agrees_within_three_per_cent() {
+        let mk = |declared: f64| Photometry {
+            format: Format::Eulumdat,
+            manufacturer: String::new(),
+            name: String::new(),
+            table: table(vec![0.0, 360.0], vec![0.0, 90.0], |_, _| 100.0),
+            lamp_flux_lm: Some(declared),
+            declared_flux_lm: Some(declared),
+            power_w: 0.0,
+        };
+        // 100 cd over the lower hemisphere: 2 pi 100 lm.
+        let flux = 2.0 * PI * 100.0;
+        assert!(mk(flux * 1.02).flux_check().unwrap().agrees());
+        assert!(!mk(flux * 1.05).flux_check().unwrap().agrees());
+        let none = Photometry {
+            declared_flux_lm: None,
+            ..mk(1.0)
+        };
+        assert!(none.flux_check().is_none());
+    }
+
+    #[test]
+    fn plane_curve_reads_the_plane_at_table_gammas() {
+        let t = table(vec![0.0, 180.0, 360.0], vec![0.0, 90.0, 180.0], |c, g| {
+            c + g
+        });
+        assert_eq!(
+            t.plane_curve(180.0),
+            vec![(0.0, 180.0), (90.0, 270.0), (180.0, 360.0)]
+        );
+        assert_eq!(t.plane_curve(90.0)[1], (90.0, 180.0));
+    }
+
+    #[test]
+    fn decimal_comma_numbers() {
+        assert_eq!(tokens::number("84,42"), Some(84.42));
+        assert_eq!(tokens::number(" 1.5 "), Some(1.5));
+        assert_eq!(tokens::number("NaN"), None);
+        assert_eq!(tokens::number("1,2.3"), None);
+    }
+}

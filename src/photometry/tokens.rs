@@ -41,7 +41,7 @@ pub fn count(
     Ok(value as usize)
 }
 
-/// Checks that angles ascend strictly; `first_line` is where the list starts.
+/// Checks that angles ascend strictly; `line` is where the list starts.
 pub fn ascending(path: &Path, line: usize, angles: &[f64], what: &str) -> Result<(), FileError> {
     if angles.windows(2).any(|w| w[1] <= w[0]) {
         return Err(at_line(
@@ -57,7 +57,8 @@ pub fn ascending(path: &Path, line: usize, angles: &[f64], what: &str) -> Result
 ///
 /// `stored` pairs each stored C angle with its intensities; `images` maps a stored C
 /// angle to all the C angles (any range, taken modulo 360) with the same intensities.
-/// Returns `None` when no plane lands on C = 0 and no wrap is possible.
+/// Returns the C axis (0..=360, the 360 plane a copy of the 0 plane; a missing 0 plane
+/// is interpolated across 360) and the row-major candela values.
 pub fn expand(
     stored: &[(f64, Vec<f64>)],
     images: impl Fn(f64) -> Vec<f64>,
