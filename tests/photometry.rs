@@ -264,6 +264,17 @@ fn ies_1991_bilateral() {
 }
 
 #[test]
+fn ies_2019_version_line_is_not_taken_for_a_name() {
+    let text = std::fs::read_to_string(fixture_path("ies_2002_90_270.ies")).unwrap();
+    let text = text
+        .replace("IESNA:LM-63-2002", "IES:LM-63-2019")
+        .replace("[LUMINAIRE] Symmetric about the 90-270 plane\n", "");
+    let p = photometry::parse(&text, Path::new("new.ies")).unwrap();
+    assert_eq!(p.name, "");
+    assert_cd(&p, 90.0, 45.0, 150.0);
+}
+
+#[test]
 fn ies_2002_symmetric_about_90_270() {
     let p = fixture("ies_2002_90_270.ies");
     assert_cd(&p, 90.0, 45.0, 150.0);

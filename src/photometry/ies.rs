@@ -63,9 +63,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Photometry, FileError> {
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .collect();
     let first = lines.first().map_or("", |l| l.trim());
-    // LM-63-1986 has no version line; 1991 and later start with "IESNA".
+    // LM-63-1986 has no version line; 1991 to 2002 start with "IESNA", 2019 with "IES:".
     let upper_first = first.to_ascii_uppercase();
-    let version_1986_1991 = !upper_first.starts_with("IESNA") || upper_first.contains("91");
+    let has_version = upper_first.starts_with("IESNA") || upper_first.starts_with("IES:");
+    let version_1986_1991 = !has_version || upper_first.contains("91");
     let mut manufacturer = String::new();
     let mut name = String::new();
     let mut catalogue = String::new();
@@ -86,7 +87,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Photometry, FileError> {
                     _ => {}
                 }
             }
-        } else if i == 0 && !upper_first.starts_with("IESNA") && name.is_empty() {
+        } else if i == 0 && !has_version && name.is_empty() {
             name = t.to_string();
         }
     }
