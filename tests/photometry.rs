@@ -242,6 +242,25 @@ fn ies_1986_full_rotation_with_wrapped_values() {
 }
 
 #[test]
+fn ies_1986_ballast_lamp_photometric_factor_scales_candela() {
+    let text = std::fs::read_to_string(fixture_path("ies_1986_rotation.ies")).unwrap();
+    let p = photometry::parse(
+        &text.replace("1.0 1.0 12", "0.8 0.5 12"),
+        Path::new("old.ies"),
+    )
+    .unwrap();
+    assert_cd(&p, 0.0, 0.0, 300.0 * 0.8 * 0.5);
+    // From 1995 on the second factor is "future use" and ignored.
+    let text = std::fs::read_to_string(fixture_path("ies_1995_quadrant.ies")).unwrap();
+    let p = photometry::parse(
+        &text.replace("0.9 1.0 30", "0.9 0.5 30"),
+        Path::new("new.ies"),
+    )
+    .unwrap();
+    assert_cd(&p, 0.0, 0.0, 100.0 * 2.0 * 0.9);
+}
+
+#[test]
 fn ies_1995_quadrant_absolute_with_multiplier_and_ballast_factor() {
     let p = fixture("ies_1995_quadrant.ies");
     assert_eq!(p.declared_flux_lm, None);
