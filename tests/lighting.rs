@@ -598,3 +598,50 @@ fn energy_on_a_hand_case() {
         e.evaluated_power_w, e.area_m2, s.result.e_avg_lx, d_p, e.d_e_wh_per_m2_year
     );
 }
+
+#[test]
+fn influence_radius_neglects_only_negligible_light() {
+    let plan = lysplan::check::synth::plan(600);
+    // Flat to gamma 70°, then a long tail tapering to 0 at 90°, with a C dependence:
+    // many luminaires just below the neglect threshold.
+    let t = table(10.0, 5.0, |c, g| {
+        let taper = ((90.0 - g) / 20.0).clamp(0.0, 1.0);
+        (3000.0 + 2000.0 * c.to_radians().sin()) * taper
+    });
+    let ph = HashMap::from([("L01".to_string(), t)]);
+    let l = Lighting::new(&plan, &ph);
+    assert_eq!(l.luminaires.len(), 600);
+    let n = l.luminaires.len() as f64;
+    let mut checked = 0;
+    let (mut worst_abs, mut worst_rel) = (0.0_f64, 0.0_f64);
+    for (k, lum) in l.luminaires.iter().enumerate().step_by(37) {
+        for (db, d) in [(0.0, 0.0), (45.0, 6.0), (200.0, 17.0), (300.0, 40.0)] {
+            let p = at_bearing(lum.xy, db + k as f64, d);
+            let fast = l.e_h(p);
+            let full = l.e_h_exhaustive(p);
+            assert!(fast <= full + 1e-12);
+            assert!(
+                full - fast < lighting::NEGLIGIBLE_LX * n,
+                "{fast} vs {full}"
+            );
+            worst_abs = worst_abs.max(full - fast);
+            worst_rel = worst_rel.max((full - fast) / full.max(1e-300));
+            checked += 1;
+        }
+    }
+    assert!(checked > 50);
+    println!(
+        "neglected tail: worst {worst_abs:.5} lx, {:.3} % of E_h; radius {:.1} m",
+        100.0 * worst_rel,
+        l.max_radius_m
+    );
+    // In practice the neglected tail is small against the light there.
+    assert!(worst_abs < 0.05 && worst_rel < 0.01);
+    // Street evaluation on the same plan (per-field candidate sets) stays finite.
+    let small = lysplan::check::synth::plan(120);
+    let cov = lighting::evaluate(&small, &ph, None);
+    assert!(!cov.streets.is_empty());
+    for s in &cov.streets {
+        assert!(s.result.e_min_lx <= s.result.e_avg_lx && s.result.e_avg_lx.is_finite());
+    }
+}

@@ -6,7 +6,7 @@
 //! classed street, judges it against EN 13201-2 and computes EN 13201-5 energy figures.
 //!
 //! Influence radius: each luminaire gets its own radius beyond which its contribution is
-//! provably below [`NEGLIGIBLE_LX`] (0.001 lx, 1/400 of the lowest class limit, P6
+//! provably below [`NEGLIGIBLE_LX`] (0.0001 lx, 1/4000 of the lowest class limit, P6
 //! E_min 0.4 lx). The bound uses the largest intensity of the table at or beyond the
 //! incidence angle (minus the tilt), times MF × h / r³, which only falls with distance.
 //! A real cut-off street luminaire (nothing beyond γ ≈ 80°) thus gets about h × tan 80°
@@ -32,7 +32,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A luminaire's contribution below this is neglected, lx (see the module docs).
-pub const NEGLIGIBLE_LX: f64 = 1e-3;
+pub const NEGLIGIBLE_LX: f64 = 1e-4;
 
 /// Anything that carries an intensity table: [`IntensityTable`] itself or a whole
 /// [`Photometry`] read from a file.
@@ -224,6 +224,20 @@ impl Lighting {
             .sum()
     }
 
+    /// E_h at `p` summed over ALL luminaires without any influence radius: slow, for
+    /// verifying the radius (the two differ by less than [`NEGLIGIBLE_LX`] per luminaire).
+    pub fn e_h_exhaustive(&self, p: Xy) -> f64 {
+        (0..self.luminaires.len())
+            .map(|k| {
+                let l = &self.luminaires[k];
+                let (c, g) = l.c_gamma(p);
+                self.maintenance_factor
+                    * self.tables[self.table_of[k]].intensity(c, g)
+                    * l.h_over_r3(p)
+            })
+            .sum()
+    }
+
     /// Contributions at `p`: (pole index in `plan.poles`, lx), in pole order, zero
     /// contributions left out.
     pub fn e_h_contributions(&self, p: Xy) -> Vec<(usize, f64)> {
@@ -384,7 +398,7 @@ pub fn progress_total(plan: &Plan) -> usize {
 /// Builds the lighting and the index of `plan` and evaluates its coverage. `progress`, if
 /// given, is incremented once per classed street finished (see [`progress_total`]), so a
 /// UI thread can show progress while this runs on a background thread.
-pub fn evaluate<T: Photometric + Sync>(
+pub fn evaluate<T: Photometric>(
     plan: &Plan,
     photometry: &HashMap<String, T>,
     progress: Option<&AtomicUsize>,
