@@ -119,8 +119,16 @@ impl Luminaire {
         // d' = u90 sin t + down cos t. v·up = -h, v·down = h.
         let b_t = b * self.cos_tilt - h * self.sin_tilt;
         let down_t = b * self.sin_tilt + h * self.cos_tilt;
-        let gamma = a.hypot(b_t).atan2(down_t).to_degrees();
-        let c = (b_t.atan2(a).to_degrees() + self.rotation_deg).rem_euclid(360.0);
+        let gamma = (a * a + b_t * b_t).sqrt().atan2(down_t).to_degrees();
+        let mut c = b_t.atan2(a).to_degrees() + self.rotation_deg;
+        // atan2 gives (-180, 180]; with |rotation| < 360 two steps normalise it, the
+        // general case falls back to rem_euclid.
+        if c < 0.0 {
+            c += 360.0;
+        }
+        if !(0.0..360.0).contains(&c) {
+            c = c.rem_euclid(360.0);
+        }
         (c, gamma)
     }
 

@@ -15,6 +15,7 @@
 pub mod classes;
 pub mod grid;
 pub mod luminaire;
+mod lut;
 
 pub use classes::{Requirement, Verdict, evaluated_class, requirement, verdict};
 pub use luminaire::Luminaire;
@@ -125,7 +126,7 @@ pub struct Lighting {
     /// height/coordinate that is not a positive finite number.
     pub unlit_poles: Vec<usize>,
     table_of: Vec<usize>,
-    tables: Vec<IntensityTable>,
+    tables: Vec<lut::Lut>,
     tree: RTree<LumPoint>,
 }
 
@@ -134,7 +135,7 @@ impl Lighting {
     /// (`pole.luminaire`) to their intensity tables.
     pub fn new<T: Photometric>(plan: &Plan, photometry: &HashMap<String, T>) -> Self {
         let mf = plan.maintenance_factor;
-        let mut tables: Vec<IntensityTable> = Vec::new();
+        let mut tables: Vec<lut::Lut> = Vec::new();
         let mut suffixes: Vec<Vec<f64>> = Vec::new();
         let mut table_ix: HashMap<&str, usize> = HashMap::new();
         let mut luminaires = Vec::new();
@@ -152,16 +153,24 @@ impl Lighting {
             let ti = *table_ix.entry(pole.luminaire.as_str()).or_insert_with(|| {
                 let t = ph.intensity_table().clone();
                 suffixes.push(suffix_max(&t));
-                tables.push(t);
+                tables.push(lut::Lut::new(t));
                 tables.len() - 1
             });
             luminaires.push(l);
             table_of.push(ti);
         }
+        // The radius depends only on the table, the height and the tilt: plans repeat
+        // few combinations, so compute each once.
+        let mut cache: HashMap<(usize, u64, u64), f64> = HashMap::new();
         let radius_m: Vec<f64> = luminaires
-            .par_iter()
-            .zip(table_of.par_iter())
-            .map(|(l, &ti)| influence_radius(l, &tables[ti], &suffixes[ti], mf))
+            .iter()
+            .zip(table_of.iter())
+            .map(|(l, &ti)| {
+                let key = (ti, l.height_m.to_bits(), l.tilt_deg.abs().to_bits());
+                *cache
+                    .entry(key)
+                    .or_insert_with(|| influence_radius(l, &tables[ti].table, &suffixes[ti], mf))
+            })
             .collect();
         let max_radius_m = radius_m.iter().copied().fold(0.0, f64::max);
         let tree = RTree::bulk_load(
@@ -597,13 +606,16 @@ fn evaluate_street(
             f.rows_m
                 .iter()
                 .map(|&ch| {
-                    let centre = e_at(grid::point(line, ch, 0.0));
+                    // Centreline point and direction once per row; grid points lie on
+                    // the left normal (-dy, dx), offsets left positive.
+                    let at = line.point_at(ch);
+                    let centre = e_at(at.map(|(p, _)| p));
                     let (mut mn, mut sum) = (f64::INFINITY, 0.0);
                     for &o in offsets {
                         let e = if o == 0.0 {
                             centre
                         } else {
-                            e_at(grid::point(line, ch, o))
+                            e_at(at.map(|(p, d)| Xy::new(p.x - d.y * o, p.y + d.x * o)))
                         };
                         mn = mn.min(e);
                         sum += e;
