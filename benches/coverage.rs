@@ -40,13 +40,35 @@ fn street_luminaire() -> IntensityTable {
     }
 }
 
+/// CPU time (user + system) of this process so far, seconds, from /proc (Linux);
+/// `None` elsewhere. Benchmarks on a shared machine are easier to judge in CPU time.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14, 15.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 fn bench(c: &mut Criterion) {
     let plan = lysplan::check::synth::plan(35_000);
     let ph = HashMap::from([("L01".to_string(), street_luminaire())]);
     let index = SiteIndex::build(&plan);
     let lighting = Lighting::new(&plan, &ph);
     let km: f64 = index.streets.iter().map(|s| s.length()).sum::<f64>() / 1000.0;
-    let cov = lighting::evaluate_with(&plan, &lighting, &index, None);
+    let cpu0 = cpu_seconds();
+    let wall0 = std::time::Instant::now();
+    let cov = lighting::evaluate(&plan, &ph, None);
+    let wall = wall0.elapsed().as_secs_f64();
+    if let (Some(a), Some(b)) = (cpu0, cpu_seconds()) {
+        eprintln!(
+            "one full evaluate: {wall:.3} s wall, {:.2} s CPU ({} threads)",
+            b - a,
+            rayon::current_num_threads()
+        );
+    }
     let points: usize = cov.streets.iter().map(|s| s.grid_points).sum();
     let passing = cov.streets.iter().filter(|s| s.result.pass).count();
     eprintln!(
