@@ -4,6 +4,7 @@
 //! CLI and the headless tests use it directly. `app` is the egui desktop application.
 
 pub mod app;
+pub mod bundled;
 pub mod check;
 pub mod error;
 pub mod frame;
@@ -11,3 +12,4 @@ pub mod index;
 pub mod lighting;
 pub mod photometry;
 pub mod plan;
+pub mod report;

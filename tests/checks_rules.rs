@@ -243,3 +243,61 @@ fn thresholds_come_from_the_plan() {
     assert!(!rules.contains(&"placement.off_route"));
     assert!(!rules.contains(&"spacing.max"), "{f:#?}");
 }
+
+#[test]
+fn extra_findings_are_merged_sorted_and_kept() {
+    use lysplan::check::{Checker, run_with};
+    let mut plan = fixture("rules.ron");
+    let extra = Finding {
+        rule: "coverage.class",
+        severity: Severity::Error,
+        message: "Fabriksparken: E_avg 3.1 lx, minimum 5 lx (P4)".into(),
+        poles: Vec::new(),
+        street: Some("S1".into()),
+        chainage_m: None,
+        lon: None,
+        lat: None,
+    };
+    let f = run_with(&plan, vec![extra.clone()]);
+    assert_eq!(f.len(), EXPECTED.len() + 1);
+    assert_eq!(f[0], extra, "coverage.* sorts before placement.*");
+    let mut c = Checker::new(&plan);
+    c.set_extra(vec![extra.clone()]);
+    assert_eq!(c.findings(), f.as_slice());
+    plan.poles[0].lon += 0.0001;
+    c.move_pole(&plan, 0);
+    assert!(c.findings().contains(&extra));
+    c.rebuild(&plan);
+    assert!(c.findings().contains(&extra));
+    c.set_extra(Vec::new());
+    assert_eq!(c.findings(), run(&plan).as_slice());
+}
+
+#[test]
+fn non_finite_values_from_a_ron_file_do_not_panic() {
+    let mut plan = fixture("rules.ron");
+    plan.poles[0].lon = f64::NAN;
+    plan.poles[1].lat = f64::INFINITY;
+    plan.poles[2].height_m = f64::NAN;
+    plan.streets[1].points[0] = [f64::NAN, 55.0];
+    plan.sections[0].to_m = f64::NAN;
+    let f = run(&plan);
+    let bad: Vec<&str> = f
+        .iter()
+        .filter(|x| x.rule == "placement.position")
+        .map(|x| x.message.as_str())
+        .collect();
+    assert_eq!(bad.len(), 3, "{bad:?}");
+    // Findings without poles sort first.
+    assert!(bad[0].starts_with("street S2: point 0"), "{bad:?}");
+    assert!(bad[1].starts_with("P01: position lon NaN"), "{bad:?}");
+    assert!(bad[2].starts_with("P02: position"), "{bad:?}");
+    let mut c = lysplan::check::Checker::new(&plan);
+    plan.poles[0].lon = 12.3880;
+    plan.poles[0].lat = 55.6848;
+    c.move_pole(&plan, 0);
+    assert_eq!(c.findings(), lysplan::check::Checker::new(&plan).findings());
+    plan.poles[3].lat = f64::NAN;
+    c.move_pole(&plan, 3);
+    assert_eq!(c.findings(), lysplan::check::Checker::new(&plan).findings());
+}

@@ -281,3 +281,70 @@ fn empty_collection_is_an_empty_plan() {
     let p = read_geojson(r#"{"type":"FeatureCollection","features":[]}"#, origin()).unwrap();
     assert_eq!(p, Plan::default());
 }
+
+#[test]
+fn member_order_does_not_matter() {
+    // The catalogue comes after the features: "L1" must still be a catalogue id.
+    let p = pole(
+        r#""id":"P1","vendor":"V","luminaire":"L1","height_m":8,"azimuth_deg":0"#,
+        "[12.3870,55.68402]",
+    );
+    let text = format!(
+        r#"{{"features":[{STREET},{p}],"bbox":[0,0,1,1],"type":"FeatureCollection",
+        "lysplan":{{"name":"late","luminaires":[{{"id":"L1","name":"x","photometry":{{"Bundled":"a.ldt"}},"flux_lm":1,"power_w":1}}]}}}}"#
+    );
+    let plan = read_geojson(&text, origin()).unwrap();
+    assert_eq!(plan.name, "late");
+    assert_eq!(plan.poles[0].luminaire, "L1");
+    assert_eq!(plan.luminaires.len(), 1);
+}
+
+#[test]
+fn wrong_shapes_at_the_top() {
+    let e = read_geojson("[1, 2]", origin()).unwrap_err();
+    assert_eq!(e.location, Location::Field("(root)".into()));
+    let e = read_geojson(
+        r#"{"type":"FeatureCollection","features":{"a":1}}"#,
+        origin(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e.location, Location::LineCol { line: 1, .. }),
+        "{e}"
+    );
+    assert!(e.message.contains("array of GeoJSON features"), "{e}");
+    let e = read_geojson(r#"{"type":"FeatureCollection","features":[]} x"#, origin()).unwrap_err();
+    assert!(
+        matches!(e.location, Location::LineCol { line: 1, .. }),
+        "{e}"
+    );
+    assert!(e.message.contains("trailing characters"), "{e}");
+    let e = read_geojson(r#"{"type":"FeatureCollection","features":[7]}"#, origin()).unwrap_err();
+    assert_eq!(e.location, Location::Field("features[0]".into()));
+}
+
+#[test]
+fn poles_at_the_geographic_pole_do_not_panic() {
+    let street = r#"{"type":"Feature","properties":{"kind":"street","id":"S"},"geometry":{"type":"LineString","coordinates":[[12,90],[12.1,89.9]]}}"#;
+    let p = pole(
+        r#""id":"P1","vendor":"V","luminaire":"L","height_m":8"#,
+        "[12.0,90]",
+    );
+    let q = pole(
+        r#""id":"P2","vendor":"V","luminaire":"L","height_m":8"#,
+        "[12.0,55.0]",
+    );
+    let plan = read_geojson(&collection(&[STREET, street, &p, &q]), origin()).unwrap();
+    let f = lysplan::check::run(&plan);
+    let bad: Vec<&str> = f
+        .iter()
+        .filter(|x| x.rule == "placement.position")
+        .map(|x| x.message.as_str())
+        .collect();
+    assert_eq!(bad.len(), 2, "{bad:?}");
+    assert!(bad.iter().any(|m| m.starts_with("P1: position")), "{bad:?}");
+    assert!(
+        bad.iter().any(|m| m.starts_with("street S: point 0")),
+        "{bad:?}"
+    );
+}

@@ -1,9 +1,749 @@
 //! The desktop application (egui/eframe/walkers). The only place that imports them.
+//!
+//! [`state::AppState`] holds the document and everything the app knows; the panels and
+//! the map plugins only show it and turn user input into edits on it.
 
-use std::path::PathBuf;
+pub mod files;
+pub mod map;
+pub mod panels;
+pub mod state;
+
+use crate::plan::Plan;
+use egui::{Color32, Key, KeyboardShortcut, Modifiers};
+use files::{DialogOutcome, PendingDialog, Purpose, TypedPath};
+use state::{AppState, Measurement, Tool};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use walkers::{HttpOptions, HttpTiles, MapMemory, lon_lat};
+
+/// The User-Agent sent to tile servers (OSM tile usage policy: name the application).
+pub const USER_AGENT: &str = concat!(
+    "Lysplan/",
+    env!("CARGO_PKG_VERSION"),
+    " (outdoor-lighting test-bed planner; DOLL Living Lab)"
+);
+
+/// Attribution of the OpenStreetMap standard tiles, always drawn on the map.
+pub const OSM_ATTRIBUTION: &str = "© OpenStreetMap contributors";
+
+/// The tile cache folder in the user's cache directory.
+pub fn tile_cache_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("dk", "Lysplan", "lysplan").map(|d| d.cache_dir().join("tiles"))
+}
+
+const SHORTCUTS: &[(&str, &str)] = &[
+    ("Ctrl+O", "Open a plan (RON or GeoJSON)"),
+    ("Ctrl+S", "Save"),
+    ("Ctrl+Shift+S", "Save as"),
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
+    ("Delete", "Delete the selected poles"),
+    ("Escape", "Cancel the current tool (back to Select), clear the measurement"),
+    ("S / A / M", "Select, Add pole, Measure tool"),
+    ("Shift+click", "Add a pole to the selection"),
+    ("Drag a pole", "Move it (findings update while dragging)"),
+    ("Drag the map / wheel", "Pan / zoom"),
+    ("F1", "This help"),
+];
+
+/// A pole being dragged.
+struct Drag {
+    index: usize,
+    moved: bool,
+}
+
+/// The main window.
+pub struct LysplanApp {
+    pub state: AppState,
+    memory: MapMemory,
+    tiles: Option<HttpTiles>,
+    center: walkers::Position,
+    colors: HashMap<String, Color32>,
+    drag: Option<Drag>,
+    last_map_rect: Option<egui::Rect>,
+    findings_filter: panels::findings::FindingsFilter,
+    inspector: panels::inspector::InspectorState,
+    dialog: Option<PendingDialog>,
+    typed_path: Option<TypedPath>,
+    error: Option<String>,
+    show_help: bool,
+    /// Bumped after every edit so panels refresh their cached texts.
+    revision: usize,
+    last_dirty_rev: (bool, usize),
+    hover_lonlat: Option<[f64; 2]>,
+    confirm_discard: Option<PendingAction>,
+    allow_close: bool,
+    recent: Vec<PathBuf>,
+    /// Zoom to the plan's extent once the map's size is known.
+    fit_pending: bool,
+    /// Whether the tile server is reachable: NET_* below.
+    online: Arc<AtomicU8>,
+}
+
+const NET_CHECKING: u8 = 0;
+const NET_ONLINE: u8 = 1;
+const NET_OFFLINE: u8 = 2;
+const NET_OFF: u8 = 3;
+
+/// Finds out once, off the UI thread, whether the tile server can be reached, so the
+/// status bar can say "offline" instead of leaving a blank map unexplained.
+fn spawn_network_probe(flag: Arc<AtomicU8>, ctx: egui::Context) {
+    std::thread::spawn(move || {
+        use std::net::ToSocketAddrs;
+        let ok = ("tile.openstreetmap.org", 443)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut a| a.next())
+            .is_some_and(|addr| {
+                std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(3)).is_ok()
+            });
+        flag.store(if ok { NET_ONLINE } else { NET_OFFLINE }, Ordering::Relaxed);
+        ctx.request_repaint();
+    });
+}
+
+/// Zoom level at which `span_m` metres fill `px` pixels at latitude `lat` (Web Mercator:
+/// 156 543 m per pixel at zoom 0 on the equator).
+fn zoom_to_fit(span_m: f64, px: f64, lat: f64) -> f64 {
+    let m_per_px = span_m.max(100.0) / px.max(100.0);
+    (156_543.034 * lat.to_radians().cos() / m_per_px).log2().clamp(2.0, 19.0)
+}
+
+/// An action waiting for "discard unsaved changes?".
+#[derive(Debug, Clone)]
+enum PendingAction {
+    Open,
+    New,
+    Close,
+}
+
+impl LysplanApp {
+    /// The app on `plan`; `with_tiles` fetches OSM tiles (off in tests: no network there).
+    pub fn new(ctx: &egui::Context, plan: Plan, path: Option<PathBuf>, with_tiles: bool) -> Self {
+        let tiles = with_tiles.then(|| {
+            let options = HttpOptions {
+                cache: tile_cache_dir(),
+                user_agent: Some(walkers::HeaderValue::from_static(USER_AGENT)),
+                ..Default::default()
+            };
+            HttpTiles::with_options(walkers::sources::OpenStreetMap, options, ctx.clone())
+        });
+        let mut app = LysplanApp {
+            state: AppState::new(plan, path),
+            memory: MapMemory::default(),
+            tiles,
+            center: lon_lat(12.388, 55.685),
+            colors: HashMap::new(),
+            drag: None,
+            last_map_rect: None,
+            findings_filter: Default::default(),
+            inspector: Default::default(),
+            dialog: None,
+            typed_path: None,
+            error: None,
+            show_help: false,
+            revision: 0,
+            last_dirty_rev: (false, 0),
+            hover_lonlat: None,
+            confirm_discard: None,
+            allow_close: false,
+            recent: Vec::new(),
+            fit_pending: true,
+            online: Arc::new(AtomicU8::new(if with_tiles { NET_CHECKING } else { NET_OFF })),
+        };
+        if with_tiles {
+            spawn_network_probe(app.online.clone(), ctx.clone());
+        }
+        app.on_new_document();
+        app
+    }
+
+    fn on_new_document(&mut self) {
+        self.colors = self
+            .state
+            .plan
+            .vendors
+            .iter()
+            .map(|v| (v.id.clone(), Color32::from_rgb(v.color[0], v.color[1], v.color[2])))
+            .collect();
+        if let Some(e) = self.state.extent() {
+            self.center = lon_lat((e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0);
+        }
+        self.memory.center_at(self.center);
+        self.fit_pending = true;
+        self.revision += 1;
+        self.drag = None;
+    }
+
+    /// Opens a file into the app; on error the current plan stays and the error is shown.
+    pub fn open_path(&mut self, path: &Path) {
+        match crate::plan::load_any(path) {
+            Ok(plan) => {
+                self.state.replace_plan(plan, Some(path.to_path_buf()));
+                self.state.status = format!("Opened {}", path.display());
+                self.remember(path);
+                self.on_new_document();
+            }
+            Err(e) => self.error = Some(format!("Could not open the plan.\n\n{e}")),
+        }
+    }
+
+    fn remember(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_path_buf());
+        self.recent.truncate(8);
+    }
+
+    /// Saves to `path` (RON, or GeoJSON by extension), atomically.
+    pub fn save_to(&mut self, path: &Path) -> bool {
+        let is_geojson = matches!(
+            path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+            Some("geojson") | Some("json")
+        );
+        let r = if is_geojson {
+            crate::plan::geojson::save_geojson_atomic(&self.state.plan, path)
+        } else {
+            crate::plan::save_ron_atomic(&self.state.plan, path)
+        };
+        match r {
+            Ok(()) => {
+                if !is_geojson {
+                    self.state.path = Some(path.to_path_buf());
+                    self.state.dirty = false;
+                }
+                self.state.status = format!("Saved {}", path.display());
+                self.remember(path);
+                true
+            }
+            Err(e) => {
+                self.error = Some(format!("Could not save; the file on disk is unchanged.\n\n{e}"));
+                false
+            }
+        }
+    }
+
+    fn save(&mut self, ctx: &egui::Context) {
+        match self.state.path.clone() {
+            Some(p) if p.extension().is_some_and(|e| e == "ron") => {
+                self.save_to(&p);
+            }
+            _ => self.start_dialog(ctx, Purpose::SaveAs),
+        }
+    }
+
+    fn start_dialog(&mut self, ctx: &egui::Context, purpose: Purpose) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let suggested = self
+            .state
+            .path
+            .clone()
+            .or_else(|| Some(PathBuf::from(crate::bundled::DOLL_PLAN_FILE_NAME)));
+        let ctx = ctx.clone();
+        self.dialog = Some(PendingDialog::start(purpose, suggested, move || ctx.request_repaint()));
+    }
+
+    fn finish_path(&mut self, purpose: Purpose, path: PathBuf) {
+        match purpose {
+            Purpose::Open => self.open_path(&path),
+            Purpose::SaveAs | Purpose::ExportGeoJson => {
+                self.save_to(&path);
+            }
+        }
+    }
+
+    fn poll_dialog(&mut self) {
+        let Some(d) = &self.dialog else { return };
+        match d.poll() {
+            DialogOutcome::Waiting => {}
+            DialogOutcome::Chosen(purpose, path) => {
+                self.dialog = None;
+                self.finish_path(purpose, path);
+            }
+            DialogOutcome::Cancelled => self.dialog = None,
+            DialogOutcome::NoBackend(purpose) => {
+                self.dialog = None;
+                self.typed_path = Some(TypedPath {
+                    purpose,
+                    text: self.state.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    note: "No file dialog is available on this desktop (xdg-desktop-portal is not running). Type the path instead.".into(),
+                });
+            }
+        }
+    }
+
+    /// Runs `action` now, or asks first when there are unsaved changes.
+    fn guarded(&mut self, ctx: &egui::Context, action: PendingAction) {
+        if self.state.dirty {
+            self.confirm_discard = Some(action);
+        } else {
+            self.run_action(ctx, action);
+        }
+    }
+
+    fn run_action(&mut self, ctx: &egui::Context, action: PendingAction) {
+        match action {
+            PendingAction::Open => self.start_dialog(ctx, Purpose::Open),
+            PendingAction::New => {
+                let plan = Plan {
+                    name: "New plan".into(),
+                    vendors: self.state.plan.vendors.clone(),
+                    luminaires: self.state.plan.luminaires.clone(),
+                    streets: self.state.plan.streets.clone(),
+                    ..Plan::default()
+                };
+                self.state.replace_plan(plan, None);
+                self.on_new_document();
+            }
+            PendingAction::Close => {
+                self.allow_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let sc = |m, k| KeyboardShortcut::new(m, k);
+        let shift_cmd = Modifiers::COMMAND | Modifiers::SHIFT;
+        let (save_as, save, open, redo_z, redo_y, undo) = ctx.input_mut(|i| {
+            (
+                i.consume_shortcut(&sc(shift_cmd, Key::S)),
+                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::S)),
+                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::O)),
+                i.consume_shortcut(&sc(shift_cmd, Key::Z)),
+                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::Y)),
+                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::Z)),
+            )
+        });
+        if save_as {
+            self.start_dialog(ctx, Purpose::SaveAs);
+        } else if save {
+            self.save(ctx);
+        }
+        if open {
+            self.guarded(ctx, PendingAction::Open);
+        }
+        if redo_z || redo_y {
+            self.state.redo();
+        } else if undo {
+            self.state.undo();
+        }
+        // Single keys only when no text field has focus.
+        if ctx.memory(|m| m.focused().is_some()) {
+            return;
+        }
+        let (del, esc, f1, s, a, m) = ctx.input(|i| {
+            (
+                i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace),
+                i.key_pressed(Key::Escape),
+                i.key_pressed(Key::F1),
+                i.key_pressed(Key::S) && i.modifiers.is_none(),
+                i.key_pressed(Key::A) && i.modifiers.is_none(),
+                i.key_pressed(Key::M) && i.modifiers.is_none(),
+            )
+        });
+        if del {
+            self.state.delete_selected();
+        }
+        if esc {
+            self.state.tool = Tool::Select;
+            self.state.measurement = None;
+        }
+        if f1 {
+            self.show_help = !self.show_help;
+        }
+        for (pressed, tool) in [(s, Tool::Select), (a, Tool::AddPole), (m, Tool::Measure)] {
+            if pressed {
+                self.state.tool = tool;
+                self.state.measurement = None;
+            }
+        }
+    }
+
+    fn menu_bar(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("New (keep streets and catalogue)").clicked() {
+                    self.guarded(&ctx, PendingAction::New);
+                }
+                if ui.add(egui::Button::new("Open…").shortcut_text("Ctrl+O")).clicked() {
+                    self.guarded(&ctx, PendingAction::Open);
+                }
+                if ui.button("Open by typing a path…").clicked() {
+                    self.typed_path = Some(TypedPath { purpose: Purpose::Open, text: String::new(), note: String::new() });
+                }
+                if ui.button("Open the bundled DOLL plan").clicked() {
+                    if self.state.dirty {
+                        self.confirm_discard = Some(PendingAction::New);
+                    }
+                    self.state.replace_plan(crate::bundled::doll_plan(), None);
+                    self.on_new_document();
+                }
+                ui.menu_button("Open recent", |ui| {
+                    if self.recent.is_empty() {
+                        ui.label("(none yet)");
+                    }
+                    for p in self.recent.clone() {
+                        if ui.button(p.display().to_string()).clicked() {
+                            if self.state.dirty {
+                                self.confirm_discard = Some(PendingAction::Open);
+                            } else {
+                                self.open_path(&p);
+                            }
+                        }
+                    }
+                });
+                ui.separator();
+                if ui.add(egui::Button::new("Save").shortcut_text("Ctrl+S")).clicked() {
+                    self.save(&ctx);
+                }
+                if ui.add(egui::Button::new("Save as…").shortcut_text("Ctrl+Shift+S")).clicked() {
+                    self.start_dialog(&ctx, Purpose::SaveAs);
+                }
+                if ui.button("Save as (type a path)…").clicked() {
+                    self.typed_path = Some(TypedPath { purpose: Purpose::SaveAs, text: String::new(), note: String::new() });
+                }
+                if ui.button("Export GeoJSON…").clicked() {
+                    self.start_dialog(&ctx, Purpose::ExportGeoJson);
+                }
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    self.guarded(&ctx, PendingAction::Close);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                let undo = self.state.undo_label().map(|l| format!("Undo {l}")).unwrap_or_else(|| "Undo".into());
+                if ui.add_enabled(self.state.can_undo(), egui::Button::new(undo).shortcut_text("Ctrl+Z")).clicked() {
+                    self.state.undo();
+                }
+                let redo = self.state.redo_label().map(|l| format!("Redo {l}")).unwrap_or_else(|| "Redo".into());
+                if ui.add_enabled(self.state.can_redo(), egui::Button::new(redo).shortcut_text("Ctrl+Shift+Z")).clicked() {
+                    self.state.redo();
+                }
+                if ui.add_enabled(!self.state.selection.is_empty(), egui::Button::new("Delete selected").shortcut_text("Del")).clicked() {
+                    self.state.delete_selected();
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                if ui.add(egui::Button::new("Keyboard shortcuts").shortcut_text("F1")).clicked() {
+                    self.show_help = true;
+                }
+            });
+        });
+    }
+
+    fn status_bar(&self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if let Some([lon, lat]) = self.hover_lonlat {
+                let xy = crate::frame::to_utm32(lon, lat);
+                ui.monospace(format!("{lon:.6}° E {lat:.6}° N  |  E {:.1} N {:.1} (EPSG:25832)", xy.x, xy.y));
+                if let Some((street, ch, off)) = self.state.street_at(lon, lat) {
+                    ui.separator();
+                    ui.label(format!("{street} {ch:.0} m (±{off:.0} m)"));
+                }
+                ui.separator();
+            }
+            ui.label(format!("{} poles, {} selected", self.state.plan.poles.len(), self.state.selection.len()));
+            ui.separator();
+            let tiles = match (&self.tiles, self.online.load(Ordering::Relaxed)) {
+                (None, _) | (_, NET_OFF) => "tiles off: bundled streets drawn as the basemap".to_string(),
+                (Some(_), NET_OFFLINE) => "tiles offline: bundled streets drawn as the basemap".to_string(),
+                (Some(t), state) => {
+                    use walkers::Tiles;
+                    let n = t.stats().in_progress;
+                    let what = if state == NET_ONLINE { "online" } else { "checking network" };
+                    if n > 0 { format!("tiles {what}: loading {n}") } else { format!("tiles {what} (OpenStreetMap, cached)") }
+                }
+            };
+            ui.label(tiles);
+            if !self.state.status.is_empty() {
+                ui.separator();
+                ui.label(&self.state.status);
+            }
+        });
+    }
+
+    fn map_ui(&mut self, ui: &mut egui::Ui) {
+        let rect = ui.available_rect_before_wrap();
+        ui.painter().rect_filled(rect, 0.0, map::BASEMAP_FILL);
+        if std::mem::take(&mut self.fit_pending) {
+            if let Some(e) = self.state.extent() {
+                let (a, b) = (crate::frame::to_utm32(e[0], e[1]), crate::frame::to_utm32(e[2], e[3]));
+                let zx = zoom_to_fit((b.x - a.x).abs() * 1.1, rect.width() as f64, e[1]);
+                let zy = zoom_to_fit((b.y - a.y).abs() * 1.1, rect.height() as f64, e[1]);
+                let _ = self.memory.set_zoom(zx.min(zy));
+            }
+        }
+        let pointer = ui.input(|i| (i.pointer.primary_pressed(), i.pointer.press_origin(), i.pointer.primary_down(), i.modifiers.shift));
+        // Decide before the map handles gestures whether this press grabs a pole, so the
+        // map does not pan under a dragged pole.
+        if self.drag.is_none() && self.state.tool == Tool::Select && pointer.0
+            && let (Some(origin), Some(last)) = (pointer.1, self.last_map_rect) {
+                let projector = walkers::Projector::new(last, &walkers::MercatorProjection, &self.memory, self.center);
+                if let Some(i) = hit_pole(&self.state, &projector, origin) {
+                    self.drag = Some(Drag { index: i, moved: false });
+                }
+            }
+        let dragging = self.drag.is_some();
+        let mut clicked_at: Option<(egui::Pos2, [f64; 2])> = None;
+        let mut hover: Option<[f64; 2]> = None;
+        let mut drag_to: Option<[f64; 2]> = None;
+        let mut hit_on_click: Option<usize> = None;
+        let measurement = self.state.measurement;
+        {
+            let state = &self.state;
+            let mut m = walkers::Map::new(self.tiles.as_mut().map(|t| t as &mut dyn walkers::Tiles), &mut self.memory, self.center)
+                .panning(!dragging)
+                .double_click_to_zoom(true)
+                .with_plugin(map::StreetsPlugin { plan: &state.plan })
+                .with_plugin(map::PolesPlugin { state, colors: &self.colors });
+            if let Some(ms) = measurement {
+                m = m.with_plugin(map::MeasurePlugin { state, measurement: ms, hover: self.hover_lonlat });
+            }
+            let out = m
+                .with_plugin(map::AttributionPlugin { text: OSM_ATTRIBUTION })
+                .show(ui, |_ui, response, projector, _mem| {
+                    if let Some(p) = response.hover_pos() {
+                        let q = projector.unproject(p.to_vec2());
+                        hover = Some([q.x(), q.y()]);
+                    }
+                    if dragging
+                        && let Some(p) = response.interact_pointer_pos().or(response.hover_pos()) {
+                            let q = projector.unproject(p.to_vec2());
+                            drag_to = Some([q.x(), q.y()]);
+                        }
+                    if response.clicked()
+                        && let Some(p) = response.interact_pointer_pos() {
+                            let q = projector.unproject(p.to_vec2());
+                            clicked_at = Some((p, [q.x(), q.y()]));
+                            hit_on_click = hit_pole(state, projector, p);
+                        }
+                });
+            self.last_map_rect = Some(out.response.rect);
+        }
+        self.hover_lonlat = hover;
+        // Drag in progress / finished.
+        if let Some(d) = &mut self.drag {
+            let index = d.index;
+            if let (true, Some([lon, lat])) = (pointer.2, drag_to) {
+                let moved_now = self.state.plan.poles.get(index).is_some_and(|p| (p.lon - lon).abs() > 1e-9 || (p.lat - lat).abs() > 1e-9);
+                if moved_now && !d.moved {
+                    d.moved = true;
+                    let id = self.state.plan.poles.get(index).map(|p| p.id.clone()).unwrap_or_default();
+                    self.state.begin_edit(format!("Move pole {id}"));
+                    self.state.selection = [id].into();
+                }
+                if moved_now {
+                    self.state.drag_pole_to(index, lon, lat);
+                }
+            }
+            if !pointer.2 {
+                let moved = d.moved;
+                self.drag = None;
+                if moved {
+                    // The incremental checker is already current; refresh derived state.
+                    self.state.end_edit();
+                    self.state.status = "Moved pole".into();
+                }
+            }
+        }
+        if let Some((_, [lon, lat])) = clicked_at {
+            match self.state.tool {
+                Tool::AddPole => {
+                    self.state.add_pole(lon, lat);
+                }
+                Tool::Select => match hit_on_click.and_then(|i| self.state.plan.poles.get(i)).map(|p| p.id.clone()) {
+                    Some(id) if pointer.3
+                        && !self.state.selection.remove(&id) => {
+                            self.state.selection.insert(id);
+                        }
+                    Some(id) => self.state.selection = [id].into(),
+                    None if !pointer.3 => self.state.selection.clear(),
+                    None => {}
+                },
+                Tool::Measure => {
+                    self.state.measurement = match self.state.measurement {
+                        Some(Measurement { a, b: None }) => Some(Measurement { a, b: Some([lon, lat]) }),
+                        _ => Some(Measurement { a: [lon, lat], b: None }),
+                    };
+                }
+            }
+        }
+    }
+
+    fn dialogs(&mut self, ctx: &egui::Context) {
+        if let Some(msg) = self.error.clone() {
+            egui::Window::new("Problem").collapsible(false).resizable(false).show(ctx, |ui| {
+                ui.label(msg);
+                if ui.button("OK").clicked() {
+                    self.error = None;
+                }
+            });
+        }
+        if let Some(mut tp) = self.typed_path.take() {
+            let mut keep = true;
+            egui::Window::new(tp.purpose.title()).collapsible(false).show(ctx, |ui| {
+                if !tp.note.is_empty() {
+                    ui.label(&tp.note);
+                }
+                ui.horizontal(|ui| {
+                    ui.label("Path:");
+                    ui.add(egui::TextEdit::singleline(&mut tp.text).desired_width(360.0).id_salt("typed_path"));
+                });
+                ui.horizontal(|ui| {
+                    if ui.button("OK").clicked() && !tp.text.trim().is_empty() {
+                        keep = false;
+                        self.finish_path(tp.purpose, PathBuf::from(tp.text.trim()));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        keep = false;
+                    }
+                });
+            });
+            if keep {
+                self.typed_path = Some(tp);
+            }
+        }
+        if let Some(action) = self.confirm_discard.clone() {
+            egui::Window::new("Unsaved changes").collapsible(false).resizable(false).show(ctx, |ui| {
+                ui.label("The plan has unsaved changes. Discard them?");
+                ui.horizontal(|ui| {
+                    if ui.button("Discard changes").clicked() {
+                        self.confirm_discard = None;
+                        self.state.dirty = false;
+                        self.run_action(ctx, action.clone());
+                    }
+                    if ui.button("Cancel").clicked() {
+                        self.confirm_discard = None;
+                    }
+                });
+            });
+        }
+        if self.show_help {
+            let mut open = true;
+            egui::Window::new("Keyboard shortcuts").open(&mut open).show(ctx, |ui| {
+                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                    for (k, what) in SHORTCUTS {
+                        ui.monospace(*k);
+                        ui.label(*what);
+                        ui.end_row();
+                    }
+                });
+            });
+            self.show_help = open;
+        }
+    }
+
+    /// Draws the whole window into `ui` (used by eframe and by the UI tests).
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll_dialog();
+        self.shortcuts(&ctx);
+        if ctx.input(|i| i.viewport().close_requested()) && self.state.dirty && !self.allow_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm_discard = Some(PendingAction::Close);
+        }
+        let title = self.state.title();
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::Panel::left("tools").resizable(true).default_size(260.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| panels::tools::ui(ui, &mut self.state, &self.colors));
+        });
+        let mut centre_on = None;
+        egui::Panel::right("findings").resizable(true).default_size(330.0).show(ui, |ui| {
+            egui::Panel::bottom("inspector").resizable(true).default_size(260.0).show(ui, |ui| {
+                panels::inspector::ui(ui, &mut self.state, &mut self.inspector, self.revision);
+            });
+            centre_on = panels::findings::ui(ui, &mut self.state, &mut self.findings_filter);
+        });
+        if let Some((lon, lat)) = centre_on {
+            self.memory.center_at(lon_lat(lon, lat));
+            let _ = self.memory.set_zoom(self.memory.zoom().max(18.0));
+        }
+        egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| self.map_ui(ui));
+        self.dialogs(&ctx);
+        let key = (self.state.dirty, self.state.findings().len() + self.state.plan.poles.len());
+        if key != self.last_dirty_rev {
+            self.last_dirty_rev = key;
+            self.revision += 1;
+        }
+    }
+}
+
+/// The pole under screen point `at` (within 8 px), nearest first, via the R-tree.
+fn hit_pole(state: &AppState, projector: &walkers::Projector, at: egui::Pos2) -> Option<usize> {
+    let q = projector.unproject(at.to_vec2());
+    let xy = crate::frame::to_utm32(q.x(), q.y());
+    let px_per_m = projector.scale_pixel_per_meter(q).max(1e-6) as f64;
+    let radius_m = 8.0 / px_per_m;
+    state
+        .checker
+        .index()
+        .poles_within(xy, radius_m)
+        .filter(|&i| state.plan.poles.get(i).is_some_and(|p| !state.hidden_vendors.contains(&p.vendor)))
+        .min_by(|&a, &b| {
+            let ia = state.checker.index().pole_xy[a].dist(xy);
+            let ib = state.checker.index().pole_xy[b].dist(xy);
+            ia.total_cmp(&ib)
+        })
+}
+
+/// What eframe persists between runs.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Persisted {
+    last_file: Option<PathBuf>,
+    recent: Vec<PathBuf>,
+}
+
+struct EframeApp(LysplanApp);
+
+impl eframe::App for EframeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.0.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        let p = Persisted {
+            last_file: self.0.state.path.clone(),
+            recent: self.0.recent.clone(),
+        };
+        if let Ok(s) = ron::to_string(&p) {
+            storage.set_string("lysplan", s);
+        }
+    }
+}
 
 /// Opens the main window, on `path` if given, else on the bundled plan.
 pub fn run(path: Option<PathBuf>) -> Result<(), String> {
-    let _ = path;
-    Err("the desktop app is not built yet".into())
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_title("Lysplan"),
+        persist_window: true,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Lysplan",
+        options,
+        Box::new(move |cc| {
+            let persisted: Persisted = cc
+                .storage
+                .and_then(|s| s.get_string("lysplan"))
+                .and_then(|s| ron::from_str(&s).ok())
+                .unwrap_or_default();
+            let mut app = LysplanApp::new(&cc.egui_ctx, crate::bundled::doll_plan(), None, true);
+            app.recent = persisted.recent;
+            if let Some(p) = path {
+                app.open_path(&p);
+            }
+            Ok(Box::new(EframeApp(app)))
+        }),
+    )
+    .map_err(|e| format!("could not open the window: {e}"))
 }

@@ -5,9 +5,10 @@
 use super::rules::{self, PoleStation, SectionMap};
 use super::{Finding, cmp_findings};
 use crate::frame::{Xy, to_utm32};
-use crate::index::SiteIndex;
+use crate::index::{PolePoint, SiteIndex};
 use crate::plan::{Plan, Rules};
 use rayon::prelude::*;
+use rstar::RTree;
 use std::cmp::Ordering;
 
 /// What a finding depends on, so an edit can drop exactly the findings it invalidates.
@@ -21,6 +22,8 @@ enum Key {
     Street(usize),
     /// Rules independent of pole positions (sections, references).
     Fixed,
+    /// Like `Fixed`, but shown at the position of one pole (follows it when it moves).
+    At(usize),
     /// Findings supplied from outside (coverage, from the lighting module).
     Extra,
 }
@@ -61,10 +64,42 @@ impl Checker {
         let streets = plan
             .streets
             .par_iter()
-            .map(|s| crate::frame::Polyline::from_lonlat(&s.points))
+            .map(|s| {
+                if s.points.iter().all(|q| rules::valid_lonlat(q[0], q[1])) {
+                    crate::frame::Polyline::from_lonlat(&s.points)
+                } else {
+                    crate::frame::Polyline::from_xy(Vec::new())
+                }
+            })
             .collect();
-        let index = SiteIndex::from_parts(streets, pole_xy_par(plan));
-        let stations = rules::pole_stations(&index);
+        // Stations need only the street segments: compute them while the pole tree is
+        // bulk-loaded (a sequential step) on the other core.
+        let segments = SiteIndex::from_parts(streets, Vec::new());
+        let pole_xy = pole_xy_par(plan);
+        let (pole_tree, stations) = rayon::join(
+            || {
+                RTree::bulk_load(
+                    pole_xy
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| rules::valid_xy(**p))
+                        .map(|(i, p)| PolePoint::new(p.to_array(), i))
+                        .collect(),
+                )
+            },
+            || {
+                pole_xy
+                    .par_iter()
+                    .map(|&xy| rules::station_of(&segments, xy))
+                    .collect::<Vec<_>>()
+            },
+        );
+        let index = SiteIndex {
+            streets: segments.streets,
+            pole_xy,
+            pole_tree,
+            segment_tree: segments.segment_tree,
+        };
         let sections = SectionMap::build(plan);
         let mut c = Checker {
             on_street: vec![Vec::new(); plan.streets.len()],
@@ -100,14 +135,20 @@ impl Checker {
         all.extend(per_pole);
         // Fixed.
         let fixed = [
+            rules::street_positions(plan),
             rules::section_overlap(plan, &c.index),
             rules::section_empty(plan, &c.index),
+        ];
+        for f in fixed.into_iter().flatten() {
+            all.push((Key::Fixed, f));
+        }
+        let located = [
             rules::reference_vendor_street(plan),
             rules::reference_luminaire(plan),
             rules::reference_duplicate_id(plan),
         ];
-        for f in fixed.into_iter().flatten() {
-            all.push((Key::Fixed, f));
+        for (at, f) in located.into_iter().flatten() {
+            all.push((at.map_or(Key::Fixed, Key::At), f));
         }
 
         all.par_sort_by(|a, b| cmp_findings(&a.1, &b.1));
@@ -181,7 +222,19 @@ impl Checker {
             return;
         };
         let xy = to_utm32(p.lon, p.lat);
-        self.index.move_pole(i, xy);
+        // Like SiteIndex::move_pole, but unusable positions stay out of the tree.
+        let old_xy = self.index.pole_xy[i];
+        if rules::valid_xy(old_xy) {
+            self.index
+                .pole_tree
+                .remove(&PolePoint::new(old_xy.to_array(), i));
+        }
+        self.index.pole_xy[i] = xy;
+        if rules::valid_xy(xy) {
+            self.index
+                .pole_tree
+                .insert(PolePoint::new(xy.to_array(), i));
+        }
 
         // Linear reference and street lists.
         let old = self.stations[i];
@@ -209,13 +262,22 @@ impl Checker {
             }
         }
 
+        let mut fresh: Vec<(Key, Finding)> = Vec::new();
+        // Findings shown at this pole follow it.
+        for (k, f) in self.keys.iter().zip(&self.findings) {
+            if *k == Key::At(i) {
+                let mut f = f.clone();
+                f.lon = Some(p.lon);
+                f.lat = Some(p.lat);
+                fresh.push((*k, f));
+            }
+        }
         self.retain(|k| match k {
             Key::Pair(a, b) => a != i && b != i,
-            Key::Pole(a) => a != i,
+            Key::Pole(a) | Key::At(a) => a != i,
             Key::Street(s) => !streets.contains(&s),
             Key::Fixed | Key::Extra => true,
         });
-        let mut fresh: Vec<(Key, Finding)> = Vec::new();
         for (a, b, d) in rules::close_pairs_of(&self.index, i, self.pair_radius()) {
             fresh.extend(Self::pair_findings(plan, a, b, d));
         }
@@ -252,8 +314,11 @@ impl Checker {
 
     fn pole_findings(&self, plan: &Plan, i: usize) -> impl Iterator<Item = Finding> {
         let st = self.stations.get(i).and_then(|s| s.as_ref());
-        rules::off_route(plan, i, st)
+        let position = rules::pole_position(plan, i);
+        let spatial = position.is_none();
+        position
             .into_iter()
+            .chain(rules::off_route(plan, i, st).filter(|_| spatial))
             .chain(rules::section_outside(plan, &self.sections, i, st))
     }
 

@@ -5,6 +5,7 @@
 //! | `spacing.min` | error | two poles closer than `min_spacing_m` (straight line) |
 //! | `spacing.max` | error | consecutive on-route poles of a street farther apart along it than min(`max_spacing_m`, `max_spacing_to_height` × lower height) |
 //! | `placement.off_route` | error | pole farther than `max_offset_m` from every street centreline |
+//! | `placement.position` | error | pole or street vertex with an unusable lon/lat (NaN, out of range); left out of the spatial rules |
 //! | `section.outside` | error | pole of a vendor that has sections, outside all of them (off-route poles are left to `placement.off_route`) |
 //! | `section.overlap` | error | two sections of one street overlapping by more than zero length |
 //! | `section.empty` | warning | a vendor without poles |

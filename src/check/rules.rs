@@ -24,6 +24,9 @@ pub struct PoleStation {
 /// The station of a point on the nearest street (R-tree of street segments); `None`
 /// when the plan has no street with at least two vertices.
 pub fn station_of(index: &SiteIndex, xy: Xy) -> Option<PoleStation> {
+    if !valid_xy(xy) {
+        return None;
+    }
     index.nearest_street(xy).map(|(street, s)| PoleStation {
         street,
         chainage_m: s.chainage_m,
@@ -39,6 +42,74 @@ pub fn pole_stations(index: &SiteIndex) -> Vec<Option<PoleStation>> {
         .par_iter()
         .map(|&xy| station_of(index, xy))
         .collect()
+}
+
+/// Whether a lon/lat pair is a usable WGS84 position (finite, in range, and projectable).
+pub fn valid_lonlat(lon: f64, lat: f64) -> bool {
+    lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && lat.abs() < 90.0
+        && valid_xy(crate::frame::to_utm32(lon, lat))
+}
+
+/// Whether projected coordinates are finite (R-tree queries need that).
+pub fn valid_xy(xy: Xy) -> bool {
+    xy.x.is_finite() && xy.y.is_finite()
+}
+
+/// `placement.position` for pole `i`: its lon/lat is not a usable position (non-finite
+/// or out of range, possible in a hand-edited RON file). Such a pole is left out of
+/// every spatial rule.
+pub fn pole_position(plan: &Plan, i: usize) -> Option<Finding> {
+    let p = plan.poles.get(i)?;
+    if valid_lonlat(p.lon, p.lat) {
+        return None;
+    }
+    Some(Finding {
+        rule: "placement.position",
+        severity: Severity::Error,
+        message: format!(
+            "{}: position lon {}, lat {} is not a valid WGS84 position (lon -180..180, lat \
+             -90..90); fix the coordinates",
+            p.id, p.lon, p.lat
+        ),
+        poles: vec![p.id.clone()],
+        street: None,
+        chainage_m: None,
+        lon: None,
+        lat: None,
+    })
+}
+
+/// `placement.position` for streets with an unusable vertex; such a street is left out
+/// of the street index (it has no geometry for the checks).
+pub fn street_positions(plan: &Plan) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in &plan.streets {
+        if let Some((k, q)) = s
+            .points
+            .iter()
+            .enumerate()
+            .find(|(_, q)| !valid_lonlat(q[0], q[1]))
+        {
+            out.push(Finding {
+                rule: "placement.position",
+                severity: Severity::Error,
+                message: format!(
+                    "street {}: point {} (lon {}, lat {}) is not a valid WGS84 position; fix the \
+                     coordinates (the street is left out of the checks)",
+                    s.id, k, q[0], q[1]
+                ),
+                poles: Vec::new(),
+                street: Some(s.id.clone()),
+                chainage_m: None,
+                lon: None,
+                lat: None,
+            });
+        }
+    }
+    out
 }
 
 /// Whether a station counts as "on route" (the pole then belongs to that street).
@@ -80,6 +151,7 @@ pub fn close_pairs(index: &SiteIndex, radius_m: f64) -> Vec<(usize, usize, f64)>
         .pole_xy
         .par_iter()
         .enumerate()
+        .filter(|(_, a)| valid_xy(**a))
         .flat_map_iter(|(i, &a)| {
             index
                 .poles_within(a, radius_m)
@@ -97,7 +169,7 @@ pub fn close_pairs(index: &SiteIndex, radius_m: f64) -> Vec<(usize, usize, f64)>
 
 /// Pairs involving pole `k` closer than `radius_m`, as `(min(k,j), max(k,j), d)`.
 pub fn close_pairs_of(index: &SiteIndex, k: usize, radius_m: f64) -> Vec<(usize, usize, f64)> {
-    let Some(&a) = index.pole_xy.get(k) else {
+    let Some(&a) = index.pole_xy.get(k).filter(|a| valid_xy(**a)) else {
         return Vec::new();
     };
     let mut v: Vec<(usize, usize, f64)> = index
@@ -470,17 +542,23 @@ pub fn section_empty(plan: &Plan, index: &SiteIndex) -> Vec<Finding> {
         .collect()
 }
 
+/// A finding with the index of the pole whose position it shows (if any), so the
+/// checker can follow that pole when it moves.
+pub type Located = (Option<usize>, Finding);
+
 /// `reference.vendor`: poles and sections naming a vendor that is not in the plan;
 /// `reference.street`: sections naming an unknown street.
-pub fn reference_vendor_street(plan: &Plan) -> Vec<Finding> {
+pub fn reference_vendor_street(plan: &Plan) -> Vec<Located> {
     let vendors: std::collections::HashSet<&str> =
         plan.vendors.iter().map(|v| v.id.as_str()).collect();
     let street_ix = street_index_map(plan);
-    let mut out: Vec<Finding> = plan
+    let mut out: Vec<Located> = plan
         .poles
         .par_iter()
-        .filter(|p| !vendors.contains(p.vendor.as_str()))
-        .map(|p| Finding {
+        .enumerate()
+        .filter(|(_, p)| !vendors.contains(p.vendor.as_str()))
+        .map(|(i, p)| {
+            (Some(i), Finding {
             rule: "reference.vendor",
             severity: Severity::Error,
             message: format!(
@@ -493,10 +571,11 @@ pub fn reference_vendor_street(plan: &Plan) -> Vec<Finding> {
             lon: Some(p.lon),
             lat: Some(p.lat),
         })
+        })
         .collect();
     for s in &plan.sections {
         if !vendors.contains(s.vendor.as_str()) {
-            out.push(Finding {
+            out.push((None, Finding {
                 rule: "reference.vendor",
                 severity: Severity::Error,
                 message: format!(
@@ -508,22 +587,25 @@ pub fn reference_vendor_street(plan: &Plan) -> Vec<Finding> {
                 chainage_m: None,
                 lon: None,
                 lat: None,
-            });
+            }));
         }
         if !street_ix.contains_key(s.street.as_str()) {
-            out.push(Finding {
-                rule: "reference.street",
-                severity: Severity::Error,
-                message: format!(
-                    "section {}: street \"{}\" is not in the plan; fix the section's street id",
-                    s.id, s.street
-                ),
-                poles: Vec::new(),
-                street: None,
-                chainage_m: None,
-                lon: None,
-                lat: None,
-            });
+            out.push((
+                None,
+                Finding {
+                    rule: "reference.street",
+                    severity: Severity::Error,
+                    message: format!(
+                        "section {}: street \"{}\" is not in the plan; fix the section's street id",
+                        s.id, s.street
+                    ),
+                    poles: Vec::new(),
+                    street: None,
+                    chainage_m: None,
+                    lon: None,
+                    lat: None,
+                },
+            ));
         }
     }
     out
@@ -532,14 +614,16 @@ pub fn reference_vendor_street(plan: &Plan) -> Vec<Finding> {
 /// `reference.luminaire`: poles naming an unknown luminaire type, and luminaire types
 /// whose embedded photometry cannot be read (one finding per type, listing its poles).
 /// Bundled photometry is checked by the catalogue, not here.
-pub fn reference_luminaire(plan: &Plan) -> Vec<Finding> {
+pub fn reference_luminaire(plan: &Plan) -> Vec<Located> {
     let known: std::collections::HashSet<&str> =
         plan.luminaires.iter().map(|l| l.id.as_str()).collect();
-    let mut out: Vec<Finding> = plan
+    let mut out: Vec<Located> = plan
         .poles
         .par_iter()
-        .filter(|p| !known.contains(p.luminaire.as_str()))
-        .map(|p| Finding {
+        .enumerate()
+        .filter(|(_, p)| !known.contains(p.luminaire.as_str()))
+        .map(|(i, p)| {
+            (Some(i), Finding {
             rule: "reference.luminaire",
             severity: Severity::Error,
             message: format!(
@@ -551,6 +635,7 @@ pub fn reference_luminaire(plan: &Plan) -> Vec<Finding> {
             chainage_m: None,
             lon: Some(p.lon),
             lat: Some(p.lat),
+        })
         })
         .collect();
     for l in &plan.luminaires {
@@ -567,31 +652,35 @@ pub fn reference_luminaire(plan: &Plan) -> Vec<Finding> {
             .map(|p| p.id.clone())
             .collect();
         poles.sort();
-        let first = plan.poles.iter().find(|p| p.luminaire == l.id);
-        out.push(Finding {
-            rule: "reference.luminaire",
-            severity: Severity::Error,
-            message: format!(
-                "luminaire type {} ({}): photometry unreadable ({e}); used by {} pole{}; \
+        let first_ix = plan.poles.iter().position(|p| p.luminaire == l.id);
+        let first = first_ix.and_then(|i| plan.poles.get(i));
+        out.push((
+            first_ix,
+            Finding {
+                rule: "reference.luminaire",
+                severity: Severity::Error,
+                message: format!(
+                    "luminaire type {} ({}): photometry unreadable ({e}); used by {} pole{}; \
                  replace the photometry file",
-                l.id,
-                file_name,
-                poles.len(),
-                if poles.len() == 1 { "" } else { "s" }
-            ),
-            poles,
-            street: None,
-            chainage_m: None,
-            lon: first.map(|p| p.lon),
-            lat: first.map(|p| p.lat),
-        });
+                    l.id,
+                    file_name,
+                    poles.len(),
+                    if poles.len() == 1 { "" } else { "s" }
+                ),
+                poles,
+                street: None,
+                chainage_m: None,
+                lon: first.map(|p| p.lon),
+                lat: first.map(|p| p.lat),
+            },
+        ));
     }
     out
 }
 
 /// `reference.duplicate_id`: an id used by more than one object (poles, streets,
 /// sections, vendors and luminaire types share one id space). Sort-based, parallel.
-pub fn reference_duplicate_id(plan: &Plan) -> Vec<Finding> {
+pub fn reference_duplicate_id(plan: &Plan) -> Vec<Located> {
     let mut all: Vec<(&str, &'static str, usize)> = Vec::with_capacity(
         plan.poles.len()
             + plan.streets.len()
@@ -637,28 +726,29 @@ pub fn reference_duplicate_id(plan: &Plan) -> Vec<Finding> {
         }
         let id = run[0].0;
         let kinds: Vec<&str> = run.iter().map(|r| r.1).collect();
-        let first_pole = run
-            .iter()
-            .find(|r| r.1 == "pole")
-            .and_then(|r| plan.poles.get(r.2));
-        out.push(Finding {
-            rule: "reference.duplicate_id",
-            severity: Severity::Error,
-            message: format!(
-                "id \"{id}\" is used {} times, maximum 1 ({}); give each object its own id",
-                run.len(),
-                kinds.join(", ")
-            ),
-            poles: if first_pole.is_some() {
-                vec![id.to_string()]
-            } else {
-                Vec::new()
+        let first_ix = run.iter().find(|r| r.1 == "pole").map(|r| r.2);
+        let first_pole = first_ix.and_then(|i| plan.poles.get(i));
+        out.push((
+            first_ix,
+            Finding {
+                rule: "reference.duplicate_id",
+                severity: Severity::Error,
+                message: format!(
+                    "id \"{id}\" is used {} times, maximum 1 ({}); give each object its own id",
+                    run.len(),
+                    kinds.join(", ")
+                ),
+                poles: if first_pole.is_some() {
+                    vec![id.to_string()]
+                } else {
+                    Vec::new()
+                },
+                street: None,
+                chainage_m: None,
+                lon: first_pole.map(|p| p.lon),
+                lat: first_pole.map(|p| p.lat),
             },
-            street: None,
-            chainage_m: None,
-            lon: first_pole.map(|p| p.lon),
-            lat: first_pole.map(|p| p.lat),
-        });
+        ));
     }
     out
 }

@@ -1,6 +1,11 @@
 //! Luminaire photometry: EULUMDAT (.ldt) and IES LM-63 (.ies) files read into one
 //! intensity table in candela.
 
+pub mod catalogue;
+mod ies;
+mod ldt;
+mod tokens;
+
 use crate::error::FileError;
 use std::path::Path;
 
@@ -67,6 +72,67 @@ impl IntensityTable {
         let b = at(ci1, gi0) * (1.0 - gt) + at(ci1, gi1) * gt;
         a * (1.0 - ct) + b * ct
     }
+
+    /// Luminous flux, lm: the intensity integrated over the sphere, weighted by solid
+    /// angle. Exact for the bilinear interpolant [`IntensityTable::intensity`] uses:
+    /// piecewise linear in gamma (times sin gamma, integrated in closed form) and
+    /// trapezoid in C.
+    pub fn flux_lm(&self) -> f64 {
+        let n = self.gamma_deg.len();
+        let plane = |ci: usize| -> f64 {
+            let row = self.cd.get(ci * n..(ci + 1) * n).unwrap_or(&[]);
+            let mut sum = 0.0;
+            for (g, i) in self.gamma_deg.windows(2).zip(row.windows(2)) {
+                let (g0, g1) = (g[0].to_radians(), g[1].to_radians());
+                let h = g1 - g0;
+                if h <= 0.0 {
+                    continue;
+                }
+                // Integral of (i0 + (i1 - i0) (g - g0) / h) sin g over [g0, g1].
+                sum += i[0] * (g0.cos() - g1.cos())
+                    + (i[1] - i[0]) / h * (-h * g1.cos() + g1.sin() - g0.sin());
+            }
+            sum
+        };
+        self.c_deg
+            .windows(2)
+            .enumerate()
+            .map(|(ci, c)| (c[1] - c[0]).to_radians() * 0.5 * (plane(ci) + plane(ci + 1)))
+            .sum()
+    }
+
+    /// The intensity curve in the plane C = `c_deg` for the polar diagram: (gamma in
+    /// degrees, candela) at every gamma angle of the table within 0..=180. The curve of
+    /// `c_deg + 180` completes the full section through the luminaire.
+    pub fn plane_curve(&self, c_deg: f64) -> Vec<(f64, f64)> {
+        self.gamma_deg
+            .iter()
+            .filter(|g| (0.0..=180.0).contains(*g))
+            .map(|&g| (g, self.intensity(c_deg, g)))
+            .collect()
+    }
+}
+
+/// The luminous flux integrated from a photometry's intensities against the flux the
+/// file declares.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FluxCheck {
+    /// Flux integrated over the intensity table, lm.
+    pub integrated_lm: f64,
+    /// Flux the file declares, lm.
+    pub declared_lm: f64,
+    /// `integrated_lm / declared_lm`.
+    pub ratio: f64,
+}
+
+impl FluxCheck {
+    /// Largest relative difference [`FluxCheck::agrees`] accepts.
+    pub const TOLERANCE: f64 = 0.03;
+
+    /// Whether the integrated and declared flux agree within 3 %.
+    pub fn agrees(&self) -> bool {
+        (self.ratio - 1.0).abs() <= Self::TOLERANCE
+    }
 }
 
 /// Which file format a photometry came from.
@@ -94,6 +160,20 @@ pub struct Photometry {
     pub power_w: f64,
 }
 
+impl Photometry {
+    /// Compares the integrated flux with the flux the file declares; `None` when the file
+    /// declares none (absolute IES photometry) or declares zero.
+    pub fn flux_check(&self) -> Option<FluxCheck> {
+        let declared_lm = self.declared_flux_lm.filter(|f| *f > 0.0)?;
+        let integrated_lm = self.table.flux_lm();
+        Some(FluxCheck {
+            integrated_lm,
+            declared_lm,
+            ratio: integrated_lm / declared_lm,
+        })
+    }
+}
+
 /// Reads an .ldt or .ies file by extension (case-insensitive).
 pub fn read(path: &Path) -> Result<Photometry, FileError> {
     let bytes = std::fs::read(path).map_err(|e| FileError::io(path, &e))?;
@@ -106,10 +186,118 @@ pub fn read(path: &Path) -> Result<Photometry, FileError> {
 /// Parses photometry text; the format is chosen by the extension of `origin`, or sniffed
 /// from the content when the extension is neither .ldt nor .ies.
 pub fn parse(text: &str, origin: &Path) -> Result<Photometry, FileError> {
-    let _ = (text, origin);
-    Err(FileError::new(
-        origin,
-        crate::error::Location::File,
-        "photometry readers are not built yet",
-    ))
+    let ext = origin
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("ldt") => ldt::parse(text, origin),
+        Some("ies") => ies::parse(text, origin),
+        _ if looks_like_ies(text) => ies::parse(text, origin),
+        _ => ldt::parse(text, origin),
+    }
+}
+
+/// IES files start with "IESNA" (1991 and later) or carry a `TILT=` line near the top.
+fn looks_like_ies(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    text.get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case("IESNA"))
+        || text
+            .lines()
+            .take(200)
+            .any(|l| l.trim_start().to_ascii_uppercase().starts_with("TILT="))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::f64::consts::PI;
+
+    fn table(c_deg: Vec<f64>, gamma_deg: Vec<f64>, f: impl Fn(f64, f64) -> f64) -> IntensityTable {
+        let cd = c_deg
+            .iter()
+            .flat_map(|&c| gamma_deg.iter().map(move |&g| (c, g)))
+            .map(|(c, g)| f(c, g))
+            .collect();
+        IntensityTable {
+            c_deg,
+            gamma_deg,
+            cd,
+        }
+    }
+
+    #[test]
+    fn uniform_sphere_flux_is_four_pi_i() {
+        let t = table(vec![0.0, 90.0, 360.0], vec![0.0, 30.0, 180.0], |_, _| 100.0);
+        assert!((t.flux_lm() - 4.0 * PI * 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn uniform_lower_hemisphere_flux_is_two_pi_i() {
+        let t = table(vec![0.0, 360.0], vec![0.0, 45.0, 90.0], |_, _| 50.0);
+        assert!((t.flux_lm() - 2.0 * PI * 50.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn lambertian_flux_is_pi_i0() {
+        // I = I0 cos gamma below the horizon: flux = pi I0; 1-degree steps.
+        let gammas: Vec<f64> = (0..=90).map(f64::from).collect();
+        let cs: Vec<f64> = (0..=24).map(|i| f64::from(i) * 15.0).collect();
+        let t = table(cs, gammas, |_, g| 1000.0 * g.to_radians().cos());
+        let rel = (t.flux_lm() - PI * 1000.0).abs() / (PI * 1000.0);
+        assert!(rel < 1e-4, "relative error {rel}");
+    }
+
+    #[test]
+    fn flux_weights_each_c_sector_by_its_width() {
+        // 200 cd in C 0..90 only (linear fall to 0 at C 90..180 is part of the model).
+        let t = table(vec![0.0, 90.0, 180.0, 360.0], vec![0.0, 180.0], |c, _| {
+            if c <= 90.0 { 200.0 } else { 0.0 }
+        });
+        // Solid angle of the sector 0..90 is pi, plus half of the 90..180 sector (pi/2).
+        assert!((t.flux_lm() - 200.0 * (PI + PI / 2.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn flux_check_agrees_within_three_per_cent() {
+        let mk = |declared: f64| Photometry {
+            format: Format::Eulumdat,
+            manufacturer: String::new(),
+            name: String::new(),
+            table: table(vec![0.0, 360.0], vec![0.0, 90.0], |_, _| 100.0),
+            lamp_flux_lm: Some(declared),
+            declared_flux_lm: Some(declared),
+            power_w: 0.0,
+        };
+        // 100 cd over the lower hemisphere: 2 pi 100 lm.
+        let flux = 2.0 * PI * 100.0;
+        assert!(mk(flux * 1.02).flux_check().unwrap().agrees());
+        assert!(!mk(flux * 1.05).flux_check().unwrap().agrees());
+        let none = Photometry {
+            declared_flux_lm: None,
+            ..mk(1.0)
+        };
+        assert!(none.flux_check().is_none());
+    }
+
+    #[test]
+    fn plane_curve_reads_the_plane_at_table_gammas() {
+        let t = table(vec![0.0, 180.0, 360.0], vec![0.0, 90.0, 180.0], |c, g| {
+            c + g
+        });
+        assert_eq!(
+            t.plane_curve(180.0),
+            vec![(0.0, 180.0), (90.0, 270.0), (180.0, 360.0)]
+        );
+        assert_eq!(t.plane_curve(90.0)[1], (90.0, 180.0));
+    }
+
+    #[test]
+    fn decimal_comma_numbers() {
+        assert_eq!(tokens::number("84,42"), Some(84.42));
+        assert_eq!(tokens::number(" 1.5 "), Some(1.5));
+        assert_eq!(tokens::number("NaN"), None);
+        assert_eq!(tokens::number("1,2.3"), None);
+    }
 }

@@ -245,11 +245,264 @@ fn geometry<'v>(
         .ok_or_else(|| r.err(format!("{gpath}.coordinates"), "is missing"))
 }
 
+/// A pole as read, before its luminaire is resolved and its azimuth defaulted.
+struct RawPole {
+    feature: usize,
+    pole: Pole,
+    azimuth_given: bool,
+}
+
+/// Reads feature `fi` into `plan` (streets, sections) or `raw_poles`.
+fn read_feature(
+    r: &Reader,
+    fi: usize,
+    fv: &Value,
+    plan: &mut Plan,
+    raw_poles: &mut Vec<RawPole>,
+) -> Result<(), FileError> {
+    let fpath = format!("features[{fi}]");
+    let Value::Object(f) = fv else {
+        return Err(r.err(
+            fpath,
+            format!("must be a Feature object, found {}", type_name(fv)),
+        ));
+    };
+    let ppath = format!("{fpath}.properties");
+    let map = match f.get("properties") {
+        Some(Value::Object(m)) => m,
+        None | Some(Value::Null) => {
+            return Err(r.err(
+                format!("{ppath}.kind"),
+                "is missing (the feature has no properties); set kind to \"street\", \"pole\" or \"section\"",
+            ));
+        }
+        Some(v) => {
+            return Err(r.err(ppath, format!("must be an object, found {}", type_name(v))));
+        }
+    };
+    let p = Props {
+        r,
+        map,
+        path: ppath,
+    };
+    let kind = p.req_str("kind", "feature kind: \"street\", \"pole\" or \"section\"")?;
+    let id = match map.get("id") {
+        None | Some(Value::Null) => match f.get("id") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        },
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(v) => {
+            return Err(r.err(
+                p.field("id"),
+                format!("must be a string, found {}", type_name(v)),
+            ));
+        }
+    }
+    .filter(|s| !s.trim().is_empty());
+    match kind.as_str() {
+        "street" => {
+            let id = id.ok_or_else(|| {
+                r.err(
+                    p.field("id"),
+                    "is missing; give every street a unique id such as \"S01\"",
+                )
+            })?;
+            let coords = geometry(r, f, &fpath, "LineString")?;
+            let cpath = format!("{fpath}.geometry.coordinates");
+            let Value::Array(a) = coords else {
+                return Err(r.err(cpath, "must be an array of positions"));
+            };
+            if a.len() < 2 {
+                return Err(r.err(
+                    cpath,
+                    format!("a street needs at least 2 positions, found {}", a.len()),
+                ));
+            }
+            let points = a
+                .iter()
+                .enumerate()
+                .map(|(k, v)| position(r, v, &format!("{cpath}[{k}]")))
+                .collect::<Result<Vec<_>, _>>()?;
+            let class = match p.opt_str("class")? {
+                None => None,
+                Some(s) if s.trim().is_empty() => None,
+                Some(s) => Some(LightingClass::parse(&s).ok_or_else(|| {
+                    r.err(
+                        p.field("class"),
+                        format!(
+                            "{s:?} is not an EN 13201 class; use one of P1..P6, C0..C5, \
+                             M1..M6, or leave it out"
+                        ),
+                    )
+                })?),
+            };
+            let width_m = match p.opt_num("width_m")? {
+                Some(w) => p.check_range("width_m", w, |w| w > 0.0, "> 0 metres")?,
+                None => 7.0,
+            };
+            plan.streets.push(Street {
+                id,
+                name: p.opt_str("name")?.unwrap_or_default(),
+                class,
+                width_m,
+                points,
+            });
+        }
+        "pole" => {
+            let id = id.ok_or_else(|| {
+                r.err(
+                    p.field("id"),
+                    "is missing; give every pole a unique id such as \"P017\"",
+                )
+            })?;
+            let coords = geometry(r, f, &fpath, "Point")?;
+            let [lon, lat] = position(r, coords, &format!("{fpath}.geometry.coordinates"))?;
+            let height_m = p.req_num("height_m", "luminaire height above ground in metres")?;
+            let height_m = p.check_range("height_m", height_m, |h| h > 0.0, "> 0 metres")?;
+            let tilt_deg = match p.opt_num("tilt_deg")? {
+                Some(t) => p.check_range(
+                    "tilt_deg",
+                    t,
+                    |t| (0.0..90.0).contains(&t),
+                    "in 0..90 degrees",
+                )?,
+                None => 0.0,
+            };
+            let overhang_m = match p.opt_num("overhang_m")? {
+                Some(o) => p.check_range("overhang_m", o, |o| o >= 0.0, ">= 0 metres")?,
+                None => 0.0,
+            };
+            let azimuth = p.opt_num("azimuth_deg")?;
+            let vendor = p.req_str("vendor", "vendor id")?;
+            let lum = p.req_str("luminaire", "luminaire type id or .ldt/.ies file path")?;
+            // Resolved once the whole file (and the catalogue) is read.
+            let luminaire = lum;
+            raw_poles.push(RawPole {
+                feature: fi,
+                azimuth_given: azimuth.is_some(),
+                pole: Pole {
+                    id,
+                    lon,
+                    lat,
+                    height_m,
+                    overhang_m,
+                    tilt_deg,
+                    azimuth_deg: azimuth.unwrap_or(0.0),
+                    vendor,
+                    luminaire,
+                },
+            });
+        }
+        "section" => {
+            let vendor = p.req_str("vendor", "vendor id")?;
+            let street = p.req_str("street", "street id")?;
+            let from_m = p.req_num("from_m", "start chainage in metres")?;
+            let from_m = p.check_range("from_m", from_m, |v| v >= 0.0, ">= 0 metres")?;
+            let to_m = p.req_num("to_m", "end chainage in metres")?;
+            let to_m = p.check_range("to_m", to_m, |v| v >= 0.0, ">= 0 metres")?;
+            plan.sections.push(Section {
+                id: id.unwrap_or_else(|| format!("section-{fi}")),
+                vendor,
+                street,
+                from_m,
+                to_m,
+            });
+        }
+        other => {
+            return Err(r.err(
+                p.field("kind"),
+                format!(
+                    "{other:?} is not a kind Lysplan knows; use \"street\", \"pole\" or \"section\""
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What the streaming reader collects.
+#[derive(Default)]
+struct Collected {
+    kind: Option<Value>,
+    meta: Option<Value>,
+    features_seen: bool,
+    plan: Plan,
+    raw_poles: Vec<RawPole>,
+    /// A semantic error in a feature; it aborts the JSON parse and wins over it.
+    error: Option<FileError>,
+}
+
+struct RootVisitor<'r, 'a> {
+    r: &'r Reader<'a>,
+    c: &'r mut Collected,
+}
+
+impl<'de> serde::de::Visitor<'de> for RootVisitor<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a GeoJSON FeatureCollection object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => self.c.kind = Some(map.next_value()?),
+                "lysplan" => self.c.meta = Some(map.next_value()?),
+                "features" => {
+                    self.c.features_seen = true;
+                    map.next_value_seed(FeaturesSeed {
+                        r: self.r,
+                        c: &mut *self.c,
+                    })?;
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct FeaturesSeed<'r, 'a> {
+    r: &'r Reader<'a>,
+    c: &'r mut Collected,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for FeaturesSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for FeaturesSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("\"features\" to be an array of GeoJSON features")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // One feature at a time: memory stays proportional to the plan, not to a
+        // JSON tree of the whole file.
+        let mut fi = 0usize;
+        while let Some(v) = seq.next_element::<Value>()? {
+            if let Err(e) = read_feature(self.r, fi, &v, &mut self.c.plan, &mut self.c.raw_poles) {
+                self.c.error = Some(e);
+                return Err(serde::de::Error::custom("invalid feature"));
+            }
+            fi += 1;
+        }
+        Ok(())
+    }
+}
+
 /// Parses a plan from GeoJSON text. `origin` names the file in messages and anchors
-/// relative photometry paths.
+/// relative photometry paths. Features are read one at a time (streaming).
 pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
     let r = Reader { origin };
-    let root: Value = serde_json::from_str(text).map_err(|e| {
+    let syntax = |e: serde_json::Error| {
         FileError::new(
             origin,
             Location::LineCol {
@@ -258,11 +511,22 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
             },
             format!("{e}; fix the JSON syntax there"),
         )
-    })?;
-    let Value::Object(root) = root else {
-        return Err(r.err("(root)", "must be a GeoJSON FeatureCollection object"));
     };
-    match root.get("type").and_then(Value::as_str) {
+    if !text.trim_start().starts_with('{') {
+        // Not an object: report a syntax error if there is one, else the shape.
+        serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(syntax)?;
+        return Err(r.err("(root)", "must be a GeoJSON FeatureCollection object"));
+    }
+    let mut c = Collected::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = serde::Deserializer::deserialize_map(&mut de, RootVisitor { r: &r, c: &mut c })
+        .and_then(|()| de.end());
+    if let Some(e) = c.error.take() {
+        return Err(e);
+    }
+    parsed.map_err(syntax)?;
+
+    match c.kind.as_ref().and_then(Value::as_str) {
         Some("FeatureCollection") => {}
         other => {
             return Err(r.err(
@@ -274,198 +538,33 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
             ));
         }
     }
-    let mut plan = Plan::default();
-    let vendors_given = read_meta(&r, root.get("lysplan"), &mut plan)?;
-
-    let features = match root.get("features") {
-        Some(Value::Array(a)) => a,
-        Some(v) => {
-            return Err(r.err(
-                "features",
-                format!("must be an array, found {}", type_name(v)),
-            ));
-        }
-        None => return Err(r.err("features", "is missing; add \"features\": [...]")),
-    };
-
-    struct RawPole {
-        pole: Pole,
-        azimuth_given: bool,
+    if !c.features_seen {
+        return Err(r.err("features", "is missing; add \"features\": [...]"));
     }
-    let mut raw_poles: Vec<RawPole> = Vec::new();
-    let mut photometry_by_path: HashMap<String, String> = HashMap::new();
+    let mut plan = std::mem::take(&mut c.plan);
+    let mut raw_poles = std::mem::take(&mut c.raw_poles);
+    let vendors_given = read_meta(&r, c.meta.as_ref(), &mut plan)?;
 
-    for (fi, fv) in features.iter().enumerate() {
-        let fpath = format!("features[{fi}]");
-        let Value::Object(f) = fv else {
-            return Err(r.err(
-                fpath,
-                format!("must be a Feature object, found {}", type_name(fv)),
-            ));
-        };
-        let ppath = format!("{fpath}.properties");
-        let map = match f.get("properties") {
-            Some(Value::Object(m)) => m,
-            None | Some(Value::Null) => {
-                return Err(r.err(
-                    format!("{ppath}.kind"),
-                    "is missing (the feature has no properties); set kind to \"street\", \"pole\" or \"section\"",
-                ));
-            }
-            Some(v) => {
-                return Err(r.err(ppath, format!("must be an object, found {}", type_name(v))));
-            }
-        };
-        let p = Props {
-            r: &r,
-            map,
-            path: ppath,
-        };
-        let kind = p.req_str("kind", "feature kind: \"street\", \"pole\" or \"section\"")?;
-        let id = match map.get("id") {
-            None | Some(Value::Null) => match f.get("id") {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            },
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(v) => {
-                return Err(r.err(
-                    p.field("id"),
-                    format!("must be a string, found {}", type_name(v)),
-                ));
-            }
+    // Luminaires: a catalogue id, or a photometry file to embed (once per path).
+    let mut photometry_by_path: HashMap<String, String> = HashMap::new();
+    let catalogue: std::collections::HashSet<String> =
+        plan.luminaires.iter().map(|l| l.id.clone()).collect();
+    for rp in raw_poles.iter_mut() {
+        let lum = &rp.pole.luminaire;
+        if catalogue.contains(lum) || !is_photometry_path(lum) {
+            // Unknown ids are kept; the reference.luminaire check reports them.
+            continue;
         }
-        .filter(|s| !s.trim().is_empty());
-        match kind.as_str() {
-            "street" => {
-                let id = id.ok_or_else(|| {
-                    r.err(
-                        p.field("id"),
-                        "is missing; give every street a unique id such as \"S01\"",
-                    )
-                })?;
-                let coords = geometry(&r, f, &fpath, "LineString")?;
-                let cpath = format!("{fpath}.geometry.coordinates");
-                let Value::Array(a) = coords else {
-                    return Err(r.err(cpath, "must be an array of positions"));
-                };
-                if a.len() < 2 {
-                    return Err(r.err(
-                        cpath,
-                        format!("a street needs at least 2 positions, found {}", a.len()),
-                    ));
-                }
-                let points = a
-                    .iter()
-                    .enumerate()
-                    .map(|(k, v)| position(&r, v, &format!("{cpath}[{k}]")))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let class = match p.opt_str("class")? {
-                    None => None,
-                    Some(s) if s.trim().is_empty() => None,
-                    Some(s) => Some(LightingClass::parse(&s).ok_or_else(|| {
-                        r.err(
-                            p.field("class"),
-                            format!(
-                                "{s:?} is not an EN 13201 class; use one of P1..P6, C0..C5, \
-                                 M1..M6, or leave it out"
-                            ),
-                        )
-                    })?),
-                };
-                let width_m = match p.opt_num("width_m")? {
-                    Some(w) => p.check_range("width_m", w, |w| w > 0.0, "> 0 metres")?,
-                    None => 7.0,
-                };
-                plan.streets.push(Street {
-                    id,
-                    name: p.opt_str("name")?.unwrap_or_default(),
-                    class,
-                    width_m,
-                    points,
-                });
+        let id = match photometry_by_path.get(lum) {
+            Some(id) => id.clone(),
+            None => {
+                let field = format!("features[{}].properties.luminaire", rp.feature);
+                let id = embed_photometry(&r, &field, lum, &mut plan)?;
+                photometry_by_path.insert(lum.clone(), id.clone());
+                id
             }
-            "pole" => {
-                let id = id.ok_or_else(|| {
-                    r.err(
-                        p.field("id"),
-                        "is missing; give every pole a unique id such as \"P017\"",
-                    )
-                })?;
-                let coords = geometry(&r, f, &fpath, "Point")?;
-                let [lon, lat] = position(&r, coords, &format!("{fpath}.geometry.coordinates"))?;
-                let height_m = p.req_num("height_m", "luminaire height above ground in metres")?;
-                let height_m = p.check_range("height_m", height_m, |h| h > 0.0, "> 0 metres")?;
-                let tilt_deg = match p.opt_num("tilt_deg")? {
-                    Some(t) => p.check_range(
-                        "tilt_deg",
-                        t,
-                        |t| (0.0..90.0).contains(&t),
-                        "in 0..90 degrees",
-                    )?,
-                    None => 0.0,
-                };
-                let overhang_m = match p.opt_num("overhang_m")? {
-                    Some(o) => p.check_range("overhang_m", o, |o| o >= 0.0, ">= 0 metres")?,
-                    None => 0.0,
-                };
-                let azimuth = p.opt_num("azimuth_deg")?;
-                let vendor = p.req_str("vendor", "vendor id")?;
-                let lum = p.req_str("luminaire", "luminaire type id or .ldt/.ies file path")?;
-                let luminaire = if plan.luminaires.iter().any(|l| l.id == lum) {
-                    lum
-                } else if is_photometry_path(&lum) {
-                    match photometry_by_path.get(&lum) {
-                        Some(id) => id.clone(),
-                        None => {
-                            let id = embed_photometry(&r, &p, &lum, &mut plan)?;
-                            photometry_by_path.insert(lum, id.clone());
-                            id
-                        }
-                    }
-                } else {
-                    // Unknown id: kept, reported by the reference.luminaire check.
-                    lum
-                };
-                raw_poles.push(RawPole {
-                    azimuth_given: azimuth.is_some(),
-                    pole: Pole {
-                        id,
-                        lon,
-                        lat,
-                        height_m,
-                        overhang_m,
-                        tilt_deg,
-                        azimuth_deg: azimuth.unwrap_or(0.0),
-                        vendor,
-                        luminaire,
-                    },
-                });
-            }
-            "section" => {
-                let vendor = p.req_str("vendor", "vendor id")?;
-                let street = p.req_str("street", "street id")?;
-                let from_m = p.req_num("from_m", "start chainage in metres")?;
-                let from_m = p.check_range("from_m", from_m, |v| v >= 0.0, ">= 0 metres")?;
-                let to_m = p.req_num("to_m", "end chainage in metres")?;
-                let to_m = p.check_range("to_m", to_m, |v| v >= 0.0, ">= 0 metres")?;
-                plan.sections.push(Section {
-                    id: id.unwrap_or_else(|| format!("section-{fi}")),
-                    vendor,
-                    street,
-                    from_m,
-                    to_m,
-                });
-            }
-            other => {
-                return Err(r.err(
-                    p.field("kind"),
-                    format!("{other:?} is not a kind Lysplan knows; use \"street\", \"pole\" or \"section\""),
-                ));
-            }
-        }
+        };
+        rp.pole.luminaire = id;
     }
 
     // Default azimuth: the luminaire's C = 90 direction towards the nearest centreline.
@@ -473,12 +572,23 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
         let lines = plan
             .streets
             .iter()
-            .map(|s| Polyline::from_lonlat(&s.points))
+            .map(|s| {
+                let l = Polyline::from_lonlat(&s.points);
+                // A pole at the pole (lat ±90) cannot be projected; leave such streets out.
+                if l.pts.iter().all(|q| q.x.is_finite() && q.y.is_finite()) {
+                    l
+                } else {
+                    Polyline::from_xy(Vec::new())
+                }
+            })
             .collect();
         let index = SiteIndex::from_parts(lines, Vec::new());
         for rp in raw_poles.iter_mut().filter(|p| !p.azimuth_given) {
             let p = &mut rp.pole;
             let xy = to_utm32(p.lon, p.lat);
+            if !(xy.x.is_finite() && xy.y.is_finite()) {
+                continue;
+            }
             if let Some((si, st)) = index.nearest_street(xy) {
                 let grid = if st.offset_m > 1e-9 {
                     bearing_of(st.foot.x - xy.x, st.foot.y - xy.y)
@@ -541,7 +651,7 @@ fn is_photometry_path(s: &str) -> bool {
 /// embedded (flux and power 0); the `reference.luminaire` check reports it.
 fn embed_photometry(
     r: &Reader,
-    p: &Props,
+    field: &str,
     rel: &str,
     plan: &mut Plan,
 ) -> Result<String, FileError> {
@@ -549,7 +659,7 @@ fn embed_photometry(
     let path = base.join(rel);
     let bytes = std::fs::read(&path).map_err(|e| {
         r.err(
-            p.field("luminaire"),
+            field,
             format!(
                 "cannot read photometry file {} ({e}); the path is relative to the GeoJSON \
                  file, or use a luminaire type id of the \"lysplan\" member",

@@ -1,0 +1,81 @@
+//! Full check (index build included, file loading excluded) on synthetic plans of 1k to
+//! 1M poles, one incremental pole move, and GeoJSON reading (up to 100k poles). Run:
+//!
+//! ```text
+//! cargo bench --bench check -- --sample-size 10
+//! ```
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use lysplan::check::{Checker, run, synth};
+use lysplan::frame::{from_utm32, to_utm32};
+use std::hint::black_box;
+
+fn sizes() -> Vec<usize> {
+    // LYSPLAN_BENCH_MAX caps the size (e.g. 100000 on a small machine).
+    let max: usize = std::env::var("LYSPLAN_BENCH_MAX")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    [1_000, 10_000, 100_000, 1_000_000]
+        .into_iter()
+        .filter(|&n| n <= max)
+        .collect()
+}
+
+fn full_check(c: &mut Criterion) {
+    let mut g = c.benchmark_group("check_full");
+    g.sample_size(10);
+    for n in sizes() {
+        let plan = synth::plan(n);
+        g.throughput(criterion::Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &plan, |b, p| {
+            b.iter(|| black_box(run(p)))
+        });
+    }
+    g.finish();
+}
+
+fn move_pole(c: &mut Criterion) {
+    let mut g = c.benchmark_group("check_move_pole");
+    for n in sizes() {
+        let mut plan = synth::plan(n);
+        let mut checker = Checker::new(&plan);
+        let k = n / 2;
+        let p = to_utm32(plan.poles[k].lon, plan.poles[k].lat);
+        let there = from_utm32(lysplan::frame::Xy::new(p.x + 7.0, p.y + 3.0));
+        let here = (plan.poles[k].lon, plan.poles[k].lat);
+        let mut flip = false;
+        g.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter(|| {
+                flip = !flip;
+                let (lon, lat) = if flip { there } else { here };
+                plan.poles[k].lon = lon;
+                plan.poles[k].lat = lat;
+                checker.move_pole(&plan, k);
+                black_box(checker.findings().len())
+            })
+        });
+    }
+    g.finish();
+}
+
+fn geojson(c: &mut Criterion) {
+    let mut g = c.benchmark_group("geojson_read");
+    g.sample_size(10);
+    for n in sizes().into_iter().filter(|&n| n <= 100_000) {
+        let text = lysplan::plan::to_geojson(&synth::plan(n));
+        g.throughput(criterion::Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, t| {
+            b.iter(|| {
+                black_box(lysplan::plan::read_geojson(
+                    t,
+                    std::path::Path::new("synth.geojson"),
+                ))
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, full_check, move_pole, geojson);
+criterion_main!(benches);

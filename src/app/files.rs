@@ -1,0 +1,94 @@
+//! Open and save dialogs. Native dialogs (rfd, xdg-portal backend) run on a worker thread
+//! so the UI never blocks; where no dialog backend answers, a typed path is offered.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Instant;
+
+/// What a dialog was opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Open,
+    SaveAs,
+    ExportGeoJson,
+}
+
+impl Purpose {
+    pub fn title(self) -> &'static str {
+        match self {
+            Purpose::Open => "Open plan",
+            Purpose::SaveAs => "Save plan as",
+            Purpose::ExportGeoJson => "Export GeoJSON",
+        }
+    }
+}
+
+/// A native dialog running on a worker thread.
+pub struct PendingDialog {
+    pub purpose: Purpose,
+    rx: Receiver<Option<PathBuf>>,
+    started: Instant,
+}
+
+/// The outcome of polling a dialog.
+pub enum DialogOutcome {
+    Waiting,
+    Chosen(Purpose, PathBuf),
+    Cancelled,
+    /// The dialog returned at once without a choice: most likely no portal is running.
+    /// The caller offers a typed path instead.
+    NoBackend(Purpose),
+}
+
+impl PendingDialog {
+    /// Starts a native dialog; `ctx_repaint` is called when it finishes so the UI wakes.
+    pub fn start(purpose: Purpose, suggested: Option<PathBuf>, wake: impl Fn() + Send + 'static) -> Self {
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut d = rfd::FileDialog::new().set_title(purpose.title());
+            d = match purpose {
+                Purpose::ExportGeoJson => d.add_filter("GeoJSON", &["geojson", "json"]),
+                _ => d
+                    .add_filter("Lysplan plan", &["ron"])
+                    .add_filter("GeoJSON", &["geojson", "json"]),
+            };
+            if let Some(p) = &suggested {
+                if let Some(dir) = p.parent() {
+                    d = d.set_directory(dir);
+                }
+                if let Some(name) = p.file_name() {
+                    d = d.set_file_name(name.to_string_lossy());
+                }
+            }
+            let r = match purpose {
+                Purpose::Open => d.pick_file(),
+                Purpose::SaveAs | Purpose::ExportGeoJson => d.save_file(),
+            };
+            let _ = tx.send(r);
+            wake();
+        });
+        PendingDialog {
+            purpose,
+            rx,
+            started: Instant::now(),
+        }
+    }
+
+    pub fn poll(&self) -> DialogOutcome {
+        match self.rx.try_recv() {
+            Ok(Some(p)) => DialogOutcome::Chosen(self.purpose, p),
+            Ok(None) if self.started.elapsed().as_millis() < 400 => DialogOutcome::NoBackend(self.purpose),
+            Ok(None) => DialogOutcome::Cancelled,
+            Err(std::sync::mpsc::TryRecvError::Empty) => DialogOutcome::Waiting,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => DialogOutcome::NoBackend(self.purpose),
+        }
+    }
+}
+
+/// The typed-path fallback: a small form asking for a file path.
+#[derive(Debug, Clone)]
+pub struct TypedPath {
+    pub purpose: Purpose,
+    pub text: String,
+    pub note: String,
+}

@@ -1,0 +1,169 @@
+//! Everything drawn on the map, as walkers plugins: the offline basemap and the route
+//! (streets coloured by lighting class), poles coloured by vendor, the measurement, and
+//! the attribution.
+
+use super::state::{AppState, Measurement};
+use crate::plan::{LightingClass, Plan};
+use egui::{Color32, Pos2, Response, Stroke, Ui, pos2, vec2};
+use std::collections::{BTreeSet, HashMap};
+use walkers::{MapMemory, Plugin, Projector, lon_lat};
+
+/// Colour of a street by its EN 13201 class family.
+pub fn class_color(class: Option<LightingClass>) -> Color32 {
+    match class.map(|c| c.name().as_bytes()[0]) {
+        Some(b'M') => Color32::from_rgb(90, 90, 110),
+        Some(b'C') => Color32::from_rgb(120, 100, 160),
+        Some(b'P') => Color32::from_rgb(70, 140, 110),
+        _ => Color32::from_rgb(150, 150, 150),
+    }
+}
+
+/// Paper-coloured background under the tiles: with no network this is the basemap, and
+/// the streets drawn on it make the map usable offline.
+pub const BASEMAP_FILL: Color32 = Color32::from_rgb(242, 239, 233);
+
+/// Draws the plan's streets: a wide casing as on a street map, the centreline coloured by
+/// lighting class, names at higher zoom.
+pub struct StreetsPlugin<'a> {
+    pub plan: &'a Plan,
+}
+
+impl Plugin for StreetsPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
+        let painter = ui.painter();
+        let zoom = projector.zoom();
+        for s in &self.plan.streets {
+            let pts: Vec<Pos2> = s
+                .points
+                .iter()
+                .map(|p| projector.project(lon_lat(p[0], p[1])).to_pos2())
+                .collect();
+            if pts.len() < 2 {
+                continue;
+            }
+            let mid = s.points[s.points.len() / 2];
+            let px_per_m = projector.scale_pixel_per_meter(lon_lat(mid[0], mid[1]));
+            let width_px = (s.width_m as f32 * px_per_m).clamp(3.0, 40.0);
+            painter.add(egui::Shape::line(
+                pts.clone(),
+                Stroke::new(width_px + 2.0, Color32::from_rgb(200, 195, 185)),
+            ));
+            painter.add(egui::Shape::line(pts.clone(), Stroke::new(width_px, Color32::WHITE)));
+            painter.add(egui::Shape::line(pts.clone(), Stroke::new(2.0, class_color(s.class))));
+            if zoom >= 16.0 {
+                let k = pts.len() / 2;
+                let at = if pts.len().is_multiple_of(2) {
+                    pts[k - 1].lerp(pts[k], 0.5)
+                } else {
+                    pts[k]
+                };
+                let class = s.class.map(|c| format!(" ({c})")).unwrap_or_default();
+                painter.text(
+                    at + vec2(0.0, -width_px / 2.0 - 6.0),
+                    egui::Align2::CENTER_BOTTOM,
+                    format!("{}{class}", s.name),
+                    egui::FontId::proportional(11.0),
+                    Color32::from_rgb(60, 60, 70),
+                );
+            }
+        }
+    }
+}
+
+/// Draws poles as dots in their vendor's colour; selected poles get a ring, poles named
+/// in findings a red halo. Only poles inside the view are drawn (R-tree box query).
+pub struct PolesPlugin<'a> {
+    pub state: &'a AppState,
+    pub colors: &'a HashMap<String, Color32>,
+}
+
+impl Plugin for PolesPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
+        let painter = ui.painter();
+        let rect = projector.clip_rect();
+        let corners = [rect.left_top(), rect.right_bottom(), rect.left_bottom(), rect.right_top()]
+            .map(|c| {
+                let p = projector.unproject(c.to_vec2());
+                crate::frame::to_utm32(p.x(), p.y())
+            });
+        let min = crate::frame::Xy::new(
+            corners.iter().map(|c| c.x).fold(f64::INFINITY, f64::min) - 20.0,
+            corners.iter().map(|c| c.y).fold(f64::INFINITY, f64::min) - 20.0,
+        );
+        let max = crate::frame::Xy::new(
+            corners.iter().map(|c| c.x).fold(f64::NEG_INFINITY, f64::max) + 20.0,
+            corners.iter().map(|c| c.y).fold(f64::NEG_INFINITY, f64::max) + 20.0,
+        );
+        let flagged: BTreeSet<&str> = self.state.flagged_poles();
+        let plan = &self.state.plan;
+        let radius = if projector.zoom() >= 17.0 { 5.5 } else if projector.zoom() >= 15.0 { 4.0 } else { 2.5 };
+        for i in self.state.checker.index().poles_in_box(min, max) {
+            let Some(p) = plan.poles.get(i) else { continue };
+            if self.state.hidden_vendors.contains(&p.vendor) {
+                continue;
+            }
+            let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
+            if flagged.contains(p.id.as_str()) {
+                painter.circle_filled(at, radius + 4.0, Color32::from_rgba_unmultiplied(220, 30, 30, 110));
+            }
+            let c = self.colors.get(&p.vendor).copied().unwrap_or(Color32::GRAY);
+            painter.circle(at, radius, c, Stroke::new(1.0, Color32::from_black_alpha(180)));
+            if self.state.selection.contains(&p.id) {
+                painter.circle_stroke(at, radius + 3.0, Stroke::new(2.0, Color32::from_rgb(20, 110, 255)));
+            }
+        }
+    }
+}
+
+/// Draws the measurement line and its figures.
+pub struct MeasurePlugin<'a> {
+    pub state: &'a AppState,
+    pub measurement: Measurement,
+    pub hover: Option<[f64; 2]>,
+}
+
+impl Plugin for MeasurePlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
+        let a = self.measurement.a;
+        let Some(b) = self.measurement.b.or(self.hover) else { return };
+        let pa = projector.project(lon_lat(a[0], a[1])).to_pos2();
+        let pb = projector.project(lon_lat(b[0], b[1])).to_pos2();
+        let painter = ui.painter();
+        painter.line_segment([pa, pb], Stroke::new(2.0, Color32::from_rgb(255, 140, 0)));
+        painter.circle_filled(pa, 3.0, Color32::from_rgb(255, 140, 0));
+        painter.circle_filled(pb, 3.0, Color32::from_rgb(255, 140, 0));
+        let (straight, along) = self.state.measure(a, b);
+        let text = match along {
+            Some(s) => format!("{straight:.1} m straight, {s:.1} m along the street"),
+            None => format!("{straight:.1} m straight"),
+        };
+        painter.text(
+            pb + vec2(8.0, -8.0),
+            egui::Align2::LEFT_BOTTOM,
+            text,
+            egui::FontId::proportional(13.0),
+            Color32::BLACK,
+        );
+    }
+}
+
+/// The attribution required by the tile source, always visible in the map's corner.
+pub struct AttributionPlugin<'a> {
+    pub text: &'a str,
+}
+
+impl Plugin for AttributionPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
+        let rect = projector.clip_rect();
+        let font = egui::FontId::proportional(11.0);
+        let painter = ui.painter();
+        let galley = painter.layout_no_wrap(self.text.to_string(), font, Color32::from_gray(40));
+        let at = pos2(rect.right() - galley.size().x - 6.0, rect.bottom() - galley.size().y - 4.0);
+        painter.rect_filled(
+            egui::Rect::from_min_size(at - vec2(4.0, 2.0), galley.size() + vec2(8.0, 4.0)),
+            2.0,
+            Color32::from_white_alpha(210),
+        );
+        painter.galley(at, galley, Color32::from_gray(40));
+    }
+}

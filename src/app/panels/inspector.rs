@@ -1,0 +1,107 @@
+//! The inspector: every field of the selected pole(s) with units, edited in place. A value
+//! that would make a pole invalid (a height of 0, a tilt of 90°) is refused with the
+//! reason shown; with several poles selected an edit applies to all of them.
+
+use crate::app::state::AppState;
+use egui::{Color32, RichText, Ui};
+
+/// Text being edited per field, so that an invalid entry can be shown and refused.
+#[derive(Debug, Clone, Default)]
+pub struct InspectorState {
+    pub height: String,
+    pub tilt: String,
+    pub azimuth: String,
+    pub overhang: String,
+    pub error: Option<String>,
+    /// The selection the texts were filled from.
+    pub shown_for: Vec<String>,
+    pub shown_rev: usize,
+}
+
+fn common<T: PartialEq + Copy>(vals: impl Iterator<Item = T>) -> Option<T> {
+    let mut it = vals;
+    let first = it.next()?;
+    it.all(|v| v == first).then_some(first)
+}
+
+fn fill(ins: &mut InspectorState, poles: &[&crate::plan::Pole]) {
+    let fmt = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_default();
+    ins.height = fmt(common(poles.iter().map(|p| p.height_m)));
+    ins.tilt = fmt(common(poles.iter().map(|p| p.tilt_deg)));
+    ins.azimuth = fmt(common(poles.iter().map(|p| p.azimuth_deg)));
+    ins.overhang = fmt(common(poles.iter().map(|p| p.overhang_m)));
+}
+
+pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision: usize) {
+    ui.heading("Inspector");
+    let sel: Vec<String> = state.selection.iter().cloned().collect();
+    if sel.is_empty() {
+        ui.label("Select a pole on the map to see and edit its fields.");
+        return;
+    }
+    let poles: Vec<_> = state.plan.poles.iter().filter(|p| state.selection.contains(&p.id)).collect();
+    if ins.shown_for != sel || ins.shown_rev != revision {
+        fill(ins, &poles);
+        ins.shown_for = sel.clone();
+        ins.shown_rev = revision;
+        ins.error = None;
+    }
+    if poles.len() == 1 {
+        let p = poles[0];
+        let vendor = state.plan.vendor(&p.vendor).map(|v| v.name.as_str()).unwrap_or("unknown vendor");
+        let lum = state.plan.luminaire(&p.luminaire).map(|l| l.name.as_str()).unwrap_or("unknown luminaire");
+        ui.label(format!("Pole {} — {vendor}, {lum}", p.id));
+        ui.label(format!("{:.6}° E, {:.6}° N", p.lon, p.lat));
+        if let Some(st) = state.pole_index(&p.id).and_then(|i| state.checker.station(i)) {
+            let street = state.plan.streets.get(st.street).map(|s| s.name.as_str()).unwrap_or("?");
+            ui.label(format!("{street}, chainage {:.1} m, {:.1} m {:?} of the centreline", st.chainage_m, st.offset_m, st.side).to_lowercase());
+        }
+    } else {
+        ui.label(format!("{} poles selected: edits apply to all (blank = values differ)", poles.len()));
+    }
+    let mut commit: Option<(&str, String)> = None;
+    egui::Grid::new("inspector").num_columns(3).show(ui, |ui| {
+        for (label, unit, text) in [
+            ("Height", "m", &mut ins.height),
+            ("Tilt", "°", &mut ins.tilt),
+            ("Azimuth", "° (true bearing of C90)", &mut ins.azimuth),
+            ("Overhang", "m", &mut ins.overhang),
+        ] {
+            ui.label(label);
+            let r = ui.add(egui::TextEdit::singleline(text).desired_width(70.0).id_salt(label));
+            ui.label(unit);
+            ui.end_row();
+            if r.lost_focus() && !text.trim().is_empty() {
+                commit = Some((label, text.trim().replace(',', ".")));
+            }
+        }
+    });
+    if let Some((field, text)) = commit {
+        match text.parse::<f64>() {
+            Err(_) => ins.error = Some(format!("{field}: '{text}' is not a number")),
+            Ok(v) => {
+                let label = format!("Set {} to {text}", field.to_lowercase());
+                let r = state.edit_selected(&label, |p| match field {
+                    "Height" => p.height_m = v,
+                    "Tilt" => p.tilt_deg = v,
+                    "Azimuth" => p.azimuth_deg = v.rem_euclid(360.0),
+                    _ => p.overhang_m = v,
+                });
+                if let Err(e) = r {
+                    // Show the stored values again, with the reason.
+                    let poles: Vec<_> = state.plan.poles.iter().filter(|p| state.selection.contains(&p.id)).collect();
+                    fill(ins, &poles);
+                    ins.error = Some(e);
+                } else {
+                    ins.error = None;
+                }
+            }
+        }
+    }
+    if let Some(e) = &ins.error {
+        ui.label(RichText::new(format!("Refused: {e}")).color(Color32::from_rgb(200, 30, 30)));
+    }
+    if ui.button("Delete selected (Del)").clicked() {
+        state.delete_selected();
+    }
+}

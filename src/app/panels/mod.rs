@@ -1,0 +1,5 @@
+//! Side panels, one per file.
+
+pub mod findings;
+pub mod inspector;
+pub mod tools;

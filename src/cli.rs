@@ -1,0 +1,125 @@
+//! The command line (clap derive): `lysplan [FILE]` opens the app; `check` and `export`
+//! work headless.
+//!
+//! Exit codes of `check`: 0 no errors, 1 errors found, 2 the input could not be read (the
+//! message names the file, the place and what to do). `export` exits 0 or 2.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use lysplan::error::FileError;
+use lysplan::plan::{Plan, load_any, save_geojson_atomic, save_ron_atomic};
+use lysplan::report::CheckReport;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Plan outdoor-lighting test beds: poles, photometry, EN 13201 coverage and layout checks.
+///
+/// With no verb, opens the desktop app on FILE (a .ron plan or a .geojson
+/// FeatureCollection), or on the bundled DOLL Living Lab plan.
+#[derive(Debug, Parser)]
+#[command(name = "lysplan", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Plan to open in the app (.ron or .geojson).
+    file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a plan against the site rules and print the findings.
+    ///
+    /// Exit status: 0 no errors, 1 errors found, 2 the file could not be read.
+    Check {
+        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
+        file: PathBuf,
+        /// `text` for people, `json` for scripts.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Convert a plan: write it as GeoJSON (for QGIS and scripts) and/or as RON.
+    ///
+    /// Exit status: 0 written, 2 the input could not be read or the output not written.
+    Export {
+        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
+        file: PathBuf,
+        /// Write an RFC 7946 GeoJSON FeatureCollection here.
+        #[arg(long, value_name = "OUT", required_unless_present = "ron")]
+        geojson: Option<PathBuf>,
+        /// Write a RON plan here.
+        #[arg(long, value_name = "OUT")]
+        ron: Option<PathBuf>,
+    },
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => match lysplan::app::run(cli.file) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("lysplan: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some(Command::Check { file, format }) => check(&file, format),
+        Some(Command::Export { file, geojson, ron }) => {
+            export(&file, geojson.as_deref(), ron.as_deref())
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<Plan, ExitCode> {
+    load_any(path).map_err(|e| fail(&e))
+}
+
+fn fail(e: &FileError) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
+}
+
+fn check(path: &Path, format: Format) -> ExitCode {
+    let plan = match load(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let findings = lysplan::check::run(&plan);
+    let report = CheckReport::new(&plan, &findings);
+    let out = match format {
+        Format::Text => report.to_text(&path.display().to_string()),
+        Format::Json => report.to_json(),
+    };
+    print!("{out}");
+    if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn export(path: &Path, geojson: Option<&Path>, ron: Option<&Path>) -> ExitCode {
+    let plan = match load(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Some(out) = geojson {
+        if let Err(e) = save_geojson_atomic(&plan, out) {
+            return fail(&e);
+        }
+        eprintln!("wrote {}", out.display());
+    }
+    if let Some(out) = ron {
+        if let Err(e) = save_ron_atomic(&plan, out) {
+            return fail(&e);
+        }
+        eprintln!("wrote {}", out.display());
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,223 @@
+//! Check reports for people (text) and for scripts (JSON), as `lysplan check` prints them.
+//!
+//! The JSON contract (issue 3), keys exactly in this order:
+//!
+//! ```json
+//! {"findings": [{"rule": "spacing.min", "severity": "error", "message": "...",
+//!                "poles": ["P017", "P018"], "street": "fabriksparken",
+//!                "chainage_m": 123.4, "lon": 12.388, "lat": 55.6848}],
+//!  "summary": {"poles": 304, "streets": 10, "errors": 1, "warnings": 0}}
+//! ```
+//!
+//! Findings are sorted by rule, then first pole id ([`crate::check::sort_findings`]).
+//! Absent values are `null`. The lighting module adds `"streets"` (per-street EN 13201
+//! results) and `"energy"` members after `"summary"` through [`CheckReport::streets`] and
+//! [`CheckReport::energy`]; they are left out while empty.
+
+use crate::check::{Finding, Severity, sort_findings};
+use crate::plan::Plan;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// One finding as the JSON contract spells it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingJson {
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    pub poles: Vec<String>,
+    pub street: Option<String>,
+    pub chainage_m: Option<f64>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+}
+
+impl From<&Finding> for FindingJson {
+    fn from(f: &Finding) -> Self {
+        FindingJson {
+            rule: f.rule.to_string(),
+            severity: f.severity,
+            message: f.message.clone(),
+            poles: f.poles.clone(),
+            street: f.street.clone(),
+            chainage_m: f.chainage_m.filter(|v| v.is_finite()),
+            lon: f.lon.filter(|v| v.is_finite()),
+            lat: f.lat.filter(|v| v.is_finite()),
+        }
+    }
+}
+
+/// Counts over the plan and its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub poles: usize,
+    pub streets: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// The whole report of one `lysplan check` run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    pub findings: Vec<FindingJson>,
+    pub summary: Summary,
+    /// Per-street lighting results (filled by the lighting module), omitted when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub streets: Option<serde_json::Value>,
+    /// Energy indicators (filled by the lighting module), omitted when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub energy: Option<serde_json::Value>,
+}
+
+impl CheckReport {
+    /// Builds the report of `plan` from its findings (sorted here, whatever their order).
+    pub fn new(plan: &Plan, findings: &[Finding]) -> Self {
+        let mut sorted = findings.to_vec();
+        sort_findings(&mut sorted);
+        let count = |s: Severity| sorted.iter().filter(|f| f.severity == s).count();
+        CheckReport {
+            summary: Summary {
+                poles: plan.poles.len(),
+                streets: plan.streets.len(),
+                errors: count(Severity::Error),
+                warnings: count(Severity::Warning),
+            },
+            findings: sorted.iter().map(FindingJson::from).collect(),
+            streets: None,
+            energy: None,
+        }
+    }
+
+    /// True when there is no error (exit code 0).
+    pub fn is_clean(&self) -> bool {
+        self.summary.errors == 0
+    }
+
+    /// The report as one JSON object (pretty-printed, trailing newline).
+    pub fn to_json(&self) -> String {
+        // Plain data with string keys: serialisation cannot fail.
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        s.push('\n');
+        s
+    }
+
+    /// The report for people: a header line, one line per finding, a summary line.
+    /// `source` names the checked file.
+    pub fn to_text(&self, source: &str) -> String {
+        let mut out = String::new();
+        let s = &self.summary;
+        let _ = writeln!(out, "{source}: {} poles on {} streets", s.poles, s.streets);
+        for f in &self.findings {
+            let _ = write!(out, "{}[{}] {}", f.severity.name(), f.rule, f.message);
+            let mut place = Vec::new();
+            if !f.poles.is_empty() {
+                place.push(format!("poles {}", f.poles.join(", ")));
+            }
+            match (&f.street, f.chainage_m) {
+                (Some(st), Some(c)) => place.push(format!("{st} at {c:.1} m")),
+                (Some(st), None) => place.push(st.clone()),
+                _ => {}
+            }
+            if let (Some(lon), Some(lat)) = (f.lon, f.lat) {
+                place.push(format!("{lat:.6} N {lon:.6} E"));
+            }
+            if !place.is_empty() {
+                let _ = write!(out, " ({})", place.join("; "));
+            }
+            out.push('\n');
+        }
+        let infos = self.findings.len() - s.errors - s.warnings;
+        let _ = write!(
+            out,
+            "{} error{}, {} warning{}",
+            s.errors,
+            if s.errors == 1 { "" } else { "s" },
+            s.warnings,
+            if s.warnings == 1 { "" } else { "s" },
+        );
+        if infos > 0 {
+            let _ = write!(out, ", {infos} note{}", if infos == 1 { "" } else { "s" });
+        }
+        out.push('\n');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &'static str, severity: Severity, poles: &[&str]) -> Finding {
+        Finding {
+            rule,
+            severity,
+            message: format!("{rule} on {poles:?}"),
+            poles: poles.iter().map(|p| p.to_string()).collect(),
+            street: Some("s1".into()),
+            chainage_m: Some(12.5),
+            lon: Some(12.388),
+            lat: Some(55.6848),
+        }
+    }
+
+    #[test]
+    fn json_keys_order_and_sorting() {
+        let plan = Plan::default();
+        let fs = vec![
+            finding("spacing.min", Severity::Error, &["P2", "P3"]),
+            finding("section.empty", Severity::Warning, &[]),
+            finding("spacing.min", Severity::Error, &["P1", "P9"]),
+        ];
+        let r = CheckReport::new(&plan, &fs);
+        assert_eq!(r.summary.errors, 2);
+        assert_eq!(r.summary.warnings, 1);
+        assert!(!r.is_clean());
+        let json = r.to_json();
+        let order = [
+            "\"findings\"",
+            "\"rule\"",
+            "\"severity\"",
+            "\"message\"",
+            "\"poles\"",
+            "\"street\"",
+            "\"chainage_m\"",
+            "\"lon\"",
+            "\"lat\"",
+        ];
+        let pos: Vec<usize> = order
+            .iter()
+            .map(|k| json.find(k).unwrap_or(usize::MAX))
+            .collect();
+        assert!(pos.windows(2).all(|w| w[0] < w[1]), "{json}");
+        let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        let rules: Vec<&str> = v["findings"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(rules, ["section.empty", "spacing.min", "spacing.min"]);
+        assert_eq!(v["findings"][1]["poles"][0], "P1");
+        assert!(v.get("streets").is_none() && v.get("energy").is_none());
+    }
+
+    #[test]
+    fn text_lists_each_finding_and_a_summary() {
+        let plan = Plan::default();
+        let fs = vec![finding("spacing.min", Severity::Error, &["P1", "P2"])];
+        let text = CheckReport::new(&plan, &fs).to_text("x.ron");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[1].starts_with("error[spacing.min]"), "{text}");
+        assert!(lines[1].contains("poles P1, P2") && lines[1].contains("s1 at 12.5 m"));
+        assert_eq!(lines[2], "1 error, 0 warnings");
+    }
+
+    #[test]
+    fn non_finite_numbers_become_null() {
+        let mut f = finding("x", Severity::Info, &[]);
+        f.chainage_m = Some(f64::NAN);
+        let j = FindingJson::from(&f);
+        assert_eq!(j.chainage_m, None);
+    }
+}

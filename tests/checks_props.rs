@@ -1,0 +1,272 @@
+//! Property tests: on random layouts every R-tree-based rule returns exactly what a
+//! brute-force (all pairs, all segments) implementation returns, and incremental moves
+//! equal a full rebuild.
+
+#![allow(clippy::needless_range_loop)] // brute force reads best with indices
+
+use lysplan::check::{Checker, Finding, run};
+use lysplan::frame::{Xy, from_utm32, to_utm32};
+use lysplan::plan::{Plan, Pole, Rules, Section, Street, Vendor};
+use proptest::prelude::*;
+use std::collections::BTreeSet;
+
+const ORIGIN: (f64, f64) = (12.3880, 55.6848);
+
+fn ll(o: Xy, x: f64, y: f64) -> (f64, f64) {
+    from_utm32(Xy::new(o.x + x, o.y + y))
+}
+
+#[derive(Debug, Clone)]
+struct Layout {
+    streets: Vec<Vec<(f64, f64)>>,
+    poles: Vec<(f64, f64, f64, usize)>,
+    /// (pole index, copy offset) for poles placed right next to another one.
+    twins: Vec<(usize, f64)>,
+    sections: Vec<(usize, usize, f64, f64)>,
+    rules: (f64, f64, f64, f64),
+}
+
+fn layout() -> impl Strategy<Value = Layout> {
+    let pt = || (0.0..300.0f64, 0.0..300.0f64);
+    (
+        prop::collection::vec(prop::collection::vec(pt(), 2..6), 0..5),
+        prop::collection::vec(
+            (0.0..300.0f64, 0.0..300.0f64, 3.0..12.0f64, 0..4usize),
+            0..70,
+        ),
+        prop::collection::vec(
+            (
+                0..70usize,
+                prop_oneof![Just(0.0), 0.0..0.002f64, 0.0..8.0f64],
+            ),
+            0..6,
+        ),
+        prop::collection::vec((0..4usize, 0..5usize, 0.0..400.0f64, 0.0..400.0f64), 0..8),
+        (2.0..30.0f64, 15.0..90.0f64, 2.0..8.0f64, 3.0..40.0f64),
+    )
+        .prop_map(|(streets, poles, twins, sections, rules)| Layout {
+            streets,
+            poles,
+            twins,
+            sections,
+            rules,
+        })
+}
+
+fn build(l: &Layout) -> Plan {
+    let o = to_utm32(ORIGIN.0, ORIGIN.1);
+    let mut plan = Plan {
+        rules: Rules {
+            min_spacing_m: l.rules.0,
+            max_spacing_m: l.rules.1,
+            max_spacing_to_height: l.rules.2,
+            max_offset_m: l.rules.3,
+            same_spot_m: 0.001,
+        },
+        ..Plan::default()
+    };
+    for v in 0..3 {
+        plan.vendors.push(Vendor {
+            id: format!("V{v}"),
+            name: format!("Vendor {v}"),
+            color: [0, 0, 0],
+        });
+    }
+    for (k, s) in l.streets.iter().enumerate() {
+        plan.streets.push(Street {
+            id: format!("S{k}"),
+            name: format!("Street {k}"),
+            class: None,
+            width_m: 7.0,
+            points: s
+                .iter()
+                .map(|&(x, y)| {
+                    let (lon, lat) = ll(o, x, y);
+                    [lon, lat]
+                })
+                .collect(),
+        });
+    }
+    let mut pts: Vec<(f64, f64, f64, usize)> = l.poles.clone();
+    for &(k, d) in &l.twins {
+        if let Some(&(x, y, h, v)) = l.poles.get(k) {
+            pts.push((x + d, y, h, v));
+        }
+    }
+    for (k, &(x, y, h, v)) in pts.iter().enumerate() {
+        let (lon, lat) = ll(o, x, y);
+        plan.poles.push(Pole {
+            id: format!("P{k:03}"),
+            lon,
+            lat,
+            height_m: h,
+            overhang_m: 0.0,
+            tilt_deg: 0.0,
+            azimuth_deg: 0.0,
+            vendor: format!("V{v}"), // V3 is unknown on purpose
+            luminaire: "L".into(),
+        });
+    }
+    for (k, &(v, s, a, b)) in l.sections.iter().enumerate() {
+        plan.sections.push(Section {
+            id: format!("X{k}"),
+            vendor: format!("V{v}"),
+            street: format!("S{s}"), // may name a missing street
+            from_m: a,
+            to_m: b,
+        });
+    }
+    plan
+}
+
+/// Brute force: distance from `p` to the segment a-b.
+fn seg_dist(p: Xy, a: Xy, b: Xy) -> (f64, f64) {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let f = Xy::new(a.x + t * dx, a.y + t * dy);
+    (f.dist(p), t * len2.sqrt())
+}
+
+/// Brute force station: (street, chainage, offset) over every segment of every street;
+/// first minimum wins.
+fn brute_station(plan: &Plan, p: Xy) -> Option<(usize, f64, f64)> {
+    let mut best: Option<(usize, f64, f64)> = None;
+    for (si, s) in plan.streets.iter().enumerate() {
+        let pts: Vec<Xy> = s.points.iter().map(|q| to_utm32(q[0], q[1])).collect();
+        let mut cum = 0.0;
+        for w in pts.windows(2) {
+            let (d, along) = seg_dist(p, w[0], w[1]);
+            if best.is_none_or(|b| d < b.2) {
+                best = Some((si, cum + along, d));
+            }
+            cum += w[0].dist(w[1]);
+        }
+    }
+    best
+}
+
+fn pairs(f: &[Finding], rule: &str) -> BTreeSet<Vec<String>> {
+    f.iter()
+        .filter(|x| x.rule == rule)
+        .map(|x| x.poles.clone())
+        .collect()
+}
+
+fn ids(plan: &Plan, v: impl IntoIterator<Item = (usize, usize)>) -> BTreeSet<Vec<String>> {
+    v.into_iter()
+        .map(|(i, j)| {
+            let mut p = vec![plan.poles[i].id.clone(), plan.poles[j].id.clone()];
+            p.sort();
+            p
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn rtree_rules_equal_brute_force(l in layout()) {
+        let plan = build(&l);
+        let f = run(&plan);
+        let r = &plan.rules;
+        let xy: Vec<Xy> = plan.poles.iter().map(|p| to_utm32(p.lon, p.lat)).collect();
+        let n = xy.len();
+
+        // spacing.min and reference.same_spot: all pairs.
+        let mut min = Vec::new();
+        let mut same = Vec::new();
+        for i in 0..n {
+            for j in i + 1..n {
+                let d = xy[i].dist(xy[j]);
+                if d < r.min_spacing_m { min.push((i, j)); }
+                if d < r.same_spot_m { same.push((i, j)); }
+            }
+        }
+        prop_assert_eq!(pairs(&f, "spacing.min"), ids(&plan, min));
+        prop_assert_eq!(pairs(&f, "reference.same_spot"), ids(&plan, same));
+
+        // Stations and placement.off_route: all segments.
+        let st: Vec<Option<(usize, f64, f64)>> = xy.iter().map(|&p| brute_station(&plan, p)).collect();
+        let checker = Checker::new(&plan);
+        for i in 0..n {
+            match (checker.station(i), st[i]) {
+                (None, None) => {}
+                (Some(a), Some(b)) => prop_assert!((a.offset_m - b.2).abs() < 1e-6, "pole {}: {} vs {}", i, a.offset_m, b.2),
+                (a, b) => prop_assert!(false, "pole {}: {:?} vs {:?}", i, a, b),
+            }
+        }
+        let off: BTreeSet<Vec<String>> = (0..n)
+            .filter(|&i| st[i].is_none_or(|s| s.2 > r.max_offset_m))
+            .map(|i| vec![plan.poles[i].id.clone()])
+            .collect();
+        prop_assert_eq!(pairs(&f, "placement.off_route"), off);
+
+        // spacing.max: per street, sort on-route poles by chainage, check neighbours.
+        let mut gaps = Vec::new();
+        for si in 0..plan.streets.len() {
+            let mut on: Vec<(f64, usize)> = (0..n)
+                .filter_map(|i| st[i].filter(|s| s.0 == si && s.2 <= r.max_offset_m).map(|s| (s.1, i)))
+                .collect();
+            on.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for w in on.windows(2) {
+                let (a, b) = (w[0].1, w[1].1);
+                let h = plan.poles[a].height_m.min(plan.poles[b].height_m);
+                let limit = r.max_spacing_m.min(r.max_spacing_to_height * h);
+                if w[1].0 - w[0].0 > limit { gaps.push((a, b)); }
+            }
+        }
+        prop_assert_eq!(pairs(&f, "spacing.max"), ids(&plan, gaps));
+
+        // section.outside: linear scan over sections.
+        let mut outside = BTreeSet::new();
+        for i in 0..n {
+            let p = &plan.poles[i];
+            let mine: Vec<&Section> = plan.sections.iter().filter(|s| s.vendor == p.vendor).collect();
+            let Some(s) = st[i] else { continue };
+            if mine.is_empty() || s.2 > r.max_offset_m { continue; }
+            let sid = &plan.streets[s.0].id;
+            let inside = mine.iter().any(|x| &x.street == sid
+                && s.1 >= x.from_m.min(x.to_m) - 1e-6 && s.1 <= x.from_m.max(x.to_m) + 1e-6);
+            if !inside { outside.insert(vec![p.id.clone()]); }
+        }
+        prop_assert_eq!(pairs(&f, "section.outside"), outside);
+
+        // section.overlap: all pairs of sections on an existing street.
+        let mut overlaps = 0;
+        for (a, x) in plan.sections.iter().enumerate() {
+            for y in plan.sections.iter().skip(a + 1) {
+                if x.street != y.street || plan.street(&x.street).is_none() { continue; }
+                let lo = x.from_m.min(x.to_m).max(y.from_m.min(y.to_m));
+                let hi = x.from_m.max(x.to_m).min(y.from_m.max(y.to_m));
+                if hi - lo > 0.0 { overlaps += 1; }
+            }
+        }
+        prop_assert_eq!(f.iter().filter(|x| x.rule == "section.overlap").count(), overlaps);
+    }
+
+    #[test]
+    fn incremental_moves_equal_rebuild(
+        l in layout(),
+        moves in prop::collection::vec((0..80usize, -60.0..60.0f64, -60.0..60.0f64), 1..12),
+    ) {
+        let mut plan = build(&l);
+        prop_assume!(!plan.poles.is_empty());
+        let mut checker = Checker::new(&plan);
+        for (k, dx, dy) in moves {
+            let k = k % plan.poles.len();
+            let p = to_utm32(plan.poles[k].lon, plan.poles[k].lat);
+            let (lon, lat) = from_utm32(Xy::new(p.x + dx, p.y + dy));
+            plan.poles[k].lon = lon;
+            plan.poles[k].lat = lat;
+            checker.move_pole(&plan, k);
+            let fresh = Checker::new(&plan);
+            prop_assert_eq!(checker.findings(), fresh.findings());
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! The `lysplan` binary as a script sees it: exit codes, messages, the JSON contract.
+
+use lysplan::bundled::{DOLL_PLAN_RON, doll_plan};
+use lysplan::plan::{Plan, load_ron, save_ron_atomic};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn lysplan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lysplan"))
+        .args(args)
+        .output()
+        .expect("run lysplan")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code, not a signal")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write fixture");
+    p
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+/// The bundled plan with two extra poles: one 4 m from P001 (spacing.min) and one far off
+/// the route (placement.off_route).
+fn plan_with_errors() -> Plan {
+    let mut plan = doll_plan();
+    let mut near = plan.poles[0].clone();
+    near.id = "X001".into();
+    near.lat += 4.0 / 111_300.0;
+    let mut far = plan.poles[0].clone();
+    far.id = "X002".into();
+    far.lat += 0.01;
+    plan.poles.push(far);
+    plan.poles.push(near);
+    plan
+}
+
+#[test]
+fn check_clean_plan_exits_0() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "doll.ron", DOLL_PLAN_RON);
+    let out = lysplan(&["check", s(&path)]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("0 errors"), "{text}");
+    assert!(text.contains("doll.ron"), "{text}");
+}
+
+#[test]
+fn check_with_errors_exits_1_and_lists_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.ron");
+    save_ron_atomic(&plan_with_errors(), &path).expect("save");
+    let out = lysplan(&["check", s(&path)]);
+    assert_eq!(code(&out), 1, "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("error[spacing.min]"), "{text}");
+    assert!(text.contains("error[placement.off_route]"), "{text}");
+    assert!(text.contains("X001") && text.contains("X002"), "{text}");
+}
+
+#[test]
+fn broken_ron_exits_2_naming_file_and_line_col() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "Plan(\n  format_version: 1,\n  name: \"x\",\n  poles: [Pole(id: \"P1\", lon: 12.0, lat: oops)],\n)\n";
+    let path = write(dir.path(), "broken.ron", text);
+    for format in ["text", "json"] {
+        let out = lysplan(&["check", s(&path), "--format", format]);
+        assert_eq!(code(&out), 2);
+        assert!(
+            stdout(&out).is_empty(),
+            "nothing on stdout: {}",
+            stdout(&out)
+        );
+        let msg = stderr(&out);
+        let want = format!("{}:4:", path.display());
+        assert!(msg.contains(&want), "{msg} lacks {want}");
+        // file:line:col: what
+        let after = msg.split(&want).nth(1).unwrap_or("");
+        let col: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+        assert!(
+            !col.is_empty() && after[col.len()..].starts_with(": "),
+            "{msg}"
+        );
+        assert!(msg.contains("Expected float"), "{msg}");
+    }
+}
+
+#[test]
+fn missing_file_and_unknown_type_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("nothere.ron");
+    let out = lysplan(&["check", s(&missing)]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("nothere.ron"), "{}", stderr(&out));
+    let txt = write(dir.path(), "plan.txt", "hello");
+    let out = lysplan(&["check", s(&txt)]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("plan.txt"), "{}", stderr(&out));
+}
+
+#[test]
+fn newer_version_exits_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = DOLL_PLAN_RON.replacen("format_version: 1,", "format_version: 99,", 1);
+    let path = write(dir.path(), "future.ron", &text);
+    let out = lysplan(&["check", s(&path)]);
+    assert_eq!(code(&out), 2);
+    let msg = stderr(&out);
+    assert!(
+        msg.contains("future.ron") && msg.contains("newer Lysplan"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn malformed_geojson_exits_2_naming_feature_and_property() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = r#"{"type": "FeatureCollection", "features": [
+      {"type": "Feature", "properties": {"kind": "street", "id": "s1", "name": "A"},
+       "geometry": {"type": "LineString", "coordinates": [[12.388, 55.684], [12.390, 55.684]]}},
+      {"type": "Feature", "properties": {"kind": "pole", "id": "p1", "vendor": "v",
+       "luminaire": "l", "height_m": "tall"},
+       "geometry": {"type": "Point", "coordinates": [12.389, 55.6841]}}]}"#;
+    let path = write(dir.path(), "bad.geojson", text);
+    let out = lysplan(&["check", s(&path)]);
+    assert_eq!(code(&out), 2);
+    let msg = stderr(&out);
+    assert!(msg.contains("bad.geojson"), "{msg}");
+    assert!(msg.contains("features[1].properties.height_m"), "{msg}");
+
+    let syntax = write(
+        dir.path(),
+        "syntax.geojson",
+        "{\"type\": \"FeatureCollection\",\n  \"features\": [,]}",
+    );
+    let out = lysplan(&["check", s(&syntax)]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("syntax.geojson:2:"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The exact key order of the JSON contract, read from the raw text.
+fn assert_key_order(json: &str, keys: &[&str]) {
+    let mut at = 0;
+    for k in keys {
+        let needle = format!("\"{k}\":");
+        match json[at..].find(&needle) {
+            Some(i) => at += i + needle.len(),
+            None => panic!("key {k} missing or out of order in {json}"),
+        }
+    }
+}
+
+#[test]
+fn json_contract_keys_order_and_sorting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.ron");
+    let plan = plan_with_errors();
+    save_ron_atomic(&plan, &path).expect("save");
+    let out = lysplan(&["check", s(&path), "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let json = stdout(&out);
+    assert_key_order(
+        &json,
+        &[
+            "findings",
+            "rule",
+            "severity",
+            "message",
+            "poles",
+            "street",
+            "chainage_m",
+            "lon",
+            "lat",
+        ],
+    );
+    let summary_at = json.find("\"summary\":").expect("summary");
+    assert_key_order(
+        &json[summary_at..],
+        &["summary", "poles", "streets", "errors", "warnings"],
+    );
+
+    let v: serde_json::Value = serde_json::from_str(&json).expect("one JSON object");
+    let obj = v.as_object().expect("object");
+    assert_eq!(
+        obj.keys().collect::<Vec<_>>(),
+        ["findings", "summary"],
+        "top-level members"
+    );
+    let findings = v["findings"].as_array().expect("findings array");
+    for f in findings {
+        let keys: Vec<&str> = f
+            .as_object()
+            .expect("finding")
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        let mut want = vec![
+            "rule",
+            "severity",
+            "message",
+            "poles",
+            "street",
+            "chainage_m",
+            "lon",
+            "lat",
+        ];
+        want.sort_unstable();
+        let mut got = keys.clone();
+        got.sort_unstable();
+        assert_eq!(got, want);
+    }
+    let order: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["poles"][0].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "sorted by rule then first pole");
+    assert!(order.iter().any(|(r, p)| r == "spacing.min" && p == "P001"));
+    assert!(
+        order
+            .iter()
+            .any(|(r, p)| r == "placement.off_route" && p == "X002")
+    );
+
+    let sum = &v["summary"];
+    assert_eq!(sum["poles"], plan.poles.len());
+    assert_eq!(sum["streets"], plan.streets.len());
+    let errors = findings.iter().filter(|f| f["severity"] == "error").count();
+    assert!(errors >= 2);
+    assert_eq!(sum["errors"], errors);
+    assert_eq!(
+        sum["warnings"],
+        findings
+            .iter()
+            .filter(|f| f["severity"] == "warning")
+            .count()
+    );
+}
+
+#[test]
+fn export_geojson_then_check_and_convert_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ron = write(dir.path(), "doll.ron", DOLL_PLAN_RON);
+    let geo = dir.path().join("doll.geojson");
+    let out = lysplan(&["export", s(&ron), "--geojson", s(&geo)]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = std::fs::read_to_string(&geo).expect("written");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(v["type"], "FeatureCollection");
+
+    let a = lysplan(&["check", s(&ron), "--format", "json"]);
+    let b = lysplan(&["check", s(&geo), "--format", "json"]);
+    assert_eq!(code(&b), 0, "{}", stderr(&b));
+    assert_eq!(stdout(&a), stdout(&b), "same findings from RON and GeoJSON");
+
+    let back = dir.path().join("back.ron");
+    let out = lysplan(&["export", s(&geo), "--ron", s(&back)]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let plan = load_ron(&back).expect("load");
+    assert_eq!(plan.poles, doll_plan().poles);
+    assert_eq!(plan.streets, doll_plan().streets);
+}
+
+#[test]
+fn export_of_unreadable_input_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = write(dir.path(), "bad.ron", "Plan(");
+    let out = lysplan(&[
+        "export",
+        s(&bad),
+        "--geojson",
+        s(&dir.path().join("o.geojson")),
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("bad.ron:"), "{}", stderr(&out));
+    assert!(!dir.path().join("o.geojson").exists());
+}
