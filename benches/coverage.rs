@@ -6,6 +6,9 @@
 //! beyond gamma 80°), its main beam at C = 270 like the synthetic plan's catalogue entry
 //! (rotation 180 in the plan turns it to the street).
 //!
+//! The same plan is then evaluated with its own catalogue file (acme_road_runner.ldt), and
+//! the bundled DOLL plan (assets/plans/doll-living-lab.ron) with its photometry.
+//!
 //! Run: `cargo bench --bench coverage -- --sample-size 10`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -84,12 +87,26 @@ fn bench(c: &mut Criterion) {
         cov.energy.d_e_wh_per_m2_year,
     );
 
+    // The same plan with its catalogue photometry (acme_road_runner.ldt, read by the
+    // photometry module), as a planner would run it.
+    let (acme, errors) = lighting::load_photometry(&plan);
+    assert!(errors.is_empty(), "{errors:?}");
+    let acme_light = Lighting::new(&plan, &acme);
+    let acme_cov = lighting::evaluate_with(&plan, &acme_light, &index, None);
+    eprintln!(
+        "synthetic plan with acme_road_runner.ldt: max influence radius {:.1} m, \
+         {}/{} streets pass",
+        acme_light.max_radius_m,
+        acme_cov.streets.iter().filter(|s| s.result.pass).count(),
+        acme_cov.streets.len()
+    );
+
     let mut g = c.benchmark_group("coverage_35k_poles");
-    g.bench_function("evaluate (lighting + index + grid + verdicts)", |b| {
+    g.bench_function("evaluate, hand-built table", |b| {
         b.iter(|| lighting::evaluate(black_box(&plan), &ph, None))
     });
-    g.bench_function("evaluate_with (grid + verdicts only)", |b| {
-        b.iter(|| lighting::evaluate_with(black_box(&plan), &lighting, &index, None))
+    g.bench_function("evaluate, acme_road_runner.ldt", |b| {
+        b.iter(|| lighting::evaluate(black_box(&plan), &acme, None))
     });
     g.bench_function("Lighting::new", |b| {
         b.iter(|| Lighting::new(black_box(&plan), &ph))
@@ -98,6 +115,23 @@ fn bench(c: &mut Criterion) {
     let p = Xy::new(p.x + 3.0, p.y + 5.0);
     g.bench_function("e_h one point", |b| b.iter(|| lighting.e_h(black_box(p))));
     g.finish();
+
+    let bundled =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/plans/doll-living-lab.ron");
+    if let Ok(site) = lysplan::plan::load_ron(&bundled) {
+        let (site_ph, _) = lighting::load_photometry(&site);
+        let mut g = c.benchmark_group("coverage_bundled_plan");
+        g.bench_function("evaluate (photometry loaded)", |b| {
+            b.iter(|| lighting::evaluate(black_box(&site), &site_ph, None))
+        });
+        g.bench_function("load_photometry + evaluate", |b| {
+            b.iter(|| {
+                let (p, _) = lighting::load_photometry(black_box(&site));
+                lighting::evaluate(&site, &p, None)
+            })
+        });
+        g.finish();
+    }
 }
 
 criterion_group!(benches, bench);

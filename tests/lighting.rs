@@ -645,3 +645,54 @@ fn influence_radius_neglects_only_negligible_light() {
         assert!(s.result.e_min_lx <= s.result.e_avg_lx && s.result.e_avg_lx.is_finite());
     }
 }
+
+#[test]
+fn bundled_plan_with_real_photometry() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/plans/doll-living-lab.ron");
+    let plan = lysplan::plan::load_ron(&path).unwrap();
+    let (ph, errors) = lighting::load_photometry(&plan);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(ph.len(), plan.luminaires.len());
+    let progress = std::sync::atomic::AtomicUsize::new(0);
+    let cov = lighting::evaluate(&plan, &ph, Some(&progress));
+    assert_eq!(
+        progress.load(std::sync::atomic::Ordering::Relaxed),
+        lighting::progress_total(&plan)
+    );
+    assert_eq!(cov.streets.len(), lighting::progress_total(&plan));
+    assert!(cov.unlit_poles.is_empty(), "{:?}", cov.unlit_poles);
+    for s in &cov.streets {
+        let r = &s.result;
+        assert!(r.e_avg_lx.is_finite() && r.e_min_lx >= 0.0 && r.e_min_lx <= r.e_avg_lx);
+        println!(
+            "{:>4} {:<3} E_avg {:6.2} lx  E_min {:5.2} lx  U_o {:.2}  {}  {} poles {:.0} W  \
+             D_P {:.4}  D_E {:.1}",
+            r.id,
+            r.class.name(),
+            r.e_avg_lx,
+            r.e_min_lx,
+            r.u_o,
+            if r.pass { "pass" } else { "FAIL" },
+            s.poles,
+            s.power_w,
+            s.d_p_w_per_lx_m2.unwrap_or(0.0),
+            s.d_e_wh_per_m2_year
+        );
+    }
+    let e = &cov.energy;
+    println!(
+        "bundled plan: {} poles, installed {:.0} W, D_P {:.4} W/(lx m²), D_E {:.1} Wh/(m² year), {} findings",
+        plan.poles.len(),
+        e.installed_power_w,
+        e.d_p_w_per_lx_m2.unwrap_or(0.0),
+        e.d_e_wh_per_m2_year,
+        cov.findings.len()
+    );
+    // Under a lit pole of the plan, the light is there and comes mostly from that pole.
+    let l = Lighting::new(&plan, &ph);
+    let p0 = &plan.poles[0];
+    let r = l.lux_report(&plan, p0.lon, p0.lat);
+    assert!(r.e_h_lx > 0.0);
+    assert!(r.contributions.iter().any(|c| c.pole == p0.id));
+}

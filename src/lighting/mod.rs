@@ -398,6 +398,29 @@ impl Coverage {
     }
 }
 
+/// Loads the photometry of every luminaire type of `plan` (bundled catalogue or embedded
+/// text) into the map [`Lighting::new`] and [`evaluate`] take, keyed by luminaire type id.
+/// Types whose photometry cannot be read are left out and returned with their error
+/// (their poles then light nothing; `reference.luminaire` reports them too).
+pub fn load_photometry(
+    plan: &Plan,
+) -> (
+    HashMap<String, Photometry>,
+    Vec<(String, crate::error::FileError)>,
+) {
+    let mut ok = HashMap::new();
+    let mut errors = Vec::new();
+    for l in &plan.luminaires {
+        match crate::photometry::catalogue::load(&l.photometry) {
+            Ok(p) => {
+                ok.insert(l.id.clone(), p);
+            }
+            Err(e) => errors.push((l.id.clone(), e)),
+        }
+    }
+    (ok, errors)
+}
+
 /// Units of work [`evaluate`] reports through its progress counter: one per classed
 /// street.
 pub fn progress_total(plan: &Plan) -> usize {
