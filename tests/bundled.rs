@@ -246,3 +246,32 @@ fn committed_plan_is_what_the_generator_makes_from_the_committed_map() {
         "assets/plans/doll-living-lab.ron is stale: run `cargo run --example make_doll_plan`"
     );
 }
+
+#[test]
+fn luminaire_flux_and_power_are_the_files_figures() {
+    use lysplan::photometry::catalogue;
+    let plan = plan();
+    for lum in &plan.luminaires {
+        let ph = catalogue::load(&lum.photometry)
+            .unwrap_or_else(|e| panic!("{}: bundled photometry unreadable: {e}", lum.id));
+        assert!(
+            (lum.power_w - ph.power_w).abs() < 0.01,
+            "{}: plan says {} W, file {} W",
+            lum.id,
+            lum.power_w,
+            ph.power_w
+        );
+        // Relative photometry: the flux the file declares. Absolute photometry declares
+        // none: the plan carries an estimate, which must match the integrated table.
+        let (reference_lm, tolerance) = match ph.declared_flux_lm {
+            Some(declared) => (declared, 0.001),
+            None => (ph.table.flux_lm(), 0.02),
+        };
+        assert!(
+            ((lum.flux_lm - reference_lm) / reference_lm).abs() < tolerance,
+            "{}: plan says {} lm, file {reference_lm:.1} lm",
+            lum.id,
+            lum.flux_lm
+        );
+    }
+}
