@@ -42,7 +42,11 @@ pub enum DialogOutcome {
 
 impl PendingDialog {
     /// Starts a native dialog; `ctx_repaint` is called when it finishes so the UI wakes.
-    pub fn start(purpose: Purpose, suggested: Option<PathBuf>, wake: impl Fn() + Send + 'static) -> Self {
+    pub fn start(
+        purpose: Purpose,
+        suggested: Option<PathBuf>,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let mut d = rfd::FileDialog::new().set_title(purpose.title());
@@ -77,10 +81,14 @@ impl PendingDialog {
     pub fn poll(&self) -> DialogOutcome {
         match self.rx.try_recv() {
             Ok(Some(p)) => DialogOutcome::Chosen(self.purpose, p),
-            Ok(None) if self.started.elapsed().as_millis() < 400 => DialogOutcome::NoBackend(self.purpose),
+            Ok(None) if self.started.elapsed().as_millis() < 400 => {
+                DialogOutcome::NoBackend(self.purpose)
+            }
             Ok(None) => DialogOutcome::Cancelled,
             Err(std::sync::mpsc::TryRecvError::Empty) => DialogOutcome::Waiting,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => DialogOutcome::NoBackend(self.purpose),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                DialogOutcome::NoBackend(self.purpose)
+            }
         }
     }
 }

@@ -48,8 +48,14 @@ impl Plugin for StreetsPlugin<'_> {
                 pts.clone(),
                 Stroke::new(width_px + 2.0, Color32::from_rgb(200, 195, 185)),
             ));
-            painter.add(egui::Shape::line(pts.clone(), Stroke::new(width_px, Color32::WHITE)));
-            painter.add(egui::Shape::line(pts.clone(), Stroke::new(2.0, class_color(s.class))));
+            painter.add(egui::Shape::line(
+                pts.clone(),
+                Stroke::new(width_px, Color32::WHITE),
+            ));
+            painter.add(egui::Shape::line(
+                pts.clone(),
+                Stroke::new(2.0, class_color(s.class)),
+            ));
             if zoom >= 16.0 {
                 let k = pts.len() / 2;
                 let at = if pts.len().is_multiple_of(2) {
@@ -81,22 +87,41 @@ impl Plugin for PolesPlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
         let painter = ui.painter();
         let rect = projector.clip_rect();
-        let corners = [rect.left_top(), rect.right_bottom(), rect.left_bottom(), rect.right_top()]
-            .map(|c| {
-                let p = projector.unproject(c.to_vec2());
-                crate::frame::to_utm32(p.x(), p.y())
-            });
+        let corners = [
+            rect.left_top(),
+            rect.right_bottom(),
+            rect.left_bottom(),
+            rect.right_top(),
+        ]
+        .map(|c| {
+            let p = projector.unproject(c.to_vec2());
+            crate::frame::to_utm32(p.x(), p.y())
+        });
         let min = crate::frame::Xy::new(
             corners.iter().map(|c| c.x).fold(f64::INFINITY, f64::min) - 20.0,
             corners.iter().map(|c| c.y).fold(f64::INFINITY, f64::min) - 20.0,
         );
         let max = crate::frame::Xy::new(
-            corners.iter().map(|c| c.x).fold(f64::NEG_INFINITY, f64::max) + 20.0,
-            corners.iter().map(|c| c.y).fold(f64::NEG_INFINITY, f64::max) + 20.0,
+            corners
+                .iter()
+                .map(|c| c.x)
+                .fold(f64::NEG_INFINITY, f64::max)
+                + 20.0,
+            corners
+                .iter()
+                .map(|c| c.y)
+                .fold(f64::NEG_INFINITY, f64::max)
+                + 20.0,
         );
         let flagged: BTreeSet<&str> = self.state.flagged_poles();
         let plan = &self.state.plan;
-        let radius = if projector.zoom() >= 17.0 { 5.5 } else if projector.zoom() >= 15.0 { 4.0 } else { 2.5 };
+        let radius = if projector.zoom() >= 17.0 {
+            5.5
+        } else if projector.zoom() >= 15.0 {
+            4.0
+        } else {
+            2.5
+        };
         for i in self.state.checker.index().poles_in_box(min, max) {
             let Some(p) = plan.poles.get(i) else { continue };
             if self.state.hidden_vendors.contains(&p.vendor) {
@@ -104,12 +129,25 @@ impl Plugin for PolesPlugin<'_> {
             }
             let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
             if flagged.contains(p.id.as_str()) {
-                painter.circle_filled(at, radius + 4.0, Color32::from_rgba_unmultiplied(220, 30, 30, 110));
+                painter.circle_filled(
+                    at,
+                    radius + 4.0,
+                    Color32::from_rgba_unmultiplied(220, 30, 30, 110),
+                );
             }
             let c = self.colors.get(&p.vendor).copied().unwrap_or(Color32::GRAY);
-            painter.circle(at, radius, c, Stroke::new(1.0, Color32::from_black_alpha(180)));
+            painter.circle(
+                at,
+                radius,
+                c,
+                Stroke::new(1.0, Color32::from_black_alpha(180)),
+            );
             if self.state.selection.contains(&p.id) {
-                painter.circle_stroke(at, radius + 3.0, Stroke::new(2.0, Color32::from_rgb(20, 110, 255)));
+                painter.circle_stroke(
+                    at,
+                    radius + 3.0,
+                    Stroke::new(2.0, Color32::from_rgb(20, 110, 255)),
+                );
             }
         }
     }
@@ -125,7 +163,9 @@ pub struct MeasurePlugin<'a> {
 impl Plugin for MeasurePlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
         let a = self.measurement.a;
-        let Some(b) = self.measurement.b.or(self.hover) else { return };
+        let Some(b) = self.measurement.b.or(self.hover) else {
+            return;
+        };
         let pa = projector.project(lon_lat(a[0], a[1])).to_pos2();
         let pb = projector.project(lon_lat(b[0], b[1])).to_pos2();
         let painter = ui.painter();
@@ -158,7 +198,10 @@ impl Plugin for AttributionPlugin<'_> {
         let font = egui::FontId::proportional(11.0);
         let painter = ui.painter();
         let galley = painter.layout_no_wrap(self.text.to_string(), font, Color32::from_gray(40));
-        let at = pos2(rect.right() - galley.size().x - 6.0, rect.bottom() - galley.size().y - 4.0);
+        let at = pos2(
+            rect.right() - galley.size().x - 6.0,
+            rect.bottom() - galley.size().y - 4.0,
+        );
         painter.rect_filled(
             egui::Rect::from_min_size(at - vec2(4.0, 2.0), galley.size() + vec2(8.0, 4.0)),
             2.0,

@@ -40,7 +40,10 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
     ("Delete", "Delete the selected poles"),
-    ("Escape", "Cancel the current tool (back to Select), clear the measurement"),
+    (
+        "Escape",
+        "Cancel the current tool (back to Select), clear the measurement",
+    ),
     ("S / A / M", "Select, Add pole, Measure tool"),
     ("Shift+click", "Add a pole to the selection"),
     ("Drag a pole", "Move it (findings update while dragging)"),
@@ -52,7 +55,13 @@ const SHORTCUTS: &[(&str, &str)] = &[
 struct Drag {
     index: usize,
     moved: bool,
+    /// Pole position minus press position on screen, so the pole does not jump.
+    grab_offset: egui::Vec2,
+    origin: egui::Pos2,
 }
+
+/// Pointer travel, in points, before a press on a pole becomes a move.
+const DRAG_THRESHOLD: f32 = 3.0;
 
 /// The main window.
 pub struct LysplanApp {
@@ -77,7 +86,7 @@ pub struct LysplanApp {
     allow_close: bool,
     recent: Vec<PathBuf>,
     /// Zoom to the plan's extent once the map's size is known.
-    fit_pending: bool,
+    fit_pending: u8,
     /// Whether the tile server is reachable: NET_* below.
     online: Arc<AtomicU8>,
 }
@@ -97,7 +106,8 @@ fn spawn_network_probe(flag: Arc<AtomicU8>, ctx: egui::Context) {
             .ok()
             .and_then(|mut a| a.next())
             .is_some_and(|addr| {
-                std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(3)).is_ok()
+                std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(3))
+                    .is_ok()
             });
         flag.store(if ok { NET_ONLINE } else { NET_OFFLINE }, Ordering::Relaxed);
         ctx.request_repaint();
@@ -108,7 +118,9 @@ fn spawn_network_probe(flag: Arc<AtomicU8>, ctx: egui::Context) {
 /// 156 543 m per pixel at zoom 0 on the equator).
 fn zoom_to_fit(span_m: f64, px: f64, lat: f64) -> f64 {
     let m_per_px = span_m.max(100.0) / px.max(100.0);
-    (156_543.034 * lat.to_radians().cos() / m_per_px).log2().clamp(2.0, 19.0)
+    (156_543.034 * lat.to_radians().cos() / m_per_px)
+        .log2()
+        .clamp(2.0, 19.0)
 }
 
 /// An action waiting for "discard unsaved changes?".
@@ -150,8 +162,12 @@ impl LysplanApp {
             confirm_discard: None,
             allow_close: false,
             recent: Vec::new(),
-            fit_pending: true,
-            online: Arc::new(AtomicU8::new(if with_tiles { NET_CHECKING } else { NET_OFF })),
+            fit_pending: 3,
+            online: Arc::new(AtomicU8::new(if with_tiles {
+                NET_CHECKING
+            } else {
+                NET_OFF
+            })),
         };
         if with_tiles {
             spawn_network_probe(app.online.clone(), ctx.clone());
@@ -166,13 +182,18 @@ impl LysplanApp {
             .plan
             .vendors
             .iter()
-            .map(|v| (v.id.clone(), Color32::from_rgb(v.color[0], v.color[1], v.color[2])))
+            .map(|v| {
+                (
+                    v.id.clone(),
+                    Color32::from_rgb(v.color[0], v.color[1], v.color[2]),
+                )
+            })
             .collect();
         if let Some(e) = self.state.extent() {
             self.center = lon_lat((e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0);
         }
         self.memory.center_at(self.center);
-        self.fit_pending = true;
+        self.fit_pending = 3;
         self.revision += 1;
         self.drag = None;
     }
@@ -199,7 +220,10 @@ impl LysplanApp {
     /// Saves to `path` (RON, or GeoJSON by extension), atomically.
     pub fn save_to(&mut self, path: &Path) -> bool {
         let is_geojson = matches!(
-            path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+            path.extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
             Some("geojson") | Some("json")
         );
         let r = if is_geojson {
@@ -218,7 +242,9 @@ impl LysplanApp {
                 true
             }
             Err(e) => {
-                self.error = Some(format!("Could not save; the file on disk is unchanged.\n\n{e}"));
+                self.error = Some(format!(
+                    "Could not save; the file on disk is unchanged.\n\n{e}"
+                ));
                 false
             }
         }
@@ -243,7 +269,9 @@ impl LysplanApp {
             .clone()
             .or_else(|| Some(PathBuf::from(crate::bundled::DOLL_PLAN_FILE_NAME)));
         let ctx = ctx.clone();
-        self.dialog = Some(PendingDialog::start(purpose, suggested, move || ctx.request_repaint()));
+        self.dialog = Some(PendingDialog::start(purpose, suggested, move || {
+            ctx.request_repaint()
+        }));
     }
 
     fn finish_path(&mut self, purpose: Purpose, path: PathBuf) {
@@ -370,11 +398,18 @@ impl LysplanApp {
                 if ui.button("New (keep streets and catalogue)").clicked() {
                     self.guarded(&ctx, PendingAction::New);
                 }
-                if ui.add(egui::Button::new("Open…").shortcut_text("Ctrl+O")).clicked() {
+                if ui
+                    .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
+                    .clicked()
+                {
                     self.guarded(&ctx, PendingAction::Open);
                 }
                 if ui.button("Open by typing a path…").clicked() {
-                    self.typed_path = Some(TypedPath { purpose: Purpose::Open, text: String::new(), note: String::new() });
+                    self.typed_path = Some(TypedPath {
+                        purpose: Purpose::Open,
+                        text: String::new(),
+                        note: String::new(),
+                    });
                 }
                 if ui.button("Open the bundled DOLL plan").clicked() {
                     if self.state.dirty {
@@ -398,14 +433,24 @@ impl LysplanApp {
                     }
                 });
                 ui.separator();
-                if ui.add(egui::Button::new("Save").shortcut_text("Ctrl+S")).clicked() {
+                if ui
+                    .add(egui::Button::new("Save").shortcut_text("Ctrl+S"))
+                    .clicked()
+                {
                     self.save(&ctx);
                 }
-                if ui.add(egui::Button::new("Save as…").shortcut_text("Ctrl+Shift+S")).clicked() {
+                if ui
+                    .add(egui::Button::new("Save as…").shortcut_text("Ctrl+Shift+S"))
+                    .clicked()
+                {
                     self.start_dialog(&ctx, Purpose::SaveAs);
                 }
                 if ui.button("Save as (type a path)…").clicked() {
-                    self.typed_path = Some(TypedPath { purpose: Purpose::SaveAs, text: String::new(), note: String::new() });
+                    self.typed_path = Some(TypedPath {
+                        purpose: Purpose::SaveAs,
+                        text: String::new(),
+                        note: String::new(),
+                    });
                 }
                 if ui.button("Export GeoJSON…").clicked() {
                     self.start_dialog(&ctx, Purpose::ExportGeoJson);
@@ -416,20 +461,49 @@ impl LysplanApp {
                 }
             });
             ui.menu_button("Edit", |ui| {
-                let undo = self.state.undo_label().map(|l| format!("Undo {l}")).unwrap_or_else(|| "Undo".into());
-                if ui.add_enabled(self.state.can_undo(), egui::Button::new(undo).shortcut_text("Ctrl+Z")).clicked() {
+                let undo = self
+                    .state
+                    .undo_label()
+                    .map(|l| format!("Undo {l}"))
+                    .unwrap_or_else(|| "Undo".into());
+                if ui
+                    .add_enabled(
+                        self.state.can_undo(),
+                        egui::Button::new(undo).shortcut_text("Ctrl+Z"),
+                    )
+                    .clicked()
+                {
                     self.state.undo();
                 }
-                let redo = self.state.redo_label().map(|l| format!("Redo {l}")).unwrap_or_else(|| "Redo".into());
-                if ui.add_enabled(self.state.can_redo(), egui::Button::new(redo).shortcut_text("Ctrl+Shift+Z")).clicked() {
+                let redo = self
+                    .state
+                    .redo_label()
+                    .map(|l| format!("Redo {l}"))
+                    .unwrap_or_else(|| "Redo".into());
+                if ui
+                    .add_enabled(
+                        self.state.can_redo(),
+                        egui::Button::new(redo).shortcut_text("Ctrl+Shift+Z"),
+                    )
+                    .clicked()
+                {
                     self.state.redo();
                 }
-                if ui.add_enabled(!self.state.selection.is_empty(), egui::Button::new("Delete selected").shortcut_text("Del")).clicked() {
+                if ui
+                    .add_enabled(
+                        !self.state.selection.is_empty(),
+                        egui::Button::new("Delete selected").shortcut_text("Del"),
+                    )
+                    .clicked()
+                {
                     self.state.delete_selected();
                 }
             });
             ui.menu_button("Help", |ui| {
-                if ui.add(egui::Button::new("Keyboard shortcuts").shortcut_text("F1")).clicked() {
+                if ui
+                    .add(egui::Button::new("Keyboard shortcuts").shortcut_text("F1"))
+                    .clicked()
+                {
                     self.show_help = true;
                 }
             });
@@ -440,23 +514,42 @@ impl LysplanApp {
         ui.horizontal(|ui| {
             if let Some([lon, lat]) = self.hover_lonlat {
                 let xy = crate::frame::to_utm32(lon, lat);
-                ui.monospace(format!("{lon:.6}° E {lat:.6}° N  |  E {:.1} N {:.1} (EPSG:25832)", xy.x, xy.y));
+                ui.monospace(format!(
+                    "{lon:.6}° E {lat:.6}° N  |  E {:.1} N {:.1} (EPSG:25832)",
+                    xy.x, xy.y
+                ));
                 if let Some((street, ch, off)) = self.state.street_at(lon, lat) {
                     ui.separator();
                     ui.label(format!("{street} {ch:.0} m (±{off:.0} m)"));
                 }
                 ui.separator();
             }
-            ui.label(format!("{} poles, {} selected", self.state.plan.poles.len(), self.state.selection.len()));
+            ui.label(format!(
+                "{} poles, {} selected",
+                self.state.plan.poles.len(),
+                self.state.selection.len()
+            ));
             ui.separator();
             let tiles = match (&self.tiles, self.online.load(Ordering::Relaxed)) {
-                (None, _) | (_, NET_OFF) => "tiles off: bundled streets drawn as the basemap".to_string(),
-                (Some(_), NET_OFFLINE) => "tiles offline: bundled streets drawn as the basemap".to_string(),
+                (None, _) | (_, NET_OFF) => {
+                    "tiles off: bundled streets drawn as the basemap".to_string()
+                }
+                (Some(_), NET_OFFLINE) => {
+                    "tiles offline: bundled streets drawn as the basemap".to_string()
+                }
                 (Some(t), state) => {
                     use walkers::Tiles;
                     let n = t.stats().in_progress;
-                    let what = if state == NET_ONLINE { "online" } else { "checking network" };
-                    if n > 0 { format!("tiles {what}: loading {n}") } else { format!("tiles {what} (OpenStreetMap, cached)") }
+                    let what = if state == NET_ONLINE {
+                        "online"
+                    } else {
+                        "checking network"
+                    };
+                    if n > 0 {
+                        format!("tiles {what}: loading {n}")
+                    } else {
+                        format!("tiles {what} (OpenStreetMap, cached)")
+                    }
                 }
             };
             ui.label(tiles);
@@ -470,25 +563,58 @@ impl LysplanApp {
     fn map_ui(&mut self, ui: &mut egui::Ui) {
         let rect = ui.available_rect_before_wrap();
         ui.painter().rect_filled(rect, 0.0, map::BASEMAP_FILL);
-        if std::mem::take(&mut self.fit_pending) {
+        // Fit during the first frames: panel sizes settle over the first two frames.
+        if self.fit_pending > 0 {
+            self.fit_pending -= 1;
             if let Some(e) = self.state.extent() {
-                let (a, b) = (crate::frame::to_utm32(e[0], e[1]), crate::frame::to_utm32(e[2], e[3]));
+                let (a, b) = (
+                    crate::frame::to_utm32(e[0], e[1]),
+                    crate::frame::to_utm32(e[2], e[3]),
+                );
                 let zx = zoom_to_fit((b.x - a.x).abs() * 1.1, rect.width() as f64, e[1]);
                 let zy = zoom_to_fit((b.y - a.y).abs() * 1.1, rect.height() as f64, e[1]);
                 let _ = self.memory.set_zoom(zx.min(zy));
             }
         }
-        let pointer = ui.input(|i| (i.pointer.primary_pressed(), i.pointer.press_origin(), i.pointer.primary_down(), i.modifiers.shift));
+        let pointer = ui.input(|i| {
+            (
+                i.pointer.primary_pressed(),
+                i.pointer.press_origin(),
+                i.pointer.primary_down(),
+                i.modifiers.shift,
+            )
+        });
         // Decide before the map handles gestures whether this press grabs a pole, so the
         // map does not pan under a dragged pole.
-        if self.drag.is_none() && self.state.tool == Tool::Select && pointer.0
-            && let (Some(origin), Some(last)) = (pointer.1, self.last_map_rect) {
-                let projector = walkers::Projector::new(last, &walkers::MercatorProjection, &self.memory, self.center);
-                if let Some(i) = hit_pole(&self.state, &projector, origin) {
-                    self.drag = Some(Drag { index: i, moved: false });
-                }
+        if self.drag.is_none()
+            && self.state.tool == Tool::Select
+            && pointer.0
+            && let (Some(origin), Some(last)) = (pointer.1, self.last_map_rect)
+        {
+            let projector = walkers::Projector::new(
+                last,
+                &walkers::MercatorProjection,
+                &self.memory,
+                self.center,
+            );
+            if let Some(i) = hit_pole(&self.state, &projector, origin) {
+                let p = &self.state.plan.poles[i];
+                let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
+                self.drag = Some(Drag {
+                    index: i,
+                    moved: false,
+                    grab_offset: at - origin,
+                    origin,
+                });
             }
+        }
         let dragging = self.drag.is_some();
+        let grab_offset = self
+            .drag
+            .as_ref()
+            .map(|d| d.grab_offset)
+            .unwrap_or_default();
+        let mut drag_pointer: Option<egui::Pos2> = None;
         let mut clicked_at: Option<(egui::Pos2, [f64; 2])> = None;
         let mut hover: Option<[f64; 2]> = None;
         let mut drag_to: Option<[f64; 2]> = None;
@@ -496,32 +622,53 @@ impl LysplanApp {
         let measurement = self.state.measurement;
         {
             let state = &self.state;
-            let mut m = walkers::Map::new(self.tiles.as_mut().map(|t| t as &mut dyn walkers::Tiles), &mut self.memory, self.center)
-                .panning(!dragging)
-                .double_click_to_zoom(true)
-                .with_plugin(map::StreetsPlugin { plan: &state.plan })
-                .with_plugin(map::PolesPlugin { state, colors: &self.colors });
+            let mut m = walkers::Map::new(
+                self.tiles.as_mut().map(|t| t as &mut dyn walkers::Tiles),
+                &mut self.memory,
+                self.center,
+            )
+            .panning(!dragging)
+            .drag_pan_buttons(if dragging {
+                egui::DragPanButtons::empty()
+            } else {
+                egui::DragPanButtons::PRIMARY
+            })
+            .double_click_to_zoom(true)
+            .with_plugin(map::StreetsPlugin { plan: &state.plan })
+            .with_plugin(map::PolesPlugin {
+                state,
+                colors: &self.colors,
+            });
             if let Some(ms) = measurement {
-                m = m.with_plugin(map::MeasurePlugin { state, measurement: ms, hover: self.hover_lonlat });
+                m = m.with_plugin(map::MeasurePlugin {
+                    state,
+                    measurement: ms,
+                    hover: self.hover_lonlat,
+                });
             }
             let out = m
-                .with_plugin(map::AttributionPlugin { text: OSM_ATTRIBUTION })
+                .with_plugin(map::AttributionPlugin {
+                    text: OSM_ATTRIBUTION,
+                })
                 .show(ui, |_ui, response, projector, _mem| {
                     if let Some(p) = response.hover_pos() {
                         let q = projector.unproject(p.to_vec2());
                         hover = Some([q.x(), q.y()]);
                     }
                     if dragging
-                        && let Some(p) = response.interact_pointer_pos().or(response.hover_pos()) {
-                            let q = projector.unproject(p.to_vec2());
-                            drag_to = Some([q.x(), q.y()]);
-                        }
+                        && let Some(p) = response.interact_pointer_pos().or(response.hover_pos())
+                    {
+                        let q = projector.unproject((p + grab_offset).to_vec2());
+                        drag_to = Some([q.x(), q.y()]);
+                        drag_pointer = Some(p);
+                    }
                     if response.clicked()
-                        && let Some(p) = response.interact_pointer_pos() {
-                            let q = projector.unproject(p.to_vec2());
-                            clicked_at = Some((p, [q.x(), q.y()]));
-                            hit_on_click = hit_pole(state, projector, p);
-                        }
+                        && let Some(p) = response.interact_pointer_pos()
+                    {
+                        let q = projector.unproject(p.to_vec2());
+                        clicked_at = Some((p, [q.x(), q.y()]));
+                        hit_on_click = hit_pole(state, projector, p);
+                    }
                 });
             self.last_map_rect = Some(out.response.rect);
         }
@@ -529,11 +676,24 @@ impl LysplanApp {
         // Drag in progress / finished.
         if let Some(d) = &mut self.drag {
             let index = d.index;
-            if let (true, Some([lon, lat])) = (pointer.2, drag_to) {
-                let moved_now = self.state.plan.poles.get(index).is_some_and(|p| (p.lon - lon).abs() > 1e-9 || (p.lat - lat).abs() > 1e-9);
+            let past_threshold =
+                d.moved || drag_pointer.is_some_and(|p| p.distance(d.origin) > DRAG_THRESHOLD);
+            if let (true, true, Some([lon, lat])) = (pointer.2, past_threshold, drag_to) {
+                let moved_now = self
+                    .state
+                    .plan
+                    .poles
+                    .get(index)
+                    .is_some_and(|p| (p.lon - lon).abs() > 1e-9 || (p.lat - lat).abs() > 1e-9);
                 if moved_now && !d.moved {
                     d.moved = true;
-                    let id = self.state.plan.poles.get(index).map(|p| p.id.clone()).unwrap_or_default();
+                    let id = self
+                        .state
+                        .plan
+                        .poles
+                        .get(index)
+                        .map(|p| p.id.clone())
+                        .unwrap_or_default();
                     self.state.begin_edit(format!("Move pole {id}"));
                     self.state.selection = [id].into();
                 }
@@ -556,19 +716,27 @@ impl LysplanApp {
                 Tool::AddPole => {
                     self.state.add_pole(lon, lat);
                 }
-                Tool::Select => match hit_on_click.and_then(|i| self.state.plan.poles.get(i)).map(|p| p.id.clone()) {
-                    Some(id) if pointer.3
-                        && !self.state.selection.remove(&id) => {
-                            self.state.selection.insert(id);
-                        }
+                Tool::Select => match hit_on_click
+                    .and_then(|i| self.state.plan.poles.get(i))
+                    .map(|p| p.id.clone())
+                {
+                    Some(id) if pointer.3 && !self.state.selection.remove(&id) => {
+                        self.state.selection.insert(id);
+                    }
                     Some(id) => self.state.selection = [id].into(),
                     None if !pointer.3 => self.state.selection.clear(),
                     None => {}
                 },
                 Tool::Measure => {
                     self.state.measurement = match self.state.measurement {
-                        Some(Measurement { a, b: None }) => Some(Measurement { a, b: Some([lon, lat]) }),
-                        _ => Some(Measurement { a: [lon, lat], b: None }),
+                        Some(Measurement { a, b: None }) => Some(Measurement {
+                            a,
+                            b: Some([lon, lat]),
+                        }),
+                        _ => Some(Measurement {
+                            a: [lon, lat],
+                            b: None,
+                        }),
                     };
                 }
             }
@@ -577,65 +745,102 @@ impl LysplanApp {
 
     fn dialogs(&mut self, ctx: &egui::Context) {
         if let Some(msg) = self.error.clone() {
-            egui::Window::new("Problem").collapsible(false).resizable(false).show(ctx, |ui| {
-                ui.label(msg);
-                if ui.button("OK").clicked() {
-                    self.error = None;
-                }
-            });
+            egui::Window::new("Problem")
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    ui.label(msg);
+                    if ui.button("OK").clicked() {
+                        self.error = None;
+                    }
+                });
         }
         if let Some(mut tp) = self.typed_path.take() {
             let mut keep = true;
-            egui::Window::new(tp.purpose.title()).collapsible(false).show(ctx, |ui| {
-                if !tp.note.is_empty() {
-                    ui.label(&tp.note);
-                }
-                ui.horizontal(|ui| {
-                    ui.label("Path:");
-                    ui.add(egui::TextEdit::singleline(&mut tp.text).desired_width(360.0).id_salt("typed_path"));
-                });
-                ui.horizontal(|ui| {
-                    if ui.button("OK").clicked() && !tp.text.trim().is_empty() {
-                        keep = false;
-                        self.finish_path(tp.purpose, PathBuf::from(tp.text.trim()));
+            egui::Window::new(tp.purpose.title())
+                .collapsible(false)
+                .show(ctx, |ui| {
+                    if !tp.note.is_empty() {
+                        ui.label(&tp.note);
                     }
-                    if ui.button("Cancel").clicked() {
-                        keep = false;
-                    }
+                    ui.horizontal(|ui| {
+                        ui.label("Path:");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut tp.text)
+                                .desired_width(360.0)
+                                .id_salt("typed_path"),
+                        );
+                    });
+                    ui.horizontal(|ui| {
+                        if ui.button("OK").clicked() && !tp.text.trim().is_empty() {
+                            keep = false;
+                            self.finish_path(tp.purpose, PathBuf::from(tp.text.trim()));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
                 });
-            });
             if keep {
                 self.typed_path = Some(tp);
             }
         }
         if let Some(action) = self.confirm_discard.clone() {
-            egui::Window::new("Unsaved changes").collapsible(false).resizable(false).show(ctx, |ui| {
-                ui.label("The plan has unsaved changes. Discard them?");
-                ui.horizontal(|ui| {
-                    if ui.button("Discard changes").clicked() {
-                        self.confirm_discard = None;
-                        self.state.dirty = false;
-                        self.run_action(ctx, action.clone());
-                    }
-                    if ui.button("Cancel").clicked() {
-                        self.confirm_discard = None;
-                    }
+            egui::Window::new("Unsaved changes")
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    ui.label("The plan has unsaved changes. Discard them?");
+                    ui.horizontal(|ui| {
+                        if ui.button("Discard changes").clicked() {
+                            self.confirm_discard = None;
+                            self.state.dirty = false;
+                            self.run_action(ctx, action.clone());
+                        }
+                        if ui.button("Cancel").clicked() {
+                            self.confirm_discard = None;
+                        }
+                    });
                 });
-            });
         }
         if self.show_help {
             let mut open = true;
-            egui::Window::new("Keyboard shortcuts").open(&mut open).show(ctx, |ui| {
-                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                    for (k, what) in SHORTCUTS {
-                        ui.monospace(*k);
-                        ui.label(*what);
-                        ui.end_row();
-                    }
+            egui::Window::new("Keyboard shortcuts")
+                .open(&mut open)
+                .show(ctx, |ui| {
+                    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                        for (k, what) in SHORTCUTS {
+                            ui.monospace(*k);
+                            ui.label(*what);
+                            ui.end_row();
+                        }
+                    });
                 });
-            });
             self.show_help = open;
         }
+    }
+
+    /// Where the map was drawn in the last frame.
+    pub fn map_rect(&self) -> Option<egui::Rect> {
+        self.last_map_rect
+    }
+
+    /// Screen position of a lon/lat in the last frame's map (for tests and tools).
+    pub fn screen_pos(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
+        let rect = self.last_map_rect?;
+        let projector = walkers::Projector::new(
+            rect,
+            &walkers::MercatorProjection,
+            &self.memory,
+            self.center,
+        );
+        Some(projector.project(lon_lat(lon, lat)).to_pos2())
+    }
+
+    /// The lon/lat the map is centred on, and its zoom.
+    pub fn view(&self) -> ([f64; 2], f64) {
+        let p = self.memory.detached().unwrap_or(self.center);
+        ([p.x(), p.y()], self.memory.zoom())
     }
 
     /// Draws the whole window into `ui` (used by eframe and by the UI tests).
@@ -652,23 +857,49 @@ impl LysplanApp {
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
-        egui::Panel::left("tools").resizable(true).default_size(260.0).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| panels::tools::ui(ui, &mut self.state, &self.colors));
-        });
-        let mut centre_on = None;
-        egui::Panel::right("findings").resizable(true).default_size(330.0).show(ui, |ui| {
-            egui::Panel::bottom("inspector").resizable(true).default_size(260.0).show(ui, |ui| {
-                panels::inspector::ui(ui, &mut self.state, &mut self.inspector, self.revision);
+        egui::Panel::left("tools")
+            .resizable(true)
+            .default_size(280.0)
+            .max_size(360.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    panels::tools::ui(ui, &mut self.state, &self.colors)
+                });
             });
-            centre_on = panels::findings::ui(ui, &mut self.state, &mut self.findings_filter);
-        });
+        let mut centre_on = None;
+        egui::Panel::right("findings")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| {
+                egui::Panel::bottom("inspector")
+                    .resizable(true)
+                    .default_size(320.0)
+                    .show(ui, |ui| {
+                        egui::ScrollArea::vertical()
+                            .id_salt("inspector_scroll")
+                            .show(ui, |ui| {
+                                panels::inspector::ui(
+                                    ui,
+                                    &mut self.state,
+                                    &mut self.inspector,
+                                    self.revision,
+                                );
+                            });
+                    });
+                centre_on = panels::findings::ui(ui, &mut self.state, &mut self.findings_filter);
+            });
         if let Some((lon, lat)) = centre_on {
             self.memory.center_at(lon_lat(lon, lat));
             let _ = self.memory.set_zoom(self.memory.zoom().max(18.0));
         }
-        egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| self.map_ui(ui));
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| self.map_ui(ui));
         self.dialogs(&ctx);
-        let key = (self.state.dirty, self.state.findings().len() + self.state.plan.poles.len());
+        let key = (
+            self.state.dirty,
+            self.state.findings().len() + self.state.plan.poles.len(),
+        );
         if key != self.last_dirty_rev {
             self.last_dirty_rev = key;
             self.revision += 1;
@@ -686,7 +917,13 @@ fn hit_pole(state: &AppState, projector: &walkers::Projector, at: egui::Pos2) ->
         .checker
         .index()
         .poles_within(xy, radius_m)
-        .filter(|&i| state.plan.poles.get(i).is_some_and(|p| !state.hidden_vendors.contains(&p.vendor)))
+        .filter(|&i| {
+            state
+                .plan
+                .poles
+                .get(i)
+                .is_some_and(|p| !state.hidden_vendors.contains(&p.vendor))
+        })
         .min_by(|&a, &b| {
             let ia = state.checker.index().pole_xy[a].dist(xy);
             let ib = state.checker.index().pole_xy[b].dist(xy);

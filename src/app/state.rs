@@ -74,14 +74,25 @@ pub struct AppState {
 
 /// Where a pole may be added or moved: reject positions the rules cannot judge.
 fn valid_lonlat(lon: f64, lat: f64) -> bool {
-    lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)
+    lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && (-90.0..=90.0).contains(&lat)
 }
 
 impl AppState {
     pub fn new(plan: Plan, path: Option<PathBuf>) -> Self {
         let template = PoleTemplate {
-            vendor: plan.vendors.first().map(|v| v.id.clone()).unwrap_or_default(),
-            luminaire: plan.luminaires.first().map(|l| l.id.clone()).unwrap_or_default(),
+            vendor: plan
+                .vendors
+                .first()
+                .map(|v| v.id.clone())
+                .unwrap_or_default(),
+            luminaire: plan
+                .luminaires
+                .first()
+                .map(|l| l.id.clone())
+                .unwrap_or_default(),
             height_m: 8.0,
             overhang_m: 0.5,
             tilt_deg: 0.0,
@@ -228,7 +239,10 @@ impl AppState {
         }
         let n = self.selection.len();
         let label = if n == 1 {
-            format!("Delete pole {}", self.selection.first().cloned().unwrap_or_default())
+            format!(
+                "Delete pole {}",
+                self.selection.first().cloned().unwrap_or_default()
+            )
         } else {
             format!("Delete {n} poles")
         };
@@ -262,27 +276,25 @@ impl AppState {
 
     /// Applies `f` to every selected pole as one edit, after validating each result with
     /// [`validate_pole`]. Nothing changes when any pole would become invalid; the reason
-    /// is returned.
-    pub fn edit_selected(
-        &mut self,
-        label: &str,
-        f: impl Fn(&mut Pole),
-    ) -> Result<(), String> {
+    /// is returned; `Ok(false)` when nothing changed.
+    pub fn edit_selected(&mut self, label: &str, f: impl Fn(&mut Pole)) -> Result<bool, String> {
         let mut edited = Vec::new();
-        for p in self.plan.poles.iter().filter(|p| self.selection.contains(&p.id)) {
+        for p in self
+            .plan
+            .poles
+            .iter()
+            .filter(|p| self.selection.contains(&p.id))
+        {
             let mut q = p.clone();
             f(&mut q);
             validate_pole(&q).map_err(|e| format!("{}: {e}", p.id))?;
             edited.push(q);
         }
-        if edited.is_empty() {
-            return Ok(());
-        }
         let changed = edited
             .iter()
             .any(|q| self.plan.pole(&q.id).is_some_and(|p| p != q));
         if !changed {
-            return Ok(());
+            return Ok(false);
         }
         self.begin_edit(label.to_string());
         for q in edited {
@@ -292,7 +304,7 @@ impl AppState {
         }
         self.end_edit();
         self.status = label.to_string();
-        Ok(())
+        Ok(true)
     }
 
     /// Selects the poles of a finding and returns where to look.
@@ -364,16 +376,28 @@ impl AppState {
 /// Why a pole's fields are unacceptable, or Ok.
 pub fn validate_pole(p: &Pole) -> Result<(), String> {
     if !(p.height_m.is_finite() && p.height_m > 0.0) {
-        return Err(format!("height {} m: a luminaire must be above the ground (height > 0)", p.height_m));
+        return Err(format!(
+            "height {} m: a luminaire must be above the ground (height > 0)",
+            p.height_m
+        ));
     }
     if p.height_m > 60.0 {
-        return Err(format!("height {} m: street-lighting poles are at most 60 m", p.height_m));
+        return Err(format!(
+            "height {} m: street-lighting poles are at most 60 m",
+            p.height_m
+        ));
     }
     if !(p.tilt_deg.is_finite() && (0.0..90.0).contains(&p.tilt_deg)) {
-        return Err(format!("tilt {}°: tilt must be at least 0° and below 90° (90° would aim the luminaire at the horizon)", p.tilt_deg));
+        return Err(format!(
+            "tilt {}°: tilt must be at least 0° and below 90° (90° would aim the luminaire at the horizon)",
+            p.tilt_deg
+        ));
     }
     if !(p.overhang_m.is_finite() && (0.0..=10.0).contains(&p.overhang_m)) {
-        return Err(format!("overhang {} m: must be between 0 and 10 m", p.overhang_m));
+        return Err(format!(
+            "overhang {} m: must be between 0 and 10 m",
+            p.overhang_m
+        ));
     }
     if !p.azimuth_deg.is_finite() {
         return Err("azimuth must be a number of degrees".into());

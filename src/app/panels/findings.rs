@@ -14,17 +14,31 @@ pub struct FindingsFilter {
 
 /// Shows the list; returns the position to centre on when a finding was clicked.
 pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Option<(f64, f64)> {
-    let errors = state.findings().iter().filter(|f| f.severity == Severity::Error).count();
-    let warnings = state.findings().iter().filter(|f| f.severity == Severity::Warning).count();
+    let errors = state
+        .findings()
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = state
+        .findings()
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
     ui.horizontal(|ui| {
         ui.heading("Findings");
-        ui.label(RichText::new(format!("{errors} errors")).color(if errors > 0 { Color32::from_rgb(200, 30, 30) } else { Color32::DARK_GREEN }));
+        ui.label(
+            RichText::new(format!("{errors} errors")).color(if errors > 0 {
+                Color32::from_rgb(200, 30, 30)
+            } else {
+                Color32::DARK_GREEN
+            }),
+        );
         ui.label(format!("{warnings} warnings"));
     });
     let mut rules: Vec<&str> = state.findings().iter().map(|f| f.rule).collect();
     rules.dedup();
     ui.horizontal(|ui| {
-        egui::ComboBox::from_id_salt("rule_filter")
+        egui::ComboBox::from_label("Rule")
             .selected_text(filter.rule.clone().unwrap_or_else(|| "All rules".into()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut filter.rule, None, "All rules");
@@ -35,28 +49,33 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Opt
         ui.checkbox(&mut filter.hide_warnings, "Errors only");
     });
     if state.findings().is_empty() {
-        ui.label(RichText::new("No findings: the layout meets every rule.").color(Color32::DARK_GREEN));
+        ui.label(
+            RichText::new("No findings: the layout meets every rule.").color(Color32::DARK_GREEN),
+        );
         return None;
     }
     let mut clicked = None;
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        for f in state.findings() {
-            if filter.rule.as_deref().is_some_and(|r| r != f.rule)
-                || (filter.hide_warnings && f.severity != Severity::Error)
-            {
-                continue;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for f in state.findings() {
+                if filter.rule.as_deref().is_some_and(|r| r != f.rule)
+                    || (filter.hide_warnings && f.severity != Severity::Error)
+                {
+                    continue;
+                }
+                let color = match f.severity {
+                    Severity::Error => Color32::from_rgb(200, 30, 30),
+                    Severity::Warning => Color32::from_rgb(190, 120, 0),
+                    Severity::Info => Color32::GRAY,
+                };
+                let selected =
+                    !f.poles.is_empty() && f.poles.iter().all(|p| state.selection.contains(p));
+                let text = RichText::new(format!("{} — {}", f.rule, f.message)).color(color);
+                if ui.selectable_label(selected, text).clicked() {
+                    clicked = Some(f.clone());
+                }
             }
-            let color = match f.severity {
-                Severity::Error => Color32::from_rgb(200, 30, 30),
-                Severity::Warning => Color32::from_rgb(190, 120, 0),
-                Severity::Info => Color32::GRAY,
-            };
-            let selected = !f.poles.is_empty() && f.poles.iter().all(|p| state.selection.contains(p));
-            let text = RichText::new(format!("{} — {}", f.rule, f.message)).color(color);
-            if ui.selectable_label(selected, text).clicked() {
-                clicked = Some(f.clone());
-            }
-        }
-    });
+        });
     clicked.and_then(|f| state.select_finding(&f))
 }

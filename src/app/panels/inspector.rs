@@ -39,25 +39,57 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
         ui.label("Select a pole on the map to see and edit its fields.");
         return;
     }
-    let poles: Vec<_> = state.plan.poles.iter().filter(|p| state.selection.contains(&p.id)).collect();
+    let poles: Vec<_> = state
+        .plan
+        .poles
+        .iter()
+        .filter(|p| state.selection.contains(&p.id))
+        .collect();
     if ins.shown_for != sel || ins.shown_rev != revision {
         fill(ins, &poles);
+        if ins.shown_for != sel {
+            ins.error = None;
+        }
         ins.shown_for = sel.clone();
         ins.shown_rev = revision;
-        ins.error = None;
     }
     if poles.len() == 1 {
         let p = poles[0];
-        let vendor = state.plan.vendor(&p.vendor).map(|v| v.name.as_str()).unwrap_or("unknown vendor");
-        let lum = state.plan.luminaire(&p.luminaire).map(|l| l.name.as_str()).unwrap_or("unknown luminaire");
+        let vendor = state
+            .plan
+            .vendor(&p.vendor)
+            .map(|v| v.name.as_str())
+            .unwrap_or("unknown vendor");
+        let lum = state
+            .plan
+            .luminaire(&p.luminaire)
+            .map(|l| l.name.as_str())
+            .unwrap_or("unknown luminaire");
         ui.label(format!("Pole {} — {vendor}, {lum}", p.id));
         ui.label(format!("{:.6}° E, {:.6}° N", p.lon, p.lat));
-        if let Some(st) = state.pole_index(&p.id).and_then(|i| state.checker.station(i)) {
-            let street = state.plan.streets.get(st.street).map(|s| s.name.as_str()).unwrap_or("?");
-            ui.label(format!("{street}, chainage {:.1} m, {:.1} m {:?} of the centreline", st.chainage_m, st.offset_m, st.side).to_lowercase());
+        if let Some(st) = state
+            .pole_index(&p.id)
+            .and_then(|i| state.checker.station(i))
+        {
+            let street = state
+                .plan
+                .streets
+                .get(st.street)
+                .map(|s| s.name.as_str())
+                .unwrap_or("?");
+            ui.label(
+                format!(
+                    "{street}, chainage {:.1} m, {:.1} m {:?} of the centreline",
+                    st.chainage_m, st.offset_m, st.side
+                )
+                .to_lowercase(),
+            );
         }
     } else {
-        ui.label(format!("{} poles selected: edits apply to all (blank = values differ)", poles.len()));
+        ui.label(format!(
+            "{} poles selected: edits apply to all (blank = values differ)",
+            poles.len()
+        ));
     }
     let mut commit: Option<(&str, String)> = None;
     egui::Grid::new("inspector").num_columns(3).show(ui, |ui| {
@@ -67,11 +99,19 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
             ("Azimuth", "° (true bearing of C90)", &mut ins.azimuth),
             ("Overhang", "m", &mut ins.overhang),
         ] {
-            ui.label(label);
-            let r = ui.add(egui::TextEdit::singleline(text).desired_width(70.0).id_salt(label));
+            let l = ui.label(label);
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(text)
+                        .desired_width(70.0)
+                        .id_salt(label),
+                )
+                .labelled_by(l.id);
             ui.label(unit);
             ui.end_row();
-            if r.lost_focus() && !text.trim().is_empty() {
+            let entered =
+                r.lost_focus() || (r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
+            if entered && !text.trim().is_empty() {
                 commit = Some((label, text.trim().replace(',', ".")));
             }
         }
@@ -87,19 +127,32 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
                     "Azimuth" => p.azimuth_deg = v.rem_euclid(360.0),
                     _ => p.overhang_m = v,
                 });
-                if let Err(e) = r {
-                    // Show the stored values again, with the reason.
-                    let poles: Vec<_> = state.plan.poles.iter().filter(|p| state.selection.contains(&p.id)).collect();
-                    fill(ins, &poles);
-                    ins.error = Some(e);
-                } else {
-                    ins.error = None;
+                match r {
+                    Err(e) => {
+                        // Show the stored values again, with the reason.
+                        let poles: Vec<_> = state
+                            .plan
+                            .poles
+                            .iter()
+                            .filter(|p| state.selection.contains(&p.id))
+                            .collect();
+                        fill(ins, &poles);
+                        ins.error = Some(e);
+                    }
+                    Ok(true) => ins.error = None,
+                    // Re-committing the value already stored keeps the last message.
+                    Ok(false) => {}
                 }
             }
         }
     }
     if let Some(e) = &ins.error {
-        ui.label(RichText::new(format!("Refused: {e}")).color(Color32::from_rgb(200, 30, 30)));
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!("Refused: {e}")).color(Color32::from_rgb(200, 30, 30)),
+            )
+            .wrap(),
+        );
     }
     if ui.button("Delete selected (Del)").clicked() {
         state.delete_selected();

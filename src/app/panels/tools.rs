@@ -8,7 +8,10 @@ use std::collections::HashMap;
 pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) {
     ui.heading("Tools");
     for tool in [Tool::Select, Tool::AddPole, Tool::Measure] {
-        if ui.selectable_label(state.tool == tool, tool.label()).clicked() {
+        if ui
+            .selectable_label(state.tool == tool, tool.label())
+            .clicked()
+        {
             state.tool = tool;
             state.measurement = None;
         }
@@ -18,6 +21,24 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) 
         Tool::AddPole => "Click the map to add a pole with the settings below. Esc returns to Select.",
         Tool::Measure => "Click two points: straight-line and along-street distance.",
     });
+    if let Some(m) = state.measurement {
+        match m.b {
+            None => {
+                ui.label("Measuring: click the second point.");
+            }
+            Some(b) => {
+                let (straight, along) = state.measure(m.a, b);
+                ui.label(match along {
+                    Some(s) => {
+                        format!("Measured: {straight:.1} m straight, {s:.1} m along the street")
+                    }
+                    None => {
+                        format!("Measured: {straight:.1} m straight (points on different streets)")
+                    }
+                });
+            }
+        }
+    }
     ui.separator();
     ui.heading("New pole");
     let t = &mut state.template;
@@ -27,21 +48,20 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) 
         .map(|v| v.name.clone())
         .unwrap_or_else(|| "(none)".into());
     egui::ComboBox::from_label("Vendor")
-        .width(190.0)
+        .width(180.0)
         .selected_text(vendor_name)
         .show_ui(ui, |ui| {
             for v in &state.plan.vendors {
                 ui.selectable_value(&mut t.vendor, v.id.clone(), &v.name);
             }
         });
-    let lum_name = state
+    let lum_name: String = state
         .plan
         .luminaire(&t.luminaire)
-        .map(|l| l.name.clone())
+        .map(|l| l.name.chars().take(24).collect())
         .unwrap_or_else(|| "(none)".into());
     egui::ComboBox::from_label("Luminaire")
-        .width(190.0)
-        .truncate()
+        .width(180.0)
         .selected_text(lum_name)
         .show_ui(ui, |ui| {
             for l in &state.plan.luminaires {
@@ -50,9 +70,19 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) 
         });
     ui.horizontal(|ui| {
         ui.label("Height");
-        ui.add(egui::DragValue::new(&mut t.height_m).range(1.0..=30.0).speed(0.1).suffix(" m"));
+        ui.add(
+            egui::DragValue::new(&mut t.height_m)
+                .range(1.0..=30.0)
+                .speed(0.1)
+                .suffix(" m"),
+        );
         ui.label("Overhang");
-        ui.add(egui::DragValue::new(&mut t.overhang_m).range(0.0..=5.0).speed(0.05).suffix(" m"));
+        ui.add(
+            egui::DragValue::new(&mut t.overhang_m)
+                .range(0.0..=5.0)
+                .speed(0.05)
+                .suffix(" m"),
+        );
     });
     ui.separator();
     ui.heading("Vendors");
@@ -60,27 +90,35 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) 
     for p in &state.plan.poles {
         let e = counts.entry(p.vendor.as_str()).or_default();
         e.0 += 1;
-        e.1 += state.plan.luminaire(&p.luminaire).map(|l| l.power_w).unwrap_or(0.0);
+        e.1 += state
+            .plan
+            .luminaire(&p.luminaire)
+            .map(|l| l.power_w)
+            .unwrap_or(0.0);
     }
     let mut toggles = Vec::new();
-    egui::Grid::new("vendor_legend").striped(true).show(ui, |ui| {
-        for v in &state.plan.vendors {
-            let shown = !state.hidden_vendors.contains(&v.id);
-            let mut s = shown;
-            ui.checkbox(&mut s, "").on_hover_text("Show this vendor's poles on the map");
-            if s != shown {
-                toggles.push(v.id.clone());
+    egui::Grid::new("vendor_legend")
+        .striped(true)
+        .show(ui, |ui| {
+            for v in &state.plan.vendors {
+                let shown = !state.hidden_vendors.contains(&v.id);
+                let mut s = shown;
+                ui.checkbox(&mut s, "")
+                    .on_hover_text("Show this vendor's poles on the map");
+                if s != shown {
+                    toggles.push(v.id.clone());
+                }
+                let c = colors.get(&v.id).copied().unwrap_or(Color32::GRAY);
+                let (r, painter) =
+                    ui.allocate_painter(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                painter.circle_filled(r.rect.center(), 5.0, c);
+                ui.label(&v.name);
+                let (n, w) = counts.get(v.id.as_str()).copied().unwrap_or_default();
+                ui.label(format!("{n} poles"));
+                ui.label(format!("{:.1} kW", w / 1000.0));
+                ui.end_row();
             }
-            let c = colors.get(&v.id).copied().unwrap_or(Color32::GRAY);
-            let (r, painter) = ui.allocate_painter(egui::vec2(12.0, 12.0), egui::Sense::hover());
-            painter.circle_filled(r.rect.center(), 5.0, c);
-            ui.label(&v.name);
-            let (n, w) = counts.get(v.id.as_str()).copied().unwrap_or_default();
-            ui.label(format!("{n} poles"));
-            ui.label(format!("{:.1} kW", w / 1000.0));
-            ui.end_row();
-        }
-    });
+        });
     for id in toggles {
         if !state.hidden_vendors.remove(&id) {
             state.hidden_vendors.insert(id);

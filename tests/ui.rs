@@ -1,0 +1,279 @@
+//! UI tests of the desktop app, headless (egui_kittest), with map tiles off (no network).
+
+use egui::{Event, Key, Modifiers, PointerButton, Pos2, accesskit::Role, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use lysplan::app::LysplanApp;
+use lysplan::plan::Plan;
+
+fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
+    let app = LysplanApp::new(&egui::Context::default(), plan, None, false);
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut LysplanApp| app.show(ui), app);
+    h.run_steps(4);
+    h
+}
+
+fn press(h: &Harness<'_, LysplanApp>, pos: Pos2, pressed: bool, modifiers: Modifiers) {
+    h.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers,
+    });
+}
+
+fn click_at(h: &mut Harness<'_, LysplanApp>, pos: Pos2) {
+    h.hover_at(pos);
+    h.run_steps(1);
+    press(h, pos, true, Modifiers::NONE);
+    h.run_steps(1);
+    press(h, pos, false, Modifiers::NONE);
+    h.run_steps(2);
+}
+
+fn pole_screen(h: &Harness<'_, LysplanApp>, id: &str) -> Pos2 {
+    let app = h.state();
+    let p = app.state.plan.pole(id).expect("pole exists");
+    app.screen_pos(p.lon, p.lat).expect("map drawn")
+}
+
+/// A pole of the bundled plan that is visible on the map.
+fn visible_pole(h: &Harness<'_, LysplanApp>) -> String {
+    let rect = h.state().map_rect().expect("map drawn").shrink(40.0);
+    h.state()
+        .state
+        .plan
+        .poles
+        .iter()
+        .find(|p| rect.contains(h.state().screen_pos(p.lon, p.lat).unwrap_or_default()))
+        .map(|p| p.id.clone())
+        .expect("some pole is on screen")
+}
+
+#[test]
+fn clicking_the_map_adds_a_pole_and_the_findings_update() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    let before = h.state().state.plan.poles.len();
+    assert!(
+        h.state()
+            .state
+            .findings()
+            .iter()
+            .all(|f| f.rule != "spacing.min")
+    );
+    h.get_by_label("Add pole").click();
+    h.run_steps(2);
+    // 4 m east of an existing pole: closer than the 10 m minimum spacing.
+    let near = {
+        let app = h.state();
+        let p = app.state.plan.pole(&visible_pole(&h)).unwrap().clone();
+        app.screen_pos(p.lon + 4.0 / (111_320.0 * p.lat.to_radians().cos()), p.lat)
+            .unwrap()
+    };
+    click_at(&mut h, near);
+    let app = h.state();
+    assert_eq!(app.state.plan.poles.len(), before + 1);
+    let new_id = app.state.plan.poles.last().unwrap().id.clone();
+    assert!(app.state.dirty);
+    let f = app
+        .state
+        .findings()
+        .iter()
+        .find(|f| f.rule == "spacing.min")
+        .expect("a spacing.min finding");
+    assert!(f.poles.contains(&new_id), "{f:?}");
+    // The findings panel lists it.
+    h.get_by_label_contains("spacing.min");
+    assert!(h.state().state.title().ends_with('•'));
+}
+
+#[test]
+fn dragging_a_pole_moves_it_and_undo_puts_it_back() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    let id = visible_pole(&h);
+    let start = pole_screen(&h, &id);
+    let (lon0, lat0) = {
+        let p = h.state().state.plan.pole(&id).unwrap();
+        (p.lon, p.lat)
+    };
+    let view_before = h.state().view();
+    h.hover_at(start);
+    h.run_steps(1);
+    press(&h, start, true, Modifiers::NONE);
+    h.run_steps(1);
+    for k in 1..=10 {
+        h.hover_at(start + vec2(4.0 * k as f32, 3.0 * k as f32));
+        h.run_steps(1);
+    }
+    press(&h, start + vec2(40.0, 30.0), false, Modifiers::NONE);
+    h.run_steps(2);
+    let app = h.state();
+    let p = app.state.plan.pole(&id).unwrap();
+    assert!(
+        (p.lon - lon0).abs() > 1e-6 && (p.lat - lat0).abs() > 1e-6,
+        "pole moved"
+    );
+    let now = app.screen_pos(p.lon, p.lat).unwrap();
+    assert!(
+        (now - (start + vec2(40.0, 30.0))).length() < 1.0,
+        "pole under the pointer: {now:?}, start {start:?}"
+    );
+    assert_eq!(
+        app.view(),
+        view_before,
+        "the map did not pan under a dragged pole"
+    );
+    assert_eq!(
+        app.state.undo_label(),
+        Some(format!("Move pole {id}").as_str())
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    let p = h.state().state.plan.pole(&id).unwrap();
+    assert_eq!((p.lon, p.lat), (lon0, lat0));
+}
+
+#[test]
+fn dragging_empty_map_pans() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    let rect = h.state().map_rect().unwrap();
+    // A corner of the map far from the route.
+    let start = rect.left_bottom() + vec2(15.0, -60.0);
+    let view_before = h.state().view();
+    h.hover_at(start);
+    h.run_steps(1);
+    press(&h, start, true, Modifiers::NONE);
+    for k in 1..=10 {
+        h.hover_at(start + vec2(5.0 * k as f32, 0.0));
+        h.run_steps(1);
+    }
+    press(&h, start + vec2(50.0, 0.0), false, Modifiers::NONE);
+    h.run_steps(2);
+    assert_ne!(h.state().view().0, view_before.0);
+    assert!(!h.state().state.dirty, "panning is not an edit");
+}
+
+#[test]
+fn select_delete_undo_redo() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    let id = visible_pole(&h);
+    let n = h.state().state.plan.poles.len();
+    let at = pole_screen(&h, &id);
+    click_at(&mut h, at);
+    assert!(h.state().state.selection.contains(&id));
+    assert!(
+        !h.state().state.can_undo(),
+        "a click on a pole does not move it"
+    );
+    h.get_by_label_contains(&format!("Pole {id}"));
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    assert_eq!(h.state().state.plan.poles.len(), n - 1);
+    assert!(h.state().state.plan.pole(&id).is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert!(h.state().state.plan.pole(&id).is_some());
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run_steps(2);
+    assert!(h.state().state.plan.pole(&id).is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run_steps(2);
+    assert!(
+        h.state().state.plan.pole(&id).is_none(),
+        "Ctrl+Y redoes too"
+    );
+}
+
+#[test]
+fn clicking_a_finding_selects_its_poles_and_centres_the_map() {
+    let mut plan = lysplan::bundled::doll_plan();
+    // Put the last pole 4 m east of the first: a spacing.min violation.
+    let (lon, lat) = (plan.poles[0].lon, plan.poles[0].lat);
+    let last = plan.poles.len() - 1;
+    plan.poles[last].lon = lon + 4.0 / (111_320.0 * lat.to_radians().cos());
+    plan.poles[last].lat = lat;
+    let (a, b) = (plan.poles[0].id.clone(), plan.poles[last].id.clone());
+    let mut h = harness(plan);
+    let label = format!("{}–{}", a.clone().min(b.clone()), a.clone().max(b.clone()));
+    h.get_by_label_contains(&label).click();
+    h.run_steps(3);
+    let app = h.state();
+    assert!(app.state.selection.contains(&a) && app.state.selection.contains(&b));
+    let (centre, zoom) = app.view();
+    assert!(
+        (centre[0] - lon).abs() < 1e-4 && (centre[1] - lat).abs() < 1e-4,
+        "{centre:?}"
+    );
+    assert!(zoom >= 18.0);
+}
+
+/// Replaces the text of the inspector's Height field.
+fn retype(h: &mut Harness<'_, LysplanApp>, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, "Height").focus();
+    h.run_steps(1);
+    h.key_press(Key::End);
+    for _ in 0..12 {
+        h.key_press(Key::Backspace);
+    }
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, "Height")
+        .type_text(text);
+    h.run_steps(1);
+}
+
+#[test]
+fn inspector_refuses_an_invalid_height_with_a_reason() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    let id = visible_pole(&h);
+    let at = pole_screen(&h, &id);
+    click_at(&mut h, at);
+    let height_before = h.state().state.plan.pole(&id).unwrap().height_m;
+    retype(&mut h, "0");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    assert_eq!(
+        h.state().state.plan.pole(&id).unwrap().height_m,
+        height_before
+    );
+    h.get_by_label_contains("Refused");
+    h.get_by_label_contains("height > 0");
+    assert!(!h.state().state.can_undo(), "a refused edit is not an edit");
+
+    // A valid value is applied and undoable.
+    retype(&mut h, "6.5");
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().state.plan.pole(&id).unwrap().height_m, 6.5);
+    assert!(h.state().state.can_undo());
+}
+
+#[test]
+fn measure_tool_reports_distances() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    h.get_by_label("Measure").click();
+    h.run_steps(1);
+    let rect = h.state().map_rect().unwrap();
+    let a = rect.center();
+    click_at(&mut h, a);
+    click_at(&mut h, a + vec2(100.0, 0.0));
+    let m = h.state().state.measurement.expect("a measurement");
+    let (straight, _) = h.state().state.measure(m.a, m.b.unwrap());
+    assert!(straight > 1.0);
+    h.get_by_label_contains(&format!("Measured: {straight:.1} m straight"));
+    h.key_press(Key::Escape);
+    h.run_steps(1);
+    assert!(h.state().state.measurement.is_none());
+}
+
+#[test]
+fn main_window_snapshot() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    h.remove_cursor();
+    h.run_steps(2);
+    h.snapshot("main_window");
+}
