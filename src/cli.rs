@@ -1,11 +1,12 @@
-//! The command line (clap derive): `lysplan [FILE]` opens the app; `check` and `export`
-//! work headless.
+//! The command line (clap derive): `lysplan [FILE]` opens the app; `check`, `lux` and
+//! `export` work headless.
 //!
 //! Exit codes of `check`: 0 no errors, 1 errors found, 2 the input could not be read (the
-//! message names the file, the place and what to do). `export` exits 0 or 2.
+//! message names the file, the place and what to do). `lux` and `export` exit 0 or 2.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use lysplan::error::FileError;
+use lysplan::lighting;
 use lysplan::plan::{Plan, load_any, save_geojson_atomic, save_ron_atomic};
 use lysplan::report::CheckReport;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,25 @@ enum Command {
     Check {
         /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
         file: PathBuf,
+        /// `text` for people, `json` for scripts.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Layout rules only: skip the EN 13201 coverage calculation (and the
+        /// `streets`/`energy` members of the JSON).
+        #[arg(long)]
+        no_coverage: bool,
+    },
+    /// Print the maintained horizontal illuminance at a point, lx.
+    ///
+    /// Exit status: 0 computed, 2 the file could not be read or the point is invalid.
+    #[command(allow_negative_numbers = true)]
+    Lux {
+        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
+        file: PathBuf,
+        /// Longitude, degrees east (WGS84).
+        lon: f64,
+        /// Latitude, degrees north (WGS84).
+        lat: f64,
         /// `text` for people, `json` for scripts.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -69,7 +89,17 @@ pub fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Some(Command::Check { file, format }) => check(&file, format),
+        Some(Command::Check {
+            file,
+            format,
+            no_coverage,
+        }) => check(&file, format, !no_coverage),
+        Some(Command::Lux {
+            file,
+            lon,
+            lat,
+            format,
+        }) => lux(&file, lon, lat, format),
         Some(Command::Export { file, geojson, ron }) => {
             export(&file, geojson.as_deref(), ron.as_deref())
         }
@@ -85,13 +115,20 @@ fn fail(e: &FileError) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn check(path: &Path, format: Format) -> ExitCode {
+fn check(path: &Path, format: Format, coverage: bool) -> ExitCode {
     let plan = match load(path) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let findings = lysplan::check::run(&plan);
-    let report = CheckReport::new(&plan, &findings);
+    let report = if coverage {
+        // Unreadable photometry leaves its poles dark; `reference.luminaire` reports it.
+        let (photometry, _) = lighting::load_photometry(&plan);
+        let cov = lighting::evaluate(&plan, &photometry, None);
+        let findings = lysplan::check::run_with(&plan, cov.findings.clone());
+        CheckReport::new(&plan, &findings).with_coverage(&cov)
+    } else {
+        CheckReport::new(&plan, &lysplan::check::run(&plan))
+    };
     let out = match format {
         Format::Text => report.to_text(&path.display().to_string()),
         Format::Json => report.to_json(),
@@ -102,6 +139,46 @@ fn check(path: &Path, format: Format) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+fn lux(path: &Path, lon: f64, lat: f64, format: Format) -> ExitCode {
+    if !(lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon))
+        || !(-90.0..=90.0).contains(&lat)
+    {
+        eprintln!(
+            "error: the point {lon}, {lat} is not a WGS84 position; give LON (degrees east, \
+             -180..180) then LAT (degrees north, -90..90), e.g. 12.3880 55.6848"
+        );
+        return ExitCode::from(2);
+    }
+    let plan = match load(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let (photometry, errors) = lighting::load_photometry(&plan);
+    for (id, e) in &errors {
+        eprintln!("warning: luminaire type {id} lights nothing: {e}");
+    }
+    let report = lighting::Lighting::new(&plan, &photometry).lux_report(&plan, lon, lat);
+    match format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into());
+            s.push('\n');
+            print!("{s}");
+        }
+        Format::Text => {
+            println!(
+                "{:.3} lx at {lat:.6} N {lon:.6} E (maintained, MF {})",
+                report.e_h_lx, plan.maintenance_factor
+            );
+            let mut parts = report.contributions.clone();
+            parts.sort_by(|a, b| b.e_h_lx.total_cmp(&a.e_h_lx).then(a.pole.cmp(&b.pole)));
+            for c in parts.iter().filter(|c| c.e_h_lx >= 0.0005) {
+                println!("  {:>10.3} lx  {}", c.e_h_lx, c.pole);
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn export(path: &Path, geojson: Option<&Path>, ron: Option<&Path>) -> ExitCode {
