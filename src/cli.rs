@@ -142,9 +142,11 @@ fn check(path: &Path, format: Format, coverage: bool) -> ExitCode {
 }
 
 fn lux(path: &Path, lon: f64, lat: f64, format: Format) -> ExitCode {
-    if !(lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon))
-        || !(-90.0..=90.0).contains(&lat)
-    {
+    let valid = lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && (-90.0..=90.0).contains(&lat);
+    if !valid {
         eprintln!(
             "error: the point {lon}, {lat} is not a WGS84 position; give LON (degrees east, \
              -180..180) then LAT (degrees north, -90..90), e.g. 12.3880 55.6848"
