@@ -13,6 +13,12 @@
 //! luminaire's C = 90 direction facing the street. Vendor sections split each street into
 //! contiguous chainage intervals. The vendor placements are illustrative examples, not the
 //! lab's real layout.
+//!
+//! Only one bundled photometry file is a road luminaire (acme_road_runner.ldt), so all
+//! roads carry it; paths carry the 1 000 lm TILT=INCLUDE fixture. With these, the layout
+//! rules find nothing; coverage passes on the main roads and paths and misses U_o 0.4 by
+//! a little on three single-sided roads (Fabriksparken, Naverland, Formervangen) and by a
+//! lot on Farverland (deliberate, see below).
 
 use lysplan::frame::{Polyline, Side, Xy, bearing_of, from_utm32, grid_to_true_bearing};
 use lysplan::plan::{
@@ -74,10 +80,10 @@ const LAYOUTS: &[Layout] = &[
         overhang_m: 1.0,
         side: Some(Side::Left),
         sections: &[
-            ("zumtobel", "prolicht-e30"),
-            ("cisco", "led-absolute"),
-            ("global-connect", "prolicht-e30"),
-            ("louis-poulsen", "led-absolute"),
+            ("zumtobel", "acme-road-runner"),
+            ("cisco", "acme-road-runner"),
+            ("global-connect", "acme-road-runner"),
+            ("louis-poulsen", "acme-road-runner"),
         ],
     },
     Layout {
@@ -87,7 +93,7 @@ const LAYOUTS: &[Layout] = &[
         setback_m: 1.5,
         overhang_m: 1.0,
         side: Some(Side::Right),
-        sections: &[("fagerhult", "prolicht-e30")],
+        sections: &[("fagerhult", "acme-road-runner")],
     },
     Layout {
         street: "naverland",
@@ -96,8 +102,14 @@ const LAYOUTS: &[Layout] = &[
         setback_m: 1.5,
         overhang_m: 1.0,
         side: Some(Side::Left),
-        sections: &[("selux", "led-absolute"), ("trilux", "prolicht-e30")],
+        sections: &[
+            ("selux", "acme-road-runner"),
+            ("trilux", "acme-road-runner"),
+        ],
     },
+    // Deliberate finding: a narrow downlight distribution spaced like street lighting
+    // leaves dark gaps, so Farverland misses its class (coverage.class + coverage.dark),
+    // the kind of result the test bed exists to show.
     Layout {
         street: "farverland",
         height_m: 7.0,
@@ -114,7 +126,7 @@ const LAYOUTS: &[Layout] = &[
         setback_m: 1.0,
         overhang_m: 0.5,
         side: Some(Side::Left),
-        sections: &[("citelum", "prolicht-e30")],
+        sections: &[("citelum", "acme-road-runner")],
     },
     Layout {
         street: "sti-hersted",
@@ -127,17 +139,20 @@ const LAYOUTS: &[Layout] = &[
     },
     Layout {
         street: "cykelsti-glostrup-nord",
-        height_m: 6.0,
-        step_m: 25.0,
+        height_m: 5.0,
+        step_m: 24.0,
         setback_m: 1.0,
         overhang_m: 0.0,
         side: Some(Side::Right),
-        sections: &[("telensa", "led-absolute"), ("iguzzini", "led-absolute")],
+        sections: &[
+            ("telensa", "tilt-test-fixture"),
+            ("iguzzini", "tilt-test-fixture"),
+        ],
     },
     Layout {
         street: "sti-farverland",
-        height_m: 4.5,
-        step_m: 22.0,
+        height_m: 5.0,
+        step_m: 24.0,
         setback_m: 1.0,
         overhang_m: 0.0,
         side: Some(Side::Right),
@@ -300,7 +315,8 @@ pub fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
         let street = &map.streets[k];
         let line = &lines[k];
         let length = line.length();
-        let margin = 15.0;
+        // First and last poles close to the street ends, so the ends are lit too.
+        let margin = 8.0;
         let usable = length - 2.0 * margin;
         let n = (usable / layout.step_m).round().max(1.0) as usize;
         let step = usable / n as f64;
