@@ -36,6 +36,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Maintained horizontal illuminance at one ground point, lx, and each pole's share.
+    Lux {
+        /// The plan: a .ron file or a GeoJSON FeatureCollection.
+        file: PathBuf,
+        /// Longitude, degrees east (WGS84).
+        #[arg(allow_negative_numbers = true)]
+        lon: f64,
+        /// Latitude, degrees north (WGS84).
+        #[arg(allow_negative_numbers = true)]
+        lat: f64,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Convert a plan: write it as GeoJSON (for QGIS and scripts) and/or as RON.
     ///
     /// Exit status: 0 written, 2 the input could not be read or the output not written.
@@ -70,6 +83,12 @@ pub fn main() -> ExitCode {
             }
         },
         Some(Command::Check { file, format }) => check(&file, format),
+        Some(Command::Lux {
+            file,
+            lon,
+            lat,
+            format,
+        }) => lux(&file, lon, lat, format),
         Some(Command::Export { file, geojson, ron }) => {
             export(&file, geojson.as_deref(), ron.as_deref())
         }
@@ -90,8 +109,13 @@ fn check(path: &Path, format: Format) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let findings = lysplan::check::run(&plan);
-    let report = CheckReport::new(&plan, &findings);
+    // Layout rules and the EN 13201 coverage (point-by-point from the photometry).
+    let (photometry, _unreadable) = lysplan::lighting::load_photometry(&plan);
+    let coverage = lysplan::lighting::evaluate(&plan, &photometry, None);
+    let findings = lysplan::check::run_with(&plan, coverage.findings.clone());
+    let mut report = CheckReport::new(&plan, &findings);
+    report.streets = serde_json::to_value(coverage.street_results()).ok();
+    report.energy = serde_json::to_value(&coverage.energy).ok();
     let out = match format {
         Format::Text => report.to_text(&path.display().to_string()),
         Format::Json => report.to_json(),
@@ -102,6 +126,48 @@ fn check(path: &Path, format: Format) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+fn lux(path: &Path, lon: f64, lat: f64, format: Format) -> ExitCode {
+    if !(lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && (-90.0..=90.0).contains(&lat))
+    {
+        eprintln!(
+            "error: {lon}, {lat} is not a WGS84 longitude, latitude in degrees (lon -180..180, lat -90..90)"
+        );
+        return ExitCode::from(2);
+    }
+    let plan = match load(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let (photometry, unreadable) = lysplan::lighting::load_photometry(&plan);
+    for (id, e) in &unreadable {
+        eprintln!("warning: luminaire type {id} gives no light: {e}");
+    }
+    let lighting = lysplan::lighting::Lighting::new(&plan, &photometry);
+    let report = lighting.lux_report(&plan, lon, lat);
+    match format {
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        Format::Text => {
+            println!(
+                "{:.3} lx maintained horizontal illuminance at {lon:.6} E, {lat:.6} N (MF {})",
+                report.e_h_lx, plan.maintenance_factor
+            );
+            for c in &report.contributions {
+                println!("  {:<10} {:>9.3} lx", c.pole, c.e_h_lx);
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn export(path: &Path, geojson: Option<&Path>, ron: Option<&Path>) -> ExitCode {

@@ -52,7 +52,14 @@ fn plan_with_errors() -> Plan {
 #[test]
 fn check_clean_plan_exits_0() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = write(dir.path(), "doll.ron", DOLL_PLAN_RON);
+    // The bundled layout with no lighting classes: nothing to evaluate for coverage, and
+    // the layout rules find nothing.
+    let mut plan = doll_plan();
+    for s in &mut plan.streets {
+        s.class = None;
+    }
+    let path = dir.path().join("doll.ron");
+    save_ron_atomic(&plan, &path).expect("save");
     let out = lysplan(&["check", s(&path)]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let text = stdout(&out);
@@ -200,11 +207,28 @@ fn json_contract_keys_order_and_sorting() {
 
     let v: serde_json::Value = serde_json::from_str(&json).expect("one JSON object");
     let obj = v.as_object().expect("object");
+    // serde_json::Value sorts keys; the printed order is checked just below.
+    let mut members: Vec<&str> = obj.keys().map(String::as_str).collect();
+    members.sort();
     assert_eq!(
-        obj.keys().collect::<Vec<_>>(),
-        ["findings", "summary"],
+        members,
+        ["energy", "findings", "streets", "summary"],
         "top-level members"
     );
+    assert_key_order(&json, &["findings", "summary", "streets", "energy"]);
+    for st in v["streets"].as_array().expect("streets array") {
+        let keys: Vec<&str> = st
+            .as_object()
+            .expect("street")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut want = vec!["class", "e_avg_lx", "e_min_lx", "id", "pass", "u_o"];
+        want.sort();
+        let mut got = keys.clone();
+        got.sort();
+        assert_eq!(got, want);
+    }
     let findings = v["findings"].as_array().expect("findings array");
     for f in findings {
         let keys: Vec<&str> = f
@@ -275,7 +299,7 @@ fn export_geojson_then_check_and_convert_back() {
 
     let a = lysplan(&["check", s(&ron), "--format", "json"]);
     let b = lysplan(&["check", s(&geo), "--format", "json"]);
-    assert_eq!(code(&b), 0, "{}", stderr(&b));
+    assert_eq!(code(&b), code(&a), "{}", stderr(&b));
     assert_eq!(stdout(&a), stdout(&b), "same findings from RON and GeoJSON");
 
     let back = dir.path().join("back.ron");
@@ -299,4 +323,49 @@ fn export_of_unreadable_input_exits_2() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("bad.ron:"), "{}", stderr(&out));
     assert!(!dir.path().join("o.geojson").exists());
+}
+
+#[test]
+fn lux_prints_illuminance_and_contributions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "doll.ron", DOLL_PLAN_RON);
+    let plan = doll_plan();
+    // Right under the first pole's luminaire region: lit by it.
+    let (lon, lat) = (plan.poles[0].lon, plan.poles[0].lat);
+    let out = lysplan(&[
+        "lux",
+        s(&path),
+        &lon.to_string(),
+        &lat.to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let json = stdout(&out);
+    assert_key_order(&json, &["lon", "lat", "e_h_lx", "contributions"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let e = v["e_h_lx"].as_f64().expect("e_h_lx");
+    assert!(e > 0.5, "a pole's foot is lit: {e}");
+    let parts = v["contributions"].as_array().expect("contributions");
+    let sum: f64 = parts
+        .iter()
+        .map(|c| c["e_h_lx"].as_f64().unwrap_or(0.0))
+        .sum();
+    assert!(
+        (sum - e).abs() < 1e-6 * e.max(1.0),
+        "contributions add up: {sum} vs {e}"
+    );
+    assert!(parts.iter().any(|c| c["pole"] == plan.poles[0].id.as_str()));
+
+    let text = lysplan(&["lux", s(&path), &lon.to_string(), &lat.to_string()]);
+    assert_eq!(code(&text), 0);
+    assert!(
+        stdout(&text).contains(" lx maintained horizontal illuminance"),
+        "{}",
+        stdout(&text)
+    );
+
+    let bad = lysplan(&["lux", s(&path), "200", "55.6"]);
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).contains("not a WGS84"), "{}", stderr(&bad));
 }
