@@ -170,7 +170,7 @@ fn lux(path: &Path, lon: f64, lat: f64, format: Format) -> ExitCode {
         }
         Format::Text => {
             println!(
-                "{:.3} lx at {lat:.6} N {lon:.6} E (maintained, MF {})",
+                "{:.3} lx maintained horizontal illuminance at {lat:.6} N {lon:.6} E (MF {})",
                 report.e_h_lx, plan.maintenance_factor
             );
             let mut parts = report.contributions.clone();

@@ -177,7 +177,7 @@ fn json_contract_keys_order_and_sorting() {
     let path = dir.path().join("bad.ron");
     let plan = plan_with_errors();
     save_ron_atomic(&plan, &path).expect("save");
-    let out = lysplan(&["check", s(&path), "--format", "json", "--no-coverage"]);
+    let out = lysplan(&["check", s(&path), "--format", "json"]);
     assert_eq!(code(&out), 1);
     let json = stdout(&out);
     assert_key_order(
@@ -202,11 +202,28 @@ fn json_contract_keys_order_and_sorting() {
 
     let v: serde_json::Value = serde_json::from_str(&json).expect("one JSON object");
     let obj = v.as_object().expect("object");
+    // serde_json::Value sorts keys; the printed order is checked just below.
+    let mut members: Vec<&str> = obj.keys().map(String::as_str).collect();
+    members.sort();
     assert_eq!(
-        obj.keys().collect::<Vec<_>>(),
-        ["findings", "summary"],
+        members,
+        ["energy", "findings", "streets", "summary"],
         "top-level members"
     );
+    assert_key_order(&json, &["findings", "summary", "streets", "energy"]);
+    for st in v["streets"].as_array().expect("streets array") {
+        let keys: Vec<&str> = st
+            .as_object()
+            .expect("street")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut want = vec!["class", "e_avg_lx", "e_min_lx", "id", "pass", "u_o"];
+        want.sort();
+        let mut got = keys.clone();
+        got.sort();
+        assert_eq!(got, want);
+    }
     let findings = v["findings"].as_array().expect("findings array");
     for f in findings {
         let keys: Vec<&str> = f
@@ -373,7 +390,11 @@ fn lux_at_a_pole_foot_sums_its_contributions() {
 
     let text = lysplan(&["lux", s(&path), &lon, &lat]);
     assert_eq!(code(&text), 0);
-    assert!(stdout(&text).contains(" lx at "), "{}", stdout(&text));
+    assert!(
+        stdout(&text).contains(" lx maintained"),
+        "{}",
+        stdout(&text)
+    );
 }
 
 #[test]
@@ -394,4 +415,49 @@ fn lux_far_from_every_pole_is_zero_and_bad_points_exit_2() {
     let out = lysplan(&["lux", s(&dir.path().join("none.ron")), "12.39", "55.68"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("none.ron"));
+}
+
+#[test]
+fn lux_prints_illuminance_and_contributions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "doll.ron", DOLL_PLAN_RON);
+    let plan = doll_plan();
+    // Right under the first pole's luminaire region: lit by it.
+    let (lon, lat) = (plan.poles[0].lon, plan.poles[0].lat);
+    let out = lysplan(&[
+        "lux",
+        s(&path),
+        &lon.to_string(),
+        &lat.to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let json = stdout(&out);
+    assert_key_order(&json, &["lon", "lat", "e_h_lx", "contributions"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let e = v["e_h_lx"].as_f64().expect("e_h_lx");
+    assert!(e > 0.5, "a pole's foot is lit: {e}");
+    let parts = v["contributions"].as_array().expect("contributions");
+    let sum: f64 = parts
+        .iter()
+        .map(|c| c["e_h_lx"].as_f64().unwrap_or(0.0))
+        .sum();
+    assert!(
+        (sum - e).abs() < 1e-6 * e.max(1.0),
+        "contributions add up: {sum} vs {e}"
+    );
+    assert!(parts.iter().any(|c| c["pole"] == plan.poles[0].id.as_str()));
+
+    let text = lysplan(&["lux", s(&path), &lon.to_string(), &lat.to_string()]);
+    assert_eq!(code(&text), 0);
+    assert!(
+        stdout(&text).contains(" lx maintained horizontal illuminance"),
+        "{}",
+        stdout(&text)
+    );
+
+    let bad = lysplan(&["lux", s(&path), "200", "55.6"]);
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).contains("not a WGS84"), "{}", stderr(&bad));
 }
