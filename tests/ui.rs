@@ -277,3 +277,59 @@ fn main_window_snapshot() {
     h.run_steps(2);
     h.snapshot("main_window");
 }
+
+#[test]
+fn importing_streets_from_a_qgis_export_is_one_undoable_edit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("roads.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"name":"Ny Vej","class":"P4"},
+           "geometry":{"type":"LineString","coordinates":[[12.380,55.686],[12.384,55.686]]}}]}"#,
+    )
+    .expect("write");
+    let mut h = harness(lysplan::bundled::doll_plan());
+    let n = h.state().state.plan.streets.len();
+    // Through the typed-path form, as on a desktop without a file dialog.
+    h.get_by_label("File").click();
+    h.run_steps(3);
+    h.get_by_label("Export GeoJSON…").hover();
+    h.run_steps(2);
+    h.get_by_label("Import streets (type a path)…").click();
+    h.run_steps(3);
+    h.get_by_role(Role::TextInput).focus();
+    h.run_steps(1);
+    h.get_by_role(Role::TextInput)
+        .type_text(path.to_str().unwrap());
+    h.run_steps(1);
+    h.get_by_label("OK").click();
+    h.run_steps(2);
+    let plan = &h.state().state.plan;
+    assert_eq!(plan.streets.len(), n + 1);
+    assert_eq!(
+        plan.street("ny-vej").map(|s| s.class),
+        Some(Some(lysplan::plan::LightingClass::P4))
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().state.plan.streets.len(), n);
+
+    // A broken file: an error naming the file, and no change.
+    std::fs::write(&path, "{not json").expect("write");
+    h.get_by_label("File").click();
+    h.run_steps(3);
+    h.get_by_label("Export GeoJSON…").hover();
+    h.run_steps(2);
+    h.get_by_label("Import streets (type a path)…").click();
+    h.run_steps(3);
+    h.get_by_role(Role::TextInput).focus();
+    h.run_steps(1);
+    h.get_by_role(Role::TextInput)
+        .type_text(path.to_str().unwrap());
+    h.run_steps(1);
+    h.get_by_label("OK").click();
+    h.run_steps(4);
+    h.get_by_label_contains("roads.geojson:1:2");
+    assert_eq!(h.state().state.plan.streets.len(), n);
+}

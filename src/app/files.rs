@@ -11,6 +11,7 @@ pub enum Purpose {
     Open,
     SaveAs,
     ExportGeoJson,
+    ImportStreets,
 }
 
 impl Purpose {
@@ -19,6 +20,7 @@ impl Purpose {
             Purpose::Open => "Open plan",
             Purpose::SaveAs => "Save plan as",
             Purpose::ExportGeoJson => "Export GeoJSON",
+            Purpose::ImportStreets => "Import streets from GeoJSON",
         }
     }
 }
@@ -51,7 +53,9 @@ impl PendingDialog {
         std::thread::spawn(move || {
             let mut d = rfd::FileDialog::new().set_title(purpose.title());
             d = match purpose {
-                Purpose::ExportGeoJson => d.add_filter("GeoJSON", &["geojson", "json"]),
+                Purpose::ExportGeoJson | Purpose::ImportStreets => {
+                    d.add_filter("GeoJSON", &["geojson", "json"])
+                }
                 _ => d
                     .add_filter("Lysplan plan", &["ron"])
                     .add_filter("GeoJSON", &["geojson", "json"]),
@@ -65,7 +69,7 @@ impl PendingDialog {
                 }
             }
             let r = match purpose {
-                Purpose::Open => d.pick_file(),
+                Purpose::Open | Purpose::ImportStreets => d.pick_file(),
                 Purpose::SaveAs | Purpose::ExportGeoJson => d.save_file(),
             };
             let _ = tx.send(r);

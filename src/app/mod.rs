@@ -211,6 +211,24 @@ impl LysplanApp {
         }
     }
 
+    /// Imports the street lines of a GeoJSON file into the plan (undoable).
+    pub fn import_streets_from(&mut self, path: &Path) {
+        let result = std::fs::read_to_string(path)
+            .map_err(|e| crate::error::FileError::io(path, &e))
+            .and_then(|text| crate::plan::street_import::read_streets(&text, path));
+        match result {
+            Ok(imp) => {
+                self.state.import_streets(imp.streets, imp.skipped);
+                self.revision += 1;
+            }
+            Err(e) => {
+                self.error = Some(format!(
+                    "Could not import streets; the plan is unchanged.\n\n{e}"
+                ))
+            }
+        }
+    }
+
     fn remember(&mut self, path: &Path) {
         self.recent.retain(|p| p != path);
         self.recent.insert(0, path.to_path_buf());
@@ -280,6 +298,7 @@ impl LysplanApp {
             Purpose::SaveAs | Purpose::ExportGeoJson => {
                 self.save_to(&path);
             }
+            Purpose::ImportStreets => self.import_streets_from(&path),
         }
     }
 
@@ -454,6 +473,16 @@ impl LysplanApp {
                 }
                 if ui.button("Export GeoJSON…").clicked() {
                     self.start_dialog(&ctx, Purpose::ExportGeoJson);
+                }
+                if ui.button("Import streets from GeoJSON…").clicked() {
+                    self.start_dialog(&ctx, Purpose::ImportStreets);
+                }
+                if ui.button("Import streets (type a path)…").clicked() {
+                    self.typed_path = Some(TypedPath {
+                        purpose: Purpose::ImportStreets,
+                        text: String::new(),
+                        note: String::new(),
+                    });
                 }
                 ui.separator();
                 if ui.button("Quit").clicked() {

@@ -373,6 +373,36 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Imports street centrelines (e.g. a QGIS export of the real streets) as one edit:
+    /// a street whose id exists already is replaced, others are added. Returns a summary.
+    pub fn import_streets(&mut self, streets: Vec<crate::plan::Street>, skipped: usize) -> String {
+        if streets.is_empty() {
+            self.status = format!("No street lines found ({skipped} other features skipped)");
+            return self.status.clone();
+        }
+        self.begin_edit(format!("Import {} streets", streets.len()));
+        let (mut added, mut replaced) = (0, 0);
+        for s in streets {
+            match self.plan.streets.iter_mut().find(|x| x.id == s.id) {
+                Some(x) => {
+                    *x = s;
+                    replaced += 1;
+                }
+                None => {
+                    self.plan.streets.push(s);
+                    added += 1;
+                }
+            }
+        }
+        self.end_edit();
+        self.status = format!(
+            "Imported streets: {added} added, {replaced} replaced, {skipped} non-line features skipped"
+        );
+        self.status.clone()
+    }
+}
+
 /// Why a pole's fields are unacceptable, or Ok.
 pub fn validate_pole(p: &Pole) -> Result<(), String> {
     if !(p.height_m.is_finite() && p.height_m > 0.0) {

@@ -7,6 +7,7 @@
 
 pub mod geojson;
 mod ron_io;
+pub mod street_import;
 
 pub use geojson::{load_geojson, read_geojson, save_geojson_atomic, to_geojson};
 pub use ron_io::{load_ron, load_ron_str, save_ron_atomic, to_ron_string};
