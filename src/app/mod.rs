@@ -1005,7 +1005,9 @@ pub fn run(path: Option<PathBuf>) -> Result<(), String> {
                 .unwrap_or_default();
             let mut app = LysplanApp::new(&cc.egui_ctx, crate::bundled::doll_plan(), None, true);
             app.recent = persisted.recent;
-            if let Some(p) = path {
+            // A file named on the command line wins; otherwise reopen the last plan, if it
+            // still exists and reads (else the bundled plan stays).
+            if let Some(p) = path.or(persisted.last_file.filter(|p| p.exists())) {
                 app.open_path(&p);
             }
             Ok(Box::new(EframeApp(app)))
