@@ -1,11 +1,12 @@
-//! The command line (clap derive): `lysplan [FILE]` opens the app; `check` and `export`
-//! work headless.
+//! The command line (clap derive): `lysplan [FILE]` opens the app; `check`, `lux` and
+//! `export` work headless.
 //!
 //! Exit codes of `check`: 0 no errors, 1 errors found, 2 the input could not be read (the
-//! message names the file, the place and what to do). `export` exits 0 or 2.
+//! message names the file, the place and what to do). `lux` and `export` exit 0 or 2.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use lysplan::error::FileError;
+use lysplan::lighting;
 use lysplan::plan::{Plan, load_any, save_geojson_atomic, save_ron_atomic};
 use lysplan::report::CheckReport;
 use std::path::{Path, PathBuf};
@@ -35,17 +36,23 @@ enum Command {
         /// `text` for people, `json` for scripts.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Layout rules only: skip the EN 13201 coverage calculation (and the
+        /// `streets`/`energy` members of the JSON).
+        #[arg(long)]
+        no_coverage: bool,
     },
-    /// Maintained horizontal illuminance at one ground point, lx, and each pole's share.
+    /// Print the maintained horizontal illuminance at a point, lx.
+    ///
+    /// Exit status: 0 computed, 2 the file could not be read or the point is invalid.
+    #[command(allow_negative_numbers = true)]
     Lux {
-        /// The plan: a .ron file or a GeoJSON FeatureCollection.
+        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
         file: PathBuf,
         /// Longitude, degrees east (WGS84).
-        #[arg(allow_negative_numbers = true)]
         lon: f64,
         /// Latitude, degrees north (WGS84).
-        #[arg(allow_negative_numbers = true)]
         lat: f64,
+        /// `text` for people, `json` for scripts.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -82,7 +89,11 @@ pub fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Some(Command::Check { file, format }) => check(&file, format),
+        Some(Command::Check {
+            file,
+            format,
+            no_coverage,
+        }) => check(&file, format, !no_coverage),
         Some(Command::Lux {
             file,
             lon,
@@ -104,18 +115,20 @@ fn fail(e: &FileError) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn check(path: &Path, format: Format) -> ExitCode {
+fn check(path: &Path, format: Format, coverage: bool) -> ExitCode {
     let plan = match load(path) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    // Layout rules and the EN 13201 coverage (point-by-point from the photometry).
-    let (photometry, _unreadable) = lysplan::lighting::load_photometry(&plan);
-    let coverage = lysplan::lighting::evaluate(&plan, &photometry, None);
-    let findings = lysplan::check::run_with(&plan, coverage.findings.clone());
-    let mut report = CheckReport::new(&plan, &findings);
-    report.streets = serde_json::to_value(coverage.street_results()).ok();
-    report.energy = serde_json::to_value(&coverage.energy).ok();
+    let report = if coverage {
+        // Unreadable photometry leaves its poles dark; `reference.luminaire` reports it.
+        let (photometry, _) = lighting::load_photometry(&plan);
+        let cov = lighting::evaluate(&plan, &photometry, None);
+        let findings = lysplan::check::run_with(&plan, cov.findings.clone());
+        CheckReport::new(&plan, &findings).with_coverage(&cov)
+    } else {
+        CheckReport::new(&plan, &lysplan::check::run(&plan))
+    };
     let out = match format {
         Format::Text => report.to_text(&path.display().to_string()),
         Format::Json => report.to_json(),
@@ -129,13 +142,14 @@ fn check(path: &Path, format: Format) -> ExitCode {
 }
 
 fn lux(path: &Path, lon: f64, lat: f64, format: Format) -> ExitCode {
-    if !(lon.is_finite()
+    let valid = lon.is_finite()
         && lat.is_finite()
         && (-180.0..=180.0).contains(&lon)
-        && (-90.0..=90.0).contains(&lat))
-    {
+        && (-90.0..=90.0).contains(&lat);
+    if !valid {
         eprintln!(
-            "error: {lon}, {lat} is not a WGS84 longitude, latitude in degrees (lon -180..180, lat -90..90)"
+            "error: the point {lon}, {lat} is not a WGS84 position; give LON (degrees east, \
+             -180..180) then LAT (degrees north, -90..90), e.g. 12.3880 55.6848"
         );
         return ExitCode::from(2);
     }
@@ -143,27 +157,26 @@ fn lux(path: &Path, lon: f64, lat: f64, format: Format) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let (photometry, unreadable) = lysplan::lighting::load_photometry(&plan);
-    for (id, e) in &unreadable {
-        eprintln!("warning: luminaire type {id} gives no light: {e}");
+    let (photometry, errors) = lighting::load_photometry(&plan);
+    for (id, e) in &errors {
+        eprintln!("warning: luminaire type {id} lights nothing: {e}");
     }
-    let lighting = lysplan::lighting::Lighting::new(&plan, &photometry);
-    let report = lighting.lux_report(&plan, lon, lat);
+    let report = lighting::Lighting::new(&plan, &photometry).lux_report(&plan, lon, lat);
     match format {
-        Format::Json => match serde_json::to_string_pretty(&report) {
-            Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-        },
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into());
+            s.push('\n');
+            print!("{s}");
+        }
         Format::Text => {
             println!(
-                "{:.3} lx maintained horizontal illuminance at {lon:.6} E, {lat:.6} N (MF {})",
+                "{:.3} lx maintained horizontal illuminance at {lat:.6} N {lon:.6} E (MF {})",
                 report.e_h_lx, plan.maintenance_factor
             );
-            for c in &report.contributions {
-                println!("  {:<10} {:>9.3} lx", c.pole, c.e_h_lx);
+            let mut parts = report.contributions.clone();
+            parts.sort_by(|a, b| b.e_h_lx.total_cmp(&a.e_h_lx).then(a.pole.cmp(&b.pole)));
+            for c in parts.iter().filter(|c| c.e_h_lx >= 0.0005) {
+                println!("  {:>10.3} lx  {}", c.e_h_lx, c.pole);
             }
         }
     }

@@ -10,11 +10,15 @@
 //! ```
 //!
 //! Findings are sorted by rule, then first pole id ([`crate::check::sort_findings`]).
-//! Absent values are `null`. The lighting module adds `"streets"` (per-street EN 13201
-//! results) and `"energy"` members after `"summary"` through [`CheckReport::streets`] and
-//! [`CheckReport::energy`]; they are left out while empty.
+//! Absent values are `null`. With coverage computed ([`CheckReport::with_coverage`]) the
+//! object gains, after `"summary"`, `"streets": [{"id", "class", "e_avg_lx", "e_min_lx",
+//! "u_o", "pass"}]` (EN 13201 verdict per classed street) and `"energy": {
+//! "installed_power_w", "evaluated_power_w", "area_m2", "d_p_w_per_lx_m2",
+//! "d_e_wh_per_m2_year", "burning_hours_per_year"}` (EN 13201-5); both are left out when
+//! coverage was not computed.
 
 use crate::check::{Finding, Severity, sort_findings};
+use crate::lighting::{Coverage, Energy, StreetResult};
 use crate::plan::Plan;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -61,12 +65,12 @@ pub struct Summary {
 pub struct CheckReport {
     pub findings: Vec<FindingJson>,
     pub summary: Summary,
-    /// Per-street lighting results (filled by the lighting module), omitted when `None`.
+    /// Per-street EN 13201 results, omitted when coverage was not computed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub streets: Option<serde_json::Value>,
-    /// Energy indicators (filled by the lighting module), omitted when `None`.
+    pub streets: Option<Vec<StreetResult>>,
+    /// EN 13201-5 energy indicators, omitted when coverage was not computed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub energy: Option<serde_json::Value>,
+    pub energy: Option<Energy>,
 }
 
 impl CheckReport {
@@ -86,6 +90,14 @@ impl CheckReport {
             streets: None,
             energy: None,
         }
+    }
+
+    /// Adds the per-street results and energy figures of `coverage` (its findings belong
+    /// in the `findings` given to [`CheckReport::new`]).
+    pub fn with_coverage(mut self, coverage: &Coverage) -> Self {
+        self.streets = Some(coverage.street_results());
+        self.energy = Some(coverage.energy.clone());
+        self
     }
 
     /// True when there is no error (exit code 0).
@@ -125,6 +137,35 @@ impl CheckReport {
                 let _ = write!(out, " ({})", place.join("; "));
             }
             out.push('\n');
+        }
+        if let Some(streets) = &self.streets {
+            for r in streets {
+                let _ = writeln!(
+                    out,
+                    "street {} {}: E_avg {:.2} lx, E_min {:.2} lx, U_o {:.2}: {}",
+                    r.id,
+                    r.class,
+                    r.e_avg_lx,
+                    r.e_min_lx,
+                    r.u_o,
+                    if r.pass { "pass" } else { "FAIL" }
+                );
+            }
+        }
+        if let Some(e) = &self.energy {
+            let d_p = e
+                .d_p_w_per_lx_m2
+                .map_or("-".to_string(), |v| format!("{v:.4}"));
+            let _ = writeln!(
+                out,
+                "energy: installed {:.0} W ({:.0} W on classed streets, {:.0} m²), \
+                 D_P {d_p} W/(lx·m²), D_E {:.1} Wh/(m²·year) at {:.0} h/year",
+                e.installed_power_w,
+                e.evaluated_power_w,
+                e.area_m2,
+                e.d_e_wh_per_m2_year,
+                e.burning_hours_per_year
+            );
         }
         let infos = self.findings.len() - s.errors - s.warnings;
         let _ = write!(
