@@ -6,19 +6,38 @@
 //! cargo run --example make_doll_plan -- OUT.ron # writes elsewhere
 //! ```
 //!
-//! Deterministic: the same map gives the same file, byte for byte. Poles are placed the way
-//! street lighting is placed: at the roadside (half the street width plus 1–1.5 m from the
-//! centreline), 20–40 m apart along the street (closer on paths, where the poles are
-//! lower), single-sided on the narrow streets and staggered on the two main roads, each
-//! luminaire's C = 90 direction facing the street. Vendor sections split each street into
-//! contiguous chainage intervals. The vendor placements are illustrative examples, not the
-//! lab's real layout.
+//! Deterministic: the same map gives the same file, byte for byte. Vendor sections split
+//! each street into contiguous chainage intervals. The vendor placements are illustrative
+//! examples, not the lab's real layout.
 //!
-//! Only one bundled photometry file is a road luminaire (acme_road_runner.ldt), so all
-//! roads carry it; paths carry the 1 000 lm TILT=INCLUDE fixture. With these, the layout
-//! rules find nothing; coverage passes on the main roads and paths and misses U_o 0.4 by
-//! a little on three single-sided roads (Fabriksparken, Naverland, Formervangen) and by a
-//! lot on Farverland (deliberate, see below).
+//! Lighting design (EN 13201; measured with `lysplan check --format json`):
+//!
+//! - Classes (in the map): Herstedøstervej M3 and Gl. Landevej M4, the distributor roads
+//!   with through traffic and buses (evaluated as C2 / C3 until road-surface r-tables
+//!   exist); Fabriksparken C4, the park's 1.9 km spine with lorries; the other access
+//!   roads C5; the commuter cycle path to Glostrup Nord P3; the two foot/cycle paths P4
+//!   (used after dark by shift workers walking to the bus; P6, the map's earlier class
+//!   for Sti ved Farverland, is for paths needing orientation only).
+//! - Distributor roads: the ACME road optic (the catalogue's only real road distribution,
+//!   a 250 W SON template, rotated 180° so its main beam faces the street) at 10 m,
+//!   staggered, 36–38 m between consecutive poles, 1.5 m arm. About 2 × the class
+//!   average: the template has one wattage; a real scheme would take a smaller variant.
+//! - Access roads: the 25 W LED at 10 m, one side, about 20.5–21 m apart (≈ 2 × the
+//!   height), 1.5 m arm, 15° tilt. Its distribution is rotationally symmetric (no road
+//!   optic), so it needs close spacing and the tilt to reach the far kerb: U_o ends at
+//!   0.40–0.42, the limit of what this optic can do. Known shortfall: Fabriksparken U_o
+//!   0.395 (< 0.40), at its bends, where the far kerb on the outside of the curve is
+//!   farther from the poles; a road optic (or poles on the outside of the bends) fixes it.
+//! - Paths: the 10 W luminaire on 4.5–6 m poles, one side, 21–27 m apart, inside the
+//!   1.5 × over-lighting limit of the P classes.
+//! - The Prolicht E30 (an interior downlight with a diffuser) and the SKYVIEW flood stay
+//!   in the catalogue but are not placed: neither is a street luminaire.
+//!
+//! Poles stand at the roadside (half the street width plus 1 m from the centreline), each
+//! luminaire's C = 90 direction (after its type's rotation) facing the street. After each
+//! pole the rest of the street is divided evenly into steps of at most the layout's step,
+//! and a pole that would stand in a junction mouth (closer to another street, or within
+//! 12 m of another street's pole) moves up to 12 m along, keeping 20–40 m spacing.
 
 use lysplan::frame::{Polyline, Side, Xy, bearing_of, from_utm32, grid_to_true_bearing};
 use lysplan::plan::{
@@ -31,29 +50,48 @@ use std::process::ExitCode;
 const MAP: &str = "maps/hersted-industripark.geojson";
 const OUT: &str = "assets/plans/doll-living-lab.ron";
 
-/// How the poles of one street are laid out.
-struct Layout {
-    street: &'static str,
-    height_m: f64,
-    /// Target distance between consecutive poles along the street, metres.
-    step_m: f64,
-    /// Extra distance beyond the street edge, metres.
-    setback_m: f64,
-    overhang_m: f64,
-    /// `None` = staggered (alternating sides); `Some(side)` = single-sided.
-    side: Option<Side>,
-    /// (vendor id, luminaire id) per section, in chainage order.
-    sections: &'static [(&'static str, &'static str)],
+/// Which side(s) of the street the poles stand on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Arrangement {
+    /// Every pole on one side.
+    Single(Side),
+    /// Alternating sides, starting on the left; the spacing is between consecutive poles
+    /// (either side), so each side has a pole every two steps.
+    Staggered,
 }
 
-const LAYOUTS: &[Layout] = &[
+/// How the poles of one street are laid out.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub street: &'static str,
+    pub height_m: f64,
+    /// Largest distance between consecutive poles along the street, metres (the actual
+    /// step divides the street evenly, so it is at most this).
+    pub step_m: f64,
+    /// Distance of the first and last pole from the street's ends, metres.
+    pub end_m: f64,
+    /// Extra distance beyond the street edge, metres.
+    pub setback_m: f64,
+    pub overhang_m: f64,
+    pub tilt_deg: f64,
+    pub arrangement: Arrangement,
+    /// (vendor id, luminaire id) per section, in chainage order.
+    pub sections: &'static [(&'static str, &'static str)],
+}
+
+pub const LAYOUTS: &[Layout] = &[
+    // Main roads (Herstedøstervej M3, Gl. Landevej M4, evaluated as C2 / C3): the ACME
+    // road optic (the catalogue's one true road distribution, 28 klm) at 10 m, staggered
+    // on the 8–9 m carriageways, the arm over the kerb.
     Layout {
         street: "herstedoestervej",
         height_m: 10.0,
-        step_m: 30.0,
-        setback_m: 1.5,
+        step_m: 38.0,
+        end_m: 3.0,
+        setback_m: 1.0,
         overhang_m: 1.5,
-        side: None,
+        tilt_deg: 0.0,
+        arrangement: Arrangement::Staggered,
         sections: &[
             ("philips", "acme-road-runner"),
             ("thorn", "acme-road-runner"),
@@ -62,88 +100,102 @@ const LAYOUTS: &[Layout] = &[
     Layout {
         street: "gl-landevej",
         height_m: 10.0,
-        step_m: 30.0,
-        setback_m: 1.5,
+        step_m: 36.0,
+        end_m: 10.0,
+        setback_m: 1.0,
         overhang_m: 1.5,
-        side: None,
+        tilt_deg: 0.0,
+        arrangement: Arrangement::Staggered,
         sections: &[
             ("ge", "acme-road-runner"),
             ("osram", "acme-road-runner"),
             ("schreder", "acme-road-runner"),
         ],
     },
+    // Access roads (Fabriksparken C4, the others C5; 6.5–7 m): the 25 W LED. Its
+    // distribution is rotationally symmetric (no road optic), so it needs close spacing
+    // (about 2 × the height) and a 15° tilt to throw light to the far kerb; single-sided.
     Layout {
         street: "fabriksparken",
-        height_m: 8.0,
-        step_m: 32.0,
-        setback_m: 1.5,
-        overhang_m: 1.0,
-        side: Some(Side::Left),
+        height_m: 10.0,
+        step_m: 20.5,
+        end_m: 6.0,
+        setback_m: 1.0,
+        overhang_m: 1.5,
+        tilt_deg: 15.0,
+        arrangement: Arrangement::Single(Side::Left),
         sections: &[
-            ("zumtobel", "acme-road-runner"),
-            ("cisco", "acme-road-runner"),
-            ("global-connect", "acme-road-runner"),
-            ("louis-poulsen", "acme-road-runner"),
+            ("zumtobel", "led-absolute"),
+            ("cisco", "led-absolute"),
+            ("global-connect", "led-absolute"),
+            ("louis-poulsen", "led-absolute"),
         ],
     },
     Layout {
         street: "smedeland",
-        height_m: 8.0,
-        step_m: 32.0,
-        setback_m: 1.5,
-        overhang_m: 1.0,
-        side: Some(Side::Right),
-        sections: &[("fagerhult", "acme-road-runner")],
+        height_m: 10.0,
+        step_m: 21.0,
+        end_m: 6.0,
+        setback_m: 1.0,
+        overhang_m: 1.5,
+        tilt_deg: 15.0,
+        arrangement: Arrangement::Single(Side::Left),
+        sections: &[("fagerhult", "led-absolute")],
     },
     Layout {
         street: "naverland",
-        height_m: 8.0,
-        step_m: 32.0,
-        setback_m: 1.5,
-        overhang_m: 1.0,
-        side: Some(Side::Left),
-        sections: &[
-            ("selux", "acme-road-runner"),
-            ("trilux", "acme-road-runner"),
-        ],
+        height_m: 10.0,
+        step_m: 21.0,
+        end_m: 6.0,
+        setback_m: 1.0,
+        overhang_m: 1.5,
+        tilt_deg: 15.0,
+        arrangement: Arrangement::Single(Side::Right),
+        sections: &[("selux", "led-absolute"), ("trilux", "led-absolute")],
     },
-    // Deliberate finding: a narrow downlight distribution spaced like street lighting
-    // leaves dark gaps, so Farverland misses its class (coverage.class + coverage.dark),
-    // the kind of result the test bed exists to show.
     Layout {
         street: "farverland",
-        height_m: 7.0,
-        step_m: 32.0,
+        height_m: 10.0,
+        step_m: 20.5,
+        end_m: 3.0,
         setback_m: 1.0,
-        overhang_m: 0.5,
-        side: Some(Side::Right),
+        overhang_m: 1.5,
+        tilt_deg: 15.0,
+        arrangement: Arrangement::Single(Side::Left),
         sections: &[("hess", "led-absolute")],
     },
     Layout {
         street: "formervangen",
-        height_m: 7.0,
-        step_m: 32.0,
+        height_m: 10.0,
+        step_m: 20.5,
+        end_m: 10.0,
         setback_m: 1.0,
-        overhang_m: 0.5,
-        side: Some(Side::Left),
-        sections: &[("citelum", "acme-road-runner")],
+        overhang_m: 1.5,
+        tilt_deg: 15.0,
+        arrangement: Arrangement::Single(Side::Left),
+        sections: &[("citelum", "led-absolute")],
     },
+    // Paths (3–3.5 m wide): the small 10 W luminaire on low poles, one side.
     Layout {
         street: "sti-hersted",
-        height_m: 5.0,
-        step_m: 24.0,
+        height_m: 6.0,
+        step_m: 27.0,
+        end_m: 3.0,
         setback_m: 1.0,
-        overhang_m: 0.0,
-        side: Some(Side::Left),
+        overhang_m: 0.5,
+        tilt_deg: 0.0,
+        arrangement: Arrangement::Single(Side::Left),
         sections: &[("holophane", "tilt-test-fixture")],
     },
     Layout {
         street: "cykelsti-glostrup-nord",
-        height_m: 5.0,
-        step_m: 24.0,
+        height_m: 4.5,
+        step_m: 21.0,
+        end_m: 8.0,
         setback_m: 1.0,
-        overhang_m: 0.0,
-        side: Some(Side::Right),
+        overhang_m: 0.5,
+        tilt_deg: 0.0,
+        arrangement: Arrangement::Single(Side::Left),
         sections: &[
             ("telensa", "tilt-test-fixture"),
             ("iguzzini", "tilt-test-fixture"),
@@ -151,11 +203,13 @@ const LAYOUTS: &[Layout] = &[
     },
     Layout {
         street: "sti-farverland",
-        height_m: 5.0,
-        step_m: 24.0,
+        height_m: 6.0,
+        step_m: 27.0,
+        end_m: 3.0,
         setback_m: 1.0,
-        overhang_m: 0.0,
-        side: Some(Side::Right),
+        overhang_m: 0.5,
+        tilt_deg: 0.0,
+        arrangement: Arrangement::Single(Side::Left),
         sections: &[("sill", "tilt-test-fixture")],
     },
 ];
@@ -197,8 +251,11 @@ fn luminaires() -> Vec<LuminaireType> {
     };
     vec![
         // EULUMDAT line 23 LORL 84.42 % x lamp flux 33 200 lm = 28 027 lm; lamp set 276 W.
-        // Isym 3 template sending most of its flux to C = 270: turned 180° so that side
-        // faces the street.
+        // Isym 3 template sending about 2/3 of its downward flux to the C = 270 side:
+        // rotated 180° so that side faces the street (C_file = C + 180, so the pole's
+        // C = 90, towards the street, reads the file's C = 270). Checked with `lysplan lux`
+        // on a Herstedøstervej pole: 65 lx 5 m out over the road, 16 lx 5 m behind the pole
+        // (with rotation 0 it would be 27 lx over the road and 42 lx behind).
         lum(
             "acme-road-runner",
             "ACME Road Runner road luminaire (SON-TPP 250 W template)",
@@ -207,7 +264,8 @@ fn luminaires() -> Vec<LuminaireType> {
             28_027.44,
             276.0,
         ),
-        // LORL 100 % x 5 134 lm; 60.22 W.
+        // LORL 100 % x 5 134 lm; 60.22 W. Near-symmetric interior downlight (C planes
+        // within 5 % of each other): rotation 0. Not placed: not a street luminaire.
         lum(
             "prolicht-e30",
             "Prolicht E30-0019 AGP + I-Diff 20 (measured)",
@@ -218,7 +276,8 @@ fn luminaires() -> Vec<LuminaireType> {
         ),
         // Absolute photometry (lumens = -1): no rated flux in the file. 5 185 lm is the
         // integral of the candela table (trapezoid rule over gamma, mean over the C
-        // planes), a best estimate; input watts 25.
+        // planes), a best estimate; input watts 25. Rotationally symmetric (every C plane
+        // the same): rotation 0. Used on the access roads.
         lum(
             "led-absolute",
             "LED luminaire, absolute photometry (synthetic test file)",
@@ -228,6 +287,7 @@ fn luminaires() -> Vec<LuminaireType> {
             25.0,
         ),
         // 1 lamp x 50 000 lm; input watts 495. In the catalogue, not placed: a flood.
+        // Bilateral (its wide plane is C0-C180): rotation 0 spreads it along a road.
         lum(
             "flood-skyview",
             "Aardvark SKYVIEW 123 wide-beam flood (LM-63-2002 example)",
@@ -236,7 +296,8 @@ fn luminaires() -> Vec<LuminaireType> {
             50_000.0,
             495.0,
         ),
-        // 1 lamp x 1 000 lm; input watts 10.
+        // 1 lamp x 1 000 lm; input watts 10. Rotationally symmetric: rotation 0. Used on
+        // the paths.
         lum(
             "tilt-test-fixture",
             "TILT=INCLUDE test fixture (synthetic, 1 000 lm LED)",
@@ -269,8 +330,35 @@ fn nearest_other(lines: &[Polyline], own: usize, p: Xy) -> (f64, f64) {
     (own_d, other_d)
 }
 
+/// The plan description (what the sample is and is not).
+const DESCRIPTION: &str = "The DOLL Living Lab test bed in Hersted Industripark, Albertslund: about \
+    9 km of roads and cycle/foot paths. ILLUSTRATIVE EXAMPLE: the street geometry is an \
+    approximation drawn by hand (see maps/hersted-industripark.geojson), and the vendor \
+    sections, pole positions and luminaire choices are examples, not the lab's real \
+    installation. Vendor names: Zumtobel Group, Cisco, Global Connect, Philips, Thorn, GE and \
+    OSRAM are companies public sources link to the lab; the others are well-known lighting and \
+    smart-city companies added as examples. Photometry comes from the bundled sample files \
+    (assets/luminaires/SOURCES.md). Lighting classes: Herstedøstervej M3 and Gl. Landevej M4 \
+    (distributor roads), Fabriksparken C4 (the park's spine), the other access roads C5, the \
+    cycle path to Glostrup Nord P3, the foot/cycle paths P4. Distributor roads: ACME road \
+    optic (rotated 180° so its main beam faces the street), 10 m, staggered, 36-38 m. Access \
+    roads: 25 W LED, 10 m, one side, about 21 m apart, 15° tilt (a symmetric optic needs close \
+    spacing to reach U_o 0.40). Paths: 10 W luminaire, 4.5-6 m poles, 21-27 m. Known \
+    shortfall: Fabriksparken U_o 0.395 < 0.40 at its bends (the symmetric LED optic is at its \
+    limit there; a road optic would fix it).";
+
 /// Builds the plan from the map text (`map_path` names it in messages).
 pub fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
+    build_with(map_text, map_path, LAYOUTS)
+}
+
+/// Spacing limits between consecutive poles along a street, metres (the bundled plan
+/// promises 20–40 m; tests/bundled.rs checks it).
+const MIN_STEP_M: f64 = 20.0;
+const MAX_STEP_M: f64 = 40.0;
+
+/// Builds the plan from the map text with the given street layouts.
+pub fn build_with(map_text: &str, map_path: &Path, layouts: &[Layout]) -> Result<Plan, String> {
     let map = read_geojson(map_text, map_path).map_err(|e| e.to_string())?;
     let lines: Vec<Polyline> = map
         .streets
@@ -280,15 +368,7 @@ pub fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
     let mut plan = Plan {
         format_version: FORMAT_VERSION,
         name: "DOLL Living Lab — Hersted Industripark".into(),
-        description: "The DOLL Living Lab test bed in Hersted Industripark, Albertslund: about \
-            9 km of roads and cycle/foot paths. ILLUSTRATIVE EXAMPLE: the street geometry is an \
-            approximation drawn by hand (see maps/hersted-industripark.geojson), and the vendor \
-            sections, pole positions and luminaire choices are examples, not the lab's real \
-            installation. Vendor names: Zumtobel Group, Cisco, Global Connect, Philips, Thorn, \
-            GE and OSRAM are companies public sources link to the lab; the others are \
-            well-known lighting and smart-city companies added as examples. Photometry comes \
-            from the bundled sample files (assets/luminaires/SOURCES.md)."
-            .into(),
+        description: DESCRIPTION.into(),
         rules: Rules::default(),
         vendors: VENDORS
             .iter()
@@ -306,7 +386,7 @@ pub fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
     let mut placed: Vec<Xy> = Vec::new();
     let mut n_pole = 0usize;
     let mut n_section = 0usize;
-    for layout in LAYOUTS {
+    for layout in layouts {
         let k = map
             .streets
             .iter()
@@ -315,20 +395,22 @@ pub fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
         let street = &map.streets[k];
         let line = &lines[k];
         let length = line.length();
-        // First and last poles close to the street ends, so the ends are lit too.
-        let margin = 8.0;
-        let usable = length - 2.0 * margin;
-        let n = (usable / layout.step_m).round().max(1.0) as usize;
-        let step = usable / n as f64;
+        let margin = layout.end_m;
+        let last_c = length - margin;
         let offset = street.width_m / 2.0 + layout.setback_m;
-        // (chainage, xy, side) of each placed pole of this street.
+        // The longest step the spacing rule allows at this height.
+        let max_step = MAX_STEP_M.min(plan.rules.max_spacing_to_height * layout.height_m);
+        // (chainage, xy) of each placed pole of this street. Poles go from `margin` to
+        // `length - margin`; after each pole the rest of the street is divided evenly
+        // into steps of at most `step_m`, so a pole moved to clear a junction does not
+        // leave a long gap behind it.
         let mut row: Vec<(f64, Xy)> = Vec::new();
-        for i in 0..=n {
-            let nominal = margin + i as f64 * step;
-            let first_side = match layout.side {
-                Some(s) => s,
-                None if i % 2 == 0 => Side::Left,
-                None => Side::Right,
+        let mut nominal = margin;
+        for i in 0.. {
+            let first_side = match layout.arrangement {
+                Arrangement::Single(s) => s,
+                Arrangement::Staggered if i % 2 == 0 => Side::Left,
+                Arrangement::Staggered => Side::Right,
             };
             let other_side = match first_side {
                 Side::Left => Side::Right,
@@ -336,8 +418,15 @@ pub fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
             };
             let mut chosen = None;
             'search: for side in [first_side, other_side] {
-                for shift in [0.0, 3.0, -3.0, 6.0, -6.0] {
-                    let c = (nominal + shift).clamp(margin * 0.5, length - margin * 0.5);
+                // Nearest first: 0, +1, -1, +2, -2, … ±12 m.
+                for j in 0..25 {
+                    let shift = f64::from((j + 1) / 2) * if j % 2 == 0 { -1.0 } else { 1.0 };
+                    let c = (nominal + shift).clamp(1.0, length - 1.0);
+                    if let Some(&(prev, _)) = row.last()
+                        && !(MIN_STEP_M..=max_step).contains(&(c - prev))
+                    {
+                        continue;
+                    }
                     let Some(p) = line.offset_point(c, offset, side) else {
                         continue;
                     };
@@ -349,16 +438,26 @@ pub fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
                     }
                 }
             }
-            match chosen {
+            let from = match chosen {
                 Some(cp) => {
                     placed.push(cp.1);
                     row.push(cp);
+                    cp.0
                 }
-                None => eprintln!(
-                    "note: no clear spot for a pole near chainage {nominal:.0} m of {}",
-                    street.id
-                ),
+                None => {
+                    eprintln!(
+                        "note: no clear spot for a pole near chainage {nominal:.0} m of {}",
+                        street.id
+                    );
+                    nominal
+                }
+            };
+            let rest = last_c - from;
+            if rest < MIN_STEP_M {
+                break;
             }
+            let steps = (rest / layout.step_m - 1e-9).ceil().max(1.0);
+            nominal = from + (rest / steps).max(MIN_STEP_M);
         }
 
         // Split the row into contiguous vendor sections of near-equal pole counts; each
@@ -395,7 +494,7 @@ pub fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
                     lat: round_to(lat, 7),
                     height_m: layout.height_m,
                     overhang_m: layout.overhang_m,
-                    tilt_deg: 0.0,
+                    tilt_deg: layout.tilt_deg,
                     azimuth_deg: round_to(grid_to_true_bearing(grid, lon, lat), 1),
                     vendor: (*vendor).into(),
                     luminaire: (*luminaire).into(),
