@@ -83,7 +83,7 @@ pub struct PolesPlugin<'a> {
     pub colors: &'a HashMap<String, Color32>,
 }
 
-impl Plugin for PolesPlugin<'_> {
+impl<'a> Plugin for PolesPlugin<'a> {
     fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
         let painter = ui.painter();
         let rect = projector.clip_rect();
@@ -122,34 +122,102 @@ impl Plugin for PolesPlugin<'_> {
         } else {
             2.5
         };
-        for i in self.state.checker.index().poles_in_box(min, max) {
+        let visible: Vec<usize> = self.state.checker.index().poles_in_box(min, max).collect();
+        // Vendor colour and visibility, remembered for the last vendor seen: neighbouring
+        // poles (R-tree order) mostly share a vendor, so this skips most map lookups.
+        let mut last: Option<(&str, Option<Color32>)> = None;
+        let mut style = |vendor: &'a str| -> Option<Color32> {
+            match last {
+                Some((v, c)) if v == vendor => c,
+                _ => {
+                    let c = (!self.state.hidden_vendors.contains(vendor))
+                        .then(|| self.colors.get(vendor).copied().unwrap_or(Color32::GRAY));
+                    last = Some((vendor, c));
+                    c
+                }
+            }
+        };
+        let halo = Color32::from_rgba_unmultiplied(220, 30, 30, 110);
+        let outline = Color32::from_black_alpha(180);
+        let ring = Stroke::new(2.0, Color32::from_rgb(20, 110, 255));
+        if visible.len() <= LOD_POLES {
+            for i in visible {
+                let Some(p) = plan.poles.get(i) else { continue };
+                let Some(c) = style(&p.vendor) else { continue };
+                let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
+                if flagged.contains(p.id.as_str()) {
+                    painter.circle_filled(at, radius + 4.0, halo);
+                }
+                painter.circle(at, radius, c, Stroke::new(1.0, outline));
+                if self.state.selection.contains(&p.id) {
+                    painter.circle_stroke(at, radius + 3.0, ring);
+                }
+            }
+            return;
+        }
+        // Thousands of poles on screen: one mesh of small octagons (dark rim, vendor
+        // colour inside) instead of thousands of anti-aliased circles; halos and
+        // selection rings, which are few, stay circles.
+        let mut mesh = egui::Mesh::default();
+        mesh.reserve_vertices(visible.len() * 18);
+        mesh.reserve_triangles(visible.len() * 16);
+        let mut rings = Vec::new();
+        for i in visible {
             let Some(p) = plan.poles.get(i) else { continue };
-            if self.state.hidden_vendors.contains(&p.vendor) {
-                continue;
-            }
+            let Some(c) = style(&p.vendor) else { continue };
             let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
-            if flagged.contains(p.id.as_str()) {
-                painter.circle_filled(
-                    at,
-                    radius + 4.0,
-                    Color32::from_rgba_unmultiplied(220, 30, 30, 110),
-                );
+            if !flagged.is_empty() && flagged.contains(p.id.as_str()) {
+                painter.circle_filled(at, radius + 4.0, halo);
             }
-            let c = self.colors.get(&p.vendor).copied().unwrap_or(Color32::GRAY);
-            painter.circle(
-                at,
-                radius,
-                c,
-                Stroke::new(1.0, Color32::from_black_alpha(180)),
-            );
-            if self.state.selection.contains(&p.id) {
-                painter.circle_stroke(
-                    at,
-                    radius + 3.0,
-                    Stroke::new(2.0, Color32::from_rgb(20, 110, 255)),
-                );
+            add_octagon(&mut mesh, at, radius + 0.5, outline);
+            add_octagon(&mut mesh, at, radius - 0.5, c);
+            if !self.state.selection.is_empty() && self.state.selection.contains(&p.id) {
+                rings.push(at);
             }
         }
+        painter.add(egui::Shape::mesh(mesh));
+        for at in rings {
+            painter.circle_stroke(at, radius + 3.0, ring);
+        }
+    }
+}
+
+/// Above this many poles in view, poles are drawn as one mesh (see [`PolesPlugin`]).
+pub const LOD_POLES: usize = 2_000;
+
+/// Unit octagon corners (cos, sin of 0°, 45°, ... 315°).
+const OCTAGON: [(f32, f32); 8] = [
+    (1.0, 0.0),
+    (
+        std::f32::consts::FRAC_1_SQRT_2,
+        std::f32::consts::FRAC_1_SQRT_2,
+    ),
+    (0.0, 1.0),
+    (
+        -std::f32::consts::FRAC_1_SQRT_2,
+        std::f32::consts::FRAC_1_SQRT_2,
+    ),
+    (-1.0, 0.0),
+    (
+        -std::f32::consts::FRAC_1_SQRT_2,
+        -std::f32::consts::FRAC_1_SQRT_2,
+    ),
+    (0.0, -1.0),
+    (
+        std::f32::consts::FRAC_1_SQRT_2,
+        -std::f32::consts::FRAC_1_SQRT_2,
+    ),
+];
+
+/// Adds a filled octagon of radius `r` around `at` to `mesh` (a triangle fan).
+fn add_octagon(mesh: &mut egui::Mesh, at: Pos2, r: f32, color: Color32) {
+    let base = mesh.vertices.len() as u32;
+    mesh.colored_vertex(at, color);
+    for (x, y) in OCTAGON {
+        mesh.colored_vertex(at + vec2(x * r, y * r), color);
+    }
+    for k in 0..8 {
+        mesh.add_triangle(base, base + 1 + k, base + 1 + (k + 1) % 8);
     }
 }
 

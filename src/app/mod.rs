@@ -843,6 +843,13 @@ impl LysplanApp {
         ([p.x(), p.y()], self.memory.zoom())
     }
 
+    /// Centres the map on a lon/lat at `zoom` (for benchmarks and tools).
+    pub fn set_view(&mut self, lon: f64, lat: f64, zoom: f64) {
+        self.fit_pending = 0;
+        self.memory.center_at(lon_lat(lon, lat));
+        let _ = self.memory.set_zoom(zoom);
+    }
+
     /// Draws the whole window into `ui` (used by eframe and by the UI tests).
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();

@@ -70,6 +70,15 @@ pub struct AppState {
     redo: Vec<HistoryEntry>,
     /// A message for the status bar (last action or error).
     pub status: String,
+    /// New after every finished edit and for every new document, so panels can cache
+    /// what they derive from the plan (e.g. the vendor pole counts).
+    pub generation: u64,
+}
+
+/// A fresh [`AppState::generation`], unique in this process.
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Where a pole may be added or moved: reject positions the rules cannot judge.
@@ -110,6 +119,7 @@ impl AppState {
             undo: Vec::new(),
             redo: Vec::new(),
             status: String::new(),
+            generation: next_generation(),
         }
     }
 
@@ -149,6 +159,7 @@ impl AppState {
     /// After an edit: mark unsaved, re-validate everything, drop vanished selections.
     pub fn end_edit(&mut self) {
         self.dirty = true;
+        self.generation = next_generation();
         self.checker.rebuild(&self.plan);
         let plan = &self.plan;
         self.selection.retain(|id| plan.pole(id).is_some());

@@ -1,0 +1,105 @@
+//! UI frame CPU time: one full frame of the main window (egui layout of every panel, the
+//! map plugins, then tessellation into meshes; no GPU), tiles off. Run:
+//!
+//! ```text
+//! cargo bench --bench frame
+//! ```
+//!
+//! FIGURES
+//!
+//! Views: "all" = zoomed to fit the whole plan (every pole on screen); "street" = zoom 18
+//! on one pole (the R-tree culls the rest); "drag" = the street view while a pole is
+//! being dragged (pointer moves every frame, incremental checker runs each frame).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui::{Event, Modifiers, PointerButton, Pos2, RawInput, Rect, vec2};
+use lysplan::app::LysplanApp;
+use lysplan::plan::Plan;
+use std::hint::black_box;
+
+/// The app in a 1280x800 window, with a few warm-up frames (the map zooms to fit in its
+/// first frames, fonts are laid out once).
+struct Window {
+    ctx: egui::Context,
+    app: LysplanApp,
+}
+
+impl Window {
+    fn new(plan: Plan) -> Self {
+        let ctx = egui::Context::default();
+        let app = LysplanApp::new(&ctx, plan, None, false);
+        let mut w = Window { ctx, app };
+        for _ in 0..5 {
+            w.frame(Vec::new());
+        }
+        w
+    }
+
+    /// One frame: layout and paint commands, then tessellation. Returns the number of
+    /// clipped primitives (so the work cannot be optimised away).
+    fn frame(&mut self, events: Vec<Event>) -> usize {
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0))),
+            events,
+            ..Default::default()
+        };
+        let app = &mut self.app;
+        let out = self.ctx.run_ui(input, |ui| app.show(ui));
+        self.ctx.tessellate(out.shapes, out.pixels_per_point).len()
+    }
+
+    /// Zoom in on pole `k` (a street view) and settle.
+    fn street_view(&mut self, k: usize) -> Pos2 {
+        let p = self.app.state.plan.poles[k].clone();
+        self.app.set_view(p.lon, p.lat, 18.0);
+        for _ in 0..3 {
+            self.frame(Vec::new());
+        }
+        self.app.screen_pos(p.lon, p.lat).unwrap_or_default()
+    }
+}
+
+fn bench_plan(c: &mut Criterion, name: &str, plan: Plan) {
+    let mut g = c.benchmark_group(format!("frame_{name}"));
+    g.sample_size(20);
+    let k = plan.poles.len() / 2;
+
+    let mut w = Window::new(plan.clone());
+    g.bench_function("all", |b| b.iter(|| black_box(w.frame(Vec::new()))));
+
+    w.street_view(k);
+    g.bench_function("street", |b| b.iter(|| black_box(w.frame(Vec::new()))));
+
+    // Drag: press on the pole, then move the pointer a little every frame.
+    let mut w = Window::new(plan);
+    let at = w.street_view(k);
+    w.frame(vec![Event::PointerMoved(at)]);
+    w.frame(vec![Event::PointerButton {
+        pos: at,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    }]);
+    let mut step = 0u32;
+    g.bench_function("drag", |b| {
+        b.iter(|| {
+            step += 1;
+            let dx = 10.0 + (step % 2) as f32 * 6.0;
+            black_box(w.frame(vec![Event::PointerMoved(at + vec2(dx, 4.0))]))
+        })
+    });
+    // The pole really moved (not a pan of the map).
+    assert!(
+        step == 0 || w.app.state.dirty,
+        "the drag bench did not move the pole"
+    );
+    g.finish();
+}
+
+fn frames(c: &mut Criterion) {
+    bench_plan(c, "bundled", lysplan::bundled::doll_plan());
+    bench_plan(c, "50k", lysplan::check::synth::plan(50_000));
+}
+
+criterion_group!(benches, frames);
+criterion_main!(benches);
