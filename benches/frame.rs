@@ -48,6 +48,35 @@ impl Window {
         self.ctx.tessellate(out.shapes, out.pixels_per_point).len()
     }
 
+    /// Prints how one frame splits into passes, layout and tessellation (diagnostics).
+    fn split(&mut self, what: &str) {
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0))),
+            ..Default::default()
+        };
+        let app = &mut self.app;
+        let passes = self.ctx.cumulative_pass_nr();
+        let t0 = std::time::Instant::now();
+        let out = self.ctx.run_ui(input, |ui| app.show(ui));
+        let t1 = std::time::Instant::now();
+        let n: usize = self
+            .ctx
+            .tessellate(out.shapes, out.pixels_per_point)
+            .iter()
+            .map(|p| match &p.primitive {
+                egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
+                _ => 0,
+            })
+            .sum();
+        let t2 = std::time::Instant::now();
+        eprintln!(
+            "{what}: {} pass(es), run_ui {:?}, tessellate {:?}, {n} vertices",
+            self.ctx.cumulative_pass_nr() - passes,
+            t1 - t0,
+            t2 - t1
+        );
+    }
+
     /// Zoom in on pole `k` (a street view) and settle.
     fn street_view(&mut self, k: usize) -> Pos2 {
         let p = self.app.state.plan.poles[k].clone();
@@ -65,9 +94,23 @@ fn bench_plan(c: &mut Criterion, name: &str, plan: Plan) {
     let k = plan.poles.len() / 2;
 
     let mut w = Window::new(plan.clone());
+    w.split(&format!("{name} all"));
     g.bench_function("all", |b| b.iter(|| black_box(w.frame(Vec::new()))));
 
+    // Panning at full view: the centre moves every frame, so nothing cached can be reused.
+    let ([lon, lat], zoom) = w.app.view();
+    let mut step = 0u32;
+    g.bench_function("all_pan", |b| {
+        b.iter(|| {
+            step += 1;
+            let d = f64::from(step % 2) * 1e-4;
+            w.app.set_view(lon + d, lat, zoom);
+            black_box(w.frame(Vec::new()))
+        })
+    });
+
     w.street_view(k);
+    w.split(&format!("{name} street"));
     g.bench_function("street", |b| b.iter(|| black_box(w.frame(Vec::new()))));
 
     // Drag: press on the pole, then move the pointer a little every frame.

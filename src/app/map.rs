@@ -5,7 +5,8 @@
 use super::state::{AppState, Measurement};
 use crate::plan::{LightingClass, Plan};
 use egui::{Color32, Pos2, Response, Stroke, Ui, pos2, vec2};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
 
 /// Colour of a street by its EN 13201 class family.
@@ -113,7 +114,8 @@ impl<'a> Plugin for PolesPlugin<'a> {
                 .fold(f64::NEG_INFINITY, f64::max)
                 + 20.0,
         );
-        let flagged: BTreeSet<&str> = self.state.flagged_poles();
+        let flagged: HashSet<&str, BuildHasherDefault<Fnv>> =
+            self.state.flagged_poles().into_iter().collect();
         let plan = &self.state.plan;
         let radius = if projector.zoom() >= 17.0 {
             5.5
@@ -155,69 +157,78 @@ impl<'a> Plugin for PolesPlugin<'a> {
             }
             return;
         }
-        // Thousands of poles on screen: one mesh of small octagons (dark rim, vendor
-        // colour inside) instead of thousands of anti-aliased circles; halos and
-        // selection rings, which are few, stay circles.
-        let mut mesh = egui::Mesh::default();
-        mesh.reserve_vertices(visible.len() * 18);
-        mesh.reserve_triangles(visible.len() * 16);
-        let mut rings = Vec::new();
-        for i in visible {
-            let Some(p) = plan.poles.get(i) else { continue };
-            let Some(c) = style(&p.vendor) else { continue };
-            let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
-            if !flagged.is_empty() && flagged.contains(p.id.as_str()) {
-                painter.circle_filled(at, radius + 4.0, halo);
-            }
-            add_octagon(&mut mesh, at, radius + 0.5, outline);
-            add_octagon(&mut mesh, at, radius - 0.5, c);
-            if !self.state.selection.is_empty() && self.state.selection.contains(&p.id) {
-                rings.push(at);
-            }
-        }
-        painter.add(egui::Shape::mesh(mesh));
-        for at in rings {
-            painter.circle_stroke(at, radius + 3.0, ring);
-        }
+        // Thousands of poles on screen (far zoom, dots a few pixels wide that overlap):
+        // one cached image instead of thousands of circles (see `pole_raster`).
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let origin = projector.project(lon_lat(0.0, 0.0));
+            (origin.x.to_bits(), origin.y.to_bits()).hash(&mut h);
+            [
+                rect.min.x,
+                rect.min.y,
+                rect.max.x,
+                rect.max.y,
+                radius,
+                ui.pixels_per_point(),
+            ]
+            .map(f32::to_bits)
+            .hash(&mut h);
+            (self.state.generation, self.state.moves, visible.len()).hash(&mut h);
+            (self.state.findings().len(), flagged.len()).hash(&mut h);
+            self.state.selection.hash(&mut h);
+            self.state.hidden_vendors.hash(&mut h);
+            h.finish()
+        };
+        let id = ui.scope_id().with("pole_layer");
+        let dot_style = super::pole_raster::DotStyle {
+            radius,
+            outline,
+            halo,
+            ring: ring.color,
+        };
+        super::pole_raster::show(painter, id, rect, key, || {
+            let dots: Vec<super::pole_raster::Dot> = visible
+                .iter()
+                .filter_map(|&i| {
+                    let p = plan.poles.get(i)?;
+                    let color = style(&p.vendor)?;
+                    let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
+                    Some(super::pole_raster::Dot {
+                        at: at - rect.min,
+                        color,
+                        flagged: !flagged.is_empty() && flagged.contains(p.id.as_str()),
+                        selected: !self.state.selection.is_empty()
+                            && self.state.selection.contains(&p.id),
+                    })
+                })
+                .collect();
+            super::pole_raster::rasterise(rect.size(), ui.pixels_per_point(), dot_style, &dots)
+        });
     }
 }
 
 /// Above this many poles in view, poles are drawn as one mesh (see [`PolesPlugin`]).
 pub const LOD_POLES: usize = 2_000;
 
-/// Unit octagon corners (cos, sin of 0°, 45°, ... 315°).
-const OCTAGON: [(f32, f32); 8] = [
-    (1.0, 0.0),
-    (
-        std::f32::consts::FRAC_1_SQRT_2,
-        std::f32::consts::FRAC_1_SQRT_2,
-    ),
-    (0.0, 1.0),
-    (
-        -std::f32::consts::FRAC_1_SQRT_2,
-        std::f32::consts::FRAC_1_SQRT_2,
-    ),
-    (-1.0, 0.0),
-    (
-        -std::f32::consts::FRAC_1_SQRT_2,
-        -std::f32::consts::FRAC_1_SQRT_2,
-    ),
-    (0.0, -1.0),
-    (
-        std::f32::consts::FRAC_1_SQRT_2,
-        -std::f32::consts::FRAC_1_SQRT_2,
-    ),
-];
+/// FNV-1a: a fast hash for the short pole ids looked up once per pole in view.
+#[derive(Default)]
+pub struct Fnv(u64);
 
-/// Adds a filled octagon of radius `r` around `at` to `mesh` (a triangle fan).
-fn add_octagon(mesh: &mut egui::Mesh, at: Pos2, r: f32, color: Color32) {
-    let base = mesh.vertices.len() as u32;
-    mesh.colored_vertex(at, color);
-    for (x, y) in OCTAGON {
-        mesh.colored_vertex(at + vec2(x * r, y * r), color);
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    for k in 0..8 {
-        mesh.add_triangle(base, base + 1 + k, base + 1 + (k + 1) % 8);
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod files;
 pub mod map;
 pub mod panels;
+pub mod pole_raster;
 pub mod state;
 
 use crate::plan::Plan;

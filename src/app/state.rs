@@ -73,6 +73,9 @@ pub struct AppState {
     /// New after every finished edit and for every new document, so panels can cache
     /// what they derive from the plan (e.g. the vendor pole counts).
     pub generation: u64,
+    /// Counts pole moves during drags (which end in an edit only on release), so the map
+    /// can cache what it draws.
+    pub moves: u64,
 }
 
 /// A fresh [`AppState::generation`], unique in this process.
@@ -120,6 +123,7 @@ impl AppState {
             redo: Vec::new(),
             status: String::new(),
             generation: next_generation(),
+            moves: 0,
         }
     }
 
@@ -281,6 +285,7 @@ impl AppState {
             p.lon = lon;
             p.lat = lat;
             self.dirty = true;
+            self.moves += 1;
             self.checker.move_pole(&self.plan, i);
         }
     }
