@@ -84,7 +84,7 @@ pub struct PolesPlugin<'a> {
     pub colors: &'a HashMap<String, Color32>,
 }
 
-impl<'a> Plugin for PolesPlugin<'a> {
+impl Plugin for PolesPlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
         let painter = ui.painter();
         let rect = projector.clip_rect();
@@ -127,16 +127,21 @@ impl<'a> Plugin for PolesPlugin<'a> {
         let visible: Vec<usize> = self.state.checker.index().poles_in_box(min, max).collect();
         // Vendor colour and visibility, remembered for the last vendor seen: neighbouring
         // poles (R-tree order) mostly share a vendor, so this skips most map lookups.
-        let mut last: Option<(&str, Option<Color32>)> = None;
-        let mut style = |vendor: &'a str| -> Option<Color32> {
-            match last {
-                Some((v, c)) if v == vendor => c,
-                _ => {
-                    let c = (!self.state.hidden_vendors.contains(vendor))
-                        .then(|| self.colors.get(vendor).copied().unwrap_or(Color32::GRAY));
-                    last = Some((vendor, c));
-                    c
-                }
+        // Vendor colour, `None` when the vendor is hidden: one fast lookup per pole.
+        let vendor_colors: HashMap<&str, Option<Color32>, BuildHasherDefault<Fnv>> = self
+            .colors
+            .iter()
+            .map(|(v, c)| {
+                (
+                    v.as_str(),
+                    (!self.state.hidden_vendors.contains(v)).then_some(*c),
+                )
+            })
+            .collect();
+        let style = |vendor: &str| -> Option<Color32> {
+            match vendor_colors.get(vendor) {
+                Some(c) => *c,
+                None => (!self.state.hidden_vendors.contains(vendor)).then_some(Color32::GRAY),
             }
         };
         let halo = Color32::from_rgba_unmultiplied(220, 30, 30, 110);

@@ -24,39 +24,52 @@ pub struct DotStyle {
     pub ring: Color32,
 }
 
-/// A square of premultiplied pixels centred on a pole.
+/// The non-transparent pixels of a dot, as offsets from its centre.
 struct Stamp {
     half: i32,
-    px: Vec<Color32>,
+    px: Vec<(i32, i32, Color32)>,
 }
 
-/// Source-over of premultiplied colours.
+/// Source-over of premultiplied colours: `src + dst * (255 - src.a) / 255` per channel,
+/// the four channels at once in 16-bit lanes of a u64.
 fn over(dst: Color32, src: Color32) -> Color32 {
-    let k = 255 - u32::from(src.a());
-    let ch = |s: u8, d: u8| (u32::from(s) + (u32::from(d) * k + 127) / 255).min(255) as u8;
-    Color32::from_rgba_premultiplied(
-        ch(src.r(), dst.r()),
-        ch(src.g(), dst.g()),
-        ch(src.b(), dst.b()),
-        ch(src.a(), dst.a()),
-    )
+    if src.a() == 255 {
+        return src;
+    }
+    const LANES: u64 = 0x00FF_00FF_00FF_00FF;
+    let spread = |c: Color32| {
+        let v = u64::from(u32::from_le_bytes(c.to_array()));
+        (v & 0x00FF_00FF) | ((v & 0xFF00_FF00) << 24)
+    };
+    let k = 255 - u64::from(src.a());
+    // d * k / 255, rounded: t = d * k + 128; (t + (t >> 8)) >> 8.
+    let t = spread(dst) * k + 0x0080_0080_0080_0080;
+    let scaled = ((t + ((t >> 8) & LANES)) >> 8) & LANES;
+    let sum = scaled + spread(src);
+    // Lanes: r at bit 0, b at 16, g at 32, a at 48. A valid premultiplied pair never
+    // exceeds 255 per channel; clamp all the same.
+    let ch = |shift: u32| ((sum >> shift) & 0x1FF).min(255) as u8;
+    Color32::from_rgba_premultiplied(ch(0), ch(32), ch(16), ch(48))
 }
 
 /// A stamp of concentric layers, each `(inner, outer radius in pixels, colour)`, drawn in
 /// order with anti-aliased edges.
 fn stamp(layers: &[(f32, f32, Color32)]) -> Stamp {
     let outer = layers.iter().map(|l| l.1).fold(0.0, f32::max);
-    let half = outer.ceil() as i32 + 1;
-    let side = (2 * half + 1) as usize;
-    let mut px = vec![Color32::TRANSPARENT; side * side];
-    for (k, p) in px.iter_mut().enumerate() {
-        let x = (k % side) as f32 - half as f32;
-        let y = (k / side) as f32 - half as f32;
-        let d = (x * x + y * y).sqrt();
-        for &(inner, outer, color) in layers {
-            let cover = ((outer + 0.5 - d).min(d - inner + 0.5)).clamp(0.0, 1.0);
-            if cover > 0.0 {
-                *p = over(*p, color.gamma_multiply(cover));
+    let half = (outer + 0.5).ceil() as i32;
+    let mut px = Vec::new();
+    for dy in -half..=half {
+        for dx in -half..=half {
+            let d = ((dx * dx + dy * dy) as f32).sqrt();
+            let mut p = Color32::TRANSPARENT;
+            for &(inner, outer, color) in layers {
+                let cover = ((outer + 0.5 - d).min(d - inner + 0.5)).clamp(0.0, 1.0);
+                if cover > 0.0 {
+                    p = over(p, color.gamma_multiply(cover));
+                }
+            }
+            if p.a() > 0 {
+                px.push((dx, dy, p));
             }
         }
     }
@@ -66,20 +79,19 @@ fn stamp(layers: &[(f32, f32, Color32)]) -> Stamp {
 impl Stamp {
     fn put(&self, img: &mut ColorImage, cx: i32, cy: i32) {
         let [w, h] = img.size;
-        let side = (2 * self.half + 1) as usize;
-        for (row, line) in self.px.chunks_exact(side).enumerate() {
-            let y = cy - self.half + row as i32;
-            if y < 0 || y >= h as i32 {
+        let (w, h) = (w as i32, h as i32);
+        if cx + self.half < 0 || cy + self.half < 0 || cx - self.half >= w || cy - self.half >= h {
+            return;
+        }
+        let inside =
+            cx - self.half >= 0 && cy - self.half >= 0 && cx + self.half < w && cy + self.half < h;
+        for &(dx, dy, c) in &self.px {
+            let (x, y) = (cx + dx, cy + dy);
+            if !inside && (x < 0 || y < 0 || x >= w || y >= h) {
                 continue;
             }
-            for (col, &c) in line.iter().enumerate() {
-                let x = cx - self.half + col as i32;
-                if c.a() == 0 || x < 0 || x >= w as i32 {
-                    continue;
-                }
-                if let Some(d) = img.pixels.get_mut(y as usize * w + x as usize) {
-                    *d = over(*d, c);
-                }
+            if let Some(d) = img.pixels.get_mut((y * w + x) as usize) {
+                *d = over(*d, c);
             }
         }
     }
@@ -182,6 +194,24 @@ mod tests {
             halo: Color32::from_rgba_unmultiplied(220, 30, 30, 110),
             ring: Color32::from_rgb(20, 110, 255),
         }
+    }
+
+    #[test]
+    fn blending_matches_the_formula() {
+        let dst = Color32::from_rgba_premultiplied(200, 100, 50, 255);
+        let src = Color32::from_rgba_premultiplied(10, 20, 30, 100);
+        let k = 155.0 / 255.0;
+        let want = |s: u8, d: u8| (f32::from(s) + f32::from(d) * k).round() as u8;
+        assert_eq!(
+            over(dst, src),
+            Color32::from_rgba_premultiplied(
+                want(10, 200),
+                want(20, 100),
+                want(30, 50),
+                want(100, 255)
+            )
+        );
+        assert_eq!(over(dst, Color32::RED), Color32::RED);
     }
 
     #[test]
