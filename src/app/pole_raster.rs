@@ -63,7 +63,8 @@ fn stamp(layers: &[(f32, f32, Color32)]) -> Stamp {
             let d = ((dx * dx + dy * dy) as f32).sqrt();
             let mut p = Color32::TRANSPARENT;
             for &(inner, outer, color) in layers {
-                let cover = ((outer + 0.5 - d).min(d - inner + 0.5)).clamp(0.0, 1.0);
+                let inner_edge = if inner > 0.0 { d - inner + 0.5 } else { 1.0 };
+                let cover = (outer + 0.5 - d).min(inner_edge).clamp(0.0, 1.0);
                 if cover > 0.0 {
                     p = over(p, color.gamma_multiply(cover));
                 }
@@ -110,8 +111,9 @@ pub fn rasterise(size: Vec2, pixels_per_point: f32, style: DotStyle, dots: &[Dot
     // One stamp per vendor colour (a handful).
     let mut bodies: Vec<(Color32, Stamp)> = Vec::new();
     for d in dots {
-        let cx = (d.at.x * ppp).round() as i32;
-        let cy = (d.at.y * ppp).round() as i32;
+        // The pixel whose centre is nearest (pixel i spans i..i+1).
+        let cx = (d.at.x * ppp - 0.5).round() as i32;
+        let cy = (d.at.y * ppp - 0.5).round() as i32;
         if d.flagged {
             halo.put(&mut img, cx, cy);
         }
@@ -218,7 +220,7 @@ mod tests {
     fn a_dot_is_its_vendor_colour_in_the_middle_and_clear_far_away() {
         let red = Color32::from_rgb(200, 0, 0);
         let dots = [Dot {
-            at: Vec2::new(10.0, 10.0),
+            at: Vec2::new(10.5, 10.5),
             color: red,
             flagged: false,
             selected: false,
@@ -236,7 +238,7 @@ mod tests {
     fn flagged_poles_get_a_halo_and_dots_at_the_edge_do_not_panic() {
         let dots = [
             Dot {
-                at: Vec2::new(10.0, 10.0),
+                at: Vec2::new(10.5, 10.5),
                 color: Color32::from_rgb(0, 0, 200),
                 flagged: true,
                 selected: true,
