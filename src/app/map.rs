@@ -5,7 +5,8 @@
 use super::state::{AppState, Measurement};
 use crate::plan::{LightingClass, Plan};
 use egui::{Color32, Pos2, Response, Stroke, Ui, pos2, vec2};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
 
 /// Colour of a street by its EN 13201 class family.
@@ -113,7 +114,8 @@ impl Plugin for PolesPlugin<'_> {
                 .fold(f64::NEG_INFINITY, f64::max)
                 + 20.0,
         );
-        let flagged: BTreeSet<&str> = self.state.flagged_poles();
+        let flagged: HashSet<&str, BuildHasherDefault<Fnv>> =
+            self.state.flagged_poles().into_iter().collect();
         let plan = &self.state.plan;
         let radius = if projector.zoom() >= 17.0 {
             5.5
@@ -122,34 +124,116 @@ impl Plugin for PolesPlugin<'_> {
         } else {
             2.5
         };
-        for i in self.state.checker.index().poles_in_box(min, max) {
-            let Some(p) = plan.poles.get(i) else { continue };
-            if self.state.hidden_vendors.contains(&p.vendor) {
-                continue;
+        let visible: Vec<usize> = self.state.checker.index().poles_in_box(min, max).collect();
+        // Vendor colour and visibility, remembered for the last vendor seen: neighbouring
+        // poles (R-tree order) mostly share a vendor, so this skips most map lookups.
+        // Vendor colour, `None` when the vendor is hidden: one fast lookup per pole.
+        let vendor_colors: HashMap<&str, Option<Color32>, BuildHasherDefault<Fnv>> = self
+            .colors
+            .iter()
+            .map(|(v, c)| {
+                (
+                    v.as_str(),
+                    (!self.state.hidden_vendors.contains(v)).then_some(*c),
+                )
+            })
+            .collect();
+        let style = |vendor: &str| -> Option<Color32> {
+            match vendor_colors.get(vendor) {
+                Some(c) => *c,
+                None => (!self.state.hidden_vendors.contains(vendor)).then_some(Color32::GRAY),
             }
-            let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
-            if flagged.contains(p.id.as_str()) {
-                painter.circle_filled(
-                    at,
-                    radius + 4.0,
-                    Color32::from_rgba_unmultiplied(220, 30, 30, 110),
-                );
+        };
+        let halo = Color32::from_rgba_unmultiplied(220, 30, 30, 110);
+        let outline = Color32::from_black_alpha(180);
+        let ring = Stroke::new(2.0, Color32::from_rgb(20, 110, 255));
+        if visible.len() <= LOD_POLES {
+            for i in visible {
+                let Some(p) = plan.poles.get(i) else { continue };
+                let Some(c) = style(&p.vendor) else { continue };
+                let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
+                if flagged.contains(p.id.as_str()) {
+                    painter.circle_filled(at, radius + 4.0, halo);
+                }
+                painter.circle(at, radius, c, Stroke::new(1.0, outline));
+                if self.state.selection.contains(&p.id) {
+                    painter.circle_stroke(at, radius + 3.0, ring);
+                }
             }
-            let c = self.colors.get(&p.vendor).copied().unwrap_or(Color32::GRAY);
-            painter.circle(
-                at,
-                radius,
-                c,
-                Stroke::new(1.0, Color32::from_black_alpha(180)),
-            );
-            if self.state.selection.contains(&p.id) {
-                painter.circle_stroke(
-                    at,
-                    radius + 3.0,
-                    Stroke::new(2.0, Color32::from_rgb(20, 110, 255)),
-                );
-            }
+            return;
         }
+        // Thousands of poles on screen (far zoom, dots a few pixels wide that overlap):
+        // one cached image instead of thousands of circles (see `pole_raster`).
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let origin = projector.project(lon_lat(0.0, 0.0));
+            (origin.x.to_bits(), origin.y.to_bits()).hash(&mut h);
+            [
+                rect.min.x,
+                rect.min.y,
+                rect.max.x,
+                rect.max.y,
+                radius,
+                ui.pixels_per_point(),
+            ]
+            .map(f32::to_bits)
+            .hash(&mut h);
+            (self.state.generation, self.state.moves, visible.len()).hash(&mut h);
+            (self.state.findings().len(), flagged.len()).hash(&mut h);
+            self.state.selection.hash(&mut h);
+            self.state.hidden_vendors.hash(&mut h);
+            h.finish()
+        };
+        let id = ui.scope_id().with("pole_layer");
+        let dot_style = super::pole_raster::DotStyle {
+            radius,
+            outline,
+            halo,
+            ring: ring.color,
+        };
+        super::pole_raster::show(painter, id, rect, key, || {
+            let dots: Vec<super::pole_raster::Dot> = visible
+                .iter()
+                .filter_map(|&i| {
+                    let p = plan.poles.get(i)?;
+                    let color = style(&p.vendor)?;
+                    let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
+                    Some(super::pole_raster::Dot {
+                        at: at - rect.min,
+                        color,
+                        flagged: !flagged.is_empty() && flagged.contains(p.id.as_str()),
+                        selected: !self.state.selection.is_empty()
+                            && self.state.selection.contains(&p.id),
+                    })
+                })
+                .collect();
+            super::pole_raster::rasterise(rect.size(), ui.pixels_per_point(), dot_style, &dots)
+        });
+    }
+}
+
+/// Above this many poles in view, poles are drawn as one mesh (see [`PolesPlugin`]).
+pub const LOD_POLES: usize = 2_000;
+
+/// FNV-1a: a fast hash for the short pole ids looked up once per pole in view.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod files;
 pub mod map;
 pub mod panels;
+pub mod pole_raster;
 pub mod state;
 
 use crate::plan::Plan;
@@ -870,6 +871,13 @@ impl LysplanApp {
     pub fn view(&self) -> ([f64; 2], f64) {
         let p = self.memory.detached().unwrap_or(self.center);
         ([p.x(), p.y()], self.memory.zoom())
+    }
+
+    /// Centres the map on a lon/lat at `zoom` (for benchmarks and tools).
+    pub fn set_view(&mut self, lon: f64, lat: f64, zoom: f64) {
+        self.fit_pending = 0;
+        self.memory.center_at(lon_lat(lon, lat));
+        let _ = self.memory.set_zoom(zoom);
     }
 
     /// Draws the whole window into `ui` (used by eframe and by the UI tests).

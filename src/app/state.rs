@@ -70,6 +70,18 @@ pub struct AppState {
     redo: Vec<HistoryEntry>,
     /// A message for the status bar (last action or error).
     pub status: String,
+    /// New after every finished edit and for every new document, so panels can cache
+    /// what they derive from the plan (e.g. the vendor pole counts).
+    pub generation: u64,
+    /// Counts pole moves during drags (which end in an edit only on release), so the map
+    /// can cache what it draws.
+    pub moves: u64,
+}
+
+/// A fresh [`AppState::generation`], unique in this process.
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Where a pole may be added or moved: reject positions the rules cannot judge.
@@ -110,6 +122,8 @@ impl AppState {
             undo: Vec::new(),
             redo: Vec::new(),
             status: String::new(),
+            generation: next_generation(),
+            moves: 0,
         }
     }
 
@@ -149,6 +163,7 @@ impl AppState {
     /// After an edit: mark unsaved, re-validate everything, drop vanished selections.
     pub fn end_edit(&mut self) {
         self.dirty = true;
+        self.generation = next_generation();
         self.checker.rebuild(&self.plan);
         let plan = &self.plan;
         self.selection.retain(|id| plan.pole(id).is_some());
@@ -270,6 +285,7 @@ impl AppState {
             p.lon = lon;
             p.lat = lat;
             self.dirty = true;
+            self.moves += 1;
             self.checker.move_pole(&self.plan, i);
         }
     }

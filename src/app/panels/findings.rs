@@ -5,6 +5,9 @@ use crate::app::state::AppState;
 use crate::check::Severity;
 use egui::{Color32, RichText, Ui};
 
+/// Above this many rows the list lays out only the rows in view (one line each).
+pub const LONG_LIST: usize = 200;
+
 /// Filter settings of the findings list.
 #[derive(Debug, Clone, Default)]
 pub struct FindingsFilter {
@@ -55,27 +58,45 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Opt
         return None;
     }
     let mut clicked = None;
-    egui::ScrollArea::vertical()
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for f in state.findings() {
-                if filter.rule.as_deref().is_some_and(|r| r != f.rule)
-                    || (filter.hide_warnings && f.severity != Severity::Error)
-                {
-                    continue;
-                }
-                let color = match f.severity {
-                    Severity::Error => Color32::from_rgb(200, 30, 30),
-                    Severity::Warning => Color32::from_rgb(190, 120, 0),
-                    Severity::Info => Color32::GRAY,
-                };
-                let selected =
-                    !f.poles.is_empty() && f.poles.iter().all(|p| state.selection.contains(p));
-                let text = RichText::new(format!("{} — {}", f.rule, f.message)).color(color);
-                if ui.selectable_label(selected, text).clicked() {
-                    clicked = Some(f.clone());
+    let shown: Vec<&crate::check::Finding> = state
+        .findings()
+        .iter()
+        .filter(|f| {
+            !(filter.rule.as_deref().is_some_and(|r| r != f.rule)
+                || (filter.hide_warnings && f.severity != Severity::Error))
+        })
+        .collect();
+    let row = |ui: &mut Ui, f: &crate::check::Finding| {
+        let color = match f.severity {
+            Severity::Error => Color32::from_rgb(200, 30, 30),
+            Severity::Warning => Color32::from_rgb(190, 120, 0),
+            Severity::Info => Color32::GRAY,
+        };
+        let selected = !f.poles.is_empty() && f.poles.iter().all(|p| state.selection.contains(p));
+        let text = RichText::new(format!("{} — {}", f.rule, f.message)).color(color);
+        ui.selectable_label(selected, text).clicked()
+    };
+    let scroll = egui::ScrollArea::vertical().auto_shrink([false, false]);
+    if shown.len() <= LONG_LIST {
+        scroll.show(ui, |ui| {
+            for f in &shown {
+                if row(ui, f) {
+                    clicked = Some((*f).clone());
                 }
             }
         });
+    } else {
+        // Thousands of findings: lay out only the rows in view, one line each.
+        let height =
+            ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y;
+        scroll.show_rows(ui, height, shown.len(), |ui, range| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+            for f in shown.get(range).unwrap_or_default() {
+                if row(ui, f) {
+                    clicked = Some((*f).clone());
+                }
+            }
+        });
+    }
     clicked.and_then(|f| state.select_finding(&f))
 }

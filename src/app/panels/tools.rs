@@ -4,6 +4,7 @@
 use crate::app::state::{AppState, Tool};
 use egui::{Color32, Ui};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) {
     ui.heading("Tools");
@@ -86,16 +87,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) 
     });
     ui.separator();
     ui.heading("Vendors");
-    let mut counts: HashMap<&str, (usize, f64)> = HashMap::new();
-    for p in &state.plan.poles {
-        let e = counts.entry(p.vendor.as_str()).or_default();
-        e.0 += 1;
-        e.1 += state
-            .plan
-            .luminaire(&p.luminaire)
-            .map(|l| l.power_w)
-            .unwrap_or(0.0);
-    }
+    let counts = vendor_totals(ui, state);
     let mut toggles = Vec::new();
     egui::Grid::new("vendor_legend")
         .striped(true)
@@ -113,7 +105,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) 
                     ui.allocate_painter(egui::vec2(12.0, 12.0), egui::Sense::hover());
                 painter.circle_filled(r.rect.center(), 5.0, c);
                 ui.label(&v.name);
-                let (n, w) = counts.get(v.id.as_str()).copied().unwrap_or_default();
+                let (n, w) = counts.get(&v.id).copied().unwrap_or_default();
                 ui.label(format!("{n} poles"));
                 ui.label(format!("{:.1} kW", w / 1000.0));
                 ui.end_row();
@@ -124,4 +116,36 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) 
             state.hidden_vendors.insert(id);
         }
     }
+}
+
+/// Pole count and installed power (W) per vendor id, recounted only when the plan
+/// changed (cached in egui's memory under the plan's generation), not in every frame.
+fn vendor_totals(ui: &Ui, state: &AppState) -> Arc<HashMap<String, (usize, f64)>> {
+    type Totals = (u64, Arc<HashMap<String, (usize, f64)>>);
+    let id = ui.scope_id().with("vendor_totals");
+    if let Some((generation, totals)) = ui.data(|d| d.get_temp::<Totals>(id))
+        && generation == state.generation
+    {
+        return totals;
+    }
+    let power: HashMap<&str, f64> = state
+        .plan
+        .luminaires
+        .iter()
+        .rev() // the first of duplicate ids wins, as in `Plan::luminaire`
+        .map(|l| (l.id.as_str(), l.power_w))
+        .collect();
+    let mut totals: HashMap<String, (usize, f64)> = HashMap::new();
+    for p in &state.plan.poles {
+        if !totals.contains_key(&p.vendor) {
+            totals.insert(p.vendor.clone(), (0, 0.0));
+        }
+        if let Some(e) = totals.get_mut(&p.vendor) {
+            e.0 += 1;
+            e.1 += power.get(p.luminaire.as_str()).copied().unwrap_or(0.0);
+        }
+    }
+    let totals = Arc::new(totals);
+    ui.data_mut(|d| d.insert_temp(id, (state.generation, totals.clone())));
+    totals
 }
