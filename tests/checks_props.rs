@@ -209,11 +209,21 @@ proptest! {
 
         // spacing.max: per street, sort on-route poles by chainage, check neighbours.
         let mut gaps = Vec::new();
+        let mut ambiguous: BTreeSet<String> = BTreeSet::new();
         for si in 0..plan.streets.len() {
             let mut on: Vec<(f64, usize)> = (0..n)
                 .filter_map(|i| st[i].filter(|s| s.0 == si && s.2 <= r.max_offset_m).map(|s| (s.1, i)))
                 .collect();
             on.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            // Poles at the same chainage (to rounding) have no defined order along the
+            // street: either neighbour pairing is right, so such poles are left out of
+            // the comparison on both sides.
+            for w in on.windows(2) {
+                if (w[1].0 - w[0].0).abs() < 1e-6 {
+                    ambiguous.insert(plan.poles[w[0].1].id.clone());
+                    ambiguous.insert(plan.poles[w[1].1].id.clone());
+                }
+            }
             for w in on.windows(2) {
                 let (a, b) = (w[0].1, w[1].1);
                 let h = plan.poles[a].height_m.min(plan.poles[b].height_m);
@@ -221,7 +231,10 @@ proptest! {
                 if w[1].0 - w[0].0 > limit { gaps.push((a, b)); }
             }
         }
-        prop_assert_eq!(pairs(&f, "spacing.max"), ids(&plan, gaps));
+        let clear = |set: BTreeSet<Vec<String>>| -> BTreeSet<Vec<String>> {
+            set.into_iter().filter(|p| !p.iter().any(|id| ambiguous.contains(id))).collect()
+        };
+        prop_assert_eq!(clear(pairs(&f, "spacing.max")), clear(ids(&plan, gaps)));
 
         // section.outside: linear scan over sections.
         let mut outside = BTreeSet::new();
