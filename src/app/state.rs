@@ -70,6 +70,16 @@ pub struct AppState {
     redo: Vec<HistoryEntry>,
     /// A message for the status bar (last action or error).
     pub status: String,
+    /// Changes whenever the plan does (edit, drag step, undo, new document); unique
+    /// across documents, so background results can be matched to the plan they are for.
+    pub revision: u64,
+}
+
+/// Source of [`AppState::revision`] values.
+static NEXT_REVISION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_revision() -> u64 {
+    NEXT_REVISION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Where a pole may be added or moved: reject positions the rules cannot judge.
@@ -110,6 +120,7 @@ impl AppState {
             undo: Vec::new(),
             redo: Vec::new(),
             status: String::new(),
+            revision: next_revision(),
         }
     }
 
@@ -149,6 +160,7 @@ impl AppState {
     /// After an edit: mark unsaved, re-validate everything, drop vanished selections.
     pub fn end_edit(&mut self) {
         self.dirty = true;
+        self.revision = next_revision();
         self.checker.rebuild(&self.plan);
         let plan = &self.plan;
         self.selection.retain(|id| plan.pole(id).is_some());
@@ -270,6 +282,7 @@ impl AppState {
             p.lon = lon;
             p.lat = lat;
             self.dirty = true;
+            self.revision = next_revision();
             self.checker.move_pole(&self.plan, i);
         }
     }
