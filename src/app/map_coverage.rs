@@ -106,10 +106,11 @@ impl Plugin for CoveragePlugin<'_> {
                     }
                     continue;
                 }
+                // Thin dashes on the centreline, so the ramp colour stays readable.
                 painter.extend(Shape::dashed_line(
                     &pts,
-                    Stroke::new(width + 3.0, DARK_MARK),
-                    9.0,
+                    Stroke::new(3.0, DARK_MARK),
+                    12.0,
                     6.0,
                 ));
                 // Ends of the stretch: small bars across the street.
@@ -185,9 +186,9 @@ fn legend(painter: &egui::Painter, map: Rect, stale: bool) {
     let y = frame.top() + 60.0;
     painter.extend(Shape::dashed_line(
         &[pos2(x0, y), pos2(x0 + 30.0, y)],
-        Stroke::new(5.0, DARK_MARK),
-        7.0,
-        4.0,
+        Stroke::new(3.0, DARK_MARK),
+        12.0,
+        6.0,
     ));
     painter.text(
         pos2(x0 + 38.0, y),
