@@ -3,8 +3,10 @@
 //! [`state::AppState`] holds the document and everything the app knows; the panels and
 //! the map plugins only show it and turn user input into edits on it.
 
+pub mod coverage;
 pub mod files;
 pub mod map;
+pub mod map_coverage;
 pub mod panels;
 pub mod pole_raster;
 pub mod state;
@@ -90,6 +92,8 @@ pub struct LysplanApp {
     fit_pending: u8,
     /// Whether the tile server is reachable: NET_* below.
     online: Arc<AtomicU8>,
+    /// EN 13201 coverage: background worker, map layer toggle, results window.
+    pub coverage: coverage::CoverageUi,
 }
 
 const NET_CHECKING: u8 = 0;
@@ -169,6 +173,7 @@ impl LysplanApp {
             } else {
                 NET_OFF
             })),
+            coverage: Default::default(),
         };
         if with_tiles {
             spawn_network_probe(app.online.clone(), ctx.clone());
@@ -529,6 +534,7 @@ impl LysplanApp {
                     self.state.delete_selected();
                 }
             });
+            ui.menu_button("View", |ui| self.coverage.view_menu(ui));
             ui.menu_button("Help", |ui| {
                 if ui
                     .add(egui::Button::new("Keyboard shortcuts").shortcut_text("F1"))
@@ -583,6 +589,7 @@ impl LysplanApp {
                 }
             };
             ui.label(tiles);
+            self.coverage.status_ui(ui);
             if !self.state.status.is_empty() {
                 ui.separator();
                 ui.label(&self.state.status);
@@ -664,8 +671,17 @@ impl LysplanApp {
                 egui::DragPanButtons::PRIMARY
             })
             .double_click_to_zoom(true)
-            .with_plugin(map::StreetsPlugin { plan: &state.plan })
-            .with_plugin(map::PolesPlugin {
+            .with_plugin(map::StreetsPlugin { plan: &state.plan });
+            if self.coverage.layer
+                && let Some(result) = self.coverage.worker.result()
+            {
+                m = m.with_plugin(map_coverage::CoveragePlugin {
+                    plan: &state.plan,
+                    result,
+                    stale: result.revision != state.revision,
+                });
+            }
+            m = m.with_plugin(map::PolesPlugin {
                 state,
                 colors: &self.colors,
             });
@@ -885,6 +901,7 @@ impl LysplanApp {
         let ctx = ui.ctx().clone();
         self.poll_dialog();
         self.shortcuts(&ctx);
+        self.coverage.update(&ctx, &mut self.state);
         if ctx.input(|i| i.viewport().close_requested()) && self.state.dirty && !self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.confirm_discard = Some(PendingAction::Close);
@@ -933,6 +950,9 @@ impl LysplanApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.map_ui(ui));
         self.dialogs(&ctx);
+        if let Some((lon, lat)) = panels::coverage::window(&ctx, &mut self.coverage, &self.state) {
+            self.memory.center_at(lon_lat(lon, lat));
+        }
         let key = (
             self.state.dirty,
             self.state.findings().len() + self.state.plan.poles.len(),

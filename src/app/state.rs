@@ -76,12 +76,22 @@ pub struct AppState {
     /// Counts pole moves during drags (which end in an edit only on release), so the map
     /// can cache what it draws.
     pub moves: u64,
+    /// Changes whenever the plan does (edit, drag step, undo, new document); unique
+    /// across documents, so background results can be matched to the plan they are for.
+    pub revision: u64,
 }
 
 /// A fresh [`AppState::generation`], unique in this process.
 fn next_generation() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Source of [`AppState::revision`] values.
+static NEXT_REVISION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_revision() -> u64 {
+    NEXT_REVISION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Where a pole may be added or moved: reject positions the rules cannot judge.
@@ -124,6 +134,7 @@ impl AppState {
             status: String::new(),
             generation: next_generation(),
             moves: 0,
+            revision: next_revision(),
         }
     }
 
@@ -164,6 +175,7 @@ impl AppState {
     pub fn end_edit(&mut self) {
         self.dirty = true;
         self.generation = next_generation();
+        self.revision = next_revision();
         self.checker.rebuild(&self.plan);
         let plan = &self.plan;
         self.selection.retain(|id| plan.pole(id).is_some());
@@ -286,6 +298,7 @@ impl AppState {
             p.lat = lat;
             self.dirty = true;
             self.moves += 1;
+            self.revision = next_revision();
             self.checker.move_pole(&self.plan, i);
         }
     }

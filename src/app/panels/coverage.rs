@@ -1,0 +1,306 @@
+//! The Coverage window (View → Coverage results): EN 13201 results per classed street and
+//! per vendor section, the EN 13201-5 energy figures, and a plot of illuminance along the
+//! chosen street with the class limits drawn in.
+
+use crate::app::coverage::{CoverageResult, CoverageUi, progress_bar};
+use crate::app::state::AppState;
+use crate::lighting::{Requirement, StreetEvaluation, requirement};
+use egui::{Color32, RichText, Ui};
+use egui_plot::{HLine, Legend, Line, LineStyle, Plot, Span};
+
+const PASS: Color32 = Color32::from_rgb(0, 130, 40);
+const FAIL: Color32 = Color32::from_rgb(200, 30, 30);
+const OVER: Color32 = Color32::from_rgb(190, 120, 0);
+
+/// Shows the window when it is open. Returns a lon/lat to centre the map on when the user
+/// asked to see a street.
+pub fn window(ctx: &egui::Context, cov: &mut CoverageUi, state: &AppState) -> Option<(f64, f64)> {
+    if !cov.window_open {
+        return None;
+    }
+    let mut open = true;
+    let mut centre = None;
+    egui::Window::new("Coverage")
+        .open(&mut open)
+        .default_size([760.0, 620.0])
+        .default_pos([300.0, 60.0])
+        .vscroll(true)
+        .show(ctx, |ui| centre = contents(ui, cov, state));
+    cov.window_open = open;
+    centre
+}
+
+fn contents(ui: &mut Ui, cov: &mut CoverageUi, state: &AppState) -> Option<(f64, f64)> {
+    let revision = state.revision;
+    if let Some(p) = cov.worker.progress() {
+        progress_bar(ui, p, 320.0);
+    } else if let Some(msg) = cov.worker.failure() {
+        ui.colored_label(FAIL, msg);
+    }
+    let Some(result) = cov.worker.result().cloned() else {
+        if cov.worker.progress().is_none() {
+            ui.label("Coverage is computed after the plan has been still for a moment…");
+        }
+        return None;
+    };
+    if result.revision == revision {
+        ui.label(format!(
+            "Computed for the current plan in {:.0} ms.",
+            result.elapsed.as_secs_f64() * 1000.0
+        ));
+    } else {
+        ui.colored_label(OVER, "Showing the result before the last edit; updating…");
+    }
+    ui.checkbox(&mut cov.layer, "Show the coverage layer on the map");
+    for (id, msg) in &result.photometry_errors {
+        ui.colored_label(
+            FAIL,
+            format!("Luminaire type {id}: no photometry, its poles light nothing. {msg}"),
+        );
+    }
+    if !result.coverage.unlit_poles.is_empty() {
+        ui.colored_label(
+            OVER,
+            format!(
+                "{} poles light nothing (no photometry or invalid geometry).",
+                result.coverage.unlit_poles.len()
+            ),
+        );
+    }
+    ui.separator();
+    let centre = table(ui, cov, state, &result);
+    ui.separator();
+    energy(ui, &result);
+    ui.separator();
+    plot(ui, cov, &result);
+    centre
+}
+
+fn verdict_label(ui: &mut Ui, pass: bool) -> egui::Response {
+    if pass {
+        ui.label(RichText::new("pass").color(PASS).strong())
+    } else {
+        ui.label(RichText::new("fail").color(FAIL).strong())
+    }
+}
+
+fn table(
+    ui: &mut Ui,
+    cov: &mut CoverageUi,
+    state: &AppState,
+    result: &CoverageResult,
+) -> Option<(f64, f64)> {
+    let streets = &result.coverage.streets;
+    let passed = streets.iter().filter(|s| s.result.pass).count();
+    ui.heading(format!(
+        "EN 13201 per street: {passed} of {} classed streets pass",
+        streets.len()
+    ));
+    if streets.is_empty() {
+        ui.label("No street has a lighting class: nothing to judge.");
+        return None;
+    }
+    if cov
+        .plot_street
+        .as_ref()
+        .is_none_or(|id| result.street(id).is_none())
+    {
+        cov.plot_street = streets.first().map(|s| s.result.id.clone());
+    }
+    let mut centre = None;
+    egui::Grid::new("coverage_table")
+        .striped(true)
+        .num_columns(10)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            for h in [
+                "Street", "Class", "E_avg lx", "E_min lx", "U_o", "Result", "Poles", "Power kW",
+                "D_P", "D_E",
+            ] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            for s in streets {
+                let r = &s.result;
+                let chosen = cov.plot_street.as_deref() == Some(r.id.as_str());
+                let name = result.street_name(&r.id).to_string();
+                let resp = ui
+                    .selectable_label(chosen, name)
+                    .on_hover_text("Plot this street; double-click to show it on the map");
+                if resp.clicked() {
+                    cov.plot_street = Some(r.id.clone());
+                }
+                if resp.double_clicked() {
+                    centre = street_middle(state, s);
+                }
+                ui.label(class_text(s));
+                ui.label(format!("{:.2}", r.e_avg_lx));
+                ui.label(format!("{:.2}", r.e_min_lx));
+                ui.label(format!("{:.2}", r.u_o));
+                let v = verdict_label(ui, r.pass);
+                let mut why = s.verdict.failures.join("; ");
+                if s.verdict.over_lit {
+                    why = format!("{why} over-lit (E_avg > 1.5 × class value)");
+                }
+                if let Some(n) = &s.verdict.note {
+                    why = format!("{why}\n{n}");
+                }
+                if !why.trim().is_empty() {
+                    v.on_hover_text(why.trim());
+                }
+                ui.label(s.poles.to_string());
+                ui.label(format!("{:.2}", s.power_w / 1000.0));
+                ui.label(s.d_p_w_per_lx_m2.map_or("—".into(), |d| format!("{d:.3}")));
+                ui.label(format!("{:.0}", s.d_e_wh_per_m2_year));
+                ui.end_row();
+                for sec in &s.sections {
+                    let vendor = state
+                        .plan
+                        .vendor(&sec.vendor)
+                        .map_or(sec.vendor.as_str(), |v| v.name.as_str());
+                    ui.label(RichText::new(format!("   section {} ({vendor})", sec.id)).small());
+                    ui.label("");
+                    ui.label(RichText::new(format!("{:.2}", sec.e_avg_lx)).small());
+                    ui.label(RichText::new(format!("{:.2}", sec.e_min_lx)).small());
+                    ui.label(RichText::new(format!("{:.2}", sec.u_o)).small());
+                    ui.label(if sec.pass {
+                        RichText::new("section pass").color(PASS).small()
+                    } else {
+                        RichText::new("section fail").color(FAIL).small()
+                    });
+                    ui.end_row();
+                }
+            }
+        });
+    ui.label(
+        RichText::new(
+            "D_P in W/(lx·m²), D_E in Wh/(m²·year) (EN 13201-5). M classes are judged as the C \
+             class of the same row (no road-surface r-tables). Hover a result for the reason.",
+        )
+        .small(),
+    );
+    centre
+}
+
+fn class_text(s: &StreetEvaluation) -> String {
+    if s.verdict.evaluated_as != s.verdict.class {
+        format!("{} (as {})", s.verdict.class, s.verdict.evaluated_as)
+    } else {
+        s.verdict.class.to_string()
+    }
+}
+
+fn street_middle(state: &AppState, s: &StreetEvaluation) -> Option<(f64, f64)> {
+    let street = state.plan.streets.iter().find(|st| st.id == s.result.id)?;
+    let line = crate::frame::Polyline::from_lonlat(&street.points);
+    let (p, _) = line.point_at(line.length() / 2.0)?;
+    Some(crate::frame::from_utm32(p))
+}
+
+fn energy(ui: &mut Ui, result: &CoverageResult) {
+    let e = &result.coverage.energy;
+    ui.heading("Energy (EN 13201-5)");
+    egui::Grid::new("coverage_energy")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label("Installed power, all poles");
+            ui.label(format!("{:.2} kW", e.installed_power_w / 1000.0));
+            ui.end_row();
+            ui.label("Power on classed streets");
+            ui.label(format!("{:.2} kW", e.evaluated_power_w / 1000.0));
+            ui.end_row();
+            ui.label("Area of classed streets");
+            ui.label(format!("{:.0} m²", e.area_m2));
+            ui.end_row();
+            ui.label("D_P, power density");
+            ui.label(
+                e.d_p_w_per_lx_m2
+                    .map_or("— (nothing lit)".into(), |d| format!("{d:.4} W/(lx·m²)")),
+            );
+            ui.end_row();
+            ui.label("D_E, annual energy");
+            ui.label(format!(
+                "{:.0} Wh/(m²·year) at {:.0} h/year",
+                e.d_e_wh_per_m2_year, e.burning_hours_per_year
+            ));
+            ui.end_row();
+        });
+}
+
+fn plot(ui: &mut Ui, cov: &mut CoverageUi, result: &CoverageResult) {
+    let Some(s) = cov.plot_street.as_deref().and_then(|id| result.street(id)) else {
+        return;
+    };
+    let name = result.street_name(&s.result.id).to_string();
+    ui.heading(format!("Illuminance along {name} ({})", class_text(s)));
+    let req = requirement(s.result.class);
+    let p = &s.profile;
+    let centre: Vec<[f64; 2]> = p
+        .chainage_m
+        .iter()
+        .zip(&p.centre_lx)
+        .map(|(&c, &e)| [c, e])
+        .collect();
+    let min_across: Vec<[f64; 2]> = p
+        .chainage_m
+        .iter()
+        .zip(&p.min_across_lx)
+        .map(|(&c, &e)| [c, e])
+        .collect();
+    let dark = req.dark_below_lx();
+    let min_label = match req {
+        Requirement::P { e_min_lx, .. } => format!("class E_min {e_min_lx:.2} lx"),
+        Requirement::C { u_o, e_avg_lx } => {
+            format!("U_o × class E_avg = {u_o:.2} × {e_avg_lx:.1} = {dark:.2} lx")
+        }
+    };
+    Plot::new(("coverage_plot", s.result.id.as_str()))
+        .height(240.0)
+        .legend(Legend::default())
+        .x_axis_label("chainage, m")
+        .y_axis_label("E_h, lx")
+        .include_y(0.0)
+        .include_y(req.e_avg_lx() * 1.2)
+        .allow_scroll(false)
+        .show(ui, |plot_ui| {
+            for d in &s.dark {
+                plot_ui.span(
+                    Span::new("dark stretch", d.from_m..=d.to_m)
+                        .fill(Color32::from_rgba_unmultiplied(200, 0, 30, 40)),
+                );
+            }
+            plot_ui.line(
+                Line::new("centreline", centre)
+                    .color(Color32::from_rgb(30, 90, 200))
+                    .width(1.5),
+            );
+            plot_ui.line(
+                Line::new("lowest across", min_across)
+                    .color(Color32::from_rgb(200, 110, 0))
+                    .width(1.5),
+            );
+            plot_ui.hline(
+                HLine::new(
+                    format!("class E_avg {:.2} lx", req.e_avg_lx()),
+                    req.e_avg_lx(),
+                )
+                .color(PASS)
+                .width(1.5)
+                .style(LineStyle::dashed_loose()),
+            );
+            plot_ui.hline(
+                HLine::new(min_label, dark)
+                    .color(FAIL)
+                    .width(1.5)
+                    .style(LineStyle::dashed_loose()),
+            );
+            plot_ui.hline(
+                HLine::new(
+                    format!("measured E_avg {:.2} lx", s.result.e_avg_lx),
+                    s.result.e_avg_lx,
+                )
+                .color(Color32::from_gray(110))
+                .width(1.0),
+            );
+        });
+}
