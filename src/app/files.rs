@@ -11,6 +11,8 @@ pub enum Purpose {
     Open,
     SaveAs,
     ExportGeoJson,
+    /// Import an .ldt / .ies photometry file into the luminaire catalogue.
+    ImportLuminaire,
 }
 
 impl Purpose {
@@ -19,6 +21,7 @@ impl Purpose {
             Purpose::Open => "Open plan",
             Purpose::SaveAs => "Save plan as",
             Purpose::ExportGeoJson => "Export GeoJSON",
+            Purpose::ImportLuminaire => "Import luminaire photometry",
         }
     }
 }
@@ -52,6 +55,9 @@ impl PendingDialog {
             let mut d = rfd::FileDialog::new().set_title(purpose.title());
             d = match purpose {
                 Purpose::ExportGeoJson => d.add_filter("GeoJSON", &["geojson", "json"]),
+                Purpose::ImportLuminaire => {
+                    d.add_filter("Photometry (EULUMDAT, IES)", &["ldt", "LDT", "ies", "IES"])
+                }
                 _ => d
                     .add_filter("Lysplan plan", &["ron"])
                     .add_filter("GeoJSON", &["geojson", "json"]),
@@ -65,7 +71,7 @@ impl PendingDialog {
                 }
             }
             let r = match purpose {
-                Purpose::Open => d.pick_file(),
+                Purpose::Open | Purpose::ImportLuminaire => d.pick_file(),
                 Purpose::SaveAs | Purpose::ExportGeoJson => d.save_file(),
             };
             let _ = tx.send(r);

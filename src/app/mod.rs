@@ -3,6 +3,7 @@
 //! [`state::AppState`] holds the document and everything the app knows; the panels and
 //! the map plugins only show it and turn user input into edits on it.
 
+pub mod catalogue_ops;
 pub mod files;
 pub mod map;
 pub mod panels;
@@ -74,6 +75,8 @@ pub struct LysplanApp {
     last_map_rect: Option<egui::Rect>,
     findings_filter: panels::findings::FindingsFilter,
     inspector: panels::inspector::InspectorState,
+    /// The luminaire catalogue window.
+    pub catalogue: panels::catalogue::CatalogueState,
     dialog: Option<PendingDialog>,
     typed_path: Option<TypedPath>,
     error: Option<String>,
@@ -152,6 +155,7 @@ impl LysplanApp {
             last_map_rect: None,
             findings_filter: Default::default(),
             inspector: Default::default(),
+            catalogue: Default::default(),
             dialog: None,
             typed_path: None,
             error: None,
@@ -263,11 +267,14 @@ impl LysplanApp {
         if self.dialog.is_some() {
             return;
         }
-        let suggested = self
-            .state
-            .path
-            .clone()
-            .or_else(|| Some(PathBuf::from(crate::bundled::DOLL_PLAN_FILE_NAME)));
+        let suggested = match purpose {
+            Purpose::ImportLuminaire => None,
+            _ => self
+                .state
+                .path
+                .clone()
+                .or_else(|| Some(PathBuf::from(crate::bundled::DOLL_PLAN_FILE_NAME))),
+        };
         let ctx = ctx.clone();
         self.dialog = Some(PendingDialog::start(purpose, suggested, move || {
             ctx.request_repaint()
@@ -280,6 +287,7 @@ impl LysplanApp {
             Purpose::SaveAs | Purpose::ExportGeoJson => {
                 self.save_to(&path);
             }
+            Purpose::ImportLuminaire => self.catalogue.import_path(&mut self.state, &path),
         }
     }
 
@@ -296,7 +304,10 @@ impl LysplanApp {
                 self.dialog = None;
                 self.typed_path = Some(TypedPath {
                     purpose,
-                    text: self.state.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    text: match purpose {
+                        Purpose::ImportLuminaire => String::new(),
+                        _ => self.state.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    },
                     note: "No file dialog is available on this desktop (xdg-desktop-portal is not running). Type the path instead.".into(),
                 });
             }
@@ -497,6 +508,11 @@ impl LysplanApp {
                     .clicked()
                 {
                     self.state.delete_selected();
+                }
+            });
+            ui.menu_button("Luminaires", |ui| {
+                if ui.button("Catalogue…").clicked() {
+                    self.catalogue.open = true;
                 }
             });
             ui.menu_button("Help", |ui| {
@@ -896,6 +912,11 @@ impl LysplanApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.map_ui(ui));
         self.dialogs(&ctx);
+        if let Some(panels::catalogue::Action::ImportDialog) =
+            panels::catalogue::window(&ctx, &mut self.state, &mut self.catalogue)
+        {
+            self.start_dialog(&ctx, Purpose::ImportLuminaire);
+        }
         let key = (
             self.state.dirty,
             self.state.findings().len() + self.state.plan.poles.len(),
