@@ -91,8 +91,8 @@ pub fn flux_check_text(fc: &FluxCheck) -> (String, bool) {
     let flagged = !fc.agrees();
     (
         format!(
-            "{}integrated {:.0} lm vs declared {:.0} lm ({pct:+.1} %)",
-            if flagged { "DIFFERS > 3 %: " } else { "" },
+            "{}{:.0} / {:.0} lm ({pct:+.1} %)",
+            if flagged { "DIFFERS: " } else { "" },
             fc.integrated_lm,
             fc.declared_lm
         ),
@@ -205,11 +205,11 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
                         "Flux (lm)",
                         "Power (W)",
                         "Efficacy (lm/W)",
-                        "Flux self-check",
-                        "Rotation (°)",
+                        "Flux integrated / declared",
                     ] {
                         ui.strong(h);
                     }
+                    let rotation_header = ui.strong("Rotation (°)").id;
                     ui.end_row();
                     let types = state.plan.luminaires.clone();
                     for l in &types {
@@ -249,7 +249,7 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
                                 }
                                 None => {
                                     ui.label(format!(
-                                        "absolute photometry: integrated {:.0} lm",
+                                        "absolute: {:.0} lm integrated",
                                         ph.table.flux_lm()
                                     ));
                                 }
@@ -263,11 +263,13 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
                             .rotation_text
                             .entry(l.id.clone())
                             .or_insert_with(|| format!("{}", l.rotation_deg));
-                        let r = ui.add(
-                            egui::TextEdit::singleline(text)
-                                .desired_width(60.0)
-                                .id_salt(("rotation", l.id.as_str())),
-                        );
+                        let r = ui
+                            .add(
+                                egui::TextEdit::singleline(text)
+                                    .desired_width(60.0)
+                                    .id_salt(("rotation", l.id.as_str())),
+                            )
+                            .labelled_by(rotation_header);
                         if r.lost_focus() {
                             rotate = Some((l.id.clone(), text.clone()));
                         } else if !r.has_focus() {
