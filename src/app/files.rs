@@ -12,6 +12,8 @@ pub enum Purpose {
     SaveAs,
     ExportGeoJson,
     ImportStreets,
+    /// Import an .ldt / .ies photometry file into the luminaire catalogue.
+    ImportLuminaire,
 }
 
 impl Purpose {
@@ -21,6 +23,7 @@ impl Purpose {
             Purpose::SaveAs => "Save plan as",
             Purpose::ExportGeoJson => "Export GeoJSON",
             Purpose::ImportStreets => "Import streets from GeoJSON",
+            Purpose::ImportLuminaire => "Import luminaire photometry",
         }
     }
 }
@@ -56,6 +59,9 @@ impl PendingDialog {
                 Purpose::ExportGeoJson | Purpose::ImportStreets => {
                     d.add_filter("GeoJSON", &["geojson", "json"])
                 }
+                Purpose::ImportLuminaire => {
+                    d.add_filter("Photometry (EULUMDAT, IES)", &["ldt", "LDT", "ies", "IES"])
+                }
                 _ => d
                     .add_filter("Lysplan plan", &["ron"])
                     .add_filter("GeoJSON", &["geojson", "json"]),
@@ -69,7 +75,7 @@ impl PendingDialog {
                 }
             }
             let r = match purpose {
-                Purpose::Open | Purpose::ImportStreets => d.pick_file(),
+                Purpose::Open | Purpose::ImportStreets | Purpose::ImportLuminaire => d.pick_file(),
                 Purpose::SaveAs | Purpose::ExportGeoJson => d.save_file(),
             };
             let _ = tx.send(r);

@@ -4,6 +4,7 @@
 //! the map plugins only show it and turn user input into edits on it.
 
 pub mod coverage;
+pub mod catalogue_ops;
 pub mod files;
 pub mod map;
 pub mod map_coverage;
@@ -77,6 +78,8 @@ pub struct LysplanApp {
     last_map_rect: Option<egui::Rect>,
     findings_filter: panels::findings::FindingsFilter,
     inspector: panels::inspector::InspectorState,
+    /// The luminaire catalogue window.
+    pub catalogue: panels::catalogue::CatalogueState,
     dialog: Option<PendingDialog>,
     typed_path: Option<TypedPath>,
     error: Option<String>,
@@ -157,6 +160,7 @@ impl LysplanApp {
             last_map_rect: None,
             findings_filter: Default::default(),
             inspector: Default::default(),
+            catalogue: Default::default(),
             dialog: None,
             typed_path: None,
             error: None,
@@ -287,11 +291,14 @@ impl LysplanApp {
         if self.dialog.is_some() {
             return;
         }
-        let suggested = self
-            .state
-            .path
-            .clone()
-            .or_else(|| Some(PathBuf::from(crate::bundled::DOLL_PLAN_FILE_NAME)));
+        let suggested = match purpose {
+            Purpose::ImportLuminaire => None,
+            _ => self
+                .state
+                .path
+                .clone()
+                .or_else(|| Some(PathBuf::from(crate::bundled::DOLL_PLAN_FILE_NAME))),
+        };
         let ctx = ctx.clone();
         self.dialog = Some(PendingDialog::start(purpose, suggested, move || {
             ctx.request_repaint()
@@ -305,6 +312,7 @@ impl LysplanApp {
                 self.save_to(&path);
             }
             Purpose::ImportStreets => self.import_streets_from(&path),
+            Purpose::ImportLuminaire => self.catalogue.import_path(&mut self.state, &path),
         }
     }
 
@@ -321,7 +329,10 @@ impl LysplanApp {
                 self.dialog = None;
                 self.typed_path = Some(TypedPath {
                     purpose,
-                    text: self.state.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    text: match purpose {
+                        Purpose::ImportLuminaire => String::new(),
+                        _ => self.state.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    },
                     note: "No file dialog is available on this desktop (xdg-desktop-portal is not running). Type the path instead.".into(),
                 });
             }
@@ -535,6 +546,11 @@ impl LysplanApp {
                 }
             });
             ui.menu_button("View", |ui| self.coverage.view_menu(ui));
+            ui.menu_button("Luminaires", |ui| {
+                if ui.button("Catalogue…").clicked() {
+                    self.catalogue.open = true;
+                }
+            });
             ui.menu_button("Help", |ui| {
                 if ui
                     .add(egui::Button::new("Keyboard shortcuts").shortcut_text("F1"))
@@ -952,6 +968,11 @@ impl LysplanApp {
         self.dialogs(&ctx);
         if let Some((lon, lat)) = panels::coverage::window(&ctx, &mut self.coverage, &self.state) {
             self.memory.center_at(lon_lat(lon, lat));
+        }
+        if let Some(panels::catalogue::Action::ImportDialog) =
+            panels::catalogue::window(&ctx, &mut self.state, &mut self.catalogue)
+        {
+            self.start_dialog(&ctx, Purpose::ImportLuminaire);
         }
         let key = (
             self.state.dirty,

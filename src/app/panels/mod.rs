@@ -1,5 +1,6 @@
 //! Side panels, one per file.
 
+pub mod catalogue;
 pub mod coverage;
 pub mod findings;
 pub mod inspector;
