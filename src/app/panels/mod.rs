@@ -2,4 +2,5 @@
 
 pub mod findings;
 pub mod inspector;
+pub mod row;
 pub mod tools;
