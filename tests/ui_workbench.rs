@@ -220,3 +220,51 @@ fn shift_drag_selects_exactly_the_poles_in_the_box() {
     assert_eq!(app.view(), view_before, "box select does not pan the map");
     assert!(!app.state.dirty, "selecting is not an edit");
 }
+
+#[test]
+fn findings_filter_by_vendor_and_severity() {
+    let mut plan = lysplan::bundled::doll_plan();
+    // For two vendors, put a second pole of the vendor 4 m east of its first pole: one
+    // spacing.min error per vendor.
+    let vendors: Vec<String> = plan.vendors.iter().take(2).map(|v| v.id.clone()).collect();
+    let mut pairs = Vec::new();
+    for v in &vendors {
+        let idx: Vec<usize> = (0..plan.poles.len())
+            .filter(|&i| &plan.poles[i].vendor == v)
+            .take(2)
+            .collect();
+        let (a, b) = (idx[0], idx[1]);
+        let (lon, lat) = (plan.poles[a].lon, plan.poles[a].lat);
+        plan.poles[b].lon = lon + 4.0 / (111_320.0 * lat.to_radians().cos());
+        plan.poles[b].lat = lat;
+        let mut ids = [plan.poles[a].id.clone(), plan.poles[b].id.clone()];
+        ids.sort();
+        pairs.push(format!("{}–{}", ids[0], ids[1]));
+    }
+    let mut h = harness(plan);
+    for p in &pairs {
+        h.get_by_label_contains(&format!("spacing.min — {p}"));
+    }
+    h.state_mut().findings_filter.vendor = Some(vendors[0].clone());
+    h.run_steps(2);
+    h.get_by_label_contains(&format!("spacing.min — {}", pairs[0]));
+    assert!(
+        h.query_by_label_contains(&format!("spacing.min — {}", pairs[1]))
+            .is_none(),
+        "the other vendor's finding is filtered out"
+    );
+    // Severity: only warnings hides the spacing.min errors.
+    h.state_mut().findings_filter.vendor = None;
+    h.state_mut().findings_filter.severity = Some(lysplan::check::Severity::Warning);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("spacing.min — ").is_none());
+    // Sorting by pole keeps every finding, ordered by first pole id.
+    let app = h.state();
+    let mut f = app.findings_filter.clone();
+    f.severity = None;
+    f.sort = lysplan::app::panels::findings::SortBy::Pole;
+    let shown = lysplan::app::panels::findings::visible(app.state.findings(), &app.state.plan, &f);
+    assert_eq!(shown.len(), app.state.findings().len());
+    let firsts: Vec<_> = shown.iter().filter_map(|f| f.poles.first()).collect();
+    assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "{firsts:?}");
+}
