@@ -5,11 +5,13 @@
 
 pub mod coverage;
 pub mod catalogue_ops;
+pub mod boxselect;
 pub mod files;
 pub mod map;
 pub mod map_coverage;
 pub mod panels;
 pub mod pole_raster;
+pub mod row;
 pub mod state;
 
 use crate::plan::Plan;
@@ -50,6 +52,10 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("S / A / M", "Select, Add pole, Measure tool"),
     ("Shift+click", "Add a pole to the selection"),
+    (
+        "Shift+drag empty map",
+        "Select the poles inside the rectangle (Select tool)",
+    ),
     ("Drag a pole", "Move it (findings update while dragging)"),
     ("Drag the map / wheel", "Pan / zoom"),
     ("F1", "This help"),
@@ -75,8 +81,12 @@ pub struct LysplanApp {
     center: walkers::Position,
     colors: HashMap<String, Color32>,
     drag: Option<Drag>,
+    boxsel: Option<boxselect::BoxSelect>,
     last_map_rect: Option<egui::Rect>,
-    findings_filter: panels::findings::FindingsFilter,
+    /// Findings list filter and sort order.
+    pub findings_filter: panels::findings::FindingsFilter,
+    /// The "add a row along the route" tool and its preview.
+    pub row: panels::row::RowTool,
     inspector: panels::inspector::InspectorState,
     /// The luminaire catalogue window.
     pub catalogue: panels::catalogue::CatalogueState,
@@ -150,13 +160,16 @@ impl LysplanApp {
             };
             HttpTiles::with_options(walkers::sources::OpenStreetMap, options, ctx.clone())
         });
+        let state = AppState::new(plan, path);
         let mut app = LysplanApp {
-            state: AppState::new(plan, path),
+            row: panels::row::RowTool::new(&state),
+            state,
             memory: MapMemory::default(),
             tiles,
             center: lon_lat(12.388, 55.685),
             colors: HashMap::new(),
             drag: None,
+            boxsel: None,
             last_map_rect: None,
             findings_filter: Default::default(),
             inspector: Default::default(),
@@ -206,6 +219,7 @@ impl LysplanApp {
         self.fit_pending = 3;
         self.revision += 1;
         self.drag = None;
+        self.row = panels::row::RowTool::new(&self.state);
     }
 
     /// Opens a file into the app; on error the current plan stays and the error is shown.
@@ -640,6 +654,7 @@ impl LysplanApp {
         // Decide before the map handles gestures whether this press grabs a pole, so the
         // map does not pan under a dragged pole.
         if self.drag.is_none()
+            && self.boxsel.is_none()
             && self.state.tool == Tool::Select
             && pointer.0
             && let (Some(origin), Some(last)) = (pointer.1, self.last_map_rect)
@@ -659,9 +674,17 @@ impl LysplanApp {
                     grab_offset: at - origin,
                     origin,
                 });
+            } else if pointer.3 {
+                self.boxsel = Some(boxselect::BoxSelect {
+                    origin,
+                    current: origin,
+                });
             }
         }
-        let dragging = self.drag.is_some();
+        let boxsel = self.boxsel;
+        let mut box_now: Option<egui::Pos2> = None;
+        let mut box_ids: Option<Vec<String>> = None;
+        let dragging = self.drag.is_some() || boxsel.is_some();
         let grab_offset = self
             .drag
             .as_ref()
@@ -701,6 +724,13 @@ impl LysplanApp {
                 state,
                 colors: &self.colors,
             });
+            let preview = self.row.preview_poles();
+            if !preview.is_empty() {
+                m = m.with_plugin(panels::row::RowPreviewPlugin { poles: preview });
+            }
+            if let Some(b) = boxsel {
+                m = m.with_plugin(boxselect::BoxPlugin { rect: b.rect() });
+            }
             if let Some(ms) = measurement {
                 m = m.with_plugin(map::MeasurePlugin {
                     state,
@@ -724,6 +754,14 @@ impl LysplanApp {
                         drag_to = Some([q.x(), q.y()]);
                         drag_pointer = Some(p);
                     }
+                    if let Some(b) = boxsel {
+                        let cur = drag_pointer.unwrap_or(b.current);
+                        box_now = Some(cur);
+                        if !pointer.2 && cur.distance(b.origin) > DRAG_THRESHOLD {
+                            let r = egui::Rect::from_two_pos(b.origin, cur);
+                            box_ids = Some(boxselect::poles_in_screen_rect(state, projector, r));
+                        }
+                    }
                     if response.clicked()
                         && let Some(p) = response.interact_pointer_pos()
                     {
@@ -735,6 +773,18 @@ impl LysplanApp {
             self.last_map_rect = Some(out.response.rect);
         }
         self.hover_lonlat = hover;
+        if let Some(b) = &mut self.boxsel {
+            if let Some(p) = box_now {
+                b.current = p;
+            }
+            if !pointer.2 {
+                self.boxsel = None;
+            }
+        }
+        if let Some(ids) = box_ids {
+            self.state.status = format!("Selected {} poles in the box", ids.len());
+            self.state.selection = ids.into_iter().collect();
+        }
         // Drag in progress / finished.
         if let Some(d) = &mut self.drag {
             let index = d.index;
@@ -933,7 +983,9 @@ impl LysplanApp {
             .max_size(360.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    panels::tools::ui(ui, &mut self.state, &self.colors)
+                    panels::tools::ui(ui, &mut self.state, &self.colors);
+                    ui.separator();
+                    panels::row::ui(ui, &mut self.state, &mut self.row);
                 });
             });
         let mut centre_on = None;

@@ -2,17 +2,67 @@
 //! clicking a finding selects its poles and centres the map there.
 
 use crate::app::state::AppState;
-use crate::check::Severity;
+use crate::check::{Finding, Severity};
+use crate::plan::Plan;
 use egui::{Color32, RichText, Ui};
 
 /// Above this many rows the list lays out only the rows in view (one line each).
 pub const LONG_LIST: usize = 200;
+/// Order of the findings list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortBy {
+    #[default]
+    Rule,
+    Pole,
+    Severity,
+}
 
 /// Filter settings of the findings list.
 #[derive(Debug, Clone, Default)]
 pub struct FindingsFilter {
     pub rule: Option<String>,
     pub hide_warnings: bool,
+    /// Only findings naming a pole of this vendor.
+    pub vendor: Option<String>,
+    /// Only findings of this severity.
+    pub severity: Option<Severity>,
+    pub sort: SortBy,
+}
+
+/// The findings the filter lets through, in its sort order.
+pub fn visible<'a>(
+    findings: &'a [Finding],
+    plan: &Plan,
+    filter: &FindingsFilter,
+) -> Vec<&'a Finding> {
+    let mut v: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| filter.rule.as_deref().is_none_or(|r| r == f.rule))
+        .filter(|f| !(filter.hide_warnings && f.severity != Severity::Error))
+        .filter(|f| filter.severity.is_none_or(|s| s == f.severity))
+        .filter(|f| {
+            filter.vendor.as_deref().is_none_or(|v| {
+                f.poles
+                    .iter()
+                    .any(|id| plan.pole(id).is_some_and(|p| p.vendor == v))
+            })
+        })
+        .collect();
+    match filter.sort {
+        SortBy::Rule => v.sort_by(|a, b| crate::check::cmp_findings(a, b)),
+        SortBy::Pole => v.sort_by(|a, b| {
+            // Findings without poles last.
+            (a.poles.is_empty(), a.poles.first())
+                .cmp(&(b.poles.is_empty(), b.poles.first()))
+                .then_with(|| crate::check::cmp_findings(a, b))
+        }),
+        SortBy::Severity => v.sort_by(|a, b| {
+            a.severity
+                .cmp(&b.severity)
+                .then_with(|| crate::check::cmp_findings(a, b))
+        }),
+    }
+    v
 }
 
 /// Shows the list; returns the position to centre on when a finding was clicked.
@@ -51,6 +101,36 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Opt
             });
         ui.checkbox(&mut filter.hide_warnings, "Errors only");
     });
+    ui.horizontal(|ui| {
+        let vendor_name = filter
+            .vendor
+            .as_deref()
+            .and_then(|v| state.plan.vendor(v))
+            .map(|v| v.name.clone())
+            .unwrap_or_else(|| "All vendors".into());
+        egui::ComboBox::new("findings_vendor", "Vendor")
+            .selected_text(vendor_name)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.vendor, None, "All vendors");
+                for v in &state.plan.vendors {
+                    ui.selectable_value(&mut filter.vendor, Some(v.id.clone()), &v.name);
+                }
+            });
+        egui::ComboBox::new("findings_severity", "Severity")
+            .selected_text(filter.severity.map(|s| s.name()).unwrap_or("all"))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.severity, None, "all");
+                for s in [Severity::Error, Severity::Warning, Severity::Info] {
+                    ui.selectable_value(&mut filter.severity, Some(s), s.name());
+                }
+            });
+    });
+    ui.horizontal(|ui| {
+        ui.label("Sort by");
+        ui.selectable_value(&mut filter.sort, SortBy::Rule, "rule");
+        ui.selectable_value(&mut filter.sort, SortBy::Pole, "pole");
+        ui.selectable_value(&mut filter.sort, SortBy::Severity, "severity");
+    });
     if state.findings().is_empty() {
         ui.label(
             RichText::new("No findings: the layout meets every rule.").color(Color32::DARK_GREEN),
@@ -58,14 +138,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Opt
         return None;
     }
     let mut clicked = None;
-    let shown: Vec<&crate::check::Finding> = state
-        .findings()
-        .iter()
-        .filter(|f| {
-            !(filter.rule.as_deref().is_some_and(|r| r != f.rule)
-                || (filter.hide_warnings && f.severity != Severity::Error))
-        })
-        .collect();
+    let shown: Vec<&Finding> = visible(state.findings(), &state.plan, filter);
     let row = |ui: &mut Ui, f: &crate::check::Finding| {
         let color = match f.severity {
             Severity::Error => Color32::from_rgb(200, 30, 30),

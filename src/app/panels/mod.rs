@@ -4,4 +4,5 @@ pub mod catalogue;
 pub mod coverage;
 pub mod findings;
 pub mod inspector;
+pub mod row;
 pub mod tools;

@@ -18,7 +18,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) 
         }
     }
     ui.label(match state.tool {
-        Tool::Select => "Click a pole to select it (Shift adds), drag it to move, Delete removes. Drag empty map to pan.",
+        Tool::Select => "Click a pole to select it (Shift adds), drag it to move, Delete removes. Drag empty map to pan; Shift+drag on empty map selects the poles in a box.",
         Tool::AddPole => "Click the map to add a pole with the settings below. Esc returns to Select.",
         Tool::Measure => "Click two points: straight-line and along-street distance.",
     });

@@ -1,0 +1,254 @@
+//! The "Add a row along the route" panel and its map preview: pick a street and side,
+//! from/to chainage, spacing or count, height, offset, vendor and luminaire; "Preview"
+//! draws the poles as hollow circles; "Add" commits them as one undoable edit.
+
+use crate::app::row::{RowSpacing, RowSpec, commit_row, plan_row, vendor_sections};
+use crate::app::state::AppState;
+use crate::frame::Side;
+use crate::plan::Pole;
+use egui::{Color32, Response, Stroke, Ui};
+use walkers::{MapMemory, Plugin, Projector, lon_lat};
+
+/// The row tool's settings and its current preview.
+#[derive(Debug, Clone)]
+pub struct RowTool {
+    pub spec: RowSpec,
+    /// Count mode (true) or spacing mode (false); both values are kept.
+    pub by_count: bool,
+    pub spacing_m: f64,
+    pub count: usize,
+    /// Whether the preview is shown (recomputed every frame while on).
+    pub previewing: bool,
+    /// The poles that "Add" would add, or why there are none.
+    pub preview: Result<Vec<Pole>, String>,
+}
+
+impl RowTool {
+    /// Defaults from the plan: its first street, vendor and luminaire.
+    pub fn new(state: &AppState) -> Self {
+        let plan = &state.plan;
+        let street = plan.streets.first();
+        let len = street
+            .map(|s| crate::frame::Polyline::from_lonlat(&s.points).length())
+            .unwrap_or(0.0);
+        RowTool {
+            spec: RowSpec {
+                street: street.map(|s| s.id.clone()).unwrap_or_default(),
+                side: Side::Right,
+                from_m: 0.0,
+                to_m: (len * 10.0).floor() / 10.0,
+                spacing: RowSpacing::Every(30.0),
+                height_m: state.template.height_m,
+                offset_m: street.map(|s| s.width_m / 2.0 + 1.0).unwrap_or(4.5),
+                overhang_m: state.template.overhang_m,
+                tilt_deg: state.template.tilt_deg,
+                vendor: state.template.vendor.clone(),
+                luminaire: state.template.luminaire.clone(),
+            },
+            by_count: false,
+            spacing_m: 30.0,
+            count: 10,
+            previewing: false,
+            preview: Ok(Vec::new()),
+        }
+    }
+
+    /// The poles to draw on the map (empty unless previewing).
+    pub fn preview_poles(&self) -> &[Pole] {
+        match (&self.preview, self.previewing) {
+            (Ok(p), true) => p,
+            _ => &[],
+        }
+    }
+
+    fn sync(&mut self, state: &AppState) {
+        self.spec.spacing = if self.by_count {
+            RowSpacing::Count(self.count)
+        } else {
+            RowSpacing::Every(self.spacing_m)
+        };
+        self.preview = plan_row(&state.plan, &self.spec);
+    }
+
+    /// Adds the previewed row to the plan (one edit) and ends the preview.
+    pub fn commit(&mut self, state: &mut AppState) -> Result<usize, String> {
+        self.sync(state);
+        let r = commit_row(state, &self.spec);
+        if r.is_ok() {
+            self.previewing = false;
+        }
+        r
+    }
+}
+
+/// Shows the panel.
+pub fn ui(ui: &mut Ui, state: &mut AppState, tool: &mut RowTool) {
+    ui.heading("Add a row along the route");
+    let spec = &mut tool.spec;
+    let plan = &state.plan;
+    let street_name = plan
+        .street(&spec.street)
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| "(choose)".into());
+    egui::ComboBox::new("row_street", "Street")
+        .width(180.0)
+        .selected_text(street_name)
+        .show_ui(ui, |ui| {
+            for s in &plan.streets {
+                ui.selectable_value(&mut spec.street, s.id.clone(), &s.name);
+            }
+        });
+    let length_m = plan
+        .street(&spec.street)
+        .map(|s| crate::frame::Polyline::from_lonlat(&s.points).length())
+        .unwrap_or(0.0);
+    ui.horizontal(|ui| {
+        ui.label("Side");
+        ui.selectable_value(&mut spec.side, Side::Left, "Left");
+        ui.selectable_value(&mut spec.side, Side::Right, "Right");
+        ui.label(format!("(street {length_m:.0} m)"));
+    });
+    ui.horizontal(|ui| {
+        ui.label("From");
+        ui.add(
+            egui::DragValue::new(&mut spec.from_m)
+                .range(0.0..=length_m)
+                .speed(1.0)
+                .suffix(" m"),
+        );
+        ui.label("to");
+        ui.add(
+            egui::DragValue::new(&mut spec.to_m)
+                .range(0.0..=length_m)
+                .speed(1.0)
+                .suffix(" m"),
+        );
+    });
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut tool.by_count, false, "Spacing");
+        ui.selectable_value(&mut tool.by_count, true, "Count");
+        if tool.by_count {
+            ui.add(egui::DragValue::new(&mut tool.count).range(1..=2000));
+        } else {
+            ui.add(
+                egui::DragValue::new(&mut tool.spacing_m)
+                    .range(0.5..=500.0)
+                    .speed(0.5)
+                    .suffix(" m"),
+            );
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("Height");
+        ui.add(
+            egui::DragValue::new(&mut spec.height_m)
+                .range(1.0..=30.0)
+                .speed(0.1)
+                .suffix(" m"),
+        );
+        ui.label("Offset");
+        ui.add(
+            egui::DragValue::new(&mut spec.offset_m)
+                .range(0.0..=50.0)
+                .speed(0.1)
+                .suffix(" m"),
+        )
+        .on_hover_text("Distance of the poles from the street centreline");
+    });
+    let vendor_name = plan
+        .vendor(&spec.vendor)
+        .map(|v| v.name.clone())
+        .unwrap_or_else(|| "(choose)".into());
+    egui::ComboBox::new("row_vendor", "Vendor")
+        .width(180.0)
+        .selected_text(vendor_name)
+        .show_ui(ui, |ui| {
+            for v in &plan.vendors {
+                ui.selectable_value(&mut spec.vendor, v.id.clone(), &v.name);
+            }
+        });
+    let lum_name: String = plan
+        .luminaire(&spec.luminaire)
+        .map(|l| l.name.chars().take(24).collect())
+        .unwrap_or_else(|| "(choose)".into());
+    egui::ComboBox::new("row_luminaire", "Luminaire")
+        .width(180.0)
+        .selected_text(lum_name)
+        .show_ui(ui, |ui| {
+            for l in &plan.luminaires {
+                ui.selectable_value(&mut spec.luminaire, l.id.clone(), &l.name);
+            }
+        });
+    let mut fill = None;
+    for s in vendor_sections(plan, &spec.vendor, &spec.street) {
+        if ui
+            .button(format!(
+                "Fill this vendor's section {} ({:.0}–{:.0} m)",
+                s.id, s.from_m, s.to_m
+            ))
+            .clicked()
+        {
+            fill = Some((s.from_m, s.to_m));
+        }
+    }
+    if let Some((a, b)) = fill {
+        spec.from_m = a.clamp(0.0, length_m);
+        spec.to_m = b.clamp(0.0, length_m);
+        tool.previewing = true;
+    }
+    tool.sync(state);
+    let n = match &tool.preview {
+        Ok(p) => p.len(),
+        Err(_) => 0,
+    };
+    ui.horizontal(|ui| {
+        let label = if tool.previewing {
+            "Hide preview"
+        } else {
+            "Preview row"
+        };
+        if ui.button(label).clicked() {
+            tool.previewing = !tool.previewing;
+        }
+        if ui
+            .add_enabled(n > 0, egui::Button::new(format!("Add {n} poles")))
+            .clicked()
+        {
+            match tool.commit(state) {
+                Ok(_) => {}
+                Err(e) => state.status = format!("Row not added: {e}"),
+            }
+        }
+    });
+    if let Err(e) = &tool.preview {
+        ui.colored_label(Color32::from_rgb(200, 30, 30), e);
+    }
+}
+
+/// Draws the previewed poles as hollow circles, with a line joining them.
+pub struct RowPreviewPlugin<'a> {
+    pub poles: &'a [Pole],
+}
+
+impl Plugin for RowPreviewPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
+        let painter = ui.painter();
+        let color = Color32::from_rgb(230, 90, 0);
+        let pts: Vec<egui::Pos2> = self
+            .poles
+            .iter()
+            .map(|p| projector.project(lon_lat(p.lon, p.lat)).to_pos2())
+            .collect();
+        if pts.len() > 1 {
+            painter.add(egui::Shape::dashed_line(
+                &pts,
+                Stroke::new(1.0, color),
+                6.0,
+                4.0,
+            ));
+        }
+        for at in pts {
+            painter.circle_stroke(at, 6.0, Stroke::new(2.0, color));
+        }
+    }
+}
