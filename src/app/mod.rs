@@ -83,6 +83,11 @@ pub struct LysplanApp {
     pub findings_filter: panels::findings::FindingsFilter,
     /// The "add a row along the route" tool and its preview.
     pub row: panels::row::RowTool,
+    /// The settings window.
+    pub settings: panels::settings::SettingsWindow,
+    /// A user-chosen XYZ tile server instead of OpenStreetMap.
+    tile_server: Option<panels::settings::TileServer>,
+    with_tiles: bool,
     inspector: panels::inspector::InspectorState,
     dialog: Option<PendingDialog>,
     typed_path: Option<TypedPath>,
@@ -155,6 +160,9 @@ impl LysplanApp {
         let state = AppState::new(plan, path);
         let mut app = LysplanApp {
             row: panels::row::RowTool::new(&state),
+            settings: Default::default(),
+            tile_server: None,
+            with_tiles,
             state,
             memory: MapMemory::default(),
             tiles,
@@ -187,6 +195,37 @@ impl LysplanApp {
         }
         app.on_new_document();
         app
+    }
+
+    /// Uses `server` for the map tiles (`None`: OpenStreetMap).
+    pub fn set_tile_server(
+        &mut self,
+        ctx: &egui::Context,
+        server: Option<panels::settings::TileServer>,
+    ) {
+        self.tile_server = server;
+        if self.with_tiles {
+            let options = HttpOptions {
+                cache: tile_cache_dir(),
+                user_agent: Some(walkers::HeaderValue::from_static(USER_AGENT)),
+                ..Default::default()
+            };
+            self.tiles = Some(match &self.tile_server {
+                Some(t) => HttpTiles::with_options(
+                    panels::settings::TemplateSource(t.url_template.clone()),
+                    options,
+                    ctx.clone(),
+                ),
+                None => {
+                    HttpTiles::with_options(walkers::sources::OpenStreetMap, options, ctx.clone())
+                }
+            });
+        }
+    }
+
+    /// The tile server in use, if not OpenStreetMap.
+    pub fn tile_server(&self) -> Option<&panels::settings::TileServer> {
+        self.tile_server.as_ref()
     }
 
     fn on_new_document(&mut self) {
@@ -513,6 +552,14 @@ impl LysplanApp {
                     self.state.delete_selected();
                 }
             });
+            ui.menu_button("Settings", |ui| {
+                if ui.button("Tiles and cache…").clicked() {
+                    self.settings.open = true;
+                    if let Some(t) = &self.tile_server {
+                        self.settings.draft = t.clone();
+                    }
+                }
+            });
             ui.menu_button("Help", |ui| {
                 if ui
                     .add(egui::Button::new("Keyboard shortcuts").shortcut_text("F1"))
@@ -678,7 +725,10 @@ impl LysplanApp {
             }
             let out = m
                 .with_plugin(map::AttributionPlugin {
-                    text: OSM_ATTRIBUTION,
+                    text: self
+                        .tile_server
+                        .as_ref()
+                        .map_or(OSM_ATTRIBUTION, |t| t.attribution.as_str()),
                 })
                 .show(ui, |_ui, response, projector, _mem| {
                     if let Some(p) = response.hover_pos() {
@@ -853,6 +903,27 @@ impl LysplanApp {
                     });
                 });
         }
+        if self.settings.open {
+            let mut open = true;
+            let mut action = panels::settings::SettingsAction::None;
+            egui::Window::new("Settings")
+                .open(&mut open)
+                .show(ctx, |ui| {
+                    action = panels::settings::ui(ui, &mut self.settings)
+                });
+            self.settings.open = open;
+            match action {
+                panels::settings::SettingsAction::None => {}
+                panels::settings::SettingsAction::Apply(t) => {
+                    self.state.status = format!("Tiles from {}", t.url_template);
+                    self.set_tile_server(ctx, Some(t));
+                }
+                panels::settings::SettingsAction::Reset => {
+                    self.state.status = "Tiles from OpenStreetMap".into();
+                    self.set_tile_server(ctx, None);
+                }
+            }
+        }
         if self.show_help {
             let mut open = true;
             egui::Window::new("Keyboard shortcuts")
@@ -988,6 +1059,8 @@ fn hit_pole(state: &AppState, projector: &walkers::Projector, at: egui::Pos2) ->
 struct Persisted {
     last_file: Option<PathBuf>,
     recent: Vec<PathBuf>,
+    #[serde(default)]
+    tile_server: Option<panels::settings::TileServer>,
 }
 
 struct EframeApp(LysplanApp);
@@ -1001,6 +1074,7 @@ impl eframe::App for EframeApp {
         let p = Persisted {
             last_file: self.0.state.path.clone(),
             recent: self.0.recent.clone(),
+            tile_server: self.0.tile_server.clone(),
         };
         if let Ok(s) = ron::to_string(&p) {
             storage.set_string("lysplan", s);
@@ -1028,6 +1102,9 @@ pub fn run(path: Option<PathBuf>) -> Result<(), String> {
                 .unwrap_or_default();
             let mut app = LysplanApp::new(&cc.egui_ctx, crate::bundled::doll_plan(), None, true);
             app.recent = persisted.recent;
+            if let Some(t) = persisted.tile_server.and_then(|t| t.validated().ok()) {
+                app.set_tile_server(&cc.egui_ctx, Some(t));
+            }
             if let Some(p) = path {
                 app.open_path(&p);
             }

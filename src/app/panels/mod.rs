@@ -3,4 +3,5 @@
 pub mod findings;
 pub mod inspector;
 pub mod row;
+pub mod settings;
 pub mod tools;
