@@ -268,3 +268,25 @@ fn findings_filter_by_vendor_and_severity() {
     let firsts: Vec<_> = shown.iter().filter_map(|f| f.poles.first()).collect();
     assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "{firsts:?}");
 }
+
+#[test]
+fn settings_refuse_a_tile_url_without_z_x_y() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    h.state_mut().settings.open = true;
+    h.state_mut().settings.draft.url_template = "https://tiles.example.org/{z}/{x}.png".into();
+    h.state_mut().settings.draft.attribution = "© Example".into();
+    h.run_steps(2);
+    h.get_by_label_contains("Tile cache folder");
+    h.get_by_label("Apply tile server").click();
+    h.run_steps(2);
+    h.get_by_label_contains("must contain {z}, {x} and {y}");
+    assert!(h.state().tile_server().is_none());
+    h.state_mut().settings.draft.url_template = "https://tiles.example.org/{z}/{x}/{y}.png".into();
+    h.run_steps(1);
+    h.get_by_label("Apply tile server").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("must contain").is_none());
+    let t = h.state().tile_server().expect("applied");
+    assert_eq!(t.url_template, "https://tiles.example.org/{z}/{x}/{y}.png");
+    assert_eq!(t.attribution, "© Example");
+}

@@ -87,6 +87,11 @@ pub struct LysplanApp {
     pub findings_filter: panels::findings::FindingsFilter,
     /// The "add a row along the route" tool and its preview.
     pub row: panels::row::RowTool,
+    /// The settings window.
+    pub settings: panels::settings::SettingsWindow,
+    /// A user-chosen XYZ tile server instead of OpenStreetMap.
+    tile_server: Option<panels::settings::TileServer>,
+    with_tiles: bool,
     inspector: panels::inspector::InspectorState,
     /// The luminaire catalogue window.
     pub catalogue: panels::catalogue::CatalogueState,
@@ -163,6 +168,9 @@ impl LysplanApp {
         let state = AppState::new(plan, path);
         let mut app = LysplanApp {
             row: panels::row::RowTool::new(&state),
+            settings: Default::default(),
+            tile_server: None,
+            with_tiles,
             state,
             memory: MapMemory::default(),
             tiles,
@@ -197,6 +205,37 @@ impl LysplanApp {
         }
         app.on_new_document();
         app
+    }
+
+    /// Uses `server` for the map tiles (`None`: OpenStreetMap).
+    pub fn set_tile_server(
+        &mut self,
+        ctx: &egui::Context,
+        server: Option<panels::settings::TileServer>,
+    ) {
+        self.tile_server = server;
+        if self.with_tiles {
+            let options = HttpOptions {
+                cache: tile_cache_dir(),
+                user_agent: Some(walkers::HeaderValue::from_static(USER_AGENT)),
+                ..Default::default()
+            };
+            self.tiles = Some(match &self.tile_server {
+                Some(t) => HttpTiles::with_options(
+                    panels::settings::TemplateSource(t.url_template.clone()),
+                    options,
+                    ctx.clone(),
+                ),
+                None => {
+                    HttpTiles::with_options(walkers::sources::OpenStreetMap, options, ctx.clone())
+                }
+            });
+        }
+    }
+
+    /// The tile server in use, if not OpenStreetMap.
+    pub fn tile_server(&self) -> Option<&panels::settings::TileServer> {
+        self.tile_server.as_ref()
     }
 
     fn on_new_document(&mut self) {
@@ -565,6 +604,14 @@ impl LysplanApp {
                     self.catalogue.open = true;
                 }
             });
+            ui.menu_button("Settings", |ui| {
+                if ui.button("Tiles and cache…").clicked() {
+                    self.settings.open = true;
+                    if let Some(t) = &self.tile_server {
+                        self.settings.draft = t.clone();
+                    }
+                }
+            });
             ui.menu_button("Help", |ui| {
                 if ui
                     .add(egui::Button::new("Keyboard shortcuts").shortcut_text("F1"))
@@ -740,7 +787,10 @@ impl LysplanApp {
             }
             let out = m
                 .with_plugin(map::AttributionPlugin {
-                    text: OSM_ATTRIBUTION,
+                    text: self
+                        .tile_server
+                        .as_ref()
+                        .map_or(OSM_ATTRIBUTION, |t| t.attribution.as_str()),
                 })
                 .show(ui, |_ui, response, projector, _mem| {
                     if let Some(p) = response.hover_pos() {
@@ -915,6 +965,27 @@ impl LysplanApp {
                     });
                 });
         }
+        if self.settings.open {
+            let mut open = true;
+            let mut action = panels::settings::SettingsAction::None;
+            egui::Window::new("Settings")
+                .open(&mut open)
+                .show(ctx, |ui| {
+                    action = panels::settings::ui(ui, &mut self.settings)
+                });
+            self.settings.open = open;
+            match action {
+                panels::settings::SettingsAction::None => {}
+                panels::settings::SettingsAction::Apply(t) => {
+                    self.state.status = format!("Tiles from {}", t.url_template);
+                    self.set_tile_server(ctx, Some(t));
+                }
+                panels::settings::SettingsAction::Reset => {
+                    self.state.status = "Tiles from OpenStreetMap".into();
+                    self.set_tile_server(ctx, None);
+                }
+            }
+        }
         if self.show_help {
             let mut open = true;
             egui::Window::new("Keyboard shortcuts")
@@ -1066,6 +1137,8 @@ fn hit_pole(state: &AppState, projector: &walkers::Projector, at: egui::Pos2) ->
 struct Persisted {
     last_file: Option<PathBuf>,
     recent: Vec<PathBuf>,
+    #[serde(default)]
+    tile_server: Option<panels::settings::TileServer>,
 }
 
 struct EframeApp(LysplanApp);
@@ -1079,6 +1152,7 @@ impl eframe::App for EframeApp {
         let p = Persisted {
             last_file: self.0.state.path.clone(),
             recent: self.0.recent.clone(),
+            tile_server: self.0.tile_server.clone(),
         };
         if let Ok(s) = ron::to_string(&p) {
             storage.set_string("lysplan", s);
@@ -1106,6 +1180,9 @@ pub fn run(path: Option<PathBuf>) -> Result<(), String> {
                 .unwrap_or_default();
             let mut app = LysplanApp::new(&cc.egui_ctx, crate::bundled::doll_plan(), None, true);
             app.recent = persisted.recent;
+            if let Some(t) = persisted.tile_server.and_then(|t| t.validated().ok()) {
+                app.set_tile_server(&cc.egui_ctx, Some(t));
+            }
             // A file named on the command line wins; otherwise reopen the last plan, if it
             // still exists and reads (else the bundled plan stays).
             if let Some(p) = path.or(persisted.last_file.filter(|p| p.exists())) {

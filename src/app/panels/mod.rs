@@ -5,4 +5,5 @@ pub mod coverage;
 pub mod findings;
 pub mod inspector;
 pub mod row;
+pub mod settings;
 pub mod tools;
