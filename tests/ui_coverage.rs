@@ -235,7 +235,30 @@ fn coverage_findings_appear_in_the_findings_panel() {
 
 #[test]
 fn coverage_layer_and_window_toggle_from_the_view_menu() {
-    let mut h = harness(lysplan::bundled::doll_plan());
+    // The bundled plan has no dark stretch; take out every other pole of Smedeland to
+    // make some.
+    let mut plan = lysplan::bundled::doll_plan();
+    let index = lysplan::index::SiteIndex::build(&plan);
+    let smedeland = plan
+        .streets
+        .iter()
+        .position(|s| s.id == "smedeland")
+        .expect("street");
+    let mut k = 0;
+    let keep: Vec<bool> = index
+        .pole_xy
+        .iter()
+        .map(|xy| match index.nearest_street(*xy) {
+            Some((si, st)) if si == smedeland && st.offset_m < 15.0 => {
+                k += 1;
+                k % 2 == 0
+            }
+            _ => true,
+        })
+        .collect();
+    let mut it = keep.iter();
+    plan.poles.retain(|_| *it.next().unwrap_or(&true));
+    let mut h = harness(plan);
     wait_for_coverage(&mut h);
     assert!(
         !h.state().coverage.layer,

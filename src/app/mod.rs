@@ -3,9 +3,9 @@
 //! [`state::AppState`] holds the document and everything the app knows; the panels and
 //! the map plugins only show it and turn user input into edits on it.
 
-pub mod coverage;
-pub mod catalogue_ops;
 pub mod boxselect;
+pub mod catalogue_ops;
+pub mod coverage;
 pub mod files;
 pub mod map;
 pub mod map_coverage;

@@ -132,7 +132,7 @@ pub fn verdict(class: LightingClass, e_avg_lx: f64, e_min_lx: f64, u_o: f64) -> 
         }
         Requirement::C { u_o: want, .. } => {
             if !meets(u_o, want) {
-                failures.push(format!("U_o {u_o:.2} < {want:.2}"));
+                failures.push(format!("U_o {u_o:.3} < {want:.2}"));
             }
         }
     }

@@ -676,7 +676,7 @@ fn evaluate_street(
             severity: Severity::Error,
             message: format!(
                 "{street_label} misses class {class}{}: {} (measured E_avg {:.2} lx, \
-                 E_min {:.2} lx, U_o {:.2})",
+                 E_min {:.2} lx, U_o {:.3})",
                 if v.evaluated_as != class {
                     format!(" (evaluated as {})", v.evaluated_as)
                 } else {
