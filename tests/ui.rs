@@ -290,6 +290,22 @@ fn main_window_snapshot() {
     h.snapshot("main_window");
 }
 
+/// File → "Import streets (type a path)…", type `path`, OK.
+fn import_streets_by_typed_path(h: &mut Harness<'_, LysplanApp>, path: &std::path::Path) {
+    h.get_by_label("File").click();
+    h.run_steps(3);
+    h.get_by_label("Export GeoJSON…").hover();
+    h.run_steps(2);
+    h.get_by_label("Import streets (type a path)…").click();
+    h.run_steps(3);
+    h.get_by_role(Role::TextInput).focus();
+    h.run_steps(1);
+    h.get_by_role(Role::TextInput)
+        .type_text(&path.display().to_string());
+    h.run_steps(1);
+    h.get_by_label("OK").click();
+}
+
 #[test]
 fn importing_streets_from_a_qgis_export_is_one_undoable_edit() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -304,18 +320,7 @@ fn importing_streets_from_a_qgis_export_is_one_undoable_edit() {
     let mut h = harness(lysplan::bundled::doll_plan());
     let n = h.state().state.plan.streets.len();
     // Through the typed-path form, as on a desktop without a file dialog.
-    h.get_by_label("File").click();
-    h.run_steps(3);
-    h.get_by_label("Export GeoJSON…").hover();
-    h.run_steps(2);
-    h.get_by_label("Import streets (type a path)…").click();
-    h.run_steps(3);
-    h.get_by_role(Role::TextInput).focus();
-    h.run_steps(1);
-    h.get_by_role(Role::TextInput)
-        .type_text(path.to_str().unwrap());
-    h.run_steps(1);
-    h.get_by_label("OK").click();
+    import_streets_by_typed_path(&mut h, &path);
     h.run_steps(2);
     let plan = &h.state().state.plan;
     assert_eq!(plan.streets.len(), n + 1);
@@ -329,18 +334,7 @@ fn importing_streets_from_a_qgis_export_is_one_undoable_edit() {
 
     // A broken file: an error naming the file, and no change.
     std::fs::write(&path, "{not json").expect("write");
-    h.get_by_label("File").click();
-    h.run_steps(3);
-    h.get_by_label("Export GeoJSON…").hover();
-    h.run_steps(2);
-    h.get_by_label("Import streets (type a path)…").click();
-    h.run_steps(3);
-    h.get_by_role(Role::TextInput).focus();
-    h.run_steps(1);
-    h.get_by_role(Role::TextInput)
-        .type_text(path.to_str().unwrap());
-    h.run_steps(1);
-    h.get_by_label("OK").click();
+    import_streets_by_typed_path(&mut h, &path);
     h.run_steps(4);
     h.get_by_label_contains("roads.geojson:1:2");
     assert_eq!(h.state().state.plan.streets.len(), n);

@@ -62,16 +62,7 @@ fn bracket(kind: &Axis, axis: &[f64], v: f64) -> (usize, usize, f64) {
             }
             (i, i + 1, (v - a) / (b - a))
         }
-        Axis::Irregular => match axis.binary_search_by(|a| a.total_cmp(&v)) {
-            Ok(i) => (i, i, 0.0),
-            Err(0) => (0, 0, 0.0),
-            Err(i) if i >= axis.len() => (axis.len() - 1, axis.len() - 1, 0.0),
-            Err(i) => {
-                let (a, b) = (axis[i - 1], axis[i]);
-                let t = if b > a { (v - a) / (b - a) } else { 0.0 };
-                (i - 1, i, t)
-            }
-        },
+        Axis::Irregular => crate::photometry::bracket(axis, v),
     }
 }
 

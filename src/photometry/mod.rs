@@ -23,8 +23,9 @@ pub struct IntensityTable {
     pub cd: Vec<f64>,
 }
 
-fn bracket(axis: &[f64], v: f64) -> (usize, usize, f64) {
-    // Index i with axis[i] <= v <= axis[i+1] and the fraction between them.
+/// Indices `(i, j)` with `axis[i] <= v <= axis[j]` in an ascending axis and the fraction
+/// of the way from `axis[i]` to `axis[j]`; clamped to the ends.
+pub(crate) fn bracket(axis: &[f64], v: f64) -> (usize, usize, f64) {
     match axis.binary_search_by(|a| a.total_cmp(&v)) {
         Ok(i) => (i, i, 0.0),
         Err(0) => (0, 0, 0.0),
