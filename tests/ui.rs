@@ -4,6 +4,8 @@ use egui::{Event, Key, Modifiers, PointerButton, Pos2, accesskit::Role, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use lysplan::app::LysplanApp;
+
+mod common;
 use lysplan::plan::Plan;
 
 fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
@@ -12,16 +14,7 @@ fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
         .with_size(vec2(1280.0, 800.0))
         .build_ui_state(|ui, app: &mut LysplanApp| app.show(ui), app);
     h.run_steps(4);
-    // Let the background coverage finish, so the findings list is complete and stable.
-    for _ in 0..6000 {
-        let app = h.state();
-        if !app.coverage.worker.is_busy(app.state.revision) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        h.run_steps(1);
-    }
-    h.run_steps(2);
+    common::wait_for_coverage(&mut h);
     h
 }
 

@@ -5,6 +5,8 @@ use egui::{Key, Modifiers, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use lysplan::app::LysplanApp;
+
+mod common;
 use lysplan::app::state::AppState;
 use lysplan::plan::{PhotometrySource, Plan};
 use std::path::{Path, PathBuf};
@@ -332,6 +334,8 @@ fn typing_a_rotation_in_the_catalogue_edits_the_type() {
 fn catalogue_window_snapshot() {
     // The polar diagram and the table as drawn; compare by eye when it changes.
     let mut h = harness(lysplan::bundled::doll_plan());
+    // The findings panel shows through beside the window: let coverage settle first.
+    common::wait_for_coverage(&mut h);
     open_catalogue(&mut h);
     h.run_steps(2);
     h.snapshot("catalogue_window");

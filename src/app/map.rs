@@ -179,7 +179,7 @@ impl Plugin for PolesPlugin<'_> {
             ]
             .map(f32::to_bits)
             .hash(&mut h);
-            (self.state.generation, self.state.moves, visible.len()).hash(&mut h);
+            (self.state.revision, visible.len()).hash(&mut h);
             (self.state.findings().len(), flagged.len()).hash(&mut h);
             self.state.selection.hash(&mut h);
             self.state.hidden_vendors.hash(&mut h);

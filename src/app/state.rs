@@ -71,13 +71,12 @@ pub struct AppState {
     /// A message for the status bar (last action or error).
     pub status: String,
     /// New after every finished edit and for every new document, so panels can cache
-    /// what they derive from the plan (e.g. the vendor pole counts).
+    /// what they derive from the plan (e.g. the vendor pole counts) and keep it while a
+    /// pole is being dragged.
     pub generation: u64,
-    /// Counts pole moves during drags (which end in an edit only on release), so the map
-    /// can cache what it draws.
-    pub moves: u64,
     /// Changes whenever the plan does (edit, drag step, undo, new document); unique
-    /// across documents, so background results can be matched to the plan they are for.
+    /// across documents, so background results and the map's pole layer can be matched
+    /// to the plan they are for.
     pub revision: u64,
 }
 
@@ -133,7 +132,6 @@ impl AppState {
             redo: Vec::new(),
             status: String::new(),
             generation: next_generation(),
-            moves: 0,
             revision: next_revision(),
         }
     }
@@ -297,7 +295,6 @@ impl AppState {
             p.lon = lon;
             p.lat = lat;
             self.dirty = true;
-            self.moves += 1;
             self.revision = next_revision();
             self.checker.move_pole(&self.plan, i);
         }
