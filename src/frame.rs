@@ -278,11 +278,57 @@ impl Polyline {
         };
         Some(Xy::new(p.x - d.y * s, p.y + d.x * s))
     }
+
+    /// The part of the line between two chainages (either order, clamped to the line):
+    /// the point at the lower one, the vertices strictly between, the point at the
+    /// higher one. Empty for a line with fewer than two vertices.
+    pub fn sub_line(&self, from: f64, to: f64) -> Vec<Xy> {
+        let len = self.length();
+        let (a, b) = (from.min(to).clamp(0.0, len), from.max(to).clamp(0.0, len));
+        let (Some((pa, _)), Some((pb, _))) = (self.point_at(a), self.point_at(b)) else {
+            return Vec::new();
+        };
+        let mut out = vec![pa];
+        out.extend(
+            self.pts
+                .iter()
+                .zip(&self.cum)
+                .filter(|(_, c)| **c > a && **c < b)
+                .map(|(p, _)| *p),
+        );
+        out.push(pb);
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sub_line_takes_the_vertices_between_and_interpolates_the_ends() {
+        let l = Polyline::from_xy(vec![
+            Xy::new(0.0, 0.0),
+            Xy::new(10.0, 0.0),
+            Xy::new(10.0, 10.0),
+        ]);
+        let s = l.sub_line(15.0, 5.0);
+        assert_eq!(
+            s,
+            vec![Xy::new(5.0, 0.0), Xy::new(10.0, 0.0), Xy::new(10.0, 5.0)]
+        );
+        let whole = l.sub_line(-3.0, 99.0);
+        assert_eq!(whole, l.pts);
+        assert_eq!(
+            l.sub_line(2.0, 2.0),
+            vec![Xy::new(2.0, 0.0), Xy::new(2.0, 0.0)]
+        );
+        assert!(
+            Polyline::from_xy(vec![Xy::new(1.0, 1.0)])
+                .sub_line(0.0, 1.0)
+                .is_empty()
+        );
+    }
 
     #[test]
     fn utm_round_trip_at_site() {

@@ -5,6 +5,9 @@ use egui::{Event, Key, Modifiers, PointerButton, Pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use lysplan::app::LysplanApp;
+
+mod common;
+use common::click_button;
 use lysplan::app::row::RowSpacing;
 use lysplan::frame::{Side, Xy, from_utm32, to_utm32};
 use lysplan::plan::{Plan, Street};
@@ -46,14 +49,6 @@ fn straight_plan() -> Plan {
     plan.sections.clear();
     plan.poles.clear();
     plan
-}
-
-/// Scrolls the button into view (the left panel scrolls) and clicks it like a user.
-fn click_button(h: &mut Harness<'_, LysplanApp>, label: &str) {
-    h.get_by_label_contains(label).scroll_to_me();
-    h.run_steps(3);
-    h.get_by_label_contains(label).click();
-    h.run_steps(2);
 }
 
 #[test]

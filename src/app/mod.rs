@@ -9,9 +9,12 @@ pub mod coverage;
 pub mod files;
 pub mod map;
 pub mod map_coverage;
+pub mod map_sections;
 pub mod panels;
 pub mod pole_raster;
+pub mod route;
 pub mod row;
+pub mod sections;
 pub mod state;
 
 use crate::plan::Plan;
@@ -45,12 +48,31 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Shift+S", "Save as"),
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
-    ("Delete", "Delete the selected poles"),
+    (
+        "Delete",
+        "Delete the selected poles (Edit route: the selected vertex)",
+    ),
     (
         "Escape",
-        "Cancel the current tool (back to Select), clear the measurement",
+        "Cancel the current tool (back to Select), clear the measurement; while drawing a street, cancel the drawing",
     ),
-    ("S / A / M", "Select, Add pole, Measure tool"),
+    (
+        "S / A / M / R",
+        "Select, Add pole, Measure, Edit route tool",
+    ),
+    ("Enter / double-click", "Finish the street being drawn"),
+    (
+        "Backspace",
+        "Remove the last vertex of the street being drawn",
+    ),
+    (
+        "Right-click a vertex",
+        "Delete it (Edit route; a street keeps two)",
+    ),
+    (
+        "Click a row end",
+        "Row tool \"Pick ends on the map\": from, then to",
+    ),
     ("Shift+click", "Add a pole to the selection"),
     (
         "Shift+drag empty map",
@@ -70,6 +92,17 @@ struct Drag {
     origin: egui::Pos2,
 }
 
+/// A street vertex being dragged (Edit route tool).
+struct VertexDrag {
+    street: usize,
+    vertex: usize,
+    /// Pressed on a segment midpoint: the vertex to insert there first.
+    insert: Option<[f64; 2]>,
+    moved: bool,
+    grab_offset: egui::Vec2,
+    origin: egui::Pos2,
+}
+
 /// Pointer travel, in points, before a press on a pole becomes a move.
 const DRAG_THRESHOLD: f32 = 3.0;
 
@@ -81,6 +114,11 @@ pub struct LysplanApp {
     center: walkers::Position,
     colors: HashMap<String, Color32>,
     drag: Option<Drag>,
+    vertex_drag: Option<VertexDrag>,
+    /// The route editor panel's texts.
+    pub route_panel: panels::route::RoutePanel,
+    /// The vendors panel's section editor.
+    pub vendors_panel: panels::vendors::VendorsPanel,
     boxsel: Option<boxselect::BoxSelect>,
     last_map_rect: Option<egui::Rect>,
     /// Findings list filter and sort order.
@@ -146,6 +184,19 @@ fn zoom_to_fit(span_m: f64, px: f64, lat: f64) -> f64 {
         .clamp(2.0, 19.0)
 }
 
+/// Each vendor's display colour, by vendor id.
+pub fn vendor_colors(plan: &Plan) -> HashMap<String, Color32> {
+    plan.vendors
+        .iter()
+        .map(|v| {
+            (
+                v.id.clone(),
+                Color32::from_rgb(v.color[0], v.color[1], v.color[2]),
+            )
+        })
+        .collect()
+}
+
 /// An action waiting for "discard unsaved changes?".
 #[derive(Debug, Clone)]
 enum PendingAction {
@@ -177,6 +228,9 @@ impl LysplanApp {
             center: lon_lat(12.388, 55.685),
             colors: HashMap::new(),
             drag: None,
+            vertex_drag: None,
+            route_panel: Default::default(),
+            vendors_panel: Default::default(),
             boxsel: None,
             last_map_rect: None,
             findings_filter: Default::default(),
@@ -239,18 +293,7 @@ impl LysplanApp {
     }
 
     fn on_new_document(&mut self) {
-        self.colors = self
-            .state
-            .plan
-            .vendors
-            .iter()
-            .map(|v| {
-                (
-                    v.id.clone(),
-                    Color32::from_rgb(v.color[0], v.color[1], v.color[2]),
-                )
-            })
-            .collect();
+        self.colors = vendor_colors(&self.state.plan);
         if let Some(e) = self.state.extent() {
             self.center = lon_lat((e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0);
         }
@@ -258,6 +301,7 @@ impl LysplanApp {
         self.fit_pending = 3;
         self.revision += 1;
         self.drag = None;
+        self.vertex_drag = None;
         self.row = panels::row::RowTool::new(&self.state);
     }
 
@@ -452,7 +496,7 @@ impl LysplanApp {
         if ctx.memory(|m| m.focused().is_some()) {
             return;
         }
-        let (del, esc, f1, s, a, m) = ctx.input(|i| {
+        let (del, esc, f1, s, a, m, r, enter) = ctx.input(|i| {
             (
                 i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace),
                 i.key_pressed(Key::Escape),
@@ -460,24 +504,61 @@ impl LysplanApp {
                 i.key_pressed(Key::S) && i.modifiers.is_none(),
                 i.key_pressed(Key::A) && i.modifiers.is_none(),
                 i.key_pressed(Key::M) && i.modifiers.is_none(),
+                i.key_pressed(Key::R) && i.modifiers.is_none(),
+                i.key_pressed(Key::Enter),
             )
         });
+        let drawing = self.state.route.draft.is_some();
         if del {
-            self.state.delete_selected();
+            if drawing {
+                self.state.draft_remove_last();
+            } else if self.state.tool == Tool::EditRoute {
+                if let (Some(si), Some(v)) =
+                    (self.state.route_street_index(), self.state.route.vertex)
+                {
+                    let id = self.state.plan.streets[si].id.clone();
+                    if let Err(e) = self.state.delete_street_vertex(&id, v) {
+                        self.state.status = format!("Vertex not deleted: {e}");
+                    }
+                }
+            } else {
+                self.state.delete_selected();
+            }
+        }
+        if enter && drawing {
+            self.finish_drawing();
         }
         if esc {
-            self.state.tool = Tool::Select;
-            self.state.measurement = None;
+            if drawing {
+                self.state.cancel_street_draft();
+            } else {
+                self.state.tool = Tool::Select;
+                self.state.measurement = None;
+                self.row.picking = None;
+            }
         }
         if f1 {
             self.show_help = !self.show_help;
         }
-        for (pressed, tool) in [(s, Tool::Select), (a, Tool::AddPole), (m, Tool::Measure)] {
+        for (pressed, tool) in [
+            (s, Tool::Select),
+            (a, Tool::AddPole),
+            (m, Tool::Measure),
+            (r, Tool::EditRoute),
+        ] {
             if pressed {
                 self.state.tool = tool;
                 self.state.measurement = None;
             }
         }
+        if self.state.tool != Tool::EditRoute {
+            self.state.route.draft = None;
+        }
+    }
+
+    /// Ends drawing a street; a refusal is shown in the route panel.
+    fn finish_drawing(&mut self) {
+        self.route_panel.error = self.state.finish_street_draft().err();
     }
 
     fn menu_bar(&mut self, ui: &mut egui::Ui) {
@@ -661,7 +742,11 @@ impl LysplanApp {
                     if n > 0 {
                         format!("tiles {what}: loading {n}")
                     } else {
-                        format!("tiles {what} (OpenStreetMap, cached)")
+                        let server = self
+                            .tile_server
+                            .as_ref()
+                            .map_or("OpenStreetMap".to_string(), |t| t.host());
+                        format!("tiles {what} ({server}, cached)")
                     }
                 }
             };
@@ -700,9 +785,52 @@ impl LysplanApp {
         });
         // Decide before the map handles gestures whether this press grabs a pole, so the
         // map does not pan under a dragged pole.
+        if self.vertex_drag.is_none()
+            && self.state.tool == Tool::EditRoute
+            && self.state.route.draft.is_none()
+            && self.row.picking.is_none()
+            && pointer.0
+            && let (Some(origin), Some(last), Some(si)) = (
+                pointer.1,
+                self.last_map_rect,
+                self.state.route_street_index(),
+            )
+        {
+            let projector = walkers::Projector::new(
+                last,
+                &walkers::MercatorProjection,
+                &self.memory,
+                self.center,
+            );
+            let pts = &self.state.plan.streets[si].points;
+            let screen: Vec<egui::Pos2> = pts
+                .iter()
+                .map(|p| projector.project(lon_lat(p[0], p[1])).to_pos2())
+                .collect();
+            let grab = match route::hit_handle(&screen, origin) {
+                Some(route::Handle::Vertex(v)) => Some((v, None, screen[v])),
+                Some(route::Handle::Mid(i)) => route::segment_midpoint(pts, i)
+                    .map(|m| (i + 1, Some(m), screen[i].lerp(screen[i + 1], 0.5))),
+                None => None,
+            };
+            if let Some((vertex, insert, at)) = grab {
+                if insert.is_none() {
+                    self.state.route.vertex = Some(vertex);
+                }
+                self.vertex_drag = Some(VertexDrag {
+                    street: si,
+                    vertex,
+                    insert,
+                    moved: false,
+                    grab_offset: at - origin,
+                    origin,
+                });
+            }
+        }
         if self.drag.is_none()
             && self.boxsel.is_none()
             && self.state.tool == Tool::Select
+            && self.row.picking.is_none()
             && pointer.0
             && let (Some(origin), Some(last)) = (pointer.1, self.last_map_rect)
         {
@@ -731,18 +859,24 @@ impl LysplanApp {
         let boxsel = self.boxsel;
         let mut box_now: Option<egui::Pos2> = None;
         let mut box_ids: Option<Vec<String>> = None;
-        let dragging = self.drag.is_some() || boxsel.is_some();
+        let dragging = self.drag.is_some() || boxsel.is_some() || self.vertex_drag.is_some();
+        let vertex_press = self.vertex_drag.is_some();
         let grab_offset = self
             .drag
             .as_ref()
             .map(|d| d.grab_offset)
+            .or(self.vertex_drag.as_ref().map(|d| d.grab_offset))
             .unwrap_or_default();
         let mut drag_pointer: Option<egui::Pos2> = None;
         let mut clicked_at: Option<(egui::Pos2, [f64; 2])> = None;
         let mut hover: Option<[f64; 2]> = None;
         let mut drag_to: Option<[f64; 2]> = None;
         let mut hit_on_click: Option<usize> = None;
+        let mut street_on_click: Option<usize> = None;
+        let mut double_clicked = false;
+        let mut secondary_at: Option<egui::Pos2> = None;
         let measurement = self.state.measurement;
+        let drawing = self.state.route.draft.is_some();
         {
             let state = &self.state;
             let mut m = walkers::Map::new(
@@ -756,8 +890,12 @@ impl LysplanApp {
             } else {
                 egui::DragPanButtons::PRIMARY
             })
-            .double_click_to_zoom(true)
-            .with_plugin(map::StreetsPlugin { plan: &state.plan });
+            .double_click_to_zoom(!drawing)
+            .with_plugin(map::StreetsPlugin { plan: &state.plan })
+            .with_plugin(map_sections::SectionsPlugin {
+                state,
+                colors: &self.colors,
+            });
             if self.coverage.layer
                 && let Some(result) = self.coverage.worker.result()
             {
@@ -777,6 +915,12 @@ impl LysplanApp {
             }
             if let Some(b) = boxsel {
                 m = m.with_plugin(boxselect::BoxPlugin { rect: b.rect() });
+            }
+            if state.tool == Tool::EditRoute {
+                m = m.with_plugin(panels::route::RoutePlugin {
+                    state,
+                    hover: self.hover_lonlat,
+                });
             }
             if let Some(ms) = measurement {
                 m = m.with_plugin(map::MeasurePlugin {
@@ -818,6 +962,11 @@ impl LysplanApp {
                         let q = projector.unproject(p.to_vec2());
                         clicked_at = Some((p, [q.x(), q.y()]));
                         hit_on_click = hit_pole(state, projector, p);
+                        street_on_click = hit_street(state, projector, p);
+                    }
+                    double_clicked = response.double_clicked() || response.triple_clicked();
+                    if response.secondary_clicked() {
+                        secondary_at = response.interact_pointer_pos();
                     }
                 });
             self.last_map_rect = Some(out.response.rect);
@@ -873,8 +1022,31 @@ impl LysplanApp {
                 }
             }
         }
+        self.vertex_drag_step(pointer.2, drag_pointer, drag_to);
+        if let Some(at) = secondary_at {
+            self.delete_vertex_at(at);
+        }
+        if let Some((_, [lon, lat])) = clicked_at
+            && let Some(end) = self.row.picking
+        {
+            self.row.pick_on_map(&mut self.state, end, lon, lat);
+            return;
+        }
         if let Some((_, [lon, lat])) = clicked_at {
             match self.state.tool {
+                Tool::EditRoute if drawing => {
+                    self.state.draft_add(lon, lat);
+                    if double_clicked {
+                        self.finish_drawing();
+                    }
+                }
+                Tool::EditRoute if vertex_press => {}
+                Tool::EditRoute => {
+                    let id = street_on_click
+                        .and_then(|i| self.state.plan.streets.get(i))
+                        .map(|s| s.id.clone());
+                    self.state.select_street(id);
+                }
                 Tool::AddPole => {
                     self.state.add_pole(lon, lat);
                 }
@@ -901,6 +1073,87 @@ impl LysplanApp {
                         }),
                     };
                 }
+            }
+        }
+    }
+
+    /// Moves (or inserts, then moves) the street vertex being dragged; at release the
+    /// edit is finished and the validation rebuilt. A click on a midpoint handle without
+    /// moving inserts a vertex there.
+    fn vertex_drag_step(
+        &mut self,
+        down: bool,
+        pointer_now: Option<egui::Pos2>,
+        to: Option<[f64; 2]>,
+    ) {
+        let Some(d) = &mut self.vertex_drag else {
+            return;
+        };
+        let name = self
+            .state
+            .plan
+            .streets
+            .get(d.street)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let past = d.moved || pointer_now.is_some_and(|p| p.distance(d.origin) > DRAG_THRESHOLD);
+        if down
+            && past
+            && let Some([lon, lat]) = to
+        {
+            if !d.moved {
+                d.moved = true;
+                self.state.begin_edit(match d.insert {
+                    Some(_) => format!("Insert a vertex in {name}"),
+                    None => format!("Move vertex {} of {name}", d.vertex + 1),
+                });
+                if let Some(at) = d.insert {
+                    self.state.insert_vertex_in_place(d.street, d.vertex, at);
+                }
+            }
+            self.state.drag_vertex_to(d.street, d.vertex, lon, lat);
+        }
+        if down {
+            return;
+        }
+        let (moved, insert, vertex, street) = (d.moved, d.insert, d.vertex, d.street);
+        self.vertex_drag = None;
+        if moved {
+            self.state.end_edit();
+            self.state.status = format!("Moved vertex {} of {name}", vertex + 1);
+        } else if let Some(at) = insert {
+            self.state.begin_edit(format!("Insert a vertex in {name}"));
+            self.state.insert_vertex_in_place(street, vertex, at);
+            self.state.end_edit();
+            self.state.status = format!("Inserted vertex {} in {name}", vertex + 1);
+        }
+        self.state.route.vertex = Some(vertex);
+    }
+
+    /// Right-click on a vertex of the selected street deletes it (Edit route tool).
+    fn delete_vertex_at(&mut self, at: egui::Pos2) {
+        if self.state.tool != Tool::EditRoute || self.state.route.draft.is_some() {
+            return;
+        }
+        let (Some(si), Some(last)) = (self.state.route_street_index(), self.last_map_rect) else {
+            return;
+        };
+        let projector = walkers::Projector::new(
+            last,
+            &walkers::MercatorProjection,
+            &self.memory,
+            self.center,
+        );
+        let street = &self.state.plan.streets[si];
+        let screen: Vec<egui::Pos2> = street
+            .points
+            .iter()
+            .map(|p| projector.project(lon_lat(p[0], p[1])).to_pos2())
+            .collect();
+        if let Some(route::Handle::Vertex(v)) = route::hit_handle(&screen, at) {
+            let id = street.id.clone();
+            if let Err(e) = self.state.delete_street_vertex(&id, v) {
+                self.state.status = format!("Vertex not deleted: {e}");
             }
         }
     }
@@ -1054,7 +1307,9 @@ impl LysplanApp {
             .max_size(360.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    panels::tools::ui(ui, &mut self.state, &self.colors);
+                    panels::tools::ui(ui, &mut self.state, &mut self.route_panel);
+                    ui.separator();
+                    panels::vendors::ui(ui, &mut self.state, &self.colors, &mut self.vendors_panel);
                     ui.separator();
                     panels::row::ui(ui, &mut self.state, &mut self.row);
                 });
@@ -1130,6 +1385,17 @@ fn hit_pole(state: &AppState, projector: &walkers::Projector, at: egui::Pos2) ->
             let ib = state.checker.index().pole_xy[b].dist(xy);
             ia.total_cmp(&ib)
         })
+}
+
+/// The street under screen point `at`: its centreline within 8 px or within half its
+/// width, via the R-tree of street segments.
+fn hit_street(state: &AppState, projector: &walkers::Projector, at: egui::Pos2) -> Option<usize> {
+    let q = projector.unproject(at.to_vec2());
+    let xy = crate::frame::to_utm32(q.x(), q.y());
+    let px_per_m = f64::from(projector.scale_pixel_per_meter(q).max(1e-6));
+    let (si, st) = state.checker.index().nearest_street(xy)?;
+    let half = state.plan.streets.get(si)?.width_m / 2.0;
+    (st.offset_m <= (8.0 / px_per_m).max(half)).then_some(si)
 }
 
 /// What eframe persists between runs.

@@ -16,6 +16,8 @@ pub enum Tool {
     AddPole,
     /// Two clicks measure the straight-line and along-street distance.
     Measure,
+    /// Draw streets, drag / insert / delete their vertices, edit their fields.
+    EditRoute,
 }
 
 impl Tool {
@@ -24,6 +26,7 @@ impl Tool {
             Tool::Select => "Select / move",
             Tool::AddPole => "Add pole",
             Tool::Measure => "Measure",
+            Tool::EditRoute => "Edit route",
         }
     }
 }
@@ -66,6 +69,8 @@ pub struct AppState {
     pub measurement: Option<Measurement>,
     /// Vendors hidden on the map.
     pub hidden_vendors: BTreeSet<String>,
+    /// The route editor: selected street and vertex, the street being drawn.
+    pub route: super::route::RouteEdit,
     undo: Vec<HistoryEntry>,
     redo: Vec<HistoryEntry>,
     /// A message for the status bar (last action or error).
@@ -128,6 +133,7 @@ impl AppState {
             template,
             measurement: None,
             hidden_vendors: BTreeSet::new(),
+            route: Default::default(),
             undo: Vec::new(),
             redo: Vec::new(),
             status: String::new(),
@@ -177,6 +183,14 @@ impl AppState {
         self.checker.rebuild(&self.plan);
         let plan = &self.plan;
         self.selection.retain(|id| plan.pole(id).is_some());
+        self.retain_route_selection();
+    }
+
+    /// Marks the plan changed in place (during a drag): unsaved, new revision; the
+    /// validation is brought up to date by the caller or by [`AppState::end_edit`].
+    pub fn touch_plan(&mut self) {
+        self.dirty = true;
+        self.revision = next_revision();
     }
 
     pub fn can_undo(&self) -> bool {

@@ -1,4 +1,5 @@
-//! Helpers shared by the UI tests.
+//! Helpers shared by the UI tests (each test crate uses some of them).
+#![allow(dead_code)]
 
 use egui_kittest::Harness;
 use lysplan::app::LysplanApp;
@@ -15,5 +16,15 @@ pub fn wait_for_coverage(h: &mut Harness<'_, LysplanApp>) {
         std::thread::sleep(std::time::Duration::from_millis(20));
         h.run_steps(1);
     }
+    h.run_steps(2);
+}
+
+/// Scrolls the widget labelled `label` into view (the side panels scroll) and clicks it
+/// like a user.
+pub fn click_button(h: &mut Harness<'_, LysplanApp>, label: &str) {
+    use egui_kittest::kittest::Queryable;
+    h.get_by_label_contains(label).scroll_to_me();
+    h.run_steps(3);
+    h.get_by_label_contains(label).click();
     h.run_steps(2);
 }

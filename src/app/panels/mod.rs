@@ -4,6 +4,8 @@ pub mod catalogue;
 pub mod coverage;
 pub mod findings;
 pub mod inspector;
+pub mod route;
 pub mod row;
 pub mod settings;
 pub mod tools;
+pub mod vendors;

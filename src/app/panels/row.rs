@@ -21,7 +21,19 @@ pub struct RowTool {
     pub previewing: bool,
     /// The poles that "Add" would add, or why there are none.
     pub preview: Result<Vec<Pole>, String>,
+    /// Waiting for a click on the map that sets this end of the row.
+    pub picking: Option<RowEnd>,
 }
+
+/// An end of the row, picked by a click on the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowEnd {
+    From,
+    To,
+}
+
+/// How far from a street centreline a click may be to pick a row end, metres.
+pub const PICK_RADIUS_M: f64 = 50.0;
 
 impl RowTool {
     /// Defaults from the plan: its first street, vendor and luminaire.
@@ -50,6 +62,7 @@ impl RowTool {
             count: 10,
             previewing: false,
             preview: Ok(Vec::new()),
+            picking: None,
         }
     }
 
@@ -70,6 +83,61 @@ impl RowTool {
         self.preview = plan_row(&state.plan, &self.spec);
     }
 
+    /// A click on the map while picking the row's ends: the first sets the street, the
+    /// side (the side of the street clicked on) and the from chainage, the second the to
+    /// chainage on the same street, then the preview is shown. A click too far from
+    /// every street, or on another street for the second end, is refused in the status
+    /// bar and picking continues.
+    pub fn pick_on_map(&mut self, state: &mut AppState, end: RowEnd, lon: f64, lat: f64) {
+        let xy = crate::frame::to_utm32(lon, lat);
+        let Some((si, st)) = state
+            .checker
+            .index()
+            .nearest_street(xy)
+            .filter(|(_, st)| st.offset_m <= PICK_RADIUS_M)
+        else {
+            state.status = format!(
+                "No street within {PICK_RADIUS_M:.0} m of that point: click on or beside a street"
+            );
+            return;
+        };
+        let Some(street) = state.plan.streets.get(si) else {
+            return;
+        };
+        let chainage = (st.chainage_m * 10.0).round() / 10.0;
+        match end {
+            RowEnd::From => {
+                self.spec.street = street.id.clone();
+                self.spec.side = st.side;
+                self.spec.from_m = chainage;
+                self.picking = Some(RowEnd::To);
+                state.status = format!(
+                    "Row starts on {} at {chainage:.1} m ({:?} side): now click its other end",
+                    street.name, st.side
+                );
+            }
+            RowEnd::To if street.id != self.spec.street => {
+                let want = state
+                    .plan
+                    .street(&self.spec.street)
+                    .map_or("the same street", |s| s.name.as_str());
+                state.status = format!(
+                    "That is {}: the row's other end must be on {want}",
+                    street.name
+                );
+            }
+            RowEnd::To => {
+                self.spec.to_m = chainage;
+                self.picking = None;
+                self.previewing = true;
+                state.status = format!(
+                    "Row on {} from {:.1} to {chainage:.1} m: check the preview, then Add",
+                    street.name, self.spec.from_m
+                );
+            }
+        }
+    }
+
     /// Adds the previewed row to the plan (one edit) and ends the preview.
     pub fn commit(&mut self, state: &mut AppState) -> Result<usize, String> {
         self.sync(state);
@@ -84,6 +152,31 @@ impl RowTool {
 /// Shows the panel.
 pub fn ui(ui: &mut Ui, state: &mut AppState, tool: &mut RowTool) {
     ui.heading("Add a row along the route");
+    match tool.picking {
+        None => {
+            if ui
+                .button("Pick ends on the map")
+                .on_hover_text(
+                    "Click the row's start, then its end, beside a street: sets the street, \
+                     the side and the from/to chainage",
+                )
+                .clicked()
+            {
+                tool.picking = Some(RowEnd::From);
+            }
+        }
+        Some(end) => {
+            ui.horizontal(|ui| {
+                ui.label(match end {
+                    RowEnd::From => "Click the row's start on the map…",
+                    RowEnd::To => "Click the row's end on the same street…",
+                });
+                if ui.button("Cancel picking").clicked() {
+                    tool.picking = None;
+                }
+            });
+        }
+    }
     let spec = &mut tool.spec;
     let plan = &state.plan;
     let street_name = plan

@@ -12,6 +12,18 @@ pub struct TileServer {
     pub attribution: String,
 }
 
+impl TileServer {
+    /// The server's host name, for the status bar ("tile.example.org").
+    pub fn host(&self) -> String {
+        let rest = self
+            .url_template
+            .trim()
+            .split_once("://")
+            .map_or(self.url_template.as_str(), |(_, r)| r);
+        rest.split(['/', '?']).next().unwrap_or(rest).to_string()
+    }
+}
+
 /// Why a URL template is unusable, or Ok.
 pub fn validate_url_template(url: &str) -> Result<(), String> {
     let url = url.trim();
@@ -159,5 +171,19 @@ mod tests {
             zoom: 7,
         });
         assert_eq!(url, "https://t/7/3/5.png");
+    }
+
+    #[test]
+    fn the_host_of_a_template_names_the_server() {
+        let t = TileServer {
+            url_template: "https://tile.example.org/{z}/{x}/{y}.png?key=1".into(),
+            attribution: String::new(),
+        };
+        assert_eq!(t.host(), "tile.example.org");
+        let odd = TileServer {
+            url_template: "tiles/{z}".into(),
+            attribution: String::new(),
+        };
+        assert_eq!(odd.host(), "tiles");
     }
 }

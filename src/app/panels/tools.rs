@@ -1,14 +1,12 @@
-//! The tools panel: the current tool, the template for new poles, and the vendor legend
-//! (pole count, installed power, show/hide).
+//! The tools panel: the current tool and its hints, the route editor while editing the
+//! route, and the template for new poles.
 
 use crate::app::state::{AppState, Tool};
-use egui::{Color32, Ui};
-use std::collections::HashMap;
-use std::sync::Arc;
+use egui::Ui;
 
-pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) {
+pub fn ui(ui: &mut Ui, state: &mut AppState, route: &mut super::route::RoutePanel) {
     ui.heading("Tools");
-    for tool in [Tool::Select, Tool::AddPole, Tool::Measure] {
+    for tool in [Tool::Select, Tool::AddPole, Tool::Measure, Tool::EditRoute] {
         if ui
             .selectable_label(state.tool == tool, tool.label())
             .clicked()
@@ -21,7 +19,12 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) 
         Tool::Select => "Click a pole to select it (Shift adds), drag it to move, Delete removes. Drag empty map to pan; Shift+drag on empty map selects the poles in a box.",
         Tool::AddPole => "Click the map to add a pole with the settings below. Esc returns to Select.",
         Tool::Measure => "Click two points: straight-line and along-street distance.",
+        Tool::EditRoute => "Click a street to edit it: drag its square handles to move vertices, its round ones to insert. Or draw a new street below, one vertex per click.",
     });
+    if state.tool == Tool::EditRoute {
+        ui.separator();
+        super::route::ui(ui, state, route);
+    }
     if let Some(m) = state.measurement {
         match m.b {
             None => {
@@ -85,67 +88,4 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, colors: &HashMap<String, Color32>) 
                 .suffix(" m"),
         );
     });
-    ui.separator();
-    ui.heading("Vendors");
-    let counts = vendor_totals(ui, state);
-    let mut toggles = Vec::new();
-    egui::Grid::new("vendor_legend")
-        .striped(true)
-        .show(ui, |ui| {
-            for v in &state.plan.vendors {
-                let shown = !state.hidden_vendors.contains(&v.id);
-                let mut s = shown;
-                ui.checkbox(&mut s, "")
-                    .on_hover_text("Show this vendor's poles on the map");
-                if s != shown {
-                    toggles.push(v.id.clone());
-                }
-                let c = colors.get(&v.id).copied().unwrap_or(Color32::GRAY);
-                let (r, painter) =
-                    ui.allocate_painter(egui::vec2(12.0, 12.0), egui::Sense::hover());
-                painter.circle_filled(r.rect.center(), 5.0, c);
-                ui.label(&v.name);
-                let (n, w) = counts.get(&v.id).copied().unwrap_or_default();
-                ui.label(format!("{n} poles"));
-                ui.label(format!("{:.1} kW", w / 1000.0));
-                ui.end_row();
-            }
-        });
-    for id in toggles {
-        if !state.hidden_vendors.remove(&id) {
-            state.hidden_vendors.insert(id);
-        }
-    }
-}
-
-/// Pole count and installed power (W) per vendor id, recounted only when the plan
-/// changed (cached in egui's memory under the plan's generation), not in every frame.
-fn vendor_totals(ui: &Ui, state: &AppState) -> Arc<HashMap<String, (usize, f64)>> {
-    type Totals = (u64, Arc<HashMap<String, (usize, f64)>>);
-    let id = ui.scope_id().with("vendor_totals");
-    if let Some((generation, totals)) = ui.data(|d| d.get_temp::<Totals>(id))
-        && generation == state.generation
-    {
-        return totals;
-    }
-    let power: HashMap<&str, f64> = state
-        .plan
-        .luminaires
-        .iter()
-        .rev() // the first of duplicate ids wins, as in `Plan::luminaire`
-        .map(|l| (l.id.as_str(), l.power_w))
-        .collect();
-    let mut totals: HashMap<String, (usize, f64)> = HashMap::new();
-    for p in &state.plan.poles {
-        if !totals.contains_key(&p.vendor) {
-            totals.insert(p.vendor.clone(), (0, 0.0));
-        }
-        if let Some(e) = totals.get_mut(&p.vendor) {
-            e.0 += 1;
-            e.1 += power.get(p.luminaire.as_str()).copied().unwrap_or(0.0);
-        }
-    }
-    let totals = Arc::new(totals);
-    ui.data_mut(|d| d.insert_temp(id, (state.generation, totals.clone())));
-    totals
 }

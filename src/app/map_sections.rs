@@ -1,0 +1,108 @@
+//! Vendor sections on the map: each section's stretch of street as a translucent band
+//! in its vendor's colour, under the poles (DESIGN.md "The map").
+
+use super::state::AppState;
+use crate::frame::{Polyline, from_utm32};
+use egui::{Color32, Response, Stroke, Ui};
+use std::collections::HashMap;
+use std::sync::Arc;
+use walkers::{MapMemory, Plugin, Projector, lon_lat};
+
+/// One band: the vendor's colour and the stretch of centreline, `[lon, lat]`.
+type Band = (Color32, Vec<[f64; 2]>);
+
+/// The bands of a plan, with the section's vendor colour (grey for an unknown vendor);
+/// sections on missing streets are skipped (the checks report them).
+pub fn section_bands(state: &AppState, colors: &HashMap<String, Color32>) -> Vec<Band> {
+    let lines: HashMap<&str, Polyline> = state
+        .plan
+        .streets
+        .iter()
+        .map(|s| (s.id.as_str(), Polyline::from_lonlat(&s.points)))
+        .collect();
+    state
+        .plan
+        .sections
+        .iter()
+        .filter(|s| !state.hidden_vendors.contains(&s.vendor))
+        .filter_map(|s| {
+            let line = lines.get(s.street.as_str())?;
+            let pts: Vec<[f64; 2]> = line
+                .sub_line(s.from_m, s.to_m)
+                .into_iter()
+                .map(|p| {
+                    let (lon, lat) = from_utm32(p);
+                    [lon, lat]
+                })
+                .collect();
+            let c = colors.get(&s.vendor).copied().unwrap_or(Color32::GRAY);
+            (pts.len() >= 2).then_some((c, pts))
+        })
+        .collect()
+}
+
+pub struct SectionsPlugin<'a> {
+    pub state: &'a AppState,
+    pub colors: &'a HashMap<String, Color32>,
+}
+
+impl Plugin for SectionsPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
+        // Recomputed only when the plan or the hidden vendors change.
+        type Cached = (u64, u64, Arc<Vec<Band>>);
+        let id = ui.scope_id().with("section_bands");
+        let hidden = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            self.state.hidden_vendors.hash(&mut h);
+            h.finish()
+        };
+        let bands = match ui.data(|d| d.get_temp::<Cached>(id)) {
+            Some((rev, hid, b)) if rev == self.state.revision && hid == hidden => b,
+            _ => {
+                let b = Arc::new(section_bands(self.state, self.colors));
+                ui.data_mut(|d| d.insert_temp(id, (self.state.revision, hidden, b.clone())));
+                b
+            }
+        };
+        let painter = ui.painter();
+        let clip = projector.clip_rect().expand(50.0);
+        for (color, pts) in bands.iter() {
+            let screen: Vec<egui::Pos2> = pts
+                .iter()
+                .map(|p| projector.project(lon_lat(p[0], p[1])).to_pos2())
+                .collect();
+            let bbox = egui::Rect::from_points(&screen);
+            if !clip.intersects(bbox) {
+                continue;
+            }
+            let band = Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), 90);
+            painter.add(egui::Shape::line(screen, Stroke::new(9.0, band)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_section_becomes_a_band_of_its_length() {
+        let state = AppState::new(crate::bundled::doll_plan(), None);
+        let colors = crate::app::vendor_colors(&state.plan);
+        let bands = section_bands(&state, &colors);
+        assert_eq!(bands.len(), state.plan.sections.len());
+        for ((c, pts), s) in bands.iter().zip(&state.plan.sections) {
+            assert_eq!(Some(c), colors.get(&s.vendor));
+            let len = Polyline::from_lonlat(pts).length();
+            let street = state.plan.street(&s.street).unwrap();
+            let street_len = Polyline::from_lonlat(&street.points).length();
+            let want = s.to_m.min(street_len) - s.from_m.max(0.0);
+            assert!((len - want).abs() < 0.01, "{}: {len} vs {want}", s.id);
+        }
+        let mut hidden = state;
+        let v = hidden.plan.sections[0].vendor.clone();
+        hidden.hidden_vendors.insert(v);
+        assert!(section_bands(&hidden, &colors).len() < bands.len());
+    }
+}
