@@ -412,3 +412,25 @@ fn a_double_click_finishes_the_street_and_does_not_zoom() {
     assert_eq!(app.state.plan.streets[1].points.len(), 3);
     assert_eq!(app.view(), view, "double-click does not zoom while drawing");
 }
+
+/// What a planner sees while editing the route of the bundled plan: the street panel, the
+/// selected street's vertex and midpoint handles, a street being drawn. Committed so a
+/// change in any of it shows up in review.
+#[test]
+fn route_editor_snapshot() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    common::wait_for_coverage(&mut h);
+    h.key_press(Key::R);
+    h.run_steps(1);
+    h.state_mut()
+        .state
+        .select_street(Some("fabriksparken".into()));
+    h.state_mut().state.route.vertex = Some(1);
+    let e = h.state().state.extent().expect("the plan has geometry");
+    h.state_mut()
+        .set_view((e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0, 15.4);
+    h.run_steps(2);
+    h.remove_cursor();
+    h.run_steps(2);
+    h.snapshot("route_editor");
+}

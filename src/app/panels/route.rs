@@ -124,30 +124,25 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
     }
     let mut class = street.class;
     let mut commit: Option<&str> = None;
-    egui::Grid::new("street_fields")
-        .num_columns(3)
-        .show(ui, |ui| {
-            for (label, unit, text) in [
-                ("Name", "", &mut panel.name),
-                ("Width", "m", &mut panel.width),
-            ] {
-                let l = ui.label(label);
-                let r = ui
-                    .add(
-                        egui::TextEdit::singleline(text)
-                            .desired_width(140.0)
-                            .id_salt(("street", label)),
-                    )
-                    .labelled_by(l.id);
-                ui.label(unit);
-                ui.end_row();
-                if r.lost_focus()
-                    || (r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))
-                {
-                    commit = Some(label);
-                }
+    for (label, unit, text, width) in [
+        ("Name", "", &mut panel.name, 190.0),
+        ("Width", "m", &mut panel.width, 60.0),
+    ] {
+        ui.horizontal(|ui| {
+            let l = ui.label(label);
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(text)
+                        .desired_width(width)
+                        .id_salt(("street", label)),
+                )
+                .labelled_by(l.id);
+            ui.label(unit);
+            if r.lost_focus() || (r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))) {
+                commit = Some(label);
             }
         });
+    }
     if class_combo(ui, "street_class", &mut class) {
         let label = format!(
             "Set class of {} to {}",
