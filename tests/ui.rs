@@ -102,15 +102,18 @@ fn dragging_a_pole_moves_it_and_undo_puts_it_back() {
         (p.lon, p.lat)
     };
     let view_before = h.state().view();
+    // Alt frees the pole from its street: it follows the pointer exactly.
+    h.event(Event::ModifiersChanged(Modifiers::ALT));
     h.hover_at(start);
     h.run_steps(1);
-    press(&h, start, true, Modifiers::NONE);
+    press(&h, start, true, Modifiers::ALT);
     h.run_steps(1);
     for k in 1..=10 {
         h.hover_at(start + vec2(4.0 * k as f32, 3.0 * k as f32));
         h.run_steps(1);
     }
-    press(&h, start + vec2(40.0, 30.0), false, Modifiers::NONE);
+    press(&h, start + vec2(40.0, 30.0), false, Modifiers::ALT);
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.run_steps(2);
     let app = h.state();
     let p = app.state.plan.pole(&id).unwrap();
@@ -136,6 +139,45 @@ fn dragging_a_pole_moves_it_and_undo_puts_it_back() {
     h.run_steps(2);
     let p = h.state().state.plan.pole(&id).unwrap();
     assert_eq!((p.lon, p.lat), (lon0, lat0));
+}
+
+#[test]
+fn dragging_a_pole_slides_it_along_its_street_at_the_same_offset() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    let id = visible_pole(&h);
+    let i = h.state().state.pole_index(&id).unwrap();
+    let before = *h.state().state.checker.station(i).unwrap();
+    let start = pole_screen(&h, &id);
+    h.hover_at(start);
+    h.run_steps(1);
+    press(&h, start, true, Modifiers::NONE);
+    h.run_steps(1);
+    for k in 1..=10 {
+        h.hover_at(start + vec2(3.0 * k as f32, 5.0 * k as f32));
+        h.run_steps(1);
+    }
+    press(&h, start + vec2(30.0, 50.0), false, Modifiers::NONE);
+    h.run_steps(2);
+    let app = h.state();
+    let after = *app.state.checker.station(i).unwrap();
+    assert_eq!(after.street, before.street, "still on its street");
+    assert_eq!(after.side, before.side);
+    assert!(
+        (after.offset_m - before.offset_m).abs() < 0.01,
+        "offset kept: {} -> {}",
+        before.offset_m,
+        after.offset_m
+    );
+    assert!(
+        (after.chainage_m - before.chainage_m).abs() > 1.0,
+        "it moved along the street: {} -> {}",
+        before.chainage_m,
+        after.chainage_m
+    );
+    assert_eq!(
+        app.state.undo_label(),
+        Some(format!("Move pole {id}").as_str())
+    );
 }
 
 #[test]

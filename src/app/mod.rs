@@ -3,6 +3,7 @@
 //! [`state::AppState`] holds the document and everything the app knows; the panels and
 //! the map plugins only show it and turn user input into edits on it.
 
+pub mod anchor;
 pub mod boxselect;
 pub mod catalogue_ops;
 pub mod coverage;
@@ -78,7 +79,11 @@ const SHORTCUTS: &[(&str, &str)] = &[
         "Shift+drag empty map",
         "Select the poles inside the rectangle (Select tool)",
     ),
-    ("Drag a pole", "Move it (findings update while dragging)"),
+    (
+        "Drag a pole",
+        "Move it along its street at the same offset (findings update while dragging)",
+    ),
+    ("Alt+drag a pole", "Move it freely"),
     ("Drag the map / wheel", "Pan / zoom"),
     ("F1", "This help"),
 ];
@@ -87,6 +92,8 @@ const SHORTCUTS: &[(&str, &str)] = &[
 struct Drag {
     index: usize,
     moved: bool,
+    /// The pole's place on its street: the drag slides it along (Alt frees it).
+    anchor: Option<anchor::StreetAnchor>,
     /// Pole position minus press position on screen, so the pole does not jump.
     grab_offset: egui::Vec2,
     origin: egui::Pos2,
@@ -781,6 +788,7 @@ impl LysplanApp {
                 i.pointer.press_origin(),
                 i.pointer.primary_down(),
                 i.modifiers.shift,
+                i.modifiers.alt,
             )
         });
         // Decide before the map handles gestures whether this press grabs a pole, so the
@@ -846,6 +854,7 @@ impl LysplanApp {
                 self.drag = Some(Drag {
                     index: i,
                     moved: false,
+                    anchor: self.state.street_anchor(i),
                     grab_offset: at - origin,
                     origin,
                 });
@@ -989,7 +998,15 @@ impl LysplanApp {
             let index = d.index;
             let past_threshold =
                 d.moved || drag_pointer.is_some_and(|p| p.distance(d.origin) > DRAG_THRESHOLD);
-            if let (true, true, Some([lon, lat])) = (pointer.2, past_threshold, drag_to) {
+            if let (true, true, Some(pointer_at)) = (pointer.2, past_threshold, drag_to) {
+                // Along the street at the pole's offset, unless Alt frees it.
+                let (target, azimuth) = match d.anchor.as_ref().filter(|_| !pointer.4) {
+                    Some(a) => a
+                        .target(pointer_at[0], pointer_at[1])
+                        .map_or((pointer_at, None), |(p, az)| (p, Some(az))),
+                    None => (pointer_at, None),
+                };
+                let [lon, lat] = target;
                 let moved_now = self
                     .state
                     .plan
@@ -1010,6 +1027,9 @@ impl LysplanApp {
                 }
                 if moved_now {
                     self.state.drag_pole_to(index, lon, lat);
+                    if let (Some(az), Some(p)) = (azimuth, self.state.plan.poles.get_mut(index)) {
+                        p.azimuth_deg = az;
+                    }
                 }
             }
             if !pointer.2 {

@@ -16,7 +16,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, route: &mut super::route::RoutePane
         }
     }
     ui.label(match state.tool {
-        Tool::Select => "Click a pole to select it (Shift adds), drag it to move, Delete removes. Drag empty map to pan; Shift+drag on empty map selects the poles in a box.",
+        Tool::Select => "Click a pole to select it (Shift adds), drag it to slide it along its street (Alt+drag: freely), Delete removes. Drag empty map to pan; Shift+drag on empty map selects the poles in a box.",
         Tool::AddPole => "Click the map to add a pole with the settings below. Esc returns to Select.",
         Tool::Measure => "Click two points: straight-line and along-street distance.",
         Tool::EditRoute => "Click a street to edit it: drag its square handles to move vertices, its round ones to insert. Or draw a new street below, one vertex per click.",
