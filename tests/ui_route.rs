@@ -352,7 +352,7 @@ fn a_vendors_section_is_assigned_by_chainage_in_the_vendors_panel() {
     );
     // A section beyond the street's end is refused with the reason.
     h.state_mut().vendors_panel.drafts[0].to_m = 1e5;
-    click_button(&mut h, "Apply sections");
+    click_button(&mut h, "Apply");
     h.get_by_label_contains("Refused: section 1");
     assert!(!h.state().state.dirty);
     {
@@ -360,7 +360,7 @@ fn a_vendors_section_is_assigned_by_chainage_in_the_vendors_panel() {
         d.from_m = 10.0;
         d.to_m = 110.0;
     }
-    click_button(&mut h, "Apply sections");
+    click_button(&mut h, "Apply");
     let app = h.state();
     let s = app
         .state
@@ -374,10 +374,9 @@ fn a_vendors_section_is_assigned_by_chainage_in_the_vendors_panel() {
         (street.as_str(), 10.0, 110.0)
     );
     assert_eq!(app.vendors_panel.editing, None);
-    assert!(
-        app.state
-            .undo_label()
-            .is_some_and(|l| l.starts_with("Set the sections of"))
+    assert_eq!(
+        app.state.undo_label(),
+        Some(format!("Edit vendor {vendor_name}").as_str())
     );
 }
 
@@ -433,4 +432,53 @@ fn route_editor_snapshot() {
     h.remove_cursor();
     h.run_steps(2);
     h.snapshot("route_editor");
+}
+
+#[test]
+fn a_new_vendor_is_added_named_coloured_and_given_a_section_in_the_app() {
+    let mut h = harness(straight_plan());
+    let n = h.state().state.plan.vendors.len();
+    click_button(&mut h, "Add a vendor");
+    let id = h
+        .state()
+        .vendors_panel
+        .editing
+        .clone()
+        .expect("its editor opens");
+    assert_eq!(h.state().state.plan.vendors.len(), n + 1);
+    h.get_by_role_and_label(Role::TextInput, "Name").focus();
+    h.run_steps(1);
+    h.key_press(Key::End);
+    for _ in 0..20 {
+        h.key_press(Key::Backspace);
+    }
+    h.get_by_role_and_label(Role::TextInput, "Name")
+        .type_text("DTU Lys");
+    h.run_steps(1);
+    h.state_mut().vendors_panel.color = [10, 200, 30];
+    click_button(&mut h, "Add a section");
+    {
+        let d = &mut h.state_mut().vendors_panel.drafts[0];
+        assert_eq!(d.street, "S1");
+        d.from_m = 100.0;
+        d.to_m = 200.0;
+    }
+    click_button(&mut h, "Apply");
+    let app = h.state();
+    let v = app.state.plan.vendor(&id).unwrap();
+    assert_eq!((v.name.as_str(), v.color), ("DTU Lys", [10, 200, 30]));
+    let s = app
+        .state
+        .plan
+        .sections
+        .iter()
+        .find(|s| s.vendor == id)
+        .unwrap();
+    assert_eq!((s.from_m, s.to_m), (100.0, 200.0));
+    // The map and the legend use the new colour at once.
+    h.get_by_label("DTU Lys");
+    assert_eq!(
+        app.vendor_color(&id),
+        Some(egui::Color32::from_rgb(10, 200, 30))
+    );
 }

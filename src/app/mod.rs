@@ -15,8 +15,8 @@ pub mod panels;
 pub mod pole_raster;
 pub mod route;
 pub mod row;
-pub mod sections;
 pub mod state;
+pub mod vendor_ops;
 
 use crate::plan::Plan;
 use egui::{Color32, Key, KeyboardShortcut, Modifiers};
@@ -120,6 +120,8 @@ pub struct LysplanApp {
     tiles: Option<HttpTiles>,
     center: walkers::Position,
     colors: HashMap<String, Color32>,
+    /// The plan generation `colors` was made from.
+    colors_generation: u64,
     drag: Option<Drag>,
     vertex_drag: Option<VertexDrag>,
     /// The route editor panel's texts.
@@ -234,6 +236,7 @@ impl LysplanApp {
             tiles,
             center: lon_lat(12.388, 55.685),
             colors: HashMap::new(),
+            colors_generation: 0,
             drag: None,
             vertex_drag: None,
             route_panel: Default::default(),
@@ -1293,6 +1296,11 @@ impl LysplanApp {
         Some(projector.project(lon_lat(lon, lat)).to_pos2())
     }
 
+    /// The colour the map and the legend draw `vendor` in.
+    pub fn vendor_color(&self, vendor: &str) -> Option<Color32> {
+        self.colors.get(vendor).copied()
+    }
+
     /// The lon/lat the map is centred on, and its zoom.
     pub fn view(&self) -> ([f64; 2], f64) {
         let p = self.memory.detached().unwrap_or(self.center);
@@ -1312,6 +1320,11 @@ impl LysplanApp {
         self.poll_dialog();
         self.shortcuts(&ctx);
         self.coverage.update(&ctx, &mut self.state);
+        if self.colors_generation != self.state.generation {
+            // Vendors may have been added, renamed or recoloured.
+            self.colors = vendor_colors(&self.state.plan);
+            self.colors_generation = self.state.generation;
+        }
         if ctx.input(|i| i.viewport().close_requested()) && self.state.dirty && !self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.confirm_discard = Some(PendingAction::Close);

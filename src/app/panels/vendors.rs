@@ -1,9 +1,10 @@
 //! The vendors panel: colour, show/hide, pole count and installed power of every vendor;
-//! clicking a vendor's name opens its sections, assigned by street and chainage (checked
-//! against the street, applied as one undoable edit).
+//! clicking a vendor's name opens its editor (name, colour, sections assigned by street
+//! and chainage, checked against the street, applied as one undoable edit); vendors are
+//! added and, once they have no poles, deleted here.
 
-use crate::app::sections::SectionDraft;
 use crate::app::state::AppState;
+use crate::app::vendor_ops::SectionDraft;
 use crate::frame::Polyline;
 use egui::{Color32, RichText, Ui};
 use std::collections::HashMap;
@@ -13,6 +14,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default)]
 pub struct VendorsPanel {
     pub editing: Option<String>,
+    /// Name and colour being edited.
+    pub name: String,
+    pub color: [u8; 3],
     pub drafts: Vec<SectionDraft>,
     pub error: Option<String>,
 }
@@ -84,8 +88,21 @@ pub fn ui(
             state.hidden_vendors.insert(id);
         }
     }
+    if ui
+        .button("Add a vendor")
+        .on_hover_text(
+            "A new company on the test bed: then name it, pick its colour, give it a section",
+        )
+        .clicked()
+    {
+        edit = Some(state.add_vendor());
+    }
     if let Some(id) = edit {
         panel.drafts = state.section_drafts(&id);
+        if let Some(v) = state.plan.vendor(&id) {
+            panel.name = v.name.clone();
+            panel.color = v.color;
+        }
         panel.editing = Some(id);
         panel.error = None;
     }
@@ -102,6 +119,18 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
         return;
     };
     ui.separator();
+    ui.label(RichText::new(format!("Vendor {name}")).strong());
+    ui.horizontal(|ui| {
+        let l = ui.label("Name");
+        ui.add(
+            egui::TextEdit::singleline(&mut panel.name)
+                .desired_width(150.0)
+                .id_salt("vendor_name"),
+        )
+        .labelled_by(l.id);
+        ui.label("Colour");
+        egui::color_picker::color_edit_button_srgb(ui, &mut panel.color);
+    });
     ui.label(RichText::new(format!("Sections of {name}")).strong());
     if panel.drafts.is_empty() {
         ui.label("No section yet: add one.");
@@ -161,8 +190,8 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
                 to_m: (len * 10.0).floor() / 10.0,
             });
         }
-        if ui.button("Apply sections").clicked() {
-            match state.set_vendor_sections(&vendor, &panel.drafts) {
+        if ui.button("Apply").clicked() {
+            match state.apply_vendor(&vendor, &panel.name, panel.color, &panel.drafts) {
                 Ok(_) => {
                     panel.error = None;
                     panel.editing = None;
@@ -173,6 +202,15 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
         if ui.button("Cancel").clicked() {
             panel.editing = None;
             panel.error = None;
+        }
+        if ui.button("Delete vendor").clicked() {
+            match state.delete_vendor(&vendor) {
+                Ok(()) => {
+                    panel.editing = None;
+                    panel.error = None;
+                }
+                Err(e) => panel.error = Some(e),
+            }
         }
     });
     if let Some(e) = &panel.error {
