@@ -374,3 +374,67 @@ fn importing_streets_from_a_qgis_export_is_one_undoable_edit() {
     h.get_by_label_contains("roads.geojson:1:2");
     assert_eq!(h.state().state.plan.streets.len(), n);
 }
+
+/// Opens combo box `label` and picks `item`, with press and release in separate frames
+/// as a person clicks (egui's popups ignore a click that opens and closes in one frame).
+fn choose(h: &mut Harness<'_, LysplanApp>, label: &str, item: &str) {
+    let at = h
+        .get_by_role_and_label(Role::ComboBox, label)
+        .rect()
+        .center();
+    click_at(h, at);
+    h.run_steps(2);
+    // The entry in the popup: the last node with that label (the legend may have one).
+    let at = h
+        .query_all_by_label(item)
+        .last()
+        .expect("the popup lists the entry")
+        .rect()
+        .center();
+    click_at(h, at);
+}
+
+/// The value a combo box shows.
+fn combo_value(h: &Harness<'_, LysplanApp>, label: &str) -> String {
+    use egui_kittest::kittest::NodeT;
+    h.get_by_role_and_label(Role::ComboBox, label)
+        .accesskit_node()
+        .value()
+        .unwrap_or_default()
+}
+
+#[test]
+fn inspector_shows_and_changes_the_vendor_and_luminaire_of_the_selection() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    let id = visible_pole(&h);
+    let at = pole_screen(&h, &id);
+    click_at(&mut h, at);
+    let (vendor_name, other, other_name, lum) = {
+        let plan = &h.state().state.plan;
+        let p = plan.pole(&id).unwrap();
+        let other = plan.vendors.iter().find(|v| v.id != p.vendor).unwrap();
+        let lum = plan
+            .luminaires
+            .iter()
+            .find(|l| l.id != p.luminaire)
+            .unwrap();
+        (
+            plan.vendor(&p.vendor).unwrap().name.clone(),
+            other.id.clone(),
+            other.name.clone(),
+            lum.clone(),
+        )
+    };
+    assert_eq!(combo_value(&h, "Pole vendor"), vendor_name);
+    choose(&mut h, "Pole vendor", &other_name);
+    assert_eq!(h.state().state.plan.pole(&id).unwrap().vendor, other);
+    choose(&mut h, "Pole luminaire", &lum.name);
+    assert_eq!(h.state().state.plan.pole(&id).unwrap().luminaire, lum.id);
+    assert_eq!(
+        h.state().state.undo_label(),
+        Some(format!("Fit {}", lum.name).as_str())
+    );
+    h.run_steps(2);
+    assert_eq!(combo_value(&h, "Pole vendor"), other_name);
+    assert!(lum.name.starts_with(&combo_value(&h, "Pole luminaire")));
+}

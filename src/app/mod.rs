@@ -1352,9 +1352,16 @@ impl LysplanApp {
             .resizable(true)
             .default_size(330.0)
             .show(ui, |ui| {
+                // Tall enough for every field of a selected pole without scrolling.
+                let inspector_min = if self.state.selection.is_empty() {
+                    60.0
+                } else {
+                    330.0
+                };
                 egui::Panel::bottom("inspector")
                     .resizable(true)
                     .default_size(320.0)
+                    .min_size(inspector_min)
                     .show(ui, |ui| {
                         egui::ScrollArea::vertical()
                             .id_salt("inspector_scroll")

@@ -91,6 +91,57 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
             poles.len()
         ));
     }
+    // Vendor and luminaire: chosen from the plan's lists, applied to every selected pole.
+    let vendor = common(poles.iter().map(|p| p.vendor.as_str())).map(str::to_string);
+    let luminaire = common(poles.iter().map(|p| p.luminaire.as_str())).map(str::to_string);
+    let (mut new_vendor, mut new_luminaire) = (None, None);
+    egui::ComboBox::new("inspector_vendor", "Pole vendor")
+        .width(170.0)
+        .selected_text(vendor.as_deref().map_or("(differ)".to_string(), |v| {
+            state
+                .plan
+                .vendor(v)
+                .map_or(format!("unknown '{v}'"), |v| v.name.clone())
+        }))
+        .show_ui(ui, |ui| {
+            for v in &state.plan.vendors {
+                if ui
+                    .selectable_label(vendor.as_deref() == Some(v.id.as_str()), &v.name)
+                    .clicked()
+                {
+                    new_vendor = Some((v.id.clone(), v.name.clone()));
+                }
+            }
+        });
+    egui::ComboBox::new("inspector_luminaire", "Pole luminaire")
+        .width(170.0)
+        .selected_text(luminaire.as_deref().map_or("(differ)".to_string(), |l| {
+            state
+                .plan
+                .luminaire(l)
+                .map_or(format!("unknown '{l}'"), |l| {
+                    l.name.chars().take(26).collect()
+                })
+        }))
+        .show_ui(ui, |ui| {
+            for l in &state.plan.luminaires {
+                if ui
+                    .selectable_label(luminaire.as_deref() == Some(l.id.as_str()), &l.name)
+                    .clicked()
+                {
+                    new_luminaire = Some((l.id.clone(), l.name.clone()));
+                }
+            }
+        });
+    drop(poles);
+    if let Some((id, name)) = new_vendor {
+        let r = state.edit_selected(&format!("Give poles to {name}"), |p| p.vendor = id.clone());
+        ins.error = r.err();
+    }
+    if let Some((id, name)) = new_luminaire {
+        let r = state.edit_selected(&format!("Fit {name}"), |p| p.luminaire = id.clone());
+        ins.error = r.err();
+    }
     let mut commit: Option<(&str, String)> = None;
     egui::Grid::new("inspector").num_columns(3).show(ui, |ui| {
         for (label, unit, text) in [
@@ -104,6 +155,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
                 .add(
                     egui::TextEdit::singleline(text)
                         .desired_width(70.0)
+                        .min_size(egui::vec2(70.0, 0.0))
                         .id_salt(label),
                 )
                 .labelled_by(l.id);
