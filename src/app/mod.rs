@@ -8,6 +8,7 @@ pub mod boxselect;
 pub mod catalogue_ops;
 pub mod coverage;
 pub mod files;
+pub mod history;
 pub mod map;
 pub mod map_coverage;
 pub mod map_sections;

@@ -41,13 +41,6 @@ pub struct PoleTemplate {
     pub tilt_deg: f64,
 }
 
-/// One undoable edit: the plan as it was before, and what the edit was.
-#[derive(Debug, Clone)]
-struct HistoryEntry {
-    label: String,
-    before: Plan,
-}
-
 /// A measurement between two points on the map.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Measurement {
@@ -71,8 +64,10 @@ pub struct AppState {
     pub hidden_vendors: BTreeSet<String>,
     /// The route editor: selected street and vertex, the street being drawn.
     pub route: super::route::RouteEdit,
-    undo: Vec<HistoryEntry>,
-    redo: Vec<HistoryEntry>,
+    undo: Vec<super::history::Entry>,
+    redo: Vec<super::history::Entry>,
+    /// The plan when the edit in progress began (made compact by `end_edit`).
+    pending: Option<(String, Plan)>,
     /// A message for the status bar (last action or error).
     pub status: String,
     /// New after every finished edit and for every new document, so panels can cache
@@ -136,6 +131,7 @@ impl AppState {
             route: Default::default(),
             undo: Vec::new(),
             redo: Vec::new(),
+            pending: None,
             status: String::new(),
             generation: next_generation(),
             revision: next_revision(),
@@ -162,21 +158,38 @@ impl AppState {
         )
     }
 
-    /// Records the current plan as the state before an edit named `label`.
+    /// Records the current plan as the state before an edit named `label`; the history
+    /// entry is made (compactly) by [`AppState::end_edit`].
     pub fn begin_edit(&mut self, label: impl Into<String>) {
-        self.undo.push(HistoryEntry {
-            label: label.into(),
-            before: self.plan.clone(),
-        });
-        // Bound the memory an hours-long session can take.
-        if self.undo.len() > 200 {
-            self.undo.remove(0);
-        }
+        self.close_pending();
+        self.pending = Some((label.into(), self.plan.clone()));
         self.redo.clear();
+    }
+
+    /// Turns the edit in progress into a history entry holding only what changed.
+    fn close_pending(&mut self) {
+        if let Some((label, before)) = self.pending.take() {
+            if before == self.plan {
+                return;
+            }
+            self.undo
+                .push(super::history::Entry::new(label, &before, &self.plan));
+            // Bound the memory an hours-long session can take.
+            if self.undo.len() > 200 {
+                self.undo.remove(0);
+            }
+        }
+    }
+
+    /// Poles held by the whole undo history (a measure of its memory).
+    pub fn history_poles_held(&self) -> usize {
+        self.undo.iter().map(|e| e.poles_held()).sum::<usize>()
+            + self.redo.iter().map(|e| e.poles_held()).sum::<usize>()
     }
 
     /// After an edit: mark unsaved, re-validate everything, drop vanished selections.
     pub fn end_edit(&mut self) {
+        self.close_pending();
         self.dirty = true;
         self.generation = next_generation();
         self.revision = next_revision();
@@ -194,38 +207,37 @@ impl AppState {
     }
 
     pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
+        !self.undo.is_empty() || self.pending.is_some()
     }
     pub fn can_redo(&self) -> bool {
         !self.redo.is_empty()
     }
     pub fn undo_label(&self) -> Option<&str> {
-        self.undo.last().map(|e| e.label.as_str())
+        match &self.pending {
+            Some((label, _)) => Some(label.as_str()),
+            None => self.undo.last().map(|e| e.label.as_str()),
+        }
     }
     pub fn redo_label(&self) -> Option<&str> {
         self.redo.last().map(|e| e.label.as_str())
     }
 
     pub fn undo(&mut self) {
+        self.close_pending();
         if let Some(e) = self.undo.pop() {
-            let after = std::mem::replace(&mut self.plan, e.before);
             self.status = format!("Undid: {}", e.label);
-            self.redo.push(HistoryEntry {
-                label: e.label,
-                before: after,
-            });
+            let back = e.apply(&mut self.plan);
+            self.redo.push(back);
             self.end_edit();
         }
     }
 
     pub fn redo(&mut self) {
+        self.close_pending();
         if let Some(e) = self.redo.pop() {
-            let before = std::mem::replace(&mut self.plan, e.before);
             self.status = format!("Redid: {}", e.label);
-            self.undo.push(HistoryEntry {
-                label: e.label,
-                before,
-            });
+            let back = e.apply(&mut self.plan);
+            self.undo.push(back);
             self.end_edit();
         }
     }
