@@ -34,11 +34,11 @@ impl Plugin for StreetsPlugin<'_> {
         let painter = ui.painter();
         let zoom = projector.zoom();
         for s in &self.plan.streets {
-            let pts: Vec<Pos2> = s
-                .points
-                .iter()
-                .map(|p| projector.project(lon_lat(p[0], p[1])).to_pos2())
-                .collect();
+            let pts = simplify_on_screen(
+                s.points
+                    .iter()
+                    .map(|p| projector.project(lon_lat(p[0], p[1])).to_pos2()),
+            );
             if pts.len() < 2 {
                 continue;
             }
@@ -75,6 +75,33 @@ impl Plugin for StreetsPlugin<'_> {
             }
         }
     }
+}
+
+/// Drops the screen points that lie within a quarter point of the line joining their
+/// neighbours (collinear runs, and bends too small to see at far zoom): the same line
+/// with fewer vertices to tessellate, in one pass.
+pub fn simplify_on_screen(pts: impl Iterator<Item = Pos2>) -> Vec<Pos2> {
+    const TOLERANCE: f32 = 0.25;
+    let mut out: Vec<Pos2> = Vec::new();
+    for p in pts {
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            // Distance of b from the line a–p: drop b when it adds nothing visible.
+            let ap = p - a;
+            let len = ap.length();
+            let off = if len > f32::EPSILON {
+                (ap.x * (b.y - a.y) - ap.y * (b.x - a.x)).abs() / len
+            } else {
+                (b - a).length()
+            };
+            let between = (b - a).dot(ap) >= 0.0 && (b - p).dot(-ap) >= 0.0;
+            if off <= TOLERANCE && between {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
 }
 
 /// Draws poles as dots in their vendor's colour; selected poles get a ring, poles named
@@ -292,5 +319,28 @@ impl Plugin for AttributionPlugin<'_> {
             Color32::from_white_alpha(210),
         );
         painter.galley(at, galley, Color32::from_gray(40));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collinear_and_invisible_vertices_are_dropped_and_corners_kept() {
+        let line = [
+            pos2(0.0, 0.0),
+            pos2(10.0, 0.0),
+            pos2(20.0, 0.1),
+            pos2(30.0, 0.0),
+            pos2(30.0, 10.0),
+            pos2(30.0, 20.0),
+        ];
+        let s = simplify_on_screen(line.into_iter());
+        assert_eq!(s, vec![pos2(0.0, 0.0), pos2(30.0, 0.0), pos2(30.0, 20.0)]);
+        // A line that turns back on itself keeps its turning point.
+        let back = [pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(5.0, 0.0)];
+        assert_eq!(simplify_on_screen(back.into_iter()).len(), 3);
+        assert_eq!(simplify_on_screen([pos2(1.0, 1.0)].into_iter()).len(), 1);
     }
 }
