@@ -2,9 +2,10 @@
 //! (streets coloured by lighting class), poles coloured by vendor, the measurement, and
 //! the attribution.
 
+use super::pole_raster;
 use super::state::{AppState, Measurement};
 use crate::plan::{LightingClass, Plan};
-use egui::{Color32, Pos2, Response, Stroke, Ui, pos2, vec2};
+use egui::{Color32, Pos2, Response, Stroke, Ui, Vec2, pos2, vec2};
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
@@ -125,22 +126,7 @@ impl Plugin for PolesPlugin<'_> {
             let p = projector.unproject(c.to_vec2());
             crate::frame::to_utm32(p.x(), p.y())
         });
-        let min = crate::frame::Xy::new(
-            corners.iter().map(|c| c.x).fold(f64::INFINITY, f64::min) - 20.0,
-            corners.iter().map(|c| c.y).fold(f64::INFINITY, f64::min) - 20.0,
-        );
-        let max = crate::frame::Xy::new(
-            corners
-                .iter()
-                .map(|c| c.x)
-                .fold(f64::NEG_INFINITY, f64::max)
-                + 20.0,
-            corners
-                .iter()
-                .map(|c| c.y)
-                .fold(f64::NEG_INFINITY, f64::max)
-                + 20.0,
-        );
+        let (min, max) = utm_box(&corners, 20.0);
         let flagged: HashSet<&str, BuildHasherDefault<Fnv>> =
             self.state.flagged_poles().into_iter().collect();
         let plan = &self.state.plan;
@@ -151,9 +137,9 @@ impl Plugin for PolesPlugin<'_> {
         } else {
             2.5
         };
-        let visible: Vec<usize> = self.state.checker.index().poles_in_box(min, max).collect();
-        // Vendor colour and visibility, remembered for the last vendor seen: neighbouring
-        // poles (R-tree order) mostly share a vendor, so this skips most map lookups.
+        let index = self.state.checker.index();
+        // Few enough poles in view to draw one by one? (Counts at most one past the limit.)
+        let few = index.poles_in_box(min, max).take(LOD_POLES + 1).count() <= LOD_POLES;
         // Vendor colour, `None` when the vendor is hidden: one fast lookup per pole.
         let vendor_colors: HashMap<&str, Option<Color32>, BuildHasherDefault<Fnv>> = self
             .colors
@@ -174,8 +160,8 @@ impl Plugin for PolesPlugin<'_> {
         let halo = Color32::from_rgba_unmultiplied(220, 30, 30, 110);
         let outline = Color32::from_black_alpha(180);
         let ring = Stroke::new(2.0, Color32::from_rgb(20, 110, 255));
-        if visible.len() <= LOD_POLES {
-            for i in visible {
+        if few {
+            for i in index.poles_in_box(min, max) {
                 let Some(p) = plan.poles.get(i) else { continue };
                 let Some(c) = style(&p.vendor) else { continue };
                 let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
@@ -190,44 +176,57 @@ impl Plugin for PolesPlugin<'_> {
             return;
         }
         // Thousands of poles on screen (far zoom, dots a few pixels wide that overlap):
-        // one cached image instead of thousands of circles (see `pole_raster`).
+        // one cached image instead of thousands of circles (see `pole_raster`). It is
+        // anchored in world coordinates (walkers' projected points at this zoom), so a pan
+        // only moves it.
+        let zoom = projector.zoom();
+        let ppp = ui.pixels_per_point();
+        let projection = projector.projection();
+        let world = |p: walkers::Position| {
+            let w = projection.project(p, zoom);
+            [w.x(), w.y()]
+        };
+        let view = pole_raster::Area {
+            origin: world(projector.unproject(rect.min.to_vec2())),
+            size: [rect.width(), rect.height()].map(|s| (s * ppp).round().max(1.0) as usize),
+        };
         let key = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
-            let origin = projector.project(lon_lat(0.0, 0.0));
-            (origin.x.to_bits(), origin.y.to_bits()).hash(&mut h);
-            [
-                rect.min.x,
-                rect.min.y,
-                rect.max.x,
-                rect.max.y,
-                radius,
-                ui.pixels_per_point(),
-            ]
-            .map(f32::to_bits)
-            .hash(&mut h);
-            (self.state.revision, visible.len()).hash(&mut h);
+            zoom.to_bits().hash(&mut h);
+            [radius, ppp].map(f32::to_bits).hash(&mut h);
+            self.state.revision.hash(&mut h);
             (self.state.findings().len(), flagged.len()).hash(&mut h);
             self.state.selection.hash(&mut h);
             self.state.hidden_vendors.hash(&mut h);
             h.finish()
         };
         let id = ui.scope_id().with("pole_layer");
-        let dot_style = super::pole_raster::DotStyle {
+        let dot_style = pole_raster::DotStyle {
             radius,
             outline,
             halo,
             ring: ring.color,
         };
-        super::pole_raster::show(painter, id, rect, key, || {
-            let dots: Vec<super::pole_raster::Dot> = visible
-                .iter()
-                .filter_map(|&i| {
+        pole_raster::show(painter, id, rect, view, ppp, key, MARGIN, |area| {
+            // The poles whose dots reach into the image (20 m more, as for the view).
+            let reach = f64::from(pole_raster::reach(radius));
+            let [x0, y0] = area.origin.map(|o| o - reach);
+            let [x1, y1] = [0, 1]
+                .map(|k| area.origin[k] + area.size[k] as f64 / f64::from(ppp.max(0.1)) + reach);
+            let corners = [[x0, y0], [x1, y1], [x0, y1], [x1, y0]].map(|[x, y]| {
+                let p = projection.unproject(walkers::Pixels::new(x, y), zoom);
+                crate::frame::to_utm32(p.x(), p.y())
+            });
+            let (min, max) = utm_box(&corners, 20.0);
+            let dots: Vec<pole_raster::Dot> = index
+                .poles_in_box(min, max)
+                .filter_map(|i| {
                     let p = plan.poles.get(i)?;
                     let color = style(&p.vendor)?;
-                    let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
-                    Some(super::pole_raster::Dot {
-                        at: at - rect.min,
+                    let [x, y] = world(lon_lat(p.lon, p.lat));
+                    Some(pole_raster::Dot {
+                        at: Vec2::new((x - area.origin[0]) as f32, (y - area.origin[1]) as f32),
                         color,
                         flagged: !flagged.is_empty() && flagged.contains(p.id.as_str()),
                         selected: !self.state.selection.is_empty()
@@ -235,10 +234,35 @@ impl Plugin for PolesPlugin<'_> {
                     })
                 })
                 .collect();
-            super::pole_raster::rasterise(rect.size(), ui.pixels_per_point(), dot_style, &dots)
+            pole_raster::rasterise_px(area.size, ppp, dot_style, &dots)
         });
     }
 }
+
+/// The box around UTM points `corners`, grown by `pad` metres on each side.
+fn utm_box(corners: &[crate::frame::Xy], pad: f64) -> (crate::frame::Xy, crate::frame::Xy) {
+    let min = crate::frame::Xy::new(
+        corners.iter().map(|c| c.x).fold(f64::INFINITY, f64::min) - pad,
+        corners.iter().map(|c| c.y).fold(f64::INFINITY, f64::min) - pad,
+    );
+    let max = crate::frame::Xy::new(
+        corners
+            .iter()
+            .map(|c| c.x)
+            .fold(f64::NEG_INFINITY, f64::max)
+            + pad,
+        corners
+            .iter()
+            .map(|c| c.y)
+            .fold(f64::NEG_INFINITY, f64::max)
+            + pad,
+    );
+    (min, max)
+}
+
+/// Margin of the far-zoom pole image around the view, as a fraction of the view's size
+/// on each side: a pan re-rasterises once per quarter view moved.
+const MARGIN: f32 = 0.25;
 
 /// Above this many poles in view, poles are drawn as one mesh (see [`PolesPlugin`]).
 pub const LOD_POLES: usize = 2_000;

@@ -1,9 +1,14 @@
 //! The far-zoom pole layer: with thousands of poles in view (dots a few pixels wide that
 //! overlap), the poles are stamped into one image on the CPU and shown as a single
-//! texture, kept while the view and the plan stay the same. Drawing 50,000 anti-aliased
-//! circles instead costs tens of milliseconds per frame in layout and tessellation.
+//! texture. Drawing 50,000 anti-aliased circles instead costs tens of milliseconds per
+//! frame in layout and tessellation.
+//!
+//! The image is anchored in the map's world coordinates (walkers' projected points at one
+//! zoom, which a pan slides the view over) and covers the view plus a margin: a pan only
+//! moves the texture, by whole physical pixels; it is re-rasterised when the view leaves
+//! the image, or the zoom, the pixel density, the plan or what is highlighted changes.
 
-use egui::{Color32, ColorImage, Pos2, TextureHandle, TextureOptions, Vec2};
+use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions, Vec2};
 
 /// One pole to draw: where (in points, relative to the layer's top-left corner) and how.
 #[derive(Debug, Clone, Copy)]
@@ -104,6 +109,18 @@ pub fn rasterise(size: Vec2, pixels_per_point: f32, style: DotStyle, dots: &[Dot
     let ppp = pixels_per_point.max(0.1);
     let w = (size.x * ppp).round().max(1.0) as usize;
     let h = (size.y * ppp).round().max(1.0) as usize;
+    rasterise_px([w, h], ppp, style, dots)
+}
+
+/// [`rasterise`] into an image of `size` physical pixels.
+pub fn rasterise_px(
+    size: [usize; 2],
+    pixels_per_point: f32,
+    style: DotStyle,
+    dots: &[Dot],
+) -> ColorImage {
+    let ppp = pixels_per_point.max(0.1);
+    let [w, h] = size.map(|n| n.max(1));
     let mut img = ColorImage::filled([w, h], Color32::TRANSPARENT);
     let r = style.radius * ppp;
     let halo = stamp(&[(0.0, r + 4.0 * ppp, style.halo)]);
@@ -138,51 +155,160 @@ pub fn rasterise(size: Vec2, pixels_per_point: f32, style: DotStyle, dots: &[Dot
     img
 }
 
-/// The cached layer: the texture and the key of what it shows.
+/// How far a dot's pixels reach from its centre, in points, for a disc of `radius`
+/// points (the halo and the selection ring are 4 points wider, plus the anti-aliased edge).
+pub fn reach(radius: f32) -> f32 {
+    radius + 5.0
+}
+
+/// A rectangle of the map in world coordinates: its top-left corner in walkers' projected
+/// points at the layer's zoom, its size in physical pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Area {
+    pub origin: [f64; 2],
+    pub size: [usize; 2],
+}
+
+impl Area {
+    /// The area grown by `margin` times its size on each side, in whole pixels (so the
+    /// pixels of `self` stay on the grid of the result), at most `max_side` pixels wide
+    /// and high (the margin shrinks first).
+    pub fn grown(&self, margin: f32, pixels_per_point: f32, max_side: usize) -> Area {
+        let ppp = f64::from(pixels_per_point.max(0.1));
+        let mut origin = self.origin;
+        let mut size = self.size;
+        for k in 0..2 {
+            let want = (self.size[k] as f32 * margin.max(0.0)).round() as usize;
+            let room = max_side.saturating_sub(self.size[k]) / 2;
+            let m = want.min(room);
+            origin[k] -= m as f64 / ppp;
+            size[k] += 2 * m;
+        }
+        Area { origin, size }
+    }
+}
+
+/// Where an image rasterised for `image` goes when the view is `view`: the offset of its
+/// top-left corner from the view's, in whole physical pixels; `None` when it must be
+/// re-rasterised because it does not cover the whole view. A pan by a fraction of a
+/// pixel rounds to the nearest pixel (the dots move in whole pixels); once the view has
+/// `settled` (not moved since the last frame) an image off the view's pixel grid is not
+/// reused, so a view at rest shows the dots exactly where a fresh raster puts them.
+pub fn placement(
+    image: &Area,
+    view: &Area,
+    pixels_per_point: f32,
+    settled: bool,
+) -> Option<[i64; 2]> {
+    let ppp = f64::from(pixels_per_point.max(0.1));
+    let mut offset = [0i64; 2];
+    for (k, offset) in offset.iter_mut().enumerate() {
+        let exact = (image.origin[k] - view.origin[k]) * ppp;
+        let whole = exact.round();
+        if !whole.is_finite() || (settled && (exact - whole).abs() > 1e-3) {
+            return None;
+        }
+        let o = whole as i64;
+        if o > 0 || o + (image.size[k] as i64) < (view.size[k] as i64) {
+            return None;
+        }
+        *offset = o;
+    }
+    Some(offset)
+}
+
+/// The screen rectangle of an image of `size` physical pixels whose top-left corner is
+/// `offset` pixels from the view's top-left corner `view_min`.
+pub fn screen_rect(
+    view_min: Pos2,
+    offset: [i64; 2],
+    size: [usize; 2],
+    pixels_per_point: f32,
+) -> Rect {
+    let ppp = pixels_per_point.max(0.1);
+    Rect::from_min_size(
+        view_min + Vec2::new(offset[0] as f32, offset[1] as f32) / ppp,
+        Vec2::new(size[0] as f32, size[1] as f32) / ppp,
+    )
+}
+
+/// The cached layer: the texture, the key of what it shows and where it is anchored.
 #[derive(Clone)]
 pub struct Layer {
     pub key: u64,
+    pub area: Area,
+    /// The view's origin in the last frame that showed the layer.
+    pub last_view: [f64; 2],
     pub texture: TextureHandle,
 }
 
-/// Shows the layer for `key`, re-rasterising through `make` only when the key changed.
+/// Shows the layer in `clip` (the map's rectangle on screen, whose top-left corner is the
+/// world point `view.origin`). Reuses the cached image when `key` (everything the image
+/// depends on besides its position: zoom, pixel density, dot size, plan and highlights)
+/// is unchanged and the image covers the view; otherwise re-rasterises through `make`
+/// the view grown by `margin` (see [`Area::grown`]). Returns whether it re-rasterised.
+#[allow(clippy::too_many_arguments)]
 pub fn show(
     painter: &egui::Painter,
     id: egui::Id,
-    rect: egui::Rect,
+    clip: Rect,
+    view: Area,
+    pixels_per_point: f32,
     key: u64,
-    make: impl FnOnce() -> ColorImage,
-) {
+    margin: f32,
+    make: impl FnOnce(&Area) -> ColorImage,
+) -> bool {
     let ctx = painter.ctx();
     let cached: Option<Layer> = ctx.data(|d| d.get_temp(id));
-    let texture = match cached {
-        Some(l) if l.key == key => l.texture,
-        Some(mut l) => {
-            l.texture.set(make(), TextureOptions::NEAREST);
-            l.key = key;
-            ctx.data_mut(|d| d.insert_temp(id, l.clone()));
-            l.texture
-        }
-        None => {
-            let texture = ctx.load_texture("pole_layer", make(), TextureOptions::NEAREST);
-            ctx.data_mut(|d| {
-                d.insert_temp(
-                    id,
-                    Layer {
-                        key,
-                        texture: texture.clone(),
-                    },
-                )
-            });
-            texture
+    let reuse = cached.as_ref().and_then(|l| {
+        let settled = l.last_view == view.origin;
+        (l.key == key)
+            .then(|| placement(&l.area, &view, pixels_per_point, settled))
+            .flatten()
+    });
+    let (layer, offset, fresh) = match (cached, reuse) {
+        (Some(l), Some(offset)) => (l, offset, false),
+        (cached, _) => {
+            let max_side = ctx.input(|i| i.max_texture_side);
+            let area = view.grown(margin, pixels_per_point, max_side);
+            let image = make(&area);
+            let texture = match cached {
+                Some(mut l) => {
+                    l.texture.set(image, TextureOptions::NEAREST);
+                    l.texture
+                }
+                None => ctx.load_texture("pole_layer", image, TextureOptions::NEAREST),
+            };
+            let layer = Layer {
+                key,
+                area,
+                last_view: view.origin,
+                texture,
+            };
+            // A fresh image is on the view's pixel grid by construction.
+            let offset = placement(&area, &view, pixels_per_point, false).unwrap_or_default();
+            (layer, offset, true)
         }
     };
-    painter.image(
-        texture.id(),
-        rect,
-        egui::Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
-        Color32::WHITE,
-    );
+    let rect = screen_rect(clip.min, offset, layer.area.size, pixels_per_point);
+    painter
+        .with_clip_rect(clip.intersect(painter.clip_rect()))
+        .image(
+            layer.texture.id(),
+            rect,
+            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+            Color32::WHITE,
+        );
+    ctx.data_mut(|d| {
+        d.insert_temp(
+            id,
+            Layer {
+                last_view: view.origin,
+                ..layer
+            },
+        )
+    });
+    fresh
 }
 
 #[cfg(test)]
@@ -265,5 +391,177 @@ mod tests {
             }],
         );
         assert_eq!(plain.pixels[10 * 20 + 16], Color32::TRANSPARENT);
+    }
+
+    fn view(x: f64, y: f64) -> Area {
+        Area {
+            origin: [x, y],
+            size: [400, 300],
+        }
+    }
+
+    #[test]
+    fn the_image_is_the_view_grown_by_whole_pixels_and_at_most_the_texture_limit() {
+        let a = view(1000.0, 2000.0).grown(0.25, 2.0, 8192);
+        assert_eq!(a.size, [600, 450]);
+        assert_eq!(a.origin, [1000.0 - 50.0, 2000.0 - 37.5]);
+        assert_eq!(
+            placement(&a, &view(1000.0, 2000.0), 2.0, true),
+            Some([-100, -75])
+        );
+        // The margin shrinks to fit the texture size limit.
+        let a = view(0.0, 0.0).grown(0.5, 1.0, 500);
+        assert_eq!(a.size, [500, 500]);
+    }
+
+    #[test]
+    fn a_pan_inside_the_image_reuses_it_shifted_and_one_past_it_re_rasterises() {
+        let image = view(1000.0, 2000.0).grown(0.25, 1.0, 8192);
+        // The view moves 5 points east and 3 south: the image 5 left and 3 up.
+        assert_eq!(
+            placement(&image, &view(1005.0, 2003.0), 1.0, false),
+            Some([-105, -78])
+        );
+        // Up to the image's edge, then not.
+        assert_eq!(
+            placement(&image, &view(1100.0, 2000.0), 1.0, false),
+            Some([-200, -75])
+        );
+        assert_eq!(placement(&image, &view(1101.0, 2000.0), 1.0, false), None);
+        assert_eq!(placement(&image, &view(899.0, 2000.0), 1.0, false), None);
+        assert_eq!(placement(&image, &view(1000.0, 2076.0), 1.0, false), None);
+    }
+
+    #[test]
+    fn a_fractional_pan_rounds_while_moving_and_re_rasterises_at_rest() {
+        let image = view(1000.0, 2000.0).grown(0.25, 1.0, 8192);
+        let v = view(1004.7, 2000.0);
+        assert_eq!(placement(&image, &v, 1.0, false), Some([-105, -75]));
+        assert_eq!(placement(&image, &v, 1.0, true), None);
+        // A whole-pixel pan at 1.5 pixels per point (pointer moves in physical pixels).
+        let image = view(1000.0, 2000.0).grown(0.25, 1.5, 8192);
+        let v = view(1000.0 + 3.0 / 1.5, 2000.0);
+        assert_eq!(placement(&image, &v, 1.5, true), Some([-103, -75]));
+    }
+
+    #[test]
+    fn the_texture_is_drawn_at_the_offset_in_points() {
+        let r = screen_rect(Pos2::new(300.0, 40.0), [-105, -78], [600, 450], 2.0);
+        assert_eq!(r.min, Pos2::new(300.0 - 52.5, 40.0 - 39.0));
+        assert_eq!(r.size(), Vec2::new(300.0, 225.0));
+    }
+
+    /// Runs one frame that shows the layer for a view whose top-left is world point `at`;
+    /// returns whether it re-rasterised and where the texture went on screen.
+    fn frame(ctx: &egui::Context, at: [f64; 2], key: u64, made: &mut usize) -> (bool, Rect) {
+        let clip = Rect::from_min_size(Pos2::new(100.0, 50.0), Vec2::new(200.0, 100.0));
+        let mut fresh = false;
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let painter = ui.painter().clone();
+            let v = Area {
+                origin: at,
+                size: [200, 100],
+            };
+            fresh = show(
+                &painter,
+                ui.scope_id().with("t"),
+                clip,
+                v,
+                1.0,
+                key,
+                0.25,
+                |a| {
+                    *made += 1;
+                    let dot = Dot {
+                        at: Vec2::new((1050.0 - a.origin[0]) as f32, (2030.0 - a.origin[1]) as f32),
+                        color: Color32::RED,
+                        flagged: false,
+                        selected: false,
+                    };
+                    rasterise_px(a.size, 1.0, style(), &[dot])
+                },
+            );
+        });
+        let shown = out
+            .shapes
+            .iter()
+            .find_map(|c| match &c.shape {
+                egui::Shape::Mesh(m) if m.texture_id != egui::TextureId::default() => {
+                    assert_eq!(c.clip_rect, clip);
+                    Some(m.calc_bounds())
+                }
+                _ => None,
+            })
+            .expect("the layer was drawn");
+        // No renderer takes the texture uploads.
+        out.textures_delta.clear();
+        (fresh, shown)
+    }
+
+    #[test]
+    fn a_panned_view_draws_the_cached_texture_shifted() {
+        let ctx = egui::Context::default();
+        let mut made = 0;
+        let (fresh, first) = frame(&ctx, [1000.0, 2000.0], 1, &mut made);
+        assert!(fresh);
+        // The image is the view with 50 x 25 points more on each side.
+        assert_eq!(first.min, Pos2::new(50.0, 25.0));
+        assert_eq!(first.size(), Vec2::new(300.0, 150.0));
+        // Pan 5 points east, 2 north: the same texture, 5 points left and 2 down.
+        let (fresh, panned) = frame(&ctx, [1005.0, 1998.0], 1, &mut made);
+        assert!(!fresh);
+        assert_eq!(made, 1);
+        assert_eq!(panned.min, Pos2::new(45.0, 27.0));
+        // Out of the image: re-rasterised around the new view.
+        let (fresh, far) = frame(&ctx, [1100.0, 2000.0], 1, &mut made);
+        assert!(fresh);
+        assert_eq!(made, 2);
+        assert_eq!(far.min, Pos2::new(50.0, 25.0));
+        // Another key (plan, highlights, zoom): re-rasterised even without a pan.
+        let (fresh, _) = frame(&ctx, [1100.0, 2000.0], 2, &mut made);
+        assert!(fresh);
+        assert_eq!(made, 3);
+    }
+
+    #[test]
+    fn a_dot_lands_on_the_same_screen_pixel_as_with_a_raster_of_the_view_alone() {
+        // The old layer: an image of exactly the view, dots relative to its corner.
+        let v = view(1000.0, 2000.0);
+        let dot = |at: Vec2| Dot {
+            at,
+            color: Color32::RED,
+            flagged: false,
+            selected: false,
+        };
+        let world = [1123.37, 2077.81];
+        let old = rasterise(
+            Vec2::new(400.0, 300.0),
+            1.0,
+            style(),
+            &[dot(Vec2::new(
+                (world[0] - 1000.0) as f32,
+                (world[1] - 2000.0) as f32,
+            ))],
+        );
+        let a = v.grown(0.25, 1.0, 8192);
+        let new = rasterise_px(
+            a.size,
+            1.0,
+            style(),
+            &[dot(Vec2::new(
+                (world[0] - a.origin[0]) as f32,
+                (world[1] - a.origin[1]) as f32,
+            ))],
+        );
+        let [ox, oy] = placement(&a, &v, 1.0, true).unwrap().map(|o| (-o) as usize);
+        for y in 0..300 {
+            for x in 0..400 {
+                assert_eq!(
+                    old.pixels[y * 400 + x],
+                    new.pixels[(y + oy) * a.size[0] + x + ox],
+                    "pixel {x},{y}"
+                );
+            }
+        }
     }
 }
