@@ -65,22 +65,55 @@ impl Plugin for SectionsPlugin<'_> {
                 b
             }
         };
-        let painter = ui.painter();
+        // The view in lon/lat (with a margin), to skip bands out of sight unprojected.
         let clip = projector.clip_rect().expand(50.0);
-        for (color, pts) in bands.iter() {
-            let screen: Vec<egui::Pos2> = pts
-                .iter()
-                .map(|p| projector.project(lon_lat(p[0], p[1])).to_pos2())
-                .collect();
-            let bbox = egui::Rect::from_points(&screen);
-            if !clip.intersects(bbox) {
-                continue;
-            }
+        let corners = [clip.left_top(), clip.right_bottom()].map(|c| {
+            let p = projector.unproject(c.to_vec2());
+            [p.x(), p.y()]
+        });
+        let (lo, hi) = (
+            [
+                corners[0][0].min(corners[1][0]),
+                corners[0][1].min(corners[1][1]),
+            ],
+            [
+                corners[0][0].max(corners[1][0]),
+                corners[0][1].max(corners[1][1]),
+            ],
+        );
+        let in_view: Vec<&Band> = bands
+            .iter()
+            .filter(|(_, pts)| {
+                let (mut a, mut b) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+                for p in pts {
+                    for k in 0..2 {
+                        a[k] = a[k].min(p[k]);
+                        b[k] = b[k].max(p[k]);
+                    }
+                }
+                a[0] <= hi[0] && b[0] >= lo[0] && a[1] <= hi[1] && b[1] >= lo[1]
+            })
+            .collect();
+        // Thousands of sections in view (a whole city's network at far zoom): the bands
+        // would be a few pixels each and cost more than everything else on the map; the
+        // poles' colours show the vendors there.
+        if in_view.len() > MAX_BANDS {
+            return;
+        }
+        let painter = ui.painter();
+        for (color, pts) in in_view {
+            let screen = super::map::simplify_on_screen(
+                pts.iter()
+                    .map(|p| projector.project(lon_lat(p[0], p[1])).to_pos2()),
+            );
             let band = Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), 90);
             painter.add(egui::Shape::line(screen, Stroke::new(9.0, band)));
         }
     }
 }
+
+/// Above this many sections in view, the bands are not drawn (see [`SectionsPlugin`]).
+pub const MAX_BANDS: usize = 1_000;
 
 #[cfg(test)]
 mod tests {
