@@ -5,7 +5,6 @@ use super::state::AppState;
 use crate::frame::{Polyline, from_utm32};
 use egui::{Color32, Response, Stroke, Ui};
 use std::collections::HashMap;
-use std::sync::Arc;
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
 
 /// One band: the vendor's colour and the stretch of centreline, `[lon, lat]`.
@@ -41,30 +40,48 @@ pub fn section_bands(state: &AppState, colors: &HashMap<String, Color32>) -> Vec
         .collect()
 }
 
+/// The bands of one plan revision and set of hidden vendors, made once and kept by the
+/// app (recomputing them projects every section's stretch of street).
+#[derive(Default)]
+pub struct BandCache {
+    key: Option<(u64, u64)>,
+    bands: Vec<Band>,
+}
+
+impl BandCache {
+    /// The bands for the plan as of its last finished edit, or as it is now with `live`
+    /// (a street vertex being dragged: the bands follow it). A dragged pole changes no
+    /// band, so it does not recompute them.
+    pub fn get(
+        &mut self,
+        state: &AppState,
+        colors: &HashMap<String, Color32>,
+        live: bool,
+    ) -> &[Band] {
+        let hidden = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            state.hidden_vendors.hash(&mut h);
+            // Every finished edit (streets, sections, vendor colours).
+            state.generation.hash(&mut h);
+            h.finish()
+        };
+        let key = (if live { state.revision } else { 0 }, hidden);
+        if self.key != Some(key) {
+            self.bands = section_bands(state, colors);
+            self.key = Some(key);
+        }
+        &self.bands
+    }
+}
+
 pub struct SectionsPlugin<'a> {
-    pub state: &'a AppState,
-    pub colors: &'a HashMap<String, Color32>,
+    pub bands: &'a [Band],
 }
 
 impl Plugin for SectionsPlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
-        // Recomputed only when the plan or the hidden vendors change.
-        type Cached = (u64, u64, Arc<Vec<Band>>);
-        let id = ui.scope_id().with("section_bands");
-        let hidden = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            self.state.hidden_vendors.hash(&mut h);
-            h.finish()
-        };
-        let bands = match ui.data(|d| d.get_temp::<Cached>(id)) {
-            Some((rev, hid, b)) if rev == self.state.revision && hid == hidden => b,
-            _ => {
-                let b = Arc::new(section_bands(self.state, self.colors));
-                ui.data_mut(|d| d.insert_temp(id, (self.state.revision, hidden, b.clone())));
-                b
-            }
-        };
+        let bands = self.bands;
         // The view in lon/lat (with a margin), to skip bands out of sight unprojected.
         let clip = projector.clip_rect().expand(50.0);
         let corners = [clip.left_top(), clip.right_bottom()].map(|c| {

@@ -123,6 +123,8 @@ pub struct LysplanApp {
     colors: HashMap<String, Color32>,
     /// The plan generation `colors` was made from.
     colors_generation: u64,
+    /// Vendor section bands for the map, kept per plan revision.
+    bands: map_sections::BandCache,
     drag: Option<Drag>,
     vertex_drag: Option<VertexDrag>,
     /// The route editor panel's texts.
@@ -238,6 +240,7 @@ impl LysplanApp {
             center: lon_lat(12.388, 55.685),
             colors: HashMap::new(),
             colors_generation: 0,
+            bands: Default::default(),
             drag: None,
             vertex_drag: None,
             route_panel: Default::default(),
@@ -906,8 +909,9 @@ impl LysplanApp {
             .double_click_to_zoom(!drawing)
             .with_plugin(map::StreetsPlugin { plan: &state.plan })
             .with_plugin(map_sections::SectionsPlugin {
-                state,
-                colors: &self.colors,
+                bands: self
+                    .bands
+                    .get(state, &self.colors, self.vertex_drag.is_some()),
             });
             if self.coverage.layer
                 && let Some(result) = self.coverage.worker.result()

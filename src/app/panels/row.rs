@@ -23,6 +23,9 @@ pub struct RowTool {
     pub preview: Result<Vec<Pole>, String>,
     /// Waiting for a click on the map that sets this end of the row.
     pub picking: Option<RowEnd>,
+    /// The spec and plan revision/generation `preview` was computed for: planning a row looks up
+    /// fresh ids among all poles, so it is redone only when either changes.
+    synced: Option<(RowSpec, u64)>,
 }
 
 /// An end of the row, picked by a click on the map.
@@ -63,6 +66,7 @@ impl RowTool {
             previewing: false,
             preview: Ok(Vec::new()),
             picking: None,
+            synced: None,
         }
     }
 
@@ -80,7 +84,18 @@ impl RowTool {
         } else {
             RowSpacing::Every(self.spacing_m)
         };
-        self.preview = plan_row(&state.plan, &self.spec);
+        // While previewing, follow every change (a dragged vertex moves the row);
+        // otherwise finished edits are enough (the count and any error).
+        let rev = if self.previewing {
+            state.revision
+        } else {
+            state.generation
+        };
+        let key = (self.spec.clone(), rev);
+        if self.synced.as_ref() != Some(&key) {
+            self.preview = plan_row(&state.plan, &self.spec);
+            self.synced = Some(key);
+        }
     }
 
     /// A click on the map while picking the row's ends: the first sets the street, the
