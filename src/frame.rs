@@ -301,6 +301,14 @@ impl Polyline {
     }
 }
 
+/// The lon/lat `dx` metres east and `dy` metres north (on the UTM 32N grid) of
+/// `origin` (lon/lat): for building geometry in metres around a site.
+pub fn offset_lonlat(origin: [f64; 2], dx: f64, dy: f64) -> [f64; 2] {
+    let o = to_utm32(origin[0], origin[1]);
+    let (lon, lat) = from_utm32(Xy::new(o.x + dx, o.y + dy));
+    [lon, lat]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

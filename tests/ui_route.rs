@@ -10,7 +10,7 @@ use lysplan::app::LysplanApp;
 mod common;
 use common::click_button;
 use lysplan::app::state::Tool;
-use lysplan::frame::{Polyline, Side, Xy, from_utm32, to_utm32};
+use lysplan::frame::{Polyline, Side, to_utm32};
 use lysplan::plan::{Plan, Street};
 
 fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
@@ -35,9 +35,7 @@ fn harness_dt(plan: Plan, dt: f32) -> Harness<'static, LysplanApp> {
 
 /// Lon/lat `dx` m east and `dy` m north of the test street's start.
 fn ll(dx: f64, dy: f64) -> [f64; 2] {
-    let o = to_utm32(12.388, 55.685);
-    let (lon, lat) = from_utm32(Xy::new(o.x + dx, o.y + dy));
-    [lon, lat]
+    lysplan::frame::offset_lonlat([12.388, 55.685], dx, dy)
 }
 
 /// The bundled catalogue and vendors with one straight 300 m street running east (three

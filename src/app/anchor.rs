@@ -57,13 +57,11 @@ impl StreetAnchor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::{Xy, from_utm32};
+    use crate::frame::Xy;
     use crate::plan::{Plan, Pole, Street};
 
     fn ll(x: f64, y: f64) -> [f64; 2] {
-        let o = to_utm32(12.388, 55.685);
-        let (lon, lat) = from_utm32(Xy::new(o.x + x, o.y + y));
-        [lon, lat]
+        crate::frame::offset_lonlat([12.388, 55.685], x, y)
     }
 
     /// An L-shaped street: 100 m east, then 100 m north; a pole 5 m south of the first

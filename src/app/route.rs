@@ -329,13 +329,10 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::{Xy, from_utm32};
     use egui::pos2;
 
     fn ll(x: f64, y: f64) -> [f64; 2] {
-        let o = to_utm32(12.388, 55.685);
-        let (lon, lat) = from_utm32(Xy::new(o.x + x, o.y + y));
-        [lon, lat]
+        crate::frame::offset_lonlat([12.388, 55.685], x, y)
     }
 
     fn state() -> AppState {

@@ -32,6 +32,37 @@ fn fill(ins: &mut InspectorState, poles: &[&crate::plan::Pole]) {
     ins.overhang = fmt(common(poles.iter().map(|p| p.overhang_m)));
 }
 
+/// A combo box choosing one of `items` (id, name) for the selection; `current` is the
+/// id all selected poles share (`None`: they differ). Returns the chosen (id, name).
+fn id_combo<'a>(
+    ui: &mut Ui,
+    label: &str,
+    current: Option<&str>,
+    items: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) -> Option<(String, String)> {
+    let shown = match current {
+        None => "(differ)".to_string(),
+        Some(id) => items
+            .clone()
+            .find(|(i, _)| *i == id)
+            .map_or(format!("unknown '{id}'"), |(_, n)| {
+                n.chars().take(26).collect()
+            }),
+    };
+    let mut chosen = None;
+    egui::ComboBox::new(label, label)
+        .width(170.0)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for (id, name) in items {
+                if ui.selectable_label(current == Some(id), name).clicked() {
+                    chosen = Some((id.to_string(), name.to_string()));
+                }
+            }
+        });
+    chosen
+}
+
 pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision: usize) {
     ui.heading("Inspector");
     let sel: Vec<String> = state.selection.iter().cloned().collect();
@@ -94,45 +125,26 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
     // Vendor and luminaire: chosen from the plan's lists, applied to every selected pole.
     let vendor = common(poles.iter().map(|p| p.vendor.as_str())).map(str::to_string);
     let luminaire = common(poles.iter().map(|p| p.luminaire.as_str())).map(str::to_string);
-    let (mut new_vendor, mut new_luminaire) = (None, None);
-    egui::ComboBox::new("inspector_vendor", "Pole vendor")
-        .width(170.0)
-        .selected_text(vendor.as_deref().map_or("(differ)".to_string(), |v| {
-            state
-                .plan
-                .vendor(v)
-                .map_or(format!("unknown '{v}'"), |v| v.name.clone())
-        }))
-        .show_ui(ui, |ui| {
-            for v in &state.plan.vendors {
-                if ui
-                    .selectable_label(vendor.as_deref() == Some(v.id.as_str()), &v.name)
-                    .clicked()
-                {
-                    new_vendor = Some((v.id.clone(), v.name.clone()));
-                }
-            }
-        });
-    egui::ComboBox::new("inspector_luminaire", "Pole luminaire")
-        .width(170.0)
-        .selected_text(luminaire.as_deref().map_or("(differ)".to_string(), |l| {
-            state
-                .plan
-                .luminaire(l)
-                .map_or(format!("unknown '{l}'"), |l| {
-                    l.name.chars().take(26).collect()
-                })
-        }))
-        .show_ui(ui, |ui| {
-            for l in &state.plan.luminaires {
-                if ui
-                    .selectable_label(luminaire.as_deref() == Some(l.id.as_str()), &l.name)
-                    .clicked()
-                {
-                    new_luminaire = Some((l.id.clone(), l.name.clone()));
-                }
-            }
-        });
+    let new_vendor = id_combo(
+        ui,
+        "Pole vendor",
+        vendor.as_deref(),
+        state
+            .plan
+            .vendors
+            .iter()
+            .map(|v| (v.id.as_str(), v.name.as_str())),
+    );
+    let new_luminaire = id_combo(
+        ui,
+        "Pole luminaire",
+        luminaire.as_deref(),
+        state
+            .plan
+            .luminaires
+            .iter()
+            .map(|l| (l.id.as_str(), l.name.as_str())),
+    );
     drop(poles);
     if let Some((id, name)) = new_vendor {
         let r = state.edit_selected(&format!("Give poles to {name}"), |p| p.vendor = id.clone());
