@@ -9,11 +9,7 @@ mod common;
 use lysplan::plan::Plan;
 
 fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
-    let app = LysplanApp::new(&egui::Context::default(), plan, None, false);
-    let mut h = Harness::builder()
-        .with_size(vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut LysplanApp| app.show(ui), app);
-    h.run_steps(4);
+    let mut h = common::app_harness(plan, vec2(1280.0, 800.0), 0.25);
     common::wait_for_coverage(&mut h);
     h
 }
@@ -25,6 +21,19 @@ fn press(h: &Harness<'_, LysplanApp>, pos: Pos2, pressed: bool, modifiers: Modif
         pressed,
         modifiers,
     });
+}
+
+/// Press at `start`, move `step` ten times a frame apart, release at the end.
+fn drag(h: &mut Harness<'_, LysplanApp>, start: Pos2, step: egui::Vec2, modifiers: Modifiers) {
+    h.hover_at(start);
+    h.run_steps(1);
+    press(h, start, true, modifiers);
+    h.run_steps(1);
+    for k in 1..=10 {
+        h.hover_at(start + step * k as f32);
+        h.run_steps(1);
+    }
+    press(h, start + step * 10.0, false, modifiers);
 }
 
 fn click_at(h: &mut Harness<'_, LysplanApp>, pos: Pos2) {
@@ -104,15 +113,7 @@ fn dragging_a_pole_moves_it_and_undo_puts_it_back() {
     let view_before = h.state().view();
     // Alt frees the pole from its street: it follows the pointer exactly.
     h.event(Event::ModifiersChanged(Modifiers::ALT));
-    h.hover_at(start);
-    h.run_steps(1);
-    press(&h, start, true, Modifiers::ALT);
-    h.run_steps(1);
-    for k in 1..=10 {
-        h.hover_at(start + vec2(4.0 * k as f32, 3.0 * k as f32));
-        h.run_steps(1);
-    }
-    press(&h, start + vec2(40.0, 30.0), false, Modifiers::ALT);
+    drag(&mut h, start, vec2(4.0, 3.0), Modifiers::ALT);
     h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.run_steps(2);
     let app = h.state();
@@ -148,15 +149,7 @@ fn dragging_a_pole_slides_it_along_its_street_at_the_same_offset() {
     let i = h.state().state.pole_index(&id).unwrap();
     let before = *h.state().state.checker.station(i).unwrap();
     let start = pole_screen(&h, &id);
-    h.hover_at(start);
-    h.run_steps(1);
-    press(&h, start, true, Modifiers::NONE);
-    h.run_steps(1);
-    for k in 1..=10 {
-        h.hover_at(start + vec2(3.0 * k as f32, 5.0 * k as f32));
-        h.run_steps(1);
-    }
-    press(&h, start + vec2(30.0, 50.0), false, Modifiers::NONE);
+    drag(&mut h, start, vec2(3.0, 5.0), Modifiers::NONE);
     h.run_steps(2);
     let app = h.state();
     let after = *app.state.checker.station(i).unwrap();

@@ -12,12 +12,7 @@ use lysplan::plan::{PhotometrySource, Plan};
 use std::path::{Path, PathBuf};
 
 fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
-    let app = LysplanApp::new(&egui::Context::default(), plan, None, false);
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 1000.0))
-        .build_ui_state(|ui, app: &mut LysplanApp| app.show(ui), app);
-    h.run_steps(4);
-    h
+    common::app_harness(plan, vec2(1400.0, 1000.0), 0.25)
 }
 
 fn fixture(name: &str) -> PathBuf {

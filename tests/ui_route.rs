@@ -19,12 +19,7 @@ fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
 
 /// The app with frames `dt` seconds apart.
 fn harness_dt(plan: Plan, dt: f32) -> Harness<'static, LysplanApp> {
-    let app = LysplanApp::new(&egui::Context::default(), plan, None, false);
-    let mut h = Harness::builder()
-        .with_size(vec2(1280.0, 800.0))
-        .with_step_dt(dt)
-        .build_ui_state(|ui, app: &mut LysplanApp| app.show(ui), app);
-    h.run_steps(4);
+    let mut h = common::app_harness(plan, vec2(1280.0, 800.0), dt);
     // A fixed view (about 0.67 m per point) with the test street well inside the map,
     // whatever width the side panels settle at.
     let c = ll(150.0, 0.0);
@@ -108,6 +103,17 @@ fn select_test_road(h: &mut Harness<'_, LysplanApp>) {
     click_at(h, on_street);
 }
 
+/// Edit route tool, "Draw a new street", one click per vertex.
+fn draw(h: &mut Harness<'_, LysplanApp>, vertices: &[[f64; 2]]) {
+    h.key_press(Key::R);
+    h.run_steps(1);
+    click_button(h, "Draw a new street");
+    for p in vertices {
+        let at = screen(h, *p);
+        click_at(h, at);
+    }
+}
+
 #[test]
 fn a_street_is_drawn_click_by_click_and_finished_with_enter() {
     let mut h = harness(straight_plan());
@@ -164,13 +170,7 @@ fn a_street_is_drawn_click_by_click_and_finished_with_enter() {
 #[test]
 fn escape_cancels_a_drawing_without_an_edit() {
     let mut h = harness(straight_plan());
-    h.key_press(Key::R);
-    h.run_steps(1);
-    click_button(&mut h, "Draw a new street");
-    for p in [ll(0.0, 60.0), ll(100.0, 60.0)] {
-        let at = screen(&h, p);
-        click_at(&mut h, at);
-    }
+    draw(&mut h, &[ll(0.0, 60.0), ll(100.0, 60.0)]);
     h.key_press(Key::Escape);
     h.run_steps(2);
     let app = h.state();
@@ -381,13 +381,7 @@ fn a_vendors_section_is_assigned_by_chainage_in_the_vendors_panel() {
 #[test]
 fn a_double_click_finishes_the_street_and_does_not_zoom() {
     let mut h = harness_dt(straight_plan(), 0.05);
-    h.key_press(Key::R);
-    h.run_steps(1);
-    click_button(&mut h, "Draw a new street");
-    for p in [ll(0.0, 60.0), ll(100.0, 60.0)] {
-        let at = screen(&h, p);
-        click_at(&mut h, at);
-    }
+    draw(&mut h, &[ll(0.0, 60.0), ll(100.0, 60.0)]);
     let view = h.state().view();
     let end = screen(&h, ll(100.0, 160.0));
     h.hover_at(end);

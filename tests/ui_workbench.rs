@@ -13,12 +13,7 @@ use lysplan::frame::{Side, Xy, from_utm32, to_utm32};
 use lysplan::plan::{Plan, Street};
 
 fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
-    let app = LysplanApp::new(&egui::Context::default(), plan, None, false);
-    let mut h = Harness::builder()
-        .with_size(vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut LysplanApp| app.show(ui), app);
-    h.run_steps(4);
-    h
+    common::app_harness(plan, vec2(1280.0, 800.0), 0.25)
 }
 
 fn press(h: &Harness<'_, LysplanApp>, pos: Pos2, pressed: bool) {

@@ -326,17 +326,21 @@ impl AppState {
         }
     }
 
+    /// The selected poles, in plan order.
+    pub fn selected_poles(&self) -> Vec<&Pole> {
+        self.plan
+            .poles
+            .iter()
+            .filter(|p| self.selection.contains(&p.id))
+            .collect()
+    }
+
     /// Applies `f` to every selected pole as one edit, after validating each result with
     /// [`validate_pole`]. Nothing changes when any pole would become invalid; the reason
     /// is returned; `Ok(false)` when nothing changed.
     pub fn edit_selected(&mut self, label: &str, f: impl Fn(&mut Pole)) -> Result<bool, String> {
         let mut edited = Vec::new();
-        for p in self
-            .plan
-            .poles
-            .iter()
-            .filter(|p| self.selection.contains(&p.id))
-        {
+        for p in self.selected_poles() {
             let mut q = p.clone();
             f(&mut q);
             validate_pole(&q).map_err(|e| format!("{}: {e}", p.id))?;

@@ -3,6 +3,7 @@
 
 use egui_kittest::Harness;
 use lysplan::app::LysplanApp;
+use lysplan::plan::Plan;
 
 /// Steps the app until the background EN 13201 coverage is done, so the findings list
 /// (and every pixel that depends on it) is complete and stable. Bounded; no timing
@@ -27,4 +28,16 @@ pub fn click_button(h: &mut Harness<'_, LysplanApp>, label: &str) {
     h.run_steps(3);
     h.get_by_label_contains(label).click();
     h.run_steps(2);
+}
+
+/// The app on `plan` in a window of `size` points, frames `dt` seconds apart (tiles off),
+/// after the first frames (the map fits the plan, panels settle).
+pub fn app_harness(plan: Plan, size: egui::Vec2, dt: f32) -> Harness<'static, LysplanApp> {
+    let app = LysplanApp::new(&egui::Context::default(), plan, None, false);
+    let mut h = Harness::builder()
+        .with_size(size)
+        .with_step_dt(dt)
+        .build_ui_state(|ui, app: &mut LysplanApp| app.show(ui), app);
+    h.run_steps(4);
+    h
 }

@@ -70,12 +70,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
         ui.label("Select a pole on the map to see and edit its fields.");
         return;
     }
-    let poles: Vec<_> = state
-        .plan
-        .poles
-        .iter()
-        .filter(|p| state.selection.contains(&p.id))
-        .collect();
+    let poles = state.selected_poles();
     if ins.shown_for != sel || ins.shown_rev != revision {
         fill(ins, &poles);
         if ins.shown_for != sel {
@@ -145,7 +140,6 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
             .iter()
             .map(|l| (l.id.as_str(), l.name.as_str())),
     );
-    drop(poles);
     if let Some((id, name)) = new_vendor {
         let r = state.edit_selected(&format!("Give poles to {name}"), |p| p.vendor = id.clone());
         ins.error = r.err();
@@ -194,13 +188,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
                 match r {
                     Err(e) => {
                         // Show the stored values again, with the reason.
-                        let poles: Vec<_> = state
-                            .plan
-                            .poles
-                            .iter()
-                            .filter(|p| state.selection.contains(&p.id))
-                            .collect();
-                        fill(ins, &poles);
+                        fill(ins, &state.selected_poles());
                         ins.error = Some(e);
                     }
                     Ok(true) => ins.error = None,

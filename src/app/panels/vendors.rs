@@ -69,10 +69,13 @@ pub fn ui(
                 let editing = panel.editing.as_deref() == Some(v.id.as_str());
                 if ui
                     .selectable_label(editing, &v.name)
-                    .on_hover_text(format!(
-                        "Sections: {}. Click to edit them (street, from/to chainage).",
-                        sections_summary(state, &v.id)
-                    ))
+                    // Built only while hovered, not for every vendor in every frame.
+                    .on_hover_ui(|ui| {
+                        ui.label(format!(
+                            "Sections: {}. Click to edit them (street, from/to chainage).",
+                            sections_summary(state, &v.id)
+                        ));
+                    })
                     .clicked()
                 {
                     edit = Some(v.id.clone());
