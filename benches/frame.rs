@@ -187,7 +187,7 @@ impl Window {
 
     /// Zoom in on pole `k` (a street view) and settle.
     fn street_view(&mut self, k: usize) -> Pos2 {
-        let p = self.app.state.plan.poles[k].clone();
+        let p = self.app.state.plan().poles[k].clone();
         self.app.set_view(p.lon, p.lat, 18.0);
         for _ in 0..3 {
             self.frame(Vec::new());
@@ -245,7 +245,7 @@ fn bench_plan(c: &mut Criterion, name: &str, plan: Plan) {
     });
     // The pole really moved (not a pan of the map).
     assert!(
-        step == 0 || w.app.state.dirty,
+        step == 0 || w.app.state.is_dirty(),
         "the drag bench did not move the pole"
     );
     g.finish();

@@ -47,7 +47,7 @@ fn click_at(h: &mut Harness<'_, LysplanApp>, pos: Pos2) {
 
 fn pole_screen(h: &Harness<'_, LysplanApp>, id: &str) -> Pos2 {
     let app = h.state();
-    let p = app.state.plan.pole(id).expect("pole exists");
+    let p = app.state.plan().pole(id).expect("pole exists");
     app.screen_pos(p.lon, p.lat).expect("map drawn")
 }
 
@@ -56,7 +56,7 @@ fn visible_pole(h: &Harness<'_, LysplanApp>) -> String {
     let rect = h.state().map_rect().expect("map drawn").shrink(40.0);
     h.state()
         .state
-        .plan
+        .plan()
         .poles
         .iter()
         .find(|p| rect.contains(h.state().screen_pos(p.lon, p.lat).unwrap_or_default()))
@@ -67,7 +67,7 @@ fn visible_pole(h: &Harness<'_, LysplanApp>) -> String {
 #[test]
 fn clicking_the_map_adds_a_pole_and_the_findings_update() {
     let mut h = harness(lysplan::bundled::doll_plan());
-    let before = h.state().state.plan.poles.len();
+    let before = h.state().state.plan().poles.len();
     assert!(
         h.state()
             .state
@@ -80,15 +80,15 @@ fn clicking_the_map_adds_a_pole_and_the_findings_update() {
     // 4 m east of an existing pole: closer than the 10 m minimum spacing.
     let near = {
         let app = h.state();
-        let p = app.state.plan.pole(&visible_pole(&h)).unwrap().clone();
+        let p = app.state.plan().pole(&visible_pole(&h)).unwrap().clone();
         app.screen_pos(p.lon + 4.0 / (111_320.0 * p.lat.to_radians().cos()), p.lat)
             .unwrap()
     };
     click_at(&mut h, near);
     let app = h.state();
-    assert_eq!(app.state.plan.poles.len(), before + 1);
-    let new_id = app.state.plan.poles.last().unwrap().id.clone();
-    assert!(app.state.dirty);
+    assert_eq!(app.state.plan().poles.len(), before + 1);
+    let new_id = app.state.plan().poles.last().unwrap().id.clone();
+    assert!(app.state.is_dirty());
     let f = app
         .state
         .findings()
@@ -107,7 +107,7 @@ fn dragging_a_pole_moves_it_and_undo_puts_it_back() {
     let id = visible_pole(&h);
     let start = pole_screen(&h, &id);
     let (lon0, lat0) = {
-        let p = h.state().state.plan.pole(&id).unwrap();
+        let p = h.state().state.plan().pole(&id).unwrap();
         (p.lon, p.lat)
     };
     let view_before = h.state().view();
@@ -117,7 +117,7 @@ fn dragging_a_pole_moves_it_and_undo_puts_it_back() {
     h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.run_steps(2);
     let app = h.state();
-    let p = app.state.plan.pole(&id).unwrap();
+    let p = app.state.plan().pole(&id).unwrap();
     assert!(
         (p.lon - lon0).abs() > 1e-6 && (p.lat - lat0).abs() > 1e-6,
         "pole moved"
@@ -138,7 +138,7 @@ fn dragging_a_pole_moves_it_and_undo_puts_it_back() {
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
-    let p = h.state().state.plan.pole(&id).unwrap();
+    let p = h.state().state.plan().pole(&id).unwrap();
     assert_eq!((p.lon, p.lat), (lon0, lat0));
 }
 
@@ -147,12 +147,12 @@ fn dragging_a_pole_slides_it_along_its_street_at_the_same_offset() {
     let mut h = harness(lysplan::bundled::doll_plan());
     let id = visible_pole(&h);
     let i = h.state().state.pole_index(&id).unwrap();
-    let before = *h.state().state.checker.station(i).unwrap();
+    let before = *h.state().state.checker().station(i).unwrap();
     let start = pole_screen(&h, &id);
     drag(&mut h, start, vec2(3.0, 5.0), Modifiers::NONE);
     h.run_steps(2);
     let app = h.state();
-    let after = *app.state.checker.station(i).unwrap();
+    let after = *app.state.checker().station(i).unwrap();
     assert_eq!(after.street, before.street, "still on its street");
     assert_eq!(after.side, before.side);
     assert!(
@@ -190,14 +190,14 @@ fn dragging_empty_map_pans() {
     press(&h, start + vec2(50.0, 0.0), false, Modifiers::NONE);
     h.run_steps(2);
     assert_ne!(h.state().view().0, view_before.0);
-    assert!(!h.state().state.dirty, "panning is not an edit");
+    assert!(!h.state().state.is_dirty(), "panning is not an edit");
 }
 
 #[test]
 fn select_delete_undo_redo() {
     let mut h = harness(lysplan::bundled::doll_plan());
     let id = visible_pole(&h);
-    let n = h.state().state.plan.poles.len();
+    let n = h.state().state.plan().poles.len();
     let at = pole_screen(&h, &id);
     click_at(&mut h, at);
     assert!(h.state().state.selection.contains(&id));
@@ -208,20 +208,20 @@ fn select_delete_undo_redo() {
     h.get_by_label_contains(&format!("Pole {id}"));
     h.key_press(Key::Delete);
     h.run_steps(2);
-    assert_eq!(h.state().state.plan.poles.len(), n - 1);
-    assert!(h.state().state.plan.pole(&id).is_none());
+    assert_eq!(h.state().state.plan().poles.len(), n - 1);
+    assert!(h.state().state.plan().pole(&id).is_none());
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
-    assert!(h.state().state.plan.pole(&id).is_some());
+    assert!(h.state().state.plan().pole(&id).is_some());
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     h.run_steps(2);
-    assert!(h.state().state.plan.pole(&id).is_none());
+    assert!(h.state().state.plan().pole(&id).is_none());
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
     h.run_steps(2);
     assert!(
-        h.state().state.plan.pole(&id).is_none(),
+        h.state().state.plan().pole(&id).is_none(),
         "Ctrl+Y redoes too"
     );
 }
@@ -271,13 +271,13 @@ fn inspector_refuses_an_invalid_height_with_a_reason() {
     let id = visible_pole(&h);
     let at = pole_screen(&h, &id);
     click_at(&mut h, at);
-    let height_before = h.state().state.plan.pole(&id).unwrap().height_m;
+    let height_before = h.state().state.plan().pole(&id).unwrap().height_m;
     retype(&mut h, "0");
     h.run_steps(1);
     h.key_press(Key::Enter);
     h.run_steps(2);
     assert_eq!(
-        h.state().state.plan.pole(&id).unwrap().height_m,
+        h.state().state.plan().pole(&id).unwrap().height_m,
         height_before
     );
     h.get_by_label_contains("Refused");
@@ -288,7 +288,7 @@ fn inspector_refuses_an_invalid_height_with_a_reason() {
     retype(&mut h, "6.5");
     h.key_press(Key::Enter);
     h.run_steps(2);
-    assert_eq!(h.state().state.plan.pole(&id).unwrap().height_m, 6.5);
+    assert_eq!(h.state().state.plan().pole(&id).unwrap().height_m, 6.5);
     assert!(h.state().state.can_undo());
 }
 
@@ -346,11 +346,11 @@ fn importing_streets_from_a_qgis_export_is_one_undoable_edit() {
     )
     .expect("write");
     let mut h = harness(lysplan::bundled::doll_plan());
-    let n = h.state().state.plan.streets.len();
+    let n = h.state().state.plan().streets.len();
     // Through the typed-path form, as on a desktop without a file dialog.
     import_streets_by_typed_path(&mut h, &path);
     h.run_steps(2);
-    let plan = &h.state().state.plan;
+    let plan = &h.state().state.plan();
     assert_eq!(plan.streets.len(), n + 1);
     assert_eq!(
         plan.street("ny-vej").map(|s| s.class),
@@ -358,14 +358,14 @@ fn importing_streets_from_a_qgis_export_is_one_undoable_edit() {
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().state.plan.streets.len(), n);
+    assert_eq!(h.state().state.plan().streets.len(), n);
 
     // A broken file: an error naming the file, and no change.
     std::fs::write(&path, "{not json").expect("write");
     import_streets_by_typed_path(&mut h, &path);
     h.run_steps(4);
     h.get_by_label_contains("roads.geojson:1:2");
-    assert_eq!(h.state().state.plan.streets.len(), n);
+    assert_eq!(h.state().state.plan().streets.len(), n);
 }
 
 /// Opens combo box `label` and picks `item`, with press and release in separate frames
@@ -403,7 +403,7 @@ fn inspector_shows_and_changes_the_vendor_and_luminaire_of_the_selection() {
     let at = pole_screen(&h, &id);
     click_at(&mut h, at);
     let (vendor_name, other, other_name, lum) = {
-        let plan = &h.state().state.plan;
+        let plan = &h.state().state.plan();
         let p = plan.pole(&id).unwrap();
         let other = plan.vendors.iter().find(|v| v.id != p.vendor).unwrap();
         let lum = plan
@@ -420,9 +420,9 @@ fn inspector_shows_and_changes_the_vendor_and_luminaire_of_the_selection() {
     };
     assert_eq!(combo_value(&h, "Pole vendor"), vendor_name);
     choose(&mut h, "Pole vendor", &other_name);
-    assert_eq!(h.state().state.plan.pole(&id).unwrap().vendor, other);
+    assert_eq!(h.state().state.plan().pole(&id).unwrap().vendor, other);
     choose(&mut h, "Pole luminaire", &lum.name);
-    assert_eq!(h.state().state.plan.pole(&id).unwrap().luminaire, lum.id);
+    assert_eq!(h.state().state.plan().pole(&id).unwrap().luminaire, lum.id);
     assert_eq!(
         h.state().state.undo_label(),
         Some(format!("Fit {}", lum.name).as_str())

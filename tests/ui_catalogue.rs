@@ -118,8 +118,8 @@ fn importing_an_ldt_by_typed_path_adds_a_type_and_undo_removes_it() {
     let expected = lysplan::photometry::read(&path).expect("fixture parses");
     {
         let app = h.state();
-        assert_eq!(app.state.plan.luminaires.len(), plan.luminaires.len() + 1);
-        let new = app.state.plan.luminaires.last().unwrap();
+        assert_eq!(app.state.plan().luminaires.len(), plan.luminaires.len() + 1);
+        let new = app.state.plan().luminaires.last().unwrap();
         assert!(
             plan.luminaires.iter().all(|l| l.id != new.id),
             "fresh id {}",
@@ -134,7 +134,7 @@ fn importing_an_ldt_by_typed_path_adds_a_type_and_undo_removes_it() {
         }
         assert_eq!(Some(new.flux_lm), expected.declared_flux_lm);
         assert_eq!(new.power_w, expected.power_w);
-        assert!(app.state.dirty);
+        assert!(app.state.is_dirty());
         assert_eq!(app.catalogue.selected.as_deref(), Some(new.id.as_str()));
     }
     assert!(h.query_by_label("embedded: isym1.ldt").is_some());
@@ -142,7 +142,7 @@ fn importing_an_ldt_by_typed_path_adds_a_type_and_undo_removes_it() {
     // Ctrl+Z takes the import back.
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(3);
-    assert_eq!(h.state().state.plan.luminaires, plan.luminaires);
+    assert_eq!(h.state().state.plan().luminaires, plan.luminaires);
     assert!(h.query_by_label("embedded: isym1.ldt").is_none());
 }
 
@@ -152,8 +152,8 @@ fn a_truncated_file_is_refused_with_its_line_and_the_plan_untouched() {
     let mut h = harness(plan.clone());
     open_catalogue(&mut h);
     import_typed(&mut h, &fixture("truncated.ldt"));
-    assert_eq!(h.state().state.plan, plan);
-    assert!(!h.state().state.dirty);
+    assert_eq!(h.state().state.plan(), &plan);
+    assert!(!h.state().state.is_dirty());
     assert!(!h.state().state.can_undo());
     // One message: what happened, the file, its line and what was expected.
     for part in [
@@ -165,20 +165,20 @@ fn a_truncated_file_is_refused_with_its_line_and_the_plan_untouched() {
     }
     // The same for an IES file.
     import_typed(&mut h, &fixture("truncated.ies"));
-    assert_eq!(h.state().state.plan, plan);
+    assert_eq!(h.state().state.plan(), &plan);
     assert!(h.query_by_label_contains("truncated.ies:9:").is_some());
 }
 
 #[test]
 fn a_missing_file_is_refused_naming_the_path() {
     let mut s = AppState::new(lysplan::bundled::doll_plan(), None);
-    let before = s.plan.clone();
+    let before = s.plan().clone();
     let e = s
         .import_luminaire_file(Path::new("/nonexistent/lamp.ldt"))
         .unwrap_err();
     assert!(e.contains("/nonexistent/lamp.ldt"), "{e}");
     assert!(e.contains("check the path"), "{e}");
-    assert_eq!(s.plan, before);
+    assert_eq!(s.plan(), &before);
 }
 
 #[test]
@@ -192,7 +192,7 @@ fn absolute_ies_photometry_takes_the_integrated_flux() {
     assert_eq!(ph.declared_flux_lm, None);
     let mut s = AppState::new(Plan::default(), None);
     let id = s.import_luminaire(name, text).unwrap();
-    let l = s.plan.luminaires.iter().find(|l| l.id == id).unwrap();
+    let l = s.plan().luminaires.iter().find(|l| l.id == id).unwrap();
     assert_eq!(l.flux_lm, ph.table.flux_lm());
     assert_eq!(l.power_w, ph.power_w);
     assert!(s.can_undo());
@@ -214,9 +214,9 @@ fn each_photometry_fixture_imports_with_a_fresh_id() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(ids.insert(id.clone()), "{name}: id {id} reused");
     }
-    let n = s.plan.luminaires.len();
+    let n = s.plan().luminaires.len();
     s.undo();
-    assert_eq!(s.plan.luminaires.len(), n - 1);
+    assert_eq!(s.plan().luminaires.len(), n - 1);
     // No reference findings from the imports.
     assert!(
         s.findings().iter().all(|f| f.rule != "reference.luminaire"),
@@ -236,7 +236,7 @@ fn the_saved_plan_keeps_the_embedded_photometry_and_opens_elsewhere() {
     let original = lysplan::photometry::read(&copy).unwrap();
     std::fs::remove_file(&copy).unwrap();
     let saved = dir.path().join("plan.ron");
-    lysplan::plan::save_ron_atomic(&s.plan, &saved).unwrap();
+    lysplan::plan::save_ron_atomic(s.plan(), &saved).unwrap();
     let text = std::fs::read_to_string(&saved).unwrap();
     assert!(
         !text.contains(&dir.path().display().to_string()),
@@ -260,23 +260,23 @@ fn the_saved_plan_keeps_the_embedded_photometry_and_opens_elsewhere() {
 #[test]
 fn rotation_is_validated_and_undoable() {
     let mut s = AppState::new(lysplan::bundled::doll_plan(), None);
-    let id = s.plan.luminaires[0].id.clone();
-    let before = s.plan.clone();
+    let id = s.plan().luminaires[0].id.clone();
+    let before = s.plan().clone();
     for bad in [f64::NAN, f64::INFINITY, 400.0, -361.0] {
         assert!(s.set_luminaire_rotation(&id, bad).is_err(), "{bad}");
     }
     assert!(s.set_luminaire_rotation("no such type", 10.0).is_err());
-    assert_eq!(s.plan, before);
+    assert_eq!(s.plan(), &before);
     assert!(!s.can_undo());
     assert_eq!(s.set_luminaire_rotation(&id, 15.0), Ok(true));
-    assert_eq!(s.plan.luminaires[0].rotation_deg, 15.0);
+    assert_eq!(s.plan().luminaires[0].rotation_deg, 15.0);
     assert_eq!(
         s.set_luminaire_rotation(&id, 15.0),
         Ok(false),
         "no edit for no change"
     );
     s.undo();
-    assert_eq!(s.plan, before);
+    assert_eq!(s.plan(), &before);
 }
 
 #[test]
@@ -302,7 +302,7 @@ fn typing_a_rotation_in_the_catalogue_edits_the_type() {
     h.run_steps(1);
     h.key_press(Key::Enter);
     h.run_steps(3);
-    assert_eq!(h.state().state.plan.luminaires[0].rotation_deg, 125.0);
+    assert_eq!(h.state().state.plan().luminaires[0].rotation_deg, 125.0);
     assert!(h.state().state.undo_label().unwrap().contains(&id));
     // An invalid rotation is refused with a message; the plan keeps 125.
     let field = h
@@ -318,7 +318,7 @@ fn typing_a_rotation_in_the_catalogue_edits_the_type() {
     h.run_steps(1);
     h.key_press(Key::Enter);
     h.run_steps(3);
-    assert_eq!(h.state().state.plan.luminaires[0].rotation_deg, 125.0);
+    assert_eq!(h.state().state.plan().luminaires[0].rotation_deg, 125.0);
     assert!(
         h.query_by_label_contains("between -360° and 360°")
             .is_some()

@@ -21,7 +21,7 @@ fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
 
 fn busy(h: &Harness<'_, LysplanApp>) -> bool {
     let app = h.state();
-    app.coverage.worker.is_busy(app.state.revision)
+    app.coverage.worker.is_busy(app.state.revision())
 }
 
 /// Steps frames until the coverage worker has a result for the current plan (bounded:
@@ -48,7 +48,8 @@ fn app_coverage(h: &Harness<'_, LysplanApp>) -> Coverage {
     let app = h.state();
     let r = app.coverage.worker.result().expect("a coverage result");
     assert_eq!(
-        r.revision, app.state.revision,
+        r.revision,
+        app.state.revision(),
         "result for the current plan"
     );
     r.coverage.clone()
@@ -145,7 +146,7 @@ fn moving_a_pole_away_recomputes_and_the_result_changes() {
     // The same calls as dragging the pole on the map: 400 m north, off every street.
     {
         let app = h.state_mut();
-        let (lon, lat) = (app.state.plan.poles[i].lon, app.state.plan.poles[i].lat);
+        let (lon, lat) = (app.state.plan().poles[i].lon, app.state.plan().poles[i].lat);
         app.state.begin_edit("Move pole");
         app.state.drag_pole_to(i, lon, lat + 0.0036);
         app.state.end_edit();
@@ -155,7 +156,7 @@ fn moving_a_pole_away_recomputes_and_the_result_changes() {
     let after = app_coverage(&h);
     assert!(h.state().coverage.worker.runs() > runs, "recomputed");
     assert_ne!(after.street_results(), before.street_results());
-    let edited = h.state().state.plan.clone();
+    let edited = h.state().state.plan().clone();
     assert_eq!(after.street_results(), direct(&edited).street_results());
     assert_eq!(after.findings, direct(&edited).findings);
     // Undo brings the first result back.
@@ -172,11 +173,11 @@ fn a_result_for_an_edited_plan_is_discarded() {
     let i = pole_on_passing_street(&plan, &app_coverage(&h));
     let step = |h: &mut Harness<'_, LysplanApp>, dlat: f64| {
         let app = h.state_mut();
-        let (lon, lat) = (app.state.plan.poles[i].lon, app.state.plan.poles[i].lat);
+        let (lon, lat) = (app.state.plan().poles[i].lon, app.state.plan().poles[i].lat);
         app.state.begin_edit("Move pole");
         app.state.drag_pole_to(i, lon, lat + dlat);
         app.state.end_edit();
-        app.state.revision
+        app.state.revision()
     };
     let first = step(&mut h, 0.0036);
     // Step until the computation for `first` has started, then edit again before any
@@ -205,7 +206,7 @@ fn a_result_for_an_edited_plan_is_discarded() {
         Some(second)
     );
     assert_eq!(h.state().coverage.worker.runs(), runs + 1);
-    let edited = h.state().state.plan.clone();
+    let edited = h.state().state.plan().clone();
     assert_eq!(
         app_coverage(&h).street_results(),
         direct(&edited).street_results()

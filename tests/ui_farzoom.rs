@@ -24,7 +24,7 @@ fn thousands_of_poles_show_in_their_vendor_colours() {
     let app = h.state();
     let rect = app.map_rect().expect("map drawn").shrink(10.0);
     let (mut seen, mut matched) = (0, 0);
-    for p in &app.state.plan.poles {
+    for p in &app.state.plan().poles {
         let Some(at) = app.screen_pos(p.lon, p.lat).filter(|a| rect.contains(*a)) else {
             continue;
         };

@@ -137,12 +137,15 @@ fn a_street_is_drawn_click_by_click_and_finished_with_enter() {
     h.key_press(Key::Backspace);
     h.run_steps(1);
     assert_eq!(h.state().state.route.draft.as_ref().map(Vec::len), Some(3));
-    assert!(h.state().state.plan.streets.len() == 1, "nothing added yet");
+    assert!(
+        h.state().state.plan().streets.len() == 1,
+        "nothing added yet"
+    );
     h.key_press(Key::Enter);
     h.run_steps(2);
     let app = h.state();
-    assert_eq!(app.state.plan.streets.len(), 2);
-    let s = &app.state.plan.streets[1];
+    assert_eq!(app.state.plan().streets.len(), 2);
+    let s = &app.state.plan().streets[1];
     assert_eq!(s.points.len(), 3);
     assert!(s.name.starts_with("New street"), "{}", s.name);
     let len = Polyline::from_lonlat(&s.points).length();
@@ -163,7 +166,7 @@ fn a_street_is_drawn_click_by_click_and_finished_with_enter() {
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().state.plan.streets.len(), 1);
+    assert_eq!(h.state().state.plan().streets.len(), 1);
     assert_eq!(h.state().state.route.street, None, "selection follows undo");
 }
 
@@ -175,8 +178,8 @@ fn escape_cancels_a_drawing_without_an_edit() {
     h.run_steps(2);
     let app = h.state();
     assert!(app.state.route.draft.is_none());
-    assert_eq!(app.state.plan.streets.len(), 1);
-    assert!(!app.state.can_undo() && !app.state.dirty);
+    assert_eq!(app.state.plan().streets.len(), 1);
+    assert!(!app.state.can_undo() && !app.state.is_dirty());
 }
 
 #[test]
@@ -198,7 +201,7 @@ fn vertices_are_moved_inserted_and_deleted_on_the_map() {
             view,
             "the map does not pan under a dragged vertex"
         );
-        let p = app.state.plan.streets[0].points[1];
+        let p = app.state.plan().streets[0].points[1];
         let moved = to_utm32(p[0], p[1]);
         let o = to_utm32(ll(150.0, 0.0)[0], ll(150.0, 0.0)[1]);
         assert!(
@@ -213,17 +216,17 @@ fn vertices_are_moved_inserted_and_deleted_on_the_map() {
 
     // Drag the round handle in the middle of the first segment: inserts a vertex.
     let (a, b) = {
-        let pts = &h.state().state.plan.streets[0].points;
+        let pts = &h.state().state.plan().streets[0].points;
         (screen(&h, pts[0]), screen(&h, pts[1]))
     };
     let mid = a.lerp(b, 0.5);
     drag(&mut h, mid, mid + vec2(0.0, 30.0));
-    assert_eq!(h.state().state.plan.streets[0].points.len(), 4);
+    assert_eq!(h.state().state.plan().streets[0].points.len(), 4);
     assert_eq!(
         h.state().state.undo_label(),
         Some("Insert a vertex in Test road")
     );
-    let inserted = screen(&h, h.state().state.plan.streets[0].points[1]);
+    let inserted = screen(&h, h.state().state.plan().streets[0].points[1]);
     assert!(
         inserted.distance(mid + vec2(0.0, 30.0)) < 1.5,
         "{inserted:?}"
@@ -231,28 +234,32 @@ fn vertices_are_moved_inserted_and_deleted_on_the_map() {
 
     // Right-click deletes a vertex; Delete deletes the selected one; two always stay.
     click_with(&mut h, inserted, PointerButton::Secondary);
-    assert_eq!(h.state().state.plan.streets[0].points.len(), 3);
+    assert_eq!(h.state().state.plan().streets[0].points.len(), 3);
     h.state_mut().state.route.vertex = Some(0);
     h.key_press(Key::Delete);
     h.run_steps(2);
-    assert_eq!(h.state().state.plan.streets[0].points.len(), 2);
+    assert_eq!(h.state().state.plan().streets[0].points.len(), 2);
     h.key_press(Key::Delete);
     h.run_steps(2);
     h.state_mut().state.route.vertex = Some(0);
     h.key_press(Key::Delete);
     h.run_steps(2);
-    assert_eq!(h.state().state.plan.streets[0].points.len(), 2, "two stay");
+    assert_eq!(
+        h.state().state.plan().streets[0].points.len(),
+        2,
+        "two stay"
+    );
     assert!(h.state().state.status.contains("at least two"));
 
     // Each step is one undo.
     for n in [3, 4, 3] {
         h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
         h.run_steps(2);
-        assert_eq!(h.state().state.plan.streets[0].points.len(), n);
+        assert_eq!(h.state().state.plan().streets[0].points.len(), n);
     }
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().state.plan, straight_plan());
+    assert_eq!(h.state().state.plan(), &straight_plan());
 }
 
 /// Replaces the text of a field of the street panel and presses Enter.
@@ -277,12 +284,12 @@ fn street_name_and_width_are_edited_and_a_bad_width_is_refused() {
     select_test_road(&mut h);
     retype(&mut h, "Width", "0");
     h.get_by_label_contains("Refused: width 0 m");
-    assert_eq!(h.state().state.plan.streets[0].width_m, 7.0);
+    assert_eq!(h.state().state.plan().streets[0].width_m, 7.0);
     assert!(!h.state().state.can_undo());
     retype(&mut h, "Width", "9,5");
-    assert_eq!(h.state().state.plan.streets[0].width_m, 9.5);
+    assert_eq!(h.state().state.plan().streets[0].width_m, 9.5);
     retype(&mut h, "Name", "Fabriksparken Øst");
-    assert_eq!(h.state().state.plan.streets[0].name, "Fabriksparken Øst");
+    assert_eq!(h.state().state.plan().streets[0].name, "Fabriksparken Øst");
     assert_eq!(
         h.state().state.undo_label(),
         Some("Rename Test road to Fabriksparken Øst")
@@ -318,15 +325,15 @@ fn a_rows_ends_are_picked_with_two_clicks_on_the_map() {
         app.row.spec.to_m
     );
     assert!(!app.row.preview_poles().is_empty(), "the row is previewed");
-    assert!(app.state.plan.poles.is_empty(), "picking adds nothing");
-    assert!(!app.state.dirty);
+    assert!(app.state.plan().poles.is_empty(), "picking adds nothing");
+    assert!(!app.state.is_dirty());
 }
 
 #[test]
 fn a_vendors_section_is_assigned_by_chainage_in_the_vendors_panel() {
     let mut h = harness(lysplan::bundled::doll_plan());
     let (vendor, vendor_name, street) = {
-        let plan = &h.state().state.plan;
+        let plan = &h.state().state.plan();
         let s = &plan.sections[0];
         (
             s.vendor.clone(),
@@ -352,7 +359,7 @@ fn a_vendors_section_is_assigned_by_chainage_in_the_vendors_panel() {
     h.state_mut().vendors_panel.drafts[0].to_m = 1e5;
     click_button(&mut h, "Apply");
     h.get_by_label_contains("Refused: section 1");
-    assert!(!h.state().state.dirty);
+    assert!(!h.state().state.is_dirty());
     {
         let d = &mut h.state_mut().vendors_panel.drafts[0];
         d.from_m = 10.0;
@@ -362,7 +369,7 @@ fn a_vendors_section_is_assigned_by_chainage_in_the_vendors_panel() {
     let app = h.state();
     let s = app
         .state
-        .plan
+        .plan()
         .sections
         .iter()
         .find(|s| s.vendor == vendor)
@@ -399,8 +406,8 @@ fn a_double_click_finishes_the_street_and_does_not_zoom() {
         "finished: {:?}",
         app.state.route.draft.as_ref().map(Vec::len)
     );
-    assert_eq!(app.state.plan.streets.len(), 2);
-    assert_eq!(app.state.plan.streets[1].points.len(), 3);
+    assert_eq!(app.state.plan().streets.len(), 2);
+    assert_eq!(app.state.plan().streets[1].points.len(), 3);
     assert_eq!(app.view(), view, "double-click does not zoom while drawing");
 }
 
@@ -429,7 +436,7 @@ fn route_editor_snapshot() {
 #[test]
 fn a_new_vendor_is_added_named_coloured_and_given_a_section_in_the_app() {
     let mut h = harness(straight_plan());
-    let n = h.state().state.plan.vendors.len();
+    let n = h.state().state.plan().vendors.len();
     click_button(&mut h, "Add a vendor");
     let id = h
         .state()
@@ -437,7 +444,7 @@ fn a_new_vendor_is_added_named_coloured_and_given_a_section_in_the_app() {
         .editing
         .clone()
         .expect("its editor opens");
-    assert_eq!(h.state().state.plan.vendors.len(), n + 1);
+    assert_eq!(h.state().state.plan().vendors.len(), n + 1);
     h.get_by_role_and_label(Role::TextInput, "Name").focus();
     h.run_steps(1);
     h.key_press(Key::End);
@@ -457,11 +464,11 @@ fn a_new_vendor_is_added_named_coloured_and_given_a_section_in_the_app() {
     }
     click_button(&mut h, "Apply");
     let app = h.state();
-    let v = app.state.plan.vendor(&id).unwrap();
+    let v = app.state.plan().vendor(&id).unwrap();
     assert_eq!((v.name.as_str(), v.color), ("DTU Lys", [10, 200, 30]));
     let s = app
         .state
-        .plan
+        .plan()
         .sections
         .iter()
         .find(|s| s.vendor == id)

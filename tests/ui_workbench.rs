@@ -49,10 +49,10 @@ fn straight_plan() -> Plan {
 #[test]
 fn row_is_previewed_then_added_as_one_edit_and_undo_removes_it_all() {
     let mut h = harness(lysplan::bundled::doll_plan());
-    let before = h.state().state.plan.poles.clone();
+    let before = h.state().state.plan().poles.clone();
     {
         let app = h.state_mut();
-        let street = app.state.plan.streets[0].id.clone();
+        let street = app.state.plan().streets[0].id.clone();
         app.row.spec.street = street;
         app.row.spec.from_m = 0.0;
         app.row.spec.to_m = 60.0;
@@ -64,14 +64,14 @@ fn row_is_previewed_then_added_as_one_edit_and_undo_removes_it_all() {
     click_button(&mut h, "Preview row");
     assert_eq!(h.state().row.preview_poles().len(), 5);
     assert_eq!(
-        h.state().state.plan.poles,
+        h.state().state.plan().poles,
         before,
         "a preview is not an edit"
     );
-    assert!(!h.state().state.dirty);
+    assert!(!h.state().state.is_dirty());
     click_button(&mut h, "Add 5 poles");
     let app = h.state();
-    assert_eq!(app.state.plan.poles.len(), before.len() + 5);
+    assert_eq!(app.state.plan().poles.len(), before.len() + 5);
     assert_eq!(app.state.selection.len(), 5, "the new row is selected");
     assert!(app.row.preview_poles().is_empty(), "preview ends on commit");
     assert!(
@@ -84,7 +84,7 @@ fn row_is_previewed_then_added_as_one_edit_and_undo_removes_it_all() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
     assert_eq!(
-        h.state().state.plan.poles,
+        h.state().state.plan().poles,
         before,
         "one undo removes the row"
     );
@@ -109,9 +109,9 @@ fn row_spacing_along_the_street_is_the_requested_spacing() {
     // 12, 39.5, ..., 287: 11 poles.
     click_button(&mut h, "Add 11 poles");
     let app = h.state();
-    assert_eq!(app.state.plan.poles.len(), 11);
+    assert_eq!(app.state.plan().poles.len(), 11);
     let stations: Vec<_> = (0..11)
-        .map(|i| *app.state.checker.station(i).expect("pole on the street"))
+        .map(|i| *app.state.checker().station(i).expect("pole on the street"))
         .collect();
     for w in stations.windows(2) {
         let d = w[1].chainage_m - w[0].chainage_m;
@@ -123,7 +123,7 @@ fn row_spacing_along_the_street_is_the_requested_spacing() {
     }
     assert!((stations[0].chainage_m - 12.0).abs() < 1e-3);
     // Facing the street: left of an eastward street, so grid south.
-    for p in &app.state.plan.poles {
+    for p in &app.state.plan().poles {
         let grid = lysplan::frame::true_to_grid_bearing(p.azimuth_deg, p.lon, p.lat);
         assert!((grid - 180.0).abs() < 1e-6, "grid bearing {grid}");
     }
@@ -170,7 +170,7 @@ fn shift_drag_selects_exactly_the_poles_in_the_box() {
     let rect = app.map_rect().unwrap();
     let screen: Vec<(String, Pos2)> = app
         .state
-        .plan
+        .plan()
         .poles
         .iter()
         .filter_map(|p| Some((p.id.clone(), app.screen_pos(p.lon, p.lat)?)))
@@ -208,7 +208,7 @@ fn shift_drag_selects_exactly_the_poles_in_the_box() {
     let got: Vec<String> = app.state.selection.iter().cloned().collect();
     assert_eq!(got, expected);
     assert_eq!(app.view(), view_before, "box select does not pan the map");
-    assert!(!app.state.dirty, "selecting is not an edit");
+    assert!(!app.state.is_dirty(), "selecting is not an edit");
 }
 
 #[test]
@@ -253,7 +253,7 @@ fn findings_filter_by_vendor_and_severity() {
     let mut f = app.findings_filter.clone();
     f.severity = None;
     f.sort = lysplan::app::panels::findings::SortBy::Pole;
-    let shown = lysplan::app::panels::findings::visible(app.state.findings(), &app.state.plan, &f);
+    let shown = lysplan::app::panels::findings::visible(app.state.findings(), app.state.plan(), &f);
     assert_eq!(shown.len(), app.state.findings().len());
     let firsts: Vec<_> = shown.iter().filter_map(|f| f.poles.first()).collect();
     assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "{firsts:?}");

@@ -21,11 +21,11 @@ impl AppState {
     /// The anchor of pole `i` on its street, if the pole is on the route (within the
     /// plan's `max_offset_m` of a centreline).
     pub fn street_anchor(&self, i: usize) -> Option<StreetAnchor> {
-        let st = self.checker.station(i)?;
-        if st.offset_m > self.plan.rules.max_offset_m {
+        let st = self.checker().station(i)?;
+        if st.offset_m > self.plan().rules.max_offset_m {
             return None;
         }
-        let street = self.plan.streets.get(st.street)?;
+        let street = self.plan().streets.get(st.street)?;
         let line = Polyline::from_lonlat(&street.points);
         let (_, dir) = line.point_at(st.chainage_m)?;
         Some(StreetAnchor {
@@ -33,7 +33,7 @@ impl AppState {
             offset_m: st.offset_m,
             side: st.side,
             dir0_deg: bearing_of(dir.x, dir.y),
-            azimuth0_deg: self.plan.poles.get(i)?.azimuth_deg,
+            azimuth0_deg: self.plan().poles.get(i)?.azimuth_deg,
             line,
         })
     }
@@ -117,9 +117,10 @@ mod tests {
     fn a_pole_off_the_route_has_no_anchor() {
         let mut s = state();
         let far = ll(30.0, -50.0);
-        s.plan.poles[0].lon = far[0];
-        s.plan.poles[0].lat = far[1];
-        s.checker.rebuild(&s.plan);
+        s.edit("Move far", |plan| {
+            plan.poles[0].lon = far[0];
+            plan.poles[0].lat = far[1];
+        });
         assert!(s.street_anchor(0).is_none());
     }
 }

@@ -44,10 +44,10 @@ pub fn poles_in_screen_rect(state: &AppState, projector: &Projector, rect: Rect)
         fold(f64::max, f64::NEG_INFINITY, |c| c.y) + 1.0,
     );
     let mut ids: Vec<String> = state
-        .checker
+        .checker()
         .index()
         .poles_in_box(min, max)
-        .filter_map(|i| state.plan.poles.get(i))
+        .filter_map(|i| state.plan().poles.get(i))
         .filter(|p| !state.hidden_vendors.contains(&p.vendor))
         .filter(|p| rect.contains(projector.project(lon_lat(p.lon, p.lat)).to_pos2()))
         .map(|p| p.id.clone())

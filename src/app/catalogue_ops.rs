@@ -1,6 +1,6 @@
 //! Edits of the plan's luminaire catalogue, independent of the widgets: importing a
 //! photometry file as a new luminaire type and changing a type's rotation. Each is one
-//! undoable edit through [`AppState::begin_edit`] / [`AppState::end_edit`].
+//! undoable edit through [`AppState::edit`].
 
 use super::state::AppState;
 use crate::plan::{LuminaireType, PhotometrySource};
@@ -82,17 +82,18 @@ impl AppState {
             (m, n) if n.starts_with(m) => n.to_string(),
             (m, n) => format!("{m} {n}"),
         };
-        let id = self.plan.next_id("L");
-        self.begin_edit(format!("Import luminaire {id} ({file_name})"));
-        self.plan.luminaires.push(LuminaireType {
+        let id = self.plan().next_id("L");
+        let lum = LuminaireType {
             id: id.clone(),
             name,
             photometry: source,
             rotation_deg: 0.0,
             flux_lm,
             power_w,
+        };
+        self.edit(format!("Import luminaire {id} ({file_name})"), |plan| {
+            plan.luminaires.push(lum)
         });
-        self.end_edit();
         self.status = format!("Imported {file_name} as luminaire type {id}");
         Ok(id)
     }
@@ -102,7 +103,7 @@ impl AppState {
     pub fn set_luminaire_rotation(&mut self, id: &str, deg: f64) -> Result<bool, String> {
         validate_rotation_deg(deg)?;
         let Some(current) = self
-            .plan
+            .plan()
             .luminaires
             .iter()
             .find(|l| l.id == id)
@@ -114,11 +115,11 @@ impl AppState {
             return Ok(false);
         }
         let label = format!("Rotate luminaire type {id} to {deg}°");
-        self.begin_edit(label.clone());
-        if let Some(l) = self.plan.luminaires.iter_mut().find(|l| l.id == id) {
-            l.rotation_deg = deg;
-        }
-        self.end_edit();
+        self.edit(label.clone(), |plan| {
+            if let Some(l) = plan.luminaires.iter_mut().find(|l| l.id == id) {
+                l.rotation_deg = deg;
+            }
+        });
         self.status = label;
         Ok(true)
     }

@@ -148,12 +148,12 @@ impl CoverageWorker {
         match self.seen_revision {
             // The first plan seen is computed at once; later changes are debounced.
             None => self.changed_at = now.checked_sub(DEBOUNCE).unwrap_or(now),
-            Some(r) if r != state.revision => self.changed_at = now,
+            Some(r) if r != state.revision() => self.changed_at = now,
             Some(_) => {}
         }
-        self.seen_revision = Some(state.revision);
+        self.seen_revision = Some(state.revision());
         self.poll(state);
-        if self.is_current(state.revision) || self.job.is_some() {
+        if self.is_current(state.revision()) || self.job.is_some() {
             if self.job.is_some() {
                 // Progress updates; the thread also repaints when it finishes.
                 ctx.request_repaint_after(Duration::from_millis(100));
@@ -163,7 +163,7 @@ impl CoverageWorker {
         if self
             .failed
             .as_ref()
-            .is_some_and(|(r, _)| *r == state.revision)
+            .is_some_and(|(r, _)| *r == state.revision())
         {
             return;
         }
@@ -194,10 +194,10 @@ impl CoverageWorker {
                 self.cache = Some((out.luminaires, out.photometry));
                 // A result for a plan that has changed since is stale: drop it (the next
                 // run starts after the debounce).
-                if out.result.revision == state.revision {
+                if out.result.revision == state.revision() {
                     state
-                        .checker
-                        .set_extra(out.result.coverage.findings.clone());
+                        .doc
+                        .set_derived_findings(out.result.coverage.findings.clone());
                     self.failed = None;
                     self.result = Some(Arc::new(out.result));
                 }
@@ -206,8 +206,8 @@ impl CoverageWorker {
     }
 
     fn start(&mut self, ctx: &egui::Context, state: &AppState) {
-        let plan = state.plan.clone();
-        let revision = state.revision;
+        let plan = state.plan().clone();
+        let revision = state.revision();
         let progress = Arc::new(AtomicUsize::new(0));
         let total = lighting::progress_total(&plan);
         let cached = self

@@ -165,18 +165,18 @@ mod tests {
     #[test]
     fn the_app_history_of_a_large_plan_holds_only_what_edits_touched() {
         let mut s = crate::app::state::AppState::new(crate::check::synth::plan(5_000), None);
-        let p = s.plan.poles[500].clone();
+        let p = s.plan().poles[500].clone();
         s.begin_edit("Move");
         s.drag_pole_to(500, p.lon + 1e-5, p.lat);
         s.drag_pole_to(500, p.lon + 2e-5, p.lat);
         s.end_edit();
-        s.selection = [s.plan.poles[7].id.clone()].into();
+        s.selection = [s.plan().poles[7].id.clone()].into();
         s.delete_selected();
         assert_eq!(s.history_poles_held(), 2);
         s.undo();
         s.undo();
-        assert_eq!(s.plan.poles[500], p);
-        assert_eq!(s.plan, crate::check::synth::plan(5_000));
+        assert_eq!(s.plan().poles[500], p);
+        assert_eq!(s.plan(), &crate::check::synth::plan(5_000));
         // Redoing the delete needs no pole, redoing the move the moved one.
         assert_eq!(s.history_poles_held(), 1);
     }

@@ -129,7 +129,7 @@ impl Plugin for PolesPlugin<'_> {
         let (min, max) = utm_box(&corners, 20.0);
         let flagged: HashSet<&str, BuildHasherDefault<Fnv>> =
             self.state.flagged_poles().into_iter().collect();
-        let plan = &self.state.plan;
+        let plan = &self.state.plan();
         let radius = if projector.zoom() >= 17.0 {
             5.5
         } else if projector.zoom() >= 15.0 {
@@ -137,7 +137,7 @@ impl Plugin for PolesPlugin<'_> {
         } else {
             2.5
         };
-        let index = self.state.checker.index();
+        let index = self.state.checker().index();
         // Few enough poles in view to draw one by one? (Counts at most one past the limit.)
         let few = index.poles_in_box(min, max).take(LOD_POLES + 1).count() <= LOD_POLES;
         // Vendor colour, `None` when the vendor is hidden: one fast lookup per pole.
@@ -195,7 +195,7 @@ impl Plugin for PolesPlugin<'_> {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             zoom.to_bits().hash(&mut h);
             [radius, ppp].map(f32::to_bits).hash(&mut h);
-            self.state.revision.hash(&mut h);
+            self.state.revision().hash(&mut h);
             (self.state.findings().len(), flagged.len()).hash(&mut h);
             self.state.selection.hash(&mut h);
             self.state.hidden_vendors.hash(&mut h);

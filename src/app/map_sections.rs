@@ -14,13 +14,13 @@ type Band = (Color32, Vec<[f64; 2]>);
 /// sections on missing streets are skipped (the checks report them).
 pub fn section_bands(state: &AppState, colors: &HashMap<String, Color32>) -> Vec<Band> {
     let lines: HashMap<&str, Polyline> = state
-        .plan
+        .plan()
         .streets
         .iter()
         .map(|s| (s.id.as_str(), Polyline::from_lonlat(&s.points)))
         .collect();
     state
-        .plan
+        .plan()
         .sections
         .iter()
         .filter(|s| !state.hidden_vendors.contains(&s.vendor))
@@ -63,10 +63,10 @@ impl BandCache {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             state.hidden_vendors.hash(&mut h);
             // Every finished edit (streets, sections, vendor colours).
-            state.generation.hash(&mut h);
+            state.settled_revision().hash(&mut h);
             h.finish()
         };
-        let key = (if live { state.revision } else { 0 }, hidden);
+        let key = (if live { state.revision() } else { 0 }, hidden);
         if self.key != Some(key) {
             self.bands = section_bands(state, colors);
             self.key = Some(key);
@@ -139,19 +139,19 @@ mod tests {
     #[test]
     fn every_bundled_section_becomes_a_band_of_its_length() {
         let state = AppState::new(crate::bundled::doll_plan(), None);
-        let colors = crate::app::vendor_colors(&state.plan);
+        let colors = crate::app::vendor_colors(state.plan());
         let bands = section_bands(&state, &colors);
-        assert_eq!(bands.len(), state.plan.sections.len());
-        for ((c, pts), s) in bands.iter().zip(&state.plan.sections) {
+        assert_eq!(bands.len(), state.plan().sections.len());
+        for ((c, pts), s) in bands.iter().zip(&state.plan().sections) {
             assert_eq!(Some(c), colors.get(&s.vendor));
             let len = Polyline::from_lonlat(pts).length();
-            let street = state.plan.street(&s.street).unwrap();
+            let street = state.plan().street(&s.street).unwrap();
             let street_len = Polyline::from_lonlat(&street.points).length();
             let want = s.to_m.min(street_len) - s.from_m.max(0.0);
             assert!((len - want).abs() < 0.01, "{}: {len} vs {want}", s.id);
         }
         let mut hidden = state;
-        let v = hidden.plan.sections[0].vendor.clone();
+        let v = hidden.plan().sections[0].vendor.clone();
         hidden.hidden_vendors.insert(v);
         assert!(section_bands(&hidden, &colors).len() < bands.len());
     }

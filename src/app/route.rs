@@ -124,7 +124,7 @@ impl AppState {
     /// Index of the street selected in the route editor.
     pub fn route_street_index(&self) -> Option<usize> {
         let id = self.route.street.as_deref()?;
-        self.plan.streets.iter().position(|s| s.id == id)
+        self.plan().streets.iter().position(|s| s.id == id)
     }
 
     /// Selects a street for editing (or none).
@@ -187,7 +187,7 @@ impl AppState {
             return Err("no street is being drawn".into());
         };
         dedup_close(&mut points);
-        let id = self.plan.next_id("street-");
+        let id = self.plan().next_id("street-");
         let name = if name.trim().is_empty() {
             format!("New street {}", id.trim_start_matches("street-"))
         } else {
@@ -201,15 +201,15 @@ impl AppState {
             points,
         };
         validate_street(&street)?;
-        self.begin_edit(format!("Draw street {}", street.name));
         self.status = format!(
             "Added street {} ({:.0} m, {} vertices)",
             street.name,
             Polyline::from_lonlat(&street.points).length(),
             street.points.len()
         );
-        self.plan.streets.push(street);
-        self.end_edit();
+        self.edit(format!("Draw street {}", street.name), |plan| {
+            plan.streets.push(street)
+        });
         self.route.draft = None;
         self.route.new_name.clear();
         self.select_street(Some(id.clone()));
@@ -224,7 +224,7 @@ impl AppState {
         label: &str,
         f: impl FnOnce(&mut Street),
     ) -> Result<bool, String> {
-        let Some(s) = self.plan.street(id) else {
+        let Some(s) = self.plan().street(id) else {
             return Err(format!("street {id} is not in the plan"));
         };
         let mut edited = s.clone();
@@ -233,11 +233,11 @@ impl AppState {
         if &edited == s {
             return Ok(false);
         }
-        self.begin_edit(label.to_string());
-        if let Some(s) = self.plan.streets.iter_mut().find(|s| s.id == id) {
-            *s = edited;
-        }
-        self.end_edit();
+        self.edit(label, |plan| {
+            if let Some(s) = plan.streets.iter_mut().find(|s| s.id == id) {
+                *s = edited;
+            }
+        });
         self.status = label.to_string();
         Ok(true)
     }
@@ -246,14 +246,14 @@ impl AppState {
     /// checks then show the ones left off the route). Returns the number of sections
     /// removed.
     pub fn delete_street(&mut self, id: &str) -> Option<usize> {
-        let s = self.plan.street(id)?;
+        let s = self.plan().street(id)?;
         let label = format!("Delete street {}", s.name);
-        self.begin_edit(label.clone());
-        self.plan.streets.retain(|s| s.id != id);
-        let before = self.plan.sections.len();
-        self.plan.sections.retain(|s| s.street != id);
-        let removed = before - self.plan.sections.len();
-        self.end_edit();
+        let removed = self.edit(label.clone(), |plan| {
+            plan.streets.retain(|s| s.id != id);
+            let before = plan.sections.len();
+            plan.sections.retain(|s| s.street != id);
+            before - plan.sections.len()
+        });
         self.select_street(None);
         self.status = if removed > 0 {
             format!("{label} and its {removed} vendor section(s)")
@@ -265,7 +265,7 @@ impl AppState {
 
     /// Deletes vertex `v` of street `id` (one edit); a street keeps at least two.
     pub fn delete_street_vertex(&mut self, id: &str, v: usize) -> Result<(), String> {
-        let n = self.plan.street(id).map_or(0, |s| s.points.len());
+        let n = self.plan().street(id).map_or(0, |s| s.points.len());
         if v >= n {
             return Err(format!("street {id} has no vertex {}", v + 1));
         }
@@ -282,12 +282,13 @@ impl AppState {
     /// Inserts a vertex at `at` before vertex `v` of street index `si`, without recording
     /// an edit (the caller has called [`AppState::begin_edit`]; a drag follows).
     pub fn insert_vertex_in_place(&mut self, si: usize, v: usize, at: [f64; 2]) {
-        if let Some(s) = self.plan.streets.get_mut(si)
-            && v <= s.points.len()
-        {
-            s.points.insert(v, at);
-            self.touch_plan();
-        }
+        self.doc.update(|plan| {
+            if let Some(s) = plan.streets.get_mut(si)
+                && v <= s.points.len()
+            {
+                s.points.insert(v, at);
+            }
+        });
     }
 
     /// Moves vertex `v` of street index `si` during a drag (no edit recorded). Plans of
@@ -297,17 +298,17 @@ impl AppState {
         if !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0) {
             return;
         }
-        if let Some(p) = self
-            .plan
-            .streets
-            .get_mut(si)
-            .and_then(|s| s.points.get_mut(v))
-        {
-            *p = [lon, lat];
-            self.touch_plan();
-            if self.plan.poles.len() <= LIVE_REBUILD_POLES {
-                self.checker.rebuild(&self.plan);
+        let moved = self.doc.update(|plan| {
+            match plan.streets.get_mut(si).and_then(|s| s.points.get_mut(v)) {
+                Some(p) => {
+                    *p = [lon, lat];
+                    true
+                }
+                None => false,
             }
+        });
+        if moved && self.plan().poles.len() <= LIVE_REBUILD_POLES {
+            self.doc.recheck();
         }
     }
 
@@ -319,7 +320,7 @@ impl AppState {
         }
         let n = self
             .route_street_index()
-            .map_or(0, |i| self.plan.streets[i].points.len());
+            .map_or(0, |i| self.plan().streets[i].points.len());
         if self.route.vertex.is_some_and(|v| v >= n) {
             self.route.vertex = None;
         }
@@ -385,17 +386,17 @@ mod tests {
         s.route.new_name = "  Ny vej ".into();
         s.route.new_class = Some(LightingClass::P4);
         let id = s.finish_street_draft().unwrap();
-        let st = s.plan.street(&id).unwrap();
+        let st = s.plan().street(&id).unwrap();
         assert_eq!(st.name, "Ny vej");
         assert_eq!(st.points.len(), 3, "the 1 cm double point was merged");
         assert_eq!(st.class, Some(LightingClass::P4));
         assert_eq!(s.route.street.as_deref(), Some(id.as_str()));
         assert!(s.route.draft.is_none());
-        assert!(s.dirty);
+        assert!(s.is_dirty());
         s.undo();
-        assert_eq!(s.plan.streets.len(), 1);
+        assert_eq!(s.plan().streets.len(), 1);
         s.redo();
-        assert_eq!(s.plan.streets.len(), 2);
+        assert_eq!(s.plan().streets.len(), 2);
     }
 
     #[test]
@@ -407,18 +408,18 @@ mod tests {
         assert_eq!(s.edit_street("a", "w", |st| st.width_m = 9.0), Ok(true));
         assert_eq!(s.edit_street("a", "w", |st| st.width_m = 9.0), Ok(false));
         s.delete_street_vertex("a", 1).unwrap();
-        assert_eq!(s.plan.streets[0].points.len(), 2);
+        assert_eq!(s.plan().streets[0].points.len(), 2);
         assert!(s.delete_street_vertex("a", 0).is_err(), "two vertices stay");
         assert!(s.delete_street_vertex("a", 7).is_err());
         s.undo();
-        assert_eq!(s.plan.streets[0].points.len(), 3);
+        assert_eq!(s.plan().streets[0].points.len(), 3);
     }
 
     #[test]
     fn dragging_and_inserting_vertices_then_one_undo() {
         let mut s = state();
         s.begin_edit("Move vertex");
-        let m = segment_midpoint(&s.plan.streets[0].points, 0).unwrap();
+        let m = segment_midpoint(&s.plan().streets[0].points, 0).unwrap();
         assert!((to_utm32(m[0], m[1]).dist(to_utm32(ll(50.0, 0.0)[0], ll(50.0, 0.0)[1]))) < 1e-3);
         s.insert_vertex_in_place(0, 1, m);
         let t = ll(50.0, 30.0);
@@ -426,19 +427,19 @@ mod tests {
         s.drag_vertex_to(0, 1, f64::NAN, 0.0);
         // Re-validated during the drag: the index already has the moved vertex.
         let (_, st) = s
-            .checker
+            .checker()
             .index()
             .nearest_street(to_utm32(t[0], t[1]))
             .unwrap();
         assert!(st.offset_m < 1e-6, "{}", st.offset_m);
         s.end_edit();
-        assert_eq!(s.plan.streets[0].points.len(), 4);
-        assert_eq!(s.plan.streets[0].points[1], t);
+        assert_eq!(s.plan().streets[0].points.len(), 4);
+        assert_eq!(s.plan().streets[0].points[1], t);
         // The checker sees the new geometry: the street is longer now.
-        let len = Polyline::from_lonlat(&s.plan.streets[0].points).length();
+        let len = Polyline::from_lonlat(&s.plan().streets[0].points).length();
         assert!((len - (2.0 * 58.309_5 + 100.0)).abs() < 0.01, "{len}");
         s.undo();
-        assert_eq!(s.plan.streets[0].points.len(), 3);
+        assert_eq!(s.plan().streets[0].points.len(), 3);
     }
 
     #[test]
@@ -446,9 +447,9 @@ mod tests {
         let mut s = state();
         s.select_street(Some("a".into()));
         assert_eq!(s.delete_street("a"), Some(1));
-        assert!(s.plan.streets.is_empty() && s.plan.sections.is_empty());
+        assert!(s.plan().streets.is_empty() && s.plan().sections.is_empty());
         assert_eq!(s.route.street, None);
         s.undo();
-        assert_eq!((s.plan.streets.len(), s.plan.sections.len()), (1, 1));
+        assert_eq!((s.plan().streets.len(), s.plan().sections.len()), (1, 1));
     }
 }

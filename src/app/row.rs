@@ -172,18 +172,17 @@ pub fn vendor_sections<'a>(plan: &'a Plan, vendor: &str, street: &str) -> Vec<&'
 /// Adds the row's poles to the plan as ONE undoable edit and selects them. Returns how
 /// many were added.
 pub fn commit_row(state: &mut AppState, spec: &RowSpec) -> Result<usize, String> {
-    let poles = plan_row(&state.plan, spec)?;
+    let poles = plan_row(state.plan(), spec)?;
     let n = poles.len();
     let street = state
-        .plan
+        .plan()
         .street(&spec.street)
         .map(|s| s.name.clone())
         .unwrap_or_default();
     let label = format!("Add a row of {n} poles along {street}");
-    state.begin_edit(label.clone());
-    state.selection = poles.iter().map(|p| p.id.clone()).collect();
-    state.plan.poles.extend(poles);
-    state.end_edit();
+    let selection = poles.iter().map(|p| p.id.clone()).collect();
+    state.edit(label.clone(), |plan| plan.poles.extend(poles));
+    state.selection = selection;
     state.status = label;
     Ok(n)
 }
@@ -379,10 +378,10 @@ mod tests {
         let mut s = AppState::new(plan(), None);
         let n = commit_row(&mut s, &spec(RowSpacing::Every(20.0))).unwrap();
         assert_eq!(n, 10);
-        assert_eq!(s.plan.poles.len(), 10);
+        assert_eq!(s.plan().poles.len(), 10);
         assert_eq!(s.selection.len(), 10);
         s.undo();
-        assert!(s.plan.poles.is_empty());
+        assert!(s.plan().poles.is_empty());
         assert!(!s.can_undo());
     }
 }

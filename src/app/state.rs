@@ -48,14 +48,11 @@ pub struct Measurement {
     pub b: Option<[f64; 2]>,
 }
 
-/// Everything the app knows, independent of how it is drawn.
+/// Everything the app knows, independent of how it is drawn: the document (the plan,
+/// edited only through its edit API) and the view state around it.
 pub struct AppState {
-    pub plan: Plan,
-    /// The file the plan was loaded from / last saved to (`None` for the bundled plan).
-    pub path: Option<PathBuf>,
-    /// Unsaved changes.
-    pub dirty: bool,
-    pub checker: Checker,
+    /// The plan, its file, findings and history.
+    pub doc: super::document::Document,
     pub selection: BTreeSet<String>,
     pub tool: Tool,
     pub template: PoleTemplate,
@@ -64,33 +61,8 @@ pub struct AppState {
     pub hidden_vendors: BTreeSet<String>,
     /// The route editor: selected street and vertex, the street being drawn.
     pub route: super::route::RouteEdit,
-    undo: Vec<super::history::Entry>,
-    redo: Vec<super::history::Entry>,
-    /// The plan when the edit in progress began (made compact by `end_edit`).
-    pending: Option<(String, Plan)>,
     /// A message for the status bar (last action or error).
     pub status: String,
-    /// New after every finished edit and for every new document, so panels can cache
-    /// what they derive from the plan (e.g. the vendor pole counts) and keep it while a
-    /// pole is being dragged.
-    pub generation: u64,
-    /// Changes whenever the plan does (edit, drag step, undo, new document); unique
-    /// across documents, so background results and the map's pole layer can be matched
-    /// to the plan they are for.
-    pub revision: u64,
-}
-
-/// A fresh [`AppState::generation`], unique in this process.
-fn next_generation() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-}
-
-/// Source of [`AppState::revision`] values.
-static NEXT_REVISION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-fn next_revision() -> u64 {
-    NEXT_REVISION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Where a pole may be added or moved: reject positions the rules cannot judge.
@@ -119,22 +91,14 @@ impl AppState {
             tilt_deg: 0.0,
         };
         AppState {
-            checker: Checker::new(&plan),
-            plan,
-            path,
-            dirty: false,
+            doc: super::document::Document::new(plan, path),
             selection: BTreeSet::new(),
             tool: Tool::Select,
             template,
             measurement: None,
             hidden_vendors: BTreeSet::new(),
             route: Default::default(),
-            undo: Vec::new(),
-            redo: Vec::new(),
-            pending: None,
             status: String::new(),
-            generation: next_generation(),
-            revision: next_revision(),
         }
     }
 
@@ -145,100 +109,112 @@ impl AppState {
         self.hidden_vendors = hidden;
     }
 
+    /// The plan being edited (read-only: edits go through [`AppState::edit`]).
+    pub fn plan(&self) -> &Plan {
+        self.doc.plan()
+    }
+
+    /// The layout findings of the plan.
     pub fn findings(&self) -> &[Finding] {
-        self.checker.findings()
+        self.doc.findings()
+    }
+
+    /// The validation state: R-trees and findings.
+    pub fn checker(&self) -> &Checker {
+        self.doc.checker()
+    }
+
+    /// Changes with every change of the plan (see [`super::document::Document::revision`]).
+    pub fn revision(&self) -> u64 {
+        self.doc.revision()
+    }
+
+    /// The revision of the last finished edit: holds still while something is dragged.
+    pub fn settled_revision(&self) -> u64 {
+        self.doc.settled_revision()
+    }
+
+    /// Unsaved changes.
+    pub fn is_dirty(&self) -> bool {
+        self.doc.is_dirty()
+    }
+
+    /// The file the plan was read from or saved to.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.doc.path()
     }
 
     /// The file name shown in the title.
     pub fn title(&self) -> String {
         format!(
             "Lysplan — {}{}",
-            self.plan.name,
-            if self.dirty { " •" } else { "" }
+            self.plan().name,
+            if self.is_dirty() { " •" } else { "" }
         )
     }
 
-    /// Records the current plan as the state before an edit named `label`; the history
-    /// entry is made (compactly) by [`AppState::end_edit`].
+    /// One undoable edit named `label`; the selection follows (vanished poles and
+    /// streets are dropped from it).
+    pub fn edit<R>(&mut self, label: impl Into<String>, f: impl FnOnce(&mut Plan) -> R) -> R {
+        let r = self.doc.edit(label, f);
+        self.after_change();
+        r
+    }
+
+    /// Opens an edit session (a drag): steps follow, then [`AppState::end_edit`] records
+    /// it as one undo step, or [`AppState::cancel_edit`] puts the plan back.
     pub fn begin_edit(&mut self, label: impl Into<String>) {
-        self.close_pending();
-        self.pending = Some((label.into(), self.plan.clone()));
-        self.redo.clear();
+        self.doc.begin(label);
     }
 
-    /// Turns the edit in progress into a history entry holding only what changed.
-    fn close_pending(&mut self) {
-        if let Some((label, before)) = self.pending.take() {
-            if before == self.plan {
-                return;
-            }
-            self.undo
-                .push(super::history::Entry::new(label, &before, &self.plan));
-            // Bound the memory an hours-long session can take.
-            if self.undo.len() > 200 {
-                self.undo.remove(0);
-            }
-        }
-    }
-
-    /// Poles held by the whole undo history (a measure of its memory).
-    pub fn history_poles_held(&self) -> usize {
-        self.undo.iter().map(|e| e.poles_held()).sum::<usize>()
-            + self.redo.iter().map(|e| e.poles_held()).sum::<usize>()
-    }
-
-    /// After an edit: mark unsaved, re-validate everything, drop vanished selections.
+    /// Closes the edit session as one undo step and re-validates.
     pub fn end_edit(&mut self) {
-        self.close_pending();
-        self.dirty = true;
-        self.generation = next_generation();
-        self.revision = next_revision();
-        self.checker.rebuild(&self.plan);
-        let plan = &self.plan;
+        self.doc.commit();
+        self.after_change();
+    }
+
+    /// Abandons the edit session (Esc during a drag): the plan is as it was.
+    pub fn cancel_edit(&mut self) {
+        self.doc.cancel();
+        self.after_change();
+    }
+
+    /// Drops selections of poles and streets that no longer exist.
+    fn after_change(&mut self) {
+        let plan = self.doc.plan();
         self.selection.retain(|id| plan.pole(id).is_some());
         self.retain_route_selection();
     }
 
-    /// Marks the plan changed in place (during a drag): unsaved, new revision; the
-    /// validation is brought up to date by the caller or by [`AppState::end_edit`].
-    pub fn touch_plan(&mut self) {
-        self.dirty = true;
-        self.revision = next_revision();
+    /// Poles held by the whole undo history (a measure of its memory).
+    pub fn history_poles_held(&self) -> usize {
+        self.doc.history_poles_held()
     }
 
     pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty() || self.pending.is_some()
+        self.doc.can_undo()
     }
     pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
+        self.doc.can_redo()
     }
     pub fn undo_label(&self) -> Option<&str> {
-        match &self.pending {
-            Some((label, _)) => Some(label.as_str()),
-            None => self.undo.last().map(|e| e.label.as_str()),
-        }
+        self.doc.undo_label()
     }
     pub fn redo_label(&self) -> Option<&str> {
-        self.redo.last().map(|e| e.label.as_str())
+        self.doc.redo_label()
     }
 
     pub fn undo(&mut self) {
-        self.close_pending();
-        if let Some(e) = self.undo.pop() {
-            self.status = format!("Undid: {}", e.label);
-            let back = e.apply(&mut self.plan);
-            self.redo.push(back);
-            self.end_edit();
+        if let Some(label) = self.doc.undo() {
+            self.status = format!("Undid: {label}");
+            self.after_change();
         }
     }
 
     pub fn redo(&mut self) {
-        self.close_pending();
-        if let Some(e) = self.redo.pop() {
-            self.status = format!("Redid: {}", e.label);
-            let back = e.apply(&mut self.plan);
-            self.undo.push(back);
-            self.end_edit();
+        if let Some(label) = self.doc.redo() {
+            self.status = format!("Redid: {label}");
+            self.after_change();
         }
     }
 
@@ -249,10 +225,14 @@ impl AppState {
             self.status = "Cannot add a pole there: the position is not a valid lon/lat".into();
             return None;
         }
-        let id = self.plan.next_id("P");
+        let id = self.plan().next_id("P");
         let xy = to_utm32(lon, lat);
         let azimuth_deg = self.facing_street(lon, lat, xy);
         let t = &self.template;
+        // A pole placed in a vendor's section belongs to that vendor.
+        let vendor = self
+            .section_vendor_at(lon, lat)
+            .map_or_else(|| t.vendor.clone(), str::to_string);
         let pole = Pole {
             id: id.clone(),
             lon,
@@ -261,12 +241,10 @@ impl AppState {
             overhang_m: t.overhang_m,
             tilt_deg: t.tilt_deg,
             azimuth_deg,
-            vendor: t.vendor.clone(),
+            vendor,
             luminaire: t.luminaire.clone(),
         };
-        self.begin_edit(format!("Add pole {id}"));
-        self.plan.poles.push(pole);
-        self.end_edit();
+        self.edit(format!("Add pole {id}"), |plan| plan.poles.push(pole));
         self.selection = [id.clone()].into();
         self.status = format!("Added pole {id}");
         Some(id)
@@ -274,7 +252,7 @@ impl AppState {
 
     /// True bearing from the point towards the nearest street centreline (0 if none).
     fn facing_street(&self, lon: f64, lat: f64, xy: Xy) -> f64 {
-        match self.checker.index().nearest_street(xy) {
+        match self.checker().index().nearest_street(xy) {
             Some((_, st)) if st.offset_m > 1e-6 => {
                 let grid = crate::frame::bearing_of(st.foot.x - xy.x, st.foot.y - xy.y);
                 crate::frame::grid_to_true_bearing(grid, lon, lat)
@@ -297,17 +275,17 @@ impl AppState {
         } else {
             format!("Delete {n} poles")
         };
-        self.begin_edit(label.clone());
         let sel = std::mem::take(&mut self.selection);
-        self.plan.poles.retain(|p| !sel.contains(&p.id));
-        self.end_edit();
+        self.edit(label.clone(), |plan| {
+            plan.poles.retain(|p| !sel.contains(&p.id))
+        });
         self.status = label;
         n
     }
 
     /// Index of the pole with `id`.
     pub fn pole_index(&self, id: &str) -> Option<usize> {
-        self.plan.poles.iter().position(|p| p.id == id)
+        self.plan().poles.iter().position(|p| p.id == id)
     }
 
     /// Moves pole `i` during a drag: updates the plan and re-validates incrementally
@@ -317,18 +295,12 @@ impl AppState {
         if !valid_lonlat(lon, lat) {
             return;
         }
-        if let Some(p) = self.plan.poles.get_mut(i) {
-            p.lon = lon;
-            p.lat = lat;
-            self.dirty = true;
-            self.revision = next_revision();
-            self.checker.move_pole(&self.plan, i);
-        }
+        self.doc.move_pole(i, lon, lat);
     }
 
     /// The selected poles, in plan order.
     pub fn selected_poles(&self) -> Vec<&Pole> {
-        self.plan
+        self.plan()
             .poles
             .iter()
             .filter(|p| self.selection.contains(&p.id))
@@ -348,17 +320,17 @@ impl AppState {
         }
         let changed = edited
             .iter()
-            .any(|q| self.plan.pole(&q.id).is_some_and(|p| p != q));
+            .any(|q| self.plan().pole(&q.id).is_some_and(|p| p != q));
         if !changed {
             return Ok(false);
         }
-        self.begin_edit(label.to_string());
-        for q in edited {
-            if let Some(p) = self.plan.pole_mut(&q.id) {
-                *p = q;
+        self.edit(label.to_string(), |plan| {
+            for q in edited {
+                if let Some(p) = plan.pole_mut(&q.id) {
+                    *p = q;
+                }
             }
-        }
-        self.end_edit();
+        });
         self.status = label.to_string();
         Ok(true)
     }
@@ -371,7 +343,7 @@ impl AppState {
             _ => f
                 .poles
                 .first()
-                .and_then(|id| self.plan.pole(id))
+                .and_then(|id| self.plan().pole(id))
                 .map(|p| (p.lon, p.lat)),
         }
     }
@@ -387,32 +359,43 @@ impl AppState {
 
     /// The plan's extent as (min lon, min lat, max lon, max lat), if it has geometry.
     pub fn extent(&self) -> Option<[f64; 4]> {
-        let pts = self
-            .plan
-            .streets
-            .iter()
-            .flat_map(|s| s.points.iter().copied())
-            .chain(self.plan.poles.iter().map(|p| [p.lon, p.lat]))
-            .filter(|p| valid_lonlat(p[0], p[1]));
-        let mut e: Option<[f64; 4]> = None;
-        for p in pts {
-            let b = e.get_or_insert([p[0], p[1], p[0], p[1]]);
-            b[0] = b[0].min(p[0]);
-            b[1] = b[1].min(p[1]);
-            b[2] = b[2].max(p[0]);
-            b[3] = b[3].max(p[1]);
+        let plan = self.plan();
+        bounds(
+            plan.streets
+                .iter()
+                .flat_map(|s| s.points.iter().copied())
+                .chain(plan.poles.iter().map(|p| [p.lon, p.lat])),
+        )
+    }
+
+    /// The extent of the selected poles.
+    pub fn selection_extent(&self) -> Option<[f64; 4]> {
+        bounds(self.selected_poles().into_iter().map(|p| [p.lon, p.lat]))
+    }
+
+    /// The vendor whose section covers the road at `lon`/`lat` (within the plan's
+    /// `max_offset_m` of the street), if any.
+    pub fn section_vendor_at(&self, lon: f64, lat: f64) -> Option<&str> {
+        let plan = self.plan();
+        let (si, st) = self.checker().index().nearest_street(to_utm32(lon, lat))?;
+        if st.offset_m > plan.rules.max_offset_m {
+            return None;
         }
-        e
+        let street = &plan.streets.get(si)?.id;
+        plan.sections
+            .iter()
+            .find(|s| &s.street == street && (s.from_m..=s.to_m).contains(&st.chainage_m))
+            .map(|s| s.vendor.as_str())
     }
 
     /// Street id and chainage under a lon/lat, if a street is within 50 m.
     pub fn street_at(&self, lon: f64, lat: f64) -> Option<(String, f64, f64)> {
         let xy = to_utm32(lon, lat);
-        let (si, st) = self.checker.index().nearest_street(xy)?;
+        let (si, st) = self.checker().index().nearest_street(xy)?;
         if st.offset_m > 50.0 {
             return None;
         }
-        let s = self.plan.streets.get(si)?;
+        let s = self.plan().streets.get(si)?;
         Some((s.name.clone(), st.chainage_m, st.offset_m))
     }
 
@@ -420,7 +403,7 @@ impl AppState {
     pub fn measure(&self, a: [f64; 2], b: [f64; 2]) -> (f64, Option<f64>) {
         let (pa, pb) = (to_utm32(a[0], a[1]), to_utm32(b[0], b[1]));
         let straight = pa.dist(pb);
-        let idx = self.checker.index();
+        let idx = self.checker().index();
         let along = match (idx.nearest_street(pa), idx.nearest_street(pb)) {
             (Some((sa, a)), Some((sb, b))) if sa == sb => Some((a.chainage_m - b.chainage_m).abs()),
             _ => None,
@@ -437,21 +420,22 @@ impl AppState {
             self.status = format!("No street lines found ({skipped} other features skipped)");
             return self.status.clone();
         }
-        self.begin_edit(format!("Import {} streets", streets.len()));
-        let (mut added, mut replaced) = (0, 0);
-        for s in streets {
-            match self.plan.streets.iter_mut().find(|x| x.id == s.id) {
-                Some(x) => {
-                    *x = s;
-                    replaced += 1;
-                }
-                None => {
-                    self.plan.streets.push(s);
-                    added += 1;
+        let (added, replaced) = self.edit(format!("Import {} streets", streets.len()), |plan| {
+            let (mut added, mut replaced) = (0, 0);
+            for s in streets {
+                match plan.streets.iter_mut().find(|x| x.id == s.id) {
+                    Some(x) => {
+                        *x = s;
+                        replaced += 1;
+                    }
+                    None => {
+                        plan.streets.push(s);
+                        added += 1;
+                    }
                 }
             }
-        }
-        self.end_edit();
+            (added, replaced)
+        });
         self.status = format!(
             "Imported streets: {added} added, {replaced} replaced, {skipped} non-line features skipped"
         );
@@ -498,4 +482,17 @@ pub fn validate_pole(p: &Pole) -> Result<(), String> {
 pub fn lonlat_of(xy: Xy) -> [f64; 2] {
     let (lon, lat) = from_utm32(xy);
     [lon, lat]
+}
+
+/// The lon/lat box around the valid positions among `pts`.
+fn bounds(pts: impl Iterator<Item = [f64; 2]>) -> Option<[f64; 4]> {
+    let mut e: Option<[f64; 4]> = None;
+    for p in pts.filter(|p| valid_lonlat(p[0], p[1])) {
+        let b = e.get_or_insert([p[0], p[1], p[0], p[1]]);
+        b[0] = b[0].min(p[0]);
+        b[1] = b[1].min(p[1]);
+        b[2] = b[2].max(p[0]);
+        b[3] = b[3].max(p[1]);
+    }
+    e
 }

@@ -45,7 +45,7 @@ pub fn validate_section(plan: &Plan, d: &SectionDraft) -> Result<(), String> {
 impl AppState {
     /// The vendor's sections, as drafts, in plan order.
     pub fn section_drafts(&self, vendor: &str) -> Vec<SectionDraft> {
-        self.plan
+        self.plan()
             .sections
             .iter()
             .filter(|s| s.vendor == vendor)
@@ -59,7 +59,7 @@ impl AppState {
     }
 
     fn vendor_or_err(&self, vendor: &str) -> Result<&Vendor, String> {
-        self.plan
+        self.plan()
             .vendor(vendor)
             .ok_or_else(|| format!("vendor '{vendor}' is not in the plan"))
     }
@@ -93,12 +93,12 @@ impl AppState {
             return Err("a vendor needs a name".into());
         }
         for (k, d) in drafts.iter().enumerate() {
-            validate_section(&self.plan, d).map_err(|e| format!("section {}: {e}", k + 1))?;
+            validate_section(self.plan(), d).map_err(|e| format!("section {}: {e}", k + 1))?;
         }
         if v.name == name && v.color == color && drafts == self.section_drafts(vendor).as_slice() {
             return Ok(false);
         }
-        let mut plan = self.plan.clone();
+        let mut plan = self.plan().clone();
         if let Some(v) = plan.vendors.iter_mut().find(|v| v.id == vendor) {
             v.name = name.to_string();
             v.color = color;
@@ -131,9 +131,7 @@ impl AppState {
             }
         }
         let label = format!("Edit vendor {name}");
-        self.begin_edit(label.clone());
-        self.plan = plan;
-        self.end_edit();
+        self.edit(label.clone(), |p| *p = plan);
         self.status = label;
         Ok(true)
     }
@@ -141,17 +139,18 @@ impl AppState {
     /// Adds a vendor named "New vendor n" in a colour no vendor has yet (as far as the
     /// palette goes), as one edit; returns its id.
     pub fn add_vendor(&mut self) -> String {
-        let id = self.plan.next_id("vendor-");
+        let id = self.plan().next_id("vendor-");
         let name = format!("New vendor {}", id.trim_start_matches("vendor-"));
-        let used: Vec<[u8; 3]> = self.plan.vendors.iter().map(|v| v.color).collect();
+        let used: Vec<[u8; 3]> = self.plan().vendors.iter().map(|v| v.color).collect();
         let color = distinct_color(&used);
-        self.begin_edit(format!("Add vendor {name}"));
-        self.plan.vendors.push(Vendor {
+        let vendor = Vendor {
             id: id.clone(),
             name: name.clone(),
             color,
+        };
+        self.edit(format!("Add vendor {name}"), |plan| {
+            plan.vendors.push(vendor)
         });
-        self.end_edit();
         self.status = format!("Added vendor {name}: name it, pick its colour, give it a section");
         id
     }
@@ -160,7 +159,7 @@ impl AppState {
     pub fn delete_vendor(&mut self, vendor: &str) -> Result<(), String> {
         let name = self.vendor_or_err(vendor)?.name.clone();
         let poles = self
-            .plan
+            .plan()
             .poles
             .iter()
             .filter(|p| p.vendor == vendor)
@@ -170,10 +169,10 @@ impl AppState {
                 "{poles} poles belong to {name}: delete them or give them to another vendor first"
             ));
         }
-        self.begin_edit(format!("Delete vendor {name}"));
-        self.plan.vendors.retain(|v| v.id != vendor);
-        self.plan.sections.retain(|s| s.vendor != vendor);
-        self.end_edit();
+        self.edit(format!("Delete vendor {name}"), |plan| {
+            plan.vendors.retain(|v| v.id != vendor);
+            plan.sections.retain(|s| s.vendor != vendor);
+        });
         self.hidden_vendors.remove(vendor);
         self.status = format!("Deleted vendor {name}");
         Ok(())
@@ -219,10 +218,10 @@ mod tests {
     #[test]
     fn a_vendor_section_is_moved_added_and_removed_as_single_edits() {
         let mut s = state();
-        let vendor = s.plan.vendors[0].id.clone();
+        let vendor = s.plan().vendors[0].id.clone();
         let mut d = s.section_drafts(&vendor);
         assert_eq!(d.len(), 1, "the bundled plan gives each vendor one section");
-        let others = s.plan.sections.len() - 1;
+        let others = s.plan().sections.len() - 1;
         d[0].to_m = d[0].from_m + 100.0;
         d.push(SectionDraft {
             id: String::new(),
@@ -235,19 +234,19 @@ mod tests {
         assert_eq!(now.len(), 2);
         assert_eq!(now[0].to_m, d[0].from_m + 100.0);
         assert!(!now[1].id.is_empty() && now[1].id != now[0].id);
-        assert_eq!(s.plan.sections.len(), others + 2);
+        assert_eq!(s.plan().sections.len(), others + 2);
         assert_eq!(s.set_vendor_sections(&vendor, &now), Ok(false));
         assert_eq!(s.set_vendor_sections(&vendor, &now[1..]), Ok(true));
         assert_eq!(s.section_drafts(&vendor).len(), 1);
         s.undo();
         s.undo();
-        assert_eq!(s.plan, crate::bundled::doll_plan());
+        assert_eq!(s.plan(), &crate::bundled::doll_plan());
     }
 
     #[test]
     fn intervals_off_the_street_or_backwards_are_refused_with_the_reason() {
         let mut s = state();
-        let vendor = s.plan.vendors[0].id.clone();
+        let vendor = s.plan().vendors[0].id.clone();
         let mut d = s.section_drafts(&vendor);
         d[0].to_m = 1e6;
         let e = s.set_vendor_sections(&vendor, &d).unwrap_err();
@@ -264,30 +263,30 @@ mod tests {
     #[test]
     fn a_vendor_is_added_renamed_recoloured_and_deleted_as_single_edits() {
         let mut s = state();
-        let n = s.plan.vendors.len();
+        let n = s.plan().vendors.len();
         let id = s.add_vendor();
-        assert_eq!(s.plan.vendors.len(), n + 1);
-        let v = s.plan.vendor(&id).unwrap().clone();
+        assert_eq!(s.plan().vendors.len(), n + 1);
+        let v = s.plan().vendor(&id).unwrap().clone();
         assert!(v.name.starts_with("New vendor"));
         assert!(
-            s.plan.vendors[..n].iter().all(|o| o.color != v.color),
+            s.plan().vendors[..n].iter().all(|o| o.color != v.color),
             "a colour no vendor has: {:?}",
             v.color
         );
         assert!(s.apply_vendor(&id, "  ", v.color, &[]).is_err());
         assert_eq!(s.apply_vendor(&id, "Ramboll", [1, 2, 3], &[]), Ok(true));
-        assert_eq!(s.plan.vendor(&id).unwrap().name, "Ramboll");
-        assert_eq!(s.plan.vendor(&id).unwrap().color, [1, 2, 3]);
+        assert_eq!(s.plan().vendor(&id).unwrap().name, "Ramboll");
+        assert_eq!(s.plan().vendor(&id).unwrap().color, [1, 2, 3]);
         assert_eq!(s.apply_vendor(&id, "Ramboll", [1, 2, 3], &[]), Ok(false));
         // A vendor with poles is kept; an empty one goes with its sections.
-        let busy = s.plan.poles[0].vendor.clone();
+        let busy = s.plan().poles[0].vendor.clone();
         let e = s.delete_vendor(&busy).unwrap_err();
         assert!(e.contains("poles belong to"), "{e}");
         s.delete_vendor(&id).unwrap();
-        assert!(s.plan.vendor(&id).is_none());
+        assert!(s.plan().vendor(&id).is_none());
         for _ in 0..3 {
             s.undo();
         }
-        assert_eq!(s.plan, crate::bundled::doll_plan());
+        assert_eq!(s.plan(), &crate::bundled::doll_plan());
     }
 }

@@ -11,7 +11,7 @@ use lysplan::plan::Plan;
 pub fn wait_for_coverage(h: &mut Harness<'_, LysplanApp>) {
     for _ in 0..6000 {
         let app = h.state();
-        if !app.coverage.worker.is_busy(app.state.revision) {
+        if !app.coverage.worker.is_busy(app.state.revision()) {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));

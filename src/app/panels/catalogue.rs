@@ -157,23 +157,23 @@ fn contents(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) -
         None => {}
     }
     ui.separator();
-    if state.plan.luminaires.is_empty() {
+    if state.plan().luminaires.is_empty() {
         ui.label("The plan has no luminaire types yet: import an .ldt or .ies file.");
         return action;
     }
     if cat
         .selected
         .as_ref()
-        .is_none_or(|s| !state.plan.luminaires.iter().any(|l| &l.id == s))
+        .is_none_or(|s| !state.plan().luminaires.iter().any(|l| &l.id == s))
     {
-        cat.selected = state.plan.luminaires.first().map(|l| l.id.clone());
+        cat.selected = state.plan().luminaires.first().map(|l| l.id.clone());
     }
     table(ui, state, cat);
     ui.separator();
     let selected = cat
         .selected
         .clone()
-        .and_then(|id| state.plan.luminaires.iter().find(|l| l.id == id).cloned());
+        .and_then(|id| state.plan().luminaires.iter().find(|l| l.id == id).cloned());
     if let Some(l) = selected {
         ui.label(RichText::new(format!("{} — {}", l.id, l.name)).strong());
         match cat.photometry(&l.id, &l.photometry) {
@@ -211,7 +211,7 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
                     }
                     let rotation_header = ui.strong("Rotation (°)").id;
                     ui.end_row();
-                    let types = state.plan.luminaires.clone();
+                    let types = state.plan().luminaires.clone();
                     for l in &types {
                         let selected = cat.selected.as_deref() == Some(l.id.as_str());
                         if ui.selectable_label(selected, &l.id).clicked() {

@@ -14,24 +14,31 @@ const OVER: Color32 = Color32::from_rgb(190, 120, 0);
 
 /// Shows the window when it is open. Returns a lon/lat to centre the map on when the user
 /// asked to see a street.
-pub fn window(ctx: &egui::Context, cov: &mut CoverageUi, state: &AppState) -> Option<(f64, f64)> {
-    if !cov.window_open {
-        return None;
-    }
-    let mut open = true;
+/// The coverage results, docked below the map: a header with a close button, then the
+/// results. Returns where to centre the map when a row was clicked.
+pub fn dock(ui: &mut Ui, cov: &mut CoverageUi, state: &AppState) -> Option<(f64, f64)> {
+    ui.horizontal(|ui| {
+        ui.heading("Coverage");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button("Close")
+                .on_hover_text("Close the coverage results")
+                .clicked()
+            {
+                cov.window_open = false;
+            }
+        });
+    });
     let mut centre = None;
-    egui::Window::new("Coverage")
-        .open(&mut open)
-        .default_size([760.0, 620.0])
-        .default_pos([300.0, 60.0])
-        .vscroll(true)
-        .show(ctx, |ui| centre = contents(ui, cov, state));
-    cov.window_open = open;
+    egui::ScrollArea::vertical()
+        .id_salt("coverage_dock_scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| centre = contents(ui, cov, state));
     centre
 }
 
 fn contents(ui: &mut Ui, cov: &mut CoverageUi, state: &AppState) -> Option<(f64, f64)> {
-    let revision = state.revision;
+    let revision = state.revision();
     if let Some(p) = cov.worker.progress() {
         progress_bar(ui, p, 320.0);
     } else if let Some(msg) = cov.worker.failure() {
@@ -155,7 +162,7 @@ fn table(
                 ui.end_row();
                 for sec in &s.sections {
                     let vendor = state
-                        .plan
+                        .plan()
                         .vendor(&sec.vendor)
                         .map_or(sec.vendor.as_str(), |v| v.name.as_str());
                     ui.label(RichText::new(format!("   section {} ({vendor})", sec.id)).small());
@@ -191,7 +198,11 @@ fn class_text(s: &StreetEvaluation) -> String {
 }
 
 fn street_middle(state: &AppState, s: &StreetEvaluation) -> Option<(f64, f64)> {
-    let street = state.plan.streets.iter().find(|st| st.id == s.result.id)?;
+    let street = state
+        .plan()
+        .streets
+        .iter()
+        .find(|st| st.id == s.result.id)?;
     let line = crate::frame::Polyline::from_lonlat(&street.points);
     let (p, _) = line.point_at(line.length() / 2.0)?;
     Some(crate::frame::from_utm32(p))

@@ -79,14 +79,12 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Opt
         .count();
     ui.horizontal(|ui| {
         ui.heading("Findings");
-        ui.label(
-            RichText::new(format!("{errors} errors")).color(if errors > 0 {
-                Color32::from_rgb(200, 30, 30)
-            } else {
-                Color32::DARK_GREEN
-            }),
-        );
-        ui.label(format!("{warnings} warnings"));
+        ui.label(RichText::new(plural(errors, "error")).color(if errors > 0 {
+            Color32::from_rgb(200, 30, 30)
+        } else {
+            Color32::DARK_GREEN
+        }));
+        ui.label(plural(warnings, "warning"));
     });
     let mut rules: Vec<&str> = state.findings().iter().map(|f| f.rule).collect();
     rules.dedup();
@@ -105,14 +103,14 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Opt
         let vendor_name = filter
             .vendor
             .as_deref()
-            .and_then(|v| state.plan.vendor(v))
+            .and_then(|v| state.plan().vendor(v))
             .map(|v| v.name.clone())
             .unwrap_or_else(|| "All vendors".into());
         egui::ComboBox::new("findings_vendor", "Vendor")
             .selected_text(vendor_name)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut filter.vendor, None, "All vendors");
-                for v in &state.plan.vendors {
+                for v in &state.plan().vendors {
                     ui.selectable_value(&mut filter.vendor, Some(v.id.clone()), &v.name);
                 }
             });
@@ -138,7 +136,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Opt
         return None;
     }
     let mut clicked = None;
-    let shown: Vec<&Finding> = visible(state.findings(), &state.plan, filter);
+    let shown: Vec<&Finding> = visible(state.findings(), state.plan(), filter);
     let row = |ui: &mut Ui, f: &crate::check::Finding| {
         let color = match f.severity {
             Severity::Error => Color32::from_rgb(200, 30, 30),
@@ -146,6 +144,13 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Opt
             Severity::Info => Color32::GRAY,
         };
         let selected = !f.poles.is_empty() && f.poles.iter().all(|p| state.selection.contains(p));
+        // On the selection highlight the severity colour cannot be read: the text is the
+        // highlight's own text colour there.
+        let color = if selected {
+            ui.visuals().selection.stroke.color
+        } else {
+            color
+        };
         let text = RichText::new(format!("{} — {}", f.rule, f.message)).color(color);
         ui.selectable_label(selected, text).clicked()
     };
@@ -172,4 +177,13 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Opt
         });
     }
     clicked.and_then(|f| state.select_finding(&f))
+}
+
+/// "1 error", "2 errors".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

@@ -15,7 +15,7 @@ pub struct InspectorState {
     pub error: Option<String>,
     /// The selection the texts were filled from.
     pub shown_for: Vec<String>,
-    pub shown_rev: usize,
+    pub shown_rev: u64,
 }
 
 fn common<T: PartialEq + Copy>(vals: impl Iterator<Item = T>) -> Option<T> {
@@ -40,18 +40,17 @@ fn id_combo<'a>(
     current: Option<&str>,
     items: impl Iterator<Item = (&'a str, &'a str)> + Clone,
 ) -> Option<(String, String)> {
-    let shown = match current {
+    let full = match current {
         None => "(differ)".to_string(),
         Some(id) => items
             .clone()
             .find(|(i, _)| *i == id)
-            .map_or(format!("unknown '{id}'"), |(_, n)| {
-                n.chars().take(26).collect()
-            }),
+            .map_or(format!("unknown '{id}'"), |(_, n)| n.to_string()),
     };
+    let shown: String = full.chars().take(28).collect();
     let mut chosen = None;
     egui::ComboBox::new(label, label)
-        .width(170.0)
+        .width(200.0)
         .selected_text(shown)
         .show_ui(ui, |ui| {
             for (id, name) in items {
@@ -59,11 +58,14 @@ fn id_combo<'a>(
                     chosen = Some((id.to_string(), name.to_string()));
                 }
             }
-        });
+        })
+        .response
+        .on_hover_text(full);
     chosen
 }
 
-pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision: usize) {
+pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState) {
+    let revision = state.revision();
     ui.heading("Inspector");
     let sel: Vec<String> = state.selection.iter().cloned().collect();
     if sel.is_empty() {
@@ -82,12 +84,12 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
     if poles.len() == 1 {
         let p = poles[0];
         let vendor = state
-            .plan
+            .plan()
             .vendor(&p.vendor)
             .map(|v| v.name.as_str())
             .unwrap_or("unknown vendor");
         let lum = state
-            .plan
+            .plan()
             .luminaire(&p.luminaire)
             .map(|l| l.name.as_str())
             .unwrap_or("unknown luminaire");
@@ -95,21 +97,20 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
         ui.label(format!("{:.6}° E, {:.6}° N", p.lon, p.lat));
         if let Some(st) = state
             .pole_index(&p.id)
-            .and_then(|i| state.checker.station(i))
+            .and_then(|i| state.checker().station(i))
         {
             let street = state
-                .plan
+                .plan()
                 .streets
                 .get(st.street)
                 .map(|s| s.name.as_str())
                 .unwrap_or("?");
-            ui.label(
-                format!(
-                    "{street}, chainage {:.1} m, {:.1} m {:?} of the centreline",
-                    st.chainage_m, st.offset_m, st.side
-                )
-                .to_lowercase(),
-            );
+            // The street's name as written; only the side is a lower-case word.
+            let side = format!("{:?}", st.side).to_lowercase();
+            ui.label(format!(
+                "{street}, chainage {:.1} m, {:.1} m {side} of the centreline",
+                st.chainage_m, st.offset_m
+            ));
         }
     } else {
         ui.label(format!(
@@ -125,7 +126,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
         "Pole vendor",
         vendor.as_deref(),
         state
-            .plan
+            .plan()
             .vendors
             .iter()
             .map(|v| (v.id.as_str(), v.name.as_str())),
@@ -135,7 +136,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
         "Pole luminaire",
         luminaire.as_deref(),
         state
-            .plan
+            .plan()
             .luminaires
             .iter()
             .map(|l| (l.id.as_str(), l.name.as_str())),
@@ -176,7 +177,11 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState, revision:
     });
     if let Some((field, text)) = commit {
         match text.parse::<f64>() {
-            Err(_) => ins.error = Some(format!("{field}: '{text}' is not a number")),
+            Err(_) => {
+                // Keep the last good value visible, as for any other refusal.
+                fill(ins, &state.selected_poles());
+                ins.error = Some(format!("{field}: '{text}' is not a number"));
+            }
             Ok(v) => {
                 let label = format!("Set {} to {text}", field.to_lowercase());
                 let r = state.edit_selected(&label, |p| match field {

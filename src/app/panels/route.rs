@@ -89,14 +89,14 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
     }
     let selected_name = state
         .route_street_index()
-        .map(|i| state.plan.streets[i].name.clone())
+        .map(|i| state.plan().streets[i].name.clone())
         .unwrap_or_else(|| "(click a street on the map)".into());
     let mut pick = None;
     egui::ComboBox::new("route_street", "Street")
         .width(180.0)
         .selected_text(selected_name)
         .show_ui(ui, |ui| {
-            for s in &state.plan.streets {
+            for s in &state.plan().streets {
                 if ui
                     .selectable_label(state.route.street.as_deref() == Some(&s.id), &s.name)
                     .clicked()
@@ -112,8 +112,8 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
         show_error(ui, panel);
         return;
     };
-    let street = state.plan.streets[si].clone();
-    let key = (street.id.clone(), state.generation);
+    let street = state.plan().streets[si].clone();
+    let key = (street.id.clone(), state.settled_revision());
     if panel.shown_for.as_ref() != Some(&key) {
         if panel.shown_for.as_ref().map(|k| &k.0) != Some(&street.id) {
             panel.error = None;
@@ -179,7 +179,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
         panel.shown_for = Some((street.id.clone(), u64::MAX));
     }
     let sections = state
-        .plan
+        .plan()
         .sections
         .iter()
         .filter(|s| s.street == street.id)
@@ -243,7 +243,7 @@ impl Plugin for RoutePlugin<'_> {
         let painter = ui.painter();
         let project = |p: &[f64; 2]| projector.project(lon_lat(p[0], p[1])).to_pos2();
         if let Some(si) = self.state.route_street_index() {
-            let street = &self.state.plan.streets[si];
+            let street = &self.state.plan().streets[si];
             let pts: Vec<Pos2> = street.points.iter().map(project).collect();
             painter.add(egui::Shape::line(pts.clone(), Stroke::new(3.0, EDIT_BLUE)));
             for w in pts.windows(2) {

@@ -41,7 +41,7 @@ pub const PICK_RADIUS_M: f64 = 50.0;
 impl RowTool {
     /// Defaults from the plan: its first street, vendor and luminaire.
     pub fn new(state: &AppState) -> Self {
-        let plan = &state.plan;
+        let plan = &state.plan();
         let street = plan.streets.first();
         let len = street
             .map(|s| crate::frame::Polyline::from_lonlat(&s.points).length())
@@ -87,13 +87,13 @@ impl RowTool {
         // While previewing, follow every change (a dragged vertex moves the row);
         // otherwise finished edits are enough (the count and any error).
         let rev = if self.previewing {
-            state.revision
+            state.revision()
         } else {
-            state.generation
+            state.settled_revision()
         };
         let key = (self.spec.clone(), rev);
         if self.synced.as_ref() != Some(&key) {
-            self.preview = plan_row(&state.plan, &self.spec);
+            self.preview = plan_row(state.plan(), &self.spec);
             self.synced = Some(key);
         }
     }
@@ -106,7 +106,7 @@ impl RowTool {
     pub fn pick_on_map(&mut self, state: &mut AppState, end: RowEnd, lon: f64, lat: f64) {
         let xy = crate::frame::to_utm32(lon, lat);
         let Some((si, st)) = state
-            .checker
+            .checker()
             .index()
             .nearest_street(xy)
             .filter(|(_, st)| st.offset_m <= PICK_RADIUS_M)
@@ -116,7 +116,7 @@ impl RowTool {
             );
             return;
         };
-        let Some(street) = state.plan.streets.get(si) else {
+        let Some(street) = state.plan().streets.get(si) else {
             return;
         };
         let chainage = (st.chainage_m * 10.0).round() / 10.0;
@@ -133,7 +133,7 @@ impl RowTool {
             }
             RowEnd::To if street.id != self.spec.street => {
                 let want = state
-                    .plan
+                    .plan()
                     .street(&self.spec.street)
                     .map_or("the same street", |s| s.name.as_str());
                 state.status = format!(
@@ -166,7 +166,6 @@ impl RowTool {
 
 /// Shows the panel.
 pub fn ui(ui: &mut Ui, state: &mut AppState, tool: &mut RowTool) {
-    ui.heading("Add a row along the route");
     match tool.picking {
         None => {
             if ui
@@ -193,11 +192,12 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, tool: &mut RowTool) {
         }
     }
     let spec = &mut tool.spec;
-    let plan = &state.plan;
+    let plan = &state.plan();
     let street_name = plan
         .street(&spec.street)
         .map(|s| s.name.clone())
         .unwrap_or_else(|| "(choose)".into());
+    let street_before = spec.street.clone();
     egui::ComboBox::new("row_street", "Street")
         .width(180.0)
         .selected_text(street_name)
@@ -210,6 +210,11 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, tool: &mut RowTool) {
         .street(&spec.street)
         .map(|s| crate::frame::Polyline::from_lonlat(&s.points).length())
         .unwrap_or(0.0);
+    if spec.street != street_before {
+        // Another street: the row spans it whole (the old street's ends mean nothing here).
+        spec.from_m = 0.0;
+        spec.to_m = (length_m * 10.0).floor() / 10.0;
+    }
     ui.horizontal(|ui| {
         ui.label("Side");
         ui.selectable_value(&mut spec.side, Side::Left, "Left");
@@ -277,16 +282,19 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, tool: &mut RowTool) {
         });
     let lum_name: String = plan
         .luminaire(&spec.luminaire)
-        .map(|l| l.name.chars().take(24).collect())
+        .map(|l| l.name.clone())
         .unwrap_or_else(|| "(choose)".into());
+    // A long name is cut with "…" and shown whole on hover and in the list.
     egui::ComboBox::new("row_luminaire", "Luminaire")
         .width(180.0)
-        .selected_text(lum_name)
+        .selected_text(super::shorten(&lum_name, 24))
         .show_ui(ui, |ui| {
             for l in &plan.luminaires {
                 ui.selectable_value(&mut spec.luminaire, l.id.clone(), &l.name);
             }
-        });
+        })
+        .response
+        .on_hover_text(lum_name);
     let mut fill = None;
     for s in vendor_sections(plan, &spec.vendor, &spec.street) {
         if ui

@@ -5,16 +5,7 @@ use crate::app::state::{AppState, Tool};
 use egui::Ui;
 
 pub fn ui(ui: &mut Ui, state: &mut AppState, route: &mut super::route::RoutePanel) {
-    ui.heading("Tools");
-    for tool in [Tool::Select, Tool::AddPole, Tool::Measure, Tool::EditRoute] {
-        if ui
-            .selectable_label(state.tool == tool, tool.label())
-            .clicked()
-        {
-            state.tool = tool;
-            state.measurement = None;
-        }
-    }
+    ui.heading(state.tool.label());
     ui.label(match state.tool {
         Tool::Select => "Click a pole to select it (Shift adds), drag it to slide it along its street (Alt+drag: freely), Delete removes. Drag empty map to pan; Shift+drag on empty map selects the poles in a box.",
         Tool::AddPole => "Click the map to add a pole with the settings below. Esc returns to Select.",
@@ -45,33 +36,45 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, route: &mut super::route::RoutePane
     }
     ui.separator();
     ui.heading("New pole");
-    let t = &mut state.template;
-    let vendor_name = state
-        .plan
+    let (plan, t) = (state.doc.plan(), &mut state.template);
+    let vendor_name = plan
         .vendor(&t.vendor)
         .map(|v| v.name.clone())
         .unwrap_or_else(|| "(none)".into());
-    egui::ComboBox::from_label("Vendor")
-        .width(180.0)
-        .selected_text(vendor_name)
-        .show_ui(ui, |ui| {
-            for v in &state.plan.vendors {
-                ui.selectable_value(&mut t.vendor, v.id.clone(), &v.name);
-            }
-        });
-    let lum_name: String = state
-        .plan
+    let lum_name: String = plan
         .luminaire(&t.luminaire)
-        .map(|l| l.name.chars().take(24).collect())
+        .map(|l| l.name.clone())
         .unwrap_or_else(|| "(none)".into());
-    egui::ComboBox::from_label("Luminaire")
-        .width(180.0)
-        .selected_text(lum_name)
-        .show_ui(ui, |ui| {
-            for l in &state.plan.luminaires {
-                ui.selectable_value(&mut t.luminaire, l.id.clone(), &l.name);
-            }
-        });
+    // Labels left, the boxes as wide as the panel allows; a name still too long is cut
+    // with "…" and shown whole on hover and in the list.
+    let combo_w = (ui.available_width() - 90.0).max(120.0);
+    egui::Grid::new("new_pole").num_columns(2).show(ui, |ui| {
+        let l = ui.label("Vendor");
+        egui::ComboBox::from_id_salt("template_vendor")
+            .width(combo_w)
+            .selected_text(vendor_name)
+            .show_ui(ui, |ui| {
+                for v in &plan.vendors {
+                    ui.selectable_value(&mut t.vendor, v.id.clone(), &v.name);
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        ui.end_row();
+        let l = ui.label("Luminaire");
+        egui::ComboBox::from_id_salt("template_luminaire")
+            .width(combo_w)
+            .selected_text(super::shorten(&lum_name, 30))
+            .show_ui(ui, |ui| {
+                for l in &plan.luminaires {
+                    ui.selectable_value(&mut t.luminaire, l.id.clone(), &l.name);
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .on_hover_text(lum_name);
+        ui.end_row();
+    });
     ui.horizontal(|ui| {
         ui.label("Height");
         ui.add(

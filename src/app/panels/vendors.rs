@@ -23,12 +23,12 @@ pub struct VendorsPanel {
 
 /// A short description of a vendor's sections: "Smedeland 0–240 m (+1)".
 fn sections_summary(state: &AppState, vendor: &str) -> String {
-    let mut it = state.plan.sections.iter().filter(|s| s.vendor == vendor);
+    let mut it = state.plan().sections.iter().filter(|s| s.vendor == vendor);
     let Some(first) = it.next() else {
         return "no section".into();
     };
     let street = state
-        .plan
+        .plan()
         .street(&first.street)
         .map_or(first.street.as_str(), |s| s.name.as_str());
     let more = it.count();
@@ -46,14 +46,13 @@ pub fn ui(
     colors: &HashMap<String, Color32>,
     panel: &mut VendorsPanel,
 ) {
-    ui.heading("Vendors");
     let counts = vendor_totals(ui, state);
     let mut toggles = Vec::new();
     let mut edit = None;
     egui::Grid::new("vendor_legend")
         .striped(true)
         .show(ui, |ui| {
-            for v in &state.plan.vendors {
+            for v in &state.plan().vendors {
                 let shown = !state.hidden_vendors.contains(&v.id);
                 let mut s = shown;
                 ui.checkbox(&mut s, "")
@@ -102,7 +101,7 @@ pub fn ui(
     }
     if let Some(id) = edit {
         panel.drafts = state.section_drafts(&id);
-        if let Some(v) = state.plan.vendor(&id) {
+        if let Some(v) = state.plan().vendor(&id) {
             panel.name = v.name.clone();
             panel.color = v.color;
         }
@@ -117,7 +116,7 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
     let Some(vendor) = panel.editing.clone() else {
         return;
     };
-    let Some(name) = state.plan.vendor(&vendor).map(|v| v.name.clone()) else {
+    let Some(name) = state.plan().vendor(&vendor).map(|v| v.name.clone()) else {
         panel.editing = None;
         return;
     };
@@ -139,7 +138,7 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
         ui.label("No section yet: add one.");
     }
     let lengths: HashMap<String, f64> = state
-        .plan
+        .plan()
         .streets
         .iter()
         .map(|s| (s.id.clone(), Polyline::from_lonlat(&s.points).length()))
@@ -148,7 +147,7 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
     for (k, d) in panel.drafts.iter_mut().enumerate() {
         ui.push_id(("section", k), |ui| {
             let street_name = state
-                .plan
+                .plan()
                 .street(&d.street)
                 .map_or("(choose)".to_string(), |s| s.name.clone());
             ui.horizontal(|ui| {
@@ -156,7 +155,7 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
                     .width(130.0)
                     .selected_text(street_name)
                     .show_ui(ui, |ui| {
-                        for s in &state.plan.streets {
+                        for s in &state.plan().streets {
                             ui.selectable_value(&mut d.street, s.id.clone(), &s.name);
                         }
                     });
@@ -183,7 +182,7 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
                 .drafts
                 .last()
                 .map(|d| d.street.clone())
-                .or_else(|| state.plan.streets.first().map(|s| s.id.clone()))
+                .or_else(|| state.plan().streets.first().map(|s| s.id.clone()))
                 .unwrap_or_default();
             let len = lengths.get(street.as_str()).copied().unwrap_or(0.0);
             panel.drafts.push(SectionDraft {
@@ -232,19 +231,19 @@ fn vendor_totals(ui: &Ui, state: &AppState) -> Arc<HashMap<String, (usize, f64)>
     type Totals = (u64, Arc<HashMap<String, (usize, f64)>>);
     let id = ui.scope_id().with("vendor_totals");
     if let Some((generation, totals)) = ui.data(|d| d.get_temp::<Totals>(id))
-        && generation == state.generation
+        && generation == state.settled_revision()
     {
         return totals;
     }
     let power: HashMap<&str, f64> = state
-        .plan
+        .plan()
         .luminaires
         .iter()
         .rev() // the first of duplicate ids wins, as in `Plan::luminaire`
         .map(|l| (l.id.as_str(), l.power_w))
         .collect();
     let mut totals: HashMap<String, (usize, f64)> = HashMap::new();
-    for p in &state.plan.poles {
+    for p in &state.plan().poles {
         if !totals.contains_key(&p.vendor) {
             totals.insert(p.vendor.clone(), (0, 0.0));
         }
@@ -254,6 +253,6 @@ fn vendor_totals(ui: &Ui, state: &AppState) -> Arc<HashMap<String, (usize, f64)>
         }
     }
     let totals = Arc::new(totals);
-    ui.data_mut(|d| d.insert_temp(id, (state.generation, totals.clone())));
+    ui.data_mut(|d| d.insert_temp(id, (state.settled_revision(), totals.clone())));
     totals
 }

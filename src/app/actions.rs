@@ -1,0 +1,171 @@
+//! What each [`Command`] does. Commands that would replace or close the document ask
+//! first when there are unsaved changes, and keep their payload while asking.
+
+use super::LysplanApp;
+use super::commands::Command;
+use super::files::Purpose;
+use super::state::Tool;
+use crate::plan::Plan;
+
+/// The commands that throw the current document away.
+fn replaces_document(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::NewPlan
+            | Command::Open
+            | Command::OpenTyped
+            | Command::OpenBundled
+            | Command::OpenRecent(_)
+            | Command::Quit
+    )
+}
+
+impl LysplanApp {
+    /// Runs `cmd` if it is enabled; asks "save the changes?" first where it would
+    /// discard unsaved work.
+    pub fn run(&mut self, ctx: &egui::Context, cmd: Command) {
+        if !cmd.enabled(self) {
+            return;
+        }
+        if replaces_document(&cmd) && self.state.is_dirty() {
+            self.dialogs.confirm = Some(cmd);
+            return;
+        }
+        self.execute(ctx, cmd);
+    }
+
+    /// Runs `cmd` now, without asking.
+    pub(super) fn execute(&mut self, ctx: &egui::Context, cmd: Command) {
+        use Command::*;
+        match cmd {
+            NewPlan => {
+                let p = self.state.plan();
+                let plan = Plan {
+                    name: "New plan".into(),
+                    vendors: p.vendors.clone(),
+                    luminaires: p.luminaires.clone(),
+                    streets: p.streets.clone(),
+                    ..Plan::default()
+                };
+                self.state.replace_plan(plan, None);
+                self.on_new_document();
+            }
+            Open => self.start_dialog(ctx, Purpose::Open),
+            OpenTyped => self.start_typed(Purpose::Open, ""),
+            OpenBundled => {
+                self.state.replace_plan(crate::bundled::doll_plan(), None);
+                self.state.status = "Opened the bundled DOLL Living Lab plan".into();
+                self.on_new_document();
+            }
+            OpenRecent(path) => self.open_path(&path),
+            Save => {
+                self.save(ctx);
+            }
+            SaveAs => self.start_dialog(ctx, Purpose::SaveAs),
+            SaveAsTyped => self.start_typed(Purpose::SaveAs, ""),
+            ExportGeoJson => self.start_dialog(ctx, Purpose::ExportGeoJson),
+            ImportStreets => self.start_dialog(ctx, Purpose::ImportStreets),
+            ImportStreetsTyped => self.start_typed(Purpose::ImportStreets, ""),
+            Quit => {
+                self.allow_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Undo => self.state.undo(),
+            Redo => self.state.redo(),
+            DeleteSelection => self.delete_selection(),
+            SelectAll => {
+                let s = &mut self.state;
+                let ids: Vec<String> = s
+                    .plan()
+                    .poles
+                    .iter()
+                    .filter(|p| !s.hidden_vendors.contains(&p.vendor))
+                    .map(|p| p.id.clone())
+                    .collect();
+                s.status = format!("Selected {} poles", ids.len());
+                s.selection = ids.into_iter().collect();
+            }
+            Cancel => self.cancel(),
+            FinishStreet => self.finish_drawing(),
+            RemoveLastVertex => self.state.draft_remove_last(),
+            Tool(t) => {
+                self.state.tool = t;
+                self.state.measurement = None;
+                if t != super::state::Tool::EditRoute {
+                    self.state.route.draft = None;
+                }
+            }
+            ToggleCoverageLayer => self.coverage.layer = !self.coverage.layer,
+            ToggleCoverageResults => self.coverage.window_open = !self.coverage.window_open,
+            ZoomIn => {
+                let _ = self.map.memory.zoom_in();
+            }
+            ZoomOut => {
+                let _ = self.map.memory.zoom_out();
+            }
+            ZoomToPlan => {
+                if let Some(e) = self.state.extent() {
+                    self.map.fit(e);
+                }
+            }
+            ZoomToSelection => {
+                if let Some(e) = self.state.selection_extent() {
+                    self.map.fit(e);
+                }
+            }
+            Catalogue => self.catalogue.open = true,
+            ImportLuminaire => self.start_dialog(ctx, Purpose::ImportLuminaire),
+            PlanSettings => self.plan_settings.open(self.state.plan()),
+            TileSettings => {
+                self.settings.open = true;
+                if let Some(t) = &self.map.tile_server {
+                    self.settings.draft = t.clone();
+                }
+            }
+            Help => self.dialogs.help = !self.dialogs.help,
+            Palette => self.dialogs.palette.open(),
+        }
+    }
+
+    /// Delete: the selected vertex while editing the route, else the selected poles.
+    fn delete_selection(&mut self) {
+        let s = &mut self.state;
+        if s.tool == Tool::EditRoute
+            && s.route.draft.is_none()
+            && let (Some(si), Some(v)) = (s.route_street_index(), s.route.vertex)
+        {
+            let id = s.plan().streets[si].id.clone();
+            if let Err(e) = s.delete_street_vertex(&id, v) {
+                s.status = format!("Vertex not deleted: {e}");
+            }
+            return;
+        }
+        s.delete_selected();
+    }
+
+    /// Esc: a drag in progress goes back; else the street being drawn is abandoned; else
+    /// the measurement and the row picking end and the Select tool returns.
+    fn cancel(&mut self) {
+        if self.map.tools.grabbing() {
+            let was_dragging = self.map.tools.dragging();
+            self.map.tools.cancel();
+            if was_dragging {
+                self.state.cancel_edit();
+                self.state.status = "Drag cancelled: back where it was".into();
+            }
+        } else if self.state.route.draft.is_some() {
+            self.state.cancel_street_draft();
+        } else {
+            self.state.tool = Tool::Select;
+            self.state.measurement = None;
+            self.row.picking = None;
+        }
+    }
+
+    /// The shortcuts pressed this frame, run.
+    pub(super) fn keyboard(&mut self, ctx: &egui::Context) {
+        for cmd in super::commands::pressed(ctx) {
+            self.run(ctx, cmd);
+        }
+    }
+}

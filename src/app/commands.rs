@@ -1,0 +1,427 @@
+//! The command table: every user command with its label, shortcuts, help text and when it
+//! is enabled. The menus, the keyboard handling, the F1 help and the command palette are
+//! all made from it, so they cannot disagree.
+
+use super::LysplanApp;
+use super::state::Tool;
+use egui::{Key, KeyboardShortcut, Modifiers};
+use std::path::PathBuf;
+
+/// A user command. Commands that carry a payload (the file to open) keep it while the
+/// app asks "save the unsaved changes?", so the answer does what was asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    NewPlan,
+    Open,
+    OpenTyped,
+    OpenBundled,
+    OpenRecent(PathBuf),
+    Save,
+    SaveAs,
+    SaveAsTyped,
+    ExportGeoJson,
+    ImportStreets,
+    ImportStreetsTyped,
+    Quit,
+    Undo,
+    Redo,
+    DeleteSelection,
+    SelectAll,
+    /// Esc: cancel the drag, the street being drawn, the measurement, or the tool.
+    Cancel,
+    FinishStreet,
+    RemoveLastVertex,
+    Tool(Tool),
+    ToggleCoverageLayer,
+    ToggleCoverageResults,
+    ZoomIn,
+    ZoomOut,
+    ZoomToPlan,
+    ZoomToSelection,
+    Catalogue,
+    ImportLuminaire,
+    PlanSettings,
+    TileSettings,
+    Help,
+    Palette,
+}
+
+/// The menu a command is listed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menu {
+    File,
+    Edit,
+    View,
+    Tools,
+    Luminaires,
+    Settings,
+    Help,
+}
+
+impl Menu {
+    pub const ALL: [Menu; 7] = [
+        Menu::File,
+        Menu::Edit,
+        Menu::View,
+        Menu::Tools,
+        Menu::Luminaires,
+        Menu::Settings,
+        Menu::Help,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Menu::File => "File",
+            Menu::Edit => "Edit",
+            Menu::View => "View",
+            Menu::Tools => "Tools",
+            Menu::Luminaires => "Luminaires",
+            Menu::Settings => "Settings",
+            Menu::Help => "Help",
+        }
+    }
+}
+
+const fn key(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::NONE, key)
+}
+const fn cmd(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND, key)
+}
+const fn cmd_shift(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(
+        Modifiers {
+            alt: false,
+            ctrl: false,
+            shift: true,
+            mac_cmd: false,
+            command: true,
+        },
+        key,
+    )
+}
+
+impl Command {
+    /// Every command without a payload, in menu order (Open recent is listed per file).
+    pub fn all() -> Vec<Command> {
+        use Command::*;
+        vec![
+            NewPlan,
+            Open,
+            OpenTyped,
+            OpenBundled,
+            Save,
+            SaveAs,
+            SaveAsTyped,
+            ExportGeoJson,
+            ImportStreets,
+            ImportStreetsTyped,
+            Quit,
+            Undo,
+            Redo,
+            DeleteSelection,
+            SelectAll,
+            Cancel,
+            PlanSettings,
+            ToggleCoverageLayer,
+            ToggleCoverageResults,
+            ZoomIn,
+            ZoomOut,
+            ZoomToPlan,
+            ZoomToSelection,
+            Tool(super::state::Tool::Select),
+            Tool(super::state::Tool::AddPole),
+            Tool(super::state::Tool::Measure),
+            Tool(super::state::Tool::EditRoute),
+            FinishStreet,
+            RemoveLastVertex,
+            Catalogue,
+            ImportLuminaire,
+            TileSettings,
+            Palette,
+            Help,
+        ]
+    }
+
+    /// The name in menus and the palette.
+    pub fn label(&self) -> String {
+        use Command::*;
+        match self {
+            NewPlan => "New plan (keep streets and catalogue)".into(),
+            Open => "Open…".into(),
+            OpenTyped => "Open by typing a path…".into(),
+            OpenBundled => "Open the bundled DOLL plan".into(),
+            OpenRecent(p) => format!("Open recent: {}", p.display()),
+            Save => "Save".into(),
+            SaveAs => "Save as…".into(),
+            SaveAsTyped => "Save as (type a path)…".into(),
+            ExportGeoJson => "Export GeoJSON…".into(),
+            ImportStreets => "Import streets from GeoJSON…".into(),
+            ImportStreetsTyped => "Import streets (type a path)…".into(),
+            Quit => "Quit".into(),
+            Undo => "Undo".into(),
+            Redo => "Redo".into(),
+            DeleteSelection => "Delete selection".into(),
+            SelectAll => "Select all visible poles".into(),
+            Cancel => "Cancel (drag, drawing, measurement, tool)".into(),
+            FinishStreet => "Finish the street being drawn".into(),
+            RemoveLastVertex => "Remove the last vertex drawn".into(),
+            Tool(t) => format!("Tool: {}", t.label()),
+            ToggleCoverageLayer => "Coverage layer".into(),
+            ToggleCoverageResults => "Coverage results".into(),
+            ZoomIn => "Zoom in".into(),
+            ZoomOut => "Zoom out".into(),
+            ZoomToPlan => "Zoom to plan".into(),
+            ZoomToSelection => "Zoom to selection".into(),
+            Catalogue => "Catalogue…".into(),
+            ImportLuminaire => "Import .ldt/.ies…".into(),
+            PlanSettings => "Plan settings (rules, maintenance, hours)…".into(),
+            TileSettings => "Tiles and cache…".into(),
+            Help => "Keyboard shortcuts and commands".into(),
+            Palette => "Command palette…".into(),
+        }
+    }
+
+    /// What the command does, for the F1 help and the palette.
+    pub fn help(&self) -> &'static str {
+        use Command::*;
+        match self {
+            NewPlan => "Start an empty plan on the same streets, vendors and luminaires",
+            Open => "Open a plan (RON or GeoJSON) with the file dialog",
+            OpenTyped => "Open a plan by typing its path",
+            OpenBundled => "Open the DOLL Living Lab plan that ships with Lysplan",
+            OpenRecent(_) => "Open a plan opened or saved before",
+            Save => "Save the plan (RON, atomically)",
+            SaveAs => "Save the plan under another name",
+            SaveAsTyped => "Save the plan by typing a path",
+            ExportGeoJson => "Write the plan as GeoJSON for QGIS",
+            ImportStreets => "Take street centrelines from a GeoJSON file (undoable)",
+            ImportStreetsTyped => "Import streets by typing the path of a GeoJSON file",
+            Quit => "Close Lysplan (asks to save unsaved changes)",
+            Undo => "Take back the last edit",
+            Redo => "Make the last undone edit again",
+            DeleteSelection => "Delete the selected poles (Edit route: the selected vertex)",
+            SelectAll => "Select every pole of the vendors shown",
+            Cancel => {
+                "Cancel a drag (the item goes back), the street being drawn, the measurement; else back to Select"
+            }
+            FinishStreet => "Finish the street being drawn (or double-click)",
+            RemoveLastVertex => "Take back the last vertex of the street being drawn",
+            Tool(super::state::Tool::Select) => {
+                "Click selects (Shift adds), drag moves a pole along its street (Alt: freely), Shift+drag on empty map selects in a box"
+            }
+            Tool(super::state::Tool::AddPole) => "Click beside the road to add a pole facing it",
+            Tool(super::state::Tool::Measure) => {
+                "Two clicks: straight-line and along-street distance"
+            }
+            Tool(super::state::Tool::EditRoute) => {
+                "Click a street; drag its vertices, click a midpoint to insert, right-click a vertex to delete; draw new streets"
+            }
+            ToggleCoverageLayer => "Colour the route by the computed illuminance",
+            ToggleCoverageResults => "EN 13201 results per street and section, docked on the right",
+            ZoomIn => "Zoom the map in (the wheel zooms about the cursor)",
+            ZoomOut => "Zoom the map out",
+            ZoomToPlan => "Fit the whole plan in the map",
+            ZoomToSelection => "Fit the selected poles in the map",
+            Catalogue => "Luminaire types: flux, power, self-check, polar diagram",
+            ImportLuminaire => "Embed a vendor's EULUMDAT or IES file in the plan",
+            PlanSettings => "Edit the site rules, maintenance factor and burning hours (undoable)",
+            TileSettings => "Use another XYZ tile server",
+            Help => "This list",
+            Palette => "Find any command by typing part of its name",
+        }
+    }
+
+    /// The keyboard shortcuts; the first is shown in menus.
+    pub fn shortcuts(&self) -> Vec<KeyboardShortcut> {
+        use Command::*;
+        match self {
+            Open => vec![cmd(Key::O)],
+            Save => vec![cmd(Key::S)],
+            SaveAs => vec![cmd_shift(Key::S)],
+            Undo => vec![cmd(Key::Z)],
+            Redo => vec![cmd_shift(Key::Z), cmd(Key::Y)],
+            DeleteSelection => vec![key(Key::Delete)],
+            SelectAll => vec![cmd(Key::A)],
+            Cancel => vec![key(Key::Escape)],
+            FinishStreet => vec![key(Key::Enter)],
+            RemoveLastVertex => vec![key(Key::Backspace)],
+            Tool(super::state::Tool::Select) => vec![key(Key::S)],
+            Tool(super::state::Tool::AddPole) => vec![key(Key::A)],
+            Tool(super::state::Tool::Measure) => vec![key(Key::M)],
+            Tool(super::state::Tool::EditRoute) => vec![key(Key::R)],
+            ZoomIn => vec![key(Key::Plus), key(Key::Equals)],
+            ZoomOut => vec![key(Key::Minus)],
+            ZoomToPlan => vec![key(Key::Home)],
+            ZoomToSelection => vec![key(Key::Z)],
+            Help => vec![key(Key::F1)],
+            Palette => vec![cmd(Key::K)],
+            _ => vec![],
+        }
+    }
+
+    /// The shortcuts as text ("Ctrl+Shift+Z / Ctrl+Y").
+    pub fn shortcut_text(&self) -> String {
+        self.shortcuts()
+            .iter()
+            .map(shortcut_text)
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+
+    /// The menu the command is in (`None`: keyboard, palette and help only).
+    pub fn menu(&self) -> Option<Menu> {
+        use Command::*;
+        Some(match self {
+            NewPlan | Open | OpenTyped | OpenBundled | OpenRecent(_) | Save | SaveAs
+            | SaveAsTyped | ExportGeoJson | ImportStreets | ImportStreetsTyped | Quit => Menu::File,
+            Undo | Redo | DeleteSelection | SelectAll | PlanSettings => Menu::Edit,
+            ToggleCoverageLayer
+            | ToggleCoverageResults
+            | ZoomIn
+            | ZoomOut
+            | ZoomToPlan
+            | ZoomToSelection => Menu::View,
+            Tool(_) | FinishStreet | RemoveLastVertex | Cancel => Menu::Tools,
+            Catalogue | ImportLuminaire => Menu::Luminaires,
+            TileSettings => Menu::Settings,
+            Help | Palette => Menu::Help,
+        })
+    }
+
+    /// A separator goes before this command in its menu.
+    pub fn separated(&self) -> bool {
+        use Command::*;
+        matches!(
+            self,
+            Save | ExportGeoJson | Quit | DeleteSelection | PlanSettings | ZoomIn | FinishStreet
+        )
+    }
+
+    /// Whether the command does anything now.
+    pub fn enabled(&self, app: &LysplanApp) -> bool {
+        use Command::*;
+        let s = &app.state;
+        let drawing = s.route.draft.is_some();
+        match self {
+            Undo => s.can_undo(),
+            Redo => s.can_redo(),
+            DeleteSelection => {
+                !s.selection.is_empty()
+                    || (s.tool == super::state::Tool::EditRoute && s.route.vertex.is_some())
+            }
+            SelectAll => !s.plan().poles.is_empty(),
+            FinishStreet | RemoveLastVertex => drawing,
+            ZoomToSelection => !s.selection.is_empty(),
+            ZoomToPlan => s.extent().is_some(),
+            _ => true,
+        }
+    }
+
+    /// Whether the command is on now (for checkable menu items).
+    pub fn checked(&self, app: &LysplanApp) -> Option<bool> {
+        match self {
+            Command::ToggleCoverageLayer => Some(app.coverage.layer),
+            Command::ToggleCoverageResults => Some(app.coverage.window_open),
+            Command::Tool(t) => Some(app.state.tool == *t),
+            _ => None,
+        }
+    }
+
+    /// Whether a plain key (no Ctrl/Cmd) triggers it.
+    fn single_key(sc: &KeyboardShortcut) -> bool {
+        !sc.modifiers.command
+            && !sc.modifiers.ctrl
+            && !sc.modifiers.mac_cmd
+            && sc.logical_key != Key::F1
+    }
+
+    /// Whether the shortcut belongs to the text field while one has the keyboard: plain
+    /// keys, and Ctrl+A/C/V/X/Z/Y (select all, copy, paste, cut, undo and redo there).
+    fn yields_to_text(sc: &KeyboardShortcut) -> bool {
+        Self::single_key(sc)
+            || matches!(
+                sc.logical_key,
+                Key::A | Key::C | Key::V | Key::X | Key::Z | Key::Y
+            )
+    }
+}
+
+/// "Ctrl+Shift+S", "Del", "F1".
+pub fn shortcut_text(sc: &KeyboardShortcut) -> String {
+    let names = egui::ModifierNames::NAMES;
+    sc.format(&names, cfg!(target_os = "macos"))
+}
+
+/// The commands whose shortcut was pressed this frame, consumed from the input so no
+/// widget acts on them too. While a text field has the keyboard, the keys that edit
+/// text are left to it.
+pub fn pressed(ctx: &egui::Context) -> Vec<Command> {
+    let typing = ctx.memory(|m| m.focused().is_some());
+    let mut out = Vec::new();
+    // Longer chords first, so Ctrl+Shift+Z is not taken for Ctrl+Z.
+    let mut table: Vec<(Command, KeyboardShortcut)> = Command::all()
+        .into_iter()
+        .flat_map(|c| c.shortcuts().into_iter().map(move |s| (c.clone(), s)))
+        .collect();
+    table.sort_by_key(|(_, s)| std::cmp::Reverse(modifier_count(s.modifiers)));
+    for (c, sc) in table {
+        if typing && Command::yields_to_text(&sc) {
+            continue;
+        }
+        let hit = ctx.input_mut(|i| {
+            if Command::single_key(&sc) {
+                // Exact: "S" must not fire on Shift+S or Alt+S.
+                i.modifiers.is_none() && i.consume_key(Modifiers::NONE, sc.logical_key)
+            } else {
+                i.consume_shortcut(&sc)
+            }
+        });
+        if hit && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn modifier_count(m: Modifiers) -> u8 {
+    u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl || m.mac_cmd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_commands_share_a_shortcut() {
+        let mut seen = std::collections::HashMap::new();
+        for c in Command::all() {
+            for s in c.shortcuts() {
+                if let Some(other) = seen.insert(shortcut_text(&s), c.clone()) {
+                    panic!("{} is bound to {other:?} and {c:?}", shortcut_text(&s));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_is_somewhere_and_explained() {
+        for c in Command::all() {
+            assert!(c.menu().is_some() || !c.shortcuts().is_empty(), "{c:?}");
+            assert!(!c.help().is_empty() && !c.label().is_empty(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn backspace_only_takes_back_a_vertex() {
+        let bound: Vec<Command> = Command::all()
+            .into_iter()
+            .filter(|c| {
+                c.shortcuts()
+                    .iter()
+                    .any(|s| s.logical_key == Key::Backspace)
+            })
+            .collect();
+        assert_eq!(bound, vec![Command::RemoveLastVertex]);
+    }
+}

@@ -1,0 +1,241 @@
+//! Opening, saving and importing files: the native dialogs (off the UI thread), the
+//! typed-path fallback, and what happens with the chosen path.
+
+use super::LysplanApp;
+use super::files::{DialogOutcome, PendingDialog, Purpose, TypedPath};
+use std::path::{Path, PathBuf};
+
+/// Whether `path` names a GeoJSON file (by extension).
+pub fn is_geojson(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("geojson") | Some("json")
+    )
+}
+
+impl LysplanApp {
+    /// Opens a file into the app; on error the current plan stays and the error is shown.
+    pub fn open_path(&mut self, path: &Path) {
+        match crate::plan::load_any(path) {
+            Ok(plan) => {
+                self.state.replace_plan(plan, Some(path.to_path_buf()));
+                self.state.status = format!("Opened {}", path.display());
+                self.remember(path);
+                self.on_new_document();
+            }
+            Err(e) => self.dialogs.error = Some(format!("Could not open the plan.\n\n{e}")),
+        }
+    }
+
+    /// Imports the street lines of a GeoJSON file into the plan (undoable).
+    pub fn import_streets_from(&mut self, path: &Path) {
+        let result = std::fs::read_to_string(path)
+            .map_err(|e| crate::error::FileError::io(path, &e))
+            .and_then(|text| crate::plan::street_import::read_streets(&text, path));
+        match result {
+            Ok(imp) => {
+                self.state.import_streets(imp.streets, imp.skipped);
+            }
+            Err(e) => {
+                self.dialogs.error = Some(format!(
+                    "Could not import streets; the plan is unchanged.\n\n{e}"
+                ))
+            }
+        }
+    }
+
+    pub(super) fn remember(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_path_buf());
+        self.recent.truncate(8);
+    }
+
+    /// Saves to `path` (RON, or GeoJSON by extension), atomically. A RON save makes the
+    /// document that file; a GeoJSON export leaves the document as it was.
+    pub fn save_to(&mut self, path: &Path) -> bool {
+        let geojson = is_geojson(path);
+        let r = if geojson {
+            crate::plan::geojson::save_geojson_atomic(self.state.plan(), path)
+        } else {
+            crate::plan::save_ron_atomic(self.state.plan(), path)
+        };
+        match r {
+            Ok(()) => {
+                if !geojson {
+                    self.state.doc.mark_saved(path.to_path_buf());
+                }
+                self.state.status = format!("Saved {}", path.display());
+                self.remember(path);
+                true
+            }
+            Err(e) => {
+                self.dialogs.error = Some(format!(
+                    "Could not save; the file on disk is unchanged.\n\n{e}"
+                ));
+                false
+            }
+        }
+    }
+
+    /// Saves to the plan's file, or asks where when it has none (or is not RON). Returns
+    /// whether the plan was saved now (a dialog may still be open when it returns false).
+    pub(super) fn save(&mut self, ctx: &egui::Context) -> bool {
+        match self.state.path().map(Path::to_path_buf) {
+            Some(p) if p.extension().is_some_and(|e| e == "ron") => self.save_to(&p),
+            _ => {
+                self.start_dialog(ctx, Purpose::SaveAs);
+                false
+            }
+        }
+    }
+
+    /// Where a save is proposed: the plan's file, or the plan's name as a `.ron` file in
+    /// the working folder.
+    pub(super) fn suggested_path(&self) -> PathBuf {
+        match self.state.path() {
+            Some(p) if !is_geojson(p) => p.to_path_buf(),
+            Some(p) => p.with_extension("ron"),
+            None => {
+                let stem: String = self
+                    .state
+                    .plan()
+                    .name
+                    .chars()
+                    .map(|c| {
+                        if c.is_alphanumeric() {
+                            c.to_ascii_lowercase()
+                        } else {
+                            '-'
+                        }
+                    })
+                    .collect();
+                let stem = stem.trim_matches('-');
+                let name = if stem.is_empty() {
+                    crate::bundled::DOLL_PLAN_FILE_NAME.to_string()
+                } else {
+                    format!("{stem}.ron")
+                };
+                std::env::current_dir().unwrap_or_default().join(name)
+            }
+        }
+    }
+
+    pub(super) fn start_dialog(&mut self, ctx: &egui::Context, purpose: Purpose) {
+        if self.dialogs.native.is_some() {
+            return;
+        }
+        let suggested = match purpose {
+            Purpose::ImportLuminaire | Purpose::ImportStreets => None,
+            Purpose::ExportGeoJson => Some(self.suggested_path().with_extension("geojson")),
+            _ => Some(self.suggested_path()),
+        };
+        let ctx = ctx.clone();
+        self.dialogs.native = Some(PendingDialog::start(purpose, suggested, move || {
+            ctx.request_repaint()
+        }));
+    }
+
+    /// The typed-path window for `purpose`, proposing a path where one makes sense.
+    pub(super) fn start_typed(&mut self, purpose: Purpose, note: &str) {
+        let text = match purpose {
+            Purpose::SaveAs => self.suggested_path().display().to_string(),
+            Purpose::ExportGeoJson => self
+                .suggested_path()
+                .with_extension("geojson")
+                .display()
+                .to_string(),
+            _ => String::new(),
+        };
+        self.dialogs.typed = Some(TypedPath {
+            purpose,
+            text,
+            note: note.into(),
+        });
+    }
+
+    /// Does what `purpose` asked with the chosen `path`. Returns whether it worked.
+    pub(super) fn finish_path(&mut self, ctx: &egui::Context, purpose: Purpose, path: PathBuf) {
+        match purpose {
+            Purpose::Open => self.open_path(&path),
+            Purpose::SaveAs | Purpose::ExportGeoJson => {
+                if self.save_to(&path)
+                    && purpose == Purpose::SaveAs
+                    && let Some(then) = self.dialogs.after_save.take()
+                {
+                    self.execute(ctx, then);
+                }
+            }
+            Purpose::ImportStreets => self.import_streets_from(&path),
+            Purpose::ImportLuminaire => self.catalogue.import_path(&mut self.state, &path),
+        }
+    }
+
+    pub(super) fn poll_dialog(&mut self, ctx: &egui::Context) {
+        let Some(d) = &self.dialogs.native else {
+            return;
+        };
+        match d.poll() {
+            DialogOutcome::Waiting => {}
+            DialogOutcome::Chosen(purpose, path) => {
+                self.dialogs.native = None;
+                self.finish_path(ctx, purpose, path);
+            }
+            DialogOutcome::Cancelled => {
+                self.dialogs.native = None;
+                self.dialogs.after_save = None;
+            }
+            DialogOutcome::NoBackend(purpose) => {
+                self.dialogs.native = None;
+                self.start_typed(
+                    purpose,
+                    "No file dialog is available on this desktop (xdg-desktop-portal is not running). Type the path instead.",
+                );
+            }
+        }
+    }
+}
+
+/// A typed path made absolute: relative to the plan's folder when the plan has a file,
+/// else to the working folder. `~/` is the home folder.
+pub fn resolve_typed(text: &str, plan_file: Option<&Path>) -> PathBuf {
+    let text = text.trim();
+    let p = match text.strip_prefix("~/") {
+        Some(rest) => directories::UserDirs::new()
+            .map(|u| u.home_dir().join(rest))
+            .unwrap_or_else(|| PathBuf::from(text)),
+        None => PathBuf::from(text),
+    };
+    if p.is_absolute() {
+        return p;
+    }
+    let base = plan_file
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    base.join(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_paths_resolve_against_the_plan_folder() {
+        let plan = Path::new("/data/site/plan.ron");
+        assert_eq!(
+            resolve_typed(" other.ron ", Some(plan)),
+            PathBuf::from("/data/site/other.ron")
+        );
+        assert_eq!(
+            resolve_typed("/abs/x.ron", Some(plan)),
+            PathBuf::from("/abs/x.ron")
+        );
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(resolve_typed("x.ron", None), cwd.join("x.ron"));
+    }
+}
