@@ -3,60 +3,12 @@
 //! measured value and the threshold.
 
 use super::{Finding, Severity};
-use crate::frame::{Side, Xy, from_utm32};
+use crate::frame::from_utm32;
 use crate::index::SiteIndex;
+pub use crate::index::{PoleStation, on_route, pole_stations, station_of, valid_lonlat, valid_xy};
 use crate::plan::{PhotometrySource, Plan};
 use rayon::prelude::*;
 use std::collections::HashMap;
-
-/// A pole's linear reference: the street nearest to it (by distance to the centreline,
-/// ends included), the chainage of the foot of the perpendicular, the distance from the
-/// centreline and the side (looking along increasing chainage).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PoleStation {
-    /// Index into `plan.streets`.
-    pub street: usize,
-    pub chainage_m: f64,
-    pub offset_m: f64,
-    pub side: Side,
-}
-
-/// The station of a point on the nearest street (R-tree of street segments); `None`
-/// when the plan has no street with at least two vertices.
-pub fn station_of(index: &SiteIndex, xy: Xy) -> Option<PoleStation> {
-    if !valid_xy(xy) {
-        return None;
-    }
-    index.nearest_street(xy).map(|(street, s)| PoleStation {
-        street,
-        chainage_m: s.chainage_m,
-        offset_m: s.offset_m,
-        side: s.side,
-    })
-}
-
-/// Stations of all poles of the index, computed in parallel.
-pub fn pole_stations(index: &SiteIndex) -> Vec<Option<PoleStation>> {
-    index
-        .pole_xy
-        .par_iter()
-        .map(|&xy| station_of(index, xy))
-        .collect()
-}
-
-/// Whether a lon/lat pair is a usable WGS84 position (finite, in range, and projectable).
-pub fn valid_lonlat(lon: f64, lat: f64) -> bool {
-    lon.is_finite()
-        && lat.is_finite()
-        && (-180.0..=180.0).contains(&lon)
-        && lat.abs() < 90.0
-        && valid_xy(crate::frame::to_utm32(lon, lat))
-}
-
-/// Whether projected coordinates are finite (R-tree queries need that).
-pub fn valid_xy(xy: Xy) -> bool {
-    xy.x.is_finite() && xy.y.is_finite()
-}
 
 /// `placement.position` for pole `i`: its lon/lat is not a usable position (non-finite
 /// or out of range, possible in a hand-edited RON file). Such a pole is left out of
@@ -110,11 +62,6 @@ pub fn street_positions(plan: &Plan) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// Whether a station counts as "on route" (the pole then belongs to that street).
-pub fn on_route(st: Option<&PoleStation>, max_offset_m: f64) -> bool {
-    st.is_some_and(|s| s.offset_m <= max_offset_m)
 }
 
 fn sorted_pair(a: &str, b: &str) -> Vec<String> {

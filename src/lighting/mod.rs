@@ -20,9 +20,9 @@ mod lut;
 pub use classes::{Requirement, Verdict, evaluated_class, requirement, verdict};
 pub use luminaire::Luminaire;
 
-use crate::check::{Finding, Severity, rules};
+use crate::finding::{Finding, Severity};
 use crate::frame::{Xy, from_utm32, to_utm32};
-use crate::index::SiteIndex;
+use crate::index::{SiteIndex, on_route, pole_stations};
 use crate::photometry::{IntensityTable, Photometry};
 use crate::plan::{LightingClass, Plan};
 use rayon::prelude::*;
@@ -482,10 +482,10 @@ pub fn evaluate_with(
     index: &SiteIndex,
     progress: Option<&AtomicUsize>,
 ) -> Coverage {
-    let stations = rules::pole_stations(index);
+    let stations = pole_stations(index);
     let mut by_street: Vec<Vec<usize>> = vec![Vec::new(); plan.streets.len()];
     for (pi, st) in stations.iter().enumerate() {
-        if rules::on_route(st.as_ref(), plan.rules.max_offset_m)
+        if on_route(st.as_ref(), plan.rules.max_offset_m)
             && let Some(s) = st
             && let Some(v) = by_street.get_mut(s.street)
         {
@@ -532,7 +532,7 @@ pub fn evaluate_with(
         streets.push(s);
         findings.extend(f);
     }
-    crate::check::sort_findings(&mut findings);
+    crate::finding::sort_findings(&mut findings);
 
     let installed_power_w: f64 = (0..plan.poles.len()).map(power_of).sum();
     let evaluated_power_w: f64 = streets.iter().map(|s| s.power_w).sum();
