@@ -21,6 +21,7 @@
 //! [`run`] and [`run_with`] are the one-shot entry points.
 
 mod engine;
+mod references;
 pub mod rules;
 pub mod synth;
 
