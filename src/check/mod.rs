@@ -14,6 +14,10 @@
 //! | `reference.luminaire` | error | pole naming an unknown luminaire type; embedded photometry that cannot be read |
 //! | `reference.duplicate_id` | error | an id used by more than one object (one id space for all kinds) |
 //! | `reference.same_spot` | error | two poles less than `same_spot_m` (1 mm) apart |
+//! | `value.implausible` | warning | a value that loads but is probably wrong: pole height > 60 m, tilt > 30°, overhang > 15 m, street width > 60 m, maintenance factor < 0.5, a section reaching past its street's end ([`crate::plan::validate`]) |
+//!
+//! Impossible values (NaN, a height <= 0, ...) never reach the rules: the readers refuse
+//! them ([`crate::plan::validate`]).
 //!
 //! Errors make `lysplan check` exit with 1; warnings only inform. Every street with at
 //! least two on-route poles counts as lit for `spacing.max`, whatever its class.

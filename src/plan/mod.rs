@@ -8,9 +8,11 @@
 pub mod geojson;
 mod ron_io;
 pub mod street_import;
+pub mod validate;
 
 pub use geojson::{load_geojson, read_geojson, save_geojson_atomic, to_geojson};
 pub use ron_io::{load_ron, load_ron_str, save_ron_atomic, to_ron_string};
+pub use validate::ValueError;
 
 /// Loads a plan from a RON file (`.ron`) or a GeoJSON FeatureCollection (`.geojson`,
 /// `.json`), chosen by the extension (case-insensitive).

@@ -2,6 +2,7 @@
 
 use super::{Reader, short, type_name};
 use crate::error::FileError;
+use crate::plan::validate::{self, ValueError};
 use crate::plan::{LightingClass, Plan, Pole, Section, Street};
 use serde_json::{Map, Value};
 
@@ -70,20 +71,12 @@ impl Props<'_, '_> {
         })
     }
 
-    pub(super) fn check_range(
-        &self,
-        key: &str,
-        v: f64,
-        ok: impl Fn(f64) -> bool,
-        rule: &str,
-    ) -> Result<f64, FileError> {
-        if ok(v) {
-            Ok(v)
-        } else {
-            Err(self
-                .r
-                .err(self.field(key), format!("is {v}, but it must be {rule}")))
-        }
+    /// A value the validator refused, named as this feature's property.
+    pub(super) fn refused(&self, e: ValueError) -> FileError {
+        self.r.err(
+            self.field(&e.path),
+            format!("is {}, but it must be {}", e.value, e.allowed),
+        )
     }
 }
 
@@ -272,17 +265,15 @@ pub(super) fn read_feature(
                     )
                 })?),
             };
-            let width_m = match p.opt_num("width_m")? {
-                Some(w) => p.check_range("width_m", w, |w| w > 0.0, "> 0 metres")?,
-                None => 7.0,
-            };
-            plan.streets.push(Street {
+            let street = Street {
                 id,
                 name: p.opt_str("name")?.unwrap_or_default(),
                 class,
-                width_m,
+                width_m: p.opt_num("width_m")?.unwrap_or(7.0),
                 points,
-            });
+            };
+            validate::street(&street).map_err(|e| p.refused(e))?;
+            plan.streets.push(street);
         }
         "pole" => {
             let id = id.ok_or_else(|| {
@@ -294,55 +285,45 @@ pub(super) fn read_feature(
             let coords = geometry(r, f, &fpath, "Point")?;
             let [lon, lat] = position(r, coords, &format!("{fpath}.geometry.coordinates"))?;
             let height_m = p.req_num("height_m", "luminaire height above ground in metres")?;
-            let height_m = p.check_range("height_m", height_m, |h| h > 0.0, "> 0 metres")?;
-            let tilt_deg = match p.opt_num("tilt_deg")? {
-                Some(t) => p.check_range(
-                    "tilt_deg",
-                    t,
-                    |t| (0.0..90.0).contains(&t),
-                    "in 0..90 degrees",
-                )?,
-                None => 0.0,
-            };
-            let overhang_m = match p.opt_num("overhang_m")? {
-                Some(o) => p.check_range("overhang_m", o, |o| o >= 0.0, ">= 0 metres")?,
-                None => 0.0,
-            };
+            let tilt_deg = p.opt_num("tilt_deg")?.unwrap_or(0.0);
+            let overhang_m = p.opt_num("overhang_m")?.unwrap_or(0.0);
             let azimuth = p.opt_num("azimuth_deg")?;
             let vendor = p.req_str("vendor", "vendor id")?;
             let lum = p.req_str("luminaire", "luminaire type id or .ldt/.ies file path")?;
             // Resolved once the whole file (and the catalogue) is read.
             let luminaire = lum;
+            let pole = Pole {
+                id,
+                lon,
+                lat,
+                height_m,
+                overhang_m,
+                tilt_deg,
+                azimuth_deg: azimuth.unwrap_or(0.0),
+                vendor,
+                luminaire,
+            };
+            validate::pole(&pole).map_err(|e| p.refused(e))?;
             raw_poles.push(RawPole {
                 feature: fi,
                 azimuth_given: azimuth.is_some(),
-                pole: Pole {
-                    id,
-                    lon,
-                    lat,
-                    height_m,
-                    overhang_m,
-                    tilt_deg,
-                    azimuth_deg: azimuth.unwrap_or(0.0),
-                    vendor,
-                    luminaire,
-                },
+                pole,
             });
         }
         "section" => {
             let vendor = p.req_str("vendor", "vendor id")?;
             let street = p.req_str("street", "street id")?;
             let from_m = p.req_num("from_m", "start chainage in metres")?;
-            let from_m = p.check_range("from_m", from_m, |v| v >= 0.0, ">= 0 metres")?;
             let to_m = p.req_num("to_m", "end chainage in metres")?;
-            let to_m = p.check_range("to_m", to_m, |v| v >= 0.0, ">= 0 metres")?;
-            plan.sections.push(Section {
+            let section = Section {
                 id: id.unwrap_or_else(|| format!("section-{fi}")),
                 vendor,
                 street,
                 from_m,
                 to_m,
-            });
+            };
+            validate::section(&section).map_err(|e| p.refused(e))?;
+            plan.sections.push(section);
         }
         other => {
             return Err(r.err(

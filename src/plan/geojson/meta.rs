@@ -4,6 +4,7 @@
 use super::feature::Props;
 use super::{Reader, type_name};
 use crate::error::FileError;
+use crate::plan::validate::{self, ValueError};
 use crate::plan::{FORMAT_VERSION, LuminaireType, PhotometrySource, Plan, Rules, Vendor};
 use serde_json::Value;
 use std::path::Path;
@@ -78,6 +79,16 @@ pub(super) fn embed_photometry(
         }
         Err(_) => (stem.clone(), 0.0, 0.0),
     };
+    // A file's odd figures (negative, NaN) are not the GeoJSON author's to fix: use 0,
+    // as for a file that does not parse.
+    let (flux_lm, power_w) = (
+        Some(flux_lm)
+            .filter(|&v| validate::LUMINAIRE_FLUX.allows(v))
+            .unwrap_or(0.0),
+        Some(power_w)
+            .filter(|&v| validate::LUMINAIRE_POWER.allows(v))
+            .unwrap_or(0.0),
+    );
     plan.luminaires.push(LuminaireType {
         id: id.clone(),
         name,
@@ -128,20 +139,10 @@ pub(super) fn read_meta(
         plan.description = s;
     }
     if let Some(v) = p.opt_num("maintenance_factor")? {
-        plan.maintenance_factor = p.check_range(
-            "maintenance_factor",
-            v,
-            |v| v > 0.0 && v <= 1.0,
-            "in (0, 1]",
-        )?;
+        plan.maintenance_factor = v;
     }
     if let Some(v) = p.opt_num("burning_hours_per_year")? {
-        plan.burning_hours_per_year = p.check_range(
-            "burning_hours_per_year",
-            v,
-            |v| (0.0..=8784.0).contains(&v),
-            "in 0..8784 hours",
-        )?;
+        plan.burning_hours_per_year = v;
     }
     if let Some(v) = m.get("rules").filter(|v| !v.is_null()) {
         plan.rules = serde_json::from_value::<Rules>(v.clone()).map_err(|e| {
@@ -151,17 +152,20 @@ pub(super) fn read_meta(
             )
         })?;
     }
+    validate::plan_settings(plan).map_err(|e| p.refused(e))?;
     let vendors_given = match m.get("vendors") {
         None | Some(Value::Null) => false,
         Some(Value::Array(a)) => {
             for (k, v) in a.iter().enumerate() {
-                plan.vendors
-                    .push(serde_json::from_value::<Vendor>(v.clone()).map_err(|e| {
-                        r.err(
-                            format!("lysplan.vendors[{k}]"),
-                            format!("{e}; a vendor is {{\"id\", \"name\", \"color\": [r, g, b]}}"),
-                        )
-                    })?);
+                let vendor = serde_json::from_value::<Vendor>(v.clone()).map_err(|e| {
+                    r.err(
+                        format!("lysplan.vendors[{k}]"),
+                        format!("{e}; a vendor is {{\"id\", \"name\", \"color\": [r, g, b]}}"),
+                    )
+                })?;
+                validate::vendor(&vendor)
+                    .map_err(|e| refused(r, &format!("lysplan.vendors[{k}]"), e))?;
+                plan.vendors.push(vendor);
             }
             true
         }
@@ -176,18 +180,18 @@ pub(super) fn read_meta(
         None | Some(Value::Null) => {}
         Some(Value::Array(a)) => {
             for (k, v) in a.iter().enumerate() {
-                plan.luminaires
-                    .push(
-                        serde_json::from_value::<LuminaireType>(v.clone()).map_err(|e| {
-                            r.err(
-                                format!("lysplan.luminaires[{k}]"),
-                                format!(
-                                    "{e}; a luminaire type is {{\"id\", \"name\", \"photometry\", \
-                                 \"flux_lm\", \"power_w\"}}"
-                                ),
-                            )
-                        })?,
-                    );
+                let lum = serde_json::from_value::<LuminaireType>(v.clone()).map_err(|e| {
+                    r.err(
+                        format!("lysplan.luminaires[{k}]"),
+                        format!(
+                            "{e}; a luminaire type is {{\"id\", \"name\", \"photometry\", \
+                             \"flux_lm\", \"power_w\"}}"
+                        ),
+                    )
+                })?;
+                validate::luminaire(&lum)
+                    .map_err(|e| refused(r, &format!("lysplan.luminaires[{k}]"), e))?;
+                plan.luminaires.push(lum);
             }
         }
         Some(v) => {
@@ -198,4 +202,12 @@ pub(super) fn read_meta(
         }
     }
     Ok(vendors_given)
+}
+
+/// A refused value of the object at `at` (`lysplan.vendors[0]`).
+fn refused(r: &Reader, at: &str, e: ValueError) -> FileError {
+    r.err(
+        format!("{at}.{}", e.path),
+        format!("is {}, but it must be {}", e.value, e.allowed),
+    )
 }

@@ -279,5 +279,8 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
             }
         }
     }
+    // Each value was judged where it was read, with its feature named; this is the net
+    // under that (the same validator the RON reader uses, paths from the plan's root).
+    super::validate::plan(&plan).map_err(|e| super::ron_io::value_error(origin, e))?;
     Ok(plan)
 }
