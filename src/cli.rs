@@ -82,13 +82,7 @@ enum Format {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => match lysplan::app::run(cli.file) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("lysplan: {e}");
-                ExitCode::FAILURE
-            }
-        },
+        None => open_app(cli.file),
         Some(Command::Check {
             file,
             format,
@@ -104,6 +98,29 @@ pub fn main() -> ExitCode {
             export(&file, geojson.as_deref(), ron.as_deref())
         }
     }
+}
+
+/// Opens the desktop app on `file` (or the bundled plan).
+#[cfg(feature = "gui")]
+fn open_app(file: Option<PathBuf>) -> ExitCode {
+    match lysplan::app::run(file) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lysplan: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A build without the `gui` feature has no app to open: say so and how to get one.
+#[cfg(not(feature = "gui"))]
+fn open_app(_file: Option<PathBuf>) -> ExitCode {
+    eprintln!(
+        "error: this build has no desktop app; rebuild with the default `gui` feature \
+         (cargo build, without --no-default-features), or use a verb: lysplan check FILE, \
+         lysplan lux, lysplan export (see lysplan --help)"
+    );
+    ExitCode::from(2)
 }
 
 fn load(path: &Path) -> Result<Plan, ExitCode> {

@@ -1,9 +1,11 @@
 //! R-trees (rstar) over the plan's geometry in local metres: pole positions and street
 //! segments. Built once per plan revision (bulk load, O(n log n)); queries are
-//! logarithmic.
+//! logarithmic. Also each pole's linear reference ([`PoleStation`]) on its nearest
+//! street, which both the checks and the lighting evaluation use.
 
-use crate::frame::{Polyline, Station, Xy, to_utm32};
+use crate::frame::{Polyline, Side, Station, Xy, to_utm32};
 use crate::plan::Plan;
+use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
@@ -97,4 +99,58 @@ impl SiteIndex {
             self.pole_tree.insert(PolePoint::new(xy.to_array(), idx));
         }
     }
+}
+
+/// A pole's linear reference: the street nearest to it (by distance to the centreline,
+/// ends included), the chainage of the foot of the perpendicular, the distance from the
+/// centreline and the side (looking along increasing chainage).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoleStation {
+    /// Index into `plan.streets`.
+    pub street: usize,
+    pub chainage_m: f64,
+    pub offset_m: f64,
+    pub side: Side,
+}
+
+/// The station of a point on the nearest street (R-tree of street segments); `None`
+/// when the plan has no street with at least two vertices.
+pub fn station_of(index: &SiteIndex, xy: Xy) -> Option<PoleStation> {
+    if !valid_xy(xy) {
+        return None;
+    }
+    index.nearest_street(xy).map(|(street, s)| PoleStation {
+        street,
+        chainage_m: s.chainage_m,
+        offset_m: s.offset_m,
+        side: s.side,
+    })
+}
+
+/// Stations of all poles of the index, computed in parallel.
+pub fn pole_stations(index: &SiteIndex) -> Vec<Option<PoleStation>> {
+    index
+        .pole_xy
+        .par_iter()
+        .map(|&xy| station_of(index, xy))
+        .collect()
+}
+
+/// Whether a lon/lat pair is a usable WGS84 position (finite, in range, and projectable).
+pub fn valid_lonlat(lon: f64, lat: f64) -> bool {
+    lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && lat.abs() < 90.0
+        && valid_xy(crate::frame::to_utm32(lon, lat))
+}
+
+/// Whether projected coordinates are finite (R-tree queries need that).
+pub fn valid_xy(xy: Xy) -> bool {
+    xy.x.is_finite() && xy.y.is_finite()
+}
+
+/// Whether a station counts as "on route" (the pole then belongs to that street).
+pub fn on_route(st: Option<&PoleStation>, max_offset_m: f64) -> bool {
+    st.is_some_and(|s| s.offset_m <= max_offset_m)
 }

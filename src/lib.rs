@@ -1,12 +1,28 @@
 //! Lysplan: planning outdoor-lighting test beds.
 //!
 //! The core (plan, frame, index, photometry, lighting, check) has no GUI dependency; the
-//! CLI and the headless tests use it directly. `app` is the egui desktop application.
+//! CLI and the headless tests use it directly. `app` is the egui desktop application,
+//! built only with the default `gui` cargo feature.
+//!
+//! Layers, lowest first; a module imports only from layers below it:
+//!
+//! 1. [`error`] (file errors), [`finding`] (the finding type and its order);
+//! 2. [`frame`] (lon/lat <-> UTM 32N metres, polylines and chainage);
+//! 3. [`photometry`] (EULUMDAT / IES readers, the bundled catalogue; knows no plan);
+//! 4. [`plan`] (the document, its validator, RON and GeoJSON) with [`index`] (R-trees
+//!    and stations over a plan; the GeoJSON reader uses its geometry-only constructor
+//!    to aim poles at the nearest street);
+//! 5. [`lighting`] (illuminance, EN 13201 grids and classes, energy; knows no check);
+//! 6. [`check`] (the rules, the incremental checker), then [`report`]; [`bundled`] (the
+//!    site data embedded at build time) needs only [`plan`];
+//! 7. `app` (behind `gui`) and the `lysplan` binary's CLI.
 
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod bundled;
 pub mod check;
 pub mod error;
+pub mod finding;
 pub mod frame;
 pub mod index;
 pub mod lighting;

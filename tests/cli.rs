@@ -461,3 +461,22 @@ fn lux_prints_illuminance_and_contributions() {
     assert_eq!(code(&bad), 2);
     assert!(stderr(&bad).contains("not a WGS84"), "{}", stderr(&bad));
 }
+
+#[test]
+fn check_refuses_a_nan_height_naming_the_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut plan = doll_plan();
+    plan.poles[3].height_m = f64::NAN;
+    let id = plan.poles[3].id.clone();
+    let path = dir.path().join("plan.ron");
+    save_ron_atomic(&plan, &path).expect("save");
+    let out = lysplan(&["check", "--no-coverage", s(&path)]);
+    assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("plan.ron: poles[3] ({id}).height_m: is NaN")),
+        "{err}"
+    );
+    assert!(err.contains("must be a finite number > 0"), "{err}");
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+}

@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! UI tests of the desktop app, headless (egui_kittest), with map tiles off (no network).
 
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, accesskit::Role, vec2};

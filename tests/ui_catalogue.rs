@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! UI tests of the luminaire catalogue window (egui_kittest, headless, tiles off) and of
 //! the catalogue edits on `AppState` (import, rotation, undo, save and reload).
 

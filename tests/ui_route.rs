@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! UI tests of route editing (draw a street, move / insert / delete vertices, edit a
 //! street's fields), picking a row's ends on the map and assigning vendor sections by
 //! chainage: egui_kittest, tiles off, driven by pointer and key events like a user.

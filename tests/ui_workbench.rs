@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! UI tests of the planner's workbench tools (egui_kittest, tiles off): the row tool,
 //! box select, the findings filters and the settings window.
 

@@ -6,7 +6,7 @@ use super::rules::{self, PoleStation, SectionMap};
 use super::{Finding, cmp_findings};
 use crate::frame::{Xy, to_utm32};
 use crate::index::{PolePoint, SiteIndex};
-use crate::plan::{Plan, Rules};
+use crate::plan::{Plan, Rules, validate};
 use rayon::prelude::*;
 use rstar::RTree;
 use std::cmp::Ordering;
@@ -16,7 +16,7 @@ use std::cmp::Ordering;
 enum Key {
     /// `spacing.min` / `reference.same_spot` of poles i < j.
     Pair(usize, usize),
-    /// `placement.off_route` / `section.outside` of one pole.
+    /// `placement.off_route` / `section.outside` / `value.implausible` of one pole.
     Pole(usize),
     /// `spacing.max` on one street.
     Street(usize),
@@ -135,6 +135,7 @@ impl Checker {
         all.extend(per_pole);
         // Fixed.
         let fixed = [
+            validate::plan_warnings(plan),
             rules::street_positions(plan),
             rules::section_overlap(plan, &c.index),
             rules::section_empty(plan, &c.index),
@@ -211,7 +212,8 @@ impl Checker {
     /// Updates the findings after `plan.poles[i]` moved (only its `lon`/`lat` changed
     /// since the last [`Checker::new`], [`Checker::rebuild`] or `move_pole`). Recomputes
     /// the close pairs around the old and new position, `spacing.max` on the pole's old
-    /// and new street, and the pole's `placement.off_route` and `section.outside`. Falls
+    /// and new street, and the pole's `placement.off_route`, `section.outside` and
+    /// `value.implausible` (so a height edited along with the move is judged too). Falls
     /// back to a rebuild when the plan no longer matches the checker (pole count changed).
     pub fn move_pole(&mut self, plan: &Plan, i: usize) {
         if plan.poles.len() != self.index.pole_xy.len() || plan.rules != self.rules {
@@ -320,6 +322,7 @@ impl Checker {
             .into_iter()
             .chain(rules::off_route(plan, i, st).filter(|_| spatial))
             .chain(rules::section_outside(plan, &self.sections, i, st))
+            .chain(validate::pole_warnings(plan, i))
     }
 
     fn fill_on_street(&mut self) {

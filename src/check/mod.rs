@@ -14,6 +14,10 @@
 //! | `reference.luminaire` | error | pole naming an unknown luminaire type; embedded photometry that cannot be read |
 //! | `reference.duplicate_id` | error | an id used by more than one object (one id space for all kinds) |
 //! | `reference.same_spot` | error | two poles less than `same_spot_m` (1 mm) apart |
+//! | `value.implausible` | warning | a value that loads but is probably wrong: pole height > 60 m, tilt > 30°, overhang > 15 m, street width > 60 m, maintenance factor < 0.5, a section reaching past its street's end ([`crate::plan::validate`]) |
+//!
+//! Impossible values (NaN, a height <= 0, ...) never reach the rules: the readers refuse
+//! them ([`crate::plan::validate`]).
 //!
 //! Errors make `lysplan check` exit with 1; warnings only inform. Every street with at
 //! least two on-route poles counts as lit for `spacing.max`, whatever its class.
@@ -21,78 +25,17 @@
 //! [`run`] and [`run_with`] are the one-shot entry points.
 
 mod engine;
+mod references;
 pub mod rules;
 pub mod synth;
 
 pub use engine::Checker;
 pub use rules::PoleStation;
 
+pub use crate::finding::{Finding, Severity, cmp_findings, sort_findings};
+
 use crate::index::SiteIndex;
 use crate::plan::Plan;
-use serde::Serialize;
-
-/// How bad a finding is. `Error`s make `lysplan check` exit with 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
-
-/// One thing wrong (or worth knowing) about a plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    /// Stable rule id, e.g. `"spacing.min"`.
-    pub rule: &'static str,
-    pub severity: Severity,
-    /// For people: the measured value and the threshold.
-    pub message: String,
-    /// Ids of the poles involved, sorted.
-    pub poles: Vec<String>,
-    /// Id of the street concerned, if any.
-    pub street: Option<String>,
-    pub chainage_m: Option<f64>,
-    /// Where to look on the map.
-    pub lon: Option<f64>,
-    pub lat: Option<f64>,
-}
-
-/// The order of findings: by rule, then first pole id, then message; remaining fields
-/// break ties so the order is total (equal only if identical).
-pub fn cmp_findings(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    fn opt(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
-        match (a, b) {
-            (Some(x), Some(y)) => x.total_cmp(&y),
-            (x, y) => x.is_some().cmp(&y.is_some()),
-        }
-    }
-    a.rule
-        .cmp(b.rule)
-        .then_with(|| a.poles.first().cmp(&b.poles.first()))
-        .then_with(|| a.message.cmp(&b.message))
-        .then_with(|| a.poles.cmp(&b.poles))
-        .then_with(|| a.street.cmp(&b.street))
-        .then_with(|| opt(a.chainage_m, b.chainage_m))
-        .then_with(|| opt(a.lon, b.lon))
-        .then_with(|| opt(a.lat, b.lat))
-        .then_with(|| a.severity.cmp(&b.severity))
-}
-
-/// Sorts findings as the JSON contract requires: by rule, then first pole id, then message.
-pub fn sort_findings(f: &mut [Finding]) {
-    f.sort_by(cmp_findings);
-}
 
 /// `spacing.min` alone: pairs of poles closer than `rules.min_spacing_m`, found with an
 /// R-tree within-distance query per pole (O(n log n) for a sane layout).

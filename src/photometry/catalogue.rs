@@ -1,9 +1,8 @@
 //! The luminaire photometries bundled with Lysplan (assets/luminaires/, attribution in
 //! assets/luminaires/SOURCES.md).
 
-use super::Photometry;
+use super::{Photometry, PhotometrySource};
 use crate::error::FileError;
-use crate::plan::PhotometrySource;
 use std::path::Path;
 
 static BUNDLED: &[(&str, &str)] = &[

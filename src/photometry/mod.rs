@@ -7,7 +7,18 @@ mod ldt;
 mod tokens;
 
 use crate::error::FileError;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
+
+/// Where a luminaire type's photometry comes from. Plans never store absolute paths:
+/// either a file of the bundled catalogue (assets/luminaires) or the file text itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PhotometrySource {
+    /// A file name in the bundled catalogue, e.g. `"acme_road_runner.ldt"`.
+    Bundled(String),
+    /// An imported file kept inside the plan: its original file name and full text.
+    Embedded { file_name: String, text: String },
+}
 
 /// Luminous intensity in candela over the full sphere of directions of a luminaire, in
 /// the C-gamma system: C (0..=360°, counter-clockwise seen from above) and gamma

@@ -8,9 +8,11 @@
 pub mod geojson;
 mod ron_io;
 pub mod street_import;
+pub mod validate;
 
 pub use geojson::{load_geojson, read_geojson, save_geojson_atomic, to_geojson};
 pub use ron_io::{load_ron, load_ron_str, save_ron_atomic, to_ron_string};
+pub use validate::ValueError;
 
 /// Loads a plan from a RON file (`.ron`) or a GeoJSON FeatureCollection (`.geojson`,
 /// `.json`), chosen by the extension (case-insensitive).
@@ -35,6 +37,8 @@ pub fn load_any(path: &std::path::Path) -> Result<Plan, crate::error::FileError>
 }
 
 use serde::{Deserialize, Serialize};
+
+pub use crate::photometry::PhotometrySource;
 
 /// Version of the RON file format written by this build. Files with a higher number are
 /// refused with a clear message; lower numbers are migrated on load.
@@ -127,16 +131,6 @@ pub struct Vendor {
     pub name: String,
     /// Display colour, sRGB.
     pub color: [u8; 3],
-}
-
-/// Where a luminaire type's photometry comes from. Plans never store absolute paths:
-/// either a file of the bundled catalogue (assets/luminaires) or the file text itself.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum PhotometrySource {
-    /// A file name in the bundled catalogue, e.g. `"acme_road_runner.ldt"`.
-    Bundled(String),
-    /// An imported file kept inside the plan: its original file name and full text.
-    Embedded { file_name: String, text: String },
 }
 
 /// A luminaire type of the catalogue, referenced by poles.

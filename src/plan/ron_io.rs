@@ -52,7 +52,22 @@ pub fn load_ron_str(text: &str, origin: &Path) -> Result<Plan, FileError> {
             format!("{}; fix the RON syntax or field there", e.code),
         )
     })?;
+    // Format version 1 is the only one so far: nothing to migrate yet. Values are judged
+    // on the current format, after any migration.
+    super::validate::plan(&plan).map_err(|e| value_error(origin, e))?;
     Ok(plan)
+}
+
+/// A refused value as a file error: the field path, the value and what is allowed.
+pub(crate) fn value_error(origin: &Path, e: super::ValueError) -> FileError {
+    FileError::new(
+        origin,
+        Location::Field(e.path),
+        format!(
+            "is {}, but it must be {}; fix the value in the file",
+            e.value, e.allowed
+        ),
+    )
 }
 
 /// Reads a plan from a RON file.

@@ -150,12 +150,15 @@ pub fn read_streets(text: &str, origin: &Path) -> Result<StreetImport, FileError
         let width_m = match props.get("width_m").or_else(|| props.get("width")) {
             None | Some(Value::Null) => 7.0,
             Some(w) => match w.as_f64() {
-                Some(w) if w.is_finite() && w > 0.0 && w < 200.0 => w,
+                Some(w) if super::validate::STREET_WIDTH.allows(w) => w,
                 _ => {
                     return Err(FileError::new(
                         origin,
                         Location::Field(format!("features[{i}].properties.width_m")),
-                        "width_m must be a positive number of metres",
+                        format!(
+                            "is {w}, but width_m must be {} (metres)",
+                            super::validate::STREET_WIDTH.allowed()
+                        ),
                     ));
                 }
             },

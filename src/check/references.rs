@@ -1,0 +1,218 @@
+//! The reference rules: ids that name nothing (`reference.vendor`, `reference.street`,
+//! `reference.luminaire`) and ids used twice (`reference.duplicate_id`).
+
+use super::rules::street_index_map;
+use super::{Finding, Severity};
+use crate::plan::{PhotometrySource, Plan};
+use rayon::prelude::*;
+
+/// A finding with the index of the pole whose position it shows (if any), so the
+/// checker can follow that pole when it moves.
+pub type Located = (Option<usize>, Finding);
+
+/// `reference.vendor`: poles and sections naming a vendor that is not in the plan;
+/// `reference.street`: sections naming an unknown street.
+pub fn reference_vendor_street(plan: &Plan) -> Vec<Located> {
+    let vendors: std::collections::HashSet<&str> =
+        plan.vendors.iter().map(|v| v.id.as_str()).collect();
+    let street_ix = street_index_map(plan);
+    let mut out: Vec<Located> = plan
+        .poles
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| !vendors.contains(p.vendor.as_str()))
+        .map(|(i, p)| {
+            (Some(i), Finding {
+            rule: "reference.vendor",
+            severity: Severity::Error,
+            message: format!(
+                "{}: vendor \"{}\" is not in the plan's vendor list; add the vendor or fix the pole",
+                p.id, p.vendor
+            ),
+            poles: vec![p.id.clone()],
+            street: None,
+            chainage_m: None,
+            lon: Some(p.lon),
+            lat: Some(p.lat),
+        })
+        })
+        .collect();
+    for s in &plan.sections {
+        if !vendors.contains(s.vendor.as_str()) {
+            out.push((None, Finding {
+                rule: "reference.vendor",
+                severity: Severity::Error,
+                message: format!(
+                    "section {}: vendor \"{}\" is not in the plan's vendor list; add the vendor or fix the section",
+                    s.id, s.vendor
+                ),
+                poles: Vec::new(),
+                street: Some(s.street.clone()),
+                chainage_m: None,
+                lon: None,
+                lat: None,
+            }));
+        }
+        if !street_ix.contains_key(s.street.as_str()) {
+            out.push((
+                None,
+                Finding {
+                    rule: "reference.street",
+                    severity: Severity::Error,
+                    message: format!(
+                        "section {}: street \"{}\" is not in the plan; fix the section's street id",
+                        s.id, s.street
+                    ),
+                    poles: Vec::new(),
+                    street: None,
+                    chainage_m: None,
+                    lon: None,
+                    lat: None,
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// `reference.luminaire`: poles naming an unknown luminaire type, and luminaire types
+/// whose embedded photometry cannot be read (one finding per type, listing its poles).
+/// Bundled photometry is checked by the catalogue, not here.
+pub fn reference_luminaire(plan: &Plan) -> Vec<Located> {
+    let known: std::collections::HashSet<&str> =
+        plan.luminaires.iter().map(|l| l.id.as_str()).collect();
+    let mut out: Vec<Located> = plan
+        .poles
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| !known.contains(p.luminaire.as_str()))
+        .map(|(i, p)| {
+            (Some(i), Finding {
+            rule: "reference.luminaire",
+            severity: Severity::Error,
+            message: format!(
+                "{}: luminaire \"{}\" is not in the plan's catalogue; add the luminaire type or fix the pole",
+                p.id, p.luminaire
+            ),
+            poles: vec![p.id.clone()],
+            street: None,
+            chainage_m: None,
+            lon: Some(p.lon),
+            lat: Some(p.lat),
+        })
+        })
+        .collect();
+    for l in &plan.luminaires {
+        let PhotometrySource::Embedded { file_name, text } = &l.photometry else {
+            continue;
+        };
+        let Err(e) = crate::photometry::parse(text, std::path::Path::new(file_name)) else {
+            continue;
+        };
+        let mut poles: Vec<String> = plan
+            .poles
+            .iter()
+            .filter(|p| p.luminaire == l.id)
+            .map(|p| p.id.clone())
+            .collect();
+        poles.sort();
+        let first_ix = plan.poles.iter().position(|p| p.luminaire == l.id);
+        let first = first_ix.and_then(|i| plan.poles.get(i));
+        out.push((
+            first_ix,
+            Finding {
+                rule: "reference.luminaire",
+                severity: Severity::Error,
+                message: format!(
+                    "luminaire type {} ({}): photometry unreadable ({e}); used by {} pole{}; \
+                 replace the photometry file",
+                    l.id,
+                    file_name,
+                    poles.len(),
+                    if poles.len() == 1 { "" } else { "s" }
+                ),
+                poles,
+                street: None,
+                chainage_m: None,
+                lon: first.map(|p| p.lon),
+                lat: first.map(|p| p.lat),
+            },
+        ));
+    }
+    out
+}
+
+/// `reference.duplicate_id`: an id used by more than one object (poles, streets,
+/// sections, vendors and luminaire types share one id space). Sort-based, parallel.
+pub fn reference_duplicate_id(plan: &Plan) -> Vec<Located> {
+    let mut all: Vec<(&str, &'static str, usize)> = Vec::with_capacity(
+        plan.poles.len()
+            + plan.streets.len()
+            + plan.sections.len()
+            + plan.vendors.len()
+            + plan.luminaires.len(),
+    );
+    all.extend(
+        plan.poles
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), "pole", i)),
+    );
+    all.extend(
+        plan.streets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), "street", i)),
+    );
+    all.extend(
+        plan.sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), "section", i)),
+    );
+    all.extend(
+        plan.vendors
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), "vendor", i)),
+    );
+    all.extend(
+        plan.luminaires
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), "luminaire type", i)),
+    );
+    all.par_sort_unstable();
+    let mut out = Vec::new();
+    for run in all.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() < 2 {
+            continue;
+        }
+        let id = run[0].0;
+        let kinds: Vec<&str> = run.iter().map(|r| r.1).collect();
+        let first_ix = run.iter().find(|r| r.1 == "pole").map(|r| r.2);
+        let first_pole = first_ix.and_then(|i| plan.poles.get(i));
+        out.push((
+            first_ix,
+            Finding {
+                rule: "reference.duplicate_id",
+                severity: Severity::Error,
+                message: format!(
+                    "id \"{id}\" is used {} times, maximum 1 ({}); give each object its own id",
+                    run.len(),
+                    kinds.join(", ")
+                ),
+                poles: if first_pole.is_some() {
+                    vec![id.to_string()]
+                } else {
+                    Vec::new()
+                },
+                street: None,
+                chainage_m: None,
+                lon: first_pole.map(|p| p.lon),
+                lat: first_pole.map(|p| p.lat),
+            },
+        ));
+    }
+    out
+}

@@ -1,0 +1,220 @@
+//! Coverage of a whole plan: every classed street evaluated (in parallel), judged
+//! against its EN 13201 class, with the plan's EN 13201-5 energy figures.
+
+use super::street::evaluate_street;
+use super::{Lighting, Photometric, Verdict};
+use crate::finding::Finding;
+use crate::index::{SiteIndex, on_route, pole_stations};
+use crate::plan::{LightingClass, Plan};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A street's verdict, as the `"streets"` member of `lysplan check --format json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreetResult {
+    pub id: String,
+    pub class: LightingClass,
+    pub e_avg_lx: f64,
+    pub e_min_lx: f64,
+    pub u_o: f64,
+    pub pass: bool,
+}
+
+/// A vendor section's values on its street, judged against the street's class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionResult {
+    pub id: String,
+    pub vendor: String,
+    pub street: String,
+    pub e_avg_lx: f64,
+    pub e_min_lx: f64,
+    pub u_o: f64,
+    pub pass: bool,
+}
+
+/// A stretch of street below the class' dark threshold (see
+/// [`Requirement::dark_below_lx`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DarkStretch {
+    pub from_m: f64,
+    pub to_m: f64,
+    /// Lowest grid value in the stretch, lx.
+    pub e_min_lx: f64,
+}
+
+/// Illuminance along a street, one entry per grid row, for plots.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Profile {
+    pub chainage_m: Vec<f64>,
+    /// On the centreline, lx.
+    pub centre_lx: Vec<f64>,
+    /// The lowest value across the street at that chainage, lx.
+    pub min_across_lx: Vec<f64>,
+}
+
+/// Everything computed for one classed street.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreetEvaluation {
+    /// Index in `plan.streets`.
+    pub street: usize,
+    pub result: StreetResult,
+    pub verdict: Verdict,
+    pub sections: Vec<SectionResult>,
+    pub dark: Vec<DarkStretch>,
+    pub profile: Profile,
+    /// Grid points evaluated (rows × points across).
+    pub grid_points: usize,
+    pub length_m: f64,
+    /// Length × width, m².
+    pub area_m2: f64,
+    /// Poles assigned to the street (on route, nearest street).
+    pub poles: usize,
+    /// Installed power of those poles, W.
+    pub power_w: f64,
+    /// Power density indicator D_P = P / (E_avg × A), W/(lx·m²); `None` when unlit.
+    pub d_p_w_per_lx_m2: Option<f64>,
+    /// Annual energy consumption indicator D_E = P × t / A, Wh/(m²·year).
+    pub d_e_wh_per_m2_year: f64,
+}
+
+/// EN 13201-5 figures for the whole plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Energy {
+    /// Installed power of every pole of the plan, W.
+    pub installed_power_w: f64,
+    /// Power of the poles on evaluated (classed) streets, W.
+    pub evaluated_power_w: f64,
+    /// Area of the evaluated streets, m².
+    pub area_m2: f64,
+    /// D_P = Σ P_i / Σ (E_avg,i × A_i), W/(lx·m²); `None` when nothing is lit.
+    pub d_p_w_per_lx_m2: Option<f64>,
+    /// D_E = Σ (P_i × t) / Σ A_i, Wh/(m²·year).
+    pub d_e_wh_per_m2_year: f64,
+    pub burning_hours_per_year: f64,
+}
+
+/// The coverage of a plan: per-street results, findings and energy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    pub streets: Vec<StreetEvaluation>,
+    /// `coverage.class` and `coverage.dark` findings, sorted.
+    pub findings: Vec<Finding>,
+    pub energy: Energy,
+    /// Ids of poles that light nothing (no photometry or invalid geometry).
+    pub unlit_poles: Vec<String>,
+}
+
+impl Coverage {
+    /// The JSON `"streets"` member.
+    pub fn street_results(&self) -> Vec<StreetResult> {
+        self.streets.iter().map(|s| s.result.clone()).collect()
+    }
+}
+
+/// Units of work [`evaluate`] reports through its progress counter: one per classed
+/// street.
+pub fn progress_total(plan: &Plan) -> usize {
+    plan.streets.iter().filter(|s| s.class.is_some()).count()
+}
+
+/// Builds the lighting and the index of `plan` and evaluates its coverage. `progress`, if
+/// given, is incremented once per classed street finished (see [`progress_total`]), so a
+/// UI thread can show progress while this runs on a background thread.
+pub fn evaluate<T: Photometric>(
+    plan: &Plan,
+    photometry: &HashMap<String, T>,
+    progress: Option<&AtomicUsize>,
+) -> Coverage {
+    let lighting = Lighting::new(plan, photometry);
+    let index = SiteIndex::build(plan);
+    evaluate_with(plan, &lighting, &index, progress)
+}
+
+/// As [`evaluate`], with the lighting and index already built.
+pub fn evaluate_with(
+    plan: &Plan,
+    lighting: &Lighting,
+    index: &SiteIndex,
+    progress: Option<&AtomicUsize>,
+) -> Coverage {
+    let stations = pole_stations(index);
+    let mut by_street: Vec<Vec<usize>> = vec![Vec::new(); plan.streets.len()];
+    for (pi, st) in stations.iter().enumerate() {
+        if on_route(st.as_ref(), plan.rules.max_offset_m)
+            && let Some(s) = st
+            && let Some(v) = by_street.get_mut(s.street)
+        {
+            v.push(pi);
+        }
+    }
+    let power_of = |pi: usize| -> f64 {
+        plan.poles
+            .get(pi)
+            .and_then(|p| plan.luminaire(&p.luminaire))
+            .map_or(0.0, |l| {
+                if l.power_w.is_finite() {
+                    l.power_w
+                } else {
+                    0.0
+                }
+            })
+    };
+    let hours = plan.burning_hours_per_year;
+    let classed: Vec<usize> = (0..plan.streets.len())
+        .filter(|&si| plan.streets[si].class.is_some())
+        .collect();
+    let results: Vec<(StreetEvaluation, Vec<Finding>)> = classed
+        .par_iter()
+        .filter_map(|&si| {
+            let chainages: Vec<f64> = by_street[si]
+                .iter()
+                .filter_map(|&pi| stations[pi].map(|s| s.chainage_m))
+                .collect();
+            let power: f64 = by_street[si].iter().map(|&pi| power_of(pi)).sum();
+            let out = evaluate_street(plan, lighting, index, si, &chainages, power, hours);
+            if let Some(p) = progress {
+                p.fetch_add(1, Ordering::Relaxed);
+            }
+            out.map(|mut o| {
+                o.0.poles = by_street[si].len();
+                o
+            })
+        })
+        .collect();
+    let mut streets = Vec::with_capacity(results.len());
+    let mut findings = Vec::new();
+    for (s, f) in results {
+        streets.push(s);
+        findings.extend(f);
+    }
+    crate::finding::sort_findings(&mut findings);
+
+    let installed_power_w: f64 = (0..plan.poles.len()).map(power_of).sum();
+    let evaluated_power_w: f64 = streets.iter().map(|s| s.power_w).sum();
+    let area_m2: f64 = streets.iter().map(|s| s.area_m2).sum();
+    let lit: f64 = streets.iter().map(|s| s.result.e_avg_lx * s.area_m2).sum();
+    let energy = Energy {
+        installed_power_w,
+        evaluated_power_w,
+        area_m2,
+        d_p_w_per_lx_m2: (lit > 0.0).then(|| evaluated_power_w / lit),
+        d_e_wh_per_m2_year: if area_m2 > 0.0 {
+            evaluated_power_w * hours / area_m2
+        } else {
+            0.0
+        },
+        burning_hours_per_year: hours,
+    };
+    Coverage {
+        streets,
+        findings,
+        energy,
+        unlit_poles: lighting
+            .unlit_poles
+            .iter()
+            .filter_map(|&pi| plan.poles.get(pi).map(|p| p.id.clone()))
+            .collect(),
+    }
+}

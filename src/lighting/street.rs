@@ -1,0 +1,291 @@
+//! One classed street: the EN 13201-3 grid along it, its verdict, its dark stretches and
+//! its vendor sections, and the `coverage.*` findings.
+
+use super::coverage::{DarkStretch, Profile, SectionResult, StreetEvaluation, StreetResult};
+use super::{Lighting, classes, grid, requirement, verdict};
+use crate::finding::{Finding, Severity};
+use crate::frame::{Xy, from_utm32};
+use crate::index::SiteIndex;
+use crate::plan::Plan;
+use rayon::prelude::*;
+
+/// Row of the grid: chainage, row spacing, centreline value, min across, sum across.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    ch: f64,
+    d: f64,
+    centre: f64,
+    min: f64,
+    sum: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Stats {
+    e_avg: f64,
+    e_min: f64,
+    u_o: f64,
+}
+
+fn stats<'a>(rows: impl Iterator<Item = &'a Row>, n_across: usize) -> Option<Stats> {
+    let (mut wsum, mut w, mut min) = (0.0, 0.0, f64::INFINITY);
+    for r in rows {
+        wsum += r.sum * r.d;
+        w += r.d * n_across as f64;
+        min = min.min(r.min);
+    }
+    if w.is_nan() || w <= 0.0 {
+        return None;
+    }
+    let e_avg = wsum / w;
+    Some(Stats {
+        e_avg,
+        e_min: min,
+        u_o: if e_avg > 0.0 { min / e_avg } else { 0.0 },
+    })
+}
+
+fn lonlat_at(line: &crate::frame::Polyline, ch: f64) -> (Option<f64>, Option<f64>) {
+    match line.point_at(ch) {
+        Some((p, _)) => {
+            let (lon, lat) = from_utm32(p);
+            (Some(lon), Some(lat))
+        }
+        None => (None, None),
+    }
+}
+
+pub(super) fn evaluate_street(
+    plan: &Plan,
+    lighting: &Lighting,
+    index: &SiteIndex,
+    si: usize,
+    chainages: &[f64],
+    power_w: f64,
+    hours: f64,
+) -> Option<(StreetEvaluation, Vec<Finding>)> {
+    let street = plan.streets.get(si)?;
+    let class = street.class?;
+    let line = index.streets.get(si)?;
+    let length_m = line.length();
+    if line.pts.len() < 2 || length_m.is_nan() || length_m <= 0.0 {
+        return None;
+    }
+    let width_m = if street.width_m.is_finite() && street.width_m > 0.0 {
+        street.width_m
+    } else {
+        0.0
+    };
+    let offsets = if width_m > 0.0 {
+        grid::offsets_across(width_m)
+    } else {
+        vec![0.0]
+    };
+    let fields = grid::fields(length_m, chainages);
+    let rows: Vec<Row> = fields
+        .par_iter()
+        .flat_map_iter(|f| {
+            // One R-tree query per field, reused by all its points.
+            let (a, _) = line.point_at(f.from_m).unwrap_or_default();
+            let (b, _) = line.point_at(f.to_m).unwrap_or_default();
+            // The field may bend at polyline vertices between a and b: include them.
+            let mut min = Xy::new(a.x.min(b.x), a.y.min(b.y));
+            let mut max = Xy::new(a.x.max(b.x), a.y.max(b.y));
+            for (k, p) in line.pts.iter().enumerate() {
+                let c = line.cum.get(k).copied().unwrap_or(0.0);
+                if c > f.from_m && c < f.to_m {
+                    min = Xy::new(min.x.min(p.x), min.y.min(p.y));
+                    max = Xy::new(max.x.max(p.x), max.y.max(p.y));
+                }
+            }
+            let half_w = width_m / 2.0;
+            let cand = lighting.candidates_in_box(
+                Xy::new(min.x - half_w, min.y - half_w),
+                Xy::new(max.x + half_w, max.y + half_w),
+            );
+            let e_at = move |p: Option<Xy>| -> f64 {
+                p.map_or(0.0, |p| {
+                    cand.iter().map(|&k| lighting.contribution(k, p)).sum()
+                })
+            };
+            let offsets = &offsets;
+            f.rows_m
+                .iter()
+                .map(|&ch| {
+                    // Centreline point and direction once per row; grid points lie on
+                    // the left normal (-dy, dx), offsets left positive.
+                    let at = line.point_at(ch);
+                    let centre = e_at(at.map(|(p, _)| p));
+                    let (mut mn, mut sum) = (f64::INFINITY, 0.0);
+                    for &o in offsets {
+                        let e = if o == 0.0 {
+                            centre
+                        } else {
+                            e_at(at.map(|(p, d)| Xy::new(p.x - d.y * o, p.y + d.x * o)))
+                        };
+                        mn = mn.min(e);
+                        sum += e;
+                    }
+                    Row {
+                        ch,
+                        d: f.d_along_m,
+                        centre,
+                        min: mn,
+                        sum,
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let n_across = offsets.len();
+    let st = stats(rows.iter(), n_across)?;
+    let v = verdict(class, st.e_avg, st.e_min, st.u_o);
+    let req = requirement(class);
+    let street_label = if street.name.is_empty() {
+        street.id.clone()
+    } else {
+        format!("{} ({})", street.name, street.id)
+    };
+
+    let mut findings = Vec::new();
+    let min_row = rows
+        .iter()
+        .min_by(|a, b| a.min.total_cmp(&b.min))
+        .map_or(0.0, |r| r.ch);
+    if !v.pass {
+        let (lon, lat) = lonlat_at(line, min_row);
+        findings.push(Finding {
+            rule: "coverage.class",
+            severity: Severity::Error,
+            message: format!(
+                "{street_label} misses class {class}{}: {} (measured E_avg {:.2} lx, \
+                 E_min {:.2} lx, U_o {:.3})",
+                if v.evaluated_as != class {
+                    format!(" (evaluated as {})", v.evaluated_as)
+                } else {
+                    String::new()
+                },
+                v.failures.join(", "),
+                st.e_avg,
+                st.e_min,
+                st.u_o
+            ),
+            poles: Vec::new(),
+            street: Some(street.id.clone()),
+            chainage_m: Some(min_row),
+            lon,
+            lat,
+        });
+    }
+    if v.over_lit {
+        let (lon, lat) = lonlat_at(line, length_m / 2.0);
+        findings.push(Finding {
+            rule: "coverage.class",
+            severity: Severity::Warning,
+            message: format!(
+                "{street_label} is over-lit for class {class}: E_avg {:.2} lx > {:.2} lx \
+                 ({} × {:.2} lx); dim or space the luminaires to save energy",
+                st.e_avg,
+                classes::OVERLIGHT_FACTOR * req.e_avg_lx(),
+                classes::OVERLIGHT_FACTOR,
+                req.e_avg_lx()
+            ),
+            poles: Vec::new(),
+            street: Some(street.id.clone()),
+            chainage_m: None,
+            lon,
+            lat,
+        });
+    }
+
+    // Dark stretches: consecutive rows whose lowest value is below the threshold.
+    let dark_below = req.dark_below_lx();
+    let mut dark: Vec<DarkStretch> = Vec::new();
+    let mut prev_dark = false;
+    for r in &rows {
+        let is_dark = !classes::meets(r.min, dark_below);
+        if is_dark {
+            let (from, to) = (r.ch - r.d / 2.0, r.ch + r.d / 2.0);
+            match dark.last_mut() {
+                Some(d) if prev_dark => {
+                    d.to_m = to;
+                    d.e_min_lx = d.e_min_lx.min(r.min);
+                }
+                _ => dark.push(DarkStretch {
+                    from_m: from,
+                    to_m: to,
+                    e_min_lx: r.min,
+                }),
+            }
+        }
+        prev_dark = is_dark;
+    }
+    for d in &dark {
+        let (lon, lat) = lonlat_at(line, d.from_m);
+        findings.push(Finding {
+            rule: "coverage.dark",
+            severity: Severity::Warning,
+            message: format!(
+                "{street_label}: {:.0}–{:.0} m, E_min {:.2} lx, class {class} needs {:.2} lx",
+                d.from_m, d.to_m, d.e_min_lx, dark_below
+            ),
+            poles: Vec::new(),
+            street: Some(street.id.clone()),
+            chainage_m: Some(d.from_m),
+            lon,
+            lat,
+        });
+    }
+
+    let sections = plan
+        .sections
+        .iter()
+        .filter(|s| s.street == street.id)
+        .filter_map(|s| {
+            let (lo, hi) = (s.from_m.min(s.to_m), s.from_m.max(s.to_m));
+            let st = stats(rows.iter().filter(|r| r.ch >= lo && r.ch <= hi), n_across)?;
+            Some(SectionResult {
+                id: s.id.clone(),
+                vendor: s.vendor.clone(),
+                street: s.street.clone(),
+                e_avg_lx: st.e_avg,
+                e_min_lx: st.e_min,
+                u_o: st.u_o,
+                pass: verdict(class, st.e_avg, st.e_min, st.u_o).pass,
+            })
+        })
+        .collect();
+
+    let area_m2 = length_m * width_m;
+    let profile = Profile {
+        chainage_m: rows.iter().map(|r| r.ch).collect(),
+        centre_lx: rows.iter().map(|r| r.centre).collect(),
+        min_across_lx: rows.iter().map(|r| r.min).collect(),
+    };
+    let eval = StreetEvaluation {
+        street: si,
+        result: StreetResult {
+            id: street.id.clone(),
+            class,
+            e_avg_lx: st.e_avg,
+            e_min_lx: st.e_min,
+            u_o: st.u_o,
+            pass: v.pass,
+        },
+        verdict: v,
+        sections,
+        dark,
+        grid_points: rows.len() * n_across,
+        length_m,
+        area_m2,
+        poles: 0,
+        power_w,
+        d_p_w_per_lx_m2: (st.e_avg * area_m2 > 0.0).then(|| power_w / (st.e_avg * area_m2)),
+        d_e_wh_per_m2_year: if area_m2 > 0.0 {
+            power_w * hours / area_m2
+        } else {
+            0.0
+        },
+        profile,
+    };
+    Some((eval, findings))
+}

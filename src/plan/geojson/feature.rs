@@ -1,0 +1,338 @@
+//! Reading one feature (street, pole or section) and its typed properties.
+
+use super::{Reader, short, type_name};
+use crate::error::FileError;
+use crate::plan::validate::{self, ValueError};
+use crate::plan::{LightingClass, Plan, Pole, Section, Street};
+use serde_json::{Map, Value};
+
+/// Typed access to one properties object, with the path prefix for messages.
+pub(super) struct Props<'r, 'a> {
+    pub(super) r: &'r Reader<'a>,
+    pub(super) map: &'r Map<String, Value>,
+    pub(super) path: String,
+}
+
+impl Props<'_, '_> {
+    pub(super) fn field(&self, key: &str) -> String {
+        format!("{}.{}", self.path, key)
+    }
+
+    pub(super) fn opt_str(&self, key: &str) -> Result<Option<String>, FileError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(v) => Err(self.r.err(
+                self.field(key),
+                format!("must be a string, found {}; quote the value", type_name(v)),
+            )),
+        }
+    }
+
+    pub(super) fn req_str(&self, key: &str, what: &str) -> Result<String, FileError> {
+        match self.opt_str(key)? {
+            Some(s) if !s.trim().is_empty() => Ok(s),
+            Some(_) => Err(self
+                .r
+                .err(self.field(key), format!("is empty; give the {what}"))),
+            None => Err(self.r.err(
+                self.field(key),
+                format!("is missing; add \"{key}\" with the {what}"),
+            )),
+        }
+    }
+
+    pub(super) fn opt_num(&self, key: &str) -> Result<Option<f64>, FileError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(x) if x.is_finite() => Ok(Some(x)),
+                _ => Err(self
+                    .r
+                    .err(self.field(key), "is not a finite number; fix the value")),
+            },
+            Some(v) => Err(self.r.err(
+                self.field(key),
+                format!(
+                    "must be a number, found {} ({}); write a plain JSON number such as 8.5",
+                    type_name(v),
+                    short(v)
+                ),
+            )),
+        }
+    }
+
+    pub(super) fn req_num(&self, key: &str, what: &str) -> Result<f64, FileError> {
+        self.opt_num(key)?.ok_or_else(|| {
+            self.r.err(
+                self.field(key),
+                format!("is missing; add \"{key}\" with the {what}"),
+            )
+        })
+    }
+
+    /// A value the validator refused, named as this feature's property.
+    pub(super) fn refused(&self, e: ValueError) -> FileError {
+        self.r.err(
+            self.field(&e.path),
+            format!("is {}, but it must be {}", e.value, e.allowed),
+        )
+    }
+}
+
+/// A `[lon, lat(, z)]` position.
+fn position(r: &Reader, v: &Value, path: &str) -> Result<[f64; 2], FileError> {
+    let Value::Array(a) = v else {
+        return Err(r.err(
+            path,
+            format!(
+                "a position must be an array [lon, lat], found {}",
+                type_name(v)
+            ),
+        ));
+    };
+    if a.len() < 2 {
+        return Err(r.err(
+            path,
+            format!("a position needs [lon, lat], found {} number(s)", a.len()),
+        ));
+    }
+    let mut out = [0.0; 2];
+    for (k, slot) in out.iter_mut().enumerate() {
+        let x = match &a[k] {
+            Value::Number(n) => n.as_f64().filter(|x| x.is_finite()),
+            _ => None,
+        };
+        let Some(x) = x else {
+            return Err(r.err(
+                format!("{path}[{k}]"),
+                format!("must be a finite number of degrees, found {}", short(&a[k])),
+            ));
+        };
+        *slot = x;
+    }
+    let [lon, lat] = out;
+    if !(-180.0..=180.0).contains(&lon) {
+        return Err(r.err(
+            format!("{path}[0]"),
+            format!(
+                "longitude {lon} is outside -180..180; GeoJSON is [lon, lat] in WGS84 degrees \
+                 (reproject from local metres, e.g. EPSG:25832, in QGIS)"
+            ),
+        ));
+    }
+    if !(-90.0..=90.0).contains(&lat) {
+        return Err(r.err(
+            format!("{path}[1]"),
+            format!(
+                "latitude {lat} is outside -90..90; GeoJSON is [lon, lat] in WGS84 degrees \
+                 (check the axis order and the CRS)"
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+fn geometry<'v>(
+    r: &Reader,
+    f: &'v Map<String, Value>,
+    fpath: &str,
+    want: &str,
+) -> Result<&'v Value, FileError> {
+    let gpath = format!("{fpath}.geometry");
+    let g = match f.get("geometry") {
+        Some(Value::Object(g)) => g,
+        None | Some(Value::Null) => {
+            return Err(r.err(
+                gpath,
+                format!("is missing; this feature needs a {want} geometry"),
+            ));
+        }
+        Some(v) => {
+            return Err(r.err(gpath, format!("must be an object, found {}", type_name(v))));
+        }
+    };
+    let t = g.get("type").and_then(Value::as_str).unwrap_or("");
+    if t != want {
+        return Err(r.err(
+            format!("{gpath}.type"),
+            format!(
+                "is {:?}, but this kind of feature needs a {want}{}",
+                t,
+                if t.starts_with("Multi") {
+                    "; split multi-part geometries into single parts (QGIS: Multipart to singleparts)"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    g.get("coordinates")
+        .ok_or_else(|| r.err(format!("{gpath}.coordinates"), "is missing"))
+}
+
+/// A pole as read, before its luminaire is resolved and its azimuth defaulted.
+pub(super) struct RawPole {
+    pub(super) feature: usize,
+    pub(super) pole: Pole,
+    pub(super) azimuth_given: bool,
+}
+
+/// Reads feature `fi` into `plan` (streets, sections) or `raw_poles`.
+pub(super) fn read_feature(
+    r: &Reader,
+    fi: usize,
+    fv: &Value,
+    plan: &mut Plan,
+    raw_poles: &mut Vec<RawPole>,
+) -> Result<(), FileError> {
+    let fpath = format!("features[{fi}]");
+    let Value::Object(f) = fv else {
+        return Err(r.err(
+            fpath,
+            format!("must be a Feature object, found {}", type_name(fv)),
+        ));
+    };
+    let ppath = format!("{fpath}.properties");
+    let map = match f.get("properties") {
+        Some(Value::Object(m)) => m,
+        None | Some(Value::Null) => {
+            return Err(r.err(
+                format!("{ppath}.kind"),
+                "is missing (the feature has no properties); set kind to \"street\", \"pole\" or \"section\"",
+            ));
+        }
+        Some(v) => {
+            return Err(r.err(ppath, format!("must be an object, found {}", type_name(v))));
+        }
+    };
+    let p = Props {
+        r,
+        map,
+        path: ppath,
+    };
+    let kind = p.req_str("kind", "feature kind: \"street\", \"pole\" or \"section\"")?;
+    let id = match map.get("id") {
+        None | Some(Value::Null) => match f.get("id") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        },
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(v) => {
+            return Err(r.err(
+                p.field("id"),
+                format!("must be a string, found {}", type_name(v)),
+            ));
+        }
+    }
+    .filter(|s| !s.trim().is_empty());
+    match kind.as_str() {
+        "street" => {
+            let id = id.ok_or_else(|| {
+                r.err(
+                    p.field("id"),
+                    "is missing; give every street a unique id such as \"S01\"",
+                )
+            })?;
+            let coords = geometry(r, f, &fpath, "LineString")?;
+            let cpath = format!("{fpath}.geometry.coordinates");
+            let Value::Array(a) = coords else {
+                return Err(r.err(cpath, "must be an array of positions"));
+            };
+            if a.len() < 2 {
+                return Err(r.err(
+                    cpath,
+                    format!("a street needs at least 2 positions, found {}", a.len()),
+                ));
+            }
+            let points = a
+                .iter()
+                .enumerate()
+                .map(|(k, v)| position(r, v, &format!("{cpath}[{k}]")))
+                .collect::<Result<Vec<_>, _>>()?;
+            let class = match p.opt_str("class")? {
+                None => None,
+                Some(s) if s.trim().is_empty() => None,
+                Some(s) => Some(LightingClass::parse(&s).ok_or_else(|| {
+                    r.err(
+                        p.field("class"),
+                        format!(
+                            "{s:?} is not an EN 13201 class; use one of P1..P6, C0..C5, \
+                             M1..M6, or leave it out"
+                        ),
+                    )
+                })?),
+            };
+            let street = Street {
+                id,
+                name: p.opt_str("name")?.unwrap_or_default(),
+                class,
+                width_m: p.opt_num("width_m")?.unwrap_or(7.0),
+                points,
+            };
+            validate::street(&street).map_err(|e| p.refused(e))?;
+            plan.streets.push(street);
+        }
+        "pole" => {
+            let id = id.ok_or_else(|| {
+                r.err(
+                    p.field("id"),
+                    "is missing; give every pole a unique id such as \"P017\"",
+                )
+            })?;
+            let coords = geometry(r, f, &fpath, "Point")?;
+            let [lon, lat] = position(r, coords, &format!("{fpath}.geometry.coordinates"))?;
+            let height_m = p.req_num("height_m", "luminaire height above ground in metres")?;
+            let tilt_deg = p.opt_num("tilt_deg")?.unwrap_or(0.0);
+            let overhang_m = p.opt_num("overhang_m")?.unwrap_or(0.0);
+            let azimuth = p.opt_num("azimuth_deg")?;
+            let vendor = p.req_str("vendor", "vendor id")?;
+            let lum = p.req_str("luminaire", "luminaire type id or .ldt/.ies file path")?;
+            // Resolved once the whole file (and the catalogue) is read.
+            let luminaire = lum;
+            let pole = Pole {
+                id,
+                lon,
+                lat,
+                height_m,
+                overhang_m,
+                tilt_deg,
+                azimuth_deg: azimuth.unwrap_or(0.0),
+                vendor,
+                luminaire,
+            };
+            validate::pole(&pole).map_err(|e| p.refused(e))?;
+            raw_poles.push(RawPole {
+                feature: fi,
+                azimuth_given: azimuth.is_some(),
+                pole,
+            });
+        }
+        "section" => {
+            let vendor = p.req_str("vendor", "vendor id")?;
+            let street = p.req_str("street", "street id")?;
+            let from_m = p.req_num("from_m", "start chainage in metres")?;
+            let to_m = p.req_num("to_m", "end chainage in metres")?;
+            let section = Section {
+                id: id.unwrap_or_else(|| format!("section-{fi}")),
+                vendor,
+                street,
+                from_m,
+                to_m,
+            };
+            validate::section(&section).map_err(|e| p.refused(e))?;
+            plan.sections.push(section);
+        }
+        other => {
+            return Err(r.err(
+                p.field("kind"),
+                format!(
+                    "{other:?} is not a kind Lysplan knows; use \"street\", \"pole\" or \"section\""
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

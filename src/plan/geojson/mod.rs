@@ -1,0 +1,286 @@
+//! GeoJSON interchange (RFC 7946, WGS84 lon/lat) for QGIS users and scripts, as defined
+//! in DESIGN.md "GeoJSON interchange".
+//!
+//! One FeatureCollection holds the plan:
+//! - streets: `LineString` features, properties `kind: "street"`, `id`, `name`, `class`
+//!   (absent = not evaluated), `width_m` (default 7);
+//! - poles: `Point` features, properties `kind: "pole"`, `id`, `vendor`, `luminaire`,
+//!   `height_m` (> 0), `tilt_deg` (0), `azimuth_deg` (default: towards the nearest street
+//!   centreline, as a true bearing), `overhang_m` (0). `luminaire` is a luminaire type id
+//!   of the `lysplan` member, or a path to an .ldt/.ies file relative to the GeoJSON file:
+//!   that file is read and embedded in the plan as a new luminaire type (one per path);
+//! - vendor sections: `kind: "section"`, `vendor`, `street`, `from_m`, `to_m`, optional
+//!   `id`; any geometry (or null);
+//! - plan settings in the top-level foreign member `"lysplan": {"name", "description",
+//!   "maintenance_factor", "burning_hours_per_year", "rules", "vendors", "luminaires"}`.
+//!   Without `vendors`, the vendors named by poles and sections are created.
+//!
+//! Malformed input gives a [`FileError`] naming the feature and property
+//! (`features[3].properties.height_m`) and what to do; JSON syntax errors give
+//! line:column.
+
+mod feature;
+mod meta;
+mod write;
+
+pub use write::to_geojson;
+
+use super::{Plan, Vendor};
+use crate::error::{FileError, Location};
+use crate::frame::{Polyline, bearing_of, grid_to_true_bearing, to_utm32};
+use crate::index::SiteIndex;
+use feature::{RawPole, read_feature};
+use meta::{PALETTE, embed_photometry, is_photometry_path, read_meta};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Reads a plan from a GeoJSON file.
+pub fn load_geojson(path: &Path) -> Result<Plan, FileError> {
+    let text = std::fs::read_to_string(path).map_err(|e| FileError::io(path, &e))?;
+    read_geojson(&text, path)
+}
+
+/// Writes `plan` as GeoJSON to `path` atomically.
+pub fn save_geojson_atomic(plan: &Plan, path: &Path) -> Result<(), FileError> {
+    super::ron_io::write_atomic(path, to_geojson(plan).as_bytes())
+}
+
+struct Reader<'a> {
+    origin: &'a Path,
+}
+
+impl Reader<'_> {
+    fn err(&self, field: impl Into<String>, message: impl Into<String>) -> FileError {
+        FileError::new(self.origin, Location::Field(field.into()), message)
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// What the streaming reader collects.
+#[derive(Default)]
+struct Collected {
+    kind: Option<Value>,
+    meta: Option<Value>,
+    features_seen: bool,
+    plan: Plan,
+    raw_poles: Vec<RawPole>,
+    /// A semantic error in a feature; it aborts the JSON parse and wins over it.
+    error: Option<FileError>,
+}
+
+struct RootVisitor<'r, 'a> {
+    r: &'r Reader<'a>,
+    c: &'r mut Collected,
+}
+
+impl<'de> serde::de::Visitor<'de> for RootVisitor<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a GeoJSON FeatureCollection object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => self.c.kind = Some(map.next_value()?),
+                "lysplan" => self.c.meta = Some(map.next_value()?),
+                "features" => {
+                    self.c.features_seen = true;
+                    map.next_value_seed(FeaturesSeed {
+                        r: self.r,
+                        c: &mut *self.c,
+                    })?;
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct FeaturesSeed<'r, 'a> {
+    r: &'r Reader<'a>,
+    c: &'r mut Collected,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for FeaturesSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for FeaturesSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("\"features\" to be an array of GeoJSON features")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // One feature at a time: memory stays proportional to the plan, not to a
+        // JSON tree of the whole file.
+        let mut fi = 0usize;
+        while let Some(v) = seq.next_element::<Value>()? {
+            if let Err(e) = read_feature(self.r, fi, &v, &mut self.c.plan, &mut self.c.raw_poles) {
+                self.c.error = Some(e);
+                return Err(serde::de::Error::custom("invalid feature"));
+            }
+            fi += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Parses a plan from GeoJSON text. `origin` names the file in messages and anchors
+/// relative photometry paths. Features are read one at a time (streaming).
+pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
+    let r = Reader { origin };
+    let syntax = |e: serde_json::Error| {
+        FileError::new(
+            origin,
+            Location::LineCol {
+                line: e.line(),
+                col: e.column(),
+            },
+            format!("{e}; fix the JSON syntax there"),
+        )
+    };
+    if !text.trim_start().starts_with('{') {
+        // Not an object: report a syntax error if there is one, else the shape.
+        serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(syntax)?;
+        return Err(r.err("(root)", "must be a GeoJSON FeatureCollection object"));
+    }
+    let mut c = Collected::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = serde::Deserializer::deserialize_map(&mut de, RootVisitor { r: &r, c: &mut c })
+        .and_then(|()| de.end());
+    if let Some(e) = c.error.take() {
+        return Err(e);
+    }
+    parsed.map_err(syntax)?;
+
+    match c.kind.as_ref().and_then(Value::as_str) {
+        Some("FeatureCollection") => {}
+        other => {
+            return Err(r.err(
+                "type",
+                format!(
+                    "is {other:?}, but a plan must be a FeatureCollection; wrap the features in \
+                     {{\"type\": \"FeatureCollection\", \"features\": [...]}}"
+                ),
+            ));
+        }
+    }
+    if !c.features_seen {
+        return Err(r.err("features", "is missing; add \"features\": [...]"));
+    }
+    let mut plan = std::mem::take(&mut c.plan);
+    let mut raw_poles = std::mem::take(&mut c.raw_poles);
+    let vendors_given = read_meta(&r, c.meta.as_ref(), &mut plan)?;
+
+    // Luminaires: a catalogue id, or a photometry file to embed (once per path).
+    let mut photometry_by_path: HashMap<String, String> = HashMap::new();
+    let catalogue: std::collections::HashSet<String> =
+        plan.luminaires.iter().map(|l| l.id.clone()).collect();
+    for rp in raw_poles.iter_mut() {
+        let lum = &rp.pole.luminaire;
+        if catalogue.contains(lum) || !is_photometry_path(lum) {
+            // Unknown ids are kept; the reference.luminaire check reports them.
+            continue;
+        }
+        let id = match photometry_by_path.get(lum) {
+            Some(id) => id.clone(),
+            None => {
+                let field = format!("features[{}].properties.luminaire", rp.feature);
+                let id = embed_photometry(&r, &field, lum, &mut plan)?;
+                photometry_by_path.insert(lum.clone(), id.clone());
+                id
+            }
+        };
+        rp.pole.luminaire = id;
+    }
+
+    // Default azimuth: the luminaire's C = 90 direction towards the nearest centreline.
+    if raw_poles.iter().any(|p| !p.azimuth_given) {
+        let lines = plan
+            .streets
+            .iter()
+            .map(|s| {
+                let l = Polyline::from_lonlat(&s.points);
+                // A pole at the pole (lat ±90) cannot be projected; leave such streets out.
+                if l.pts.iter().all(|q| q.x.is_finite() && q.y.is_finite()) {
+                    l
+                } else {
+                    Polyline::from_xy(Vec::new())
+                }
+            })
+            .collect();
+        let index = SiteIndex::from_parts(lines, Vec::new());
+        for rp in raw_poles.iter_mut().filter(|p| !p.azimuth_given) {
+            let p = &mut rp.pole;
+            let xy = to_utm32(p.lon, p.lat);
+            if !(xy.x.is_finite() && xy.y.is_finite()) {
+                continue;
+            }
+            if let Some((si, st)) = index.nearest_street(xy) {
+                let grid = if st.offset_m > 1e-9 {
+                    bearing_of(st.foot.x - xy.x, st.foot.y - xy.y)
+                } else {
+                    // On the centreline: face the right-hand side of the street.
+                    let d = index
+                        .streets
+                        .get(si)
+                        .and_then(|l| l.point_at(st.chainage_m))
+                        .map(|(_, d)| d)
+                        .unwrap_or(crate::frame::Xy::new(0.0, 1.0));
+                    bearing_of(d.y, -d.x)
+                };
+                p.azimuth_deg = grid_to_true_bearing(grid, p.lon, p.lat);
+            }
+        }
+    }
+    plan.poles = raw_poles.into_iter().map(|p| p.pole).collect();
+
+    if !vendors_given {
+        let mut seen = std::collections::HashSet::new();
+        let names = plan
+            .poles
+            .iter()
+            .map(|p| p.vendor.clone())
+            .chain(plan.sections.iter().map(|s| s.vendor.clone()));
+        for v in names {
+            if seen.insert(v.clone()) {
+                let k = plan.vendors.len();
+                plan.vendors.push(Vendor {
+                    name: v.clone(),
+                    id: v,
+                    color: PALETTE[k % PALETTE.len()],
+                });
+            }
+        }
+    }
+    // Each value was judged where it was read, with its feature named; this is the net
+    // under that (the same validator the RON reader uses, paths from the plan's root).
+    super::validate::plan(&plan).map_err(|e| super::ron_io::value_error(origin, e))?;
+    Ok(plan)
+}

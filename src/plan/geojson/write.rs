@@ -1,0 +1,143 @@
+//! Writing a plan as one GeoJSON FeatureCollection.
+
+use crate::plan::{FORMAT_VERSION, LightingClass, LuminaireType, Plan, Rules, Vendor};
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Serialize)]
+struct MetaOut<'a> {
+    format_version: u32,
+    name: &'a str,
+    description: &'a str,
+    maintenance_factor: f64,
+    burning_hours_per_year: f64,
+    rules: &'a Rules,
+    vendors: &'a [Vendor],
+    luminaires: &'a [LuminaireType],
+}
+
+#[derive(Serialize)]
+struct FeatureOut<P: Serialize, G: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    properties: P,
+    geometry: G,
+}
+
+#[derive(Serialize)]
+struct GeometryOut<C: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    coordinates: C,
+}
+
+#[derive(Serialize)]
+struct StreetProps<'a> {
+    kind: &'static str,
+    id: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    class: Option<&'static str>,
+    width_m: f64,
+}
+
+#[derive(Serialize)]
+struct PoleProps<'a> {
+    kind: &'static str,
+    id: &'a str,
+    vendor: &'a str,
+    luminaire: &'a str,
+    height_m: f64,
+    tilt_deg: f64,
+    azimuth_deg: f64,
+    overhang_m: f64,
+}
+
+#[derive(Serialize)]
+struct SectionProps<'a> {
+    kind: &'static str,
+    id: &'a str,
+    vendor: &'a str,
+    street: &'a str,
+    from_m: f64,
+    to_m: f64,
+}
+
+fn json<T: Serialize>(v: &T) -> String {
+    // Serialising these plain structs cannot fail (no maps with non-string keys, and
+    // non-finite floats become null).
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+/// The plan as one GeoJSON FeatureCollection: streets, then sections (null geometry),
+/// then poles, one feature per line.
+pub fn to_geojson(plan: &Plan) -> String {
+    let meta = MetaOut {
+        format_version: FORMAT_VERSION,
+        name: &plan.name,
+        description: &plan.description,
+        maintenance_factor: plan.maintenance_factor,
+        burning_hours_per_year: plan.burning_hours_per_year,
+        rules: &plan.rules,
+        vendors: &plan.vendors,
+        luminaires: &plan.luminaires,
+    };
+    let mut lines: Vec<String> =
+        Vec::with_capacity(plan.streets.len() + plan.sections.len() + plan.poles.len());
+    for s in &plan.streets {
+        lines.push(json(&FeatureOut {
+            kind: "Feature",
+            properties: StreetProps {
+                kind: "street",
+                id: &s.id,
+                name: &s.name,
+                class: s.class.map(LightingClass::name),
+                width_m: s.width_m,
+            },
+            geometry: GeometryOut {
+                kind: "LineString",
+                coordinates: &s.points,
+            },
+        }));
+    }
+    for s in &plan.sections {
+        lines.push(json(&FeatureOut {
+            kind: "Feature",
+            properties: SectionProps {
+                kind: "section",
+                id: &s.id,
+                vendor: &s.vendor,
+                street: &s.street,
+                from_m: s.from_m,
+                to_m: s.to_m,
+            },
+            geometry: Value::Null,
+        }));
+    }
+    for p in &plan.poles {
+        lines.push(json(&FeatureOut {
+            kind: "Feature",
+            properties: PoleProps {
+                kind: "pole",
+                id: &p.id,
+                vendor: &p.vendor,
+                luminaire: &p.luminaire,
+                height_m: p.height_m,
+                tilt_deg: p.tilt_deg,
+                azimuth_deg: p.azimuth_deg,
+                overhang_m: p.overhang_m,
+            },
+            geometry: GeometryOut {
+                kind: "Point",
+                coordinates: [p.lon, p.lat],
+            },
+        }));
+    }
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum::<usize>() + 4096);
+    out.push_str("{\"type\":\"FeatureCollection\",\n\"lysplan\":");
+    out.push_str(&json(&meta));
+    out.push_str(",\n\"features\":[\n");
+    out.push_str(&lines.join(",\n"));
+    out.push_str("\n]}\n");
+    out
+}
