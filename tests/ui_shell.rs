@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! UI tests of the app shell: the unsaved-changes question keeps what was asked, the
 //! command palette and the F1 help come from the command table, the wheel zooms about
 //! the cursor, Esc cancels a drag, typed paths submit with Enter, the inspector keeps the
@@ -351,7 +352,9 @@ fn plan_settings_are_edited_as_one_undoable_edit_and_nonsense_is_refused() {
     }
     h.get_by_label("Apply").click();
     h.run_steps(2);
-    h.get_by_label_contains("Not applied: maintenance_factor");
+    h.get_by_label_contains(
+        "Not applied: maintenance factor 1.5: allowed is maintenance factor in (0, 1]",
+    );
     assert_eq!(h.state().state.plan().maintenance_factor, mf0);
     {
         let w = &mut h.state_mut().plan_settings;
@@ -389,4 +392,43 @@ fn a_new_pole_takes_the_vendor_of_the_section_under_it() {
     app.state.template.vendor = other;
     let id = app.state.add_pole(lon, lat).unwrap();
     assert_eq!(app.state.plan().pole(&id).unwrap().vendor, s.vendor);
+}
+
+#[test]
+fn the_inspector_refuses_what_the_core_refuses_and_accepts_the_implausible_with_a_warning() {
+    let mut h = harness(lysplan::bundled::doll_plan());
+    let app = h.state_mut();
+    let id = app.state.plan().poles[0].id.clone();
+    app.state.selection = [id.clone()].into();
+    // Impossible: refused, nothing changes.
+    for (field, v) in [
+        ("height", 0.0),
+        ("height", f64::NAN),
+        ("tilt", 90.0),
+        ("overhang", -1.0),
+    ] {
+        let r = app.state.edit_selected("edit", |p| match field {
+            "height" => p.height_m = v,
+            "tilt" => p.tilt_deg = v,
+            _ => p.overhang_m = v,
+        });
+        let e = r.expect_err(field);
+        assert!(e.contains(field), "{e}");
+    }
+    assert!(!app.state.can_undo());
+    // Possible but odd: a 75 m pole is taken, with a value.implausible warning naming it.
+    assert_eq!(
+        app.state.edit_selected("tall", |p| p.height_m = 75.0),
+        Ok(true)
+    );
+    let f = app
+        .state
+        .findings()
+        .iter()
+        .find(|f| f.rule == "value.implausible")
+        .expect("a warning");
+    assert!(
+        f.poles.contains(&id) && f.message.contains("height_m"),
+        "{f:?}"
+    );
 }

@@ -11,9 +11,11 @@ pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Why a rotation is unacceptable, or Ok.
 pub fn validate_rotation_deg(deg: f64) -> Result<(), String> {
-    if !deg.is_finite() {
-        return Err("rotation must be a number of degrees".into());
-    }
+    crate::plan::validate::LUMINAIRE_ROTATION
+        .check(deg)
+        .map_err(|e| super::state::explain(&e))?;
+    // The catalogue keeps rotations within one turn either way (the file may hold any
+    // finite angle).
     if !(-360.0..=360.0).contains(&deg) {
         return Err(format!("rotation {deg}°: must be between -360° and 360°"));
     }

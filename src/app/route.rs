@@ -77,12 +77,9 @@ pub fn validate_street(s: &Street) -> Result<(), String> {
     if s.name.trim().is_empty() {
         return Err("a street needs a name".into());
     }
-    if !(s.width_m.is_finite() && (0.5..=100.0).contains(&s.width_m)) {
-        return Err(format!(
-            "width {} m: a carriageway or path is between 0.5 and 100 m wide",
-            s.width_m
-        ));
-    }
+    // The core's limits (the same as the file readers'); a street wider than 60 m is
+    // allowed and gets a value.implausible warning.
+    crate::plan::validate::street(s).map_err(|e| super::state::explain(&e))?;
     if s.points.len() < 2 {
         return Err("a street needs at least two vertices".into());
     }

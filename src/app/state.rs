@@ -443,39 +443,37 @@ impl AppState {
     }
 }
 
-/// Why a pole's fields are unacceptable, or Ok.
+/// Why a pole's fields are unacceptable, or Ok: the core's validator (the same limits
+/// as the RON and GeoJSON readers), plus a position the rules can judge. The message
+/// names the field, the value and what is allowed (see [`explain`]).
 pub fn validate_pole(p: &Pole) -> Result<(), String> {
-    if !(p.height_m.is_finite() && p.height_m > 0.0) {
-        return Err(format!(
-            "height {} m: a luminaire must be above the ground (height > 0)",
-            p.height_m
-        ));
-    }
-    if p.height_m > 60.0 {
-        return Err(format!(
-            "height {} m: street-lighting poles are at most 60 m",
-            p.height_m
-        ));
-    }
-    if !(p.tilt_deg.is_finite() && (0.0..90.0).contains(&p.tilt_deg)) {
-        return Err(format!(
-            "tilt {}°: tilt must be at least 0° and below 90° (90° would aim the luminaire at the horizon)",
-            p.tilt_deg
-        ));
-    }
-    if !(p.overhang_m.is_finite() && (0.0..=10.0).contains(&p.overhang_m)) {
-        return Err(format!(
-            "overhang {} m: must be between 0 and 10 m",
-            p.overhang_m
-        ));
-    }
-    if !p.azimuth_deg.is_finite() {
-        return Err("azimuth must be a number of degrees".into());
-    }
+    crate::plan::validate::pole(p).map_err(|e| explain(&e))?;
     if !valid_lonlat(p.lon, p.lat) {
         return Err("position is not a valid lon/lat".into());
     }
     Ok(())
+}
+
+/// A refusal of the validator in words a user reads at a field: the field's plain name
+/// and unit, the allowed range, and the exact field of the file, e.g. `height 0 m:
+/// allowed is height > 0 m (height_m must be a finite number > 0)`.
+pub fn explain(e: &crate::plan::validate::ValueError) -> String {
+    let field = e.path.rsplit('.').next().unwrap_or(&e.path);
+    let (plain, unit) = [("_m", " m"), ("_deg", "°"), ("_lm", " lm"), ("_w", " W")]
+        .iter()
+        .find_map(|(suffix, unit)| field.strip_suffix(suffix).map(|p| (p, *unit)))
+        .unwrap_or((field, ""));
+    let plain = plain.replace('_', " ");
+    match e.allowed.strip_prefix("a finite number") {
+        Some(range) if !range.trim().is_empty() => format!(
+            "{plain} {}{unit}: allowed is {plain}{range}{unit} ({} must be {})",
+            e.value, e.path, e.allowed
+        ),
+        _ => format!(
+            "{plain} {}{unit}: {} must be {}",
+            e.value, e.path, e.allowed
+        ),
+    }
 }
 
 /// Converts local metres back to lon/lat (for tools working in metres).

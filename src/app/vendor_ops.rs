@@ -24,8 +24,16 @@ pub fn validate_section(plan: &Plan, d: &SectionDraft) -> Result<(), String> {
         .street(&d.street)
         .ok_or_else(|| format!("street '{}' is not in the plan: choose a street", d.street))?;
     let len = Polyline::from_lonlat(&street.points).length();
-    if !(d.from_m.is_finite() && d.to_m.is_finite()) {
-        return Err("from and to must be numbers of metres".into());
+    // The core's limits (the same as the file readers'), for what is not a number; the
+    // editor is stricter than a file may be for the rest: a section lies on its street
+    // (so >= 0) and runs forwards (so from <= to) for at least a metre.
+    for (limit, v) in [
+        (crate::plan::validate::SECTION_FROM, d.from_m),
+        (crate::plan::validate::SECTION_TO, d.to_m),
+    ] {
+        if !v.is_finite() {
+            limit.check(v).map_err(|e| super::state::explain(&e))?;
+        }
     }
     if d.from_m < 0.0 || d.to_m > len + LENGTH_SLACK_M {
         return Err(format!(

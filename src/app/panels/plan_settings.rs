@@ -109,22 +109,9 @@ impl PlanSettings {
     }
 }
 
-/// The core's limits on the plan-wide settings.
+/// The core's limits on the plan-wide settings (the same as the file readers').
 fn validate(p: &Plan) -> Result<(), String> {
-    // MERGE: crate::plan::validate::plan_settings
-    if !(p.maintenance_factor > 0.0 && p.maintenance_factor <= 1.0) {
-        return Err(format!(
-            "maintenance_factor = {}: must be > 0 and <= 1",
-            p.maintenance_factor
-        ));
-    }
-    for f in FIELDS {
-        let v = (f.get)(p);
-        if !v.is_finite() || v < 0.0 {
-            return Err(format!("{} = {v}: must be a finite number >= 0", f.name));
-        }
-    }
-    Ok(())
+    crate::plan::validate::plan_settings(p).map_err(|e| crate::app::state::explain(&e))
 }
 
 /// Draws the window; returns a status message after an applied edit.
