@@ -35,6 +35,13 @@ impl Xy {
         let dy = self.y - o.y;
         dx * dx + dy * dy
     }
+    /// As a geo coordinate.
+    pub fn coord(self) -> geo::Coord<f64> {
+        geo::Coord {
+            x: self.x,
+            y: self.y,
+        }
+    }
     pub fn to_array(self) -> [f64; 2] {
         [self.x, self.y]
     }
@@ -189,13 +196,17 @@ impl Polyline {
         Self::from_xy(points.iter().map(|p| to_utm32(p[0], p[1])).collect())
     }
 
+    /// From local metres; computes the cumulative chainage of every vertex (segment
+    /// lengths by geo's Euclidean [`geo::Length`], as fast as the hand-written sum).
     pub fn from_xy(pts: Vec<Xy>) -> Self {
+        use geo::{Euclidean, Length};
         let mut cum = Vec::with_capacity(pts.len());
         let mut acc = 0.0;
-        for (i, p) in pts.iter().enumerate() {
-            if i > 0 {
-                acc += pts[i - 1].dist(*p);
-            }
+        if !pts.is_empty() {
+            cum.push(0.0);
+        }
+        for w in pts.windows(2) {
+            acc += Euclidean.length(&geo::Line::new(w[0].coord(), w[1].coord()));
             cum.push(acc);
         }
         Polyline { pts, cum }
