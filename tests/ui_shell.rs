@@ -412,7 +412,7 @@ fn the_inspector_refuses_what_the_core_refuses_and_accepts_the_implausible_with_
             "tilt" => p.tilt_deg = v,
             _ => p.overhang_m = v,
         });
-        let e = r.expect_err(field);
+        let e = r.expect_err(field).to_string();
         assert!(e.contains(field), "{e}");
     }
     assert!(!app.state.can_undo());

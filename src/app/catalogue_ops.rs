@@ -10,14 +10,14 @@ use std::path::Path;
 pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Why a rotation is unacceptable, or Ok.
-pub fn validate_rotation_deg(deg: f64) -> Result<(), String> {
+pub fn validate_rotation_deg(deg: f64) -> Result<(), crate::app::error::EditError> {
     crate::plan::validate::LUMINAIRE_ROTATION
         .check(deg)
         .map_err(|e| super::state::explain(&e))?;
     // The catalogue keeps rotations within one turn either way (the file may hold any
     // finite angle).
     if !(-360.0..=360.0).contains(&deg) {
-        return Err(format!("rotation {deg}°: must be between -360° and 360°"));
+        return Err(format!("rotation {deg}°: must be between -360° and 360°").into());
     }
     Ok(())
 }
@@ -102,7 +102,11 @@ impl AppState {
 
     /// Sets the rotation of luminaire type `id`, as one undoable edit. `Ok(false)` when
     /// the value is unchanged; an error (plan untouched) when invalid or unknown.
-    pub fn set_luminaire_rotation(&mut self, id: &str, deg: f64) -> Result<bool, String> {
+    pub fn set_luminaire_rotation(
+        &mut self,
+        id: &str,
+        deg: f64,
+    ) -> Result<bool, crate::app::error::EditError> {
         validate_rotation_deg(deg)?;
         let Some(current) = self
             .plan()
@@ -111,7 +115,7 @@ impl AppState {
             .find(|l| l.id == id)
             .map(|l| l.rotation_deg)
         else {
-            return Err(format!("no luminaire type {id} in the plan"));
+            return Err(format!("no luminaire type {id} in the plan").into());
         };
         if current == deg {
             return Ok(false);

@@ -330,7 +330,11 @@ impl LysplanApp {
 
     /// Ends drawing a street; a refusal is shown in the route panel.
     pub(super) fn finish_drawing(&mut self) {
-        self.route_panel.error = self.state.finish_street_draft().err();
+        self.route_panel.error = self
+            .state
+            .finish_street_draft()
+            .err()
+            .map(|e| e.to_string());
     }
 
     /// Where the map was drawn in the last frame.

@@ -16,6 +16,7 @@ pub mod commands;
 pub mod coverage;
 pub mod dialogs;
 pub mod document;
+pub mod error;
 pub mod fileops;
 pub mod files;
 pub mod history;

@@ -73,7 +73,7 @@ pub fn hit_handle(screen: &[Pos2], at: Pos2) -> Option<Handle> {
 }
 
 /// Why a street's fields are unacceptable, or Ok.
-pub fn validate_street(s: &Street) -> Result<(), String> {
+pub fn validate_street(s: &Street) -> Result<(), crate::app::error::EditError> {
     if s.name.trim().is_empty() {
         return Err("a street needs a name".into());
     }
@@ -86,7 +86,7 @@ pub fn validate_street(s: &Street) -> Result<(), String> {
     if let Some(i) = s.points.iter().position(|p| {
         !(p[0].is_finite() && p[1].is_finite()) || p[0].abs() > 180.0 || p[1].abs() > 90.0
     }) {
-        return Err(format!("vertex {} is not a valid lon/lat", i + 1));
+        return Err(format!("vertex {} is not a valid lon/lat", i + 1).into());
     }
     if Polyline::from_lonlat(&s.points).length() < 1.0 {
         return Err("a street must be at least 1 m long".into());
@@ -174,7 +174,7 @@ impl AppState {
 
     /// Turns the drawn polyline into a new street (one edit) and selects it. On error the
     /// drawing continues and the reason is returned.
-    pub fn finish_street_draft(&mut self) -> Result<String, String> {
+    pub fn finish_street_draft(&mut self) -> Result<String, crate::app::error::EditError> {
         let (name, class, width_m) = (
             self.route.new_name.clone(),
             self.route.new_class,
@@ -220,9 +220,9 @@ impl AppState {
         id: &str,
         label: &str,
         f: impl FnOnce(&mut Street),
-    ) -> Result<bool, String> {
+    ) -> Result<bool, crate::app::error::EditError> {
         let Some(s) = self.plan().street(id) else {
-            return Err(format!("street {id} is not in the plan"));
+            return Err(format!("street {id} is not in the plan").into());
         };
         let mut edited = s.clone();
         f(&mut edited);
@@ -261,10 +261,14 @@ impl AppState {
     }
 
     /// Deletes vertex `v` of street `id` (one edit); a street keeps at least two.
-    pub fn delete_street_vertex(&mut self, id: &str, v: usize) -> Result<(), String> {
+    pub fn delete_street_vertex(
+        &mut self,
+        id: &str,
+        v: usize,
+    ) -> Result<(), crate::app::error::EditError> {
         let n = self.plan().street(id).map_or(0, |s| s.points.len());
         if v >= n {
-            return Err(format!("street {id} has no vertex {}", v + 1));
+            return Err(format!("street {id} has no vertex {}", v + 1).into());
         }
         if n <= 2 {
             return Err("a street keeps at least two vertices; delete the street instead".into());

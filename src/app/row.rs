@@ -171,7 +171,10 @@ pub fn vendor_sections<'a>(plan: &'a Plan, vendor: &str, street: &str) -> Vec<&'
 
 /// Adds the row's poles to the plan as ONE undoable edit and selects them. Returns how
 /// many were added.
-pub fn commit_row(state: &mut AppState, spec: &RowSpec) -> Result<usize, String> {
+pub fn commit_row(
+    state: &mut AppState,
+    spec: &RowSpec,
+) -> Result<usize, crate::app::error::EditError> {
     let poles = plan_row(state.plan(), spec)?;
     let n = poles.len();
     let street = state
@@ -331,7 +334,8 @@ mod tests {
                 ..spec(RowSpacing::Every(10.0))
             },
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("0 to 200.0 m"), "{e}");
         let e = plan_row(
             &p,
@@ -340,7 +344,8 @@ mod tests {
                 ..spec(RowSpacing::Every(10.0))
             },
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("height"), "{e}");
         let e = plan_row(
             &p,
@@ -349,7 +354,8 @@ mod tests {
                 ..spec(RowSpacing::Every(10.0))
             },
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("street"), "{e}");
     }
 

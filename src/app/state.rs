@@ -310,12 +310,16 @@ impl AppState {
     /// Applies `f` to every selected pole as one edit, after validating each result with
     /// [`validate_pole`]. Nothing changes when any pole would become invalid; the reason
     /// is returned; `Ok(false)` when nothing changed.
-    pub fn edit_selected(&mut self, label: &str, f: impl Fn(&mut Pole)) -> Result<bool, String> {
+    pub fn edit_selected(
+        &mut self,
+        label: &str,
+        f: impl Fn(&mut Pole),
+    ) -> Result<bool, super::error::EditError> {
         let mut edited = Vec::new();
         for p in self.selected_poles() {
             let mut q = p.clone();
             f(&mut q);
-            validate_pole(&q).map_err(|e| format!("{}: {e}", p.id))?;
+            validate_pole(&q).map_err(|e| e.of(p.id.clone()))?;
             edited.push(q);
         }
         let changed = edited
@@ -446,10 +450,12 @@ impl AppState {
 /// Why a pole's fields are unacceptable, or Ok: the core's validator (the same limits
 /// as the RON and GeoJSON readers), plus a position the rules can judge. The message
 /// names the field, the value and what is allowed (see [`explain`]).
-pub fn validate_pole(p: &Pole) -> Result<(), String> {
-    crate::plan::validate::pole(p).map_err(|e| explain(&e))?;
+pub fn validate_pole(p: &Pole) -> Result<(), super::error::EditError> {
+    crate::plan::validate::pole(p)?;
     if !valid_lonlat(p.lon, p.lat) {
-        return Err("position is not a valid lon/lat".into());
+        return Err(super::error::EditError::rule(
+            "the position is not a valid lon/lat",
+        ));
     }
     Ok(())
 }

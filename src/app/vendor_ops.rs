@@ -19,7 +19,7 @@ pub struct SectionDraft {
 const LENGTH_SLACK_M: f64 = 0.5;
 
 /// Why a section interval is unacceptable on `plan`'s streets, or Ok.
-pub fn validate_section(plan: &Plan, d: &SectionDraft) -> Result<(), String> {
+pub fn validate_section(plan: &Plan, d: &SectionDraft) -> Result<(), crate::app::error::EditError> {
     let street = plan
         .street(&d.street)
         .ok_or_else(|| format!("street '{}' is not in the plan: choose a street", d.street))?;
@@ -39,13 +39,15 @@ pub fn validate_section(plan: &Plan, d: &SectionDraft) -> Result<(), String> {
         return Err(format!(
             "{:.1}–{:.1} m is outside {} (0–{len:.1} m)",
             d.from_m, d.to_m, street.name
-        ));
+        )
+        .into());
     }
     if d.to_m - d.from_m < 1.0 {
         return Err(format!(
             "from {:.1} m to {:.1} m: a section must run forwards and be at least 1 m long",
             d.from_m, d.to_m
-        ));
+        )
+        .into());
     }
     Ok(())
 }
@@ -66,10 +68,13 @@ impl AppState {
             .collect()
     }
 
-    fn vendor_or_err(&self, vendor: &str) -> Result<&Vendor, String> {
+    fn vendor_or_err(&self, vendor: &str) -> Result<&Vendor, crate::app::error::EditError> {
         self.plan()
             .vendor(vendor)
-            .ok_or_else(|| format!("vendor '{vendor}' is not in the plan"))
+            .ok_or_else(|| crate::app::error::EditError::Missing {
+                kind: "vendor",
+                id: vendor.to_string(),
+            })
     }
 
     /// Replaces `vendor`'s sections with `drafts` as one edit (nothing changes when one
@@ -78,7 +83,7 @@ impl AppState {
         &mut self,
         vendor: &str,
         drafts: &[SectionDraft],
-    ) -> Result<bool, String> {
+    ) -> Result<bool, crate::app::error::EditError> {
         let v = self.vendor_or_err(vendor)?;
         let (name, color) = (v.name.clone(), v.color);
         self.apply_vendor(vendor, &name, color, drafts)
@@ -94,7 +99,7 @@ impl AppState {
         name: &str,
         color: [u8; 3],
         drafts: &[SectionDraft],
-    ) -> Result<bool, String> {
+    ) -> Result<bool, crate::app::error::EditError> {
         let v = self.vendor_or_err(vendor)?;
         let name = name.trim();
         if name.is_empty() {
@@ -164,7 +169,7 @@ impl AppState {
     }
 
     /// Deletes a vendor and its sections as one edit; refused while poles belong to it.
-    pub fn delete_vendor(&mut self, vendor: &str) -> Result<(), String> {
+    pub fn delete_vendor(&mut self, vendor: &str) -> Result<(), crate::app::error::EditError> {
         let name = self.vendor_or_err(vendor)?.name.clone();
         let poles = self
             .plan()
@@ -175,7 +180,8 @@ impl AppState {
         if poles > 0 {
             return Err(format!(
                 "{poles} poles belong to {name}: delete them or give them to another vendor first"
-            ));
+            )
+            .into());
         }
         self.edit(format!("Delete vendor {name}"), |plan| {
             plan.vendors.retain(|v| v.id != vendor);
@@ -257,10 +263,10 @@ mod tests {
         let vendor = s.plan().vendors[0].id.clone();
         let mut d = s.section_drafts(&vendor);
         d[0].to_m = 1e6;
-        let e = s.set_vendor_sections(&vendor, &d).unwrap_err();
+        let e = s.set_vendor_sections(&vendor, &d).unwrap_err().to_string();
         assert!(e.starts_with("section 1:") && e.contains("outside"), "{e}");
         d[0].to_m = d[0].from_m - 5.0;
-        let e = s.set_vendor_sections(&vendor, &d).unwrap_err();
+        let e = s.set_vendor_sections(&vendor, &d).unwrap_err().to_string();
         assert!(e.contains("forwards"), "{e}");
         d[0].street = "nowhere".into();
         assert!(s.set_vendor_sections(&vendor, &d).is_err());
@@ -288,7 +294,7 @@ mod tests {
         assert_eq!(s.apply_vendor(&id, "Ramboll", [1, 2, 3], &[]), Ok(false));
         // A vendor with poles is kept; an empty one goes with its sections.
         let busy = s.plan().poles[0].vendor.clone();
-        let e = s.delete_vendor(&busy).unwrap_err();
+        let e = s.delete_vendor(&busy).unwrap_err().to_string();
         assert!(e.contains("poles belong to"), "{e}");
         s.delete_vendor(&id).unwrap();
         assert!(s.plan().vendor(&id).is_none());

@@ -286,7 +286,7 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
     if let Some((id, text)) = rotate {
         let result = match parse_number(&text) {
             Some(deg) => state.set_luminaire_rotation(&id, deg),
-            None => Err(format!("rotation {text:?}: type a number of degrees")),
+            None => Err(format!("rotation {text:?}: type a number of degrees").into()),
         };
         match result {
             Ok(true) => cat.message = Some(Ok(state.status.clone())),

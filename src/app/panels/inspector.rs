@@ -143,11 +143,11 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState) {
     );
     if let Some((id, name)) = new_vendor {
         let r = state.edit_selected(&format!("Give poles to {name}"), |p| p.vendor = id.clone());
-        ins.error = r.err();
+        ins.error = r.err().map(|e| e.to_string());
     }
     if let Some((id, name)) = new_luminaire {
         let r = state.edit_selected(&format!("Fit {name}"), |p| p.luminaire = id.clone());
-        ins.error = r.err();
+        ins.error = r.err().map(|e| e.to_string());
     }
     let mut commit: Option<(&str, String)> = None;
     egui::Grid::new("inspector").num_columns(3).show(ui, |ui| {
@@ -194,7 +194,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState) {
                     Err(e) => {
                         // Show the stored values again, with the reason.
                         fill(ins, &state.selected_poles());
-                        ins.error = Some(e);
+                        ins.error = Some(e.to_string());
                     }
                     Ok(true) => ins.error = None,
                     // Re-committing the value already stored keeps the last message.

@@ -91,7 +91,7 @@ impl PlanSettings {
     }
 
     /// The plan with the draft applied, or the refusal naming the field.
-    pub fn applied(&self, plan: &Plan) -> Result<Plan, String> {
+    pub fn applied(&self, plan: &Plan) -> Result<Plan, crate::app::error::EditError> {
         let mut p = plan.clone();
         if self.name.trim().is_empty() {
             return Err("name: a plan needs a name".into());
@@ -110,8 +110,8 @@ impl PlanSettings {
 }
 
 /// The core's limits on the plan-wide settings (the same as the file readers').
-fn validate(p: &Plan) -> Result<(), String> {
-    crate::plan::validate::plan_settings(p).map_err(|e| crate::app::state::explain(&e))
+fn validate(p: &Plan) -> Result<(), crate::app::error::EditError> {
+    Ok(crate::plan::validate::plan_settings(p)?)
 }
 
 /// Draws the window; returns a status message after an applied edit.

@@ -68,7 +68,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
                 .add_enabled(n >= 2, egui::Button::new("Finish street"))
                 .clicked()
             {
-                panel.error = state.finish_street_draft().err();
+                panel.error = state.finish_street_draft().err().map(|e| e.to_string());
             }
             if ui
                 .add_enabled(n > 0, egui::Button::new("Remove last vertex"))
@@ -151,7 +151,8 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
         );
         panel.error = state
             .edit_street(&street.id, &label, |s| s.class = class)
-            .err();
+            .err()
+            .map(|e| e.to_string());
     }
     match commit {
         Some("Name") => {
@@ -200,7 +201,10 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
         if let Some(v) = state.route.vertex
             && ui.button(format!("Delete vertex {}", v + 1)).clicked()
         {
-            panel.error = state.delete_street_vertex(&street.id, v).err();
+            panel.error = state
+                .delete_street_vertex(&street.id, v)
+                .err()
+                .map(|e| e.to_string());
         }
         if ui.button("Delete street").clicked() {
             state.delete_street(&street.id);
@@ -209,12 +213,12 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
     show_error(ui, panel);
 }
 
-fn report(panel: &mut RoutePanel, r: Result<bool, String>) {
+fn report(panel: &mut RoutePanel, r: Result<bool, crate::app::error::EditError>) {
     match r {
         Ok(true) => panel.error = None,
         // Re-committing the stored value (focus leaving after Enter) keeps the message.
         Ok(false) => {}
-        Err(e) => panel.error = Some(e),
+        Err(e) => panel.error = Some(e.to_string()),
     }
 }
 

@@ -154,7 +154,7 @@ impl RowTool {
     }
 
     /// Adds the previewed row to the plan (one edit) and ends the preview.
-    pub fn commit(&mut self, state: &mut AppState) -> Result<usize, String> {
+    pub fn commit(&mut self, state: &mut AppState) -> Result<usize, crate::app::error::EditError> {
         self.sync(state);
         let r = commit_row(state, &self.spec);
         if r.is_ok() {

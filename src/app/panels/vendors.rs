@@ -198,7 +198,7 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
                     panel.error = None;
                     panel.editing = None;
                 }
-                Err(e) => panel.error = Some(e),
+                Err(e) => panel.error = Some(e.to_string()),
             }
         }
         if ui.button("Cancel").clicked() {
@@ -211,7 +211,7 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
                     panel.editing = None;
                     panel.error = None;
                 }
-                Err(e) => panel.error = Some(e),
+                Err(e) => panel.error = Some(e.to_string()),
             }
         }
     });
