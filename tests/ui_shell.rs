@@ -432,3 +432,54 @@ fn the_inspector_refuses_what_the_core_refuses_and_accepts_the_implausible_with_
         "{f:?}"
     );
 }
+
+#[test]
+fn the_row_tool_spans_the_new_street_when_the_street_changes() {
+    let plan = lysplan::bundled::doll_plan();
+    let mut h = common::app_harness(plan.clone(), vec2(1280.0, 1000.0), 0.25);
+    let first = h.state().row.spec.street.clone();
+    let other = plan.streets.iter().find(|s| s.id != first).unwrap();
+    let len = lysplan::frame::Polyline::from_lonlat(&other.points).length();
+    h.state_mut().row.spec.to_m = 5.0;
+    h.state_mut().row.spec.from_m = 2.0;
+    // Choose the other street in the row tool's Street box, as a user would.
+    use egui_kittest::kittest::NodeT;
+    let combo = h
+        .query_all_by_role(Role::ComboBox)
+        .find(|n| n.accesskit_node().label().as_deref() == Some("Street"))
+        .expect("the row tool's Street box")
+        .rect()
+        .center();
+    h.hover_at(combo);
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: combo,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run_steps(1);
+    }
+    h.run_steps(2);
+    h.query_all_by_label(&other.name)
+        .last()
+        .expect("the popup lists the street")
+        .click();
+    h.run_steps(3);
+    let spec = &h.state().row.spec;
+    assert_eq!(spec.street, other.id);
+    assert_eq!(spec.from_m, 0.0);
+    assert!((spec.to_m - len).abs() < 0.11, "{} vs {len}", spec.to_m);
+}
+
+#[test]
+fn counts_read_as_english_and_no_minus_zero_is_shown() {
+    use lysplan::app::panels::{coverage::no_minus_zero, findings::plural};
+    assert_eq!(plural(1, "error"), "1 error");
+    assert_eq!(plural(0, "warning"), "0 warnings");
+    assert_eq!(plural(3, "error"), "3 errors");
+    assert_eq!(format!("{:.2}", no_minus_zero(-0.0)), "0.00");
+    assert_eq!(format!("{:.2}", no_minus_zero(-1e-9)), "0.00");
+    assert_eq!(format!("{:.2}", no_minus_zero(2.345)), "2.35");
+}

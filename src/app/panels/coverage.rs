@@ -142,7 +142,7 @@ fn table(
                 }
                 ui.label(class_text(s));
                 ui.label(format!("{:.2}", r.e_avg_lx));
-                ui.label(format!("{:.2}", r.e_min_lx));
+                ui.label(format!("{:.2}", no_minus_zero(r.e_min_lx)));
                 ui.label(format!("{:.2}", r.u_o));
                 let v = verdict_label(ui, r.pass);
                 let mut why = s.verdict.failures.join("; ");
@@ -165,15 +165,15 @@ fn table(
                         .plan()
                         .vendor(&sec.vendor)
                         .map_or(sec.vendor.as_str(), |v| v.name.as_str());
-                    ui.label(RichText::new(format!("   section {} ({vendor})", sec.id)).small());
+                    ui.label(RichText::new(format!("   section {} ({vendor})", sec.id)).weak());
                     ui.label("");
-                    ui.label(RichText::new(format!("{:.2}", sec.e_avg_lx)).small());
-                    ui.label(RichText::new(format!("{:.2}", sec.e_min_lx)).small());
-                    ui.label(RichText::new(format!("{:.2}", sec.u_o)).small());
+                    ui.label(format!("{:.2}", sec.e_avg_lx));
+                    ui.label(format!("{:.2}", no_minus_zero(sec.e_min_lx)));
+                    ui.label(format!("{:.2}", sec.u_o));
                     ui.label(if sec.pass {
-                        RichText::new("section pass").color(PASS).small()
+                        RichText::new("section pass").color(PASS)
                     } else {
-                        RichText::new("section fail").color(FAIL).small()
+                        RichText::new("section fail").color(FAIL)
                     });
                     ui.end_row();
                 }
@@ -265,9 +265,21 @@ fn plot(ui: &mut Ui, cov: &mut CoverageUi, result: &CoverageResult) {
             format!("U_o × class E_avg = {u_o:.2} × {e_avg_lx:.1} = {dark:.2} lx")
         }
     };
+    // Head-room above the highest curve, so the legend (top right, translucent) sits
+    // over empty plot and hides none of the curves.
+    let top = centre
+        .iter()
+        .chain(&min_across)
+        .map(|p| p[1])
+        .fold(req.e_avg_lx() * 1.2, f64::max);
     Plot::new(("coverage_plot", s.result.id.as_str()))
-        .height(240.0)
-        .legend(Legend::default())
+        .height(260.0)
+        .legend(
+            Legend::default()
+                .position(egui_plot::Corner::RightTop)
+                .background_alpha(0.75),
+        )
+        .include_y(top * 1.6)
         .x_axis_label("chainage, m")
         .y_axis_label("E_h, lx")
         .include_y(0.0)
@@ -314,4 +326,10 @@ fn plot(ui: &mut Ui, cov: &mut CoverageUi, result: &CoverageResult) {
                 .width(1.0),
             );
         });
+}
+
+/// A value that rounds to 0.00 shown as 0.00, not "-0.00" (an illuminance is never
+/// below zero; a minimum of -0.0 or -1e-12 comes from the arithmetic).
+pub fn no_minus_zero(v: f64) -> f64 {
+    if v.abs() < 0.005 { 0.0 } else { v }
 }
