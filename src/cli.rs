@@ -123,6 +123,19 @@ fn open_app(_file: Option<PathBuf>) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Writes `text` to standard output. When the reader has gone away (`lysplan check |
+/// head -1`), the rest is dropped quietly, as other command-line tools do; any other
+/// write error is reported on stderr.
+fn emit(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: could not write the output: {e}");
+    }
+}
+
 fn load(path: &Path) -> Result<Plan, ExitCode> {
     load_any(path).map_err(|e| fail(&e))
 }
@@ -150,7 +163,7 @@ fn check(path: &Path, format: Format, coverage: bool) -> ExitCode {
         Format::Text => report.to_text(&path.display().to_string()),
         Format::Json => report.to_json(),
     };
-    print!("{out}");
+    emit(&out);
     if report.is_clean() {
         ExitCode::SUCCESS
     } else {
@@ -183,18 +196,23 @@ fn lux(path: &Path, lon: f64, lat: f64, format: Format) -> ExitCode {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into());
             s.push('\n');
-            print!("{s}");
+            emit(&s);
         }
         Format::Text => {
-            println!(
-                "{:.3} lx maintained horizontal illuminance at {lat:.6} N {lon:.6} E (MF {})",
-                report.e_h_lx, plan.maintenance_factor
+            use std::fmt::Write as _;
+            // An illuminance is never below zero: -0.000 is arithmetic, shown as 0.000.
+            let lx = |v: f64| if v.abs() < 0.0005 { 0.0 } else { v };
+            let mut s = format!(
+                "{:.3} lx maintained horizontal illuminance at {lat:.6} N {lon:.6} E (MF {})\n",
+                lx(report.e_h_lx),
+                plan.maintenance_factor
             );
             let mut parts = report.contributions.clone();
             parts.sort_by(|a, b| b.e_h_lx.total_cmp(&a.e_h_lx).then(a.pole.cmp(&b.pole)));
             for c in parts.iter().filter(|c| c.e_h_lx >= 0.0005) {
-                println!("  {:>10.3} lx  {}", c.e_h_lx, c.pole);
+                let _ = writeln!(s, "  {:>10.3} lx  {}", c.e_h_lx, c.pole);
             }
+            emit(&s);
         }
     }
     ExitCode::SUCCESS
@@ -205,6 +223,12 @@ fn export(path: &Path, geojson: Option<&Path>, ron: Option<&Path>) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
+    // Never write what the readers would refuse (the readers validate too; this holds
+    // whatever a future reader lets through).
+    if let Err(e) = lysplan::plan::validate::plan(&plan) {
+        eprintln!("error: {}: {e}; nothing was written", path.display());
+        return ExitCode::from(2);
+    }
     if let Some(out) = geojson {
         if let Err(e) = save_geojson_atomic(&plan, out) {
             return fail(&e);

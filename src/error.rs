@@ -55,3 +55,37 @@ impl FileError {
         FileError::new(path, Location::File, format!("{e}; {hint}"))
     }
 }
+
+/// Reads a text file as UTF-8. A UTF-8 byte-order mark is skipped (editors on Windows
+/// write one); text in another encoding is refused naming the byte offset of the first
+/// byte that is not UTF-8 and what the file looks like.
+pub fn read_text(path: &Path) -> Result<String, FileError> {
+    let bytes = std::fs::read(path).map_err(|e| FileError::io(path, &e))?;
+    text_of(path, bytes)
+}
+
+/// The UTF-8 text in `bytes` read from `path` (see [`read_text`]).
+pub fn text_of(path: &Path, mut bytes: Vec<u8>) -> Result<String, FileError> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let b = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let looks = if b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]) {
+            "UTF-16 (it starts with a UTF-16 byte-order mark)".to_string()
+        } else if b.iter().take(4096).any(|&c| c == 0) {
+            "binary or UTF-16 (it holds zero bytes)".to_string()
+        } else {
+            format!("Latin-1 or another 8-bit encoding (byte 0x{:02X})", b[at])
+        };
+        FileError::new(
+            path,
+            Location::File,
+            format!(
+                "byte {at} is not UTF-8: the file looks like {looks}; save it as UTF-8 and open \
+                 it again"
+            ),
+        )
+    })
+}

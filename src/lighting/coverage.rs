@@ -165,6 +165,19 @@ pub fn evaluate_with(
     let classed: Vec<usize> = (0..plan.streets.len())
         .filter(|&si| plan.streets[si].class.is_some())
         .collect();
+    // A classed street the grid cannot be laid out on is a finding, not a silent gap
+    // (nor a grid of 10^300 points).
+    let mut findings: Vec<Finding> = classed
+        .iter()
+        .filter_map(|&si| not_evaluable(plan, index, si))
+        .collect();
+    let classed: Vec<usize> = classed
+        .into_iter()
+        .filter(|&si| not_evaluable(plan, index, si).is_none())
+        .collect();
+    if let Some(p) = progress {
+        p.fetch_add(findings.len(), Ordering::Relaxed);
+    }
     let results: Vec<(StreetEvaluation, Vec<Finding>)> = classed
         .par_iter()
         .filter_map(|&si| {
@@ -184,7 +197,6 @@ pub fn evaluate_with(
         })
         .collect();
     let mut streets = Vec::with_capacity(results.len());
-    let mut findings = Vec::new();
     for (s, f) in results {
         streets.push(s);
         findings.extend(f);
@@ -217,4 +229,49 @@ pub fn evaluate_with(
             .filter_map(|&pi| plan.poles.get(pi).map(|p| p.id.clone()))
             .collect(),
     }
+}
+
+/// The widest carriageway an EN 13201 grid is laid out on here, metres. Wider values are
+/// possible in a file (the validator warns above 60 m) but no road is this wide; a grid
+/// across 1e308 m would not fit in memory.
+pub const MAX_EVALUATED_WIDTH_M: f64 = 500.0;
+
+/// Why classed street `si` cannot be evaluated (a `coverage.class` error naming the
+/// street and the reason), or `None` when it can.
+fn not_evaluable(plan: &Plan, index: &SiteIndex, si: usize) -> Option<Finding> {
+    let street = plan.streets.get(si)?;
+    let class = street.class?;
+    let line = index.streets.get(si);
+    let length_m = line.map_or(f64::NAN, |l| l.length());
+    let why = if line.is_none_or(|l| l.pts.len() < 2) || !(length_m > 0.0 && length_m.is_finite()) {
+        format!(
+            "has no length ({} vertices, {length_m:.1} m): draw at least two distinct vertices",
+            street.points.len()
+        )
+    } else if street.width_m > MAX_EVALUATED_WIDTH_M {
+        format!(
+            "width_m {:.3e} m is beyond the {MAX_EVALUATED_WIDTH_M:.0} m a grid is laid out on: \
+             fix the width",
+            street.width_m
+        )
+    } else {
+        return None;
+    };
+    let (lon, lat) = street
+        .points
+        .first()
+        .map_or((None, None), |p| (Some(p[0]), Some(p[1])));
+    Some(Finding {
+        rule: "coverage.class",
+        severity: crate::finding::Severity::Error,
+        message: format!(
+            "{} ({}), class {class}, cannot be evaluated: it {why}",
+            street.name, street.id
+        ),
+        poles: Vec::new(),
+        street: Some(street.id.clone()),
+        chainage_m: None,
+        lon,
+        lat,
+    })
 }

@@ -11,7 +11,9 @@ pub mod street_import;
 pub mod validate;
 
 pub use geojson::{load_geojson, read_geojson, save_geojson_atomic, to_geojson};
-pub use ron_io::{load_ron, load_ron_str, save_ron_atomic, to_ron_string};
+pub use ron_io::{
+    load_ron, load_ron_str, remove_stale_temps, save_ron_atomic, to_ron_string, write_atomic,
+};
 pub use validate::ValueError;
 
 /// Loads a plan from a RON file (`.ron`) or a GeoJSON FeatureCollection (`.geojson`,

@@ -72,7 +72,7 @@ pub(crate) fn value_error(origin: &Path, e: super::ValueError) -> FileError {
 
 /// Reads a plan from a RON file.
 pub fn load_ron(path: &Path) -> Result<Plan, FileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| FileError::io(path, &e))?;
+    let text = crate::error::read_text(path)?;
     load_ron_str(&text, path)
 }
 
@@ -96,22 +96,38 @@ pub fn save_ron_atomic(plan: &Plan, path: &Path) -> Result<(), FileError> {
 }
 
 /// Atomic write of any bytes (used for RON, GeoJSON and reports).
+///
+/// A symlinked target is written through the link (the real file is replaced, the link
+/// stays); the target's permissions are kept; temporary files that an earlier, killed
+/// save of the same target left behind are removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
-    let dir = match path.parent() {
+    // Through a symlink: replace the file it points to, not the link.
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(path).map_err(|e| FileError::io(path, &e))?
+        }
+        _ => path.to_path_buf(),
+    };
+    let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let file_name = path
+    let file_name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "plan".into());
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    remove_stale_temps(&dir, &file_name);
+    let tmp = dir.join(format!("{}{}", temp_prefix(&file_name), std::process::id()));
+    let permissions = std::fs::metadata(&target).ok().map(|m| m.permissions());
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
+        if let Some(p) = permissions {
+            f.set_permissions(p)?;
+        }
         f.sync_all()?;
         drop(f);
-        std::fs::rename(&tmp, path)?;
+        std::fs::rename(&tmp, &target)?;
         // Make the rename itself durable where the platform allows syncing a directory.
         if let Ok(d) = std::fs::File::open(&dir) {
             let _ = d.sync_all();
@@ -122,4 +138,40 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         let _ = std::fs::remove_file(&tmp);
         FileError::io(path, &e)
     })
+}
+
+/// The start of the temporary file names a save of `file_name` uses (then the pid).
+fn temp_prefix(file_name: &str) -> String {
+    format!(".{file_name}.tmp-")
+}
+
+/// Removes the temporary files of `file_name` in `dir` left by saves that were killed
+/// between writing and renaming: those whose process is gone (on Linux, no `/proc/<pid>`)
+/// or, elsewhere, older than an hour. A save running now in another process is left alone.
+pub fn remove_stale_temps(dir: &Path, file_name: &str) {
+    let prefix = temp_prefix(file_name);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = if cfg!(target_os = "linux") {
+            pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() < 3600)
+        };
+        if !alive {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }

@@ -37,7 +37,7 @@ use std::path::Path;
 
 /// Reads a plan from a GeoJSON file.
 pub fn load_geojson(path: &Path) -> Result<Plan, FileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| FileError::io(path, &e))?;
+    let text = crate::error::read_text(path)?;
     read_geojson(&text, path)
 }
 

@@ -1,0 +1,166 @@
+//! Bad input and unlucky moments: a width no grid fits, a reader that goes away, a save
+//! killed half-way, a symlinked or read-only-for-others plan, a BOM, a Latin-1 file.
+
+use lysplan::bundled::doll_plan;
+use lysplan::plan::{load_any, save_ron_atomic};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn lysplan(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lysplan"))
+        .args(args)
+        .output()
+        .expect("run lysplan")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+#[test]
+fn a_street_too_wide_for_any_grid_is_a_finding_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    for width in [1e308, 1e9] {
+        let mut plan = doll_plan();
+        let i = plan.streets.iter().position(|s| s.class.is_some()).unwrap();
+        plan.streets[i].width_m = width;
+        let id = plan.streets[i].id.clone();
+        let path = dir.path().join("wide.ron");
+        save_ron_atomic(&plan, &path).unwrap();
+        let o = lysplan(&["check", s(&path), "--format", "json"]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            out.contains("cannot be evaluated") && out.contains(&format!("({id})")),
+            "{out}"
+        );
+        assert!(out.contains("value.implausible"), "and the validator warns");
+    }
+}
+
+#[test]
+fn a_classed_street_without_length_is_a_finding() {
+    let mut plan = doll_plan();
+    let i = plan.streets.iter().position(|s| s.class.is_some()).unwrap();
+    let p = plan.streets[i].points[0];
+    plan.streets[i].points = vec![p, p];
+    let f = lysplan::lighting::evaluate(&plan, &lysplan::lighting::load_photometry(&plan).0, None)
+        .findings;
+    assert!(
+        f.iter()
+            .any(|f| f.rule == "coverage.class" && f.message.contains("has no length")),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    // Enough findings that the output is larger than a pipe's buffer.
+    let mut plan = lysplan::check::synth::plan(2_000);
+    let base = plan.poles.clone();
+    for (k, p) in base.iter().enumerate() {
+        let mut q = p.clone();
+        q.id = format!("X{k}");
+        q.lon += 3e-5;
+        plan.poles.push(q);
+    }
+    let path = dir.path().join("many.ron");
+    save_ron_atomic(&plan, &path).unwrap();
+    for format in ["text", "json"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lysplan"))
+            .args(["check", s(&path), "--no-coverage", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Like `| head -c 0`: the reader closes at once.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(o.status.code(), Some(1), "exit as the check says: {err}");
+    }
+}
+
+#[test]
+fn a_save_keeps_a_symlink_and_the_file_mode_and_clears_stale_temp_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.ron");
+    let link = dir.path().join("plan.ron");
+    save_ron_atomic(&doll_plan(), &real).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    // What a save killed between create and rename left behind (a pid that is gone).
+    let stale = dir.path().join(".real.ron.tmp-4000000");
+    std::fs::write(&stale, "half a plan").unwrap();
+    let mut plan = doll_plan();
+    plan.name = "Through the link".into();
+    save_ron_atomic(&plan, &link).unwrap();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
+    assert_eq!(load_any(&real).unwrap().name, "Through the link");
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(!stale.exists(), "the stale temp file is gone");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_utf8_bom_is_accepted_and_other_encodings_are_named_with_the_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let ron = lysplan::plan::to_ron_string(&doll_plan());
+    let with_bom = dir.path().join("bom.ron");
+    std::fs::write(
+        &with_bom,
+        [&[0xEF, 0xBB, 0xBF][..], ron.as_bytes()].concat(),
+    )
+    .unwrap();
+    assert_eq!(load_any(&with_bom).unwrap(), doll_plan());
+    let geo = dir.path().join("bom.geojson");
+    let text = lysplan::plan::to_geojson(&doll_plan());
+    std::fs::write(&geo, [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat()).unwrap();
+    assert_eq!(load_any(&geo).unwrap().poles.len(), doll_plan().poles.len());
+
+    // Latin-1: "Gl. Landevej" is fine, "Herstedøstervej" is 0xF8 in Latin-1.
+    let latin1: Vec<u8> = ron
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect();
+    // One byte per character: the first non-ASCII Latin-1 byte is at its char index.
+    let at = latin1
+        .iter()
+        .position(|&b| b >= 0x80)
+        .expect("an ø in the plan");
+    let bad = dir.path().join("latin1.ron");
+    std::fs::write(&bad, latin1).unwrap();
+    let e = load_any(&bad).unwrap_err().to_string();
+    assert!(e.contains("latin1.ron"), "{e}");
+    assert!(e.contains(&format!("byte {at} ")), "{e}");
+    assert!(e.contains("Latin-1"), "{e}");
+
+    let utf16 = dir.path().join("utf16.geojson");
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in "{\"type\":\"FeatureCollection\"}".encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    std::fs::write(&utf16, bytes).unwrap();
+    let e = load_any(&utf16).unwrap_err().to_string();
+    assert!(e.contains("UTF-16") && e.contains("byte 0"), "{e}");
+}
