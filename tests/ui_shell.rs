@@ -483,3 +483,62 @@ fn counts_read_as_english_and_no_minus_zero_is_shown() {
     assert_eq!(format!("{:.2}", no_minus_zero(-1e-9)), "0.00");
     assert_eq!(format!("{:.2}", no_minus_zero(2.345)), "2.35");
 }
+
+#[test]
+fn an_unsaved_edit_is_autosaved_and_recovered_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(lysplan::bundled::doll_plan());
+    h.state_mut().enable_recovery(dir.path().to_path_buf());
+    h.state_mut().autosave.delay = std::time::Duration::ZERO;
+    {
+        let app = h.state_mut();
+        let id = app.state.plan().poles[0].id.clone();
+        app.state.selection = [id].into();
+        app.state.delete_selected();
+    }
+    let edited = h.state().state.plan().clone();
+    h.run_steps(3);
+    h.state_mut().autosave.flush();
+    assert!(dir.path().join("recovery.ron").exists(), "autosaved");
+    // "Crash": the harness is dropped without a clean exit. The next start offers it.
+    drop(h);
+    let mut h = harness(lysplan::bundled::doll_plan());
+    h.state_mut().enable_recovery(dir.path().to_path_buf());
+    h.run_steps(2);
+    h.get_by_label_contains("Recover the unsaved changes to the plan");
+    h.get_by_label("Recover").click();
+    h.run_steps(2);
+    let app = h.state();
+    assert_eq!(app.state.plan(), &edited);
+    assert!(
+        app.state.is_dirty(),
+        "recovered work is unsaved until saved"
+    );
+    // Saving it removes the recovery file.
+    let target = dir.path().join("saved.ron");
+    assert!(h.state_mut().save_to(&target));
+    h.run_steps(2);
+    h.state_mut().autosave.flush();
+    assert!(!dir.path().join("recovery.ron").exists());
+}
+
+#[test]
+fn discarding_the_recovery_removes_it_and_keeps_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(lysplan::bundled::doll_plan());
+    h.state_mut().enable_recovery(dir.path().to_path_buf());
+    h.state_mut().autosave.delay = std::time::Duration::ZERO;
+    h.state_mut()
+        .state
+        .edit("Rename", |p| p.name = "Crashed".into());
+    h.run_steps(3);
+    h.state_mut().autosave.flush();
+    drop(h);
+    let mut h = harness(lysplan::bundled::doll_plan());
+    h.state_mut().enable_recovery(dir.path().to_path_buf());
+    h.run_steps(2);
+    h.get_by_label("Discard them").click();
+    h.run_steps(2);
+    assert_eq!(h.state().state.plan(), &lysplan::bundled::doll_plan());
+    assert!(!dir.path().join("recovery.ron").exists());
+}

@@ -48,6 +48,8 @@ pub struct Dialogs {
     /// A command to run once the Save As started from that question has saved.
     pub after_save: Option<Command>,
     pub palette: Palette,
+    /// Unsaved work a crashed session left, offered at start.
+    pub recover: Option<super::recovery::Recovered>,
 }
 
 /// The command palette (Ctrl+K): type to filter, arrows choose, Enter runs.
@@ -101,6 +103,7 @@ fn what_happens(cmd: &Command) -> String {
 
 impl LysplanApp {
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        self.recover_window(ctx);
         self.problem_window(ctx);
         self.typed_path_window(ctx);
         self.confirm_window(ctx);
@@ -111,6 +114,46 @@ impl LysplanApp {
             panels::plan_settings::window(ctx, &mut self.state, &mut self.plan_settings)
         {
             self.state.status = status;
+        }
+    }
+
+    fn recover_window(&mut self, ctx: &egui::Context) {
+        let Some(r) = &self.dialogs.recover else {
+            return;
+        };
+        let what = r.describe();
+        let mut answer = None;
+        egui::Window::new("Recover unsaved changes")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+            .show(ctx, |ui| {
+                ui.label("Lysplan was not closed cleanly last time.");
+                ui.label(format!("Recover the unsaved changes to {what}?"));
+                ui.horizontal(|ui| {
+                    if ui.button("Recover").clicked() {
+                        answer = Some(true);
+                    }
+                    if ui.button("Discard them").clicked() {
+                        answer = Some(false);
+                    }
+                });
+            });
+        match answer {
+            Some(true) => {
+                if let Some(r) = self.dialogs.recover.take() {
+                    let name = what.clone();
+                    self.state.replace_plan(r.plan, r.path);
+                    self.state.doc.mark_recovered();
+                    self.state.status = format!("Recovered {name}: save it to keep it");
+                    self.on_new_document();
+                }
+            }
+            Some(false) => {
+                self.dialogs.recover = None;
+                self.autosave.discard();
+            }
+            None => {}
         }
     }
 
@@ -207,6 +250,8 @@ impl LysplanApp {
                     }
                     if ui.button("Don't save").clicked() {
                         self.dialogs.confirm = None;
+                        // Asked and answered: nothing to recover after this.
+                        self.autosave.discard();
                         self.execute(ctx, cmd.clone());
                     }
                     if ui.button("Cancel").clicked() {

@@ -85,6 +85,11 @@ impl Document {
         self.dirty = false;
     }
 
+    /// A recovered document: its changes were never saved.
+    pub fn mark_recovered(&mut self) {
+        self.dirty = true;
+    }
+
     /// The layout findings of the plan as it is now.
     pub fn findings(&self) -> &[Finding] {
         self.checker.findings()

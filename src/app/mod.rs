@@ -28,6 +28,7 @@ pub mod map_view;
 pub mod menus;
 pub mod panels;
 pub mod pole_raster;
+pub mod recovery;
 pub mod route;
 pub mod row;
 pub mod state;
@@ -94,6 +95,8 @@ pub struct LysplanApp {
     /// Open windows: file dialogs, problems, questions, help, palette.
     pub dialogs: dialogs::Dialogs,
     allow_close: bool,
+    /// Autosave to the recovery file (off unless a folder is set; `run` sets it).
+    pub autosave: recovery::Autosave,
     /// Files opened or saved before, newest first.
     pub recent: Vec<PathBuf>,
 }
@@ -118,6 +121,7 @@ impl LysplanApp {
             coverage: Default::default(),
             dialogs: Default::default(),
             allow_close: false,
+            autosave: Default::default(),
             recent: Vec::new(),
         };
         app.on_new_document();
@@ -135,6 +139,24 @@ impl LysplanApp {
         self.map.fit_pending = 3;
         self.map.tools.cancel();
         self.row = panels::row::RowTool::new(&self.state);
+    }
+
+    /// Uses `dir` for autosave and recovery, and offers what a crashed session left there.
+    pub fn enable_recovery(&mut self, dir: PathBuf) {
+        self.autosave.dir = Some(dir);
+        self.autosave.delay = recovery::AUTOSAVE_AFTER;
+        match self.autosave.find() {
+            None => {}
+            Some(Ok(r)) => self.dialogs.recover = Some(r),
+            Some(Err(e)) => {
+                self.dialogs.error = Some(format!(
+                    "A recovery file from an earlier session was found but cannot be read; \
+                     it is left where it is.\n\n{e}"
+                ));
+                // Keep it: do not let autosave replace it before the user has seen this.
+                self.autosave.dir = None;
+            }
+        }
     }
 
     /// The colour the map and the legend draw `vendor` in.
@@ -161,6 +183,18 @@ impl LysplanApp {
             self.dialogs.confirm = Some(Command::Quit);
         }
         ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.state.title()));
+        // Autosave once the plan has been still a moment (not while a recovery is offered:
+        // the file is what it offers).
+        if self.dialogs.recover.is_none()
+            && let Some(wait) = self.autosave.tick(
+                self.state.plan(),
+                self.state.path(),
+                self.state.settled_revision(),
+                self.state.is_dirty(),
+            )
+        {
+            ctx.request_repaint_after(wait);
+        }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
@@ -267,6 +301,14 @@ impl eframe::App for EframeApp {
         self.0.show(ui);
     }
 
+    fn on_exit(&mut self) {
+        // A clean exit: nothing unsaved is left (the question was answered), so nothing
+        // to recover.
+        if !self.0.state.is_dirty() || self.0.allow_close {
+            self.0.autosave.discard();
+        }
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         let p = Persisted {
             last_file: self.0.state.path().map(std::path::Path::to_path_buf),
@@ -298,6 +340,9 @@ pub fn run(path: Option<PathBuf>) -> Result<(), String> {
                 .and_then(|s| ron::from_str(&s).ok())
                 .unwrap_or_default();
             let mut app = LysplanApp::new(&cc.egui_ctx, crate::bundled::doll_plan(), None, true);
+            if let Some(dir) = recovery::default_dir() {
+                app.enable_recovery(dir);
+            }
             app.recent = persisted.recent;
             if let Some(t) = persisted.tile_server.and_then(|t| t.validated().ok()) {
                 app.set_tile_server(&cc.egui_ctx, Some(t));
