@@ -232,6 +232,8 @@ impl LysplanApp {
             .min_size(280.0)
             .max_size(360.0)
             .show(ui, |ui| {
+                // A solid scroll bar beside the lists, not floating over their last column.
+                ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
                     .show(ui, |ui| {

@@ -30,7 +30,8 @@ pub fn dock(ui: &mut Ui, cov: &mut CoverageUi, state: &AppState) -> Option<(f64,
         });
     });
     let mut centre = None;
-    egui::ScrollArea::vertical()
+    // Both ways: the table is wider than the space between the side panels.
+    egui::ScrollArea::both()
         .id_salt("coverage_dock_scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| centre = contents(ui, cov, state));
