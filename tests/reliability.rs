@@ -164,3 +164,29 @@ fn a_utf8_bom_is_accepted_and_other_encodings_are_named_with_the_offset() {
     let e = load_any(&utf16).unwrap_err().to_string();
     assert!(e.contains("UTF-16") && e.contains("byte 0"), "{e}");
 }
+
+#[test]
+fn a_misspelt_field_is_refused_with_a_suggestion_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let ron = lysplan::plan::to_ron_string(&doll_plan());
+    let typo = ron.replacen("tilt_deg:", "tilt_dgs:", 1);
+    assert_ne!(typo, ron);
+    let path = dir.path().join("typo.ron");
+    std::fs::write(&path, &typo).unwrap();
+    let e = load_any(&path).unwrap_err().to_string();
+    assert!(e.contains("typo.ron:"), "{e}");
+    assert!(
+        e.contains("unknown field `tilt_dgs`: did you mean `tilt_deg`?"),
+        "{e}"
+    );
+    let line = typo[..typo.find("tilt_dgs").unwrap()].lines().count();
+    assert!(e.contains(&format!(":{line}:")), "line {line} named: {e}");
+    // Something far from any field: the fields are listed.
+    let odd = ron.replacen("tilt_deg:", "zzzzzzzzzzzz:", 1);
+    std::fs::write(&path, &odd).unwrap();
+    let e = load_any(&path).unwrap_err().to_string();
+    assert!(
+        e.contains("the fields here are") && e.contains("`tilt_deg`"),
+        "{e}"
+    );
+}

@@ -48,6 +48,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// A lighting plan: vendors, luminaire types, streets, vendor sections and poles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Plan {
     pub format_version: u32,
     pub name: String,
@@ -100,6 +101,7 @@ impl Default for Plan {
 
 /// Thresholds of the layout rules (DESIGN.md "The checks").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct Rules {
     /// `spacing.min`: two poles closer than this (straight line, metres).
@@ -128,6 +130,7 @@ impl Default for Rules {
 
 /// A company testing luminaires on the site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Vendor {
     pub id: String,
     pub name: String,
@@ -137,6 +140,7 @@ pub struct Vendor {
 
 /// A luminaire type of the catalogue, referenced by poles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LuminaireType {
     pub id: String,
     pub name: String,
@@ -236,6 +240,7 @@ impl std::fmt::Display for LightingClass {
 
 /// A street (road or path) centreline. Chainage is measured in metres from `points[0]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Street {
     pub id: String,
     pub name: String,
@@ -254,6 +259,7 @@ fn default_width() -> f64 {
 
 /// A vendor's section: a chainage interval on one street.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Section {
     pub id: String,
     pub vendor: String,
@@ -264,6 +270,7 @@ pub struct Section {
 
 /// A pole carrying one luminaire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Pole {
     pub id: String,
     /// Position of the pole foot, degrees (WGS84).

@@ -46,16 +46,41 @@ pub fn load_ron_str(text: &str, origin: &Path) -> Result<Plan, FileError> {
         _ => {}
     }
     let plan: Plan = opts.from_str(text).map_err(|e| {
-        FileError::new(
-            origin,
-            ron_location(&e),
-            format!("{}; fix the RON syntax or field there", e.code),
-        )
+        let message = match &e.code {
+            // A typo must not be dropped silently (tilt_dgs would give tilt 0).
+            ron::Error::NoSuchStructField {
+                expected, found, ..
+            } => unknown_field(found, expected),
+            code => format!("{code}; fix the RON syntax or field there"),
+        };
+        FileError::new(origin, ron_location(&e), message)
     })?;
     // Format version 1 is the only one so far: nothing to migrate yet. Values are judged
     // on the current format, after any migration.
     super::validate::plan(&plan).map_err(|e| value_error(origin, e))?;
     Ok(plan)
+}
+
+/// "unknown field `tilt_dgs`: did you mean `tilt_deg`?", naming the fields allowed
+/// when no name is close.
+pub(crate) fn unknown_field(found: &str, expected: &[&str]) -> String {
+    let nearest = expected
+        .iter()
+        .map(|e| (strsim::damerau_levenshtein(found, e), *e))
+        .min();
+    match nearest {
+        Some((d, name)) if d <= 3.max(found.len() / 3) => {
+            format!("unknown field `{found}`: did you mean `{name}`? Fix the name there")
+        }
+        _ => format!(
+            "unknown field `{found}`; the fields here are {}",
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// A refused value as a file error: the field path, the value and what is allowed.
