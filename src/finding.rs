@@ -68,3 +68,14 @@ pub fn cmp_findings(a: &Finding, b: &Finding) -> std::cmp::Ordering {
 pub fn sort_findings(f: &mut [Finding]) {
     f.sort_by(cmp_findings);
 }
+
+/// A number as a message shows it: as written for ordinary values, in scientific
+/// notation when it is huge or tiny (a longitude of 1e308 is "1.000e308", not 309
+/// digits).
+pub fn number(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-4..1e9).contains(&v.abs()) {
+        format!("{v:.3e}")
+    } else {
+        format!("{v}")
+    }
+}

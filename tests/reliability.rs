@@ -190,3 +190,36 @@ fn a_misspelt_field_is_refused_with_a_suggestion_not_dropped() {
         "{e}"
     );
 }
+
+#[test]
+fn messages_say_what_was_found_in_the_file_words_not_rust_debug_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.geojson");
+    for (text, want) in [
+        (r#"{"features": []}"#, "type: is missing"),
+        (
+            r#"{"type": "Feature", "features": []}"#,
+            r#"type: is "Feature""#,
+        ),
+        (r#"{"type": 7, "features": []}"#, "type: is 7, not a string"),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let e = load_any(&path).unwrap_err().to_string();
+        assert!(e.contains(want), "{e}");
+        assert!(!e.contains("None") && !e.contains("Some("), "{e}");
+    }
+}
+
+#[test]
+fn huge_numbers_are_shown_short_in_messages() {
+    let mut plan = doll_plan();
+    plan.poles[0].lon = 1e308;
+    let f = lysplan::check::run(&plan);
+    let m = &f
+        .iter()
+        .find(|f| f.rule == "placement.position")
+        .expect("a position finding")
+        .message;
+    assert!(m.contains("1.000e308") && m.len() < 200, "{m}");
+    assert_eq!(lysplan::finding::number(12.5), "12.5");
+}

@@ -27,7 +27,9 @@ pub fn pole_position(plan: &Plan, i: usize) -> Option<Finding> {
         message: format!(
             "{}: position lon {}, lat {} is not a valid WGS84 position (lon -180..180, lat \
              -90..90); fix the coordinates",
-            p.id, p.lon, p.lat
+            p.id,
+            crate::finding::number(p.lon),
+            crate::finding::number(p.lat)
         ),
         poles: vec![p.id.clone()],
         street: None,
@@ -54,7 +56,10 @@ pub fn street_positions(plan: &Plan) -> Vec<Finding> {
                 message: format!(
                     "street {}: point {} (lon {}, lat {}) is not a valid WGS84 position; fix the \
                      coordinates (the street is left out of the checks)",
-                    s.id, k, q[0], q[1]
+                    s.id,
+                    k,
+                    crate::finding::number(q[0]),
+                    crate::finding::number(q[1])
                 ),
                 poles: Vec::new(),
                 street: Some(s.id.clone()),

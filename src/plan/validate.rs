@@ -256,7 +256,7 @@ pub fn settings_values(plan: &Plan) -> [(Limit, f64); 2] {
 
 /// A number as found in a file ("NaN", "inf", "-3", "0.25").
 fn number(v: f64) -> String {
-    format!("{v}")
+    crate::finding::number(v)
 }
 
 fn id(value: &str, example: &str) -> Result<(), ValueError> {

@@ -182,10 +182,16 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
     match c.kind.as_ref().and_then(Value::as_str) {
         Some("FeatureCollection") => {}
         other => {
+            // Say what was found as a reader of the file would (no Rust `None`/`Some`).
+            let found = match (other, c.kind.as_ref()) {
+                (Some(t), _) => format!("\"{t}\""),
+                (None, None) => "missing".to_string(),
+                (None, Some(v)) => format!("{v}, not a string"),
+            };
             return Err(r.err(
                 "type",
                 format!(
-                    "is {other:?}, but a plan must be a FeatureCollection; wrap the features in \
+                    "is {found}, but a plan must be a FeatureCollection; wrap the features in \
                      {{\"type\": \"FeatureCollection\", \"features\": [...]}}"
                 ),
             ));
