@@ -74,9 +74,13 @@ impl Document {
         self.path.as_deref()
     }
 
-    /// Unsaved changes.
+    /// Unsaved changes (a drag in progress that has moved something counts).
     pub fn is_dirty(&self) -> bool {
         self.dirty
+            || self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.revision != self.revision)
     }
 
     /// After a save to `path`: the document is that file now, with nothing unsaved.
@@ -309,6 +313,7 @@ mod tests {
             d.move_pole(3, p.lon + 1e-5 * f64::from(k), p.lat);
             assert_eq!(d.settled_revision(), r0, "holds still while dragging");
         }
+        assert!(d.is_dirty(), "a drag that moved something is unsaved");
         d.cancel();
         assert_eq!(d.plan(), &before);
         assert!(!d.can_undo() && !d.is_dirty());
