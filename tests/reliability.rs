@@ -223,3 +223,19 @@ fn huge_numbers_are_shown_short_in_messages() {
     assert!(m.contains("1.000e308") && m.len() < 200, "{m}");
     assert_eq!(lysplan::finding::number(12.5), "12.5");
 }
+
+#[test]
+fn a_missing_bundled_photometry_file_is_a_finding_naming_it() {
+    let mut plan = doll_plan();
+    let used = plan.poles[0].luminaire.clone();
+    let l = plan.luminaires.iter_mut().find(|l| l.id == used).unwrap();
+    l.photometry = lysplan::plan::PhotometrySource::Bundled("no_such_file.ldt".into());
+    let f = lysplan::check::run(&plan);
+    let hit = f
+        .iter()
+        .find(|f| f.rule == "reference.luminaire")
+        .expect("a reference.luminaire finding");
+    assert!(hit.message.contains("no_such_file.ldt"), "{}", hit.message);
+    assert!(hit.poles.contains(&plan.poles[0].id));
+    assert_eq!(hit.severity, lysplan::check::Severity::Error);
+}

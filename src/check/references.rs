@@ -76,8 +76,8 @@ pub fn reference_vendor_street(plan: &Plan) -> Vec<Located> {
 }
 
 /// `reference.luminaire`: poles naming an unknown luminaire type, and luminaire types
-/// whose embedded photometry cannot be read (one finding per type, listing its poles).
-/// Bundled photometry is checked by the catalogue, not here.
+/// whose photometry cannot be read: embedded text that does not parse, or a bundled file
+/// name Lysplan does not have (one finding per type, listing its poles).
 pub fn reference_luminaire(plan: &Plan) -> Vec<Located> {
     let known: std::collections::HashSet<&str> =
         plan.luminaires.iter().map(|l| l.id.as_str()).collect();
@@ -103,11 +103,27 @@ pub fn reference_luminaire(plan: &Plan) -> Vec<Located> {
         })
         .collect();
     for l in &plan.luminaires {
-        let PhotometrySource::Embedded { file_name, text } = &l.photometry else {
-            continue;
-        };
-        let Err(e) = crate::photometry::parse(text, std::path::Path::new(file_name)) else {
-            continue;
+        // Embedded text is parsed; a bundled file only needs to exist (the bundled files
+        // are checked when Lysplan is built).
+        let (file_name, e) = match &l.photometry {
+            PhotometrySource::Embedded { file_name, text } => {
+                match crate::photometry::parse(text, std::path::Path::new(file_name)) {
+                    Ok(_) => continue,
+                    Err(e) => (file_name.as_str(), e),
+                }
+            }
+            PhotometrySource::Bundled(name) => {
+                if crate::photometry::catalogue::bundled()
+                    .iter()
+                    .any(|(f, _)| f == name)
+                {
+                    continue;
+                }
+                match crate::photometry::catalogue::load(&l.photometry) {
+                    Ok(_) => continue,
+                    Err(e) => (name.as_str(), e),
+                }
+            }
         };
         let mut poles: Vec<String> = plan
             .poles
