@@ -239,3 +239,56 @@ fn a_missing_bundled_photometry_file_is_a_finding_naming_it() {
     assert!(hit.poles.contains(&plan.poles[0].id));
     assert_eq!(hit.severity, lysplan::check::Severity::Error);
 }
+
+#[test]
+fn photometry_that_lights_nothing_honestly_is_a_reference_luminaire_finding() {
+    let ies = include_str!("../assets/luminaires/absolute_led.ies");
+    let cases = [
+        // Multiplier -1: every intensity negative.
+        (
+            ies.replacen("1 -1 1.0 19 37", "1 -1 -1.0 19 37", 1),
+            "negative",
+        ),
+        // Multiplier 0: the table is empty.
+        (ies.replacen("1 -1 1.0 19 37", "1 -1 0.0 19 37", 1), "empty"),
+    ];
+    for (text, why) in cases {
+        let mut plan = doll_plan();
+        let used = plan.poles[0].luminaire.clone();
+        let l = plan.luminaires.iter_mut().find(|l| l.id == used).unwrap();
+        l.photometry = lysplan::plan::PhotometrySource::Embedded {
+            file_name: "vendor_led.ies".into(),
+            text,
+        };
+        let f = lysplan::check::run(&plan);
+        let hit = f
+            .iter()
+            .find(|f| f.rule == "reference.luminaire")
+            .unwrap_or_else(|| panic!("a finding for {why}"));
+        assert!(
+            hit.message.contains("vendor_led.ies") && hit.message.contains(why),
+            "{}",
+            hit.message
+        );
+    }
+    // Intensities that integrate to 3x the declared flux (the bundled TILT test fixture).
+    let mut plan = doll_plan();
+    let used = plan.poles[0].luminaire.clone();
+    let l = plan.luminaires.iter_mut().find(|l| l.id == used).unwrap();
+    l.photometry = lysplan::plan::PhotometrySource::Embedded {
+        file_name: "tilt.ies".into(),
+        text: include_str!("../assets/luminaires/tilt_include_synthetic.ies").into(),
+    };
+    let f = lysplan::check::run(&plan);
+    assert!(
+        f.iter()
+            .any(|f| f.rule == "reference.luminaire" && f.message.contains("factor of 2")),
+        "{f:?}"
+    );
+    // The bundled plan's own photometry is fine.
+    assert!(
+        !lysplan::check::run(&doll_plan())
+            .iter()
+            .any(|f| f.rule == "reference.luminaire")
+    );
+}

@@ -186,6 +186,53 @@ impl Photometry {
     }
 }
 
+impl Photometry {
+    /// Why this photometry cannot light a plan honestly, if it cannot: an empty or all-zero
+    /// table, a negative or non-finite intensity, lamp flux or power, or intensities that
+    /// integrate to more than twice or less than half the flux the file declares.
+    pub fn nonsense(&self) -> Option<String> {
+        let t = &self.table;
+        if t.cd.is_empty() || t.cd.iter().all(|&v| v == 0.0) {
+            return Some("the intensity table is empty (every intensity is 0 cd)".into());
+        }
+        let ng = t.gamma_deg.len().max(1);
+        if let Some(k) = t.cd.iter().position(|v| !v.is_finite() || *v < 0.0) {
+            let (c, g) = (t.c_deg.get(k / ng), t.gamma_deg.get(k % ng));
+            return Some(format!(
+                "intensity {} cd at C {}°, gamma {}° is {}",
+                crate::finding::number(t.cd[k]),
+                c.copied().unwrap_or(f64::NAN),
+                g.copied().unwrap_or(f64::NAN),
+                if t.cd[k].is_finite() {
+                    "negative"
+                } else {
+                    "not a number"
+                }
+            ));
+        }
+        for (what, v) in [
+            ("lamp flux", self.lamp_flux_lm),
+            ("power", Some(self.power_w)),
+        ] {
+            if let Some(v) = v.filter(|v| !v.is_finite() || *v < 0.0) {
+                return Some(format!(
+                    "{what} {} is negative or not a number",
+                    crate::finding::number(v)
+                ));
+            }
+        }
+        match self.flux_check() {
+            Some(f) if !(0.5..=2.0).contains(&f.ratio) || !f.ratio.is_finite() => Some(format!(
+                "the intensities integrate to {} lm but the file declares {} lm (off by more than \
+                 a factor of 2: check the units, the multiplier or the lamp flux)",
+                crate::finding::number(f.integrated_lm.round()),
+                crate::finding::number(f.declared_lm.round())
+            )),
+            _ => None,
+        }
+    }
+}
+
 /// Reads an .ldt or .ies file by extension (case-insensitive).
 pub fn read(path: &Path) -> Result<Photometry, FileError> {
     let bytes = std::fs::read(path).map_err(|e| FileError::io(path, &e))?;
