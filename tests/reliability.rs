@@ -292,3 +292,62 @@ fn photometry_that_lights_nothing_honestly_is_a_reference_luminaire_finding() {
             .any(|f| f.rule == "reference.luminaire")
     );
 }
+
+#[test]
+fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_file() {
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let src_old = dir.path().join("old.ron");
+    let src_new = dir.path().join("new.geojson");
+    let target = dir.path().join("plan.ron");
+    let old = doll_plan();
+    let mut new = lysplan::check::synth::plan(20_000);
+    new.name = "New".into();
+    save_ron_atomic(&old, &src_old).unwrap();
+    lysplan::plan::save_geojson_atomic(&new, &src_new).unwrap();
+    let new_ron = lysplan::plan::to_ron_string(&load_any(&src_new).unwrap());
+    let old_ron = std::fs::read_to_string(&src_old).unwrap();
+    // How long one whole export takes here, so the kills are spread over it.
+    let t0 = std::time::Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_lysplan"))
+        .args([
+            "export",
+            s(&src_new),
+            "--ron",
+            s(&dir.path().join("probe.ron")),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let whole = t0.elapsed().as_secs_f64();
+    let (mut saw_old, mut saw_new) = (0, 0);
+    for k in 0..50u64 {
+        std::fs::copy(&src_old, &target).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lysplan"))
+            .args(["export", s(&src_new), "--ron", s(&target)])
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill at a different moment each run: while reading, writing or renaming.
+        std::thread::sleep(Duration::from_secs_f64(whole * 1.3 * (k as f64) / 49.0));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = std::fs::read_to_string(&target).unwrap();
+        assert!(now == old_ron || now == new_ron, "run {k}: a torn file");
+        if now == old_ron {
+            saw_old += 1;
+        } else {
+            saw_new += 1;
+        }
+    }
+    // The kills landed both before and after the rename: the test saw both sides.
+    assert!(saw_old > 0 && saw_new > 0, "old {saw_old}, new {saw_new}");
+    // The next save cleans up whatever the killed ones left.
+    save_ron_atomic(&old, &target).unwrap();
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
