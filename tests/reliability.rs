@@ -44,6 +44,22 @@ fn a_street_too_wide_for_any_grid_is_a_finding_not_a_panic() {
 }
 
 #[test]
+fn a_classed_street_thousands_of_km_long_is_a_finding_not_seconds_of_grid() {
+    // What the RON fuzzer found: one vertex's latitude mistyped 55.68 -> 43.68.
+    let mut plan = doll_plan();
+    let i = plan.streets.iter().position(|s| s.class.is_some()).unwrap();
+    let last = plan.streets[i].points.len() - 1;
+    plan.streets[i].points[last][1] -= 12.0;
+    let f = lysplan::lighting::evaluate(&plan, &lysplan::lighting::load_photometry(&plan).0, None)
+        .findings;
+    assert!(
+        f.iter()
+            .any(|f| f.rule == "coverage.class" && f.message.contains("km long")),
+        "{f:?}"
+    );
+}
+
+#[test]
 fn a_classed_street_without_length_is_a_finding() {
     let mut plan = doll_plan();
     let i = plan.streets.iter().position(|s| s.class.is_some()).unwrap();

@@ -236,6 +236,11 @@ pub fn evaluate_with(
 /// across 1e308 m would not fit in memory.
 pub const MAX_EVALUATED_WIDTH_M: f64 = 500.0;
 
+/// The longest street an EN 13201 grid is laid out on here, metres. A street of 1,334 km
+/// (one vertex's latitude mistyped by 12°, found by fuzzing) took seconds to evaluate and
+/// measures nothing real.
+pub const MAX_EVALUATED_LENGTH_M: f64 = 100_000.0;
+
 /// Why classed street `si` cannot be evaluated (a `coverage.class` error naming the
 /// street and the reason), or `None` when it can.
 fn not_evaluable(plan: &Plan, index: &SiteIndex, si: usize) -> Option<Finding> {
@@ -247,6 +252,13 @@ fn not_evaluable(plan: &Plan, index: &SiteIndex, si: usize) -> Option<Finding> {
         format!(
             "has no length ({} vertices, {length_m:.1} m): draw at least two distinct vertices",
             street.points.len()
+        )
+    } else if length_m > MAX_EVALUATED_LENGTH_M {
+        format!(
+            "is {:.0} km long, beyond the {:.0} km a grid is laid out on: check its vertices \
+             (a mistyped coordinate?)",
+            length_m / 1000.0,
+            MAX_EVALUATED_LENGTH_M / 1000.0
         )
     } else if street.width_m > MAX_EVALUATED_WIDTH_M {
         format!(
