@@ -117,22 +117,25 @@ fn photometry_path_is_embedded_once() {
     assert_eq!(text, &std::fs::read_to_string(&src).unwrap());
     assert!(plan.poles.iter().all(|p| p.luminaire == "acme_road_runner"));
 
-    // A missing file names the feature and the property.
+    // A missing file is a reference.luminaire finding naming it (issue 12: the rest of a
+    // vendor's plan must still open), not a refusal of the whole plan.
     let c = pole(
         r#""id":"P3","vendor":"V","luminaire":"nope/missing.ies","height_m":8"#,
         "[12.3880,55.68402]",
     );
     std::fs::write(&path, collection(&[STREET, &c])).unwrap();
-    let e = load_any(&path).unwrap_err();
-    assert_eq!(
-        e.location,
-        Location::Field("features[1].properties.luminaire".into())
-    );
+    let plan = load_any(&path).expect("the plan opens");
+    let f = lysplan::check::run(&plan);
+    let hit = f
+        .iter()
+        .find(|f| f.rule == "reference.luminaire")
+        .expect("a reference.luminaire finding");
     assert!(
-        e.message.contains("missing.ies") && e.message.contains("relative to the GeoJSON"),
+        hit.message.contains("missing.ies") && hit.message.contains("not found"),
         "{}",
-        e.message
+        hit.message
     );
+    assert!(hit.poles.contains(&"P3".to_string()));
 }
 
 #[test]

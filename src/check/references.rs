@@ -106,6 +106,12 @@ pub fn reference_luminaire(plan: &Plan) -> Vec<Located> {
         // Embedded text is parsed; a bundled file only needs to exist (the bundled files
         // are checked when Lysplan is built).
         let (file_name, e) = match &l.photometry {
+            PhotometrySource::Embedded { file_name, text } if text.is_empty() => (
+                file_name.as_str(),
+                "the file was not found when the plan was read (no photometry embedded); \
+                 put the file beside the plan and read it again, or import it in the catalogue"
+                    .to_string(),
+            ),
             PhotometrySource::Embedded { file_name, text } => {
                 match crate::photometry::parse(text, std::path::Path::new(file_name)) {
                     // Nonsense that parses matters where it lights poles (the catalogue

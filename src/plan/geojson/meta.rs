@@ -37,16 +37,23 @@ pub(super) fn embed_photometry(
 ) -> Result<String, FileError> {
     let base = r.origin.parent().unwrap_or(Path::new("."));
     let path = base.join(rel);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        r.err(
-            field,
-            format!(
-                "cannot read photometry file {} ({e}); the path is relative to the GeoJSON \
-                 file, or use a luminaire type id of the \"lysplan\" member",
-                path.display()
-            ),
-        )
-    })?;
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        // A missing file is a finding (`reference.luminaire`, naming it), not a refusal of
+        // the whole plan: the coordinator still sees the rest of a vendor's plan. The type
+        // is embedded with no text, which the check reports as unreadable.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            return Err(r.err(
+                field,
+                format!(
+                    "cannot read photometry file {} ({e}); the path is relative to the \
+                     GeoJSON file, or use a luminaire type id of the \"lysplan\" member",
+                    path.display()
+                ),
+            ));
+        }
+    };
     let text = String::from_utf8(bytes.clone())
         .unwrap_or_else(|_| bytes.iter().map(|&b| b as char).collect());
     let file_name = path
