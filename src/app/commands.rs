@@ -357,32 +357,46 @@ pub fn shortcut_text(sc: &KeyboardShortcut) -> String {
 /// widget acts on them too. While a text field has the keyboard, the keys that edit
 /// text are left to it.
 pub fn pressed(ctx: &egui::Context) -> Vec<Command> {
+    // Most frames have no key press: nothing to look up.
+    if !ctx.input(|i| {
+        i.events
+            .iter()
+            .any(|e| matches!(e, egui::Event::Key { pressed: true, .. }))
+    }) {
+        return Vec::new();
+    }
     let typing = ctx.memory(|m| m.focused().is_some());
-    let mut out = Vec::new();
-    // Longer chords first, so Ctrl+Shift+Z is not taken for Ctrl+Z.
-    let mut table: Vec<(Command, KeyboardShortcut)> = Command::all()
-        .into_iter()
-        .flat_map(|c| c.shortcuts().into_iter().map(move |s| (c.clone(), s)))
-        .collect();
-    table.sort_by_key(|(_, s)| std::cmp::Reverse(modifier_count(s.modifiers)));
-    for (c, sc) in table {
-        if typing && Command::yields_to_text(&sc) {
-            continue;
-        }
-        let hit = ctx.input_mut(|i| {
-            if Command::single_key(&sc) {
+    ctx.input_mut(|i| {
+        let mut out: Vec<Command> = Vec::new();
+        for (c, sc) in SHORTCUT_TABLE.iter() {
+            if typing && Command::yields_to_text(sc) {
+                continue;
+            }
+            let hit = if Command::single_key(sc) {
                 // Exact: "S" must not fire on Shift+S or Alt+S.
                 i.modifiers.is_none() && i.consume_key(Modifiers::NONE, sc.logical_key)
             } else {
-                i.consume_shortcut(&sc)
+                i.consume_shortcut(sc)
+            };
+            if hit && !out.contains(c) {
+                out.push(c.clone());
             }
-        });
-        if hit && !out.contains(&c) {
-            out.push(c);
         }
-    }
-    out
+        out
+    })
 }
+
+/// Every (command, shortcut), longer chords first so Ctrl+Shift+Z is not taken for
+/// Ctrl+Z; built once.
+static SHORTCUT_TABLE: std::sync::LazyLock<Vec<(Command, KeyboardShortcut)>> =
+    std::sync::LazyLock::new(|| {
+        let mut table: Vec<(Command, KeyboardShortcut)> = Command::all()
+            .into_iter()
+            .flat_map(|c| c.shortcuts().into_iter().map(move |s| (c.clone(), s)))
+            .collect();
+        table.sort_by_key(|(_, s)| std::cmp::Reverse(modifier_count(s.modifiers)));
+        table
+    });
 
 fn modifier_count(m: Modifiers) -> u8 {
     u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl || m.mac_cmd)

@@ -400,14 +400,6 @@ impl CoverageUi {
         self.worker.update(ctx, state);
     }
 
-    /// The entries of the View menu.
-    pub fn view_menu(&mut self, ui: &mut egui::Ui) {
-        ui.checkbox(&mut self.layer, "Coverage layer")
-            .on_hover_text("Colour the route by maintained illuminance and mark dark stretches");
-        ui.checkbox(&mut self.window_open, "Coverage results")
-            .on_hover_text("EN 13201 results per street, energy, illuminance along a street");
-    }
-
     /// Progress in the status bar, only while a computation takes longer than a blink.
     pub fn status_ui(&self, ui: &mut egui::Ui) {
         if let Some(p) = self.worker.progress()

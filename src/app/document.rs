@@ -158,13 +158,17 @@ impl Document {
         r
     }
 
-    /// Moves pole `i` within the open session and re-validates incrementally (only the
-    /// findings that can change).
-    pub fn move_pole(&mut self, i: usize, lon: f64, lat: f64) {
+    /// Moves pole `i` within the open session (turning it to `azimuth_deg` if given, as a
+    /// pole sliding along a bend does) and re-validates incrementally (only the findings
+    /// that can change).
+    pub fn move_pole(&mut self, i: usize, lon: f64, lat: f64, azimuth_deg: Option<f64>) {
         let moved = self.update(|plan| match plan.poles.get_mut(i) {
             Some(p) => {
                 p.lon = lon;
                 p.lat = lat;
+                if let Some(az) = azimuth_deg {
+                    p.azimuth_deg = az;
+                }
                 true
             }
             None => false,
@@ -241,22 +245,25 @@ impl Document {
 
     /// Takes back the last edit; returns its label.
     pub fn undo(&mut self) -> Option<String> {
-        self.commit();
-        let e = self.undo.pop()?;
-        let label = e.label.clone();
-        let back = e.apply(&mut self.plan);
-        self.redo.push(back);
-        self.changed();
-        Some(label)
+        self.step(false)
     }
 
     /// Makes the last undone edit again; returns its label.
     pub fn redo(&mut self) -> Option<String> {
+        self.step(true)
+    }
+
+    /// Moves one entry from one history stack to the other, applying it.
+    fn step(&mut self, forward: bool) -> Option<String> {
         self.commit();
-        let e = self.redo.pop()?;
+        let (from, to) = if forward {
+            (&mut self.redo, &mut self.undo)
+        } else {
+            (&mut self.undo, &mut self.redo)
+        };
+        let e = from.pop()?;
         let label = e.label.clone();
-        let back = e.apply(&mut self.plan);
-        self.undo.push(back);
+        to.push(e.apply(&mut self.plan));
         self.changed();
         Some(label)
     }
@@ -310,7 +317,7 @@ mod tests {
         d.begin("Move pole");
         let r0 = d.settled_revision();
         for k in 1..5 {
-            d.move_pole(3, p.lon + 1e-5 * f64::from(k), p.lat);
+            d.move_pole(3, p.lon + 1e-5 * f64::from(k), p.lat, None);
             assert_eq!(d.settled_revision(), r0, "holds still while dragging");
         }
         assert!(d.is_dirty(), "a drag that moved something is unsaved");
@@ -319,7 +326,7 @@ mod tests {
         assert!(!d.can_undo() && !d.is_dirty());
         assert_eq!(d.findings(), Checker::new(&before).findings());
         d.begin("Move pole");
-        d.move_pole(3, p.lon + 1e-5, p.lat);
+        d.move_pole(3, p.lon + 1e-5, p.lat, None);
         d.commit();
         assert!(d.is_dirty());
         assert_eq!(d.history_poles_held(), 1);

@@ -15,9 +15,14 @@ pub const NET_ONLINE: u8 = 1;
 pub const NET_OFFLINE: u8 = 2;
 pub const NET_OFF: u8 = 3;
 
+/// Lysplan's folders in the user's home (cache, data), per platform.
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("dk", "Lysplan", "lysplan")
+}
+
 /// The tile cache folder in the user's cache directory.
 pub fn tile_cache_dir() -> Option<std::path::PathBuf> {
-    directories::ProjectDirs::from("dk", "Lysplan", "lysplan").map(|d| d.cache_dir().join("tiles"))
+    project_dirs().map(|d| d.cache_dir().join("tiles"))
 }
 
 /// The map's view and tiles.
@@ -292,16 +297,7 @@ impl LysplanApp {
                 index,
                 to,
                 azimuth_deg,
-            } => {
-                s.drag_pole_to(index, to[0], to[1]);
-                if let Some(az) = azimuth_deg {
-                    s.doc.update(|plan| {
-                        if let Some(p) = plan.poles.get_mut(index) {
-                            p.azimuth_deg = az;
-                        }
-                    });
-                }
-            }
+            } => s.drag_pole_facing(index, to[0], to[1], azimuth_deg),
             MapAction::InsertVertex { street, vertex, at } => {
                 s.insert_vertex_in_place(street, vertex, at)
             }

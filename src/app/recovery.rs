@@ -57,8 +57,7 @@ pub fn ago(d: Duration) -> String {
 
 /// The recovery folder in the user's data directory.
 pub fn default_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("dk", "Lysplan", "lysplan")
-        .map(|d| d.data_dir().join("recovery"))
+    super::map_view::project_dirs().map(|d| d.data_dir().join("recovery"))
 }
 
 /// Autosave state of the app.

@@ -296,7 +296,7 @@ impl AppState {
     /// up to [`LIVE_REBUILD_POLES`] poles are re-validated at every step, so the findings
     /// follow the vertex; larger ones when the drag ends ([`AppState::end_edit`]).
     pub fn drag_vertex_to(&mut self, si: usize, v: usize, lon: f64, lat: f64) {
-        if !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0) {
+        if !crate::index::valid_lonlat(lon, lat) {
             return;
         }
         let moved = self.doc.update(|plan| {

@@ -65,13 +65,8 @@ pub struct AppState {
     pub status: String,
 }
 
-/// Where a pole may be added or moved: reject positions the rules cannot judge.
-fn valid_lonlat(lon: f64, lat: f64) -> bool {
-    lon.is_finite()
-        && lat.is_finite()
-        && (-180.0..=180.0).contains(&lon)
-        && (-90.0..=90.0).contains(&lat)
-}
+/// Where a pole may be added or moved: the positions the rules can judge.
+pub use crate::index::valid_lonlat;
 
 impl AppState {
     pub fn new(plan: Plan, path: Option<PathBuf>) -> Self {
@@ -292,10 +287,14 @@ impl AppState {
     /// (only the findings that can change). Call [`AppState::begin_edit`] once when the
     /// drag starts.
     pub fn drag_pole_to(&mut self, i: usize, lon: f64, lat: f64) {
-        if !valid_lonlat(lon, lat) {
-            return;
+        self.drag_pole_facing(i, lon, lat, None);
+    }
+
+    /// [`AppState::drag_pole_to`], turning the pole to `azimuth_deg` in the same step.
+    pub fn drag_pole_facing(&mut self, i: usize, lon: f64, lat: f64, azimuth_deg: Option<f64>) {
+        if valid_lonlat(lon, lat) {
+            self.doc.move_pole(i, lon, lat, azimuth_deg);
         }
-        self.doc.move_pole(i, lon, lat);
     }
 
     /// The selected poles, in plan order.

@@ -167,13 +167,16 @@ pub fn evaluate_with(
         .collect();
     // A classed street the grid cannot be laid out on is a finding, not a silent gap
     // (nor a grid of 10^300 points).
-    let mut findings: Vec<Finding> = classed
-        .iter()
-        .filter_map(|&si| not_evaluable(plan, index, si))
-        .collect();
+    let mut findings: Vec<Finding> = Vec::new();
     let classed: Vec<usize> = classed
         .into_iter()
-        .filter(|&si| not_evaluable(plan, index, si).is_none())
+        .filter(|&si| match not_evaluable(plan, index, si) {
+            Some(f) => {
+                findings.push(f);
+                false
+            }
+            None => true,
+        })
         .collect();
     if let Some(p) = progress {
         p.fetch_add(findings.len(), Ordering::Relaxed);
