@@ -36,6 +36,9 @@ pub struct FindingJson {
     pub lat: Option<f64>,
 }
 
+/// How many pole ids a finding's line in the text report names; JSON lists all.
+pub const TEXT_POLES: usize = 10;
+
 impl From<&Finding> for FindingJson {
     fn from(f: &Finding) -> Self {
         FindingJson {
@@ -122,7 +125,15 @@ impl CheckReport {
         for f in &self.findings {
             let _ = write!(out, "{}[{}] {}", f.severity.name(), f.rule, f.message);
             let mut place = Vec::new();
-            if !f.poles.is_empty() {
+            if f.poles.len() > TEXT_POLES {
+                // A group of thousands of poles: the text names the first few and counts
+                // the rest; `--format json` lists them all.
+                place.push(format!(
+                    "poles {} and {} more",
+                    f.poles[..TEXT_POLES].join(", "),
+                    f.poles.len() - TEXT_POLES
+                ));
+            } else if !f.poles.is_empty() {
                 place.push(format!("poles {}", f.poles.join(", ")));
             }
             match (&f.street, f.chainage_m) {

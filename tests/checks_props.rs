@@ -157,6 +157,42 @@ fn pairs(f: &[Finding], rule: &str) -> BTreeSet<Vec<String>> {
         .collect()
 }
 
+/// The groups of poles linked by `pairs` (single linkage, brute force), as sorted id lists.
+fn groups(plan: &Plan, n: usize, pairs: &[(usize, usize)]) -> BTreeSet<Vec<String>> {
+    let mut label: Vec<usize> = (0..n).collect();
+    // Relabel until stable: slow, obviously right.
+    loop {
+        let mut changed = false;
+        for &(i, j) in pairs {
+            let m = label[i].min(label[j]);
+            if label[i] != m || label[j] != m {
+                label[i] = m;
+                label[j] = m;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut by: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for &(i, j) in pairs {
+        by.entry(label[i])
+            .or_default()
+            .push(plan.poles[i].id.clone());
+        by.entry(label[j])
+            .or_default()
+            .push(plan.poles[j].id.clone());
+    }
+    by.into_values()
+        .map(|mut v| {
+            v.sort();
+            v.dedup();
+            v
+        })
+        .collect()
+}
+
 fn ids(plan: &Plan, v: impl IntoIterator<Item = (usize, usize)>) -> BTreeSet<Vec<String>> {
     v.into_iter()
         .map(|(i, j)| {
@@ -188,8 +224,9 @@ proptest! {
                 if d < r.same_spot_m { same.push((i, j)); }
             }
         }
-        prop_assert_eq!(pairs(&f, "spacing.min"), ids(&plan, min));
-        prop_assert_eq!(pairs(&f, "reference.same_spot"), ids(&plan, same));
+        // Close poles are reported per group (two poles: the pair).
+        prop_assert_eq!(pairs(&f, "spacing.min"), groups(&plan, n, &min));
+        prop_assert_eq!(pairs(&f, "reference.same_spot"), groups(&plan, n, &same));
 
         // Stations and placement.off_route: all segments.
         let st: Vec<Option<(usize, f64, f64)>> = xy.iter().map(|&p| brute_station(&plan, p)).collect();
@@ -250,17 +287,27 @@ proptest! {
         }
         prop_assert_eq!(pairs(&f, "section.outside"), outside);
 
-        // section.overlap: all pairs of sections on an existing street.
-        let mut overlaps = 0;
+        // section.overlap: all pairs of sections on an existing street, one finding per
+        // set of sections linked by overlaps.
+        let mut linked = Vec::new();
         for (a, x) in plan.sections.iter().enumerate() {
-            for y in plan.sections.iter().skip(a + 1) {
+            for (b, y) in plan.sections.iter().enumerate().skip(a + 1) {
                 if x.street != y.street || plan.street(&x.street).is_none() { continue; }
                 let lo = x.from_m.min(x.to_m).max(y.from_m.min(y.to_m));
                 let hi = x.from_m.max(x.to_m).min(y.from_m.max(y.to_m));
-                if hi - lo > 0.0 { overlaps += 1; }
+                if hi - lo > 0.0 { linked.push((a, b)); }
             }
         }
-        prop_assert_eq!(f.iter().filter(|x| x.rule == "section.overlap").count(), overlaps);
+        let mut label: Vec<usize> = (0..plan.sections.len()).collect();
+        for _ in 0..plan.sections.len() {
+            for &(a, b) in &linked {
+                let m = label[a].min(label[b]);
+                label[a] = m;
+                label[b] = m;
+            }
+        }
+        let sets: BTreeSet<usize> = linked.iter().map(|&(a, _)| label[a]).collect();
+        prop_assert_eq!(f.iter().filter(|x| x.rule == "section.overlap").count(), sets.len());
     }
 
     #[test]
@@ -280,6 +327,57 @@ proptest! {
             checker.move_pole(&plan, k);
             let fresh = Checker::new(&plan);
             prop_assert_eq!(checker.findings(), fresh.findings());
+        }
+    }
+
+    /// Dense clusters (more than `DENSE_NEIGHBOURS` poles within `min_spacing_m`) take
+    /// the other path of the grouping; it gives the same groups and closest distances as
+    /// brute force, and dragging a pole in and out of them agrees with a rebuild.
+    #[test]
+    fn dense_clusters_group_like_brute_force(
+        pts in prop::collection::vec((0.0..14.0f64, 0.0..14.0f64, 0..3usize), 20..70),
+        moves in prop::collection::vec((0..70usize, -40.0..40.0f64, -40.0..40.0f64), 1..6),
+    ) {
+        let o = to_utm32(ORIGIN.0, ORIGIN.1);
+        let mut plan = Plan { rules: Rules { same_spot_m: 0.5, ..Rules::default() }, ..Plan::default() };
+        plan.vendors.push(Vendor { id: "V0".into(), name: "V0".into(), color: [1, 2, 3] });
+        // Clusters around three centres 200 m apart, some poles exactly on a centre.
+        for (k, &(x, y, c)) in pts.iter().enumerate() {
+            let (x, y) = if k % 5 == 0 { (0.0, 0.0) } else { (x, y) };
+            let (lon, lat) = ll(o, 200.0 * c as f64 + x, y);
+            plan.poles.push(Pole {
+                id: format!("P{k:03}"), lon, lat, height_m: 6.0, overhang_m: 0.0,
+                tilt_deg: 0.0, azimuth_deg: 0.0, vendor: "V0".into(), luminaire: "L".into(),
+            });
+        }
+        let brute = |plan: &Plan| {
+            let xy: Vec<Xy> = plan.poles.iter().map(|p| to_utm32(p.lon, p.lat)).collect();
+            let (mut min, mut same) = (Vec::new(), Vec::new());
+            for i in 0..xy.len() {
+                for j in i + 1..xy.len() {
+                    let d = xy[i].dist(xy[j]);
+                    if d < plan.rules.min_spacing_m { min.push((i, j)); }
+                    if d < plan.rules.same_spot_m { same.push((i, j)); }
+                }
+            }
+            (groups(plan, xy.len(), &min), groups(plan, xy.len(), &same))
+        };
+        let mut checker = Checker::new(&plan);
+        let f = checker.findings().to_vec();
+        let (min, same) = brute(&plan);
+        prop_assert_eq!(pairs(&f, "spacing.min"), min);
+        prop_assert_eq!(pairs(&f, "reference.same_spot"), same);
+        for (k, dx, dy) in moves {
+            let k = k % plan.poles.len();
+            let p = to_utm32(plan.poles[k].lon, plan.poles[k].lat);
+            let (lon, lat) = from_utm32(Xy::new(p.x + dx, p.y + dy));
+            plan.poles[k].lon = lon;
+            plan.poles[k].lat = lat;
+            checker.move_pole(&plan, k);
+            let fresh = Checker::new(&plan);
+            prop_assert_eq!(checker.findings(), fresh.findings());
+            let (min, _) = brute(&plan);
+            prop_assert_eq!(pairs(checker.findings(), "spacing.min"), min);
         }
     }
 }

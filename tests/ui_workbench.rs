@@ -228,10 +228,22 @@ fn findings_filter_by_vendor_and_severity() {
         let (lon, lat) = (plan.poles[a].lon, plan.poles[a].lat);
         plan.poles[b].lon = lon + 4.0 / (111_320.0 * lat.to_radians().cos());
         plan.poles[b].lat = lat;
-        let mut ids = [plan.poles[a].id.clone(), plan.poles[b].id.clone()];
-        ids.sort();
-        pairs.push(format!("{}–{}", ids[0], ids[1]));
+        pairs.push((plan.poles[a].id.clone(), plan.poles[b].id.clone()));
     }
+    // The finding of each: a pair ("P073–P074: ..."), or a group when a third pole
+    // stands within 10 m of the moved one ("P096, P097, P168: 3 poles ..."). The list
+    // shows the message up to its colon.
+    let findings = lysplan::check::run(&plan);
+    let pairs: Vec<String> = pairs
+        .iter()
+        .map(|(a, b)| {
+            let f = findings
+                .iter()
+                .find(|f| f.rule == "spacing.min" && f.poles.contains(a) && f.poles.contains(b))
+                .expect("a spacing.min finding with both poles");
+            f.message.split(':').next().unwrap_or_default().to_string()
+        })
+        .collect();
     let mut h = harness(plan);
     for p in &pairs {
         h.get_by_label_contains(&format!("spacing.min — {p}"));

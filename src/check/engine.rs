@@ -2,7 +2,7 @@
 //! reference and the findings of each rule, and after a pole moves recomputes only what
 //! can change.
 
-use super::rules::{self, PoleStation, SectionMap};
+use super::rules::{self, PairRule, PoleGroup, PoleStation, SectionMap};
 use super::{Finding, cmp_findings};
 use crate::frame::{Xy, to_utm32};
 use crate::index::{PolePoint, SiteIndex};
@@ -10,12 +10,14 @@ use crate::plan::{Plan, Rules, validate};
 use rayon::prelude::*;
 use rstar::RTree;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 /// What a finding depends on, so an edit can drop exactly the findings it invalidates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
-    /// `spacing.min` / `reference.same_spot` of poles i < j.
-    Pair(usize, usize),
+    /// `spacing.min` / `reference.same_spot` of one group of close poles, by its first
+    /// (lowest) pole index.
+    Group(PairRule, usize),
     /// `placement.off_route` / `section.outside` / `value.implausible` of one pole.
     Pole(usize),
     /// `spacing.max` on one street.
@@ -46,6 +48,8 @@ pub struct Checker {
     /// Per street: `(chainage_m, pole index)` of its on-route poles, sorted.
     on_street: Vec<Vec<(f64, usize)>>,
     sections: SectionMap,
+    /// Per pair rule: the groups of close poles by first member, and each member's group.
+    groups: [GroupMap; 2],
     /// All findings, sorted by [`super::sort_findings`]'s order, and their keys.
     findings: Vec<Finding>,
     keys: Vec<Key>,
@@ -107,15 +111,18 @@ impl Checker {
             rules: plan.rules.clone(),
             stations,
             sections,
+            groups: Default::default(),
             findings: Vec::new(),
             keys: Vec::new(),
         };
         c.fill_on_street();
         let mut all: Vec<(Key, Finding)> = Vec::new();
 
-        // Pairs.
-        for (i, j, d) in rules::close_pairs(&c.index, c.pair_radius()) {
-            all.extend(Self::pair_findings(plan, i, j, d));
+        // Pairs, as groups of close poles.
+        for rule in PairRule::ALL {
+            for g in rules::pair_groups(&c.index, rule.radius(plan)) {
+                all.extend(c.add_group(plan, rule, g));
+            }
         }
         // Streets.
         let per_street: Vec<(usize, Vec<Finding>)> = c
@@ -274,14 +281,38 @@ impl Checker {
                 fresh.push((*k, f));
             }
         }
+        // The groups that can change: those of the pole and of its new neighbours.
+        let mut dropped: Vec<(PairRule, usize)> = Vec::new();
+        let mut seeds: [Vec<usize>; 2] = Default::default();
+        for (r, rule) in PairRule::ALL.into_iter().enumerate() {
+            let mut s = vec![i];
+            if rules::valid_xy(xy) {
+                s.extend(self.index.poles_within(xy, rule.radius(plan)));
+            }
+            let mut all = s.clone();
+            for p in s {
+                if let Some(first) = self.groups[r].of.get(&p).copied()
+                    && let Some(members) = self.groups[r].remove(first)
+                {
+                    dropped.push((rule, first));
+                    all.extend(members);
+                }
+            }
+            all.sort_unstable();
+            all.dedup();
+            seeds[r] = all;
+        }
         self.retain(|k| match k {
-            Key::Pair(a, b) => a != i && b != i,
+            Key::Group(rule, first) => !dropped.contains(&(rule, first)),
             Key::Pole(a) | Key::At(a) => a != i,
             Key::Street(s) => !streets.contains(&s),
             Key::Fixed | Key::Extra => true,
         });
-        for (a, b, d) in rules::close_pairs_of(&self.index, i, self.pair_radius()) {
-            fresh.extend(Self::pair_findings(plan, a, b, d));
+        for (r, rule) in PairRule::ALL.into_iter().enumerate() {
+            let seeds = std::mem::take(&mut seeds[r]);
+            for g in rules::groups_around(&self.index, seeds, rule.radius(plan)) {
+                fresh.extend(self.add_group(plan, rule, g));
+            }
         }
         for &si in &streets {
             if let Some(v) = self.on_street.get(si) {
@@ -298,20 +329,13 @@ impl Checker {
         }
     }
 
-    fn pair_radius(&self) -> f64 {
-        self.rules.min_spacing_m.max(self.rules.same_spot_m)
-    }
-
-    fn pair_findings(
-        plan: &Plan,
-        i: usize,
-        j: usize,
-        d: f64,
-    ) -> impl Iterator<Item = (Key, Finding)> {
-        rules::spacing_min_pair(plan, i, j, d)
-            .into_iter()
-            .chain(rules::same_spot_pair(plan, i, j, d))
-            .map(move |f| (Key::Pair(i, j), f))
+    /// Records group `g` of `rule` and returns its finding.
+    fn add_group(&mut self, plan: &Plan, rule: PairRule, g: PoleGroup) -> Option<(Key, Finding)> {
+        let f = rules::group_finding(plan, rule, &g)?;
+        let first = g.members[0];
+        let r = PairRule::ALL.iter().position(|x| *x == rule).unwrap_or(0);
+        self.groups[r].insert(first, g.members);
+        Some((Key::Group(rule, first), f))
     }
 
     fn pole_findings(&self, plan: &Plan, i: usize) -> impl Iterator<Item = Finding> {
@@ -367,6 +391,30 @@ impl Checker {
             .partition_point(|x| cmp_findings(x, &f) != Ordering::Greater);
         self.findings.insert(pos, f);
         self.keys.insert(pos, key);
+    }
+}
+
+/// The groups of one pair rule: members by first member, and each member's first.
+#[derive(Debug, Clone, Default)]
+struct GroupMap {
+    members: HashMap<usize, Vec<usize>>,
+    of: HashMap<usize, usize>,
+}
+
+impl GroupMap {
+    fn insert(&mut self, first: usize, members: Vec<usize>) {
+        for &m in &members {
+            self.of.insert(m, first);
+        }
+        self.members.insert(first, members);
+    }
+
+    fn remove(&mut self, first: usize) -> Option<Vec<usize>> {
+        let members = self.members.remove(&first)?;
+        for m in &members {
+            self.of.remove(m);
+        }
+        Some(members)
     }
 }
 

@@ -37,12 +37,14 @@ pub use crate::finding::{Finding, Severity, cmp_findings, sort_findings};
 use crate::index::SiteIndex;
 use crate::plan::Plan;
 
-/// `spacing.min` alone: pairs of poles closer than `rules.min_spacing_m`, found with an
-/// R-tree within-distance query per pole (O(n log n) for a sane layout).
+/// `spacing.min` alone: groups of poles closer than `rules.min_spacing_m` (a pair, or
+/// one finding for three or more linked poles), found with an R-tree within-distance
+/// query per pole (O(n log n) for a sane layout).
 pub fn spacing_min(plan: &Plan, index: &SiteIndex) -> Vec<Finding> {
-    rules::close_pairs(index, plan.rules.min_spacing_m)
-        .into_iter()
-        .filter_map(|(i, j, d)| rules::spacing_min_pair(plan, i, j, d))
+    let rule = rules::PairRule::SpacingMin;
+    rules::pair_groups(index, rule.radius(plan))
+        .iter()
+        .filter_map(|g| rules::group_finding(plan, rule, g))
         .collect()
 }
 

@@ -99,47 +99,6 @@ fn m(v: f64) -> String {
     }
 }
 
-/// All pairs `(i, j, distance)` with `i < j` and distance `< radius_m`, by an R-tree
-/// within-distance query per pole (parallel; O(n log n) for a sane layout).
-pub fn close_pairs(index: &SiteIndex, radius_m: f64) -> Vec<(usize, usize, f64)> {
-    let mut v: Vec<(usize, usize, f64)> = index
-        .pole_xy
-        .par_iter()
-        .enumerate()
-        .filter(|(_, a)| valid_xy(**a))
-        .flat_map_iter(|(i, &a)| {
-            index
-                .poles_within(a, radius_m)
-                .filter(move |&j| j > i)
-                .filter_map(move |j| {
-                    let d = a.dist(index.pole_xy[j]);
-                    (d < radius_m).then_some((i, j, d))
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    v.sort_unstable_by_key(|a| (a.0, a.1));
-    v
-}
-
-/// Pairs involving pole `k` closer than `radius_m`, as `(min(k,j), max(k,j), d)`.
-pub fn close_pairs_of(index: &SiteIndex, k: usize, radius_m: f64) -> Vec<(usize, usize, f64)> {
-    let Some(&a) = index.pole_xy.get(k).filter(|a| valid_xy(**a)) else {
-        return Vec::new();
-    };
-    let mut v: Vec<(usize, usize, f64)> = index
-        .poles_within(a, radius_m)
-        .filter(|&j| j != k)
-        .filter_map(|j| {
-            let (i, j) = (k.min(j), k.max(j));
-            let d = index.pole_xy[i].dist(index.pole_xy[j]);
-            (d < radius_m).then_some((i, j, d))
-        })
-        .collect();
-    v.sort_unstable_by_key(|a| (a.0, a.1));
-    v
-}
-
 /// `spacing.min` finding for poles `i`, `j` at distance `d_m`, if it violates the rule.
 pub fn spacing_min_pair(plan: &Plan, i: usize, j: usize, d_m: f64) -> Option<Finding> {
     let min = plan.rules.min_spacing_m;
@@ -187,6 +146,316 @@ pub fn same_spot_pair(plan: &Plan, i: usize, j: usize, d_m: f64) -> Option<Findi
         chainage_m: None,
         lon: Some(pa.lon),
         lat: Some(pa.lat),
+    })
+}
+
+/// Which pair rule a group of close poles belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PairRule {
+    /// `spacing.min`: closer than `rules.min_spacing_m`.
+    SpacingMin,
+    /// `reference.same_spot`: closer than `rules.same_spot_m`.
+    SameSpot,
+}
+
+impl PairRule {
+    pub const ALL: [PairRule; 2] = [PairRule::SpacingMin, PairRule::SameSpot];
+
+    /// The distance below which two poles are linked by this rule.
+    pub fn radius(self, plan: &Plan) -> f64 {
+        match self {
+            PairRule::SpacingMin => plan.rules.min_spacing_m,
+            PairRule::SameSpot => plan.rules.same_spot_m,
+        }
+    }
+}
+
+/// A connected set of poles, each closer than a rule's distance to at least one other
+/// (single linkage): the unit a pair rule reports, so 3,000 copies of one pole give one
+/// finding instead of 4.5 million.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoleGroup {
+    /// Pole indices, ascending (at least two).
+    pub members: Vec<usize>,
+    /// The closest pair `(i, j, distance)`, `i < j`.
+    pub closest: (usize, usize, f64),
+}
+
+/// A pole with more than this many neighbours within a rule's distance is "dense": its
+/// pairs are not listed one by one (3,000 copies of a pole would be 4.5 M pairs).
+pub const DENSE_NEIGHBOURS: usize = 16;
+
+/// The groups of close poles for one distance: single-linkage components of "closer than
+/// `radius_m`", each with its closest pair, ordered by first member. O(n log n) for any
+/// layout: pairs are listed for ordinary poles; dense ones (see [`DENSE_NEIGHBOURS`]) are
+/// linked by a search that removes each pole from a tree as it joins, and give their
+/// nearest neighbour for the closest distance.
+pub fn pair_groups(index: &SiteIndex, radius_m: f64) -> Vec<PoleGroup> {
+    let n = index.pole_xy.len();
+    // NaN or non-positive: no two poles are closer than that.
+    if radius_m.is_nan() || radius_m <= 0.0 {
+        return Vec::new();
+    }
+    let xy = &index.pole_xy;
+    let near = |i: usize| {
+        let a = xy[i];
+        index
+            .poles_within(a, radius_m)
+            .filter(move |&j| j != i)
+            .filter_map(move |j| {
+                let d = a.dist(xy[j]);
+                (d < radius_m).then_some((j, d))
+            })
+    };
+    let dense: Vec<bool> = (0..n)
+        .into_par_iter()
+        .map(|i| valid_xy(xy[i]) && near(i).take(DENSE_NEIGHBOURS + 1).count() > DENSE_NEIGHBOURS)
+        .collect();
+    // Every pair with an ordinary pole in it, once.
+    let mut pairs: Vec<(usize, usize, f64)> = (0..n)
+        .into_par_iter()
+        .filter(|&i| valid_xy(xy[i]) && !dense[i])
+        .flat_map_iter(|i| {
+            near(i)
+                .filter(|&(j, _)| j > i || dense[j])
+                .map(|(j, d)| (i.min(j), i.max(j), d))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Dense poles: link each to the dense poles within reach, taking each out of the
+    // tree as it is reached, so every pole is found once.
+    let dense_ix: Vec<usize> = (0..n).filter(|&i| dense[i]).collect();
+    if !dense_ix.is_empty() {
+        let point = |i: usize| crate::index::PolePoint::new(xy[i].to_array(), i);
+        let mut tree: rstar::RTree<crate::index::PolePoint> =
+            rstar::RTree::bulk_load(dense_ix.iter().map(|&i| point(i)).collect());
+        for &s in &dense_ix {
+            if tree.remove(&point(s)).is_none() {
+                continue;
+            }
+            let mut stack = vec![s];
+            while let Some(a) = stack.pop() {
+                let found: Vec<(usize, f64)> = tree
+                    .locate_within_distance(xy[a].to_array(), radius_m * radius_m)
+                    .map(|p| p.data)
+                    .map(|b| (b, xy[a].dist(xy[b])))
+                    .filter(|&(_, d)| d < radius_m)
+                    .collect();
+                for (b, d) in found {
+                    tree.remove(&point(b));
+                    pairs.push((a.min(b), a.max(b), d));
+                    stack.push(b);
+                }
+            }
+        }
+        // The closest distance: each dense pole's nearest neighbour.
+        let nearest: Vec<(usize, usize, f64)> = dense_ix
+            .par_iter()
+            .filter_map(|&i| {
+                let j = index
+                    .pole_tree
+                    .nearest_neighbor_iter(&xy[i].to_array())
+                    .map(|p| p.data)
+                    .find(|&j| j != i)?;
+                Some((i.min(j), i.max(j), xy[i].dist(xy[j])))
+            })
+            .collect();
+        pairs.extend(nearest);
+    }
+    groups_of_pairs(n, &pairs, radius_m)
+}
+
+/// The groups formed by `pairs` (`(i, j, d)`, over `n` poles) linked when `d < radius_m`, each with at least two members, ordered by first
+/// member.
+pub fn groups_of_pairs(n: usize, pairs: &[(usize, usize, f64)], radius_m: f64) -> Vec<PoleGroup> {
+    // Union-find over pole indices (an array: millions of pairs in a dense cluster).
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while parent[r] != r {
+            r = parent[r];
+        }
+        let mut c = x;
+        while parent[c] != r {
+            let next = parent[c];
+            parent[c] = r;
+            c = next;
+        }
+        r
+    }
+    let linked = || {
+        pairs
+            .iter()
+            .filter(move |p| p.2 < radius_m && p.0 < n && p.1 < n)
+    };
+    for &(i, j, _) in linked() {
+        let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    // The closest pair of each group, by root.
+    let mut closest: HashMap<usize, (usize, usize, f64)> = HashMap::new();
+    for &(i, j, d) in linked() {
+        let root = find(&mut parent, i);
+        let c = closest.entry(root).or_insert((i, j, d));
+        if d < c.2 || (d == c.2 && (i, j) < (c.0, c.1)) {
+            *c = (i, j, d);
+        }
+    }
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for x in 0..n {
+        let root = find(&mut parent, x);
+        if closest.contains_key(&root) {
+            members.entry(root).or_default().push(x);
+        }
+    }
+    let mut out: Vec<PoleGroup> = members
+        .into_iter()
+        .map(|(root, members)| PoleGroup {
+            members,
+            closest: closest[&root],
+        })
+        .collect();
+    out.sort_unstable_by_key(|g| g.members[0]);
+    out
+}
+
+/// The group of `rule` around each of `seeds` in the current index, found by a
+/// breadth-first search of within-distance queries (what the incremental checker needs
+/// after one pole moved). Seeds with an unusable position, or with no neighbour, give
+/// no group.
+pub fn groups_around(
+    index: &SiteIndex,
+    seeds: impl IntoIterator<Item = usize>,
+    radius_m: f64,
+) -> Vec<PoleGroup> {
+    if radius_m.is_nan() || radius_m <= 0.0 {
+        return Vec::new();
+    }
+    let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for s in seeds {
+        let Some(&xy) = index.pole_xy.get(s) else {
+            continue;
+        };
+        if !valid_xy(xy) || !seen.insert(s) {
+            continue;
+        }
+        let mut members = vec![s];
+        let mut closest: Option<(usize, usize, f64)> = None;
+        let mut k = 0;
+        while k < members.len() {
+            let a = members[k];
+            let axy = index.pole_xy[a];
+            for b in index.poles_within(axy, radius_m) {
+                if b == a {
+                    continue;
+                }
+                let d = axy.dist(index.pole_xy[b]);
+                if d >= radius_m {
+                    continue;
+                }
+                let pair = (a.min(b), a.max(b), d);
+                let better = match closest {
+                    None => true,
+                    Some(c) => d < c.2 || (d == c.2 && (pair.0, pair.1) < (c.0, c.1)),
+                };
+                if better {
+                    closest = Some(pair);
+                }
+                if seen.insert(b) {
+                    members.push(b);
+                }
+            }
+            k += 1;
+        }
+        if let Some(closest) = closest {
+            members.sort_unstable();
+            out.push(PoleGroup { members, closest });
+        }
+    }
+    out.sort_unstable_by_key(|g| g.members[0]);
+    out
+}
+
+/// How many pole ids a group finding's message names before "and N more" (the finding's
+/// `poles` lists all of them).
+pub const GROUP_IDS_NAMED: usize = 5;
+
+fn named_ids<S: AsRef<str>>(ids: &[S]) -> String {
+    let named: Vec<&str> = ids
+        .iter()
+        .take(GROUP_IDS_NAMED)
+        .map(|s| s.as_ref())
+        .collect();
+    if ids.len() <= GROUP_IDS_NAMED {
+        named.join(", ")
+    } else {
+        format!(
+            "{} and {} more",
+            named.join(", "),
+            ids.len() - GROUP_IDS_NAMED
+        )
+    }
+}
+
+/// The finding of one group: two poles give the pair finding (`spacing_min_pair`,
+/// `same_spot_pair`); three or more give one finding naming them all, at their mean
+/// position, with the closest distance.
+pub fn group_finding(plan: &Plan, rule: PairRule, g: &PoleGroup) -> Option<Finding> {
+    let (i, j, d) = g.closest;
+    if g.members.len() == 2 {
+        return match rule {
+            PairRule::SpacingMin => spacing_min_pair(plan, i, j, d),
+            PairRule::SameSpot => same_spot_pair(plan, i, j, d),
+        };
+    }
+    let poles: Vec<&crate::plan::Pole> = g
+        .members
+        .iter()
+        .filter_map(|&k| plan.poles.get(k))
+        .collect();
+    if poles.len() != g.members.len() {
+        return None;
+    }
+    let mut ids: Vec<String> = poles.iter().map(|p| p.id.clone()).collect();
+    ids.sort();
+    let n = poles.len() as f64;
+    let lon = poles.iter().map(|p| p.lon).sum::<f64>() / n;
+    let lat = poles.iter().map(|p| p.lat).sum::<f64>() / n;
+    let (rule_id, message) = match rule {
+        PairRule::SpacingMin => (
+            "spacing.min",
+            format!(
+                "{}: {} poles each closer than {} m to another; closest {} m apart",
+                named_ids(&ids),
+                poles.len(),
+                plan.rules.min_spacing_m,
+                m(d),
+            ),
+        ),
+        PairRule::SameSpot => (
+            "reference.same_spot",
+            format!(
+                "{}: {} poles stand at one spot, each within {} m of another (closest \
+                 {:.4} m); keep one and move or delete the rest",
+                named_ids(&ids),
+                poles.len(),
+                plan.rules.same_spot_m,
+                d,
+            ),
+        ),
+    };
+    Some(Finding {
+        rule: rule_id,
+        severity: Severity::Error,
+        message,
+        poles: ids,
+        street: None,
+        chainage_m: None,
+        lon: Some(lon),
+        lat: Some(lat),
     })
 }
 
@@ -410,51 +679,95 @@ pub fn section_overlap(plan: &Plan, index: &SiteIndex) -> Vec<Finding> {
     let mut out = Vec::new();
     for (si, mut v) in per_street {
         v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
-        let mut active: Vec<(f64, f64, usize)> = Vec::new();
-        for &(lo, hi, k) in &v {
-            active.retain(|a| a.1 > lo);
-            for &(alo, ahi, ak) in &active {
-                let start = lo.max(alo);
-                let end = hi.min(ahi);
-                if end - start <= 0.0 {
-                    continue;
-                }
-                let (a, b) = (&plan.sections[ak], &plan.sections[k]);
-                let (lon, lat) = match index.streets.get(si).and_then(|l| l.point_at(start)) {
-                    Some((p, _)) => {
-                        let (lon, lat) = from_utm32(p);
-                        (Some(lon), Some(lat))
-                    }
-                    None => (None, None),
-                };
-                out.push(Finding {
-                    rule: "section.overlap",
-                    severity: Severity::Error,
-                    message: format!(
-                        "sections {} ({}, {}–{} m) and {} ({}, {}–{} m) overlap by {} m on {}, \
-                         maximum 0 m",
-                        a.id,
-                        a.vendor,
-                        m(alo),
-                        m(ahi),
-                        b.id,
-                        b.vendor,
-                        m(lo),
-                        m(hi),
-                        m(end - start),
-                        street_name(plan, si)
-                    ),
-                    poles: Vec::new(),
-                    street: street_id(plan, si),
-                    chainage_m: Some(start),
-                    lon,
-                    lat,
-                });
+        // Sets of sections linked by overlaps: a sweep by start, a section joining the
+        // set when it overlaps the one reaching farthest (linear, so 3,000 copies of one
+        // section are one finding, not 4.5 million).
+        let mut set: Vec<(f64, f64, usize)> = Vec::new();
+        let mut reach = f64::NEG_INFINITY;
+        for &(lo, hi, k) in
+            v.iter()
+                .chain(std::iter::once(&(f64::INFINITY, f64::INFINITY, usize::MAX)))
+        {
+            if k != usize::MAX && !set.is_empty() && hi.min(reach) - lo > 0.0 {
+                set.push((lo, hi, k));
+                reach = reach.max(hi);
+                continue;
             }
-            active.push((lo, hi, k));
+            if set.len() >= 2 {
+                out.push(overlap_finding(plan, index, si, &set));
+            }
+            set.clear();
+            set.push((lo, hi, k));
+            reach = hi;
         }
     }
     out
+}
+
+/// The `section.overlap` finding of a set of overlapping sections on street `si` (sorted
+/// by start): two name both with their chainages and the overlap; more name them all
+/// with the chainage range they share.
+fn overlap_finding(
+    plan: &Plan,
+    index: &SiteIndex,
+    si: usize,
+    set: &[(f64, f64, usize)],
+) -> Finding {
+    // Where the first overlap starts: the second section's start.
+    let start = set[1].0;
+    let (lon, lat) = match index.streets.get(si).and_then(|l| l.point_at(start)) {
+        Some((p, _)) => {
+            let (lon, lat) = from_utm32(p);
+            (Some(lon), Some(lat))
+        }
+        None => (None, None),
+    };
+    let message = if let [(alo, ahi, ak), (lo, hi, k)] = set {
+        let (a, b) = (&plan.sections[*ak], &plan.sections[*k]);
+        format!(
+            "sections {} ({}, {}–{} m) and {} ({}, {}–{} m) overlap by {} m on {}, maximum 0 m",
+            a.id,
+            a.vendor,
+            m(*alo),
+            m(*ahi),
+            b.id,
+            b.vendor,
+            m(*lo),
+            m(*hi),
+            m(hi.min(*ahi) - lo),
+            street_name(plan, si)
+        )
+    } else {
+        let mut ids: Vec<&str> = set.iter().map(|s| plan.sections[s.2].id.as_str()).collect();
+        ids.sort_unstable();
+        let mut vendors: Vec<&str> = set
+            .iter()
+            .map(|s| plan.sections[s.2].vendor.as_str())
+            .collect();
+        vendors.sort_unstable();
+        vendors.dedup();
+        let named = named_ids(&ids);
+        let end = set.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
+        format!(
+            "{} sections overlap one another on {} between {}–{} m ({named}; vendors {}), \
+             maximum 0 m",
+            set.len(),
+            street_name(plan, si),
+            m(set[0].0),
+            m(end),
+            vendors.join(", ")
+        )
+    };
+    Finding {
+        rule: "section.overlap",
+        severity: Severity::Error,
+        message,
+        poles: Vec::new(),
+        street: street_id(plan, si),
+        chainage_m: Some(start),
+        lon,
+        lat,
+    }
 }
 
 /// `section.empty` (warning): a vendor of the plan with no poles.
