@@ -1,6 +1,6 @@
 //! IES LM-63 (.ies) reader: LM-63-1986, -1991, -1995 and -2002, photometric type C.
 
-use super::tokens::{MAX_ANGLES, ascending, at_line, count, expand, number};
+use super::tokens::{MAX_ANGLES, ascending, at_line, count, expand, non_negative, number};
 use super::{Format, IntensityTable, Photometry};
 use crate::error::FileError;
 use std::path::Path;
@@ -33,6 +33,19 @@ impl<'a> Tokens<'a> {
                 format!("expected {what} (a number), found {t:?}"),
             )
         })
+    }
+
+    /// A number that must not be negative.
+    fn non_negative(&mut self, what: &str) -> Result<(usize, f64), FileError> {
+        let (line, v) = self.num(what)?;
+        Ok((line, non_negative(self.path, line, v, what)?))
+    }
+
+    /// The 1-based line of the value `back` positions before the next one.
+    fn line_back(&self, back: usize) -> usize {
+        self.toks
+            .get(self.pos.wrapping_sub(back))
+            .map_or(self.last_line, |t| t.0)
     }
 
     fn list(&mut self, n: usize, what: &str) -> Result<(usize, Vec<f64>), FileError> {
@@ -161,7 +174,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Photometry, FileError> {
     }
     let (lamps_line, lamps) = t.num("the number of lamps")?;
     let (_, lumens_per_lamp) = t.num("the lumens per lamp")?;
-    let (_, multiplier) = t.num("the candela multiplier")?;
+    let (_, multiplier) = t.non_negative("the candela multiplier")?;
     let (l, nv) = t.num("the number of vertical angles")?;
     let nv = count(path, l, nv, "the number of vertical angles", MAX_ANGLES)?;
     let (l, nh) = t.num("the number of horizontal angles")?;
@@ -199,10 +212,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Photometry, FileError> {
     ] {
         t.num(what)?;
     }
-    let (_, ballast_factor) = t.num("the ballast factor")?;
+    let (_, ballast_factor) = t.non_negative("the ballast factor")?;
     // Ballast-lamp photometric factor in LM-63-1986/1991, "future use" (1) later.
     let (_, blp_factor) = t.num("the ballast-lamp photometric factor (future use)")?;
-    let (_, power_w) = t.num("the input watts")?;
+    let (_, power_w) = t.non_negative("the input watts")?;
     if nv == 0 || nh == 0 {
         return Err(at_line(
             path,
@@ -221,6 +234,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Photometry, FileError> {
     let mut stored = Vec::with_capacity(nh);
     for &h in &h_deg {
         let (_, row) = t.list(nv, &format!("candela values for horizontal angle {h}"))?;
+        for (k, &v) in row.iter().enumerate() {
+            let line = t.line_back(nv - k);
+            let what = format!(
+                "the candela value at horizontal {h}°, vertical {}°",
+                gamma_deg[k]
+            );
+            non_negative(path, line, v, &what)?;
+        }
         stored.push((h, row.into_iter().map(|v| v * scale).collect::<Vec<f64>>()));
     }
     let first_h = h_deg.first().copied().unwrap_or(0.0);

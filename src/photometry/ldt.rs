@@ -1,6 +1,6 @@
 //! EULUMDAT (.ldt) reader: one value a line, intensities in cd/klm of lamp flux.
 
-use super::tokens::{MAX_ANGLES, ascending, at_line, count, expand, number};
+use super::tokens::{MAX_ANGLES, ascending, at_line, count, expand, non_negative, number};
 use super::{Format, IntensityTable, Photometry};
 use crate::error::FileError;
 use std::path::Path;
@@ -68,6 +68,12 @@ impl<'a> Lines<'a> {
         count(self.path, line, v, what, max)
     }
 
+    /// A number that must not be negative.
+    fn non_negative(&mut self, what: &str) -> Result<(usize, f64), FileError> {
+        let (line, v) = self.num(what)?;
+        Ok((line, non_negative(self.path, line, v, what)?))
+    }
+
     /// `n` numbers, one a line, naming the list in the end-of-file message.
     fn list(&mut self, n: usize, what: &str) -> Result<(usize, Vec<f64>), FileError> {
         let start = self.pos + 1;
@@ -128,10 +134,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Photometry, FileError> {
     for _ in 0..n_sets {
         r.num("the number of lamps")?;
         r.text("the lamp type")?;
-        flux_lm += r.num("the total lamp flux (lm)")?.1;
+        flux_lm += r.non_negative("the total lamp flux (lm)")?.1;
         r.text("the colour appearance")?;
         r.text("the colour rendering group")?;
-        power_w += r.num("the wattage including ballast (W)")?.1;
+        power_w += r.non_negative("the wattage including ballast (W)")?.1;
     }
     r.list(10, "direct ratios")?;
     let (c_line, c_angles) = r.list(mc, "C angles")?;
@@ -173,7 +179,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Photometry, FileError> {
     let scale = flux_lm / 1000.0;
     let mut stored = Vec::with_capacity(expected);
     for c in stored_c {
-        let (_, row) = r.list(ng, &format!("intensities (cd/klm) of plane C{c}"))?;
+        let (start, row) = r.list(ng, &format!("intensities (cd/klm) of plane C{c}"))?;
+        for (k, &v) in row.iter().enumerate() {
+            let what = format!("the intensity at C {c}°, gamma {}° (cd/klm)", gamma_deg[k]);
+            non_negative(path, start + k, v, &what)?;
+        }
         stored.push((c, row.into_iter().map(|v| v * scale).collect::<Vec<f64>>()));
     }
     let images = |c: f64| -> Vec<f64> {

@@ -23,6 +23,23 @@ pub fn at_line(path: &Path, line: usize, message: impl Into<String>) -> FileErro
     FileError::new(path, Location::Line(line), message)
 }
 
+/// A value that cannot be negative (an intensity, a flux, a wattage, a multiplier):
+/// refused at its line, naming it, so a table that would light nothing honestly is
+/// reported where it goes wrong.
+pub fn non_negative(path: &Path, line: usize, value: f64, what: &str) -> Result<f64, FileError> {
+    if value < 0.0 {
+        return Err(at_line(
+            path,
+            line,
+            format!(
+                "{what} is {}, which is negative; it must be 0 or more",
+                crate::finding::number(value)
+            ),
+        ));
+    }
+    Ok(value)
+}
+
 /// A count read as a number: a non-negative integer no larger than `max`.
 pub fn count(
     path: &Path,
