@@ -61,6 +61,18 @@ impl FileError {
 /// byte that is not UTF-8 and what the file looks like.
 pub fn read_text(path: &Path) -> Result<String, FileError> {
     let bytes = std::fs::read(path).map_err(|e| FileError::io(path, &e))?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(FileError::new(
+            path,
+            Location::File,
+            format!(
+                "the file is empty ({} bytes{}); it holds no plan. Check that it was saved \
+                 completely, or open another file",
+                bytes.len(),
+                if bytes.is_empty() { "" } else { ", all blank" }
+            ),
+        ));
+    }
     text_of(path, bytes)
 }
 

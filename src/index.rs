@@ -27,11 +27,21 @@ pub struct SiteIndex {
 }
 
 impl SiteIndex {
+    /// The index of a plan. A street with an unusable vertex (non-finite or out of range,
+    /// possible in a hand-edited RON file) is indexed without geometry and a pole at an
+    /// unusable position stays out of the pole tree, as the checks treat them (their
+    /// findings name them); nothing here panics on such a plan.
     pub fn build(plan: &Plan) -> Self {
         let streets: Vec<Polyline> = plan
             .streets
             .iter()
-            .map(|s| Polyline::from_lonlat(&s.points))
+            .map(|s| {
+                if s.points.iter().all(|q| valid_lonlat(q[0], q[1])) {
+                    Polyline::from_lonlat(&s.points)
+                } else {
+                    Polyline::from_xy(Vec::new())
+                }
+            })
             .collect();
         let pole_xy: Vec<Xy> = plan.poles.iter().map(|p| to_utm32(p.lon, p.lat)).collect();
         Self::from_parts(streets, pole_xy)
@@ -42,12 +52,17 @@ impl SiteIndex {
             pole_xy
                 .iter()
                 .enumerate()
+                .filter(|(_, p)| valid_xy(**p))
                 .map(|(i, p)| PolePoint::new(p.to_array(), i))
                 .collect(),
         );
         let mut segs = Vec::new();
         for (si, line) in streets.iter().enumerate() {
             for k in 0..line.segments() {
+                // A non-finite vertex would panic inside the tree's bulk load.
+                if !valid_xy(line.pts[k]) || !valid_xy(line.pts[k + 1]) {
+                    continue;
+                }
                 segs.push(StreetSegment::new(
                     Line::new(line.pts[k].to_array(), line.pts[k + 1].to_array()),
                     (si, k),
@@ -94,9 +109,13 @@ impl SiteIndex {
     /// Moves pole `idx` to `xy` in the index (for incremental updates while dragging).
     pub fn move_pole(&mut self, idx: usize, xy: Xy) {
         if let Some(old) = self.pole_xy.get(idx).copied() {
-            self.pole_tree.remove(&PolePoint::new(old.to_array(), idx));
+            if valid_xy(old) {
+                self.pole_tree.remove(&PolePoint::new(old.to_array(), idx));
+            }
             self.pole_xy[idx] = xy;
-            self.pole_tree.insert(PolePoint::new(xy.to_array(), idx));
+            if valid_xy(xy) {
+                self.pole_tree.insert(PolePoint::new(xy.to_array(), idx));
+            }
         }
     }
 }

@@ -226,8 +226,26 @@ pub(super) fn read_feature(
                 format!("must be a string, found {}", type_name(v)),
             ));
         }
+    };
+    // A blank id on a street or pole is refused as blank (not "missing"); a section
+    // without an id, or with a blank one, gets "section-N".
+    if let Some(blank) = id
+        .as_ref()
+        .filter(|s| s.trim().is_empty() && kind != "section")
+    {
+        return Err(r.err(
+            p.field("id"),
+            format!(
+                "is blank ({blank:?}); give every {kind} a unique id such as {}",
+                if kind == "street" {
+                    "\"S01\""
+                } else {
+                    "\"P017\""
+                }
+            ),
+        ));
     }
-    .filter(|s| !s.trim().is_empty());
+    let id = id.filter(|s| !s.trim().is_empty());
     match kind.as_str() {
         "street" => {
             let id = id.ok_or_else(|| {

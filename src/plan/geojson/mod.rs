@@ -159,8 +159,10 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
         FileError::new(
             origin,
             Location::LineCol {
-                line: e.line(),
-                col: e.column(),
+                // serde_json counts columns from 0 at the start of a line only when it
+                // has read nothing there; positions are 1-based everywhere else.
+                line: e.line().max(1),
+                col: e.column().max(1),
             },
             format!("{e}; fix the JSON syntax there"),
         )
