@@ -370,3 +370,259 @@ fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_file() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// 3,000 copies of one pole under new ids (issue 12 #3): once 4.5 M pair findings and an
+/// abort at 2.8 GB; now one `spacing.min` and one `reference.same_spot` finding naming
+/// all of them, and the text report names ten and counts the rest.
+#[test]
+fn thousands_of_copies_of_one_pole_are_one_finding_per_rule() {
+    let mut plan = doll_plan();
+    let p = plan.poles[0].clone();
+    for k in 0..3_000 {
+        let mut q = p.clone();
+        q.id = format!("COPY{k:04}");
+        plan.poles.push(q);
+    }
+    let f = lysplan::check::run(&plan);
+    let of = |rule: &str| -> Vec<&lysplan::finding::Finding> {
+        f.iter()
+            .filter(|x| x.rule == rule && x.poles.contains(&p.id))
+            .collect()
+    };
+    for rule in ["spacing.min", "reference.same_spot"] {
+        let g = of(rule);
+        assert_eq!(g.len(), 1, "{rule}: {g:?}");
+        assert_eq!(g[0].poles.len(), 3_001, "{rule} lists every pole");
+        assert!(
+            g[0].message.contains("3001 poles") && g[0].message.contains("and 2996 more"),
+            "{}",
+            g[0].message
+        );
+    }
+    assert!(f.len() < 100, "{} findings", f.len());
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("copies.ron");
+    save_ron_atomic(&plan, &path).unwrap();
+    let o = lysplan(&["check", s(&path), "--no-coverage"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains("[spacing.min]") && l.contains("COPY0000"))
+        .expect("the group's line");
+    assert!(line.contains("and 2991 more"), "{line}");
+    assert!(line.len() < 1_000, "{} characters", line.len());
+    let o = lysplan(&["check", s(&path), "--no-coverage", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let listed = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "spacing.min" && f["poles"][0] == "COPY0000")
+        .expect("the group in json");
+    assert_eq!(listed["poles"].as_array().unwrap().len(), 3_001);
+}
+
+/// 3,000 identical sections: one `section.overlap` finding, not 4.5 M (issue 12 #3).
+#[test]
+fn thousands_of_identical_sections_are_one_overlap_finding() {
+    let mut plan = doll_plan();
+    let s0 = plan.sections[0].clone();
+    for k in 0..3_000 {
+        let mut c = s0.clone();
+        c.id = format!("SC{k:04}");
+        plan.sections.push(c);
+    }
+    let f = lysplan::check::run(&plan);
+    let overlaps: Vec<_> = f
+        .iter()
+        .filter(|x| x.rule == "section.overlap" && x.message.contains("SC0000"))
+        .collect();
+    assert_eq!(overlaps.len(), 1, "{overlaps:?}");
+    assert!(
+        overlaps[0].message.starts_with("3001 sections overlap"),
+        "{}",
+        overlaps[0].message
+    );
+}
+
+/// A row of three poles 4 m apart is one group; dragging the middle one away splits it
+/// into nothing, and back joins it again, and the incremental checker agrees with a
+/// fresh one at each step.
+#[test]
+fn a_group_of_close_poles_follows_a_drag() {
+    use lysplan::check::Checker;
+    use lysplan::frame::{Xy, from_utm32, to_utm32};
+    let mut plan = doll_plan();
+    let o = to_utm32(plan.poles[0].lon, plan.poles[0].lat);
+    let base = plan.poles[0].clone();
+    let at = |dx: f64| from_utm32(Xy::new(o.x + 2_000.0 + dx, o.y + 2_000.0));
+    for (k, dx) in [0.0, 4.0, 8.0].into_iter().enumerate() {
+        let mut q = base.clone();
+        q.id = format!("ROW{k}");
+        (q.lon, q.lat) = at(dx);
+        plan.poles.push(q);
+    }
+    let mid = plan.poles.len() - 2;
+    let groups = |f: &[lysplan::finding::Finding]| -> Vec<Vec<String>> {
+        f.iter()
+            .filter(|x| x.rule == "spacing.min" && x.poles.iter().any(|p| p.starts_with("ROW")))
+            .map(|x| x.poles.clone())
+            .collect()
+    };
+    let mut checker = Checker::new(&plan);
+    assert_eq!(
+        groups(checker.findings()),
+        vec![vec!["ROW0", "ROW1", "ROW2"]]
+    );
+    // Away: ROW0 and ROW2 are 8 m apart, still a pair.
+    (plan.poles[mid].lon, plan.poles[mid].lat) = at(500.0);
+    checker.move_pole(&plan, mid);
+    assert_eq!(groups(checker.findings()), vec![vec!["ROW0", "ROW2"]]);
+    assert_eq!(checker.findings(), Checker::new(&plan).findings());
+    // Back between them.
+    (plan.poles[mid].lon, plan.poles[mid].lat) = at(4.0);
+    checker.move_pole(&plan, mid);
+    assert_eq!(
+        groups(checker.findings()),
+        vec![vec!["ROW0", "ROW1", "ROW2"]]
+    );
+    assert_eq!(checker.findings(), Checker::new(&plan).findings());
+}
+
+/// What the RON fuzzer found (this session, ron_plan after ~90 k runs): a street vertex
+/// written `55.e848` reads as an infinite latitude, and building the coverage index
+/// panicked inside the R-tree's bulk load. Now the street is indexed without geometry and
+/// the check names the vertex.
+#[test]
+fn an_infinite_street_vertex_is_a_finding_not_a_panic() {
+    let plan = doll_plan();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inf.ron");
+    save_ron_atomic(&plan, &path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let i = plan.streets.iter().position(|s| s.class.is_some()).unwrap();
+    let [lon, lat] = plan.streets[i].points[1];
+    let needle = format!("({lon}, {lat})");
+    assert!(text.contains(&needle), "the vertex as written: {needle}");
+    std::fs::write(
+        &path,
+        text.replacen(&needle, &format!("({lon}, 55.e848)"), 1),
+    )
+    .unwrap();
+    let o = lysplan(&["check", s(&path), "--format", "json"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains(&plan.streets[i].id), "{out}");
+}
+
+/// Issue 12 #5: a negative value in a photometry file is reported at its line, naming
+/// the value (the LDT intensity at its C plane and gamma angle; the IES multiplier and a
+/// candela value at theirs), and the plan's finding carries that place.
+#[test]
+fn negative_photometry_values_are_named_at_their_line() {
+    use lysplan::photometry::parse;
+    use std::path::Path;
+    // EULUMDAT: one value a line; make the 5th intensity of the file negative.
+    let ldt = include_str!("../assets/luminaires/acme_road_runner.ldt");
+    let ok = parse(ldt, Path::new("a.ldt")).expect("the bundled file reads");
+    let lines: Vec<&str> = ldt.lines().collect();
+    let n = lines.len();
+    assert!(!ok.table.gamma_deg.is_empty());
+    // The intensities are the file's last lines: the last line whose negation the
+    // reader refuses is one of them.
+    let target = (1..=n)
+        .rev()
+        .find(|&l| {
+            let mut v: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+            v[l - 1] = format!("-{}", v[l - 1].trim());
+            parse(&v.join("\n"), Path::new("a.ldt")).is_err()
+        })
+        .expect("some intensity line");
+    let mut v: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    v[target - 1] = format!("-{}", v[target - 1].trim());
+    let e = parse(&v.join("\n"), Path::new("a.ldt"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with(&format!("a.ldt:{target}:")), "{e}");
+    assert!(
+        e.contains("intensity at C ") && e.contains("negative"),
+        "{e}"
+    );
+
+    // IES: the multiplier, on line 9 of the bundled file, and a candela value.
+    let ies = include_str!("../assets/luminaires/absolute_led.ies");
+    let bad = ies.replacen("1 -1 1.0 19 37", "1 -1 -1.0 19 37", 1);
+    let e = parse(&bad, Path::new("b.ies")).unwrap_err().to_string();
+    assert!(
+        e.starts_with("b.ies:9:") && e.contains("the candela multiplier is -1"),
+        "{e}"
+    );
+    let last = ies.lines().count();
+    let mut v: Vec<String> = ies.lines().map(|s| s.to_string()).collect();
+    v[last - 1] = format!("-5 {}", v[last - 1]);
+    let e = parse(&v.join("\n"), Path::new("b.ies"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&format!("b.ies:{last}:")), "{e}");
+    assert!(
+        e.contains("candela value at horizontal") && e.contains("-5"),
+        "{e}"
+    );
+
+    // In a plan: the reference.luminaire finding names the file and the line.
+    let mut plan = doll_plan();
+    let used = plan.poles[0].luminaire.clone();
+    let l = plan.luminaires.iter_mut().find(|l| l.id == used).unwrap();
+    l.photometry = lysplan::plan::PhotometrySource::Embedded {
+        file_name: "vendor_led.ies".into(),
+        text: bad,
+    };
+    let f = lysplan::check::run(&plan);
+    assert!(
+        f.iter().any(|f| f.rule == "reference.luminaire"
+            && f.message.contains("vendor_led.ies:9")
+            && f.message.contains("multiplier")),
+        "{f:?}"
+    );
+}
+
+/// Issue 12 #10: an empty file says it is empty (not a syntax error at `:1:0`), and a
+/// blank id is called blank, not missing.
+#[test]
+fn an_empty_file_and_a_blank_id_are_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["empty.ron", "empty.geojson", "blank.ron"] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, if name == "blank.ron" { "  \n\n" } else { "" }).unwrap();
+        let o = lysplan(&["check", s(&path)]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(name) && err.contains("the file is empty"),
+            "{err}"
+        );
+        assert!(!err.contains(":1:0"), "{err}");
+    }
+    let path = dir.path().join("blank-id.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[12.388,55.6848]},"properties":{"kind":"pole","id":"  ","height_m":6,"vendor":"v","luminaire":"l"}}]}"#,
+    )
+    .unwrap();
+    let o = lysplan(&["check", s(&path)]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("features[0].properties.id") && err.contains("is blank"),
+        "{err}"
+    );
+    // A syntax error on the first line counts columns from 1.
+    let path = dir.path().join("bad.geojson");
+    std::fs::write(&path, "[").unwrap();
+    let o = lysplan(&["check", s(&path)]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bad.geojson:1:1"), "{err}");
+}
