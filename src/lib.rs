@@ -21,6 +21,7 @@
 pub mod app;
 pub mod bundled;
 pub mod check;
+pub mod energy;
 pub mod error;
 pub mod finding;
 pub mod frame;

@@ -5,6 +5,7 @@
 //! WGS84 longitude/latitude in degrees; computations convert to local metres through
 //! [`crate::frame`].
 
+pub mod energy;
 pub mod geojson;
 mod ron_io;
 pub mod street_import;
