@@ -42,6 +42,7 @@
 use lysplan::frame::{Polyline, Side, Xy, bearing_of, from_utm32, grid_to_true_bearing};
 use lysplan::plan::{
     FORMAT_VERSION, LuminaireType, PhotometrySource, Plan, Pole, Rules, Section, Vendor,
+    energy::{ControlProfile, Presence},
     read_geojson, save_ron_atomic,
 };
 use std::path::{Path, PathBuf};
@@ -247,6 +248,13 @@ fn luminaires() -> Vec<LuminaireType> {
             rotation_deg,
             flux_lm,
             power_w,
+            // LED drivers with a dimming controller draw a little while dimmed to 0
+            // (example values); the SON template and the floods have no controller.
+            standby_w: match id {
+                "led-absolute" => 0.5,
+                "tilt-test-fixture" => 0.3,
+                _ => 0.0,
+            },
         }
     };
     vec![
@@ -330,6 +338,66 @@ fn nearest_other(lines: &[Polyline], own: usize, p: Xy) -> (f64, f64) {
     (own_d, other_d)
 }
 
+/// Example control profiles (not the lab's real settings): which vendor runs which, and
+/// the steps / presence of each. Midnight dimming is what most Danish municipalities
+/// run; presence control dims to an idle level when nobody passes.
+fn control_profiles() -> Vec<ControlProfile> {
+    let steps = |v: &[(&str, f64)]| v.iter().map(|(t, l)| (t.to_string(), *l)).collect();
+    // Share of each local hour someone passes (a foot/cycle path and an access road of
+    // an industrial park: shift changes at 06 and 14, little traffic after 22).
+    let path = vec![
+        0.02, 0.01, 0.01, 0.01, 0.02, 0.08, 0.25, 0.45, 0.5, 0.3, 0.2, 0.2, 0.2, 0.2, 0.25, 0.35,
+        0.5, 0.45, 0.3, 0.2, 0.15, 0.1, 0.06, 0.03,
+    ];
+    let road = vec![
+        0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.7, 0.9, 0.9, 0.7, 0.6, 0.6, 0.6, 0.6, 0.7, 0.8, 0.9,
+        0.9, 0.7, 0.5, 0.4, 0.3, 0.2, 0.15,
+    ];
+    vec![
+        ControlProfile {
+            id: "midnight-50".into(),
+            name: "50 % from 23:00 to 05:00".into(),
+            steps: steps(&[("23:00", 0.5), ("05:00", 1.0)]),
+            presence: None,
+        },
+        ControlProfile {
+            id: "midnight-30".into(),
+            name: "30 % from 00:00 to 05:00".into(),
+            steps: steps(&[("00:00", 0.3), ("05:00", 1.0)]),
+            presence: None,
+        },
+        ControlProfile {
+            id: "presence-path".into(),
+            name: "Presence, idle 10 %; 60 % after 22:00".into(),
+            steps: steps(&[("22:00", 0.6), ("06:00", 1.0)]),
+            presence: Some(Presence {
+                idle_level: 0.1,
+                occupancy: path,
+            }),
+        },
+        ControlProfile {
+            id: "presence-road".into(),
+            name: "Presence, idle 30 %".into(),
+            steps: Vec::new(),
+            presence: Some(Presence {
+                idle_level: 0.3,
+                occupancy: road,
+            }),
+        },
+    ]
+}
+
+/// The example profile each vendor runs (`None`: always full; GE, iGuzzini and SILL).
+fn profile_of(vendor: &str) -> Option<&'static str> {
+    match vendor {
+        "zumtobel" | "thorn" | "philips" | "trilux" | "selux" | "fagerhult" => Some("midnight-50"),
+        "cisco" | "citelum" | "louis-poulsen" | "schreder" | "osram" => Some("midnight-30"),
+        "holophane" | "telensa" => Some("presence-path"),
+        "hess" | "global-connect" => Some("presence-road"),
+        _ => None,
+    }
+}
+
 /// The plan description (what the sample is and is not).
 const DESCRIPTION: &str = "The DOLL Living Lab test bed in Hersted Industripark, Albertslund: about \
     9 km of roads and cycle/foot paths. ILLUSTRATIVE EXAMPLE: the street geometry is an \
@@ -337,7 +405,8 @@ const DESCRIPTION: &str = "The DOLL Living Lab test bed in Hersted Industripark,
     sections, pole positions and luminaire choices are examples, not the lab's real \
     installation. Vendor names: Zumtobel Group, Cisco, Global Connect, Philips, Thorn, GE and \
     OSRAM are companies public sources link to the lab; the others are well-known lighting and \
-    smart-city companies added as examples. Photometry comes from the bundled sample files \
+    smart-city companies added as examples. The vendors' control profiles (midnight dimming, \
+    presence control, always full) are examples too. Photometry comes from the bundled sample files \
     (assets/luminaires/SOURCES.md). Lighting classes: Herstedøstervej M3 and Gl. Landevej M4 \
     (distributor roads), Fabriksparken C4 (the park's spine), the other access roads C5, the \
     cycle path to Glostrup Nord P3, the foot/cycle paths P4. Distributor roads: ACME road \
@@ -376,9 +445,11 @@ pub fn build_with(map_text: &str, map_path: &Path, layouts: &[Layout]) -> Result
                 id: (*id).into(),
                 name: (*name).into(),
                 color: *color,
+                control_profile: profile_of(id).map(Into::into),
             })
             .collect(),
         luminaires: luminaires(),
+        control_profiles: control_profiles(),
         streets: map.streets.clone(),
         ..Plan::default()
     };

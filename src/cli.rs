@@ -1,5 +1,5 @@
-//! The command line (clap derive): `lysplan [FILE]` opens the app; `check`, `lux` and
-//! `export` work headless.
+//! The command line (clap derive): `lysplan [FILE]` opens the app; `check`, `lux`,
+//! `energy` and `export` work headless.
 //!
 //! Exit codes of `check`: 0 no errors, 1 errors found, 2 the input could not be read (the
 //! message names the file, the place and what to do). `lux` and `export` exit 0 or 2.
@@ -56,6 +56,22 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print each vendor's annual energy and CO2 against the baseline installation.
+    ///
+    /// Lights switch on and off with the sun at the site (energy.switch_sun_elevation_deg),
+    /// over the calendar year in energy.time_zone, under each vendor's control profile.
+    /// Exit status: 0 computed, 2 the plan could not be read or its energy model is
+    /// incomplete (an unknown profile id, a bad step time or level).
+    Energy {
+        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
+        file: PathBuf,
+        /// `text` for people, `json` for scripts.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The calendar year (default: the plan's energy.year).
+        #[arg(long)]
+        year: Option<i32>,
+    },
     /// Convert a plan: write it as GeoJSON (for QGIS and scripts) and/or as RON.
     ///
     /// Exit status: 0 written, 2 the input could not be read or the output not written.
@@ -94,6 +110,7 @@ pub fn main() -> ExitCode {
             lat,
             format,
         }) => lux(&file, lon, lat, format),
+        Some(Command::Energy { file, format, year }) => energy(&file, format, year),
         Some(Command::Export { file, geojson, ron }) => {
             export(&file, geojson.as_deref(), ron.as_deref())
         }
@@ -168,6 +185,27 @@ fn check(path: &Path, format: Format, coverage: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn energy(path: &Path, format: Format, year: Option<i32>) -> ExitCode {
+    let plan = match load(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    match lysplan::energy::annual(&plan, year) {
+        Ok(e) => {
+            emit(&match format {
+                Format::Text => e.to_text(&plan),
+                Format::Json => e.to_json(),
+            });
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&FileError::new(
+            path,
+            lysplan::error::Location::Field(e.path.clone()),
+            format!("{} is {}; it must be {}", e.path, e.value, e.allowed),
+        )),
     }
 }
 

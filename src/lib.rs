@@ -12,7 +12,9 @@
 //! 4. [`plan`] (the document, its validator, RON and GeoJSON) with [`index`] (R-trees
 //!    and stations over a plan; the GeoJSON reader uses its geometry-only constructor
 //!    to aim poles at the nearest street);
-//! 5. [`lighting`] (illuminance, EN 13201 grids and classes, energy; knows no check);
+//! 5. [`energy`] (the sun, the lit hours of a year in the site's time zone, control
+//!    profiles, each vendor's kWh and CO2; needs only [`plan`]), then [`lighting`]
+//!    (illuminance, EN 13201 grids and classes, D_P and D_E; knows no check);
 //! 6. [`check`] (the rules, the incremental checker), then [`report`]; [`bundled`] (the
 //!    site data embedded at build time) needs only [`plan`];
 //! 7. `app` (behind `gui`) and the `lysplan` binary's CLI.

@@ -14,7 +14,8 @@
 //! object gains, after `"summary"`, `"streets": [{"id", "class", "e_avg_lx", "e_min_lx",
 //! "u_o", "pass"}]` (EN 13201 verdict per classed street) and `"energy": {
 //! "installed_power_w", "evaluated_power_w", "area_m2", "d_p_w_per_lx_m2",
-//! "d_e_wh_per_m2_year", "burning_hours_per_year"}` (EN 13201-5); both are left out when
+//! "d_e_wh_per_m2_year", "evaluated_kwh_per_year", "lit_hours_per_year"}` (EN 13201-5; D_E
+//! from the energy model, `lysplan energy`); both are left out when
 //! coverage was not computed.
 
 use crate::check::{Finding, Severity, sort_findings};
@@ -170,12 +171,13 @@ impl CheckReport {
             let _ = writeln!(
                 out,
                 "energy: installed {:.0} W ({:.0} W on classed streets, {:.0} m²), \
-                 D_P {d_p} W/(lx·m²), D_E {:.1} Wh/(m²·year) at {:.0} h/year",
+                 D_P {d_p} W/(lx·m²), D_E {:.1} Wh/(m²·year) ({:.0} kWh/year, {:.0} h lit)",
                 e.installed_power_w,
                 e.evaluated_power_w,
                 e.area_m2,
                 e.d_e_wh_per_m2_year,
-                e.burning_hours_per_year
+                e.evaluated_kwh_per_year,
+                e.lit_hours_per_year
             );
         }
         let infos = self.findings.len() - s.errors - s.warnings;

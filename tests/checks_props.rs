@@ -70,6 +70,7 @@ fn build(l: &Layout) -> Plan {
             id: format!("V{v}"),
             name: format!("Vendor {v}"),
             color: [0, 0, 0],
+            control_profile: None,
         });
     }
     for (k, s) in l.streets.iter().enumerate() {
@@ -340,7 +341,7 @@ proptest! {
     ) {
         let o = to_utm32(ORIGIN.0, ORIGIN.1);
         let mut plan = Plan { rules: Rules { same_spot_m: 0.5, ..Rules::default() }, ..Plan::default() };
-        plan.vendors.push(Vendor { id: "V0".into(), name: "V0".into(), color: [1, 2, 3] });
+        plan.vendors.push(Vendor { id: "V0".into(), name: "V0".into(), color: [1, 2, 3], control_profile: None });
         // Clusters around three centres 200 m apart, some poles exactly on a centre.
         for (k, &(x, y, c)) in pts.iter().enumerate() {
             let (x, y) = if k % 5 == 0 { (0.0, 0.0) } else { (x, y) };

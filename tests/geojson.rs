@@ -37,6 +37,7 @@ fn round_trip_plan_geojson_plan() {
         rotation_deg: 12.0,
         flux_lm: 1234.5,
         power_w: 17.0,
+        standby_w: 0.0,
     });
     let text = to_geojson(&plan);
     let back = read_geojson(&text, origin()).expect("own output reads back");

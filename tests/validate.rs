@@ -35,6 +35,7 @@ fn base() -> Plan {
             id: "acme".into(),
             name: "ACME".into(),
             color: [200, 30, 30],
+            control_profile: None,
         }],
         luminaires: vec![LuminaireType {
             id: "L1".into(),
@@ -43,6 +44,7 @@ fn base() -> Plan {
             rotation_deg: 0.0,
             flux_lm: 10_000.0,
             power_w: 80.0,
+            standby_w: 0.0,
         }],
         streets: vec![Street {
             id: "S1".into(),

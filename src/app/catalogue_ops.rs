@@ -92,6 +92,7 @@ impl AppState {
             rotation_deg: 0.0,
             flux_lm,
             power_w,
+            standby_w: 0.0,
         };
         self.edit(format!("Import luminaire {id} ({file_name})"), |plan| {
             plan.luminaires.push(lum)

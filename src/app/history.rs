@@ -75,6 +75,8 @@ impl Plan {
             streets: self.streets.clone(),
             sections: self.sections.clone(),
             poles: Vec::new(),
+            energy: self.energy.clone(),
+            control_profiles: self.control_profiles.clone(),
         }
     }
 }

@@ -209,6 +209,7 @@ mod tests {
                 id: "V1".into(),
                 name: "Vendor one".into(),
                 color: [1, 2, 3],
+                control_profile: None,
             }],
             luminaires: vec![LuminaireType {
                 id: "L1".into(),
@@ -217,6 +218,7 @@ mod tests {
                 rotation_deg: 0.0,
                 flux_lm: 5000.0,
                 power_w: 40.0,
+                standby_w: 0.0,
             }],
             streets: vec![
                 Street {

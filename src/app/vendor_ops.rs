@@ -160,6 +160,7 @@ impl AppState {
             id: id.clone(),
             name: name.clone(),
             color,
+            control_profile: None,
         };
         self.edit(format!("Add vendor {name}"), |plan| {
             plan.vendors.push(vendor)

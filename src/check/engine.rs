@@ -154,6 +154,7 @@ impl Checker {
             rules::reference_vendor_street(plan),
             rules::reference_luminaire(plan),
             rules::reference_duplicate_id(plan),
+            rules::reference_profile(plan),
         ];
         for (at, f) in located.into_iter().flatten() {
             all.push((at.map_or(Key::Fixed, Key::At), f));

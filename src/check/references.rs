@@ -245,3 +245,44 @@ pub fn reference_duplicate_id(plan: &Plan) -> Vec<Located> {
     }
     out
 }
+
+/// `reference.profile`: a vendor whose `control_profile` names no profile of the plan
+/// (its luminaires' energy cannot be computed; `lysplan energy` refuses the plan).
+pub fn reference_profile(plan: &Plan) -> Vec<Located> {
+    plan.vendors
+        .iter()
+        .filter_map(|v| {
+            let id = v.control_profile.as_deref()?;
+            if plan.control_profile(id).is_some() {
+                return None;
+            }
+            let known: Vec<&str> = plan
+                .control_profiles
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect();
+            Some((
+                None,
+                Finding {
+                    rule: "reference.profile",
+                    severity: Severity::Error,
+                    message: format!(
+                        "vendor {}: control profile \"{id}\" is not in the plan ({}); add the \
+                         profile or pick another in the vendors panel",
+                        v.id,
+                        if known.is_empty() {
+                            "it has no control profiles".to_string()
+                        } else {
+                            format!("it has {}", known.join(", "))
+                        }
+                    ),
+                    poles: Vec::new(),
+                    street: None,
+                    chainage_m: None,
+                    lon: None,
+                    lat: None,
+                },
+            ))
+        })
+        .collect()
+}

@@ -3,7 +3,8 @@
 //! measured value and the threshold.
 
 pub use super::references::{
-    Located, reference_duplicate_id, reference_luminaire, reference_vendor_street,
+    Located, reference_duplicate_id, reference_luminaire, reference_profile,
+    reference_vendor_street,
 };
 use super::{Finding, Severity};
 use crate::frame::from_utm32;

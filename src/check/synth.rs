@@ -142,6 +142,7 @@ pub fn generate(opts: &SynthOptions) -> Synth {
             id: format!("V{:02}", v + 1),
             name: format!("Synthetic vendor {}", v + 1),
             color: [hue, 255 - hue, (hue / 2).wrapping_add(64)],
+            control_profile: None,
         });
     }
     plan.luminaires.push(LuminaireType {
@@ -152,6 +153,7 @@ pub fn generate(opts: &SynthOptions) -> Synth {
         rotation_deg: 180.0,
         flux_lm: 28_027.0,
         power_w: 276.0,
+        standby_w: 0.0,
     });
 
     // Streets: horizontal (east-running) and vertical (north-running), interleaved.

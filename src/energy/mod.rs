@@ -29,8 +29,10 @@
 //! assert!(kwh > 100.0 && kwh < 170.0);
 //! ```
 
+pub mod annual;
 pub mod sun;
 
+pub use annual::{AnnualEnergy, EnergyRow, VendorEnergy, annual};
 pub use sun::sun_elevation_deg;
 
 use crate::plan::energy::{ControlProfile, EnergySettings, format_hhmm};

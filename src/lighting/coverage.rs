@@ -90,9 +90,16 @@ pub struct Energy {
     pub area_m2: f64,
     /// D_P = Σ P_i / Σ (E_avg,i × A_i), W/(lx·m²); `None` when nothing is lit.
     pub d_p_w_per_lx_m2: Option<f64>,
-    /// D_E = Σ (P_i × t) / Σ A_i, Wh/(m²·year).
+    /// D_E = Σ E_i / Σ A_i, Wh/(m²·year), E_i the annual energy of the poles on the
+    /// evaluated streets from the energy model (switching times, control profiles,
+    /// standby); `burning_hours_per_year` × power only when the model cannot run (no
+    /// usable site, or a vendor names an unknown profile).
     pub d_e_wh_per_m2_year: f64,
-    pub burning_hours_per_year: f64,
+    /// Annual energy of the poles on evaluated streets, kWh.
+    pub evaluated_kwh_per_year: f64,
+    /// The year's lit hours the energy comes from (the model's, or the plan's
+    /// `burning_hours_per_year` when it falls back).
+    pub lit_hours_per_year: f64,
 }
 
 /// The coverage of a plan: per-street results, findings and energy.
@@ -161,7 +168,35 @@ pub fn evaluate_with(
                 }
             })
     };
-    let hours = plan.burning_hours_per_year;
+    // Each pole's annual energy from the energy model (sun, time zone, profiles); the
+    // fixed burning hours only when the model cannot run.
+    let model = crate::energy::annual::site(plan)
+        .filter(|_| {
+            plan.vendors.iter().all(|v| {
+                v.control_profile
+                    .as_deref()
+                    .is_none_or(|id| plan.control_profile(id).is_some())
+            }) && plan.energy.check().is_ok()
+        })
+        .and_then(|site| {
+            crate::energy::NightSchedule::from_settings(&plan.energy, site.lon, site.lat).ok()
+        });
+    let (pole_wh, hours) = match &model {
+        Some(s) => (crate::energy::annual::pole_wh(plan, s), s.lit_hours()),
+        None => (
+            (0..plan.poles.len())
+                .map(|pi| power_of(pi) * plan.burning_hours_per_year)
+                .collect(),
+            plan.burning_hours_per_year,
+        ),
+    };
+    let wh_of = |pi: usize| {
+        pole_wh
+            .get(pi)
+            .copied()
+            .filter(|v| v.is_finite())
+            .unwrap_or(0.0)
+    };
     let classed: Vec<usize> = (0..plan.streets.len())
         .filter(|&si| plan.streets[si].class.is_some())
         .collect();
@@ -189,7 +224,8 @@ pub fn evaluate_with(
                 .filter_map(|&pi| stations[pi].map(|s| s.chainage_m))
                 .collect();
             let power: f64 = by_street[si].iter().map(|&pi| power_of(pi)).sum();
-            let out = evaluate_street(plan, lighting, index, si, &chainages, power, hours);
+            let wh: f64 = by_street[si].iter().map(|&pi| wh_of(pi)).sum();
+            let out = evaluate_street(plan, lighting, index, si, &chainages, power, wh);
             if let Some(p) = progress {
                 p.fetch_add(1, Ordering::Relaxed);
             }
@@ -209,6 +245,10 @@ pub fn evaluate_with(
     let installed_power_w: f64 = (0..plan.poles.len()).map(power_of).sum();
     let evaluated_power_w: f64 = streets.iter().map(|s| s.power_w).sum();
     let area_m2: f64 = streets.iter().map(|s| s.area_m2).sum();
+    let evaluated_wh: f64 = streets
+        .iter()
+        .map(|s| s.d_e_wh_per_m2_year * s.area_m2)
+        .sum();
     let lit: f64 = streets.iter().map(|s| s.result.e_avg_lx * s.area_m2).sum();
     let energy = Energy {
         installed_power_w,
@@ -216,11 +256,12 @@ pub fn evaluate_with(
         area_m2,
         d_p_w_per_lx_m2: (lit > 0.0).then(|| evaluated_power_w / lit),
         d_e_wh_per_m2_year: if area_m2 > 0.0 {
-            evaluated_power_w * hours / area_m2
+            evaluated_wh / area_m2
         } else {
             0.0
         },
-        burning_hours_per_year: hours,
+        evaluated_kwh_per_year: evaluated_wh / 1000.0,
+        lit_hours_per_year: hours,
     };
     Coverage {
         streets,

@@ -61,7 +61,7 @@ pub(super) fn evaluate_street(
     si: usize,
     chainages: &[f64],
     power_w: f64,
-    hours: f64,
+    energy_wh: f64,
 ) -> Option<(StreetEvaluation, Vec<Finding>)> {
     let street = plan.streets.get(si)?;
     let class = street.class?;
@@ -281,7 +281,7 @@ pub(super) fn evaluate_street(
         power_w,
         d_p_w_per_lx_m2: (st.e_avg * area_m2 > 0.0).then(|| power_w / (st.e_avg * area_m2)),
         d_e_wh_per_m2_year: if area_m2 > 0.0 {
-            power_w * hours / area_m2
+            energy_wh / area_m2
         } else {
             0.0
         },

@@ -73,6 +73,13 @@ pub struct Plan {
     pub sections: Vec<Section>,
     #[serde(default)]
     pub poles: Vec<Pole>,
+    /// The annual-energy model's settings (year, time zone, switching, CO2, baseline).
+    #[serde(default)]
+    pub energy: energy::EnergySettings,
+    /// Dimming and presence profiles the vendors' luminaires run (examples in the
+    /// bundled plan).
+    #[serde(default)]
+    pub control_profiles: Vec<energy::ControlProfile>,
 }
 
 fn default_mf() -> f64 {
@@ -96,6 +103,8 @@ impl Default for Plan {
             streets: Vec::new(),
             sections: Vec::new(),
             poles: Vec::new(),
+            energy: energy::EnergySettings::default(),
+            control_profiles: Vec::new(),
         }
     }
 }
@@ -137,6 +146,9 @@ pub struct Vendor {
     pub name: String,
     /// Display colour, sRGB.
     pub color: [u8; 3],
+    /// Id of the control profile its luminaires run; `None` = always full power.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_profile: Option<String>,
 }
 
 /// A luminaire type of the catalogue, referenced by poles.
@@ -153,6 +165,9 @@ pub struct LuminaireType {
     pub flux_lm: f64,
     /// Input power, W (from the photometry file).
     pub power_w: f64,
+    /// Power drawn while on but dimmed to 0 (driver, controller, radio), W.
+    #[serde(default)]
+    pub standby_w: f64,
 }
 
 /// EN 13201-2 lighting classes.
@@ -295,6 +310,9 @@ pub struct Pole {
 impl Plan {
     pub fn vendor(&self, id: &str) -> Option<&Vendor> {
         self.vendors.iter().find(|v| v.id == id)
+    }
+    pub fn control_profile(&self, id: &str) -> Option<&energy::ControlProfile> {
+        self.control_profiles.iter().find(|p| p.id == id)
     }
     pub fn luminaire(&self, id: &str) -> Option<&LuminaireType> {
         self.luminaires.iter().find(|l| l.id == id)

@@ -209,6 +209,8 @@ pub const LUMINAIRE_ROTATION: Limit = Limit::any("rotation_deg");
 pub const LUMINAIRE_FLUX: Limit = Limit::any("flux_lm").min(Incl(0.0));
 /// Luminaire type `power_w`.
 pub const LUMINAIRE_POWER: Limit = Limit::any("power_w").min(Incl(0.0));
+/// Luminaire type `standby_w` (what it draws on at level 0).
+pub const LUMINAIRE_STANDBY: Limit = Limit::any("standby_w").min(Incl(0.0));
 /// Plan `maintenance_factor` (EN 13201: 0 < MF <= 1).
 pub const MAINTENANCE_FACTOR: Limit = Limit::any("maintenance_factor")
     .min(Excl(0.0))
@@ -221,7 +223,7 @@ pub const BURNING_HOURS: Limit = Limit::any("burning_hours_per_year")
 /// Any of the plan's `rules.*` thresholds.
 pub const RULE_THRESHOLD: Limit = Limit::any("rules").min(Incl(0.0));
 /// Every limit, for documentation and for editors that show the allowed range.
-pub const ALL: [Limit; 12] = [
+pub const ALL: [Limit; 13] = [
     POLE_HEIGHT,
     POLE_TILT,
     POLE_OVERHANG,
@@ -232,6 +234,7 @@ pub const ALL: [Limit; 12] = [
     LUMINAIRE_ROTATION,
     LUMINAIRE_FLUX,
     LUMINAIRE_POWER,
+    LUMINAIRE_STANDBY,
     MAINTENANCE_FACTOR,
     BURNING_HOURS,
 ];
@@ -314,7 +317,19 @@ pub fn luminaire(l: &LuminaireType) -> Result<(), ValueError> {
         (LUMINAIRE_ROTATION, l.rotation_deg),
         (LUMINAIRE_FLUX, l.flux_lm),
         (LUMINAIRE_POWER, l.power_w),
-    ])
+        (LUMINAIRE_STANDBY, l.standby_w),
+    ])?;
+    if l.standby_w > l.power_w {
+        return Err(ValueError {
+            path: "standby_w".into(),
+            value: crate::finding::number(l.standby_w),
+            allowed: format!(
+                "at most power_w ({} W): standby is what it draws dimmed to 0",
+                crate::finding::number(l.power_w)
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// A vendor's id.
@@ -374,7 +389,26 @@ pub fn plan(plan: &Plan) -> Result<(), ValueError> {
     each("luminaires", &plan.luminaires, |l| &l.id, luminaire)?;
     each("streets", &plan.streets, |s| &s.id, street)?;
     each("sections", &plan.sections, |s| &s.id, section)?;
-    each("poles", &plan.poles, |p| &p.id, pole)
+    each("poles", &plan.poles, |p| &p.id, pole)?;
+    plan.energy.check().map_err(|e| e.within("energy"))?;
+    each(
+        "control_profiles",
+        &plan.control_profiles,
+        |p| &p.id,
+        super::energy::ControlProfile::check,
+    )?;
+    // Profile ids are unique (vendors name them). An unknown id on a vendor is not
+    // refused here: the plan opens and `reference.profile` reports it.
+    for (i, p) in plan.control_profiles.iter().enumerate() {
+        if plan.control_profiles[..i].iter().any(|q| q.id == p.id) {
+            return Err(ValueError {
+                path: format!("{}.id", object_path("control_profiles", i, &p.id)),
+                value: format!("{:?}", p.id),
+                allowed: "an id no other control profile has".into(),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn warning(message: String) -> Finding {

@@ -232,8 +232,8 @@ fn energy(ui: &mut Ui, result: &CoverageResult) {
             ui.end_row();
             ui.label("D_E, annual energy");
             ui.label(format!(
-                "{:.0} Wh/(m²·year) at {:.0} h/year",
-                e.d_e_wh_per_m2_year, e.burning_hours_per_year
+                "{:.0} Wh/(m²·year): {:.0} kWh/year, {:.0} h lit (energy model)",
+                e.d_e_wh_per_m2_year, e.evaluated_kwh_per_year, e.lit_hours_per_year
             ));
             ui.end_row();
         });

@@ -103,6 +103,7 @@ pub(super) fn embed_photometry(
         rotation_deg: 0.0,
         flux_lm,
         power_w,
+        standby_w: 0.0,
     });
     Ok(id)
 }
@@ -160,6 +161,47 @@ pub(super) fn read_meta(
         })?;
     }
     validate::plan_settings(plan).map_err(|e| p.refused(e))?;
+    if let Some(v) = m.get("energy").filter(|v| !v.is_null()) {
+        plan.energy = serde_json::from_value(v.clone()).map_err(|e| {
+            r.err(
+                "lysplan.energy",
+                format!(
+                    "{e}; energy holds year, time_zone, switch_sun_elevation_deg, \
+                     co2_g_per_kwh, co2_source, baseline_power_w and baseline_name"
+                ),
+            )
+        })?;
+        plan.energy
+            .check()
+            .map_err(|e| refused(r, "lysplan.energy", e))?;
+    }
+    match m.get("control_profiles") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(a)) => {
+            for (k, v) in a.iter().enumerate() {
+                let at = format!("lysplan.control_profiles[{k}]");
+                let profile: super::super::energy::ControlProfile =
+                    serde_json::from_value(v.clone()).map_err(|e| {
+                        r.err(
+                            at.clone(),
+                            format!(
+                                "{e}; a profile is {{\"id\", \"name\", \"steps\": [[\"22:00\", \
+                                 0.5], ...], \"presence\": {{\"idle_level\", \"occupancy\": [24 \
+                                 values]}}}}"
+                            ),
+                        )
+                    })?;
+                profile.check().map_err(|e| refused(r, &at, e))?;
+                plan.control_profiles.push(profile);
+            }
+        }
+        Some(v) => {
+            return Err(r.err(
+                "lysplan.control_profiles",
+                format!("must be an array, found {}", type_name(v)),
+            ));
+        }
+    }
     let vendors_given = match m.get("vendors") {
         None | Some(Value::Null) => false,
         Some(Value::Array(a)) => {

@@ -283,6 +283,7 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
                     name: v.clone(),
                     id: v,
                     color: PALETTE[k % PALETTE.len()],
+                    control_profile: None,
                 });
             }
         }

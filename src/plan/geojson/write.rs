@@ -14,6 +14,8 @@ struct MetaOut<'a> {
     rules: &'a Rules,
     vendors: &'a [Vendor],
     luminaires: &'a [LuminaireType],
+    energy: &'a crate::plan::energy::EnergySettings,
+    control_profiles: &'a [crate::plan::energy::ControlProfile],
 }
 
 #[derive(Serialize)]
@@ -81,6 +83,8 @@ pub fn to_geojson(plan: &Plan) -> String {
         rules: &plan.rules,
         vendors: &plan.vendors,
         luminaires: &plan.luminaires,
+        energy: &plan.energy,
+        control_profiles: &plan.control_profiles,
     };
     let mut lines: Vec<String> =
         Vec::with_capacity(plan.streets.len() + plan.sections.len() + plan.poles.len());

@@ -1,0 +1,369 @@
+//! A plan's year of energy: per vendor and in total, against the baseline installation
+//! (`lysplan energy`, the Energy window, and the D_E of the coverage check).
+
+use super::{NightSchedule, ProfileHours};
+use crate::plan::validate::ValueError;
+use crate::plan::{Plan, validate};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One vendor's (or the whole plan's) year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnergyRow {
+    pub poles: usize,
+    /// Σ power_w of the poles' luminaires, W.
+    pub installed_w: f64,
+    pub annual_kwh: f64,
+    /// The same poles as the baseline installation (baseline_power_w, full all night).
+    pub baseline_kwh: f64,
+    /// (1 − annual / baseline) × 100; 0 when there is no baseline.
+    pub savings_pct: f64,
+    pub co2_kg: f64,
+    pub baseline_co2_kg: f64,
+    /// Σ rated luminaire flux, lm (for lm/W).
+    #[serde(skip)]
+    pub flux_lm: f64,
+    /// Σ length of the vendor's sections, m (for kWh per km).
+    #[serde(skip)]
+    pub section_m: f64,
+}
+
+impl EnergyRow {
+    fn empty() -> Self {
+        EnergyRow {
+            poles: 0,
+            installed_w: 0.0,
+            annual_kwh: 0.0,
+            baseline_kwh: 0.0,
+            savings_pct: 0.0,
+            co2_kg: 0.0,
+            baseline_co2_kg: 0.0,
+            flux_lm: 0.0,
+            section_m: 0.0,
+        }
+    }
+
+    fn finish(&mut self, co2_g_per_kwh: f64) {
+        self.savings_pct = if self.baseline_kwh > 0.0 {
+            (1.0 - self.annual_kwh / self.baseline_kwh) * 100.0
+        } else {
+            0.0
+        };
+        self.co2_kg = self.annual_kwh * co2_g_per_kwh / 1000.0;
+        self.baseline_co2_kg = self.baseline_kwh * co2_g_per_kwh / 1000.0;
+    }
+
+    /// Luminous efficacy of the installed luminaires, lm/W (`None` without power).
+    pub fn lm_per_w(&self) -> Option<f64> {
+        (self.installed_w > 0.0).then(|| self.flux_lm / self.installed_w)
+    }
+
+    /// kWh a year per km of the vendor's sections (`None` without sections).
+    pub fn kwh_per_km(&self) -> Option<f64> {
+        (self.section_m > 0.0).then(|| self.annual_kwh / (self.section_m / 1000.0))
+    }
+}
+
+/// A vendor's row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VendorEnergy {
+    pub id: String,
+    /// The vendor's control profile id (`None`: always full).
+    #[serde(skip)]
+    pub profile: Option<String>,
+    #[serde(flatten)]
+    pub row: EnergyRow,
+}
+
+/// Where the sun was computed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Site {
+    pub lon: f64,
+    pub lat: f64,
+}
+
+/// The plan's year of energy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnnualEnergy {
+    pub year: i32,
+    pub site: Site,
+    /// The year's total time on, h.
+    pub lit_hours: f64,
+    pub co2_g_per_kwh: f64,
+    /// Sorted by id.
+    pub vendors: Vec<VendorEnergy>,
+    /// Every pole of the plan (also those of a vendor not in the plan).
+    pub total: EnergyRow,
+}
+
+/// The site: the mean lon/lat of the poles at usable positions, else of the streets'
+/// vertices; `None` for a plan with neither.
+pub fn site(plan: &Plan) -> Option<Site> {
+    let mean = |pts: &mut dyn Iterator<Item = (f64, f64)>| -> Option<Site> {
+        let (mut n, mut lon, mut lat) = (0usize, 0.0, 0.0);
+        for (x, y) in pts {
+            if crate::index::valid_lonlat(x, y) {
+                n += 1;
+                lon += x;
+                lat += y;
+            }
+        }
+        (n > 0).then(|| Site {
+            lon: lon / n as f64,
+            lat: lat / n as f64,
+        })
+    };
+    mean(&mut plan.poles.iter().map(|p| (p.lon, p.lat))).or_else(|| {
+        mean(
+            &mut plan
+                .streets
+                .iter()
+                .flat_map(|s| s.points.iter().map(|q| (q[0], q[1]))),
+        )
+    })
+}
+
+/// The year's energy of `plan` (in `year` when given, else `energy.year`). Refuses,
+/// with the field named, a plan the validator refuses, a vendor naming a control
+/// profile the plan does not have, and a plan with no pole or street to place the sun.
+pub fn annual(plan: &Plan, year: Option<i32>) -> Result<AnnualEnergy, ValueError> {
+    validate::plan(plan)?;
+    let mut settings = plan.energy.clone();
+    if let Some(y) = year {
+        settings.year = y;
+        settings.check().map_err(|e| e.within("--year"))?;
+    }
+    for (i, v) in plan.vendors.iter().enumerate() {
+        if let Some(id) = &v.control_profile
+            && plan.control_profile(id).is_none()
+        {
+            return Err(ValueError {
+                path: format!(
+                    "{}.control_profile",
+                    validate::object_path("vendors", i, &v.id)
+                ),
+                value: format!("{id:?}"),
+                allowed: "the id of one of the plan's control_profiles".into(),
+            });
+        }
+    }
+    let site = site(plan).ok_or_else(|| ValueError {
+        path: "poles".into(),
+        value: "none".into(),
+        allowed: "at least one pole or street at a usable position (the sun is computed there)"
+            .into(),
+    })?;
+    let schedule =
+        NightSchedule::from_settings(&settings, site.lon, site.lat).map_err(|e| ValueError {
+            path: "energy".into(),
+            value: format!("{} in {}", settings.year, settings.time_zone),
+            allowed: format!("a year and zone the model can compute ({e})"),
+        })?;
+    Ok(compute(plan, &settings, site, &schedule))
+}
+
+/// Per pole, its luminaire's annual energy in Wh under its vendor's profile, in pole
+/// order (0 for a pole without a luminaire type). One profile evaluation per profile.
+pub fn pole_wh(plan: &Plan, schedule: &NightSchedule) -> Vec<f64> {
+    let hours = profile_hours(plan, schedule);
+    let full = ProfileHours {
+        lit_hours: schedule.lit_hours(),
+        full_equivalent_hours: schedule.lit_hours(),
+    };
+    let vendor_hours: HashMap<&str, ProfileHours> = plan
+        .vendors
+        .iter()
+        .map(|v| {
+            let h = v
+                .control_profile
+                .as_deref()
+                .and_then(|id| hours.get(id).copied())
+                .unwrap_or(full);
+            (v.id.as_str(), h)
+        })
+        .collect();
+    let luminaires: HashMap<&str, (f64, f64)> = plan
+        .luminaires
+        .iter()
+        .map(|l| (l.id.as_str(), (l.power_w, l.standby_w)))
+        .collect();
+    plan.poles
+        .iter()
+        .map(|p| {
+            let Some(&(power, standby)) = luminaires.get(p.luminaire.as_str()) else {
+                return 0.0;
+            };
+            let h = vendor_hours.get(p.vendor.as_str()).copied().unwrap_or(full);
+            h.energy_wh(power, standby)
+        })
+        .collect()
+}
+
+fn profile_hours<'a>(plan: &'a Plan, schedule: &NightSchedule) -> HashMap<&'a str, ProfileHours> {
+    plan.control_profiles
+        .iter()
+        .map(|p| (p.id.as_str(), schedule.profile_hours(p)))
+        .collect()
+}
+
+/// [`annual`] with the site and schedule at hand.
+pub fn compute(
+    plan: &Plan,
+    settings: &crate::plan::energy::EnergySettings,
+    site: Site,
+    schedule: &NightSchedule,
+) -> AnnualEnergy {
+    let wh = pole_wh(plan, schedule);
+    let lit = schedule.lit_hours();
+    let baseline_wh = settings.baseline_power_w * lit;
+    let mut rows: HashMap<&str, EnergyRow> = plan
+        .vendors
+        .iter()
+        .map(|v| (v.id.as_str(), EnergyRow::empty()))
+        .collect();
+    let mut total = EnergyRow::empty();
+    let luminaire: HashMap<&str, (f64, f64)> = plan
+        .luminaires
+        .iter()
+        .map(|l| (l.id.as_str(), (l.power_w, l.flux_lm)))
+        .collect();
+    for (p, &e) in plan.poles.iter().zip(&wh) {
+        let (power, flux) = luminaire
+            .get(p.luminaire.as_str())
+            .copied()
+            .unwrap_or((0.0, 0.0));
+        for row in [Some(&mut total), rows.get_mut(p.vendor.as_str())]
+            .into_iter()
+            .flatten()
+        {
+            row.poles += 1;
+            row.installed_w += power;
+            row.flux_lm += flux;
+            row.annual_kwh += e / 1000.0;
+            row.baseline_kwh += baseline_wh / 1000.0;
+        }
+    }
+    for s in &plan.sections {
+        if let Some(row) = rows.get_mut(s.vendor.as_str()) {
+            row.section_m += (s.to_m - s.from_m).abs();
+        }
+        total.section_m += (s.to_m - s.from_m).abs();
+    }
+    let mut vendors: Vec<VendorEnergy> = plan
+        .vendors
+        .iter()
+        .map(|v| {
+            let mut row = rows.remove(v.id.as_str()).unwrap_or_else(EnergyRow::empty);
+            row.finish(settings.co2_g_per_kwh);
+            VendorEnergy {
+                id: v.id.clone(),
+                profile: v.control_profile.clone(),
+                row,
+            }
+        })
+        .collect();
+    vendors.sort_by(|a, b| a.id.cmp(&b.id));
+    total.finish(settings.co2_g_per_kwh);
+    AnnualEnergy {
+        year: settings.year,
+        site,
+        lit_hours: lit,
+        co2_g_per_kwh: settings.co2_g_per_kwh,
+        vendors,
+        total,
+    }
+}
+
+impl AnnualEnergy {
+    /// The JSON of `lysplan energy --format json` (keys in the documented order,
+    /// figures rounded to what they mean: 0.1 kWh, W, %, kg; 6 decimals of a degree).
+    pub fn to_json(&self) -> String {
+        let r1 = |v: f64| (v * 10.0).round() / 10.0;
+        let row = |r: &EnergyRow| {
+            serde_json::json!({
+                "poles": r.poles,
+                "installed_w": r1(r.installed_w),
+                "annual_kwh": r1(r.annual_kwh),
+                "baseline_kwh": r1(r.baseline_kwh),
+                "savings_pct": r1(r.savings_pct),
+                "co2_kg": r1(r.co2_kg),
+                "baseline_co2_kg": r1(r.baseline_co2_kg),
+            })
+        };
+        let vendors: Vec<serde_json::Value> = self
+            .vendors
+            .iter()
+            .map(|v| {
+                let mut o = serde_json::Map::new();
+                o.insert("id".into(), v.id.clone().into());
+                if let serde_json::Value::Object(m) = row(&v.row) {
+                    o.extend(m);
+                }
+                serde_json::Value::Object(o)
+            })
+            .collect();
+        let v = serde_json::json!({
+            "year": self.year,
+            "site": {"lon": (self.site.lon * 1e6).round() / 1e6, "lat": (self.site.lat * 1e6).round() / 1e6},
+            "lit_hours": (self.lit_hours * 100.0).round() / 100.0,
+            "co2_g_per_kwh": self.co2_g_per_kwh,
+            "vendors": vendors,
+            "total": row(&self.total),
+        });
+        let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
+        s.push('\n');
+        s
+    }
+
+    /// The table for people.
+    pub fn to_text(&self, plan: &Plan) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} in {}: lights on {:.0} h (sun below {}° at {:.4} N {:.4} E); CO2 {} g/kWh ({})",
+            self.year,
+            plan.energy.time_zone,
+            self.lit_hours,
+            plan.energy.switch_sun_elevation_deg,
+            self.site.lat,
+            self.site.lon,
+            self.co2_g_per_kwh,
+            plan.energy.co2_source
+        );
+        let _ = writeln!(
+            out,
+            "baseline: {} W per pole ({}), full all night",
+            plan.energy.baseline_power_w, plan.energy.baseline_name
+        );
+        let _ = writeln!(
+            out,
+            "{:<18} {:<14} {:>6} {:>10} {:>12} {:>12} {:>8} {:>9}",
+            "vendor", "profile", "poles", "installed", "kWh/year", "baseline", "saving", "CO2 t"
+        );
+        let line = |out: &mut String, id: &str, profile: &str, r: &EnergyRow| {
+            let _ = writeln!(
+                out,
+                "{:<18} {:<14} {:>6} {:>8.0} W {:>12.0} {:>12.0} {:>7.1}% {:>9.2}",
+                id,
+                profile,
+                r.poles,
+                r.installed_w,
+                r.annual_kwh,
+                r.baseline_kwh,
+                r.savings_pct,
+                r.co2_kg / 1000.0
+            );
+        };
+        for v in &self.vendors {
+            line(
+                &mut out,
+                &v.id,
+                v.profile.as_deref().unwrap_or("always full"),
+                &v.row,
+            );
+        }
+        line(&mut out, "total", "", &self.total);
+        out
+    }
+}
