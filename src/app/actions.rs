@@ -116,6 +116,7 @@ impl LysplanApp {
             Catalogue => self.catalogue.open = true,
             ImportLuminaire => self.start_dialog(ctx, Purpose::ImportLuminaire),
             PlanSettings => self.plan_settings.open(self.state.plan()),
+            Energy => self.energy.open = true,
             TileSettings => {
                 self.settings.open = true;
                 if let Some(t) = &self.map.tile_server {

@@ -41,6 +41,7 @@ pub enum Command {
     Catalogue,
     ImportLuminaire,
     PlanSettings,
+    Energy,
     TileSettings,
     Help,
     Palette,
@@ -123,6 +124,7 @@ impl Command {
             SelectAll,
             Cancel,
             PlanSettings,
+            Energy,
             ToggleCoverageLayer,
             ToggleCoverageResults,
             ZoomIn,
@@ -176,6 +178,7 @@ impl Command {
             Catalogue => "Catalogue…".into(),
             ImportLuminaire => "Import .ldt/.ies…".into(),
             PlanSettings => "Plan settings (rules, maintenance, hours)…".into(),
+            Energy => "Energy and CO2…".into(),
             TileSettings => "Tiles and cache…".into(),
             Help => "Keyboard shortcuts and commands".into(),
             Palette => "Command palette…".into(),
@@ -226,6 +229,10 @@ impl Command {
             Catalogue => "Luminaire types: flux, power, self-check, polar diagram",
             ImportLuminaire => "Embed a vendor's EULUMDAT or IES file in the plan",
             PlanSettings => "Edit the site rules, maintenance factor and burning hours (undoable)",
+            Energy => {
+                "Each vendor's kWh and CO2 a year against the old installation, one night's power \
+                 curve, and the control profiles (dimming, presence) the vendors run"
+            }
             TileSettings => "Use another XYZ tile server",
             Help => "This list",
             Palette => "Find any command by typing part of its name",
@@ -281,7 +288,8 @@ impl Command {
             | ZoomIn
             | ZoomOut
             | ZoomToPlan
-            | ZoomToSelection => Menu::View,
+            | ZoomToSelection
+            | Energy => Menu::View,
             Tool(_) | FinishStreet | RemoveLastVertex | Cancel => Menu::Tools,
             Catalogue | ImportLuminaire => Menu::Luminaires,
             TileSettings => Menu::Settings,

@@ -115,6 +115,9 @@ impl LysplanApp {
         {
             self.state.status = status;
         }
+        if let Some(status) = panels::energy::window(ctx, &mut self.state, &mut self.energy) {
+            self.state.status = status;
+        }
     }
 
     fn recover_window(&mut self, ctx: &egui::Context) {

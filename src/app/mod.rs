@@ -86,6 +86,7 @@ pub struct LysplanApp {
     pub settings: panels::settings::SettingsWindow,
     /// The plan settings window (rules, maintenance factor, burning hours).
     pub plan_settings: panels::plan_settings::PlanSettings,
+    pub energy: panels::energy::EnergyUi,
     /// The inspector's texts (what the fields show).
     pub inspector: panels::inspector::InspectorState,
     /// The luminaire catalogue window.
@@ -116,6 +117,7 @@ impl LysplanApp {
             findings_filter: Default::default(),
             settings: Default::default(),
             plan_settings: Default::default(),
+            energy: Default::default(),
             inspector: Default::default(),
             catalogue: Default::default(),
             coverage: Default::default(),

@@ -1,0 +1,638 @@
+//! The Energy window (green goals): each vendor's installed power, efficacy, kWh a year,
+//! kWh per km of its sections, CO2 and savings against the baseline; a bar chart of kWh
+//! per vendor next to the baseline; one night's power curve of a vendor on a chosen
+//! date; and the control-profile editor (steps, presence, occupancy) with each vendor's
+//! profile picked here. The year is computed off the UI thread whenever the plan
+//! changes; edits are undoable and go through the core's validator.
+
+use crate::app::state::AppState;
+use crate::energy::{AnnualEnergy, NightCurve, annual, night_curve};
+use crate::plan::Plan;
+use crate::plan::energy::{ControlProfile, Presence};
+use egui::{Color32, Ui};
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, VLine};
+use std::sync::mpsc::{Receiver, channel};
+
+/// A profile being edited (text fields as typed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileDraft {
+    /// The id of the profile edited (`None`: a new one).
+    pub original: Option<String>,
+    pub id: String,
+    pub name: String,
+    pub steps: Vec<(String, f64)>,
+    pub presence: bool,
+    pub idle_level: f64,
+    pub occupancy: Vec<f64>,
+}
+
+impl ProfileDraft {
+    fn of(p: &ControlProfile) -> Self {
+        ProfileDraft {
+            original: Some(p.id.clone()),
+            id: p.id.clone(),
+            name: p.name.clone(),
+            steps: p.steps.clone(),
+            presence: p.presence.is_some(),
+            idle_level: p.presence.as_ref().map_or(0.2, |x| x.idle_level),
+            occupancy: p
+                .presence
+                .as_ref()
+                .map_or(vec![0.5; 24], |x| x.occupancy.clone()),
+        }
+    }
+
+    fn new_in(plan: &Plan) -> Self {
+        let mut n = plan.control_profiles.len() + 1;
+        let mut id = format!("profile-{n}");
+        while plan.control_profile(&id).is_some() {
+            n += 1;
+            id = format!("profile-{n}");
+        }
+        ProfileDraft {
+            original: None,
+            id,
+            name: "New profile".into(),
+            steps: vec![("23:00".into(), 0.5), ("05:00".into(), 1.0)],
+            presence: false,
+            idle_level: 0.2,
+            occupancy: vec![0.5; 24],
+        }
+    }
+
+    /// The profile the draft describes.
+    pub fn profile(&self) -> ControlProfile {
+        ControlProfile {
+            id: self.id.trim().to_string(),
+            name: self.name.trim().to_string(),
+            steps: self
+                .steps
+                .iter()
+                .map(|(t, l)| (t.trim().to_string(), *l))
+                .collect(),
+            presence: self.presence.then(|| Presence {
+                idle_level: self.idle_level,
+                occupancy: self.occupancy.clone(),
+            }),
+        }
+    }
+
+    /// The plan with the draft applied (vendors follow a renamed id), or the refusal
+    /// naming the field.
+    pub fn applied(&self, plan: &Plan) -> Result<Plan, crate::app::error::EditError> {
+        let p = self.profile();
+        p.check()?;
+        let mut out = plan.clone();
+        if out
+            .control_profiles
+            .iter()
+            .any(|q| q.id == p.id && Some(q.id.as_str()) != self.original.as_deref())
+        {
+            return Err(format!("id: \"{}\" is already a profile of the plan", p.id).into());
+        }
+        match self
+            .original
+            .as_deref()
+            .and_then(|o| out.control_profiles.iter().position(|q| q.id == o))
+        {
+            Some(i) => {
+                let old = std::mem::replace(&mut out.control_profiles[i], p.clone()).id;
+                for v in &mut out.vendors {
+                    if v.control_profile.as_deref() == Some(old.as_str()) {
+                        v.control_profile = Some(p.id.clone());
+                    }
+                }
+            }
+            None => out.control_profiles.push(p),
+        }
+        Ok(out)
+    }
+}
+
+type Job = (u64, Receiver<Result<AnnualEnergy, String>>);
+
+/// The window's state.
+pub struct EnergyUi {
+    pub open: bool,
+    /// The vendor whose night curve is shown.
+    pub vendor: Option<String>,
+    /// The night's date as typed, "YYYY-MM-DD".
+    pub date: String,
+    /// The latest result and the plan revision it belongs to.
+    pub result: Option<(u64, Result<AnnualEnergy, String>)>,
+    job: Option<Job>,
+    /// The profile being edited.
+    pub draft: Option<ProfileDraft>,
+    pub error: Option<String>,
+}
+
+impl Default for EnergyUi {
+    fn default() -> Self {
+        EnergyUi {
+            open: false,
+            vendor: None,
+            date: "2026-12-21".into(),
+            result: None,
+            job: None,
+            draft: None,
+            error: None,
+        }
+    }
+}
+
+impl EnergyUi {
+    /// Starts the year's computation for the current plan if the result is stale and
+    /// none is running; collects a finished one. Returns whether one is running.
+    pub fn refresh(&mut self, state: &AppState) -> bool {
+        let rev = state.settled_revision();
+        if let Some((job_rev, rx)) = &self.job {
+            match rx.try_recv() {
+                Ok(r) => {
+                    self.result = Some((*job_rev, r));
+                    self.job = None;
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => return true,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.result = Some((*job_rev, Err("the computation stopped".into())));
+                    self.job = None;
+                }
+            }
+        }
+        if self.result.as_ref().is_some_and(|(r, _)| *r == rev) {
+            return false;
+        }
+        let plan = state.plan().clone();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let r = annual(&plan, None).map_err(|e| e.to_string());
+            let _ = tx.send(r);
+        });
+        self.job = Some((rev, rx));
+        true
+    }
+
+    /// Waits for a running computation (tests).
+    pub fn wait(&mut self, state: &AppState) {
+        while self.refresh(state) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+}
+
+/// The date typed as (year, month, day), or why not.
+pub fn parse_date(s: &str) -> Result<(i32, u8, u8), String> {
+    let bad = || format!("'{s}': type a date as YYYY-MM-DD, e.g. 2026-12-21");
+    let mut it = s.trim().split('-');
+    let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next()) else {
+        return Err(bad());
+    };
+    let y: i32 = y.parse().map_err(|_| bad())?;
+    let m: u8 = m.parse().map_err(|_| bad())?;
+    let d: u8 = d.parse().map_err(|_| bad())?;
+    jiff::civil::Date::new(y as i16, m as i8, d as i8).map_err(|_| bad())?;
+    Ok((y, m, d))
+}
+
+/// Draws the window; returns a status message after an applied edit.
+pub fn window(ctx: &egui::Context, state: &mut AppState, w: &mut EnergyUi) -> Option<String> {
+    if !w.open {
+        return None;
+    }
+    if w.refresh(state) {
+        ctx.request_repaint_after(std::time::Duration::from_millis(50));
+    }
+    let mut open = true;
+    let mut status = None;
+    egui::Window::new("Energy and CO2")
+        .open(&mut open)
+        .default_size([780.0, 740.0])
+        .vscroll(true)
+        .show(ctx, |ui| {
+            status = contents(ui, state, w);
+        });
+    if !open {
+        w.open = false;
+    }
+    status
+}
+
+fn contents(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi) -> Option<String> {
+    let stale = w
+        .result
+        .as_ref()
+        .is_none_or(|(r, _)| *r != state.settled_revision());
+    let mut status = None;
+    let result = w.result.as_ref().map(|(_, r)| r.clone());
+    match result {
+        None => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Computing the year…");
+            });
+        }
+        Some(Err(e)) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("Cannot compute: {e}"));
+        }
+        Some(Ok(e)) => {
+            let plan = state.plan();
+            ui.horizontal(|ui| {
+                ui.label(format!(
+                    "{}: lights on {:.0} h (sun below {}° at {:.4} N {:.4} E, {}). CO2 {} g/kWh ({}).",
+                    e.year,
+                    e.lit_hours,
+                    plan.energy.switch_sun_elevation_deg,
+                    e.site.lat,
+                    e.site.lon,
+                    plan.energy.time_zone,
+                    e.co2_g_per_kwh,
+                    plan.energy.co2_source
+                ));
+                if stale {
+                    ui.spinner();
+                }
+            });
+            ui.label(format!(
+                "Baseline: {} W per pole ({}), full all night. Total {:.0} kWh/year against {:.0} \
+                 ({:.1} % saved), {:.2} t CO2/year.",
+                plan.energy.baseline_power_w,
+                plan.energy.baseline_name,
+                e.total.annual_kwh,
+                e.total.baseline_kwh,
+                e.total.savings_pct,
+                e.total.co2_kg / 1000.0
+            ));
+            status = table(ui, state, w, &e);
+            ui.separator();
+            bars(ui, &e);
+        }
+    }
+    ui.separator();
+    night(ui, state, w);
+    ui.separator();
+    if let Some(s) = editor(ui, state, w) {
+        status = Some(s);
+    }
+    status
+}
+
+fn table(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi, e: &AnnualEnergy) -> Option<String> {
+    let mut assign: Option<(String, Option<String>)> = None;
+    let profiles: Vec<(String, String)> = state
+        .plan()
+        .control_profiles
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect();
+    egui::Grid::new("energy_table")
+        .striped(true)
+        .num_columns(8)
+        .show(ui, |ui| {
+            ui.strong("Vendor");
+            // The profile boxes are named by their column's header.
+            let header = ui.strong("Control profile").id;
+            for h in [
+                "Installed",
+                "lm/W",
+                "kWh/year",
+                "kWh/km",
+                "CO2 t/year",
+                "Saving",
+            ] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for v in &e.vendors {
+                let name = state
+                    .plan()
+                    .vendor(&v.id)
+                    .map_or(v.id.clone(), |x| x.name.clone());
+                if ui
+                    .selectable_label(w.vendor.as_deref() == Some(v.id.as_str()), &name)
+                    .on_hover_text("Show this vendor's night below")
+                    .clicked()
+                {
+                    w.vendor = Some(v.id.clone());
+                }
+                let current = v.profile.clone();
+                let shown = current.as_deref().unwrap_or("always full").to_string();
+                egui::ComboBox::from_id_salt(("profile", &v.id))
+                    .selected_text(super::shorten(&shown, 18))
+                    .show_ui(ui, |ui| {
+                        if ui
+                            .selectable_label(current.is_none(), "always full")
+                            .clicked()
+                            && current.is_some()
+                        {
+                            assign = Some((v.id.clone(), None));
+                        }
+                        for (id, pname) in &profiles {
+                            let on = current.as_deref() == Some(id.as_str());
+                            if ui.selectable_label(on, format!("{id}: {pname}")).clicked() && !on {
+                                assign = Some((v.id.clone(), Some(id.clone())));
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(header);
+                let r = &v.row;
+                ui.label(format!("{:.0} W", r.installed_w));
+                ui.label(r.lm_per_w().map_or("—".into(), |x| format!("{x:.0}")));
+                ui.label(format!("{:.0}", r.annual_kwh));
+                ui.label(r.kwh_per_km().map_or("—".into(), |x| format!("{x:.0}")));
+                ui.label(format!("{:.2}", r.co2_kg / 1000.0));
+                ui.label(format!("{:.1} %", r.savings_pct));
+                ui.end_row();
+            }
+        });
+    let (vendor, profile) = assign?;
+    let label = format!(
+        "Set {vendor}'s control profile to {}",
+        profile.as_deref().unwrap_or("always full")
+    );
+    state.edit(label.clone(), |plan| {
+        if let Some(v) = plan.vendors.iter_mut().find(|v| v.id == vendor) {
+            v.control_profile = profile;
+        }
+    });
+    Some(label)
+}
+
+fn bars(ui: &mut Ui, e: &AnnualEnergy) {
+    ui.label("kWh a year per vendor (bars) next to the baseline installation (grey)");
+    let mut actual = Vec::new();
+    let mut base = Vec::new();
+    for (k, v) in e.vendors.iter().enumerate() {
+        let x = k as f64;
+        actual.push(Bar::new(x - 0.18, v.row.annual_kwh).width(0.34).name(&v.id));
+        base.push(
+            Bar::new(x + 0.18, v.row.baseline_kwh)
+                .width(0.34)
+                .name(&v.id),
+        );
+    }
+    let names: Vec<String> = e.vendors.iter().map(|v| v.id.clone()).collect();
+    Plot::new("energy_bars")
+        .height(180.0)
+        .legend(Legend::default())
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .y_axis_label("kWh/year")
+        .x_axis_formatter(move |m, _| {
+            let i = m.value.round();
+            if (m.value - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |p| {
+            p.bar_chart(BarChart::new("this plan", actual).color(Color32::from_rgb(60, 160, 90)));
+            p.bar_chart(BarChart::new("baseline", base).color(Color32::GRAY));
+        });
+}
+
+fn night(ui: &mut Ui, state: &AppState, w: &mut EnergyUi) {
+    let plan = state.plan();
+    ui.horizontal(|ui| {
+        ui.label("One night of");
+        let vendor_name = w
+            .vendor
+            .as_deref()
+            .and_then(|v| plan.vendor(v))
+            .map_or("(pick a vendor above)".to_string(), |v| v.name.clone());
+        ui.strong(vendor_name);
+        let l = ui.label("from noon of");
+        ui.add(egui::TextEdit::singleline(&mut w.date).desired_width(90.0))
+            .labelled_by(l.id)
+            .on_hover_text("The date, YYYY-MM-DD");
+    });
+    let Some(vendor) = w.vendor.as_deref().and_then(|v| plan.vendor(v)) else {
+        return;
+    };
+    let date = match parse_date(&w.date) {
+        Ok(d) => d,
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+            return;
+        }
+    };
+    let Some(site) = crate::energy::annual::site(plan) else {
+        ui.label("The plan has no pole or street to place the sun.");
+        return;
+    };
+    let profile = vendor
+        .control_profile
+        .as_deref()
+        .and_then(|id| plan.control_profile(id));
+    let curve: NightCurve = match night_curve(
+        profile,
+        date,
+        &plan.energy.time_zone,
+        site.lon,
+        site.lat,
+        plan.energy.switch_sun_elevation_deg,
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+            return;
+        }
+    };
+    // Power of the vendor's poles: standby + (power − standby) × level.
+    let (mut p_full, mut p_standby) = (0.0, 0.0);
+    for p in plan.poles.iter().filter(|p| p.vendor == vendor.id) {
+        if let Some(l) = plan.luminaire(&p.luminaire) {
+            p_full += l.power_w;
+            p_standby += l.standby_w;
+        }
+    }
+    ui.label(format!(
+        "{}: on at {}, off at {}; {:.1} h lit, {:.1} kWh that night ({} poles, {:.0} W at full)",
+        profile.map_or("always full".to_string(), |p| p.name.clone()),
+        curve.sunset.as_deref().unwrap_or("— (no sunset)"),
+        curve.sunrise.as_deref().unwrap_or("— (no sunrise)"),
+        f64::from(curve.lit_minutes) / 60.0,
+        (p_standby * f64::from(curve.lit_minutes) / 60.0
+            + (p_full - p_standby) * curve.full_equivalent_hours)
+            / 1000.0,
+        plan.poles.iter().filter(|p| p.vendor == vendor.id).count(),
+        p_full
+    ));
+    let points: Vec<[f64; 2]> = curve
+        .points
+        .iter()
+        .map(|&(m, l)| {
+            let watts = if l > 0.0 {
+                p_standby + (p_full - p_standby) * l
+            } else {
+                0.0
+            };
+            [12.0 + f64::from(m) / 60.0, watts]
+        })
+        .collect();
+    Plot::new("energy_night")
+        .height(170.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .include_y(p_full * 1.05)
+        .x_axis_label("local time from noon (h; 24 = midnight)")
+        .y_axis_label("W")
+        .show(ui, |p| {
+            p.line(Line::new("power", points).color(Color32::from_rgb(230, 160, 30)));
+            for (t, what) in [(&curve.sunset, "on"), (&curve.sunrise, "off")] {
+                if let Some(t) = t
+                    && let Some(m) = crate::plan::energy::parse_hhmm(t)
+                {
+                    let mut h = f64::from(m) / 60.0;
+                    if h < 12.0 {
+                        h += 24.0;
+                    }
+                    p.vline(VLine::new(format!("{what} {t}"), h).color(Color32::LIGHT_BLUE));
+                }
+            }
+        });
+}
+
+fn editor(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi) -> Option<String> {
+    let plan = state.plan();
+    ui.horizontal(|ui| {
+        ui.strong("Control profiles");
+        for p in &plan.control_profiles {
+            let on = w
+                .draft
+                .as_ref()
+                .is_some_and(|d| d.original.as_deref() == Some(p.id.as_str()));
+            if ui
+                .selectable_label(on, &p.id)
+                .on_hover_text(&p.name)
+                .clicked()
+            {
+                w.draft = Some(ProfileDraft::of(p));
+                w.error = None;
+            }
+        }
+        if ui.button("New profile").clicked() {
+            w.draft = Some(ProfileDraft::new_in(plan));
+            w.error = None;
+        }
+    });
+    let d = w.draft.as_mut()?;
+    let mut apply = false;
+    let mut delete = false;
+    egui::Grid::new("profile_fields")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label("Id");
+            ui.add(egui::TextEdit::singleline(&mut d.id).desired_width(160.0));
+            ui.end_row();
+            ui.label("Name");
+            ui.add(egui::TextEdit::singleline(&mut d.name).desired_width(260.0));
+            ui.end_row();
+        });
+    ui.label("Steps: from each local clock time the level holds until the next (wrapping at midnight; none = full).");
+    let mut remove = None;
+    for (k, (t, l)) in d.steps.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(format!("step {}", k + 1));
+            ui.add(egui::TextEdit::singleline(t).desired_width(50.0))
+                .on_hover_text("HH:MM, local clock time");
+            ui.add(egui::Slider::new(l, 0.0..=1.0).text("level"));
+            if ui.small_button("Remove").clicked() {
+                remove = Some(k);
+            }
+        });
+    }
+    if let Some(k) = remove {
+        d.steps.remove(k);
+    }
+    if ui.button("Add a step").clicked() {
+        d.steps.push(("00:00".into(), 0.5));
+    }
+    ui.checkbox(
+        &mut d.presence,
+        "Presence control (dims to the idle level when nobody passes)",
+    );
+    if d.presence {
+        ui.add(egui::Slider::new(&mut d.idle_level, 0.0..=1.0).text("idle level"));
+        ui.label("Occupancy: the share of each local hour someone passes");
+        egui::Grid::new("occupancy").num_columns(12).show(ui, |ui| {
+            for (h, v) in d.occupancy.iter_mut().enumerate() {
+                ui.add(
+                    egui::DragValue::new(v)
+                        .range(0.0..=1.0)
+                        .speed(0.01)
+                        .fixed_decimals(2)
+                        .prefix(format!("{h:02}h ")),
+                );
+                if h % 12 == 11 {
+                    ui.end_row();
+                }
+            }
+        });
+    }
+    let mut close = false;
+    let existing = d.original.is_some();
+    ui.horizontal(|ui| {
+        apply = ui.button("Apply profile").clicked();
+        if existing {
+            delete = ui.button("Delete profile").clicked();
+        }
+        close = ui.button("Close editor").clicked();
+    });
+    if close {
+        w.draft = None;
+    }
+    if let Some(e) = &w.error {
+        ui.colored_label(ui.visuals().error_fg_color, e);
+    }
+    let d = w.draft.clone()?;
+    if delete {
+        let id = d.original.clone()?;
+        let users: Vec<String> = state
+            .plan()
+            .vendors
+            .iter()
+            .filter(|v| v.control_profile.as_deref() == Some(id.as_str()))
+            .map(|v| v.id.clone())
+            .collect();
+        let label = format!("Delete control profile {id}");
+        state.edit(label.clone(), |plan| {
+            plan.control_profiles.retain(|p| p.id != id);
+            for v in &mut plan.vendors {
+                if users.contains(&v.id) {
+                    v.control_profile = None;
+                }
+            }
+        });
+        w.draft = None;
+        w.error = None;
+        return Some(if users.is_empty() {
+            label
+        } else {
+            format!("{label}; {} now always full", users.join(", "))
+        });
+    }
+    if !apply {
+        return None;
+    }
+    match d.applied(state.plan()) {
+        Ok(p) if &p == state.plan() => None,
+        Ok(p) => {
+            let label = format!("Edit control profile {}", d.id.trim());
+            state.edit(label.clone(), |plan| *plan = p);
+            w.draft = state
+                .plan()
+                .control_profile(d.id.trim())
+                .map(ProfileDraft::of);
+            w.error = None;
+            Some(label)
+        }
+        Err(e) => {
+            w.error = Some(format!("Not applied: {e}"));
+            None
+        }
+    }
+}
