@@ -150,3 +150,34 @@ fn energy_window_snapshot() {
     h.run_steps(2);
     h.snapshot("energy_window");
 }
+
+/// The vendors panel's editor picks the vendor's control profile too, as one undoable
+/// edit.
+#[test]
+fn the_vendors_panel_picks_a_control_profile() {
+    let mut h = app_harness(
+        lysplan::bundled::doll_plan(),
+        egui::vec2(1400.0, 1000.0),
+        1.0 / 30.0,
+    );
+    wait_for_coverage(&mut h);
+    // Open GE Lighting's editor by clicking its name in the legend.
+    h.get_by_label("GE Lighting").click();
+    h.run_steps(3);
+    assert_eq!(h.state().vendors_panel.editing.as_deref(), Some("ge"));
+    click_button(&mut h, "Control profile");
+    h.get_by_label_contains("midnight-50:").click();
+    h.run_steps(3);
+    let profile = |h: &egui_kittest::Harness<'static, lysplan::app::LysplanApp>| {
+        h.state()
+            .state
+            .plan()
+            .vendor("ge")
+            .and_then(|v| v.control_profile.clone())
+    };
+    assert_eq!(profile(&h).as_deref(), Some("midnight-50"));
+    let ctx = h.ctx.clone();
+    h.state_mut().run(&ctx, Command::Undo);
+    h.run_steps(2);
+    assert_eq!(profile(&h), None);
+}
