@@ -24,7 +24,9 @@ const FIELDS: &[Field] = &[
         set: |p, v| p.maintenance_factor = v,
     },
     Field {
-        label: "Burning hours per year",
+        // D_E comes from the energy model (View > Energy and CO2); these hours are used
+        // only when it cannot run (no usable site, an unknown profile).
+        label: "Burning hours per year (fallback)",
         name: "burning_hours_per_year",
         unit: "h",
         get: |p| p.burning_hours_per_year,
