@@ -342,7 +342,6 @@ fn nearest_other(lines: &[Polyline], own: usize, p: Xy) -> (f64, f64) {
 /// the steps / presence of each. Midnight dimming is what most Danish municipalities
 /// run; presence control dims to an idle level when nobody passes.
 fn control_profiles() -> Vec<ControlProfile> {
-    let steps = |v: &[(&str, f64)]| v.iter().map(|(t, l)| (t.to_string(), *l)).collect();
     // Share of each local hour someone passes (a foot/cycle path and an access road of
     // an industrial park: shift changes at 06 and 14, little traffic after 22).
     let path = vec![
@@ -354,26 +353,26 @@ fn control_profiles() -> Vec<ControlProfile> {
         0.9, 0.7, 0.5, 0.4, 0.3, 0.2, 0.15,
     ];
     vec![
+        ControlProfile::with_steps(
+            "midnight-50",
+            "50 % from 23:00 to 05:00",
+            &[("23:00", 0.5), ("05:00", 1.0)],
+        ),
+        ControlProfile::with_steps(
+            "midnight-30",
+            "30 % from 00:00 to 05:00",
+            &[("00:00", 0.3), ("05:00", 1.0)],
+        ),
         ControlProfile {
-            id: "midnight-50".into(),
-            name: "50 % from 23:00 to 05:00".into(),
-            steps: steps(&[("23:00", 0.5), ("05:00", 1.0)]),
-            presence: None,
-        },
-        ControlProfile {
-            id: "midnight-30".into(),
-            name: "30 % from 00:00 to 05:00".into(),
-            steps: steps(&[("00:00", 0.3), ("05:00", 1.0)]),
-            presence: None,
-        },
-        ControlProfile {
-            id: "presence-path".into(),
-            name: "Presence, idle 10 %; 60 % after 22:00".into(),
-            steps: steps(&[("22:00", 0.6), ("06:00", 1.0)]),
             presence: Some(Presence {
                 idle_level: 0.1,
                 occupancy: path,
             }),
+            ..ControlProfile::with_steps(
+                "presence-path",
+                "Presence, idle 10 %; 60 % after 22:00",
+                &[("22:00", 0.6), ("06:00", 1.0)],
+            )
         },
         ControlProfile {
             id: "presence-road".into(),

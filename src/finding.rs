@@ -79,3 +79,14 @@ pub fn number(v: f64) -> String {
         format!("{v}")
     }
 }
+
+/// The first `n` of `ids` joined by ", ", then "and K more" for the rest: how a finding
+/// or report line names a group of thousands (the finding's `poles` lists them all).
+pub fn name_some<S: AsRef<str>>(ids: &[S], n: usize) -> String {
+    let named: Vec<&str> = ids.iter().take(n).map(|s| s.as_ref()).collect();
+    if ids.len() <= n {
+        named.join(", ")
+    } else {
+        format!("{} and {} more", named.join(", "), ids.len() - n)
+    }
+}

@@ -32,17 +32,7 @@ impl SiteIndex {
     /// unusable position stays out of the pole tree, as the checks treat them (their
     /// findings name them); nothing here panics on such a plan.
     pub fn build(plan: &Plan) -> Self {
-        let streets: Vec<Polyline> = plan
-            .streets
-            .iter()
-            .map(|s| {
-                if s.points.iter().all(|q| valid_lonlat(q[0], q[1])) {
-                    Polyline::from_lonlat(&s.points)
-                } else {
-                    Polyline::from_xy(Vec::new())
-                }
-            })
-            .collect();
+        let streets = street_lines(plan);
         let pole_xy: Vec<Xy> = plan.poles.iter().map(|p| to_utm32(p.lon, p.lat)).collect();
         Self::from_parts(streets, pole_xy)
     }
@@ -118,6 +108,23 @@ impl SiteIndex {
             }
         }
     }
+}
+
+/// Each street's centreline in metres; a street with an unusable vertex (non-finite or
+/// out of range) gets an empty line, so it is indexed without geometry (its findings
+/// name it).
+pub fn street_lines(plan: &Plan) -> Vec<Polyline> {
+    use rayon::prelude::*;
+    plan.streets
+        .par_iter()
+        .map(|s| {
+            if s.points.iter().all(|q| valid_lonlat(q[0], q[1])) {
+                Polyline::from_lonlat(&s.points)
+            } else {
+                Polyline::from_xy(Vec::new())
+            }
+        })
+        .collect()
 }
 
 /// A pole's linear reference: the street nearest to it (by distance to the centreline,

@@ -126,16 +126,13 @@ impl CheckReport {
         for f in &self.findings {
             let _ = write!(out, "{}[{}] {}", f.severity.name(), f.rule, f.message);
             let mut place = Vec::new();
-            if f.poles.len() > TEXT_POLES {
+            if !f.poles.is_empty() {
                 // A group of thousands of poles: the text names the first few and counts
                 // the rest; `--format json` lists them all.
                 place.push(format!(
-                    "poles {} and {} more",
-                    f.poles[..TEXT_POLES].join(", "),
-                    f.poles.len() - TEXT_POLES
+                    "poles {}",
+                    crate::finding::name_some(&f.poles, TEXT_POLES)
                 ));
-            } else if !f.poles.is_empty() {
-                place.push(format!("poles {}", f.poles.join(", ")));
             }
             match (&f.street, f.chainage_m) {
                 (Some(st), Some(c)) => place.push(format!("{st} at {c:.1} m")),

@@ -120,6 +120,14 @@ fn build(l: &Layout) -> Plan {
     plan
 }
 
+/// Moves pole `k` by (dx, dy) metres.
+fn move_by(plan: &mut Plan, k: usize, dx: f64, dy: f64) {
+    let p = to_utm32(plan.poles[k].lon, plan.poles[k].lat);
+    let (lon, lat) = from_utm32(Xy::new(p.x + dx, p.y + dy));
+    plan.poles[k].lon = lon;
+    plan.poles[k].lat = lat;
+}
+
 /// Brute force: distance from `p` to the segment a-b.
 fn seg_dist(p: Xy, a: Xy, b: Xy) -> (f64, f64) {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
@@ -321,10 +329,7 @@ proptest! {
         let mut checker = Checker::new(&plan);
         for (k, dx, dy) in moves {
             let k = k % plan.poles.len();
-            let p = to_utm32(plan.poles[k].lon, plan.poles[k].lat);
-            let (lon, lat) = from_utm32(Xy::new(p.x + dx, p.y + dy));
-            plan.poles[k].lon = lon;
-            plan.poles[k].lat = lat;
+            move_by(&mut plan, k, dx, dy);
             checker.move_pole(&plan, k);
             let fresh = Checker::new(&plan);
             prop_assert_eq!(checker.findings(), fresh.findings());
@@ -370,10 +375,7 @@ proptest! {
         prop_assert_eq!(pairs(&f, "reference.same_spot"), same);
         for (k, dx, dy) in moves {
             let k = k % plan.poles.len();
-            let p = to_utm32(plan.poles[k].lon, plan.poles[k].lat);
-            let (lon, lat) = from_utm32(Xy::new(p.x + dx, p.y + dy));
-            plan.poles[k].lon = lon;
-            plan.poles[k].lat = lat;
+            move_by(&mut plan, k, dx, dy);
             checker.move_pole(&plan, k);
             let fresh = Checker::new(&plan);
             prop_assert_eq!(checker.findings(), fresh.findings());

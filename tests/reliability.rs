@@ -13,6 +13,15 @@ fn lysplan(args: &[&str]) -> std::process::Output {
         .expect("run lysplan")
 }
 
+/// The save temp files (`.plan.ron.tmp-<pid>`) left in `dir`.
+fn temp_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
 }
@@ -130,11 +139,7 @@ fn a_save_keeps_a_symlink_and_the_file_mode_and_clears_stale_temp_files() {
     let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     assert!(!stale.exists(), "the stale temp file is gone");
-    let left: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp-"))
-        .collect();
+    let left = temp_files(dir.path());
     assert!(left.is_empty(), "{left:?}");
 }
 
@@ -363,11 +368,7 @@ fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_file() {
     eprintln!("kills left the old file {saw_old} times, the new one {saw_new} times");
     // The next save cleans up whatever the killed ones left.
     save_ron_atomic(&old, &target).unwrap();
-    let left: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp-"))
-        .collect();
+    let left = temp_files(dir.path());
     assert!(left.is_empty(), "{left:?}");
 }
 

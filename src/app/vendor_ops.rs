@@ -169,6 +169,28 @@ impl AppState {
         id
     }
 
+    /// Sets the control profile `vendor`'s luminaires run (`None`: always full) as one
+    /// edit, and says so in the status line; nothing happens when it already runs it.
+    pub fn set_vendor_profile(&mut self, vendor: &str, profile: Option<String>) {
+        let Some(v) = self.plan().vendor(vendor) else {
+            return;
+        };
+        if v.control_profile == profile {
+            return;
+        }
+        let label = format!(
+            "Set {}'s control profile to {}",
+            v.name,
+            profile.as_deref().unwrap_or("always full")
+        );
+        self.edit(label.clone(), |plan| {
+            if let Some(v) = plan.vendors.iter_mut().find(|v| v.id == vendor) {
+                v.control_profile = profile;
+            }
+        });
+        self.status = label;
+    }
+
     /// Deletes a vendor and its sections as one edit; refused while poles belong to it.
     pub fn delete_vendor(&mut self, vendor: &str) -> Result<(), crate::app::error::EditError> {
         let name = self.vendor_or_err(vendor)?.name.clone();

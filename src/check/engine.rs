@@ -65,17 +65,7 @@ fn pole_xy_par(plan: &Plan) -> Vec<Xy> {
 impl Checker {
     /// Builds the index and runs every rule (parallel where it pays).
     pub fn new(plan: &Plan) -> Self {
-        let streets = plan
-            .streets
-            .par_iter()
-            .map(|s| {
-                if s.points.iter().all(|q| rules::valid_lonlat(q[0], q[1])) {
-                    crate::frame::Polyline::from_lonlat(&s.points)
-                } else {
-                    crate::frame::Polyline::from_xy(Vec::new())
-                }
-            })
-            .collect();
+        let streets = crate::index::street_lines(plan);
         // Stations need only the street segments: compute them while the pole tree is
         // bulk-loaded (a sequential step) on the other core.
         let segments = SiteIndex::from_parts(streets, Vec::new());
@@ -285,7 +275,8 @@ impl Checker {
         // The groups that can change: those of the pole and of its new neighbours.
         let mut dropped: Vec<(PairRule, usize)> = Vec::new();
         let mut seeds: [Vec<usize>; 2] = Default::default();
-        for (r, rule) in PairRule::ALL.into_iter().enumerate() {
+        for rule in PairRule::ALL {
+            let r = rule.slot();
             let mut s = vec![i];
             if rules::valid_xy(xy) {
                 s.extend(self.index.poles_within(xy, rule.radius(plan)));
@@ -309,8 +300,8 @@ impl Checker {
             Key::Street(s) => !streets.contains(&s),
             Key::Fixed | Key::Extra => true,
         });
-        for (r, rule) in PairRule::ALL.into_iter().enumerate() {
-            let seeds = std::mem::take(&mut seeds[r]);
+        for rule in PairRule::ALL {
+            let seeds = std::mem::take(&mut seeds[rule.slot()]);
             for g in rules::groups_around(&self.index, seeds, rule.radius(plan)) {
                 fresh.extend(self.add_group(plan, rule, g));
             }
@@ -334,8 +325,7 @@ impl Checker {
     fn add_group(&mut self, plan: &Plan, rule: PairRule, g: PoleGroup) -> Option<(Key, Finding)> {
         let f = rules::group_finding(plan, rule, &g)?;
         let first = g.members[0];
-        let r = PairRule::ALL.iter().position(|x| *x == rule).unwrap_or(0);
-        self.groups[r].insert(first, g.members);
+        self.groups[rule.slot()].insert(first, g.members);
         Some((Key::Group(rule, first), f))
     }
 

@@ -162,6 +162,11 @@ pub enum PairRule {
 impl PairRule {
     pub const ALL: [PairRule; 2] = [PairRule::SpacingMin, PairRule::SameSpot];
 
+    /// Its position in [`PairRule::ALL`].
+    pub fn slot(self) -> usize {
+        self as usize
+    }
+
     /// The distance below which two poles are linked by this rule.
     pub fn radius(self, plan: &Plan) -> f64 {
         match self {
@@ -384,23 +389,6 @@ pub fn groups_around(
 /// `poles` lists all of them).
 pub const GROUP_IDS_NAMED: usize = 5;
 
-fn named_ids<S: AsRef<str>>(ids: &[S]) -> String {
-    let named: Vec<&str> = ids
-        .iter()
-        .take(GROUP_IDS_NAMED)
-        .map(|s| s.as_ref())
-        .collect();
-    if ids.len() <= GROUP_IDS_NAMED {
-        named.join(", ")
-    } else {
-        format!(
-            "{} and {} more",
-            named.join(", "),
-            ids.len() - GROUP_IDS_NAMED
-        )
-    }
-}
-
 /// The finding of one group: two poles give the pair finding (`spacing_min_pair`,
 /// `same_spot_pair`); three or more give one finding naming them all, at their mean
 /// position, with the closest distance.
@@ -430,7 +418,7 @@ pub fn group_finding(plan: &Plan, rule: PairRule, g: &PoleGroup) -> Option<Findi
             "spacing.min",
             format!(
                 "{}: {} poles each closer than {} m to another; closest {} m apart",
-                named_ids(&ids),
+                crate::finding::name_some(&ids, GROUP_IDS_NAMED),
                 poles.len(),
                 plan.rules.min_spacing_m,
                 m(d),
@@ -441,7 +429,7 @@ pub fn group_finding(plan: &Plan, rule: PairRule, g: &PoleGroup) -> Option<Findi
             format!(
                 "{}: {} poles stand at one spot, each within {} m of another (closest \
                  {:.4} m); keep one and move or delete the rest",
-                named_ids(&ids),
+                crate::finding::name_some(&ids, GROUP_IDS_NAMED),
                 poles.len(),
                 plan.rules.same_spot_m,
                 d,
@@ -747,7 +735,7 @@ fn overlap_finding(
             .collect();
         vendors.sort_unstable();
         vendors.dedup();
-        let named = named_ids(&ids);
+        let named = crate::finding::name_some(&ids, GROUP_IDS_NAMED);
         let end = set.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
         format!(
             "{} sections overlap one another on {} between {}–{} m ({named}; vendors {}), \

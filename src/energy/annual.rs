@@ -2,8 +2,9 @@
 //! (`lysplan energy`, the Energy window, and the D_E of the coverage check).
 
 use super::{NightSchedule, ProfileHours};
+use crate::plan::energy::EnergySettings;
 use crate::plan::validate::ValueError;
-use crate::plan::{Plan, validate};
+use crate::plan::{LuminaireType, Plan, validate};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -133,6 +134,18 @@ pub fn annual(plan: &Plan, year: Option<i32>) -> Result<AnnualEnergy, ValueError
         settings.year = y;
         settings.check().map_err(|e| e.within("--year"))?;
     }
+    let (site, schedule) = schedule(plan, &settings)?;
+    Ok(compute(plan, &settings, site, &schedule))
+}
+
+/// The site and the year's lit minutes of `plan` under `settings` (which must have passed
+/// their check), or why the model cannot run: a vendor naming a profile the plan does
+/// not have, no pole or street to place the sun, a year or zone it cannot compute. The
+/// one gate of the model: `lysplan energy`, the Energy window and the coverage's D_E.
+pub fn schedule(
+    plan: &Plan,
+    settings: &EnergySettings,
+) -> Result<(Site, NightSchedule), ValueError> {
     for (i, v) in plan.vendors.iter().enumerate() {
         if let Some(id) = &v.control_profile
             && plan.control_profile(id).is_none()
@@ -154,12 +167,12 @@ pub fn annual(plan: &Plan, year: Option<i32>) -> Result<AnnualEnergy, ValueError
             .into(),
     })?;
     let schedule =
-        NightSchedule::from_settings(&settings, site.lon, site.lat).map_err(|e| ValueError {
+        NightSchedule::from_settings(settings, site.lon, site.lat).map_err(|e| ValueError {
             path: "energy".into(),
             value: format!("{} in {}", settings.year, settings.time_zone),
             allowed: format!("a year and zone the model can compute ({e})"),
         })?;
-    Ok(compute(plan, &settings, site, &schedule))
+    Ok((site, schedule))
 }
 
 /// Per pole, its luminaire's annual energy in Wh under its vendor's profile, in pole
@@ -182,21 +195,21 @@ pub fn pole_wh(plan: &Plan, schedule: &NightSchedule) -> Vec<f64> {
             (v.id.as_str(), h)
         })
         .collect();
-    let luminaires: HashMap<&str, (f64, f64)> = plan
-        .luminaires
-        .iter()
-        .map(|l| (l.id.as_str(), (l.power_w, l.standby_w)))
-        .collect();
+    let luminaires = luminaire_map(plan);
     plan.poles
         .iter()
         .map(|p| {
-            let Some(&(power, standby)) = luminaires.get(p.luminaire.as_str()) else {
+            let Some(l) = luminaires.get(p.luminaire.as_str()) else {
                 return 0.0;
             };
             let h = vendor_hours.get(p.vendor.as_str()).copied().unwrap_or(full);
-            h.energy_wh(power, standby)
+            h.energy_wh(l.power_w, l.standby_w)
         })
         .collect()
+}
+
+fn luminaire_map(plan: &Plan) -> HashMap<&str, &LuminaireType> {
+    plan.luminaires.iter().map(|l| (l.id.as_str(), l)).collect()
 }
 
 fn profile_hours<'a>(plan: &'a Plan, schedule: &NightSchedule) -> HashMap<&'a str, ProfileHours> {
@@ -209,7 +222,7 @@ fn profile_hours<'a>(plan: &'a Plan, schedule: &NightSchedule) -> HashMap<&'a st
 /// [`annual`] with the site and schedule at hand.
 pub fn compute(
     plan: &Plan,
-    settings: &crate::plan::energy::EnergySettings,
+    settings: &EnergySettings,
     site: Site,
     schedule: &NightSchedule,
 ) -> AnnualEnergy {
@@ -222,16 +235,11 @@ pub fn compute(
         .map(|v| (v.id.as_str(), EnergyRow::empty()))
         .collect();
     let mut total = EnergyRow::empty();
-    let luminaire: HashMap<&str, (f64, f64)> = plan
-        .luminaires
-        .iter()
-        .map(|l| (l.id.as_str(), (l.power_w, l.flux_lm)))
-        .collect();
+    let luminaires = luminaire_map(plan);
     for (p, &e) in plan.poles.iter().zip(&wh) {
-        let (power, flux) = luminaire
+        let (power, flux) = luminaires
             .get(p.luminaire.as_str())
-            .copied()
-            .unwrap_or((0.0, 0.0));
+            .map_or((0.0, 0.0), |l| (l.power_w, l.flux_lm));
         for row in [Some(&mut total), rows.get_mut(p.vendor.as_str())]
             .into_iter()
             .flatten()

@@ -9,12 +9,7 @@ const TROMSO_LON: f64 = 18.96;
 const TROMSO_LAT: f64 = 69.65;
 
 fn profile(steps: &[(&str, f64)]) -> ControlProfile {
-    ControlProfile {
-        id: "p".into(),
-        name: "p".into(),
-        steps: steps.iter().map(|(t, l)| (t.to_string(), *l)).collect(),
-        presence: None,
-    }
+    ControlProfile::with_steps("p", "p", steps)
 }
 
 fn secs(t: Time) -> i64 {

@@ -170,17 +170,12 @@ pub fn evaluate_with(
     };
     // Each pole's annual energy from the energy model (sun, time zone, profiles); the
     // fixed burning hours only when the model cannot run.
-    let model = crate::energy::annual::site(plan)
-        .filter(|_| {
-            plan.vendors.iter().all(|v| {
-                v.control_profile
-                    .as_deref()
-                    .is_none_or(|id| plan.control_profile(id).is_some())
-            }) && plan.energy.check().is_ok()
-        })
-        .and_then(|site| {
-            crate::energy::NightSchedule::from_settings(&plan.energy, site.lon, site.lat).ok()
-        });
+    let model = plan
+        .energy
+        .check()
+        .and_then(|()| crate::energy::annual::schedule(plan, &plan.energy))
+        .ok()
+        .map(|(_, s)| s);
     let (pole_wh, hours) = match &model {
         Some(s) => (crate::energy::annual::pole_wh(plan, s), s.lit_hours()),
         None => (

@@ -168,6 +168,16 @@ fn check_id(id: &str) -> Result<(), ValueError> {
 }
 
 impl ControlProfile {
+    /// A profile of `steps` (`("HH:MM", level)`), without presence control.
+    pub fn with_steps(id: &str, name: &str, steps: &[(&str, f64)]) -> Self {
+        ControlProfile {
+            id: id.into(),
+            name: name.into(),
+            steps: steps.iter().map(|(t, l)| (t.to_string(), *l)).collect(),
+            presence: None,
+        }
+    }
+
     /// The profile's values: a non-blank id, steps with `"HH:MM"` times (unique) and
     /// levels in 0..1, and presence with an idle level in 0..1 and 24 occupancy values
     /// in 0..1. Paths are relative to the profile (`"steps[1].time"`,
@@ -302,12 +312,7 @@ mod tests {
     use super::*;
 
     fn profile(steps: &[(&str, f64)]) -> ControlProfile {
-        ControlProfile {
-            id: "p".into(),
-            name: "p".into(),
-            steps: steps.iter().map(|(t, l)| (t.to_string(), *l)).collect(),
-            presence: None,
-        }
+        ControlProfile::with_steps("p", "p", steps)
     }
 
     #[test]

@@ -81,15 +81,7 @@ impl ProfileDraft {
     /// naming the field.
     pub fn applied(&self, plan: &Plan) -> Result<Plan, crate::app::error::EditError> {
         let p = self.profile();
-        p.check()?;
         let mut out = plan.clone();
-        if out
-            .control_profiles
-            .iter()
-            .any(|q| q.id == p.id && Some(q.id.as_str()) != self.original.as_deref())
-        {
-            return Err(format!("id: \"{}\" is already a profile of the plan", p.id).into());
-        }
         match self
             .original
             .as_deref()
@@ -105,6 +97,9 @@ impl ProfileDraft {
             }
             None => out.control_profiles.push(p),
         }
+        // The plan's one validator judges the profile (times, levels, occupancy, a unique
+        // id), with the field named.
+        crate::plan::validate::plan(&out)?;
         Ok(out)
     }
 }
@@ -121,6 +116,8 @@ pub struct EnergyUi {
     /// The latest result and the plan revision it belongs to.
     pub result: Option<(u64, Result<AnnualEnergy, String>)>,
     job: Option<Job>,
+    /// The night shown, and what it was computed for.
+    night: Option<(NightKey, Result<NightView, String>)>,
     /// The profile being edited.
     pub draft: Option<ProfileDraft>,
     pub error: Option<String>,
@@ -134,6 +131,7 @@ impl Default for EnergyUi {
             date: "2026-12-21".into(),
             result: None,
             job: None,
+            night: None,
             draft: None,
             error: None,
         }
@@ -221,9 +219,9 @@ fn contents(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi) -> Option<Strin
         .result
         .as_ref()
         .is_none_or(|(r, _)| *r != state.settled_revision());
-    let mut status = None;
-    let result = w.result.as_ref().map(|(_, r)| r.clone());
-    match result {
+    // Taken out for this frame (not cloned) and put back below.
+    let result = w.result.take();
+    match result.as_ref().map(|(_, r)| r) {
         None => {
             ui.horizontal(|ui| {
                 ui.spinner();
@@ -261,28 +259,55 @@ fn contents(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi) -> Option<Strin
                 e.total.savings_pct,
                 e.total.co2_kg / 1000.0
             ));
-            status = table(ui, state, w, &e);
+            table(ui, state, w, e);
             ui.separator();
-            bars(ui, &e);
+            bars(ui, e);
         }
     }
+    w.result = result;
     ui.separator();
     night(ui, state, w);
     ui.separator();
-    if let Some(s) = editor(ui, state, w) {
-        status = Some(s);
-    }
-    status
+    editor(ui, state, w)
 }
 
-fn table(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi, e: &AnnualEnergy) -> Option<String> {
+/// A combo box choosing `vendor`'s control profile ("always full" or one of the plan's
+/// profiles); returns the choice when the user picked another one, and the box's
+/// response (for its accessible name).
+pub fn profile_combo(
+    ui: &mut Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    plan: &Plan,
+    vendor: &str,
+) -> (Option<Option<String>>, egui::Response) {
+    let current = plan.vendor(vendor).and_then(|v| v.control_profile.clone());
+    let shown = current.as_deref().unwrap_or("always full");
+    let mut pick = None;
+    let r = egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(super::shorten(shown, 18))
+        .show_ui(ui, |ui| {
+            if ui
+                .selectable_label(current.is_none(), "always full")
+                .clicked()
+            {
+                pick = Some(None);
+            }
+            for p in &plan.control_profiles {
+                let on = current.as_deref() == Some(p.id.as_str());
+                if ui
+                    .selectable_label(on, format!("{}: {}", p.id, p.name))
+                    .clicked()
+                {
+                    pick = Some(Some(p.id.clone()));
+                }
+            }
+        })
+        .response;
+    (pick.filter(|p| *p != current), r)
+}
+
+fn table(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi, e: &AnnualEnergy) {
     let mut assign: Option<(String, Option<String>)> = None;
-    let profiles: Vec<(String, String)> = state
-        .plan()
-        .control_profiles
-        .iter()
-        .map(|p| (p.id.clone(), p.name.clone()))
-        .collect();
     egui::Grid::new("energy_table")
         .striped(true)
         .num_columns(8)
@@ -313,27 +338,11 @@ fn table(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi, e: &AnnualEnergy) 
                 {
                     w.vendor = Some(v.id.clone());
                 }
-                let current = v.profile.clone();
-                let shown = current.as_deref().unwrap_or("always full").to_string();
-                egui::ComboBox::from_id_salt(("profile", &v.id))
-                    .selected_text(super::shorten(&shown, 18))
-                    .show_ui(ui, |ui| {
-                        if ui
-                            .selectable_label(current.is_none(), "always full")
-                            .clicked()
-                            && current.is_some()
-                        {
-                            assign = Some((v.id.clone(), None));
-                        }
-                        for (id, pname) in &profiles {
-                            let on = current.as_deref() == Some(id.as_str());
-                            if ui.selectable_label(on, format!("{id}: {pname}")).clicked() && !on {
-                                assign = Some((v.id.clone(), Some(id.clone())));
-                            }
-                        }
-                    })
-                    .response
-                    .labelled_by(header);
+                let (pick, r) = profile_combo(ui, ("profile", &v.id), state.plan(), &v.id);
+                r.labelled_by(header);
+                if let Some(p) = pick {
+                    assign = Some((v.id.clone(), p));
+                }
                 let r = &v.row;
                 ui.label(format!("{:.0} W", r.installed_w));
                 ui.label(r.lm_per_w().map_or("—".into(), |x| format!("{x:.0}")));
@@ -344,17 +353,9 @@ fn table(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi, e: &AnnualEnergy) 
                 ui.end_row();
             }
         });
-    let (vendor, profile) = assign?;
-    let label = format!(
-        "Set {vendor}'s control profile to {}",
-        profile.as_deref().unwrap_or("always full")
-    );
-    state.edit(label.clone(), |plan| {
-        if let Some(v) = plan.vendors.iter_mut().find(|v| v.id == vendor) {
-            v.control_profile = profile;
-        }
-    });
-    Some(label)
+    if let Some((vendor, profile)) = assign {
+        state.set_vendor_profile(&vendor, profile);
+    }
 }
 
 fn bars(ui: &mut Ui, e: &AnnualEnergy) {
@@ -392,6 +393,89 @@ fn bars(ui: &mut Ui, e: &AnnualEnergy) {
         });
 }
 
+/// One vendor's night as the window shows it: its summary line, the power curve and the
+/// switch-on / switch-off marks (hours from noon).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NightView {
+    pub summary: String,
+    pub points: Vec<[f64; 2]>,
+    pub full_w: f64,
+    pub marks: Vec<(String, f64)>,
+}
+
+/// What a [`NightView`] depends on: plan revision, vendor, date as typed.
+type NightKey = (u64, String, String);
+
+/// Computes one vendor's night (a minute-by-minute sun and profile pass), or why not.
+fn night_view(plan: &Plan, vendor: &str, date: &str) -> Result<NightView, String> {
+    let vendor = plan
+        .vendor(vendor)
+        .ok_or_else(|| format!("vendor {vendor} is not in the plan"))?;
+    let date = parse_date(date)?;
+    let site = crate::energy::annual::site(plan)
+        .ok_or("The plan has no pole or street to place the sun.")?;
+    let profile = vendor
+        .control_profile
+        .as_deref()
+        .and_then(|id| plan.control_profile(id));
+    let curve: NightCurve = night_curve(
+        profile,
+        date,
+        &plan.energy.time_zone,
+        site.lon,
+        site.lat,
+        plan.energy.switch_sun_elevation_deg,
+    )?;
+    // Power of the vendor's poles: standby + (power − standby) × level.
+    let (mut n, mut full_w, mut standby_w) = (0, 0.0, 0.0);
+    for p in plan.poles.iter().filter(|p| p.vendor == vendor.id) {
+        n += 1;
+        if let Some(l) = plan.luminaire(&p.luminaire) {
+            full_w += l.power_w;
+            standby_w += l.standby_w;
+        }
+    }
+    let lit_h = f64::from(curve.lit_minutes) / 60.0;
+    let summary = format!(
+        "{}: on at {}, off at {}; {:.1} h lit, {:.1} kWh that night ({n} poles, {:.0} W at full)",
+        profile.map_or("always full".to_string(), |p| p.name.clone()),
+        curve.sunset.as_deref().unwrap_or("— (no sunset)"),
+        curve.sunrise.as_deref().unwrap_or("— (no sunrise)"),
+        lit_h,
+        (standby_w * lit_h + (full_w - standby_w) * curve.full_equivalent_hours) / 1000.0,
+        full_w
+    );
+    let points = curve
+        .points
+        .iter()
+        .map(|&(m, l)| {
+            let watts = if l > 0.0 {
+                standby_w + (full_w - standby_w) * l
+            } else {
+                0.0
+            };
+            [12.0 + f64::from(m) / 60.0, watts]
+        })
+        .collect();
+    let marks = [(&curve.sunset, "on"), (&curve.sunrise, "off")]
+        .into_iter()
+        .filter_map(|(t, what)| {
+            let t = t.as_deref()?;
+            let mut h = f64::from(crate::plan::energy::parse_hhmm(t)?) / 60.0;
+            if h < 12.0 {
+                h += 24.0;
+            }
+            Some((format!("{what} {t}"), h))
+        })
+        .collect();
+    Ok(NightView {
+        summary,
+        points,
+        full_w,
+        marks,
+    })
+}
+
 fn night(ui: &mut Ui, state: &AppState, w: &mut EnergyUi) {
     let plan = state.plan();
     ui.horizontal(|ui| {
@@ -407,91 +491,39 @@ fn night(ui: &mut Ui, state: &AppState, w: &mut EnergyUi) {
             .labelled_by(l.id)
             .on_hover_text("The date, YYYY-MM-DD");
     });
-    let Some(vendor) = w.vendor.as_deref().and_then(|v| plan.vendor(v)) else {
+    let Some(vendor) = w.vendor.clone() else {
         return;
     };
-    let date = match parse_date(&w.date) {
-        Ok(d) => d,
-        Err(e) => {
-            ui.colored_label(ui.visuals().error_fg_color, e);
-            return;
-        }
-    };
-    let Some(site) = crate::energy::annual::site(plan) else {
-        ui.label("The plan has no pole or street to place the sun.");
-        return;
-    };
-    let profile = vendor
-        .control_profile
-        .as_deref()
-        .and_then(|id| plan.control_profile(id));
-    let curve: NightCurve = match night_curve(
-        profile,
-        date,
-        &plan.energy.time_zone,
-        site.lon,
-        site.lat,
-        plan.energy.switch_sun_elevation_deg,
-    ) {
-        Ok(c) => c,
-        Err(e) => {
-            ui.colored_label(ui.visuals().error_fg_color, e);
-            return;
-        }
-    };
-    // Power of the vendor's poles: standby + (power − standby) × level.
-    let (mut p_full, mut p_standby) = (0.0, 0.0);
-    for p in plan.poles.iter().filter(|p| p.vendor == vendor.id) {
-        if let Some(l) = plan.luminaire(&p.luminaire) {
-            p_full += l.power_w;
-            p_standby += l.standby_w;
-        }
+    // Computed when the plan, the vendor or the date changes, not every frame.
+    let key: NightKey = (state.settled_revision(), vendor, w.date.clone());
+    if w.night.as_ref().is_none_or(|(k, _)| *k != key) {
+        let view = night_view(plan, &key.1, &key.2);
+        w.night = Some((key, view));
     }
-    ui.label(format!(
-        "{}: on at {}, off at {}; {:.1} h lit, {:.1} kWh that night ({} poles, {:.0} W at full)",
-        profile.map_or("always full".to_string(), |p| p.name.clone()),
-        curve.sunset.as_deref().unwrap_or("— (no sunset)"),
-        curve.sunrise.as_deref().unwrap_or("— (no sunrise)"),
-        f64::from(curve.lit_minutes) / 60.0,
-        (p_standby * f64::from(curve.lit_minutes) / 60.0
-            + (p_full - p_standby) * curve.full_equivalent_hours)
-            / 1000.0,
-        plan.poles.iter().filter(|p| p.vendor == vendor.id).count(),
-        p_full
-    ));
-    let points: Vec<[f64; 2]> = curve
-        .points
-        .iter()
-        .map(|&(m, l)| {
-            let watts = if l > 0.0 {
-                p_standby + (p_full - p_standby) * l
-            } else {
-                0.0
-            };
-            [12.0 + f64::from(m) / 60.0, watts]
-        })
-        .collect();
+    let Some((_, view)) = &w.night else {
+        return;
+    };
+    let v = match view {
+        Ok(v) => v,
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+            return;
+        }
+    };
+    ui.label(&v.summary);
     Plot::new("energy_night")
         .height(170.0)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
         .include_y(0.0)
-        .include_y(p_full * 1.05)
+        .include_y(v.full_w * 1.05)
         .x_axis_label("local time from noon (h; 24 = midnight)")
         .y_axis_label("W")
         .show(ui, |p| {
-            p.line(Line::new("power", points).color(Color32::from_rgb(230, 160, 30)));
-            for (t, what) in [(&curve.sunset, "on"), (&curve.sunrise, "off")] {
-                if let Some(t) = t
-                    && let Some(m) = crate::plan::energy::parse_hhmm(t)
-                {
-                    let mut h = f64::from(m) / 60.0;
-                    if h < 12.0 {
-                        h += 24.0;
-                    }
-                    p.vline(VLine::new(format!("{what} {t}"), h).color(Color32::LIGHT_BLUE));
-                }
+            p.line(Line::new("power", v.points.clone()).color(Color32::from_rgb(230, 160, 30)));
+            for (label, h) in &v.marks {
+                p.vline(VLine::new(label.clone(), *h).color(Color32::LIGHT_BLUE));
             }
         });
 }

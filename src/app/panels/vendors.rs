@@ -134,48 +134,15 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
         egui::color_picker::color_edit_button_srgb(ui, &mut panel.color);
     });
     // The control profile its luminaires run (energy): applied at once, undoably.
-    let current = state
-        .plan()
-        .vendor(&vendor)
-        .and_then(|v| v.control_profile.clone());
-    let mut pick: Option<Option<String>> = None;
     ui.horizontal(|ui| {
         let l = ui.label("Control profile");
-        egui::ComboBox::from_id_salt("vendor_profile")
-            .selected_text(current.as_deref().unwrap_or("always full"))
-            .show_ui(ui, |ui| {
-                if ui
-                    .selectable_label(current.is_none(), "always full")
-                    .clicked()
-                {
-                    pick = Some(None);
-                }
-                for p in &state.plan().control_profiles {
-                    let on = current.as_deref() == Some(p.id.as_str());
-                    if ui
-                        .selectable_label(on, format!("{}: {}", p.id, p.name))
-                        .clicked()
-                    {
-                        pick = Some(Some(p.id.clone()));
-                    }
-                }
-            })
-            .response
-            .labelled_by(l.id)
+        let (pick, r) = super::energy::profile_combo(ui, "vendor_profile", state.plan(), &vendor);
+        r.labelled_by(l.id)
             .on_hover_text("Dimming and presence control (View > Energy and CO2 edits profiles)");
+        if let Some(profile) = pick {
+            state.set_vendor_profile(&vendor, profile);
+        }
     });
-    if let Some(profile) = pick.filter(|p| *p != current) {
-        let label = format!(
-            "Set {name}'s control profile to {}",
-            profile.as_deref().unwrap_or("always full")
-        );
-        state.edit(label.clone(), |plan| {
-            if let Some(v) = plan.vendors.iter_mut().find(|v| v.id == vendor) {
-                v.control_profile = profile;
-            }
-        });
-        state.status = label;
-    }
     ui.label(RichText::new(format!("Sections of {name}")).strong());
     if panel.drafts.is_empty() {
         ui.label("No section yet: add one.");
