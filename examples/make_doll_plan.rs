@@ -421,7 +421,7 @@ pub fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
 }
 
 /// Spacing limits between consecutive poles along a street, metres (the bundled plan
-/// promises 20–40 m; tests/bundled.rs checks it).
+/// promises 20–40 m; tests/core/bundled.rs checks it).
 const MIN_STEP_M: f64 = 20.0;
 const MAX_STEP_M: f64 = 40.0;
 

@@ -1,4 +1,3 @@
-#![cfg(feature = "gui")]
 //! UI tests of the app shell: the unsaved-changes question keeps what was asked, the
 //! command palette and the F1 help come from the command table, the wheel zooms about
 //! the cursor, Esc cancels a drag, typed paths submit with Enter, the inspector keeps the
@@ -10,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 use lysplan::app::{Command, LysplanApp};
 use lysplan::plan::Plan;
 
-mod common;
+use crate::common;
 
 fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
     common::app_harness(plan, vec2(1280.0, 800.0), 0.25)

@@ -1,4 +1,3 @@
-#![cfg(feature = "gui")]
 //! UI tests of the desktop app, headless (egui_kittest), with map tiles off (no network).
 
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, accesskit::Role, vec2};
@@ -6,7 +5,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use lysplan::app::LysplanApp;
 
-mod common;
+use crate::common;
 use lysplan::plan::Plan;
 
 fn harness(plan: Plan) -> Harness<'static, LysplanApp> {

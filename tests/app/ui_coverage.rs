@@ -1,4 +1,3 @@
-#![cfg(feature = "gui")]
 //! UI tests of the EN 13201 coverage in the app (egui_kittest, tiles off): the background
 //! worker, the results window, the findings, the map layer toggle. No timing assertions:
 //! the tests step frames until the worker is idle, with a generous bound.

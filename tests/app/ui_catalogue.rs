@@ -1,4 +1,3 @@
-#![cfg(feature = "gui")]
 //! UI tests of the luminaire catalogue window (egui_kittest, headless, tiles off) and of
 //! the catalogue edits on `AppState` (import, rotation, undo, save and reload).
 
@@ -7,7 +6,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use lysplan::app::LysplanApp;
 
-mod common;
+use crate::common;
 use lysplan::app::state::AppState;
 use lysplan::plan::{PhotometrySource, Plan};
 use std::path::{Path, PathBuf};

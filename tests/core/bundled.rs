@@ -12,7 +12,7 @@ use std::path::Path;
 /// The generator of the bundled plan, compiled into this test so the committed plan can be
 /// compared with what the committed map produces.
 #[allow(dead_code)]
-#[path = "../examples/make_doll_plan.rs"]
+#[path = "../../examples/make_doll_plan.rs"]
 mod make_doll_plan;
 
 fn plan() -> Plan {

@@ -1,4 +1,3 @@
-#![cfg(feature = "gui")]
 //! The far-zoom pole layer in the app: with thousands of poles in view they are drawn as
 //! one raster image (`lysplan::app::pole_raster`), which must still show each pole in
 //! its vendor's colour where the pole is. Headless, wgpu, tiles off.

@@ -1,4 +1,3 @@
-#![cfg(feature = "gui")]
 //! Property test over the app's commands and the unsaved-changes question: no sequence
 //! of edits, commands that replace the plan, and answers loses an edit unless "Don't
 //! save" was pressed for it.
@@ -9,7 +8,7 @@ use lysplan::app::{Command, LysplanApp};
 use lysplan::plan::Plan;
 use proptest::prelude::*;
 
-mod common;
+use crate::common;
 
 #[derive(Debug, Clone)]
 enum Op {

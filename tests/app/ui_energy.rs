@@ -2,7 +2,7 @@
 //! year off the UI thread, shows each vendor's row and one night, assigns a profile as
 //! one undoable edit, and its profile editor refuses a bad step time naming the field.
 
-mod common;
+use crate::common;
 
 use common::{app_harness, click_button, wait_for_coverage};
 use egui_kittest::kittest::Queryable;

@@ -1,4 +1,3 @@
-#![cfg(feature = "gui")]
 //! UI tests of route editing (draw a street, move / insert / delete vertices, edit a
 //! street's fields), picking a row's ends on the map and assigning vendor sections by
 //! chainage: egui_kittest, tiles off, driven by pointer and key events like a user.
@@ -8,7 +7,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use lysplan::app::LysplanApp;
 
-mod common;
+use crate::common;
 use common::click_button;
 use lysplan::app::state::Tool;
 use lysplan::frame::{Polyline, Side, to_utm32};

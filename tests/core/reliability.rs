@@ -263,7 +263,7 @@ fn a_missing_bundled_photometry_file_is_a_finding_naming_it() {
 
 #[test]
 fn photometry_that_lights_nothing_honestly_is_a_reference_luminaire_finding() {
-    let ies = include_str!("../assets/luminaires/absolute_led.ies");
+    let ies = include_str!("../../assets/luminaires/absolute_led.ies");
     let cases = [
         // Multiplier -1: every intensity negative.
         (
@@ -298,7 +298,7 @@ fn photometry_that_lights_nothing_honestly_is_a_reference_luminaire_finding() {
     let l = plan.luminaires.iter_mut().find(|l| l.id == used).unwrap();
     l.photometry = lysplan::plan::PhotometrySource::Embedded {
         file_name: "tilt.ies".into(),
-        text: include_str!("../assets/luminaires/tilt_include_synthetic.ies").into(),
+        text: include_str!("../../assets/luminaires/tilt_include_synthetic.ies").into(),
     };
     let f = lysplan::check::run(&plan);
     assert!(
@@ -527,7 +527,7 @@ fn negative_photometry_values_are_named_at_their_line() {
     use lysplan::photometry::parse;
     use std::path::Path;
     // EULUMDAT: one value a line; make the 5th intensity of the file negative.
-    let ldt = include_str!("../assets/luminaires/acme_road_runner.ldt");
+    let ldt = include_str!("../../assets/luminaires/acme_road_runner.ldt");
     let ok = parse(ldt, Path::new("a.ldt")).expect("the bundled file reads");
     let lines: Vec<&str> = ldt.lines().collect();
     let n = lines.len();
@@ -554,7 +554,7 @@ fn negative_photometry_values_are_named_at_their_line() {
     );
 
     // IES: the multiplier, on line 9 of the bundled file, and a candela value.
-    let ies = include_str!("../assets/luminaires/absolute_led.ies");
+    let ies = include_str!("../../assets/luminaires/absolute_led.ies");
     let bad = ies.replacen("1 -1 1.0 19 37", "1 -1 -1.0 19 37", 1);
     let e = parse(&bad, Path::new("b.ies")).unwrap_err().to_string();
     assert!(

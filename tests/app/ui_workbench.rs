@@ -1,4 +1,3 @@
-#![cfg(feature = "gui")]
 //! UI tests of the planner's workbench tools (egui_kittest, tiles off): the row tool,
 //! box select, the findings filters and the settings window.
 
@@ -7,7 +6,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use lysplan::app::LysplanApp;
 
-mod common;
+use crate::common;
 use common::click_button;
 use lysplan::app::row::RowSpacing;
 use lysplan::frame::{Side, Xy, from_utm32, to_utm32};

@@ -1,0 +1,18 @@
+//! The core's integration tests, one test binary: the library, the CLI verbs, the file
+//! formats and the layer rules. (One binary links once; a binary per file made the clean
+//! CI build write 21 GB.)
+
+mod arbitrary_plans;
+mod bundled;
+mod checks_geodesic;
+mod checks_props;
+mod checks_rules;
+mod checks_synth;
+mod cli;
+mod energy;
+mod geojson;
+mod layers;
+mod lighting;
+mod photometry;
+mod reliability;
+mod validate;
