@@ -1,5 +1,5 @@
 //! The command line (clap derive): `lysplan [FILE]` opens the app; `check`, `lux`,
-//! `energy` and `export` work headless.
+//! `energy`, `diff` and `export` work headless.
 //!
 //! Exit codes of `check`: 0 no errors, 1 errors found, 2 the input could not be read (the
 //! message names the file, the place and what to do). `lux` and `export` exit 0 or 2.
@@ -72,6 +72,23 @@ enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
+    /// Compare two plans, matched by id: what was added, removed, moved or changed.
+    ///
+    /// RON and GeoJSON can be mixed; the order of objects does not matter.
+    /// Exit status: 0 the plans are the same, 1 they differ, 2 one could not be read.
+    Diff {
+        /// The plan before (.ron or .geojson).
+        old: PathBuf,
+        /// The plan after (.ron or .geojson).
+        new: PathBuf,
+        /// `text` for people, `json` for scripts.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Also check both plans (with coverage) and list the findings the change
+        /// introduced and resolved.
+        #[arg(long)]
+        check: bool,
+    },
     /// Convert a plan: write it as GeoJSON (for QGIS and scripts) and/or as RON.
     ///
     /// Exit status: 0 written, 2 the input could not be read or the output not written.
@@ -111,6 +128,12 @@ pub fn main() -> ExitCode {
             format,
         }) => lux(&file, lon, lat, format),
         Some(Command::Energy { file, format, year }) => energy(&file, format, year),
+        Some(Command::Diff {
+            old,
+            new,
+            format,
+            check,
+        }) => diff(&old, &new, format, check),
         Some(Command::Export { file, geojson, ron }) => {
             export(&file, geojson.as_deref(), ron.as_deref())
         }
@@ -162,16 +185,21 @@ fn fail(e: &FileError) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Every finding of `plan` with its EN 13201 coverage, as `check` reports them.
+fn findings_with_coverage(plan: &Plan) -> (Vec<lysplan::check::Finding>, lighting::Coverage) {
+    // Unreadable photometry leaves its poles dark; `reference.luminaire` reports it.
+    let (photometry, _) = lighting::load_photometry(plan);
+    let cov = lighting::evaluate(plan, &photometry, None);
+    (lysplan::check::run_with(plan, cov.findings.clone()), cov)
+}
+
 fn check(path: &Path, format: Format, coverage: bool) -> ExitCode {
     let plan = match load(path) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let report = if coverage {
-        // Unreadable photometry leaves its poles dark; `reference.luminaire` reports it.
-        let (photometry, _) = lighting::load_photometry(&plan);
-        let cov = lighting::evaluate(&plan, &photometry, None);
-        let findings = lysplan::check::run_with(&plan, cov.findings.clone());
+        let (findings, cov) = findings_with_coverage(&plan);
         CheckReport::new(&plan, &findings).with_coverage(&cov)
     } else {
         CheckReport::new(&plan, &lysplan::check::run(&plan))
@@ -182,6 +210,45 @@ fn check(path: &Path, format: Format, coverage: bool) -> ExitCode {
     };
     emit(&out);
     if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn diff(old_path: &Path, new_path: &Path, format: Format, check: bool) -> ExitCode {
+    // The two files are read side by side (reading is most of the time at 100k poles).
+    let (old, new) = match rayon::join(|| load(old_path), || load(new_path)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let d = match lysplan::diff::diff(&old, &new) {
+        Ok(d) => d,
+        Err(e) => {
+            let file = match &e {
+                lysplan::diff::DiffError::DuplicateId { which: "old", .. } => old_path,
+                _ => new_path,
+            };
+            eprintln!("error: {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let findings = check.then(|| {
+        let (a, b) = rayon::join(
+            || findings_with_coverage(&old).0,
+            || findings_with_coverage(&new).0,
+        );
+        lysplan::diff::FindingsDiff::new(&a, &b)
+    });
+    let names = (
+        old_path.display().to_string(),
+        new_path.display().to_string(),
+    );
+    emit(&match format {
+        Format::Text => d.to_text(&old, &new, (&names.0, &names.1), findings.as_ref()),
+        Format::Json => d.to_json(&names.0, &names.1, findings.as_ref()),
+    });
+    if d.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -15,7 +15,8 @@
 //! 5. [`energy`] (the sun, the lit hours of a year in the site's time zone, control
 //!    profiles, each vendor's kWh and CO2; needs only [`plan`]), then [`lighting`]
 //!    (illuminance, EN 13201 grids and classes, D_P and D_E; knows no check);
-//! 6. [`check`] (the rules, the incremental checker), then [`report`]; [`bundled`] (the
+//! 6. [`check`] (the rules, the incremental checker), then [`report`] and [`diff`] (what
+//!    changed between two plans, and the findings it introduced); [`bundled`] (the
 //!    site data embedded at build time) needs only [`plan`];
 //! 7. `app` (behind `gui`) and the `lysplan` binary's CLI.
 
@@ -23,6 +24,7 @@
 pub mod app;
 pub mod bundled;
 pub mod check;
+pub mod diff;
 pub mod energy;
 pub mod error;
 pub mod finding;

@@ -308,6 +308,37 @@ pub struct Pole {
 }
 
 impl Plan {
+    /// The plan without its collections (vendors, luminaire types, streets, sections,
+    /// poles, control profiles): its plan-level settings, cheap to clone. The destructuring
+    /// is exhaustive, so a new plan field must be sorted into one or the other here.
+    pub fn settings_only(&self) -> Plan {
+        let Plan {
+            format_version,
+            name,
+            description,
+            maintenance_factor,
+            burning_hours_per_year,
+            rules,
+            energy,
+            vendors: _,
+            luminaires: _,
+            streets: _,
+            sections: _,
+            poles: _,
+            control_profiles: _,
+        } = self;
+        Plan {
+            format_version: *format_version,
+            name: name.clone(),
+            description: description.clone(),
+            maintenance_factor: *maintenance_factor,
+            burning_hours_per_year: *burning_hours_per_year,
+            rules: rules.clone(),
+            energy: energy.clone(),
+            ..Plan::default()
+        }
+    }
+
     pub fn vendor(&self, id: &str) -> Option<&Vendor> {
         self.vendors.iter().find(|v| v.id == id)
     }
