@@ -56,6 +56,7 @@ const NOT_SETTINGS: &[&str] = &[
     "control_profiles",
     "revision",
     "changelog",
+    "pole_reviews",
     "submissions",
 ];
 

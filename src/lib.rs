@@ -16,7 +16,8 @@
 //!    profiles, each vendor's kWh and CO2; needs only [`plan`]), then [`lighting`]
 //!    (illuminance, EN 13201 grids and classes, D_P and D_E; knows no check);
 //! 6. [`check`] (the rules, the incremental checker), then [`report`] and [`diff`] (what
-//!    changed between two plans, and the findings it introduced); [`bundled`] (the
+//!    changed between two plans, and the findings it introduced), then [`review`] (a
+//!    submission's changes, who owns them, and merging the accepted ones); [`bundled`] (the
 //!    site data embedded at build time) needs only [`plan`];
 //! 7. `app` (behind `gui`) and the `lysplan` binary's CLI.
 
@@ -34,3 +35,4 @@ pub mod lighting;
 pub mod photometry;
 pub mod plan;
 pub mod report;
+pub mod review;

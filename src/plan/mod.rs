@@ -7,6 +7,7 @@
 
 pub mod energy;
 pub mod geojson;
+pub mod review;
 mod ron_io;
 pub mod street_import;
 pub mod validate;
@@ -45,7 +46,11 @@ pub use crate::photometry::PhotometrySource;
 
 /// Version of the RON file format written by this build. Files with a higher number are
 /// refused with a clear message; lower numbers are migrated on load.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// - 1: the first format.
+/// - 2: adds the review record (`pole_reviews`, `submissions`); both default to empty, so
+///   a version 1 file reads unchanged.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A lighting plan: vendors, luminaire types, streets, vendor sections and poles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +85,13 @@ pub struct Plan {
     /// bundled plan).
     #[serde(default)]
     pub control_profiles: Vec<energy::ControlProfile>,
+    /// Each reviewed pole's latest review, by pole id (review metadata: not part of the
+    /// plan's content, never a difference, never checked).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub pole_reviews: std::collections::BTreeMap<String, review::PoleReview>,
+    /// The vendor submissions received, with every decision taken on them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub submissions: Vec<review::Submission>,
 }
 
 fn default_mf() -> f64 {
@@ -105,6 +117,8 @@ impl Default for Plan {
             poles: Vec::new(),
             energy: energy::EnergySettings::default(),
             control_profiles: Vec::new(),
+            pole_reviews: Default::default(),
+            submissions: Vec::new(),
         }
     }
 }
@@ -309,7 +323,8 @@ pub struct Pole {
 
 impl Plan {
     /// The plan without its collections (vendors, luminaire types, streets, sections,
-    /// poles, control profiles): its plan-level settings, cheap to clone. The destructuring
+    /// poles, control profiles) and its review record: its plan-level settings, cheap to
+    /// clone. The destructuring
     /// is exhaustive, so a new plan field must be sorted into one or the other here.
     pub fn settings_only(&self) -> Plan {
         let Plan {
@@ -326,6 +341,8 @@ impl Plan {
             sections: _,
             poles: _,
             control_profiles: _,
+            pole_reviews: _,
+            submissions: _,
         } = self;
         Plan {
             format_version: *format_version,

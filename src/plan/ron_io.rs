@@ -45,7 +45,7 @@ pub fn load_ron_str(text: &str, origin: &Path) -> Result<Plan, FileError> {
         }
         _ => {}
     }
-    let plan: Plan = opts.from_str(text).map_err(|e| {
+    let mut plan: Plan = opts.from_str(text).map_err(|e| {
         let message = match &e.code {
             // A typo must not be dropped silently (tilt_dgs would give tilt 0).
             ron::Error::NoSuchStructField {
@@ -55,10 +55,16 @@ pub fn load_ron_str(text: &str, origin: &Path) -> Result<Plan, FileError> {
         };
         FileError::new(origin, ron_location(&e), message)
     })?;
-    // Format version 1 is the only one so far: nothing to migrate yet. Values are judged
-    // on the current format, after any migration.
+    migrate(&mut plan);
+    // Values are judged on the current format, after the migration.
     super::validate::plan(&plan).map_err(|e| value_error(origin, e))?;
     Ok(plan)
+}
+
+/// Brings a plan read from an older format version to this one. Version 1 → 2 only adds
+/// the review record, which defaults to empty: the content is unchanged.
+pub(crate) fn migrate(plan: &mut Plan) {
+    plan.format_version = FORMAT_VERSION;
 }
 
 /// "unknown field `tilt_dgs`: did you mean `tilt_deg`?", naming the fields allowed

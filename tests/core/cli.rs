@@ -118,7 +118,9 @@ fn missing_file_and_unknown_type_exit_2() {
 #[test]
 fn newer_version_exits_2_with_a_clear_message() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let text = DOLL_PLAN_RON.replacen("format_version: 1,", "format_version: 99,", 1);
+    let version = format!("format_version: {},", lysplan::plan::FORMAT_VERSION);
+    assert!(DOLL_PLAN_RON.contains(&version));
+    let text = DOLL_PLAN_RON.replacen(&version, "format_version: 99,", 1);
     let path = write(dir.path(), "future.ron", &text);
     let out = lysplan(&["check", s(&path)]);
     assert_eq!(code(&out), 2);

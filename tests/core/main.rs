@@ -16,4 +16,5 @@ mod layers;
 mod lighting;
 mod photometry;
 mod reliability;
+mod review;
 mod validate;

@@ -322,6 +322,27 @@ pub(super) fn read_feature(
                 luminaire,
             };
             validate::pole(&pole).map_err(|e| p.refused(e))?;
+            if let Some(status) = p.opt_str("review_status")? {
+                let status =
+                    crate::plan::review::ReviewStatus::parse(&status).ok_or_else(|| {
+                        r.err(
+                            p.field("review_status"),
+                            format!(
+                                "{status:?} is not a review status; use \"pending\", \"approved\" \
+                             or \"rejected\""
+                            ),
+                        )
+                    })?;
+                plan.pole_reviews.insert(
+                    pole.id.clone(),
+                    crate::plan::review::PoleReview {
+                        status,
+                        comment: p.opt_str("review_comment")?.unwrap_or_default(),
+                        reviewer: p.opt_str("review_reviewer")?.unwrap_or_default(),
+                        time: p.opt_str("review_time")?.unwrap_or_default(),
+                    },
+                );
+            }
             raw_poles.push(RawPole {
                 feature: fi,
                 azimuth_given: azimuth.is_some(),

@@ -202,6 +202,18 @@ pub(super) fn read_meta(
             ));
         }
     }
+    if let Some(v) = m.get("submissions").filter(|v| !v.is_null()) {
+        plan.submissions = serde_json::from_value(v.clone()).map_err(|e| {
+            r.err(
+                "lysplan.submissions",
+                format!(
+                    "{e}; a submission is {{\"vendor\", \"file\", \"sha256\", \"received\", \
+                     \"decisions\": [{{\"object\", \"change\", \"verdict\", \"comment\", \
+                     \"reviewer\", \"time\"}}]}}"
+                ),
+            )
+        })?;
+    }
     let vendors_given = match m.get("vendors") {
         None | Some(Value::Null) => false,
         Some(Value::Array(a)) => {

@@ -16,6 +16,8 @@ struct MetaOut<'a> {
     luminaires: &'a [LuminaireType],
     energy: &'a crate::plan::energy::EnergySettings,
     control_profiles: &'a [crate::plan::energy::ControlProfile],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    submissions: &'a [crate::plan::review::Submission],
 }
 
 #[derive(Serialize)]
@@ -53,6 +55,16 @@ struct PoleProps<'a> {
     tilt_deg: f64,
     azimuth_deg: f64,
     overhang_m: f64,
+    /// The pole's review (`review_status`, `review_comment`, `review_reviewer`,
+    /// `review_time`), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review_status: Option<&'static str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    review_comment: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    review_reviewer: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    review_time: &'a str,
 }
 
 #[derive(Serialize)]
@@ -85,6 +97,7 @@ pub fn to_geojson(plan: &Plan) -> String {
         luminaires: &plan.luminaires,
         energy: &plan.energy,
         control_profiles: &plan.control_profiles,
+        submissions: &plan.submissions,
     };
     let mut lines: Vec<String> =
         Vec::with_capacity(plan.streets.len() + plan.sections.len() + plan.poles.len());
@@ -119,6 +132,7 @@ pub fn to_geojson(plan: &Plan) -> String {
         }));
     }
     for p in &plan.poles {
+        let review = plan.pole_reviews.get(&p.id);
         lines.push(json(&FeatureOut {
             kind: "Feature",
             properties: PoleProps {
@@ -130,6 +144,10 @@ pub fn to_geojson(plan: &Plan) -> String {
                 tilt_deg: p.tilt_deg,
                 azimuth_deg: p.azimuth_deg,
                 overhang_m: p.overhang_m,
+                review_status: review.map(|r| r.status.name()),
+                review_comment: review.map_or("", |r| &r.comment),
+                review_reviewer: review.map_or("", |r| &r.reviewer),
+                review_time: review.map_or("", |r| &r.time),
             },
             geometry: GeometryOut {
                 kind: "Point",
