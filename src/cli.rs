@@ -185,21 +185,13 @@ fn fail(e: &FileError) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Every finding of `plan` with its EN 13201 coverage, as `check` reports them.
-fn findings_with_coverage(plan: &Plan) -> (Vec<lysplan::check::Finding>, lighting::Coverage) {
-    // Unreadable photometry leaves its poles dark; `reference.luminaire` reports it.
-    let (photometry, _) = lighting::load_photometry(plan);
-    let cov = lighting::evaluate(plan, &photometry, None);
-    (lysplan::check::run_with(plan, cov.findings.clone()), cov)
-}
-
 fn check(path: &Path, format: Format, coverage: bool) -> ExitCode {
     let plan = match load(path) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let report = if coverage {
-        let (findings, cov) = findings_with_coverage(&plan);
+        let (findings, cov) = lysplan::check::run_with_coverage(&plan);
         CheckReport::new(&plan, &findings).with_coverage(&cov)
     } else {
         CheckReport::new(&plan, &lysplan::check::run(&plan))
@@ -235,8 +227,8 @@ fn diff(old_path: &Path, new_path: &Path, format: Format, check: bool) -> ExitCo
     };
     let findings = check.then(|| {
         let (a, b) = rayon::join(
-            || findings_with_coverage(&old).0,
-            || findings_with_coverage(&new).0,
+            || lysplan::check::run_with_coverage(&old).0,
+            || lysplan::check::run_with_coverage(&new).0,
         );
         lysplan::diff::FindingsDiff::new(&a, &b)
     });

@@ -422,3 +422,100 @@ fn take<T: Clone>(list: &mut Vec<T>, from: &[T], changes: &[&Change], id: impl F
     );
     *list = kept;
 }
+
+/// How one street's EN 13201 result differs between two plans.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreetEffect {
+    pub street: String,
+    pub name: String,
+    pub before: Option<crate::lighting::StreetResult>,
+    pub after: Option<crate::lighting::StreetResult>,
+}
+
+impl StreetEffect {
+    /// `"Fabriksparken U_o 0.40 → 0.37, fails C4"`.
+    pub fn line(&self) -> String {
+        match (&self.before, &self.after) {
+            (Some(b), Some(a)) => {
+                let verdict = match (b.pass, a.pass) {
+                    (true, false) => format!(", fails {}", a.class.name()),
+                    (false, true) => format!(", passes {}", a.class.name()),
+                    (true, true) => format!(", still passes {}", a.class.name()),
+                    (false, false) => format!(", still fails {}", a.class.name()),
+                };
+                format!(
+                    "{} E_avg {:.2} → {:.2} lx, U_o {:.2} → {:.2}{verdict}",
+                    self.name, b.e_avg_lx, a.e_avg_lx, b.u_o, a.u_o
+                )
+            }
+            (None, Some(a)) => format!(
+                "{} newly evaluated: E_avg {:.2} lx, U_o {:.2}, {} {}",
+                self.name,
+                a.e_avg_lx,
+                a.u_o,
+                if a.pass { "passes" } else { "fails" },
+                a.class.name()
+            ),
+            (Some(b), None) => {
+                format!("{} no longer evaluated (was {})", self.name, b.class.name())
+            }
+            (None, None) => self.name.clone(),
+        }
+    }
+}
+
+/// What taking one set of changes over would do: the findings it introduces and
+/// resolves, and the streets whose EN 13201 result moves (E_avg or U_o by more than
+/// 0.5 %, or the verdict).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Effect {
+    pub findings: crate::diff::FindingsDiff,
+    pub streets: Vec<StreetEffect>,
+}
+
+/// The effect of going from `before` to `after`, both checked with their coverage.
+pub fn effect(before: &Plan, after: &Plan) -> Effect {
+    let ((fa, ca), (fb, cb)) = rayon::join(
+        || crate::check::run_with_coverage(before),
+        || crate::check::run_with_coverage(after),
+    );
+    let a: HashMap<String, crate::lighting::StreetResult> = ca
+        .street_results()
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let b: HashMap<String, crate::lighting::StreetResult> = cb
+        .street_results()
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let moved = |x: f64, y: f64| (x - y).abs() > 0.005 * x.abs().max(y.abs()).max(1e-9);
+    let mut ids: Vec<&String> = a.keys().chain(b.keys()).collect();
+    ids.sort();
+    ids.dedup();
+    let streets = ids
+        .into_iter()
+        .filter_map(|id| {
+            let (x, y) = (a.get(id), b.get(id));
+            let differs = match (x, y) {
+                (Some(x), Some(y)) => {
+                    x.pass != y.pass || moved(x.u_o, y.u_o) || moved(x.e_avg_lx, y.e_avg_lx)
+                }
+                _ => true,
+            };
+            differs.then(|| StreetEffect {
+                street: id.clone(),
+                name: after
+                    .street(id)
+                    .or_else(|| before.street(id))
+                    .map_or_else(|| id.clone(), |s| s.name.clone()),
+                before: x.cloned(),
+                after: y.cloned(),
+            })
+        })
+        .collect();
+    Effect {
+        findings: crate::diff::FindingsDiff::new(&fa, &fb),
+        streets,
+    }
+}

@@ -117,6 +117,33 @@ impl LysplanApp {
             ImportLuminaire => self.start_dialog(ctx, Purpose::ImportLuminaire),
             PlanSettings => self.plan_settings.open(self.state.plan()),
             Energy => self.energy.open = true,
+            CompareSubmission => self.start_dialog(ctx, Purpose::CompareSubmission),
+            CompareSubmissionTyped => self.start_typed(Purpose::CompareSubmission, ""),
+            ReviewNext | ReviewPrevious => {
+                if let Some(r) = self.review.session.as_mut() {
+                    r.step(if cmd == ReviewNext { 1 } else { -1 });
+                }
+                self.centre_on_review();
+            }
+            ReviewAccept | ReviewReject => {
+                if let Some(r) = self.review.session.as_ref() {
+                    let verdict = if cmd == ReviewAccept {
+                        crate::plan::review::Verdict::Accepted
+                    } else {
+                        crate::plan::review::Verdict::Rejected
+                    };
+                    self.review_do(super::review::Pending::Decide(r.current, verdict));
+                    self.centre_on_review();
+                }
+            }
+            MergeAccepted => self.merge_review(),
+            CloseReview => self.review.session = None,
+            ApproveSelection => self.review_do(super::review::Pending::Selection(
+                crate::plan::review::ReviewStatus::Approved,
+                String::new(),
+            )),
+            RejectSelection => self.review.reject_comment = Some(String::new()),
+            ToggleReviewColours => self.review.colour_by_status = !self.review.colour_by_status,
             TileSettings => {
                 self.settings.open = true;
                 if let Some(t) = &self.map.tile_server {
@@ -165,7 +192,8 @@ impl LysplanApp {
 
     /// The shortcuts pressed this frame, run.
     pub(super) fn keyboard(&mut self, ctx: &egui::Context) {
-        for cmd in super::commands::pressed(ctx) {
+        let reviewing = self.review.session.is_some();
+        for cmd in super::commands::pressed(ctx, reviewing) {
             self.run(ctx, cmd);
         }
     }

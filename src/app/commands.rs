@@ -42,6 +42,19 @@ pub enum Command {
     ImportLuminaire,
     PlanSettings,
     Energy,
+    /// Review → Compare with a submission… (a vendor's copy of the plan).
+    CompareSubmission,
+    CompareSubmissionTyped,
+    /// J / K / A / R while a review is open.
+    ReviewNext,
+    ReviewPrevious,
+    ReviewAccept,
+    ReviewReject,
+    MergeAccepted,
+    CloseReview,
+    ApproveSelection,
+    RejectSelection,
+    ToggleReviewColours,
     TileSettings,
     Help,
     Palette,
@@ -55,17 +68,19 @@ pub enum Menu {
     View,
     Tools,
     Luminaires,
+    Review,
     Settings,
     Help,
 }
 
 impl Menu {
-    pub const ALL: [Menu; 7] = [
+    pub const ALL: [Menu; 8] = [
         Menu::File,
         Menu::Edit,
         Menu::View,
         Menu::Tools,
         Menu::Luminaires,
+        Menu::Review,
         Menu::Settings,
         Menu::Help,
     ];
@@ -77,6 +92,7 @@ impl Menu {
             Menu::View => "View",
             Menu::Tools => "Tools",
             Menu::Luminaires => "Luminaires",
+            Menu::Review => "Review",
             Menu::Settings => "Settings",
             Menu::Help => "Help",
         }
@@ -125,6 +141,18 @@ impl Command {
             Cancel,
             PlanSettings,
             Energy,
+            // Before the tools: while a review is open, A and R are the review's.
+            CompareSubmission,
+            CompareSubmissionTyped,
+            ReviewNext,
+            ReviewPrevious,
+            ReviewAccept,
+            ReviewReject,
+            MergeAccepted,
+            CloseReview,
+            ApproveSelection,
+            RejectSelection,
+            ToggleReviewColours,
             ToggleCoverageLayer,
             ToggleCoverageResults,
             ZoomIn,
@@ -179,6 +207,17 @@ impl Command {
             ImportLuminaire => "Import .ldt/.ies…".into(),
             PlanSettings => "Plan settings (rules, maintenance, hours)…".into(),
             Energy => "Energy and CO2…".into(),
+            CompareSubmission => "Compare with a submission…".into(),
+            CompareSubmissionTyped => "Compare with a submission (type a path)…".into(),
+            ReviewNext => "Next change".into(),
+            ReviewPrevious => "Previous change".into(),
+            ReviewAccept => "Accept the change".into(),
+            ReviewReject => "Reject the change".into(),
+            MergeAccepted => "Merge accepted changes".into(),
+            CloseReview => "Close the review".into(),
+            ApproveSelection => "Approve selection".into(),
+            RejectSelection => "Reject selection…".into(),
+            ToggleReviewColours => "Colour poles by review status".into(),
             TileSettings => "Tiles and cache…".into(),
             Help => "Keyboard shortcuts and commands".into(),
             Palette => "Command palette…".into(),
@@ -233,6 +272,28 @@ impl Command {
                 "Each vendor's kWh and CO2 a year against the old installation, one night's power \
                  curve, and the control profiles (dimming, presence) the vendors run"
             }
+            CompareSubmission => {
+                "Open a vendor's copy of the plan (RON or GeoJSON) and review its changes \
+                 against this plan: grouped by vendor, each accepted or rejected with a comment"
+            }
+            CompareSubmissionTyped => "Compare with a submission by typing its path",
+            ReviewNext => "The next change of the submission (J, while a review is open)",
+            ReviewPrevious => "The previous change of the submission (K, while a review is open)",
+            ReviewAccept => {
+                "Accept the change in hand with its comment, and go on (A, while a review is open)"
+            }
+            ReviewReject => {
+                "Reject the change in hand with its comment, and go on (R, while a review is open)"
+            }
+            MergeAccepted => {
+                "Take the accepted changes into the plan as one undoable edit; rejected ones stay out"
+            }
+            CloseReview => "Close the Review window (its decisions are already in the plan)",
+            ApproveSelection => "Mark the selected poles approved (undoable)",
+            RejectSelection => "Mark the selected poles rejected, with a comment (undoable)",
+            ToggleReviewColours => {
+                "Draw poles green (approved), red (rejected) or grey (pending) instead of by vendor"
+            }
             TileSettings => "Use another XYZ tile server",
             Help => "This list",
             Palette => "Find any command by typing part of its name",
@@ -257,6 +318,10 @@ impl Command {
             Tool(super::state::Tool::AddPole) => vec![key(Key::A)],
             Tool(super::state::Tool::Measure) => vec![key(Key::M)],
             Tool(super::state::Tool::EditRoute) => vec![key(Key::R)],
+            ReviewNext => vec![key(Key::J)],
+            ReviewPrevious => vec![key(Key::K)],
+            ReviewAccept => vec![key(Key::A)],
+            ReviewReject => vec![key(Key::R)],
             ZoomIn => vec![key(Key::Plus), key(Key::Equals)],
             ZoomOut => vec![key(Key::Minus)],
             ZoomToPlan => vec![key(Key::Home)],
@@ -292,6 +357,17 @@ impl Command {
             | Energy => Menu::View,
             Tool(_) | FinishStreet | RemoveLastVertex | Cancel => Menu::Tools,
             Catalogue | ImportLuminaire => Menu::Luminaires,
+            CompareSubmission
+            | CompareSubmissionTyped
+            | ReviewNext
+            | ReviewPrevious
+            | ReviewAccept
+            | ReviewReject
+            | MergeAccepted
+            | CloseReview
+            | ApproveSelection
+            | RejectSelection
+            | ToggleReviewColours => Menu::Review,
             TileSettings => Menu::Settings,
             Help | Palette => Menu::Help,
         })
@@ -302,7 +378,15 @@ impl Command {
         use Command::*;
         matches!(
             self,
-            Save | ExportGeoJson | Quit | DeleteSelection | PlanSettings | ZoomIn | FinishStreet
+            Save | ExportGeoJson
+                | Quit
+                | DeleteSelection
+                | PlanSettings
+                | ZoomIn
+                | FinishStreet
+                | ReviewNext
+                | MergeAccepted
+                | ApproveSelection
         )
     }
 
@@ -322,6 +406,13 @@ impl Command {
             FinishStreet | RemoveLastVertex => drawing,
             ZoomToSelection => !s.selection.is_empty(),
             ZoomToPlan => s.extent().is_some(),
+            ReviewNext | ReviewPrevious | ReviewAccept | ReviewReject => app
+                .review
+                .session
+                .as_ref()
+                .is_some_and(|r| !r.changes.is_empty()),
+            MergeAccepted | CloseReview => app.review.session.is_some(),
+            ApproveSelection | RejectSelection => !s.selection.is_empty(),
             _ => true,
         }
     }
@@ -332,8 +423,18 @@ impl Command {
             Command::ToggleCoverageLayer => Some(app.coverage.layer),
             Command::ToggleCoverageResults => Some(app.coverage.window_open),
             Command::Tool(t) => Some(app.state.tool == *t),
+            Command::ToggleReviewColours => Some(app.review.colour_by_status),
             _ => None,
         }
+    }
+
+    /// Keys that belong to the review while one is open (and to the tools otherwise).
+    pub fn modal(&self) -> bool {
+        use Command::*;
+        matches!(
+            self,
+            ReviewNext | ReviewPrevious | ReviewAccept | ReviewReject
+        )
     }
 
     /// Whether a plain key (no Ctrl/Cmd) triggers it.
@@ -364,7 +465,8 @@ pub fn shortcut_text(sc: &KeyboardShortcut) -> String {
 /// The commands whose shortcut was pressed this frame, consumed from the input so no
 /// widget acts on them too. While a text field has the keyboard, the keys that edit
 /// text are left to it.
-pub fn pressed(ctx: &egui::Context) -> Vec<Command> {
+/// The review's keys ([`Command::modal`]) take part only while `reviewing`.
+pub fn pressed(ctx: &egui::Context, reviewing: bool) -> Vec<Command> {
     // Most frames have no key press: nothing to look up.
     if !ctx.input(|i| {
         i.events
@@ -377,7 +479,7 @@ pub fn pressed(ctx: &egui::Context) -> Vec<Command> {
     ctx.input_mut(|i| {
         let mut out: Vec<Command> = Vec::new();
         for (c, sc) in SHORTCUT_TABLE.iter() {
-            if typing && Command::yields_to_text(sc) {
+            if (typing && Command::yields_to_text(sc)) || (c.modal() && !reviewing) {
                 continue;
             }
             let hit = if Command::single_key(sc) {
@@ -417,7 +519,8 @@ mod tests {
     #[test]
     fn no_two_commands_share_a_shortcut() {
         let mut seen = std::collections::HashMap::new();
-        for c in Command::all() {
+        // The review's keys share A and R with the tools: they are only live in a review.
+        for c in Command::all().into_iter().filter(|c| !c.modal()) {
             for s in c.shortcuts() {
                 if let Some(other) = seen.insert(shortcut_text(&s), c.clone()) {
                     panic!("{} is bound to {other:?} and {c:?}", shortcut_text(&s));

@@ -128,7 +128,7 @@ impl LysplanApp {
             return;
         }
         let suggested = match purpose {
-            Purpose::ImportLuminaire | Purpose::ImportStreets => None,
+            Purpose::ImportLuminaire | Purpose::ImportStreets | Purpose::CompareSubmission => None,
             Purpose::ExportGeoJson => Some(self.suggested_path().with_extension("geojson")),
             _ => Some(self.suggested_path()),
         };
@@ -170,6 +170,7 @@ impl LysplanApp {
             }
             Purpose::ImportStreets => self.import_streets_from(&path),
             Purpose::ImportLuminaire => self.catalogue.import_path(&mut self.state, &path),
+            Purpose::CompareSubmission => self.compare_with(&path),
         }
     }
 

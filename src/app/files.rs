@@ -14,6 +14,8 @@ pub enum Purpose {
     ImportStreets,
     /// Import an .ldt / .ies photometry file into the luminaire catalogue.
     ImportLuminaire,
+    /// A vendor's submission to review against the open plan.
+    CompareSubmission,
 }
 
 impl Purpose {
@@ -24,6 +26,7 @@ impl Purpose {
             Purpose::ExportGeoJson => "Export GeoJSON",
             Purpose::ImportStreets => "Import streets from GeoJSON",
             Purpose::ImportLuminaire => "Import luminaire photometry",
+            Purpose::CompareSubmission => "Compare with a submission",
         }
     }
 }
@@ -75,7 +78,10 @@ impl PendingDialog {
                 }
             }
             let r = match purpose {
-                Purpose::Open | Purpose::ImportStreets | Purpose::ImportLuminaire => d.pick_file(),
+                Purpose::Open
+                | Purpose::ImportStreets
+                | Purpose::ImportLuminaire
+                | Purpose::CompareSubmission => d.pick_file(),
                 Purpose::SaveAs | Purpose::ExportGeoJson => d.save_file(),
             };
             let _ = tx.send(r);

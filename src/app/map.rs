@@ -110,6 +110,8 @@ pub fn simplify_on_screen(pts: impl Iterator<Item = Pos2>) -> Vec<Pos2> {
 pub struct PolesPlugin<'a> {
     pub state: &'a AppState,
     pub colors: &'a HashMap<String, Color32>,
+    /// Colour by review status (approved, rejected, pending) instead of by vendor.
+    pub by_status: bool,
 }
 
 impl Plugin for PolesPlugin<'_> {
@@ -151,11 +153,20 @@ impl Plugin for PolesPlugin<'_> {
                 )
             })
             .collect();
-        let style = |vendor: &str| -> Option<Color32> {
+        let by_vendor = |vendor: &str| -> Option<Color32> {
             match vendor_colors.get(vendor) {
                 Some(c) => *c,
                 None => (!self.state.hidden_vendors.contains(vendor)).then_some(Color32::GRAY),
             }
+        };
+        let reviews = &plan.pole_reviews;
+        let style = |p: &crate::plan::Pole| -> Option<Color32> {
+            let c = by_vendor(&p.vendor)?;
+            Some(if self.by_status {
+                super::review::status_colour(reviews.get(&p.id).map(|r| r.status))
+            } else {
+                c
+            })
         };
         let halo = Color32::from_rgba_unmultiplied(220, 30, 30, 110);
         let outline = Color32::from_black_alpha(180);
@@ -163,7 +174,7 @@ impl Plugin for PolesPlugin<'_> {
         if few {
             for i in index.poles_in_box(min, max) {
                 let Some(p) = plan.poles.get(i) else { continue };
-                let Some(c) = style(&p.vendor) else { continue };
+                let Some(c) = style(p) else { continue };
                 let at = projector.project(lon_lat(p.lon, p.lat)).to_pos2();
                 if flagged.contains(p.id.as_str()) {
                     painter.circle_filled(at, radius + 4.0, halo);
@@ -199,6 +210,7 @@ impl Plugin for PolesPlugin<'_> {
             (self.state.findings().len(), flagged.len()).hash(&mut h);
             self.state.selection.hash(&mut h);
             self.state.hidden_vendors.hash(&mut h);
+            self.by_status.hash(&mut h);
             h.finish()
         };
         let id = ui.scope_id().with("pole_layer");
@@ -223,7 +235,7 @@ impl Plugin for PolesPlugin<'_> {
                 .poles_in_box(min, max)
                 .filter_map(|i| {
                     let p = plan.poles.get(i)?;
-                    let color = style(&p.vendor)?;
+                    let color = style(p)?;
                     let [x, y] = world(lon_lat(p.lon, p.lat));
                     Some(pole_raster::Dot {
                         at: Vec2::new((x - area.origin[0]) as f32, (y - area.origin[1]) as f32),

@@ -207,7 +207,19 @@ impl LysplanApp {
         m = m.with_plugin(map::PolesPlugin {
             state,
             colors: &self.colors,
+            by_status: self.review.colour_by_status,
         });
+        if let Some(session) = &self.review.session {
+            m = m.with_plugin(super::review::ReviewPlugin {
+                session,
+                master: state.plan(),
+                decisions: session
+                    .decisions(state.plan())
+                    .into_iter()
+                    .map(|(k, d)| (k, d.verdict))
+                    .collect(),
+            });
+        }
         // The coverage layer goes above the pole markers, so it stays visible at site zoom.
         if self.coverage.layer
             && let Some(result) = self.coverage.worker.result()

@@ -29,6 +29,7 @@ pub mod menus;
 pub mod panels;
 pub mod pole_raster;
 pub mod recovery;
+pub mod review;
 pub mod route;
 pub mod row;
 pub mod state;
@@ -87,6 +88,8 @@ pub struct LysplanApp {
     /// The plan settings window (rules, maintenance factor, burning hours).
     pub plan_settings: panels::plan_settings::PlanSettings,
     pub energy: panels::energy::EnergyUi,
+    /// The review of a vendor's submission, and the reviewer's name.
+    pub review: review::ReviewUi,
     /// The inspector's texts (what the fields show).
     pub inspector: panels::inspector::InspectorState,
     /// The luminaire catalogue window.
@@ -118,6 +121,7 @@ impl LysplanApp {
             settings: Default::default(),
             plan_settings: Default::default(),
             energy: Default::default(),
+            review: Default::default(),
             inspector: Default::default(),
             catalogue: Default::default(),
             coverage: Default::default(),
@@ -141,6 +145,8 @@ impl LysplanApp {
         self.map.fit_pending = 3;
         self.map.tools.cancel();
         self.row = panels::row::RowTool::new(&self.state);
+        // A review compares with the plan it was opened on; its decisions are in that plan.
+        self.review.session = None;
     }
 
     /// Uses `dir` for autosave and recovery, and offers what a crashed session left there.
@@ -218,6 +224,7 @@ impl LysplanApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.map_ui(ui));
         self.dialogs(&ctx);
+        self.review_windows(&ctx);
         if let Some(panels::catalogue::Action::ImportDialog) =
             panels::catalogue::window(&ctx, &mut self.state, &mut self.catalogue)
         {
@@ -296,6 +303,9 @@ struct Persisted {
     recent: Vec<PathBuf>,
     #[serde(default)]
     tile_server: Option<panels::settings::TileServer>,
+    /// The reviewer's name for review decisions (asked once).
+    #[serde(default)]
+    reviewer: String,
 }
 
 struct EframeApp(LysplanApp);
@@ -318,6 +328,7 @@ impl eframe::App for EframeApp {
             last_file: self.0.state.path().map(std::path::Path::to_path_buf),
             recent: self.0.recent.clone(),
             tile_server: self.0.map.tile_server.clone(),
+            reviewer: self.0.review.reviewer.clone(),
         };
         if let Ok(s) = ron::to_string(&p) {
             storage.set_string("lysplan", s);
@@ -348,6 +359,7 @@ pub fn run(path: Option<PathBuf>) -> Result<(), String> {
                 app.enable_recovery(dir);
             }
             app.recent = persisted.recent;
+            app.review.reviewer = persisted.reviewer;
             if let Some(t) = persisted.tile_server.and_then(|t| t.validated().ok()) {
                 app.set_tile_server(&cc.egui_ctx, Some(t));
             }

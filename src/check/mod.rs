@@ -53,6 +53,15 @@ pub fn run(plan: &Plan) -> Vec<Finding> {
     run_with(plan, Vec::new())
 }
 
+/// Every finding of `plan` with its EN 13201 coverage, as `lysplan check` reports them
+/// (the photometry is loaded; a luminaire type whose file cannot be read lights nothing
+/// and `reference.luminaire` names it).
+pub fn run_with_coverage(plan: &Plan) -> (Vec<Finding>, crate::lighting::Coverage) {
+    let (photometry, _) = crate::lighting::load_photometry(plan);
+    let cov = crate::lighting::evaluate(plan, &photometry, None);
+    (run_with(plan, cov.findings.clone()), cov)
+}
+
 /// Runs every rule and merges `extra` findings (e.g. `coverage.*` from the lighting
 /// module) into the sorted result.
 pub fn run_with(plan: &Plan, extra: Vec<Finding>) -> Vec<Finding> {

@@ -6,6 +6,7 @@ pub mod energy;
 pub mod findings;
 pub mod inspector;
 pub mod plan_settings;
+pub mod review;
 pub mod route;
 pub mod row;
 pub mod settings;
