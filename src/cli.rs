@@ -1,5 +1,5 @@
 //! The command line (clap derive): `lysplan [FILE]` opens the app; `check`, `lux`,
-//! `energy`, `diff` and `export` work headless.
+//! `energy`, `diff`, `report` and `export` work headless.
 //!
 //! Exit codes of `check`: 0 no errors, 1 errors found, 2 the input could not be read (the
 //! message names the file, the place and what to do). `lux` and `export` exit 0 or 2.
@@ -89,6 +89,24 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Write the report that goes back to a vendor: one self-contained HTML file (site
+    /// map, findings, EN 13201 results, energy, review decisions) that prints well.
+    ///
+    /// Exit status: 0 written, 2 a plan could not be read, the vendor is unknown, or the
+    /// file could not be written.
+    Report {
+        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
+        file: PathBuf,
+        /// Write the HTML report here.
+        #[arg(long, value_name = "OUT")]
+        html: PathBuf,
+        /// Only this vendor's poles, sections, results and decisions.
+        #[arg(long, value_name = "ID")]
+        vendor: Option<String>,
+        /// Also list what changed since this older plan.
+        #[arg(long, value_name = "OLD")]
+        against: Option<PathBuf>,
+    },
     /// Convert a plan: write it as GeoJSON (for QGIS and scripts) and/or as RON.
     ///
     /// Exit status: 0 written, 2 the input could not be read or the output not written.
@@ -134,6 +152,12 @@ pub fn main() -> ExitCode {
             format,
             check,
         }) => diff(&old, &new, format, check),
+        Some(Command::Report {
+            file,
+            html,
+            vendor,
+            against,
+        }) => report(&file, &html, vendor.as_deref(), against.as_deref()),
         Some(Command::Export { file, geojson, ron }) => {
             export(&file, geojson.as_deref(), ron.as_deref())
         }
@@ -245,6 +269,38 @@ fn diff(old_path: &Path, new_path: &Path, format: Format, check: bool) -> ExitCo
     } else {
         ExitCode::from(1)
     }
+}
+
+fn report(path: &Path, out: &Path, vendor: Option<&str>, against: Option<&Path>) -> ExitCode {
+    let plan = match load(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let old = match against.map(load).transpose() {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let against_name = against.map(|p| p.display().to_string()).unwrap_or_default();
+    let generated = lysplan::plan::review::now_rfc3339();
+    let source = path.display().to_string();
+    let opts = lysplan::html_report::ReportOptions {
+        vendor,
+        against: old.as_ref().map(|o| (o, against_name.as_str())),
+        source: &source,
+        generated: &generated,
+    };
+    let html = match lysplan::html_report::html(&plan, &opts) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {}: {e}; nothing was written", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = lysplan::plan::write_atomic(out, html.as_bytes()) {
+        return fail(&e);
+    }
+    eprintln!("wrote {}", out.display());
+    ExitCode::SUCCESS
 }
 
 fn energy(path: &Path, format: Format, year: Option<i32>) -> ExitCode {

@@ -17,7 +17,8 @@
 //!    (illuminance, EN 13201 grids and classes, D_P and D_E; knows no check);
 //! 6. [`check`] (the rules, the incremental checker), then [`report`] and [`diff`] (what
 //!    changed between two plans, and the findings it introduced), then [`review`] (a
-//!    submission's changes, who owns them, and merging the accepted ones); [`bundled`] (the
+//!    submission's changes, who owns them, and merging the accepted ones) and
+//!    [`html_report`] (the report sent back to a vendor); [`bundled`] (the
 //!    site data embedded at build time) needs only [`plan`];
 //! 7. `app` (behind `gui`) and the `lysplan` binary's CLI.
 
@@ -30,6 +31,7 @@ pub mod energy;
 pub mod error;
 pub mod finding;
 pub mod frame;
+pub mod html_report;
 pub mod index;
 pub mod lighting;
 pub mod photometry;

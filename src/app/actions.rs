@@ -64,6 +64,8 @@ impl LysplanApp {
             SaveAs => self.start_dialog(ctx, Purpose::SaveAs),
             SaveAsTyped => self.start_typed(Purpose::SaveAs, ""),
             ExportGeoJson => self.start_dialog(ctx, Purpose::ExportGeoJson),
+            ExportReport => self.start_dialog(ctx, Purpose::ExportReport),
+            ExportReportTyped => self.start_typed(Purpose::ExportReport, ""),
             ImportStreets => self.start_dialog(ctx, Purpose::ImportStreets),
             ImportStreetsTyped => self.start_typed(Purpose::ImportStreets, ""),
             Quit => {

@@ -20,6 +20,9 @@ pub enum Command {
     SaveAs,
     SaveAsTyped,
     ExportGeoJson,
+    /// File → Export report… (the HTML report for vendors).
+    ExportReport,
+    ExportReportTyped,
     ImportStreets,
     ImportStreetsTyped,
     Quit,
@@ -131,6 +134,8 @@ impl Command {
             SaveAs,
             SaveAsTyped,
             ExportGeoJson,
+            ExportReport,
+            ExportReportTyped,
             ImportStreets,
             ImportStreetsTyped,
             Quit,
@@ -186,6 +191,8 @@ impl Command {
             SaveAs => "Save as…".into(),
             SaveAsTyped => "Save as (type a path)…".into(),
             ExportGeoJson => "Export GeoJSON…".into(),
+            ExportReport => "Export report…".into(),
+            ExportReportTyped => "Export report (type a path)…".into(),
             ImportStreets => "Import streets from GeoJSON…".into(),
             ImportStreetsTyped => "Import streets (type a path)…".into(),
             Quit => "Quit".into(),
@@ -237,6 +244,11 @@ impl Command {
             SaveAs => "Save the plan under another name",
             SaveAsTyped => "Save the plan by typing a path",
             ExportGeoJson => "Write the plan as GeoJSON for QGIS",
+            ExportReport => {
+                "Write the HTML report (map, findings, EN 13201, energy, review decisions) to \
+                 send back; from the Review window, narrowed to the submitting vendor"
+            }
+            ExportReportTyped => "Export the HTML report by typing its path",
             ImportStreets => "Take street centrelines from a GeoJSON file (undoable)",
             ImportStreetsTyped => "Import streets by typing the path of a GeoJSON file",
             Quit => "Close Lysplan (asks to save unsaved changes)",
@@ -346,7 +358,8 @@ impl Command {
         use Command::*;
         Some(match self {
             NewPlan | Open | OpenTyped | OpenBundled | OpenRecent(_) | Save | SaveAs
-            | SaveAsTyped | ExportGeoJson | ImportStreets | ImportStreetsTyped | Quit => Menu::File,
+            | SaveAsTyped | ExportGeoJson | ExportReport | ExportReportTyped | ImportStreets
+            | ImportStreetsTyped | Quit => Menu::File,
             Undo | Redo | DeleteSelection | SelectAll | PlanSettings => Menu::Edit,
             ToggleCoverageLayer
             | ToggleCoverageResults

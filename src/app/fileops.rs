@@ -80,6 +80,50 @@ impl LysplanApp {
         }
     }
 
+    /// The report's suggested file: beside the plan, named for the submitting vendor
+    /// when a review is open (`plan-report-cisco.html`).
+    fn report_path(&self) -> PathBuf {
+        let stem = self.suggested_path().with_extension("");
+        let name = stem
+            .file_name()
+            .map_or_else(|| "plan".to_string(), |n| n.to_string_lossy().into_owned());
+        let vendor = self
+            .review
+            .session
+            .as_ref()
+            .map(|s| format!("-{}", s.submitter))
+            .unwrap_or_default();
+        stem.with_file_name(format!("{name}-report{vendor}.html"))
+    }
+
+    /// Writes the HTML report (for the submitting vendor while a review is open, with
+    /// the submission's changes) atomically.
+    pub fn export_report(&mut self, path: &Path) {
+        let source = self.state.path().map_or_else(
+            || self.state.plan().name.clone(),
+            |p| p.display().to_string(),
+        );
+        let generated = crate::plan::review::now_rfc3339();
+        let session = self.review.session.as_ref();
+        let opts = crate::html_report::ReportOptions {
+            vendor: session
+                .map(|s| s.submitter.as_str())
+                .filter(|v| !v.is_empty()),
+            against: None,
+            source: &source,
+            generated: &generated,
+        };
+        let written = crate::html_report::html(self.state.plan(), &opts)
+            .map_err(|e| e.to_string())
+            .and_then(|html| {
+                crate::plan::write_atomic(path, html.as_bytes()).map_err(|e| e.to_string())
+            });
+        match written {
+            Ok(()) => self.state.status = format!("Wrote the report {}", path.display()),
+            Err(e) => self.dialogs.error = Some(format!("Could not write the report.\n\n{e}")),
+        }
+    }
+
     /// Saves to the plan's file, or asks where when it has none (or is not RON). Returns
     /// whether the plan was saved now (a dialog may still be open when it returns false).
     pub(super) fn save(&mut self, ctx: &egui::Context) -> bool {
@@ -130,6 +174,7 @@ impl LysplanApp {
         let suggested = match purpose {
             Purpose::ImportLuminaire | Purpose::ImportStreets | Purpose::CompareSubmission => None,
             Purpose::ExportGeoJson => Some(self.suggested_path().with_extension("geojson")),
+            Purpose::ExportReport => Some(self.report_path()),
             _ => Some(self.suggested_path()),
         };
         let ctx = ctx.clone();
@@ -147,6 +192,7 @@ impl LysplanApp {
                 .with_extension("geojson")
                 .display()
                 .to_string(),
+            Purpose::ExportReport => self.report_path().display().to_string(),
             _ => String::new(),
         };
         self.dialogs.typed = Some(TypedPath {
@@ -171,6 +217,7 @@ impl LysplanApp {
             Purpose::ImportStreets => self.import_streets_from(&path),
             Purpose::ImportLuminaire => self.catalogue.import_path(&mut self.state, &path),
             Purpose::CompareSubmission => self.compare_with(&path),
+            Purpose::ExportReport => self.export_report(&path),
         }
     }
 

@@ -11,6 +11,8 @@ pub enum Purpose {
     Open,
     SaveAs,
     ExportGeoJson,
+    /// The HTML report (for the submitting vendor when a review is open).
+    ExportReport,
     ImportStreets,
     /// Import an .ldt / .ies photometry file into the luminaire catalogue.
     ImportLuminaire,
@@ -24,6 +26,7 @@ impl Purpose {
             Purpose::Open => "Open plan",
             Purpose::SaveAs => "Save plan as",
             Purpose::ExportGeoJson => "Export GeoJSON",
+            Purpose::ExportReport => "Export report",
             Purpose::ImportStreets => "Import streets from GeoJSON",
             Purpose::ImportLuminaire => "Import luminaire photometry",
             Purpose::CompareSubmission => "Compare with a submission",
@@ -62,6 +65,7 @@ impl PendingDialog {
                 Purpose::ExportGeoJson | Purpose::ImportStreets => {
                     d.add_filter("GeoJSON", &["geojson", "json"])
                 }
+                Purpose::ExportReport => d.add_filter("HTML report", &["html", "htm"]),
                 Purpose::ImportLuminaire => {
                     d.add_filter("Photometry (EULUMDAT, IES)", &["ldt", "LDT", "ies", "IES"])
                 }
@@ -82,7 +86,7 @@ impl PendingDialog {
                 | Purpose::ImportStreets
                 | Purpose::ImportLuminaire
                 | Purpose::CompareSubmission => d.pick_file(),
-                Purpose::SaveAs | Purpose::ExportGeoJson => d.save_file(),
+                Purpose::SaveAs | Purpose::ExportGeoJson | Purpose::ExportReport => d.save_file(),
             };
             let _ = tx.send(r);
             wake();

@@ -254,3 +254,36 @@ fn review_mode_snapshot() {
     wait_for_effect(&mut h);
     h.snapshot("review_mode");
 }
+
+#[test]
+fn the_report_from_a_review_is_the_submitting_vendors() {
+    let (master, sub) = plans();
+    let dir = tempfile::tempdir().unwrap();
+    let sub_path = dir.path().join("s.geojson");
+    lysplan::plan::save_geojson_atomic(&sub, &sub_path).unwrap();
+    let mut h = common::app_harness(master.clone(), egui::vec2(1400.0, 1000.0), 0.25);
+    compare(&mut h, &sub_path);
+    let me = master.poles[0].vendor.clone();
+    let out = dir.path().join("report.html");
+    let ctx = h.ctx.clone();
+    h.state_mut().run(&ctx, Command::ExportReportTyped);
+    h.run_steps(2);
+    let typed = h.state_mut().dialogs.typed.as_mut().expect("typed path");
+    assert!(
+        typed.text.ends_with(&format!("-report-{me}.html")),
+        "{}",
+        typed.text
+    );
+    typed.text = out.display().to_string();
+    h.run_steps(1);
+    h.get_by_label("OK").click();
+    h.run_steps(3);
+    let text = std::fs::read_to_string(&out).expect("the report was written");
+    let doc = scraper::Html::parse_document(&text);
+    let poles = scraper::Selector::parse("svg#map circle.pole").unwrap();
+    assert_eq!(
+        doc.select(&poles).count(),
+        master.poles.iter().filter(|p| p.vendor == me).count()
+    );
+    assert!(h.state().state.status.contains("Wrote the report"));
+}

@@ -12,6 +12,7 @@ mod cli;
 mod diff;
 mod energy;
 mod geojson;
+mod html_report;
 mod layers;
 mod lighting;
 mod photometry;

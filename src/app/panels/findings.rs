@@ -4,6 +4,7 @@
 use crate::app::state::AppState;
 use crate::check::{Finding, Severity};
 use crate::plan::Plan;
+use crate::plan::review::ReviewStatus;
 use egui::{Color32, RichText, Ui};
 
 /// Above this many rows the list lays out only the rows in view (one line each).
@@ -26,6 +27,9 @@ pub struct FindingsFilter {
     pub vendor: Option<String>,
     /// Only findings of this severity.
     pub severity: Option<Severity>,
+    /// Only findings naming a pole of this review status (a pole with no review is
+    /// pending).
+    pub review: Option<ReviewStatus>,
     pub sort: SortBy,
 }
 
@@ -45,6 +49,16 @@ pub fn visible<'a>(
                 f.poles
                     .iter()
                     .any(|id| plan.pole(id).is_some_and(|p| p.vendor == v))
+            })
+        })
+        .filter(|f| {
+            filter.review.is_none_or(|want| {
+                f.poles.iter().any(|id| {
+                    plan.pole_reviews
+                        .get(id)
+                        .map_or(ReviewStatus::Pending, |r| r.status)
+                        == want
+                })
             })
         })
         .collect();
@@ -129,6 +143,16 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Opt
         ui.selectable_value(&mut filter.sort, SortBy::Pole, "pole");
         ui.selectable_value(&mut filter.sort, SortBy::Severity, "severity");
     });
+    ui.horizontal(|ui| {
+        egui::ComboBox::new("findings_review", "Review status")
+            .selected_text(filter.review.map(ReviewStatus::name).unwrap_or("any"))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.review, None, "any");
+                for s in ReviewStatus::ALL {
+                    ui.selectable_value(&mut filter.review, Some(s), s.name());
+                }
+            });
+    });
     if state.findings().is_empty() {
         ui.label(
             RichText::new("No findings: the layout meets every rule.").color(Color32::DARK_GREEN),
@@ -185,5 +209,48 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::review::PoleReview;
+
+    #[test]
+    fn the_review_filter_keeps_findings_naming_a_pole_of_that_status() {
+        let mut plan = crate::bundled::doll_plan();
+        let (a, b) = (plan.poles[0].id.clone(), plan.poles[1].id.clone());
+        plan.pole_reviews.insert(
+            a.clone(),
+            PoleReview {
+                status: ReviewStatus::Rejected,
+                ..Default::default()
+            },
+        );
+        let finding = |poles: Vec<String>| Finding {
+            rule: "spacing.min",
+            severity: Severity::Error,
+            message: String::new(),
+            poles,
+            street: None,
+            chainage_m: None,
+            lon: None,
+            lat: None,
+        };
+        let findings = vec![finding(vec![a.clone()]), finding(vec![b.clone()])];
+        let only = |status| {
+            let f = FindingsFilter {
+                review: Some(status),
+                ..Default::default()
+            };
+            visible(&findings, &plan, &f)
+                .iter()
+                .map(|f| f.poles[0].clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(only(ReviewStatus::Rejected), vec![a]);
+        assert_eq!(only(ReviewStatus::Pending), vec![b]);
+        assert!(only(ReviewStatus::Approved).is_empty());
     }
 }

@@ -21,6 +21,7 @@ enum Act {
     DecideVendor(String, Verdict),
     Select(usize),
     Merge,
+    Report,
     Close,
     Submitter(String),
 }
@@ -129,6 +130,7 @@ impl LysplanApp {
                 self.centre_on_review();
             }
             Some(Act::Merge) => self.merge_review(),
+            Some(Act::Report) => self.run(ctx, crate::app::commands::Command::ExportReport),
             Some(Act::Close) => {
                 self.review.session = None;
                 self.state.status = "Review closed; its decisions are in the plan".into();
@@ -432,6 +434,13 @@ impl LysplanApp {
                 .clicked()
             {
                 act = Some(Act::Merge);
+            }
+            if ui
+                .button(format!("Report for {}…", s.submitter))
+                .on_hover_text("The HTML report of this vendor's poles, sections, results and decisions, to send back")
+                .clicked()
+            {
+                act = Some(Act::Report);
             }
             if ui.button("Close review").clicked() {
                 act = Some(Act::Close);

@@ -1,0 +1,201 @@
+//! `lysplan report`: the HTML report read back with an HTML parser (scraper): its
+//! tables, the SVG map's poles, the vendor narrowing, the changes against an older plan,
+//! no external requests, and the CLI's exit codes.
+
+use lysplan::bundled::doll_plan;
+use lysplan::html_report::{ReportOptions, html};
+use lysplan::plan::Plan;
+use lysplan::plan::review::{Decision, PoleReview, ReviewStatus, Submission, Verdict};
+use scraper::{Html, Selector};
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("selector")
+}
+
+fn report(plan: &Plan, vendor: Option<&str>, against: Option<(&Plan, &str)>) -> Html {
+    let text = html(
+        plan,
+        &ReportOptions {
+            vendor,
+            against,
+            source: "plan.ron",
+            generated: "2026-12-02T10:00:00Z",
+        },
+    )
+    .expect("a report");
+    Html::parse_document(&text)
+}
+
+fn rows(doc: &Html, table: &str) -> Vec<Vec<String>> {
+    doc.select(&sel(&format!("table#{table} tbody tr")))
+        .map(|tr| {
+            tr.select(&sel("td"))
+                .map(|td| td.text().collect::<String>())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_whole_plan_report_has_every_pole_street_and_finding() {
+    let plan = doll_plan();
+    let doc = report(&plan, None, None);
+    assert_eq!(
+        doc.select(&sel("svg#map circle.pole")).count(),
+        plan.poles.len()
+    );
+    assert_eq!(
+        doc.select(&sel("svg#map polyline.street")).count(),
+        plan.streets.len()
+    );
+    let (findings, coverage) = lysplan::check::run_with_coverage(&plan);
+    assert_eq!(rows(&doc, "findings").len(), findings.len());
+    let streets = rows(&doc, "streets");
+    assert_eq!(streets.len(), coverage.streets.len());
+    // Fabriksparken misses C4 on the bundled plan (README), the others pass
+    assert!(
+        streets
+            .iter()
+            .any(|r| r[0] == "Fabriksparken" && r[1] == "C4" && r[5] == "fail"),
+        "{streets:?}"
+    );
+    assert_eq!(rows(&doc, "energy").len(), plan.vendors.len());
+    // the map's furniture
+    let svg = doc.select(&sel("svg#map")).next().unwrap().html();
+    assert!(svg.contains("© OpenStreetMap contributors"));
+    assert!(doc.select(&sel("svg#map g.scale")).next().is_some());
+    assert!(doc.select(&sel("svg#map g.north")).next().is_some());
+}
+
+#[test]
+fn nothing_is_fetched_from_elsewhere() {
+    let doc = report(&doll_plan(), None, None);
+    let external: Vec<String> = doc
+        .select(&sel("[src], [href], link, script, img, iframe"))
+        .map(|el| el.html())
+        .collect();
+    assert!(external.is_empty(), "external references: {external:?}");
+    let text = doc.html();
+    assert!(!text.contains("@import") && !text.contains("url("));
+}
+
+#[test]
+fn a_vendor_report_has_only_its_poles_sections_and_decisions() {
+    let mut plan = doll_plan();
+    let v = plan.poles[0].vendor.clone();
+    let mine = plan.poles.iter().filter(|p| p.vendor == v).count();
+    let other = plan.poles.iter().find(|p| p.vendor != v).unwrap().clone();
+    plan.pole_reviews.insert(
+        plan.poles[0].id.clone(),
+        PoleReview {
+            status: ReviewStatus::Rejected,
+            comment: "move it".into(),
+            reviewer: "Gate 21".into(),
+            time: "2026-12-02T09:00:00Z".into(),
+        },
+    );
+    let decision = |object: &str, comment: &str| Decision {
+        object: object.into(),
+        change: "moved 2.5 m".into(),
+        verdict: Verdict::Rejected,
+        comment: comment.into(),
+        reviewer: "Gate 21".into(),
+        time: "2026-12-02T09:00:00Z".into(),
+    };
+    plan.submissions = vec![
+        Submission {
+            vendor: v.clone(),
+            file: "mine.geojson".into(),
+            sha256: "a".repeat(64),
+            received: "2026-12-02T08:00:00Z".into(),
+            decisions: vec![decision(
+                &format!("pole {}", plan.poles[0].id),
+                "move it <5 m> east & check",
+            )],
+        },
+        Submission {
+            vendor: other.vendor.clone(),
+            file: "theirs.geojson".into(),
+            sha256: "b".repeat(64),
+            received: "2026-12-02T08:00:00Z".into(),
+            decisions: vec![decision(&format!("pole {}", other.id), "not for them")],
+        },
+    ];
+    let doc = report(&plan, Some(&v), None);
+    assert_eq!(doc.select(&sel("svg#map circle.pole")).count(), mine);
+    assert_eq!(
+        doc.select(&sel("svg#map circle.other")).count(),
+        plan.poles.len() - mine
+    );
+    assert_eq!(
+        doc.select(&sel("svg#map circle.status.rejected")).count(),
+        1
+    );
+    let decisions = rows(&doc, "decisions");
+    assert_eq!(decisions.len(), 1, "{decisions:?}");
+    // escaped in the file, the same text when read back
+    assert_eq!(decisions[0][4], "move it <5 m> east & check");
+    let sections = rows(&doc, "sections");
+    assert!(!sections.is_empty());
+    assert!(sections.iter().all(|r| r[1] == v), "{sections:?}");
+    assert_eq!(rows(&doc, "energy").len(), 1);
+}
+
+#[test]
+fn against_an_older_plan_the_changes_are_listed() {
+    let old = doll_plan();
+    let mut new = old.clone();
+    new.poles[0].height_m += 1.0;
+    let gone = new.poles.remove(7).id;
+    let doc = report(&new, None, Some((&old, "old.ron")));
+    let changes = rows(&doc, "changes");
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert!(
+        changes
+            .iter()
+            .any(|r| r[0] == "-" && r[1] == format!("pole {gone}"))
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|r| r[0] == "~" && r[2].contains("height_m"))
+    );
+}
+
+#[test]
+fn the_cli_writes_the_report_and_refuses_an_unknown_vendor() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = dir.path().join("plan.ron");
+    lysplan::plan::save_ron_atomic(&doll_plan(), &plan_path).unwrap();
+    let out = dir.path().join("r.html");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lysplan"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[
+        "report",
+        plan_path.to_str().unwrap(),
+        "--html",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let doc = Html::parse_document(&std::fs::read_to_string(&out).unwrap());
+    assert_eq!(doc.select(&sel("svg#map circle.pole")).count(), 384);
+    let o = run(&[
+        "report",
+        plan_path.to_str().unwrap(),
+        "--html",
+        dir.path().join("x.html").to_str().unwrap(),
+        "--vendor",
+        "nobody",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no vendor \"nobody\"") && err.contains("zumtobel"),
+        "{err}"
+    );
+    assert!(!dir.path().join("x.html").exists());
+}
