@@ -76,7 +76,8 @@ impl ReviewSession {
         let submitter = crate::review::likely_submitter(master, &submission, &d)
             .or_else(|| submission.vendors.first().map(|v| v.id.clone()))
             .unwrap_or_default();
-        let changes = crate::review::changes(master, &submission, &d, &submitter);
+        let mut changes = crate::review::changes(master, &submission, &d, &submitter);
+        in_review_order(&mut changes, &submitter);
         Ok(ReviewSession {
             file: path.to_path_buf(),
             sha256: crate::plan::review::sha256_hex(&bytes),
@@ -113,6 +114,7 @@ impl ReviewSession {
             Ok(d) => crate::review::changes(state.plan(), &self.submission, &d, &self.submitter),
             Err(_) => Vec::new(),
         };
+        in_review_order(&mut self.changes, &self.submitter);
         self.current = keep
             .and_then(|k| self.changes.iter().position(|c| c.object_label() == k))
             .unwrap_or(0)
@@ -200,6 +202,32 @@ impl ReviewSession {
             _ => None,
         }
     }
+}
+
+/// The group a change is listed under: the vendors it belongs to, or the site's.
+pub fn group_of(c: &Change) -> String {
+    if c.vendors.is_empty() {
+        "Site (streets, settings, shared)".to_string()
+    } else {
+        c.vendors.join(" + ")
+    }
+}
+
+/// The order the Review window lists the changes in, and J/K walk them: the submitter's
+/// own first, then the other vendors' by id, the site's last; within a group by kind of
+/// object, then added, removed, changed, then id.
+fn in_review_order(changes: &mut [Change], submitter: &str) {
+    changes.sort_by_cached_key(|c| {
+        let g = group_of(c);
+        let rank = if g == submitter {
+            0
+        } else if c.vendors.is_empty() {
+            2
+        } else {
+            1
+        };
+        (rank, g, c.object, c.kind, c.id.clone())
+    });
 }
 
 /// Records decisions on `changes` (indices into the session) as one undoable edit: a

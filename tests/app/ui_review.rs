@@ -82,6 +82,9 @@ fn review_with_the_keyboard_merge_save_and_reopen() {
         assert_eq!(s.changes.len(), 4, "{:#?}", s.changes);
         assert_eq!(s.submitter, master.poles[0].vendor);
         assert_eq!(s.changes.iter().filter(|c| c.outside).count(), 1);
+        // listed, and walked by J/K, the submitter's own first: the other vendor's last
+        assert!(s.changes[..3].iter().all(|c| !c.outside));
+        assert!(s.changes[3].outside);
     }
     h.get_by_label_contains("4 changes: 0 accepted, 0 rejected, 4 pending");
     wait_for_effect(&mut h);

@@ -108,7 +108,7 @@ impl LysplanApp {
         let mut act = None;
         egui::Window::new("Review submission")
             .open(&mut open)
-            .default_size([430.0, 620.0])
+            .default_width(380.0)
             // Over the map's right side, beside the findings: the change in hand is
             // centred in the map, not under the window.
             .pivot(egui::Align2::RIGHT_TOP)
@@ -300,31 +300,37 @@ impl LysplanApp {
                     {
                         ui.label("Effect: no finding and no EN 13201 result changes");
                     }
-                    for f in &e.findings.introduced {
-                        ui.colored_label(
-                            egui::Color32::from_rgb(190, 30, 30),
-                            shown(&format!(
-                                "New {} {}: {}",
-                                f.severity.name(),
-                                f.rule,
-                                f.message
-                            )),
-                        );
-                    }
-                    for f in &e.findings.resolved {
-                        ui.colored_label(
-                            egui::Color32::from_rgb(30, 130, 50),
-                            shown(&format!(
-                                "Resolves {} {}: {}",
-                                f.severity.name(),
-                                f.rule,
-                                f.message
-                            )),
-                        );
-                    }
-                    for st in &e.streets {
-                        ui.label(shown(&st.line()));
-                    }
+                    // A long effect scrolls, so the window stays off the change on the map.
+                    egui::ScrollArea::vertical()
+                        .id_salt("review_effect")
+                        .max_height(110.0)
+                        .show(ui, |ui| {
+                            for f in &e.findings.introduced {
+                                ui.colored_label(
+                                    egui::Color32::from_rgb(190, 30, 30),
+                                    shown(&format!(
+                                        "New {} {}: {}",
+                                        f.severity.name(),
+                                        f.rule,
+                                        f.message
+                                    )),
+                                );
+                            }
+                            for f in &e.findings.resolved {
+                                ui.colored_label(
+                                    egui::Color32::from_rgb(30, 130, 50),
+                                    shown(&format!(
+                                        "Resolves {} {}: {}",
+                                        f.severity.name(),
+                                        f.rule,
+                                        f.message
+                                    )),
+                                );
+                            }
+                            for st in &e.streets {
+                                ui.label(shown(&st.line()));
+                            }
+                        });
                 }
             }
             ui.horizontal(|ui| {
@@ -336,7 +342,7 @@ impl LysplanApp {
                 )
                 .labelled_by(label.id);
             });
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui.button("Accept (A)").clicked() {
                     act = Some(Act::Decide(s.current, Verdict::Accepted));
                 }
@@ -354,19 +360,15 @@ impl LysplanApp {
         }
 
         // the list, grouped by vendor (the submitter's own first), then kind
+        // consecutive runs of one group (the session keeps the changes in list order)
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         for (i, c) in s.changes.iter().enumerate() {
-            let g = if c.vendors.is_empty() {
-                "Site (streets, settings, shared)".to_string()
-            } else {
-                c.vendors.join(" + ")
-            };
-            match groups.iter_mut().find(|(name, _)| *name == g) {
-                Some((_, v)) => v.push(i),
-                None => groups.push((g, vec![i])),
+            let g = crate::app::review::group_of(c);
+            match groups.last_mut() {
+                Some((name, v)) if *name == g => v.push(i),
+                _ => groups.push((g, vec![i])),
             }
         }
-        groups.sort_by_key(|(g, _)| (g != &s.submitter, g.clone()));
         egui::ScrollArea::vertical()
             .id_salt("review_list")
             .max_height(150.0)
@@ -389,9 +391,7 @@ impl LysplanApp {
                             }
                         }
                     });
-                    let mut sorted = items.clone();
-                    sorted.sort_by_key(|&i| (s.changes[i].object, s.changes[i].kind, i));
-                    for i in sorted {
+                    for &i in items {
                         let c = &s.changes[i];
                         let verdict = decisions.get(&c.object_label()).map(|d| d.verdict);
                         let mark = match verdict {
@@ -424,7 +424,7 @@ impl LysplanApp {
                 }
             });
         ui.separator();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .add_enabled(
                     accepted > 0,
@@ -466,9 +466,11 @@ impl LysplanApp {
                 let r = ui.add(egui::TextEdit::singleline(&mut name)).labelled_by(label.id);
                 r.request_focus();
                 let ok = !name.trim().is_empty();
-                if ui.add_enabled(ok, egui::Button::new("OK")).clicked()
-                    || (ok && ui.input(|i| i.key_pressed(egui::Key::Enter)))
-                {
+                // Enter answers this prompt only (a focused button elsewhere must not
+                // take it too).
+                let enter = ok
+                    && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
+                if ui.add_enabled(ok, egui::Button::new("OK")).clicked() || enter {
                     done = Some(name.trim().to_string());
                 }
             });
