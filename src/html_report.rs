@@ -108,8 +108,13 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
     let _ = writeln!(s, "<h1>{}</h1>", esc(&title));
     let _ = writeln!(
         s,
-        "<p class=\"meta\">Plan file {} · made {} by Lysplan {} · {} poles, {} streets, {} vendor sections in this report</p>",
+        "<p class=\"meta\">Plan file {}{} · made {} by Lysplan {} · {} poles, {} streets, {} vendor sections in this report</p>",
         esc(opts.source),
+        if plan.revision > 0 {
+            format!(", revision {}", plan.revision)
+        } else {
+            String::new()
+        },
         esc(opts.generated),
         env!("CARGO_PKG_VERSION"),
         scope.poles.len(),

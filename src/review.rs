@@ -369,6 +369,8 @@ pub fn merge(master: &Plan, submission: &Plan, accepted: &[&Change]) -> Result<P
             control_profiles: out.control_profiles,
             pole_reviews: out.pole_reviews,
             submissions: out.submissions,
+            revision: out.revision,
+            changelog: out.changelog,
             ..patched
         };
     }

@@ -48,6 +48,9 @@ pub struct Document {
     redo: Vec<Entry>,
     session: Option<Session>,
     revision: u64,
+    /// How many undo entries there were at the last save (the edits since are the
+    /// entries above it).
+    saved_depth: usize,
 }
 
 impl Document {
@@ -62,6 +65,7 @@ impl Document {
             redo: Vec::new(),
             session: None,
             revision: next_revision(),
+            saved_depth: 0,
         }
     }
 
@@ -87,6 +91,50 @@ impl Document {
     pub fn mark_saved(&mut self, path: PathBuf) {
         self.path = Some(path);
         self.dirty = false;
+        self.saved_depth = self.undo.len();
+    }
+
+    /// The edits since the last save in one line: `"Move pole P017; Delete 3 poles"`,
+    /// the first three and how many more.
+    pub fn edits_since_save(&self) -> String {
+        let labels: Vec<&str> = self
+            .undo
+            .get(self.saved_depth..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|e| e.label.as_str())
+            .collect();
+        match labels.len() {
+            0 if self.undo.len() < self.saved_depth => {
+                let n = self.saved_depth - self.undo.len();
+                format!("Undid {n} edit{}", if n == 1 { "" } else { "s" })
+            }
+            0 => "No edits".to_string(),
+            1..=3 => labels.join("; "),
+            n => format!("{}; and {} more", labels[..3].join("; "), n - 3),
+        }
+    }
+
+    /// Before writing the file: raises the plan's revision and adds its changelog entry
+    /// (not an edit: no undo step, nothing unsaved). [`Document::unstamp_save`] takes it
+    /// back when the write fails.
+    pub fn stamp_save(&mut self, author: &str, time: &str) {
+        let summary = self.edits_since_save();
+        self.plan.revision += 1;
+        self.plan
+            .changelog
+            .push(crate::plan::review::ChangelogEntry {
+                revision: self.plan.revision,
+                time: time.to_string(),
+                author: author.to_string(),
+                summary,
+            });
+    }
+
+    /// The write after [`Document::stamp_save`] failed: the plan is as before it.
+    pub fn unstamp_save(&mut self) {
+        self.plan.revision = self.plan.revision.saturating_sub(1);
+        self.plan.changelog.pop();
     }
 
     /// A recovered document: its changes were never saved.
@@ -284,6 +332,32 @@ mod tests {
 
     fn doc() -> Document {
         Document::new(crate::check::synth::plan(200), None)
+    }
+
+    #[test]
+    fn a_save_is_a_revision_whose_summary_names_the_edits_since_the_last() {
+        let mut d = doc();
+        d.edit("Rename", |p| p.name = "x".into());
+        d.edit("Move pole P001", |p| p.poles[0].lon += 1e-5);
+        d.stamp_save("Gate 21", "2026-12-02T10:00:00Z");
+        d.mark_saved("/tmp/x.ron".into());
+        for k in 0..5 {
+            d.edit(format!("Edit {k}"), |p| p.poles[1].height_m += 1.0);
+        }
+        d.stamp_save("", "2026-12-02T11:00:00Z");
+        let log = &d.plan().changelog;
+        assert_eq!(d.plan().revision, 2);
+        assert_eq!(log[0].summary, "Rename; Move pole P001");
+        assert_eq!(log[0].author, "Gate 21");
+        assert_eq!(log[1].summary, "Edit 0; Edit 1; Edit 2; and 2 more");
+        // the save history is not an edit: undo keeps it
+        d.undo();
+        d.undo();
+        assert_eq!(d.plan().revision, 2);
+        assert_eq!(d.plan().changelog.len(), 2);
+        // a failed write takes the stamp back
+        d.unstamp_save();
+        assert_eq!((d.plan().revision, d.plan().changelog.len()), (1, 1));
     }
 
     #[test]

@@ -57,11 +57,25 @@ impl LysplanApp {
     /// document that file; a GeoJSON export leaves the document as it was.
     pub fn save_to(&mut self, path: &Path) -> bool {
         let geojson = is_geojson(path);
+        // A save of the plan (RON) is a revision: numbered, with who, when and what.
+        if !geojson {
+            let author = if self.review.reviewer.trim().is_empty() {
+                std::env::var("USER").unwrap_or_default()
+            } else {
+                self.review.reviewer.trim().to_string()
+            };
+            self.state
+                .doc
+                .stamp_save(&author, &crate::plan::review::now_rfc3339());
+        }
         let r = if geojson {
             crate::plan::geojson::save_geojson_atomic(self.state.plan(), path)
         } else {
             crate::plan::save_ron_atomic(self.state.plan(), path)
         };
+        if r.is_err() && !geojson {
+            self.state.doc.unstamp_save();
+        }
         match r {
             Ok(()) => {
                 if !geojson {

@@ -79,6 +79,8 @@ impl Plan {
             control_profiles: self.control_profiles.clone(),
             pole_reviews: self.pole_reviews.clone(),
             submissions: self.submissions.clone(),
+            revision: self.revision,
+            changelog: self.changelog.clone(),
         }
     }
 }
@@ -98,8 +100,13 @@ impl Entry {
     pub fn apply(self, plan: &mut Plan) -> Entry {
         let mut poles = std::mem::take(&mut plan.poles);
         let other = self.poles.apply(&mut poles);
+        // The save history is not an edit: undo and redo leave it as it is.
+        let revision = plan.revision;
+        let changelog = std::mem::take(&mut plan.changelog);
         let rest = std::mem::replace(plan, self.rest);
         plan.poles = poles;
+        plan.revision = revision;
+        plan.changelog = changelog;
         Entry {
             label: self.label,
             poles: other,

@@ -48,8 +48,8 @@ pub use crate::photometry::PhotometrySource;
 /// refused with a clear message; lower numbers are migrated on load.
 ///
 /// - 1: the first format.
-/// - 2: adds the review record (`pole_reviews`, `submissions`); both default to empty, so
-///   a version 1 file reads unchanged.
+/// - 2: adds the review record (`pole_reviews`, `submissions`) and the save history
+///   (`revision`, `changelog`); all default to empty, so a version 1 file reads unchanged.
 pub const FORMAT_VERSION: u32 = 2;
 
 /// A lighting plan: vendors, luminaire types, streets, vendor sections and poles.
@@ -92,6 +92,16 @@ pub struct Plan {
     /// The vendor submissions received, with every decision taken on them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub submissions: Vec<review::Submission>,
+    /// Raised by one on each save from the app (0: never saved by it).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub revision: u64,
+    /// One entry per save: revision, time, author, summary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changelog: Vec<review::ChangelogEntry>,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 fn default_mf() -> f64 {
@@ -119,6 +129,8 @@ impl Default for Plan {
             control_profiles: Vec::new(),
             pole_reviews: Default::default(),
             submissions: Vec::new(),
+            revision: 0,
+            changelog: Vec::new(),
         }
     }
 }
@@ -343,6 +355,8 @@ impl Plan {
             control_profiles: _,
             pole_reviews: _,
             submissions: _,
+            revision: _,
+            changelog: _,
         } = self;
         Plan {
             format_version: *format_version,

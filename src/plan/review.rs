@@ -101,6 +101,19 @@ pub struct Submission {
     pub decisions: Vec<Decision>,
 }
 
+/// One save of the plan: its revision, when, who, and what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangelogEntry {
+    pub revision: u64,
+    /// RFC 3339.
+    pub time: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    /// One line, proposed from the edits since the previous save.
+    pub summary: String,
+}
+
 /// Now, as RFC 3339 UTC to the second.
 pub fn now_rfc3339() -> String {
     let t = jiff::Timestamp::now();

@@ -139,6 +139,13 @@ fn review_with_the_keyboard_merge_save_and_reopen() {
     let path = dir.path().join("master.ron");
     assert!(h.state_mut().save_to(&path));
     let back = lysplan::plan::load_any(&path).unwrap();
+    // the save is revision 1, its summary proposed from the edits
+    assert_eq!(back.revision, 1);
+    assert_eq!(back.changelog.len(), 1);
+    let summary = &back.changelog[0].summary;
+    assert!(summary.starts_with("Accept pole "), "{summary}");
+    assert!(summary.contains("and 1 more"), "{summary}");
+    assert_eq!(back.changelog[0].author, "Test Coordinator");
     assert_eq!(back.submissions, merged.submissions);
     assert_eq!(back.submissions[0].file, "vendor-submission.geojson");
     assert_eq!(back.submissions[0].sha256.len(), 64);

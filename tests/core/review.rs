@@ -141,6 +141,13 @@ fn the_review_record_survives_ron_and_geojson_and_is_no_difference() {
             time: "2026-12-02T09:15:00Z".into(),
         }],
     });
+    plan.revision = 3;
+    plan.changelog.push(lysplan::plan::review::ChangelogEntry {
+        revision: 3,
+        time: "2026-12-02T09:20:00Z".into(),
+        author: "Gate 21 coordinator".into(),
+        summary: "Merge 2 accepted changes from cisco-2026-12.geojson".into(),
+    });
     let dir = tempfile::tempdir().unwrap();
     for name in ["p.ron", "p.geojson"] {
         let path = dir.path().join(name);
@@ -152,6 +159,8 @@ fn the_review_record_survives_ron_and_geojson_and_is_no_difference() {
         let back = load_any(&path).unwrap();
         assert_eq!(back.pole_reviews, plan.pole_reviews, "{name}");
         assert_eq!(back.submissions, plan.submissions, "{name}");
+        assert_eq!(back.revision, 3, "{name}");
+        assert_eq!(back.changelog, plan.changelog, "{name}");
     }
     assert!(diff(&doll_plan(), &plan).unwrap().is_empty());
 }

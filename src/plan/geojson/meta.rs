@@ -202,6 +202,26 @@ pub(super) fn read_meta(
             ));
         }
     }
+    if let Some(v) = p.opt_num("revision")? {
+        if !(v >= 0.0 && v.fract() == 0.0 && v <= 9.0e15) {
+            return Err(r.err(
+                "lysplan.revision",
+                format!("is {v}, but it must be a whole number ≥ 0 (the count of saves)"),
+            ));
+        }
+        plan.revision = v as u64;
+    }
+    if let Some(v) = m.get("changelog").filter(|v| !v.is_null()) {
+        plan.changelog = serde_json::from_value(v.clone()).map_err(|e| {
+            r.err(
+                "lysplan.changelog",
+                format!(
+                    "{e}; a changelog entry is {{\"revision\", \"time\", \"author\", \
+                     \"summary\"}}"
+                ),
+            )
+        })?;
+    }
     if let Some(v) = m.get("submissions").filter(|v| !v.is_null()) {
         plan.submissions = serde_json::from_value(v.clone()).map_err(|e| {
             r.err(

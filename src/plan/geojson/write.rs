@@ -18,6 +18,14 @@ struct MetaOut<'a> {
     control_profiles: &'a [crate::plan::energy::ControlProfile],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     submissions: &'a [crate::plan::review::Submission],
+    #[serde(skip_serializing_if = "is_zero")]
+    revision: u64,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    changelog: &'a [crate::plan::review::ChangelogEntry],
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 #[derive(Serialize)]
@@ -98,6 +106,8 @@ pub fn to_geojson(plan: &Plan) -> String {
         energy: &plan.energy,
         control_profiles: &plan.control_profiles,
         submissions: &plan.submissions,
+        revision: plan.revision,
+        changelog: &plan.changelog,
     };
     let mut lines: Vec<String> =
         Vec::with_capacity(plan.streets.len() + plan.sections.len() + plan.poles.len());
