@@ -135,7 +135,13 @@ pub fn evaluate<T: Photometric>(
     progress: Option<&AtomicUsize>,
 ) -> Coverage {
     let lighting = Lighting::new(plan, photometry);
-    let index = SiteIndex::build(plan);
+    // Nothing classed: no grid to lay out and no pole to place on a street, so no index
+    // (on a 100,000-pole network it was most of the time `check` spent on coverage).
+    let index = if progress_total(plan) == 0 {
+        SiteIndex::from_parts(Vec::new(), Vec::new())
+    } else {
+        SiteIndex::build(plan)
+    };
     evaluate_with(plan, &lighting, &index, progress)
 }
 
@@ -146,7 +152,12 @@ pub fn evaluate_with(
     index: &SiteIndex,
     progress: Option<&AtomicUsize>,
 ) -> Coverage {
-    let stations = pole_stations(index);
+    // The poles' stations place them on the classed streets; with none, none are needed.
+    let stations = if progress_total(plan) == 0 {
+        Vec::new()
+    } else {
+        pole_stations(index)
+    };
     let mut by_street: Vec<Vec<usize>> = vec![Vec::new(); plan.streets.len()];
     for (pi, st) in stations.iter().enumerate() {
         if on_route(st.as_ref(), plan.rules.max_offset_m)

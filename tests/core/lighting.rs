@@ -701,3 +701,28 @@ fn bundled_plan_with_real_photometry() {
     assert!(r.e_h_lx > 0.0);
     assert!(r.contributions.iter().any(|c| c.pole == p0.id));
 }
+
+/// With no classed street, coverage lays out no grid and places no pole (no index is
+/// built), and still reports the plan's installed power, its lit hours and its unlit
+/// poles, as with the full path.
+#[test]
+fn coverage_without_a_classed_street_skips_the_grid_but_keeps_the_energy_figures() {
+    let mut plan = lysplan::bundled::doll_plan();
+    for s in &mut plan.streets {
+        s.class = None;
+    }
+    plan.poles[0].luminaire = "no-such-type".into();
+    let (photometry, _) = lighting::load_photometry(&plan);
+    let cov = lighting::evaluate(&plan, &photometry, None);
+    assert!(cov.streets.is_empty() && cov.findings.is_empty());
+    let installed: f64 = plan
+        .poles
+        .iter()
+        .filter_map(|p| plan.luminaire(&p.luminaire))
+        .map(|l| l.power_w)
+        .sum();
+    assert!(rel(cov.energy.installed_power_w, installed) < 1e-12);
+    assert_eq!(cov.energy.evaluated_power_w, 0.0);
+    assert!(cov.energy.lit_hours_per_year > 4000.0, "{:?}", cov.energy);
+    assert_eq!(cov.unlit_poles, vec![plan.poles[0].id.clone()]);
+}
