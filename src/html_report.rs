@@ -386,6 +386,11 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// An SVG `points` attribute.
+fn points_attr(pts: impl Iterator<Item = (f64, f64)>) -> Vec<String> {
+    pts.map(|(x, y)| format!("{x:.1},{y:.1}")).collect()
+}
+
 fn class_style(c: Option<LightingClass>) -> (&'static str, f64, &'static str) {
     use LightingClass::*;
     match c {
@@ -451,15 +456,12 @@ fn map_svg(s: &mut String, plan: &Plan, scope: &Scope<'_>) {
     );
     for st in &plan.streets {
         let (colour, width, dash) = class_style(st.class);
-        let d: Vec<String> = st
-            .points
-            .iter()
-            .filter(|p| usable(p[0], p[1]))
-            .map(|p| {
-                let (x, y) = px(to_utm32(p[0], p[1]));
-                format!("{x:.1},{y:.1}")
-            })
-            .collect();
+        let d = points_attr(
+            st.points
+                .iter()
+                .filter(|p| usable(p[0], p[1]))
+                .map(|p| px(to_utm32(p[0], p[1]))),
+        );
         if d.len() < 2 {
             continue;
         }
@@ -478,21 +480,21 @@ fn map_svg(s: &mut String, plan: &Plan, scope: &Scope<'_>) {
         "<g class=\"sections\" fill=\"none\" stroke-opacity=\"0.35\" stroke-linecap=\"butt\">\n",
     );
     for sec in &plan.sections {
-        let faint = !scope.sections.contains(sec.id.as_str());
+        // Other vendors' sections are not drawn (their poles are, faintly).
+        if !scope.sections.contains(sec.id.as_str()) {
+            continue;
+        }
         let Some(st) = plan.street(&sec.street) else {
             continue;
         };
         let line = crate::frame::Polyline::from_lonlat(&st.points);
-        let d: Vec<String> = line
-            .sub_line(sec.from_m, sec.to_m)
-            .into_iter()
-            .filter(|p| p.x.is_finite() && p.y.is_finite())
-            .map(|p| {
-                let (x, y) = px(p);
-                format!("{x:.1},{y:.1}")
-            })
-            .collect();
-        if d.len() < 2 || faint {
+        let d = points_attr(
+            line.sub_line(sec.from_m, sec.to_m)
+                .into_iter()
+                .filter(|p| p.x.is_finite() && p.y.is_finite())
+                .map(px),
+        );
+        if d.len() < 2 {
             continue;
         }
         let colour = plan

@@ -139,6 +139,19 @@ impl ReviewSession {
         out
     }
 
+    /// The changes whose latest decision in `plan` is `verdict`.
+    pub fn with_verdict(&self, plan: &Plan, verdict: Verdict) -> Vec<&Change> {
+        let decisions = self.decisions(plan);
+        self.changes
+            .iter()
+            .filter(|c| {
+                decisions
+                    .get(&c.object_label())
+                    .is_some_and(|d| d.verdict == verdict)
+            })
+            .collect()
+    }
+
     /// The effect of the change in hand (computed off the UI thread; `None` while it is
     /// being computed).
     pub fn effect(&mut self, state: &AppState, ctx: &egui::Context) -> Option<&Effect> {
@@ -249,24 +262,14 @@ pub fn decide(
         return;
     }
     let time = now_rfc3339();
+    let verb = match verdict {
+        Verdict::Accepted => "Accept",
+        Verdict::Rejected => "Reject",
+    };
     let label = if picked.len() == 1 {
-        format!(
-            "{} {}",
-            match verdict {
-                Verdict::Accepted => "Accept",
-                Verdict::Rejected => "Reject",
-            },
-            picked[0].object_label()
-        )
+        format!("{verb} {}", picked[0].object_label())
     } else {
-        format!(
-            "{} {} changes",
-            match verdict {
-                Verdict::Accepted => "Accept",
-                Verdict::Rejected => "Reject",
-            },
-            picked.len()
-        )
+        format!("{verb} {} changes", picked.len())
     };
     let decisions: Vec<(Decision, Option<String>)> = picked
         .iter()
@@ -326,16 +329,7 @@ pub fn decide(
 /// Takes the accepted changes of the session into the plan as one undoable edit.
 /// Returns how many were merged, or the reason nothing was.
 pub fn merge_accepted(state: &mut AppState, session: &ReviewSession) -> Result<usize, String> {
-    let decisions = session.decisions(state.plan());
-    let accepted: Vec<&Change> = session
-        .changes
-        .iter()
-        .filter(|c| {
-            decisions
-                .get(&c.object_label())
-                .is_some_and(|d| d.verdict == Verdict::Accepted)
-        })
-        .collect();
+    let accepted = session.with_verdict(state.plan(), Verdict::Accepted);
     if accepted.is_empty() {
         return Ok(0);
     }

@@ -221,24 +221,8 @@ impl LysplanApp {
             .labelled_by(label.id);
         });
         let n = s.changes.len();
-        let accepted = s
-            .changes
-            .iter()
-            .filter(|c| {
-                decisions
-                    .get(&c.object_label())
-                    .is_some_and(|d| d.verdict == Verdict::Accepted)
-            })
-            .count();
-        let rejected = s
-            .changes
-            .iter()
-            .filter(|c| {
-                decisions
-                    .get(&c.object_label())
-                    .is_some_and(|d| d.verdict == Verdict::Rejected)
-            })
-            .count();
+        let accepted = s.with_verdict(plan, Verdict::Accepted).len();
+        let rejected = s.with_verdict(plan, Verdict::Rejected).len();
         let outside = s.changes.iter().filter(|c| c.outside).count();
         ui.label(format!(
             "{n} changes: {accepted} accepted, {rejected} rejected, {} pending; {outside} outside {}'s own poles and sections",
