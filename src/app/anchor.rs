@@ -69,6 +69,8 @@ mod tests {
     fn state() -> AppState {
         let mut plan = Plan::default();
         plan.streets.push(Street {
+            lanes: crate::plan::DEFAULT_LANES,
+            surface: crate::plan::DEFAULT_SURFACE.into(),
             id: "l".into(),
             name: "L".into(),
             class: None,

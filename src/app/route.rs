@@ -191,6 +191,8 @@ impl AppState {
             name.trim().to_string()
         };
         let street = Street {
+            lanes: crate::plan::DEFAULT_LANES,
+            surface: crate::plan::DEFAULT_SURFACE.into(),
             id: id.clone(),
             name,
             class,
@@ -340,6 +342,8 @@ mod tests {
     fn state() -> AppState {
         let mut plan = crate::plan::Plan::default();
         plan.streets.push(Street {
+            lanes: crate::plan::DEFAULT_LANES,
+            surface: crate::plan::DEFAULT_SURFACE.into(),
             id: "a".into(),
             name: "A road".into(),
             class: None,

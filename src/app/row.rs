@@ -222,6 +222,8 @@ mod tests {
             }],
             streets: vec![
                 Street {
+                    lanes: crate::plan::DEFAULT_LANES,
+                    surface: crate::plan::DEFAULT_SURFACE.into(),
                     id: "S1".into(),
                     name: "East road".into(),
                     class: None,
@@ -229,6 +231,8 @@ mod tests {
                     points: vec![ll(0.0, 0.0), ll(200.0, 0.0)],
                 },
                 Street {
+                    lanes: crate::plan::DEFAULT_LANES,
+                    surface: crate::plan::DEFAULT_SURFACE.into(),
                     id: "S2".into(),
                     name: "Bent road".into(),
                     class: None,

@@ -175,6 +175,8 @@ pub fn generate(opts: &SynthOptions) -> Synth {
                 .collect();
             let si = plan.streets.len();
             plan.streets.push(Street {
+                lanes: crate::plan::DEFAULT_LANES,
+                surface: crate::plan::DEFAULT_SURFACE.into(),
                 id: format!("{}{:0width$}", if vertical { "SN" } else { "WE" }, r),
                 name: format!("{} {}", if vertical { "Nordvej" } else { "Østvej" }, r),
                 class: Some(if si % 4 == 3 {

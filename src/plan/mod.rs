@@ -291,12 +291,34 @@ pub struct Street {
     pub class: Option<LightingClass>,
     #[serde(default = "default_width")]
     pub width_m: f64,
+    /// Driving lanes sharing the carriageway (`width_m`) equally; the luminance grid
+    /// and the observers of an M class are laid out per lane (default 2).
+    #[serde(default = "default_lanes")]
+    pub lanes: u32,
+    /// Road surface: the id of an r-table (`"C2"`, the bundled CIE surface, or one of
+    /// the plan's `surfaces`), used for the luminance of M classes (default "C2").
+    #[serde(default = "default_surface")]
+    pub surface: String,
     /// Centreline vertices, `[lon, lat]` in degrees (WGS84).
     pub points: Vec<[f64; 2]>,
 }
 
 fn default_width() -> f64 {
     7.0
+}
+
+/// Lanes of a street that does not say.
+pub const DEFAULT_LANES: u32 = 2;
+
+/// Road surface of a street that does not say: the CIE standard dry surface C2.
+pub const DEFAULT_SURFACE: &str = "C2";
+
+fn default_lanes() -> u32 {
+    DEFAULT_LANES
+}
+
+fn default_surface() -> String {
+    DEFAULT_SURFACE.to_owned()
 }
 
 /// A vendor's section: a chainage interval on one street.

@@ -190,6 +190,8 @@ pub fn read_streets(text: &str, origin: &Path) -> Result<StreetImport, FileError
                 n += 1;
             }
             streets.push(Street {
+                lanes: crate::plan::DEFAULT_LANES,
+                surface: crate::plan::DEFAULT_SURFACE.into(),
                 id,
                 name: name.clone(),
                 class,

@@ -195,6 +195,8 @@ pub const POLE_OVERHANG: Limit = Limit::any("overhang_m").min(Incl(0.0)).warn_ab
 pub const POLE_AZIMUTH: Limit = Limit::any("azimuth_deg");
 /// Street `width_m`: the carriageway width.
 pub const STREET_WIDTH: Limit = Limit::any("width_m").min(Excl(0.0)).warn_above(60.0);
+/// Street `lanes`: how many lanes share the carriageway (a whole number).
+pub const STREET_LANES: Limit = Limit::any("lanes").min(Incl(1.0)).max(Incl(12.0));
 
 /// Section `from_m` (and `to_m`, with the same range): chainage from the street's first
 /// vertex. `to_m` must also be at least `from_m`; it is implausible beyond the street's
@@ -258,7 +260,7 @@ pub fn settings_values(plan: &Plan) -> [(Limit, f64); 2] {
 }
 
 /// A number as found in a file ("NaN", "inf", "-3", "0.25").
-fn number(v: f64) -> String {
+pub(crate) fn number(v: f64) -> String {
     crate::finding::number(v)
 }
 
@@ -288,7 +290,16 @@ pub fn pole(p: &Pole) -> Result<(), ValueError> {
 /// A street's values (not its vertices).
 pub fn street(s: &Street) -> Result<(), ValueError> {
     id(&s.id, "S01")?;
-    STREET_WIDTH.check(s.width_m)
+    STREET_WIDTH.check(s.width_m)?;
+    STREET_LANES.check(f64::from(s.lanes))?;
+    if s.surface.trim().is_empty() {
+        return Err(ValueError {
+            path: "surface".into(),
+            value: format!("{:?}", s.surface),
+            allowed: "the id of a road surface r-table, such as \"C2\"".into(),
+        });
+    }
+    Ok(())
 }
 
 /// A section's values: an id, chainages >= 0 and `from_m <= to_m`. Whether it fits its

@@ -38,6 +38,8 @@ fn ll(dx: f64, dy: f64) -> [f64; 2] {
 fn straight_plan() -> Plan {
     let mut plan = lysplan::bundled::doll_plan();
     plan.streets = vec![Street {
+        lanes: 2,
+        surface: "C2".into(),
         id: "S1".into(),
         name: "Test road".into(),
         class: None,

@@ -35,6 +35,8 @@ fn straight_plan() -> Plan {
         [lon, lat]
     };
     plan.streets = vec![Street {
+        lanes: 2,
+        surface: "C2".into(),
         id: "S1".into(),
         name: "Test road".into(),
         class: None,

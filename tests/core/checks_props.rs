@@ -75,6 +75,8 @@ fn build(l: &Layout) -> Plan {
     }
     for (k, s) in l.streets.iter().enumerate() {
         plan.streets.push(Street {
+            lanes: 2,
+            surface: "C2".into(),
             id: format!("S{k}"),
             name: format!("Street {k}"),
             class: None,

@@ -439,6 +439,8 @@ fn straight_street_plan(length_m: f64, pole_chainages: &[f64], class: LightingCl
         .collect();
     let mut plan = plan_with(poles, 0.8);
     plan.streets.push(Street {
+        lanes: 2,
+        surface: "C2".into(),
         id: "S1".into(),
         name: "Teststræde".into(),
         class: Some(class),

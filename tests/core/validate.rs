@@ -47,6 +47,8 @@ fn base() -> Plan {
             standby_w: 0.0,
         }],
         streets: vec![Street {
+            lanes: 2,
+            surface: "C2".into(),
             id: "S1".into(),
             name: "Fabriksparken".into(),
             class: None,

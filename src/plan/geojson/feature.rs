@@ -288,6 +288,20 @@ pub(super) fn read_feature(
                 name: p.opt_str("name")?.unwrap_or_default(),
                 class,
                 width_m: p.opt_num("width_m")?.unwrap_or(7.0),
+                lanes: match p.opt_num("lanes")? {
+                    None => crate::plan::DEFAULT_LANES,
+                    Some(n) if n.fract() == 0.0 && (1.0..=12.0).contains(&n) => n as u32,
+                    Some(n) => {
+                        return Err(p.refused(ValueError {
+                            path: "lanes".into(),
+                            value: crate::plan::validate::number(n),
+                            allowed: "a whole number in 1..12".into(),
+                        }));
+                    }
+                },
+                surface: p
+                    .opt_str("surface")?
+                    .unwrap_or_else(|| crate::plan::DEFAULT_SURFACE.to_owned()),
                 points,
             };
             validate::street(&street).map_err(|e| p.refused(e))?;

@@ -3,7 +3,8 @@
 //!
 //! One FeatureCollection holds the plan:
 //! - streets: `LineString` features, properties `kind: "street"`, `id`, `name`, `class`
-//!   (absent = not evaluated), `width_m` (default 7);
+//!   (absent = not evaluated), `width_m` (default 7), `lanes` (default 2) and `surface`
+//!   (an r-table id, default "C2");
 //! - poles: `Point` features, properties `kind: "pole"`, `id`, `vendor`, `luminaire`,
 //!   `height_m` (> 0), `tilt_deg` (0), `azimuth_deg` (default: towards the nearest street
 //!   centreline, as a true bearing), `overhang_m` (0). `luminaire` is a luminaire type id

@@ -51,6 +51,8 @@ struct StreetProps<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     class: Option<&'static str>,
     width_m: f64,
+    lanes: u32,
+    surface: &'a str,
 }
 
 #[derive(Serialize)]
@@ -120,6 +122,8 @@ pub fn to_geojson(plan: &Plan) -> String {
                 name: &s.name,
                 class: s.class.map(LightingClass::name),
                 width_m: s.width_m,
+                lanes: s.lanes,
+                surface: &s.surface,
             },
             geometry: GeometryOut {
                 kind: "LineString",
