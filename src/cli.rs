@@ -56,6 +56,27 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print the maintained road luminance at a point seen from an observer, cd/m².
+    ///
+    /// The point check for M classes, like `lux`: exactly the given point (on or off the
+    /// carriageway), seen from an eye 1.5 m above the observer position, on the road
+    /// surface of the street nearest the point. Exit status: 0 computed, 2 the file could
+    /// not be read, a position is invalid, or the surface has no r-table.
+    #[command(allow_negative_numbers = true)]
+    Luminance {
+        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
+        file: PathBuf,
+        /// Longitude of the road point, degrees east (WGS84).
+        lon: f64,
+        /// Latitude of the road point, degrees north (WGS84).
+        lat: f64,
+        /// The observer's position: LON LAT, degrees (WGS84).
+        #[arg(long, num_args = 2, value_names = ["LON", "LAT"], required = true)]
+        observer: Vec<f64>,
+        /// `text` for people, `json` for scripts.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print each vendor's annual energy and CO2 against the baseline installation.
     ///
     /// Lights switch on and off with the sun at the site (energy.switch_sun_elevation_deg),
@@ -145,6 +166,13 @@ pub fn main() -> ExitCode {
             lat,
             format,
         }) => lux(&file, lon, lat, format),
+        Some(Command::Luminance {
+            file,
+            lon,
+            lat,
+            observer,
+            format,
+        }) => luminance(&file, (lon, lat), (observer[0], observer[1]), format),
         Some(Command::Energy { file, format, year }) => energy(&file, format, year),
         Some(Command::Diff {
             old,
@@ -185,6 +213,13 @@ fn open_app(_file: Option<PathBuf>) -> ExitCode {
          lysplan lux, lysplan export (see lysplan --help)"
     );
     ExitCode::from(2)
+}
+
+/// Writes `value` as pretty JSON and a newline to standard output.
+fn emit_json<T: serde::Serialize>(value: &T) {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    emit(&s);
 }
 
 /// Writes `text` to standard output. When the reader has gone away (`lysplan check |
@@ -324,33 +359,45 @@ fn energy(path: &Path, format: Format, year: Option<i32>) -> ExitCode {
     }
 }
 
-fn lux(path: &Path, lon: f64, lat: f64, format: Format) -> ExitCode {
+/// `Err` (with the message printed) when `lon`, `lat` is not a WGS84 position; `what`
+/// names it ("the point", "the observer").
+fn check_position(what: &str, lon: f64, lat: f64) -> Result<(), ExitCode> {
     let valid = lon.is_finite()
         && lat.is_finite()
         && (-180.0..=180.0).contains(&lon)
         && (-90.0..=90.0).contains(&lat);
-    if !valid {
-        eprintln!(
-            "error: the point {lon}, {lat} is not a WGS84 position; give LON (degrees east, \
-             -180..180) then LAT (degrees north, -90..90), e.g. 12.3880 55.6848"
-        );
-        return ExitCode::from(2);
+    if valid {
+        return Ok(());
     }
-    let plan = match load(path) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    eprintln!(
+        "error: {what} {lon}, {lat} is not a WGS84 position; give LON (degrees east, \
+         -180..180) then LAT (degrees north, -90..90), e.g. 12.3880 55.6848"
+    );
+    Err(ExitCode::from(2))
+}
+
+/// The plan at `path` and its luminaires placed, for the point verbs.
+fn load_lighting(path: &Path) -> Result<(Plan, lighting::Lighting), ExitCode> {
+    let plan = load(path)?;
     let (photometry, errors) = lighting::load_photometry(&plan);
     for (id, e) in &errors {
         eprintln!("warning: luminaire type {id} lights nothing: {e}");
     }
-    let report = lighting::Lighting::new(&plan, &photometry).lux_report(&plan, lon, lat);
+    let lighting = lighting::Lighting::new(&plan, &photometry);
+    Ok((plan, lighting))
+}
+
+fn lux(path: &Path, lon: f64, lat: f64, format: Format) -> ExitCode {
+    if let Err(code) = check_position("the point", lon, lat) {
+        return code;
+    }
+    let (plan, lighting) = match load_lighting(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let report = lighting.lux_report(&plan, lon, lat);
     match format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into());
-            s.push('\n');
-            emit(&s);
-        }
+        Format::Json => emit_json(&report),
         Format::Text => {
             use std::fmt::Write as _;
             // An illuminance is never below zero: -0.000 is arithmetic, shown as 0.000.
@@ -364,6 +411,64 @@ fn lux(path: &Path, lon: f64, lat: f64, format: Format) -> ExitCode {
             parts.sort_by(|a, b| b.e_h_lx.total_cmp(&a.e_h_lx).then(a.pole.cmp(&b.pole)));
             for c in parts.iter().filter(|c| c.e_h_lx >= 0.0005) {
                 let _ = writeln!(s, "  {:>10.3} lx  {}", c.e_h_lx, c.pole);
+            }
+            emit(&s);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn luminance(path: &Path, point: (f64, f64), observer: (f64, f64), format: Format) -> ExitCode {
+    if let Err(code) = check_position("the point", point.0, point.1)
+        .and_then(|()| check_position("the observer", observer.0, observer.1))
+    {
+        return code;
+    }
+    let (plan, lighting) = match load_lighting(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    // The surface is the nearest street's (the bundled C2 when the plan has no street).
+    let index = lysplan::index::SiteIndex::build(&plan);
+    let street = index
+        .nearest_street(lysplan::frame::to_utm32(point.0, point.1))
+        .and_then(|(si, _)| plan.streets.get(si));
+    let surface_id = street.map_or(lysplan::plan::DEFAULT_SURFACE, |s| s.surface.as_str());
+    let table = match lighting::surface::table_for(&plan, surface_id) {
+        Ok(t) => t,
+        Err(why) => {
+            eprintln!(
+                "error: {}: street {}: {why}",
+                path.display(),
+                street.map_or("-", |s| s.id.as_str())
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let report = lighting.luminance_report(&plan, point, observer, &table);
+    match format {
+        Format::Json => emit_json(&report),
+        Format::Text => {
+            use std::fmt::Write as _;
+            let mut s = format!(
+                "{:.4} cd/m² maintained luminance at {:.6} N {:.6} E seen from {:.6} N {:.6} E \
+                 (surface {surface_id}{}, MF {})\n",
+                report.l_cd_m2,
+                point.1,
+                point.0,
+                observer.1,
+                observer.0,
+                street.map_or(String::new(), |s| format!(" of {}", s.id)),
+                plan.maintenance_factor
+            );
+            let mut parts = report.contributions.clone();
+            parts.sort_by(|a, b| b.l_cd_m2.total_cmp(&a.l_cd_m2).then(a.pole.cmp(&b.pole)));
+            for c in parts.iter().filter(|c| c.l_cd_m2 >= 0.00005) {
+                let _ = writeln!(
+                    s,
+                    "  {:>10.4} cd/m²  {}  beta {:.1}°, tan gamma {:.3}",
+                    c.l_cd_m2, c.pole, c.beta_deg, c.tan_gamma
+                );
             }
             emit(&s);
         }

@@ -170,18 +170,19 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
     if streets.is_empty() {
         s.push_str("<p class=\"empty\">No classed street in this report.</p>\n");
     } else {
-        s.push_str("<table id=\"streets\"><thead><tr><th>street</th><th>class</th><th>E_avg lx</th><th>E_min lx</th><th>U_o</th><th>verdict</th></tr></thead><tbody>\n");
+        s.push_str("<table id=\"streets\"><thead><tr><th>street</th><th>class</th><th>E_avg lx</th><th>E_min lx</th><th>U_o</th><th>road luminance (M classes)</th><th>verdict</th></tr></thead><tbody>\n");
         for e in &streets {
             let name = plan.streets.get(e.street).map_or("", |st| st.name.as_str());
             let r = &e.result;
             let _ = writeln!(
                 s,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.3}</td><td class=\"{v}\">{v}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.2}</td><td class=\"num\">{}</td><td>{}</td><td class=\"{v}\">{v}</td></tr>",
                 esc(name),
                 r.class.name(),
                 r.e_avg_lx,
                 r.e_min_lx,
-                r.u_o,
+                crate::lighting::show_optional(r.u_o, 3),
+                esc(&r.luminance_text().unwrap_or_default()),
                 v = if r.pass { "pass" } else { "fail" }
             );
         }

@@ -151,12 +151,14 @@ impl CheckReport {
             for r in streets {
                 let _ = writeln!(
                     out,
-                    "street {} {}: E_avg {:.2} lx, E_min {:.2} lx, U_o {:.2}: {}",
+                    "street {} {}: E_avg {:.2} lx, E_min {:.2} lx, U_o {}{}: {}",
                     r.id,
                     r.class,
                     r.e_avg_lx,
                     r.e_min_lx,
-                    r.u_o,
+                    crate::lighting::show_optional(r.u_o, 2),
+                    r.luminance_text()
+                        .map_or(String::new(), |t| format!(", {t}")),
                     if r.pass { "pass" } else { "FAIL" }
                 );
             }

@@ -445,16 +445,31 @@ impl StreetEffect {
                     (true, true) => format!(", still passes {}", a.class.name()),
                     (false, false) => format!(", still fails {}", a.class.name()),
                 };
+                let u =
+                    |r: &crate::lighting::StreetResult| crate::lighting::show_optional(r.u_o, 2);
+                let l = |r: &crate::lighting::StreetResult| {
+                    r.luminance
+                        .as_ref()
+                        .map(|l| crate::lighting::show_optional(l.l_avg_cd_m2, 2))
+                };
+                let lum = match (l(b), l(a)) {
+                    (Some(x), Some(y)) => format!(", L_avg {x} → {y} cd/m²"),
+                    _ => String::new(),
+                };
                 format!(
-                    "{} E_avg {:.2} → {:.2} lx, U_o {:.2} → {:.2}{verdict}",
-                    self.name, b.e_avg_lx, a.e_avg_lx, b.u_o, a.u_o
+                    "{} E_avg {:.2} → {:.2} lx{lum}, U_o {} → {}{verdict}",
+                    self.name,
+                    b.e_avg_lx,
+                    a.e_avg_lx,
+                    u(b),
+                    u(a)
                 )
             }
             (None, Some(a)) => format!(
-                "{} newly evaluated: E_avg {:.2} lx, U_o {:.2}, {} {}",
+                "{} newly evaluated: E_avg {:.2} lx, U_o {}, {} {}",
                 self.name,
                 a.e_avg_lx,
-                a.u_o,
+                crate::lighting::show_optional(a.u_o, 2),
                 if a.pass { "passes" } else { "fails" },
                 a.class.name()
             ),
@@ -501,7 +516,10 @@ pub fn effect(before: &Plan, after: &Plan) -> Effect {
             let (x, y) = (a.get(id), b.get(id));
             let differs = match (x, y) {
                 (Some(x), Some(y)) => {
-                    x.pass != y.pass || moved(x.u_o, y.u_o) || moved(x.e_avg_lx, y.e_avg_lx)
+                    x.pass != y.pass
+                        || moved(x.u_o.unwrap_or(0.0), y.u_o.unwrap_or(0.0))
+                        || moved(x.e_avg_lx, y.e_avg_lx)
+                        || x.luminance != y.luminance
                 }
                 _ => true,
             };

@@ -117,6 +117,7 @@ impl LysplanApp {
             }
             Catalogue => self.catalogue.open = true,
             ImportLuminaire => self.start_dialog(ctx, Purpose::ImportLuminaire),
+            ImportSurface => self.start_dialog(ctx, Purpose::ImportSurface),
             PlanSettings => self.plan_settings.open(self.state.plan()),
             Energy => self.energy.open = true,
             CompareSubmission => self.start_dialog(ctx, Purpose::CompareSubmission),

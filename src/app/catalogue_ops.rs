@@ -23,6 +23,50 @@ pub fn validate_rotation_deg(deg: f64) -> Result<(), crate::app::error::EditErro
 }
 
 impl AppState {
+    /// Reads the road-surface r-table (CSV, `lighting::surface` format) at `path` and adds
+    /// it to the plan's surfaces, named after the file, as one undoable edit. Returns the
+    /// new surface id; on error the plan is untouched and the message names the file, the
+    /// line and column and what is wrong.
+    pub fn import_surface_file(&mut self, path: &Path) -> Result<String, String> {
+        let text = crate::error::read_text(path).map_err(|e| e.to_string())?;
+        if text.len() > MAX_IMPORT_BYTES {
+            return Err(format!("{}: too large for an r-table", path.display()));
+        }
+        crate::lighting::surface::RTable::parse(&text, path).map_err(|e| e.to_string())?;
+        let stem = path
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "surface".into());
+        let base: String = stem
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let taken = |id: &str| {
+            id == crate::plan::DEFAULT_SURFACE || self.plan().surfaces.iter().any(|s| s.id == id)
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while taken(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        let surface = crate::plan::RoadSurface {
+            id: id.clone(),
+            name: stem,
+            table_csv: text,
+        };
+        self.edit(format!("Import road surface {id}"), |plan| {
+            plan.surfaces.push(surface)
+        });
+        Ok(id)
+    }
+
     /// Reads the .ldt / .ies file at `path` and adds it as a new luminaire type with its
     /// text embedded in the plan (so the saved plan opens anywhere). Returns the new id;
     /// on error the plan is untouched and the message names the file, the place and what

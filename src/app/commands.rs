@@ -43,6 +43,7 @@ pub enum Command {
     ZoomToSelection,
     Catalogue,
     ImportLuminaire,
+    ImportSurface,
     PlanSettings,
     Energy,
     /// Review → Compare with a submission… (a vendor's copy of the plan).
@@ -172,6 +173,7 @@ impl Command {
             RemoveLastVertex,
             Catalogue,
             ImportLuminaire,
+            ImportSurface,
             TileSettings,
             Palette,
             Help,
@@ -212,6 +214,7 @@ impl Command {
             ZoomToSelection => "Zoom to selection".into(),
             Catalogue => "Catalogue…".into(),
             ImportLuminaire => "Import .ldt/.ies…".into(),
+            ImportSurface => "Import road surface r-table (.csv)…".into(),
             PlanSettings => "Plan settings (rules, maintenance, hours)…".into(),
             Energy => "Energy and CO2…".into(),
             CompareSubmission => "Compare with a submission…".into(),
@@ -279,6 +282,9 @@ impl Command {
             ZoomToSelection => "Fit the selected poles in the map",
             Catalogue => "Luminaire types: flux, power, self-check, polar diagram",
             ImportLuminaire => "Embed a vendor's EULUMDAT or IES file in the plan",
+            ImportSurface => {
+                "Add a road surface (R3, N2, a measured asphalt) for the luminance of M streets"
+            }
             PlanSettings => "Edit the site rules, maintenance factor and burning hours (undoable)",
             Energy => {
                 "Each vendor's kWh and CO2 a year against the old installation, one night's power \
@@ -369,7 +375,7 @@ impl Command {
             | ZoomToSelection
             | Energy => Menu::View,
             Tool(_) | FinishStreet | RemoveLastVertex | Cancel => Menu::Tools,
-            Catalogue | ImportLuminaire => Menu::Luminaires,
+            Catalogue | ImportLuminaire | ImportSurface => Menu::Luminaires,
             CompareSubmission
             | CompareSubmissionTyped
             | ReviewNext

@@ -38,7 +38,9 @@ pub type PhotometryMap = HashMap<String, Photometry>;
 pub struct LayerPiece {
     pub from: [f64; 2],
     pub to: [f64; 2],
-    pub e_lx: f64,
+    /// The lowest value across the street: illuminance, lx, or for an M street the
+    /// luminance, cd/m² (`luminance` of the street).
+    pub value: f64,
 }
 
 /// What the map's coverage layer draws for one street.
@@ -48,6 +50,8 @@ pub struct LayerStreet {
     /// never drawn on the wrong street).
     pub id: String,
     pub pieces: Vec<LayerPiece>,
+    /// The pieces hold road luminance (an M street), not illuminance.
+    pub luminance: bool,
     /// Each dark stretch as a lon/lat polyline along the centreline.
     pub dark: Vec<Vec<[f64; 2]>>,
 }
@@ -341,8 +345,14 @@ pub fn layer_of(plan: &Plan, coverage: &Coverage) -> Vec<LayerStreet> {
                 let (lon, lat) = from_utm32(p);
                 Some([lon, lat])
             };
-            let ch = &ev.profile.chainage_m;
-            let e = &ev.profile.min_across_lx;
+            // M streets: the luminance rows (lowest across from any observer).
+            let (ch, e) = match &ev.luminance {
+                Some(l) => (
+                    l.lanes.first().map_or(&[][..], |lane| &lane.chainage_m[..]),
+                    &l.row_min_cd_m2[..],
+                ),
+                None => (&ev.profile.chainage_m[..], &ev.profile.min_across_lx[..]),
+            };
             let mut pieces = Vec::with_capacity(ch.len());
             for (i, (&c, &lx)) in ch.iter().zip(e.iter()).enumerate() {
                 let from = match i.checked_sub(1).and_then(|j| ch.get(j)) {
@@ -357,7 +367,7 @@ pub fn layer_of(plan: &Plan, coverage: &Coverage) -> Vec<LayerStreet> {
                     pieces.push(LayerPiece {
                         from: a,
                         to: b,
-                        e_lx: lx,
+                        value: lx,
                     });
                 }
             }
@@ -375,6 +385,7 @@ pub fn layer_of(plan: &Plan, coverage: &Coverage) -> Vec<LayerStreet> {
             Some(LayerStreet {
                 id: street.id.clone(),
                 pieces,
+                luminance: ev.luminance.is_some(),
                 dark,
             })
         })

@@ -186,7 +186,10 @@ impl LysplanApp {
             return;
         }
         let suggested = match purpose {
-            Purpose::ImportLuminaire | Purpose::ImportStreets | Purpose::CompareSubmission => None,
+            Purpose::ImportLuminaire
+            | Purpose::ImportSurface
+            | Purpose::ImportStreets
+            | Purpose::CompareSubmission => None,
             Purpose::ExportGeoJson => Some(self.suggested_path().with_extension("geojson")),
             Purpose::ExportReport => Some(self.report_path()),
             _ => Some(self.suggested_path()),
@@ -230,6 +233,7 @@ impl LysplanApp {
             }
             Purpose::ImportStreets => self.import_streets_from(&path),
             Purpose::ImportLuminaire => self.catalogue.import_path(&mut self.state, &path),
+            Purpose::ImportSurface => self.catalogue.import_surface(&mut self.state, &path),
             Purpose::CompareSubmission => self.compare_with(&path),
             Purpose::ExportReport => self.export_report(&path),
         }

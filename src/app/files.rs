@@ -16,6 +16,8 @@ pub enum Purpose {
     ImportStreets,
     /// Import an .ldt / .ies photometry file into the luminaire catalogue.
     ImportLuminaire,
+    /// Import a road-surface r-table (.csv) into the catalogue.
+    ImportSurface,
     /// A vendor's submission to review against the open plan.
     CompareSubmission,
 }
@@ -29,6 +31,7 @@ impl Purpose {
             Purpose::ExportReport => "Export report",
             Purpose::ImportStreets => "Import streets from GeoJSON",
             Purpose::ImportLuminaire => "Import luminaire photometry",
+            Purpose::ImportSurface => "Import road surface r-table",
             Purpose::CompareSubmission => "Compare with a submission",
         }
     }
@@ -66,6 +69,7 @@ impl PendingDialog {
                     d.add_filter("GeoJSON", &["geojson", "json"])
                 }
                 Purpose::ExportReport => d.add_filter("HTML report", &["html", "htm"]),
+                Purpose::ImportSurface => d.add_filter("r-table (CSV)", &["csv", "CSV"]),
                 Purpose::ImportLuminaire => {
                     d.add_filter("Photometry (EULUMDAT, IES)", &["ldt", "LDT", "ies", "IES"])
                 }
@@ -85,6 +89,7 @@ impl PendingDialog {
                 Purpose::Open
                 | Purpose::ImportStreets
                 | Purpose::ImportLuminaire
+                | Purpose::ImportSurface
                 | Purpose::CompareSubmission => d.pick_file(),
                 Purpose::SaveAs | Purpose::ExportGeoJson | Purpose::ExportReport => d.save_file(),
             };

@@ -77,6 +77,7 @@ impl Plan {
             poles: Vec::new(),
             energy: self.energy.clone(),
             control_profiles: self.control_profiles.clone(),
+            surfaces: self.surfaces.clone(),
             pole_reviews: self.pole_reviews.clone(),
             submissions: self.submissions.clone(),
             revision: self.revision,

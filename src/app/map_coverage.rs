@@ -1,5 +1,6 @@
 //! The coverage layer of the map: the route coloured by maintained illuminance (the
-//! lowest value across the street at each grid row), dark stretches marked with thick red
+//! lowest value across the street at each grid row; on M streets the road luminance, on
+//! the same ramp at [`LX_PER_CD`] lx per cd/m²), dark stretches marked with thick red
 //! dashes, and a legend of the colour ramp in the map's lower-left corner.
 
 use super::coverage::CoverageResult;
@@ -11,6 +12,11 @@ use walkers::{MapMemory, Plugin, Projector, lon_lat};
 pub const RAMP_LOW_LX: f64 = 0.3;
 /// Illuminance at the bright end of the ramp, lx (and above).
 pub const RAMP_HIGH_LX: f64 = 50.0;
+
+/// Where a luminance sits on the illuminance ramp: L × this is placed like an
+/// illuminance (0.03 … 5 cd/m² spans the ramp; a dry asphalt returns about 1/15 of its
+/// illuminance as luminance, so the two scales show a street's light alike).
+pub const LX_PER_CD: f64 = 10.0;
 
 /// Colour stops of the ramp: position 0..1 on a log scale from [`RAMP_LOW_LX`] to
 /// [`RAMP_HIGH_LX`]; dark red → red → orange → yellow → white.
@@ -90,7 +96,12 @@ impl Plugin for CoveragePlugin<'_> {
                 {
                     continue;
                 }
-                segments.push((a, b, ramp_color(piece.e_lx)));
+                let v = if street.luminance {
+                    piece.value * LX_PER_CD
+                } else {
+                    piece.value
+                };
+                segments.push((a, b, ramp_color(v)));
             }
             for &(a, b, _) in &segments {
                 painter.line_segment([a, b], casing);
@@ -121,18 +132,24 @@ impl Plugin for CoveragePlugin<'_> {
                 }
             }
         }
-        legend(&painter, projector.clip_rect(), self.stale);
+        let luminance = self.result.layer.iter().any(|s| s.luminance);
+        legend(&painter, projector.clip_rect(), self.stale, luminance);
     }
 }
 
 /// Tick values of the legend, lx.
 const TICKS_LX: [f64; 6] = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0];
 
-/// The legend: colour ramp with lx ticks, the dark-stretch mark, in the lower-left corner.
-fn legend(painter: &egui::Painter, map: Rect, stale: bool) {
+/// Tick values of the legend's luminance scale, cd/m² (M streets).
+const TICKS_CD: [f64; 5] = [0.05, 0.1, 0.2, 0.5, 1.0];
+
+/// The legend: colour ramp with lx ticks (and cd/m² ticks above it when an M street is
+/// drawn), the dark-stretch mark, in the lower-left corner.
+fn legend(painter: &egui::Painter, map: Rect, stale: bool, luminance: bool) {
     let font = egui::FontId::proportional(11.0);
     let text = Color32::from_gray(30);
-    let (w, h) = (230.0, if stale { 86.0 } else { 72.0 });
+    let extra = if luminance { 14.0 } else { 0.0 };
+    let (w, h) = (250.0, extra + if stale { 86.0 } else { 72.0 });
     let frame = Rect::from_min_size(pos2(map.left() + 8.0, map.bottom() - h - 8.0), vec2(w, h));
     painter.rect_filled(frame, 4.0, Color32::from_white_alpha(225));
     painter.rect_stroke(
@@ -146,11 +163,31 @@ fn legend(painter: &egui::Painter, map: Rect, stale: bool) {
     painter.text(
         pos2(x0, frame.top() + 5.0),
         egui::Align2::LEFT_TOP,
-        "Illuminance, lowest across the street (lx)",
+        if luminance {
+            "Lowest across the street: lx; M streets cd/m²"
+        } else {
+            "Illuminance, lowest across the street (lx)"
+        },
         font.clone(),
         text,
     );
-    let bar = Rect::from_min_size(pos2(x0, frame.top() + 21.0), vec2(bar_w, 10.0));
+    let bar = Rect::from_min_size(pos2(x0, frame.top() + 21.0 + extra), vec2(bar_w, 10.0));
+    if luminance {
+        for cd in TICKS_CD {
+            let x = bar.left() + bar_w * ramp_position(cd * LX_PER_CD);
+            painter.line_segment(
+                [pos2(x, bar.top() - 3.0), pos2(x, bar.top())],
+                Stroke::new(1.0, text),
+            );
+            painter.text(
+                pos2(x, bar.top() - 3.0),
+                egui::Align2::CENTER_BOTTOM,
+                format!("{cd}"),
+                font.clone(),
+                text,
+            );
+        }
+    }
     let steps = 60;
     for k in 0..steps {
         let t0 = k as f32 / steps as f32;
@@ -183,7 +220,7 @@ fn legend(painter: &egui::Painter, map: Rect, stale: bool) {
             text,
         );
     }
-    let y = frame.top() + 60.0;
+    let y = frame.top() + 60.0 + extra;
     painter.extend(Shape::dashed_line(
         &[pos2(x0, y), pos2(x0 + 30.0, y)],
         Stroke::new(3.0, DARK_MARK),

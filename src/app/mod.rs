@@ -225,10 +225,14 @@ impl LysplanApp {
             .show(ui, |ui| self.map_ui(ui));
         self.dialogs(&ctx);
         self.review_windows(&ctx);
-        if let Some(panels::catalogue::Action::ImportDialog) =
-            panels::catalogue::window(&ctx, &mut self.state, &mut self.catalogue)
-        {
-            self.start_dialog(&ctx, files::Purpose::ImportLuminaire);
+        match panels::catalogue::window(&ctx, &mut self.state, &mut self.catalogue) {
+            Some(panels::catalogue::Action::ImportDialog) => {
+                self.start_dialog(&ctx, files::Purpose::ImportLuminaire);
+            }
+            Some(panels::catalogue::Action::ImportSurfaceDialog) => {
+                self.start_dialog(&ctx, files::Purpose::ImportSurface);
+            }
+            None => {}
         }
     }
 

@@ -145,6 +145,7 @@ impl Checker {
             rules::reference_luminaire(plan),
             rules::reference_duplicate_id(plan),
             rules::reference_profile(plan),
+            rules::reference_surface(plan),
         ];
         for (at, f) in located.into_iter().flatten() {
             all.push((at.map_or(Key::Fixed, Key::At), f));

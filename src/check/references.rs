@@ -286,3 +286,36 @@ pub fn reference_profile(plan: &Plan) -> Vec<Located> {
         })
         .collect()
 }
+
+/// `reference.surface`: a street naming a road surface the plan has no readable r-table
+/// for (its luminance cannot be computed: an error on an M street, a warning elsewhere).
+pub fn reference_surface(plan: &Plan) -> Vec<Located> {
+    let mut tables: std::collections::HashMap<&str, Option<String>> = Default::default();
+    plan.streets
+        .iter()
+        .filter_map(|s| {
+            let why = tables
+                .entry(s.surface.as_str())
+                .or_insert_with(|| crate::lighting::surface::table_for(plan, &s.surface).err())
+                .clone()?;
+            let m_class = s.class.is_some_and(|c| c.is_luminance());
+            Some((
+                None,
+                Finding {
+                    rule: "reference.surface",
+                    severity: if m_class {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    },
+                    message: format!("street {} ({}): {why}", s.name, s.id),
+                    poles: Vec::new(),
+                    street: Some(s.id.clone()),
+                    chainage_m: None,
+                    lon: s.points.first().map(|p| p[0]),
+                    lat: s.points.first().map(|p| p[1]),
+                },
+            ))
+        })
+        .collect()
+}

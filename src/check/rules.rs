@@ -3,7 +3,7 @@
 //! measured value and the threshold.
 
 pub use super::references::{
-    Located, reference_duplicate_id, reference_luminaire, reference_profile,
+    Located, reference_duplicate_id, reference_luminaire, reference_profile, reference_surface,
     reference_vendor_street,
 };
 use super::{Finding, Severity};

@@ -9,10 +9,18 @@
 //! | P5 | 3.0 | 0.6 | | C4 | 10 | 0.40 |
 //! | P6 | 2.0 | 0.4 | | C5 | 7.5 | 0.40 |
 //!
-//! M classes are luminance classes that need road-surface r-tables; until those exist an
-//! M street is evaluated as the C class of the same row (M1 → C0, …, M6 → C5) and the
-//! verdict carries a note saying so. A limit is met when the value is at least the limit
-//! (no rounding).
+//! M classes are judged by road luminance (DESIGN.md "Road luminance"):
+//!
+//! | class | L_avg cd/m² ≥ | U_o ≥ | U_l ≥ | f_TI % ≤ | REI ≥ |
+//! | --- | --- | --- | --- | --- | --- |
+//! | M1 | 2.0 | 0.40 | 0.70 | 10 | 0.35 |
+//! | M2 | 1.5 | 0.40 | 0.70 | 10 | 0.35 |
+//! | M3 | 1.0 | 0.40 | 0.60 | 15 | 0.30 |
+//! | M4 | 0.75 | 0.40 | 0.60 | 15 | 0.30 |
+//! | M5 | 0.5 | 0.35 | 0.40 | 15 | 0.30 |
+//! | M6 | 0.3 | 0.35 | 0.40 | 20 | 0.30 |
+//!
+//! A limit is met when the value is at least the limit (f_TI: at most), with no rounding.
 
 use crate::plan::LightingClass;
 
@@ -23,23 +31,42 @@ pub enum Requirement {
     P { e_avg_lx: f64, e_min_lx: f64 },
     /// C classes: minimum average illuminance, lx, and overall uniformity E_min/E_avg.
     C { e_avg_lx: f64, u_o: f64 },
+    /// M classes: road luminance.
+    M(LuminanceRequirement),
+}
+
+/// What an M class requires of the road luminance (EN 13201-2, maintained values).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LuminanceRequirement {
+    /// Minimum average luminance, cd/m².
+    pub l_avg_cd_m2: f64,
+    /// Minimum overall uniformity L_min / L_avg.
+    pub u_o: f64,
+    /// Minimum longitudinal uniformity along the lane centre lines.
+    pub u_l: f64,
+    /// Maximum threshold increment, %.
+    pub ti_max_pct: f64,
+    /// Minimum edge illuminance ratio.
+    pub rei: f64,
 }
 
 impl Requirement {
-    /// The class' average illuminance, lx.
-    pub fn e_avg_lx(self) -> f64 {
+    /// The class' average illuminance, lx (`None` for M classes, judged by luminance).
+    pub fn e_avg_lx(self) -> Option<f64> {
         match self {
-            Requirement::P { e_avg_lx, .. } | Requirement::C { e_avg_lx, .. } => e_avg_lx,
+            Requirement::P { e_avg_lx, .. } | Requirement::C { e_avg_lx, .. } => Some(e_avg_lx),
+            Requirement::M(_) => None,
         }
     }
 
-    /// The illuminance below which a grid point counts as dark, lx: E_min for P classes;
-    /// U_o × E_avg for C classes (the lowest point value a street at exactly the class
-    /// average may have).
-    pub fn dark_below_lx(self) -> f64 {
+    /// The value below which a grid point counts as dark: E_min for P classes; U_o ×
+    /// E_avg for C classes (the lowest point value a street at exactly the class average
+    /// may have), lx; for M classes U_o × L_avg, cd/m².
+    pub fn dark_below(self) -> f64 {
         match self {
             Requirement::P { e_min_lx, .. } => e_min_lx,
             Requirement::C { e_avg_lx, u_o } => u_o * e_avg_lx,
+            Requirement::M(m) => m.u_o * m.l_avg_cd_m2,
         }
     }
 }
@@ -47,33 +74,21 @@ impl Requirement {
 /// Over-lighting threshold for P classes: E_avg above this factor × class value.
 pub const OVERLIGHT_FACTOR: f64 = 1.5;
 
-/// The class actually evaluated (M → C of the same row) and a note when it differs.
-pub fn evaluated_class(class: LightingClass) -> (LightingClass, Option<String>) {
-    use LightingClass::*;
-    let c = match class {
-        M1 => C0,
-        M2 => C1,
-        M3 => C2,
-        M4 => C3,
-        M5 => C4,
-        M6 => C5,
-        other => return (other, None),
-    };
-    (
-        c,
-        Some(format!(
-            "{class} is a luminance class (needs road-surface r-tables, not available); \
-             evaluated as {c}, the illuminance class of the same row"
-        )),
-    )
-}
-
-/// The requirement of a class (M classes: that of the C class of the same row).
+/// The requirement of a class.
 pub fn requirement(class: LightingClass) -> Requirement {
     use LightingClass::*;
     let p = |e_avg_lx, e_min_lx| Requirement::P { e_avg_lx, e_min_lx };
     let c = |e_avg_lx| Requirement::C { e_avg_lx, u_o: 0.4 };
-    match evaluated_class(class).0 {
+    let m = |l_avg_cd_m2, u_o, u_l, ti_max_pct, rei| {
+        Requirement::M(LuminanceRequirement {
+            l_avg_cd_m2,
+            u_o,
+            u_l,
+            ti_max_pct,
+            rei,
+        })
+    };
+    match class {
         P1 => p(15.0, 3.0),
         P2 => p(10.0, 2.0),
         P3 => p(7.5, 1.5),
@@ -85,8 +100,13 @@ pub fn requirement(class: LightingClass) -> Requirement {
         C2 => c(20.0),
         C3 => c(15.0),
         C4 => c(10.0),
-        // C5, and unreachable M classes (mapped above).
-        _ => c(7.5),
+        C5 => c(7.5),
+        M1 => m(2.0, 0.40, 0.70, 10.0, 0.35),
+        M2 => m(1.5, 0.40, 0.70, 10.0, 0.35),
+        M3 => m(1.0, 0.40, 0.60, 15.0, 0.30),
+        M4 => m(0.75, 0.40, 0.60, 15.0, 0.30),
+        M5 => m(0.5, 0.35, 0.40, 15.0, 0.30),
+        M6 => m(0.3, 0.35, 0.40, 20.0, 0.30),
     }
 }
 
@@ -95,15 +115,11 @@ pub fn requirement(class: LightingClass) -> Requirement {
 pub struct Verdict {
     /// The class asked for.
     pub class: LightingClass,
-    /// The class evaluated (differs for M classes).
-    pub evaluated_as: LightingClass,
     pub pass: bool,
     /// P classes only: E_avg above 1.5 × the class value (wastes energy).
     pub over_lit: bool,
     /// What failed, for people: measured value and limit, e.g. "E_avg 4.2 lx < 5.0 lx".
     pub failures: Vec<String>,
-    /// M classes: how they were evaluated.
-    pub note: Option<String>,
 }
 
 /// Whether `value` reaches `limit`; NaN never does.
@@ -111,37 +127,85 @@ pub fn meets(value: f64, limit: f64) -> bool {
     value >= limit
 }
 
-/// Judges E_avg, E_min (lx) and U_o against `class`.
+/// Judges E_avg, E_min (lx) and U_o against a P or C `class`. An M class fails here
+/// with a note that it is judged by luminance ([`luminance_verdict`]).
 pub fn verdict(class: LightingClass, e_avg_lx: f64, e_min_lx: f64, u_o: f64) -> Verdict {
-    let (evaluated_as, note) = evaluated_class(class);
-    let req = requirement(class);
     let mut failures = Vec::new();
     let mut over_lit = false;
-    if !meets(e_avg_lx, req.e_avg_lx()) {
-        failures.push(format!("E_avg {e_avg_lx:.2} lx < {:.2} lx", req.e_avg_lx()));
-    }
-    match req {
+    match requirement(class) {
         Requirement::P {
             e_avg_lx: want,
             e_min_lx: min,
         } => {
+            if !meets(e_avg_lx, want) {
+                failures.push(format!("E_avg {e_avg_lx:.2} lx < {want:.2} lx"));
+            }
             if !meets(e_min_lx, min) {
                 failures.push(format!("E_min {e_min_lx:.2} lx < {min:.2} lx"));
             }
             over_lit = e_avg_lx > OVERLIGHT_FACTOR * want;
         }
-        Requirement::C { u_o: want, .. } => {
-            if !meets(u_o, want) {
-                failures.push(format!("U_o {u_o:.3} < {want:.2}"));
+        Requirement::C {
+            e_avg_lx: want,
+            u_o: want_u,
+        } => {
+            if !meets(e_avg_lx, want) {
+                failures.push(format!("E_avg {e_avg_lx:.2} lx < {want:.2} lx"));
+            }
+            if !meets(u_o, want_u) {
+                failures.push(format!("U_o {u_o:.3} < {want_u:.2}"));
             }
         }
+        Requirement::M(_) => failures.push(format!(
+            "{class} is a luminance class: it is judged by L_avg, U_o, U_l, f_TI and REI"
+        )),
     }
     Verdict {
         class,
-        evaluated_as,
         pass: failures.is_empty(),
         over_lit,
         failures,
-        note,
+    }
+}
+
+/// Judges road luminance values against an M `class` (`None`: no field could be
+/// evaluated). A P or C class fails with a note that it is judged by illuminance.
+pub fn luminance_verdict(
+    class: LightingClass,
+    values: Option<&super::luminance::LuminanceValues>,
+) -> Verdict {
+    let mut failures = Vec::new();
+    match (requirement(class), values) {
+        (Requirement::M(req), Some(v)) => {
+            if !meets(v.l_avg_cd_m2, req.l_avg_cd_m2) {
+                failures.push(format!(
+                    "L_avg {:.2} cd/m² < {:.2} cd/m²",
+                    v.l_avg_cd_m2, req.l_avg_cd_m2
+                ));
+            }
+            if !meets(v.u_o, req.u_o) {
+                failures.push(format!("U_o {:.3} < {:.2}", v.u_o, req.u_o));
+            }
+            if !meets(v.u_l, req.u_l) {
+                failures.push(format!("U_l {:.3} < {:.2}", v.u_l, req.u_l));
+            }
+            if v.ti_pct.is_nan() || v.ti_pct > req.ti_max_pct {
+                failures.push(format!("f_TI {:.1} % > {:.0} %", v.ti_pct, req.ti_max_pct));
+            }
+            if !meets(v.rei, req.rei) {
+                failures.push(format!("REI {:.3} < {:.2}", v.rei, req.rei));
+            }
+        }
+        (Requirement::M(_), None) => failures
+            .push("no luminance field: fewer than two luminaires along the street".to_owned()),
+        _ => failures.push(format!(
+            "{class} is an illuminance class, not judged by luminance"
+        )),
+    }
+    Verdict {
+        class,
+        pass: failures.is_empty(),
+        over_lit: false,
+        failures,
     }
 }

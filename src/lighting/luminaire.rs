@@ -109,9 +109,15 @@ impl Luminaire {
     /// Direction (C, gamma) in degrees, in the photometric file's frame, from the
     /// luminaire to the ground point `p`. C in [0, 360), gamma in [0, 180].
     pub fn c_gamma(&self, p: Xy) -> (f64, f64) {
+        self.c_gamma_to(p, 0.0)
+    }
+
+    /// As [`Self::c_gamma`], towards the point `z_m` metres above the ground at `p` (an
+    /// observer's eye).
+    pub fn c_gamma_to(&self, p: Xy, z_m: f64) -> (f64, f64) {
         let dx = p.x - self.xy.x;
         let dy = p.y - self.xy.y;
-        let h = self.height_m;
+        let h = self.height_m - z_m;
         // Components of v = (dx, dy, -h) along the untilted C0 and C90 axes.
         let a = dx * self.u0.x + dy * self.u0.y;
         let b = dx * self.u90.x + dy * self.u90.y;

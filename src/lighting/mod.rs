@@ -16,13 +16,17 @@ pub mod classes;
 mod coverage;
 pub mod grid;
 pub mod luminaire;
+pub mod luminance;
 mod lut;
 mod street;
+pub mod surface;
 
-pub use classes::{Requirement, Verdict, evaluated_class, requirement, verdict};
+pub use classes::{
+    LuminanceRequirement, Requirement, Verdict, luminance_verdict, requirement, verdict,
+};
 pub use coverage::{
-    Coverage, DarkStretch, Energy, Profile, SectionResult, StreetEvaluation, StreetResult,
-    evaluate, evaluate_with, progress_total,
+    Coverage, DarkStretch, Energy, LuminanceSummary, Profile, SectionResult, StreetEvaluation,
+    StreetResult, evaluate, evaluate_with, progress_total, show_optional,
 };
 pub use luminaire::Luminaire;
 

@@ -1,8 +1,11 @@
 //! One classed street: the EN 13201-3 grid along it, its verdict, its dark stretches and
 //! its vendor sections, and the `coverage.*` findings.
 
-use super::coverage::{DarkStretch, Profile, SectionResult, StreetEvaluation, StreetResult};
-use super::{Lighting, classes, grid, requirement, verdict};
+use super::coverage::{
+    DarkStretch, LuminanceSummary, Profile, SectionResult, StreetEvaluation, StreetResult,
+};
+use super::luminance::{self, StreetLuminance};
+use super::{Lighting, classes, grid, requirement, surface, verdict};
 use crate::finding::{Finding, Severity};
 use crate::frame::{Xy, from_utm32};
 use crate::index::SiteIndex;
@@ -138,56 +141,102 @@ pub(super) fn evaluate_street(
         .collect();
     let n_across = offsets.len();
     let st = stats(rows.iter(), n_across)?;
-    let v = verdict(class, st.e_avg, st.e_min, st.u_o);
-    let req = requirement(class);
     let street_label = if street.name.is_empty() {
         street.id.clone()
     } else {
         format!("{} ({})", street.name, street.id)
     };
-
     let mut findings = Vec::new();
+    // M classes: road luminance on the street's surface decides.
+    let luminance = if class.is_luminance() {
+        match surface::table_for(plan, &street.surface) {
+            Ok(t) => Some(luminance::evaluate_street(
+                lighting,
+                line,
+                chainages,
+                width_m,
+                street.lanes,
+                &t,
+            )),
+            Err(why) => {
+                let (lon, lat) = lonlat_at(line, 0.0);
+                findings.push(Finding {
+                    rule: "coverage.class",
+                    severity: Severity::Error,
+                    message: format!(
+                        "{street_label}, class {class}, cannot be judged by luminance: {why}"
+                    ),
+                    poles: Vec::new(),
+                    street: Some(street.id.clone()),
+                    chainage_m: None,
+                    lon,
+                    lat,
+                });
+                Some(StreetLuminance::default())
+            }
+        }
+    } else {
+        None
+    };
+    let v = match &luminance {
+        Some(l) => classes::luminance_verdict(class, l.values.as_ref()),
+        None => verdict(class, st.e_avg, st.e_min, st.u_o),
+    };
+    let req = requirement(class);
+
     let min_row = rows
         .iter()
         .min_by(|a, b| a.min.total_cmp(&b.min))
         .map_or(0.0, |r| r.ch);
-    if !v.pass {
-        let (lon, lat) = lonlat_at(line, min_row);
+    if !v.pass && findings.is_empty() {
+        let (measured, at) = match luminance
+            .as_ref()
+            .and_then(|l| l.values.as_ref().zip(l.min_at_m))
+        {
+            Some((l, at)) => (
+                format!(
+                    "measured L_avg {:.2} cd/m², U_o {:.3}, U_l {:.3}, f_TI {:.1} %, REI {:.3}",
+                    l.l_avg_cd_m2, l.u_o, l.u_l, l.ti_pct, l.rei
+                ),
+                at,
+            ),
+            None if luminance.is_some() => (format!("{} luminaires", chainages.len()), 0.0),
+            None => (
+                format!(
+                    "measured E_avg {:.2} lx, E_min {:.2} lx, U_o {:.3}",
+                    st.e_avg, st.e_min, st.u_o
+                ),
+                min_row,
+            ),
+        };
+        let (lon, lat) = lonlat_at(line, at);
         findings.push(Finding {
             rule: "coverage.class",
             severity: Severity::Error,
             message: format!(
-                "{street_label} misses class {class}{}: {} (measured E_avg {:.2} lx, \
-                 E_min {:.2} lx, U_o {:.3})",
-                if v.evaluated_as != class {
-                    format!(" (evaluated as {})", v.evaluated_as)
-                } else {
-                    String::new()
-                },
+                "{street_label} misses class {class}: {} ({measured})",
                 v.failures.join(", "),
-                st.e_avg,
-                st.e_min,
-                st.u_o
             ),
             poles: Vec::new(),
             street: Some(street.id.clone()),
-            chainage_m: Some(min_row),
+            chainage_m: Some(at),
             lon,
             lat,
         });
     }
-    if v.over_lit {
+    if v.over_lit
+        && let Some(want) = req.e_avg_lx()
+    {
         let (lon, lat) = lonlat_at(line, length_m / 2.0);
         findings.push(Finding {
             rule: "coverage.class",
             severity: Severity::Warning,
             message: format!(
                 "{street_label} is over-lit for class {class}: E_avg {:.2} lx > {:.2} lx \
-                 ({} × {:.2} lx); dim or space the luminaires to save energy",
+                 ({} × {want:.2} lx); dim or space the luminaires to save energy",
                 st.e_avg,
-                classes::OVERLIGHT_FACTOR * req.e_avg_lx(),
+                classes::OVERLIGHT_FACTOR * want,
                 classes::OVERLIGHT_FACTOR,
-                req.e_avg_lx()
             ),
             poles: Vec::new(),
             street: Some(street.id.clone()),
@@ -197,23 +246,40 @@ pub(super) fn evaluate_street(
         });
     }
 
-    // Dark stretches: consecutive rows whose lowest value is below the threshold.
-    let dark_below = req.dark_below_lx();
+    // Dark stretches: consecutive rows whose lowest value is below the threshold (the
+    // illuminance rows; for M classes the luminance rows, in cd/m²).
+    let dark_below = req.dark_below();
+    let lrows: Vec<(f64, f64, f64)> = match &luminance {
+        Some(l) => l
+            .lanes
+            .first()
+            .map(|lane| {
+                lane.chainage_m
+                    .iter()
+                    .zip(&l.row_min_cd_m2)
+                    .zip(l.row_d_m())
+                    .map(|((&ch, &m), d)| (ch, d, m))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => rows.iter().map(|r| (r.ch, r.d, r.min)).collect(),
+    };
+    let unit = if luminance.is_some() { "cd/m²" } else { "lx" };
     let mut dark: Vec<DarkStretch> = Vec::new();
     let mut prev_dark = false;
-    for r in &rows {
-        let is_dark = !classes::meets(r.min, dark_below);
+    for &(ch, d, min) in &lrows {
+        let is_dark = !classes::meets(min, dark_below);
         if is_dark {
-            let (from, to) = (r.ch - r.d / 2.0, r.ch + r.d / 2.0);
+            let (from, to) = (ch - d / 2.0, ch + d / 2.0);
             match dark.last_mut() {
-                Some(d) if prev_dark => {
-                    d.to_m = to;
-                    d.e_min_lx = d.e_min_lx.min(r.min);
+                Some(s) if prev_dark && (s.to_m - from).abs() < 1e-6 => {
+                    s.to_m = to;
+                    s.e_min_lx = s.e_min_lx.min(min);
                 }
                 _ => dark.push(DarkStretch {
                     from_m: from,
                     to_m: to,
-                    e_min_lx: r.min,
+                    e_min_lx: min,
                 }),
             }
         }
@@ -225,8 +291,16 @@ pub(super) fn evaluate_street(
             rule: "coverage.dark",
             severity: Severity::Warning,
             message: format!(
-                "{street_label}: {:.0}–{:.0} m, E_min {:.2} lx, class {class} needs {:.2} lx",
-                d.from_m, d.to_m, d.e_min_lx, dark_below
+                "{street_label}: {:.0}–{:.0} m, {} {:.2} {unit}, class {class} needs {:.2} {unit}",
+                d.from_m,
+                d.to_m,
+                if luminance.is_some() {
+                    "L_min"
+                } else {
+                    "E_min"
+                },
+                d.e_min_lx,
+                dark_below
             ),
             poles: Vec::new(),
             street: Some(street.id.clone()),
@@ -243,14 +317,37 @@ pub(super) fn evaluate_street(
         .filter_map(|s| {
             let (lo, hi) = (s.from_m.min(s.to_m), s.from_m.max(s.to_m));
             let st = stats(rows.iter().filter(|r| r.ch >= lo && r.ch <= hi), n_across)?;
+            let (pass, u_o, l_avg_cd_m2) = match &luminance {
+                Some(l) => {
+                    let part = l.between(lo, hi);
+                    let values = part.zip(l.values.as_ref()).map(|((a, u), all)| {
+                        luminance::LuminanceValues {
+                            l_avg_cd_m2: a,
+                            u_o: u,
+                            ..all.clone()
+                        }
+                    });
+                    (
+                        classes::luminance_verdict(class, values.as_ref()).pass,
+                        part.map_or(f64::NAN, |p| p.1),
+                        Some(part.map_or(f64::NAN, |p| p.0)),
+                    )
+                }
+                None => (
+                    verdict(class, st.e_avg, st.e_min, st.u_o).pass,
+                    st.u_o,
+                    None,
+                ),
+            };
             Some(SectionResult {
                 id: s.id.clone(),
                 vendor: s.vendor.clone(),
                 street: s.street.clone(),
                 e_avg_lx: st.e_avg,
                 e_min_lx: st.e_min,
-                u_o: st.u_o,
-                pass: verdict(class, st.e_avg, st.e_min, st.u_o).pass,
+                u_o,
+                l_avg_cd_m2,
+                pass,
             })
         })
         .collect();
@@ -268,7 +365,13 @@ pub(super) fn evaluate_street(
             class,
             e_avg_lx: st.e_avg,
             e_min_lx: st.e_min,
-            u_o: st.u_o,
+            u_o: match &luminance {
+                Some(l) => l.values.as_ref().map(|v| v.u_o),
+                None => Some(st.u_o),
+            },
+            luminance: luminance
+                .as_ref()
+                .map(|l| LuminanceSummary::of(l.values.as_ref())),
             pass: v.pass,
         },
         verdict: v,
@@ -286,6 +389,7 @@ pub(super) fn evaluate_street(
             0.0
         },
         profile,
+        luminance,
     };
     Some((eval, findings))
 }

@@ -85,6 +85,10 @@ pub struct Plan {
     /// bundled plan).
     #[serde(default)]
     pub control_profiles: Vec<energy::ControlProfile>,
+    /// Road surfaces (r-tables) a street may name in `surface`, besides the bundled CIE
+    /// "C2" (DESIGN.md "Road luminance").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub surfaces: Vec<RoadSurface>,
     /// Each reviewed pole's latest review, by pole id (review metadata: not part of the
     /// plan's content, never a difference, never checked).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -127,6 +131,7 @@ impl Default for Plan {
             poles: Vec::new(),
             energy: energy::EnergySettings::default(),
             control_profiles: Vec::new(),
+            surfaces: Vec::new(),
             pole_reviews: Default::default(),
             submissions: Vec::new(),
             revision: 0,
@@ -196,6 +201,20 @@ pub struct LuminaireType {
     pub standby_w: f64,
 }
 
+/// A road surface of the catalogue: its reduced luminance coefficients r(β, tan γ), kept
+/// in the plan as the CSV text it was imported from (format: `lighting::surface`), so a
+/// plan file carries every table its streets use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoadSurface {
+    /// What streets name in `surface`, e.g. "R3" or "asphalt-hersted-2026".
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// The r-table as CSV: a `tan_gamma,` header with the β angles, then r × 10⁴ rows.
+    pub table_csv: String,
+}
+
 /// EN 13201-2 lighting classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 pub enum LightingClass {
@@ -242,6 +261,14 @@ impl LightingClass {
     ];
 
     /// The class name as written in files ("P4").
+    /// Whether the class is judged by road luminance (M1–M6) rather than illuminance.
+    pub fn is_luminance(self) -> bool {
+        matches!(
+            self,
+            Self::M1 | Self::M2 | Self::M3 | Self::M4 | Self::M5 | Self::M6
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Self::P1 => "P1",
@@ -375,6 +402,7 @@ impl Plan {
             sections: _,
             poles: _,
             control_profiles: _,
+            surfaces: _,
             pole_reviews: _,
             submissions: _,
             revision: _,

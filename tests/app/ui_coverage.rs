@@ -107,13 +107,18 @@ fn results_table_shows_each_classed_street_with_the_verdict_of_evaluate() {
     // Energy and the plot heading of the first street.
     let kw = format!("{:.2} kW", expected.energy.installed_power_w / 1000.0);
     assert!(h.get_all_by_label(&kw).count() >= 1);
-    let first = &plan
+    let first = plan
         .streets
         .iter()
         .find(|p| p.id == expected.streets[0].result.id)
-        .unwrap()
-        .name;
-    h.get_by_label_contains(&format!("Illuminance along {first}"));
+        .unwrap();
+    // An M street plots its luminance, the others their illuminance.
+    let quantity = if first.class.is_some_and(|c| c.is_luminance()) {
+        "Luminance"
+    } else {
+        "Illuminance"
+    };
+    h.get_by_label_contains(&format!("{quantity} along {}", first.name));
 }
 
 /// Index of a pole on a street that passes.
@@ -277,7 +282,13 @@ fn coverage_layer_and_window_toggle_from_the_view_menu() {
     assert_eq!(r.layer.len(), r.coverage.streets.len());
     for (l, s) in r.layer.iter().zip(&r.coverage.streets) {
         assert_eq!(l.id, s.result.id);
-        assert_eq!(l.pieces.len(), s.profile.chainage_m.len());
+        // M streets: one piece per luminance row.
+        let rows = s
+            .luminance
+            .as_ref()
+            .map_or(s.profile.chainage_m.len(), |l| l.row_min_cd_m2.len());
+        assert_eq!(l.pieces.len(), rows);
+        assert_eq!(l.luminance, s.luminance.is_some());
         assert_eq!(l.dark.len(), s.dark.len());
         assert!(l.dark.iter().all(|d| d.len() >= 2));
     }

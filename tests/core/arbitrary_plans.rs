@@ -186,9 +186,23 @@ proptest! {
             }
             let report = CheckReport::new(&plan, &findings).with_coverage(&cov);
             for s in report.streets.iter().flatten() {
-                for v in [s.e_avg_lx, s.e_min_lx, s.u_o] {
+                for v in [s.e_avg_lx, s.e_min_lx] {
                     prop_assert!(v.is_finite(), "street {}: {:?}", s.id, s);
                 }
+                // A value that is there is finite; none (JSON null) only for an M street
+                // with no luminance field.
+                let lum = s.luminance.as_ref();
+                let optional = [
+                    s.u_o,
+                    lum.and_then(|l| l.l_avg_cd_m2),
+                    lum.and_then(|l| l.u_l),
+                    lum.and_then(|l| l.ti_pct),
+                    lum.and_then(|l| l.rei),
+                ];
+                for v in optional {
+                    prop_assert!(v.is_none_or(f64::is_finite), "street {}: {:?}", s.id, s);
+                }
+                prop_assert!(s.u_o.is_some() || s.class.is_luminance(), "{:?}", s);
             }
             let e = report.energy.as_ref().expect("coverage was computed");
             for v in [e.installed_power_w, e.evaluated_power_w, e.area_m2, e.d_e_wh_per_m2_year] {

@@ -28,6 +28,8 @@ struct Cached {
 pub enum Action {
     /// Start the native "Import .ldt/.ies" dialog (off-thread, see `files.rs`).
     ImportDialog,
+    /// Start the native "Import r-table" dialog.
+    ImportSurfaceDialog,
 }
 
 /// The catalogue window's own state: open or not, the selected type, the parse cache,
@@ -40,6 +42,8 @@ pub struct CatalogueState {
     pub selected: Option<String>,
     /// The typed path of the import fallback.
     pub import_path: String,
+    /// The typed path of the r-table import.
+    pub surface_path: String,
     /// Outcome of the last import or rotation edit: Ok(message) or Err(message).
     pub message: Option<Result<String, String>>,
     cache: HashMap<String, Cached>,
@@ -70,6 +74,16 @@ impl CatalogueState {
             c.result = parse(parses);
         }
         &c.result
+    }
+
+    /// Imports the r-table at `path` into the plan's road surfaces and records the outcome
+    /// for the window.
+    pub fn import_surface(&mut self, state: &mut AppState, path: &Path) {
+        self.open = true;
+        self.message = Some(match state.import_surface_file(path) {
+            Ok(id) => Ok(format!("Imported {} as road surface {id}", path.display())),
+            Err(e) => Err(format!("Not imported; the plan is unchanged.\n{e}")),
+        });
     }
 
     /// Imports the file at `path` into the plan and records the outcome for the window.
@@ -157,6 +171,14 @@ fn contents(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) -
         None => {}
     }
     ui.separator();
+    egui::CollapsingHeader::new("Road surfaces (r-tables)")
+        .default_open(true)
+        .show(ui, |ui| {
+            if let Some(a) = surfaces(ui, state, cat) {
+                action = Some(a);
+            }
+        });
+    ui.separator();
     if state.plan().luminaires.is_empty() {
         ui.label("The plan has no luminaire types yet: import an .ldt or .ies file.");
         return action;
@@ -183,6 +205,76 @@ fn contents(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) -
             }
         }
     }
+    action
+}
+
+/// The road surfaces: the bundled C2 and the plan's own, each with the self-check values
+/// computed from its table (S1, Q0) and the streets using it; an import row.
+fn surfaces(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) -> Option<Action> {
+    use crate::lighting::surface::RTable;
+    let mut action = None;
+    let plan = state.plan();
+    let mut rows: Vec<(String, String, Result<RTable, String>)> = vec![(
+        crate::plan::DEFAULT_SURFACE.to_owned(),
+        "CIE C2, standard dry road (bundled)".to_owned(),
+        Ok(RTable::c2().clone()),
+    )];
+    for s in &plan.surfaces {
+        let parsed = RTable::parse(&s.table_csv, Path::new(&s.id)).map_err(|e| e.to_string());
+        rows.push((s.id.clone(), s.name.clone(), parsed));
+    }
+    egui::Grid::new("surfaces_table")
+        .striped(true)
+        .num_columns(5)
+        .show(ui, |ui| {
+            for h in ["Surface", "Name", "S1", "Q0", "Streets"] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            for (id, name, table) in &rows {
+                ui.label(id);
+                ui.label(name);
+                match table {
+                    Ok(t) => {
+                        ui.label(format!("{:.2}", t.s1()));
+                        ui.label(format!("{:.3}", t.q0()));
+                    }
+                    Err(e) => {
+                        ui.colored_label(ui.visuals().error_fg_color, "unreadable")
+                            .on_hover_text(e);
+                        ui.label("");
+                    }
+                }
+                let used = plan.streets.iter().filter(|s| &s.surface == id).count();
+                ui.label(used.to_string());
+                ui.end_row();
+            }
+        });
+    ui.horizontal(|ui| {
+        if ui.button("Import r-table (.csv)…").clicked() {
+            action = Some(Action::ImportSurfaceDialog);
+        }
+        ui.label("or type a path:");
+        let edit = ui.add(
+            egui::TextEdit::singleline(&mut cat.surface_path)
+                .desired_width(260.0)
+                .id_salt("catalogue_surface_path")
+                .hint_text("/path/to/r3.csv"),
+        );
+        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui.button("Import surface").clicked() || enter) && !cat.surface_path.trim().is_empty() {
+            let path = std::path::PathBuf::from(cat.surface_path.trim());
+            cat.surface_path.clear();
+            cat.import_surface(state, &path);
+        }
+    });
+    ui.label(
+        RichText::new(
+            "S1 = r(0, 2) / r(0, 0); Q0 = the average of r / cos³γ over the table's solid \
+             angle (trapezoidal rule): C2 nominal 0.97 and 0.07.",
+        )
+        .small(),
+    );
     action
 }
 

@@ -118,12 +118,24 @@ fn table(
     let mut centre = None;
     egui::Grid::new("coverage_table")
         .striped(true)
-        .num_columns(10)
+        .num_columns(14)
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
             for h in [
-                "Street", "Class", "E_avg lx", "E_min lx", "U_o", "Result", "Poles", "Power kW",
-                "D_P", "D_E",
+                "Street",
+                "Class",
+                "E_avg lx",
+                "E_min lx",
+                "U_o",
+                "L_avg cd/m²",
+                "U_l",
+                "f_TI %",
+                "REI",
+                "Result",
+                "Poles",
+                "Power kW",
+                "D_P",
+                "D_E",
             ] {
                 ui.label(RichText::new(h).strong());
             }
@@ -144,14 +156,16 @@ fn table(
                 ui.label(class_text(s));
                 ui.label(format!("{:.2}", r.e_avg_lx));
                 ui.label(format!("{:.2}", no_minus_zero(r.e_min_lx)));
-                ui.label(format!("{:.2}", r.u_o));
+                ui.label(optional(r.u_o, 2));
+                let lum = r.luminance.as_ref();
+                ui.label(optional(lum.and_then(|l| l.l_avg_cd_m2), 2));
+                ui.label(optional(lum.and_then(|l| l.u_l), 2));
+                ui.label(optional(lum.and_then(|l| l.ti_pct), 1));
+                ui.label(optional(lum.and_then(|l| l.rei), 2));
                 let v = verdict_label(ui, r.pass);
                 let mut why = s.verdict.failures.join("; ");
                 if s.verdict.over_lit {
                     why = format!("{why} over-lit (E_avg > 1.5 × class value)");
-                }
-                if let Some(n) = &s.verdict.note {
-                    why = format!("{why}\n{n}");
                 }
                 if !why.trim().is_empty() {
                     v.on_hover_text(why.trim());
@@ -170,7 +184,11 @@ fn table(
                     ui.label("");
                     ui.label(format!("{:.2}", sec.e_avg_lx));
                     ui.label(format!("{:.2}", no_minus_zero(sec.e_min_lx)));
-                    ui.label(format!("{:.2}", sec.u_o));
+                    ui.label(optional(Some(sec.u_o), 2));
+                    ui.label(optional(sec.l_avg_cd_m2, 2));
+                    for _ in 0..3 {
+                        ui.label("");
+                    }
                     ui.label(if sec.pass {
                         RichText::new("section pass").color(PASS)
                     } else {
@@ -182,8 +200,9 @@ fn table(
         });
     ui.label(
         RichText::new(
-            "D_P in W/(lx·m²), D_E in Wh/(m²·year) (EN 13201-5). M classes are judged as the C \
-             class of the same row (no road-surface r-tables). Hover a result for the reason.",
+            "D_P in W/(lx·m²), D_E in Wh/(m²·year) (EN 13201-5). M classes are judged by road \
+             luminance on the street's surface (U_o is then L_min / L_avg). Hover a result for \
+             the reason.",
         )
         .small(),
     );
@@ -191,10 +210,14 @@ fn table(
 }
 
 fn class_text(s: &StreetEvaluation) -> String {
-    if s.verdict.evaluated_as != s.verdict.class {
-        format!("{} (as {})", s.verdict.class, s.verdict.evaluated_as)
-    } else {
-        s.verdict.class.to_string()
+    s.verdict.class.to_string()
+}
+
+/// A value with `decimals`, or "—" when there is none (not an M street, or no field).
+fn optional(v: Option<f64>, decimals: usize) -> String {
+    match v {
+        Some(v) if v.is_finite() => format!("{:.*}", decimals, no_minus_zero(v)),
+        _ => "—".into(),
     }
 }
 
@@ -244,35 +267,74 @@ fn plot(ui: &mut Ui, cov: &mut CoverageUi, result: &CoverageResult) {
         return;
     };
     let name = result.street_name(&s.result.id).to_string();
-    ui.heading(format!("Illuminance along {name} ({})", class_text(s)));
     let req = requirement(s.result.class);
-    let p = &s.profile;
-    let centre: Vec<[f64; 2]> = p
-        .chainage_m
-        .iter()
-        .zip(&p.centre_lx)
-        .map(|(&c, &e)| [c, e])
-        .collect();
-    let min_across: Vec<[f64; 2]> = p
-        .chainage_m
-        .iter()
-        .zip(&p.min_across_lx)
-        .map(|(&c, &e)| [c, e])
-        .collect();
-    let dark = req.dark_below_lx();
+    let xy = |c: &[f64], v: &[f64]| -> Vec<[f64; 2]> {
+        c.iter().zip(v).map(|(&c, &v)| [c, v]).collect()
+    };
+    let (title, unit, curves, class_avg, measured) = match (&s.luminance, req) {
+        (Some(l), Requirement::M(m)) => {
+            let lanes = l.lanes.len();
+            let curves: Vec<(String, Vec<[f64; 2]>)> = l
+                .lanes
+                .iter()
+                .enumerate()
+                .map(|(j, lane)| {
+                    (
+                        format!("lane {} of {lanes} centre", j + 1),
+                        xy(&lane.chainage_m, &lane.l_cd_m2),
+                    )
+                })
+                .collect();
+            (
+                format!("Luminance along {name} ({})", class_text(s)),
+                "cd/m²",
+                curves,
+                m.l_avg_cd_m2,
+                l.values.as_ref().map(|v| v.l_avg_cd_m2),
+            )
+        }
+        _ => {
+            let p = &s.profile;
+            (
+                format!("Illuminance along {name} ({})", class_text(s)),
+                "lx",
+                vec![
+                    ("centreline".to_owned(), xy(&p.chainage_m, &p.centre_lx)),
+                    (
+                        "lowest across".to_owned(),
+                        xy(&p.chainage_m, &p.min_across_lx),
+                    ),
+                ],
+                req.e_avg_lx().unwrap_or(0.0),
+                Some(s.result.e_avg_lx),
+            )
+        }
+    };
+    ui.heading(title);
+    let dark = req.dark_below();
     let min_label = match req {
         Requirement::P { e_min_lx, .. } => format!("class E_min {e_min_lx:.2} lx"),
         Requirement::C { u_o, e_avg_lx } => {
             format!("U_o × class E_avg = {u_o:.2} × {e_avg_lx:.1} = {dark:.2} lx")
         }
+        Requirement::M(m) => format!(
+            "U_o × class L_avg = {:.2} × {:.2} = {dark:.2} cd/m²",
+            m.u_o, m.l_avg_cd_m2
+        ),
     };
     // Head-room above the highest curve, so the legend (top right, translucent) sits
     // over empty plot and hides none of the curves.
-    let top = centre
+    let top = curves
         .iter()
-        .chain(&min_across)
+        .flat_map(|c| c.1.iter())
         .map(|p| p[1])
-        .fold(req.e_avg_lx() * 1.2, f64::max);
+        .fold(class_avg * 1.2, f64::max);
+    const COLOURS: [Color32; 4] = [
+        Color32::from_rgb(30, 90, 200),
+        Color32::from_rgb(200, 110, 0),
+        Color32::from_rgb(120, 40, 160),
+        Color32::from_rgb(0, 140, 140),
+    ];
     Plot::new(("coverage_plot", s.result.id.as_str()))
         .height(260.0)
         .legend(
@@ -282,9 +344,8 @@ fn plot(ui: &mut Ui, cov: &mut CoverageUi, result: &CoverageResult) {
         )
         .include_y(top * 1.6)
         .x_axis_label("chainage, m")
-        .y_axis_label("E_h, lx")
+        .y_axis_label(if unit == "lx" { "E_h, lx" } else { "L, cd/m²" })
         .include_y(0.0)
-        .include_y(req.e_avg_lx() * 1.2)
         .allow_scroll(false)
         .show(ui, |plot_ui| {
             for d in &s.dark {
@@ -293,24 +354,19 @@ fn plot(ui: &mut Ui, cov: &mut CoverageUi, result: &CoverageResult) {
                         .fill(Color32::from_rgba_unmultiplied(200, 0, 30, 40)),
                 );
             }
-            plot_ui.line(
-                Line::new("centreline", centre)
-                    .color(Color32::from_rgb(30, 90, 200))
-                    .width(1.5),
-            );
-            plot_ui.line(
-                Line::new("lowest across", min_across)
-                    .color(Color32::from_rgb(200, 110, 0))
-                    .width(1.5),
-            );
+            for (k, (label, pts)) in curves.into_iter().enumerate() {
+                plot_ui.line(
+                    Line::new(label, pts)
+                        .color(COLOURS[k % COLOURS.len()])
+                        .width(1.5),
+                );
+            }
+            let avg_name = if unit == "lx" { "E_avg" } else { "L_avg" };
             plot_ui.hline(
-                HLine::new(
-                    format!("class E_avg {:.2} lx", req.e_avg_lx()),
-                    req.e_avg_lx(),
-                )
-                .color(PASS)
-                .width(1.5)
-                .style(LineStyle::dashed_loose()),
+                HLine::new(format!("class {avg_name} {class_avg:.2} {unit}"), class_avg)
+                    .color(PASS)
+                    .width(1.5)
+                    .style(LineStyle::dashed_loose()),
             );
             plot_ui.hline(
                 HLine::new(min_label, dark)
@@ -318,14 +374,13 @@ fn plot(ui: &mut Ui, cov: &mut CoverageUi, result: &CoverageResult) {
                     .width(1.5)
                     .style(LineStyle::dashed_loose()),
             );
-            plot_ui.hline(
-                HLine::new(
-                    format!("measured E_avg {:.2} lx", s.result.e_avg_lx),
-                    s.result.e_avg_lx,
-                )
-                .color(Color32::from_gray(110))
-                .width(1.0),
-            );
+            if let Some(m) = measured {
+                plot_ui.hline(
+                    HLine::new(format!("measured {avg_name} {m:.2} {unit}"), m)
+                        .color(Color32::from_gray(110))
+                        .width(1.0),
+                );
+            }
         });
 }
 

@@ -154,6 +154,52 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
             .err()
             .map(|e| e.to_string());
     }
+    // Lanes and road surface: what an M class's luminance is computed on.
+    let mut lanes = street.lanes;
+    let mut surface = street.surface.clone();
+    ui.horizontal(|ui| {
+        let l = ui.label("Lanes");
+        egui::ComboBox::new("street_lanes", "")
+            .width(50.0)
+            .selected_text(lanes.to_string())
+            .show_ui(ui, |ui| {
+                for n in 1..=6 {
+                    ui.selectable_value(&mut lanes, n, n.to_string());
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        let l = ui.label("Surface");
+        let surfaces: Vec<String> = std::iter::once(crate::plan::DEFAULT_SURFACE.to_owned())
+            .chain(state.plan().surfaces.iter().map(|s| s.id.clone()))
+            .collect();
+        egui::ComboBox::new("street_surface", "")
+            .width(90.0)
+            .selected_text(&surface)
+            .show_ui(ui, |ui| {
+                for id in surfaces {
+                    let text = id.clone();
+                    ui.selectable_value(&mut surface, id, text);
+                }
+            })
+            .response
+            .on_hover_text("The road surface's r-table, for the luminance of M classes")
+            .labelled_by(l.id);
+    });
+    if lanes != street.lanes {
+        let label = format!("Set lanes of {} to {lanes}", street.name);
+        report(
+            panel,
+            state.edit_street(&street.id, &label, |s| s.lanes = lanes),
+        );
+    }
+    if surface != street.surface {
+        let label = format!("Set surface of {} to {surface}", street.name);
+        report(
+            panel,
+            state.edit_street(&street.id, &label, |s| s.surface = surface),
+        );
+    }
     match commit {
         Some("Name") => {
             let name = panel.name.trim().to_string();

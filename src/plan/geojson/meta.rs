@@ -282,6 +282,27 @@ pub(super) fn read_meta(
             ));
         }
     }
+    match m.get("surfaces") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(a)) => {
+            for (k, v) in a.iter().enumerate() {
+                let surface = serde_json::from_value::<crate::plan::RoadSurface>(v.clone())
+                    .map_err(|e| {
+                        r.err(
+                            format!("lysplan.surfaces[{k}]"),
+                            format!("{e}; a road surface is {{\"id\", \"name\", \"table_csv\"}}"),
+                        )
+                    })?;
+                plan.surfaces.push(surface);
+            }
+        }
+        Some(v) => {
+            return Err(r.err(
+                "lysplan.surfaces",
+                format!("must be an array, found {}", type_name(v)),
+            ));
+        }
+    }
     Ok(vendors_given)
 }
 

@@ -17,6 +17,8 @@ struct MetaOut<'a> {
     energy: &'a crate::plan::energy::EnergySettings,
     control_profiles: &'a [crate::plan::energy::ControlProfile],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    surfaces: &'a [crate::plan::RoadSurface],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     submissions: &'a [crate::plan::review::Submission],
     #[serde(skip_serializing_if = "is_zero")]
     revision: u64,
@@ -107,6 +109,7 @@ pub fn to_geojson(plan: &Plan) -> String {
         luminaires: &plan.luminaires,
         energy: &plan.energy,
         control_profiles: &plan.control_profiles,
+        surfaces: &plan.surfaces,
         submissions: &plan.submissions,
         revision: plan.revision,
         changelog: &plan.changelog,

@@ -1,0 +1,520 @@
+//! Road luminance for the M classes, as EN 13201-3 computes it (DESIGN.md "Road
+//! luminance", the contract).
+//!
+//! - Point luminance seen from an observer O: L(P) = MF × Σ_k I_k(C, γ) × r(β_k, tan γ_k) /
+//!   h_k², r from the street's r-table ([`super::surface`]); β_k = 180° − the angle at P
+//!   between P→O and P→luminaire (0 when the luminaire stands beyond P on the line of
+//!   sight), tan γ_k = the luminaire's horizontal distance to P over its height.
+//! - Luminaires included: every one whose tan γ to the point is inside the r-table
+//!   (12 on the CIE grid, so 12 h all round: more than the 5 h before and 12 h beyond the
+//!   standard asks for; r is 0 beyond the table anyway).
+//! - Fields: between consecutive luminaires of the street (at the chainages of its poles),
+//!   N rows along as for illuminance (N = 10 if S ≤ 30 m, else D ≤ 3 m), 3 points across
+//!   each lane at 1/6, 1/2 and 5/6 of the lane width; the `lanes` share `width_m`, lane 0
+//!   on the right of the direction of travel (first vertex to last).
+//! - Observers: eye 1.5 m above the road, 60 m before each field's first row, at the centre
+//!   of each lane in turn, looking along the street. The street's L_avg and U_o are those
+//!   of the observer lane that gives the lowest (the rows of all fields, each seen from its
+//!   own observer, weighted by D); U_l = L_min / L_max along a lane's centre line seen
+//!   from that lane's observer, the lowest lane and field.
+//! - f_TI = 65 × L_v / L_avg^0.8 % (L_avg ≤ 5 cd/m², else 95 × L_v / L_avg^1.05), L_v = 10 ×
+//!   Σ E_eye / θ² (θ in degrees, at least 1.5°, luminaires beyond 60° of the line of sight
+//!   left out), line of sight 1° down along the road, luminaires more than 20° above the
+//!   eye's horizontal screened by the car roof, those up to 500 m ahead counted. The
+//!   observer moves from 60 m before the field in steps of D across the field; the
+//!   highest value of any field and lane counts, with that field's L_avg.
+//! - REI: mean E_h on a strip just outside each carriageway edge over the mean on the strip
+//!   just inside, strip width min(5 m, W/2), each strip as wide a grid as illuminance uses
+//!   (d ≤ 1.5 m, at least 3 points), on the rows of the fields; the lower side counts.
+
+use super::surface::RTable;
+use super::{Lighting, grid};
+use crate::frame::{Polyline, Xy, to_utm32};
+use crate::plan::Plan;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Eye height of the observer above the road, m.
+pub const EYE_HEIGHT_M: f64 = 1.5;
+/// The observer stands this far before the field's first row, m.
+pub const OBSERVER_BEFORE_M: f64 = 60.0;
+/// Luminaires this far ahead of the eye count for the threshold increment, m.
+pub const TI_AHEAD_M: f64 = 500.0;
+/// Above this elevation at the eye a luminaire is screened by the car roof, degrees.
+pub const CAR_ROOF_DEG: f64 = 20.0;
+/// The line of sight looks this much below the horizontal, degrees.
+pub const SIGHT_DOWN_DEG: f64 = 1.0;
+/// Widest edge strip for REI, m.
+pub const REI_STRIP_M: f64 = 5.0;
+
+/// One luminaire's share of the luminance at a point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LuminanceContribution {
+    /// Pole id.
+    pub pole: String,
+    pub l_cd_m2: f64,
+    pub beta_deg: f64,
+    pub tan_gamma: f64,
+}
+
+/// The maintained luminance at one road point seen from one observer position, as
+/// `lysplan luminance --format json` prints it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LuminanceReport {
+    pub lon: f64,
+    pub lat: f64,
+    pub l_cd_m2: f64,
+    pub contributions: Vec<LuminanceContribution>,
+}
+
+/// The angle β, degrees in 0 … 180, at road point `p` between the observer `o` and the
+/// luminaire at `l` (DESIGN.md: 180° − the angle between P→O and P→L).
+pub fn beta_deg(p: Xy, o: Xy, l: Xy) -> f64 {
+    let (ax, ay) = (o.x - p.x, o.y - p.y);
+    let (bx, by) = (l.x - p.x, l.y - p.y);
+    if (ax == 0.0 && ay == 0.0) || (bx == 0.0 && by == 0.0) {
+        return 0.0;
+    }
+    let angle = (ax * by - ay * bx)
+        .abs()
+        .atan2(ax * bx + ay * by)
+        .to_degrees();
+    (180.0 - angle).clamp(0.0, 180.0)
+}
+
+/// What one luminaire adds: (L cd/m², β°, tan γ); `None` beyond the table.
+fn luminance_of(
+    lighting: &Lighting,
+    k: usize,
+    p: Xy,
+    o: Xy,
+    t: &RTable,
+) -> Option<(f64, f64, f64)> {
+    let l = &lighting.luminaires[k];
+    let h = l.height_m;
+    let tan_g = l.xy.dist(p) / h;
+    if tan_g.is_nan() || tan_g > t.max_tan_gamma() {
+        return None;
+    }
+    let beta = beta_deg(p, o, l.xy);
+    let r = t.r(beta, tan_g);
+    let (c, g) = l.c_gamma(p);
+    let i = lighting.tables[lighting.table_of[k]].intensity(c, g);
+    Some((lighting.maintenance_factor * i * r / (h * h), beta, tan_g))
+}
+
+impl Lighting {
+    /// The tallest luminaire's reach for a table: beyond this horizontal distance no
+    /// luminaire adds luminance, m.
+    fn luminance_reach(&self, t: &RTable) -> f64 {
+        let h = self
+            .luminaires
+            .iter()
+            .map(|l| l.height_m)
+            .fold(0.0, f64::max);
+        h * t.max_tan_gamma()
+    }
+
+    /// Luminaires that may add luminance anywhere in the box `min`–`max` (sorted).
+    fn luminance_candidates(&self, min: Xy, max: Xy, t: &RTable) -> Vec<usize> {
+        let r = self.luminance_reach(t);
+        let mut v: Vec<usize> = self
+            .tree
+            .locate_in_envelope(&rstar::AABB::from_corners(
+                [min.x - r, min.y - r],
+                [max.x + r, max.y + r],
+            ))
+            .map(|g| g.data)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Maintained luminance, cd/m², at road point `p` seen from an observer at `o` (both
+    /// UTM 32N metres), over the luminaires `cand`.
+    fn luminance_from(&self, cand: &[usize], p: Xy, o: Xy, t: &RTable) -> f64 {
+        cand.iter()
+            .filter_map(|&k| luminance_of(self, k, p, o, t))
+            .map(|(l, _, _)| l)
+            .sum()
+    }
+
+    /// Maintained luminance, cd/m², at road point `p` seen from `o`, with road surface `t`.
+    pub fn luminance(&self, p: Xy, o: Xy, t: &RTable) -> f64 {
+        let cand = self.luminance_candidates(p, p, t);
+        self.luminance_from(&cand, p, o, t)
+    }
+
+    /// The `lysplan luminance` answer: the point and the observer in WGS84 degrees.
+    pub fn luminance_report(
+        &self,
+        plan: &Plan,
+        (lon, lat): (f64, f64),
+        observer: (f64, f64),
+        t: &RTable,
+    ) -> LuminanceReport {
+        let p = to_utm32(lon, lat);
+        let o = to_utm32(observer.0, observer.1);
+        let contributions: Vec<LuminanceContribution> = self
+            .luminance_candidates(p, p, t)
+            .into_iter()
+            .filter_map(|k| {
+                let (l, beta_deg, tan_gamma) = luminance_of(self, k, p, o, t)?;
+                (l > 0.0).then(|| LuminanceContribution {
+                    pole: plan
+                        .poles
+                        .get(self.luminaires[k].pole)
+                        .map(|p| p.id.clone())
+                        .unwrap_or_default(),
+                    l_cd_m2: l,
+                    beta_deg,
+                    tan_gamma,
+                })
+            })
+            .collect();
+        LuminanceReport {
+            lon,
+            lat,
+            l_cd_m2: contributions.iter().map(|c| c.l_cd_m2).sum(),
+            contributions,
+        }
+    }
+
+    /// Veiling luminance L_v, cd/m², at an eye `EYE_HEIGHT_M` above `eye` looking along the
+    /// unit direction `dir` (1° down), over the luminaires `cand`.
+    pub fn veiling_luminance(&self, cand: &[usize], eye: Xy, dir: Xy) -> f64 {
+        let down = SIGHT_DOWN_DEG.to_radians();
+        let s = [dir.x * down.cos(), dir.y * down.cos(), -down.sin()];
+        let mut sum = 0.0;
+        for &k in cand {
+            let l = &self.luminaires[k];
+            let v = [l.xy.x - eye.x, l.xy.y - eye.y, l.height_m - EYE_HEIGHT_M];
+            let horiz = v[0].hypot(v[1]);
+            let ahead = v[0] * dir.x + v[1] * dir.y;
+            if ahead <= 0.0 || ahead > TI_AHEAD_M {
+                continue;
+            }
+            if v[2].atan2(horiz).to_degrees() > CAR_ROOF_DEG {
+                continue;
+            }
+            let d2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+            let cos_t = (v[0] * s[0] + v[1] * s[1] + v[2] * s[2]) / d2.sqrt();
+            let theta = cos_t.clamp(-1.0, 1.0).acos().to_degrees();
+            if theta > 60.0 {
+                continue;
+            }
+            let (c, g) = l.c_gamma_to(eye, EYE_HEIGHT_M);
+            let i = self.tables[self.table_of[k]].intensity(c, g);
+            let e_eye = self.maintenance_factor * i * cos_t / d2;
+            sum += 10.0 * e_eye / theta.max(1.5).powi(2);
+        }
+        sum
+    }
+}
+
+/// Threshold increment f_TI, %, from the veiling luminance and the road's average
+/// luminance (EN 13201-3); `None` when the road is unlit.
+pub fn threshold_increment(l_v: f64, l_avg: f64) -> Option<f64> {
+    if l_avg.is_nan() || l_avg <= 0.0 {
+        return None;
+    }
+    Some(if l_avg <= 5.0 {
+        65.0 * l_v / l_avg.powf(0.8)
+    } else {
+        95.0 * l_v / l_avg.powf(1.05)
+    })
+}
+
+/// Luminance results of one M street (each value the one that counts, see module docs).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct LuminanceValues {
+    pub l_avg_cd_m2: f64,
+    pub l_min_cd_m2: f64,
+    pub u_o: f64,
+    pub u_l: f64,
+    pub ti_pct: f64,
+    pub rei: f64,
+}
+
+/// Luminance along one lane's centre line, seen from that lane's observer, for plots.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct LaneProfile {
+    pub chainage_m: Vec<f64>,
+    pub l_cd_m2: Vec<f64>,
+}
+
+/// Everything the luminance calculation gives for one M street.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StreetLuminance {
+    /// `None` when no field can be evaluated (fewer than two luminaires along it).
+    pub values: Option<LuminanceValues>,
+    /// Fields evaluated (between consecutive luminaires).
+    pub fields: usize,
+    /// Chainage of the lowest luminance point, m.
+    pub min_at_m: Option<f64>,
+    /// One per lane, lane 0 on the right.
+    pub lanes: Vec<LaneProfile>,
+    /// Per row (parallel to the lane profiles' chainages): the lowest luminance across
+    /// the carriageway from any observer, cd/m².
+    pub row_min_cd_m2: Vec<f64>,
+    rows: Vec<LRow>,
+}
+
+/// One row of the luminance grid.
+#[derive(Debug, Clone, PartialEq)]
+struct LRow {
+    ch: f64,
+    d: f64,
+    /// Per observer lane: the sum over the row's points, its minimum, and the value on
+    /// that lane's centre line.
+    sum: Vec<f64>,
+    min: Vec<f64>,
+    centre: Vec<f64>,
+}
+
+/// A field's result: its rows, its lowest U_l and highest f_TI, and the REI sums.
+struct LField {
+    rows: Vec<LRow>,
+    u_l: f64,
+    ti: f64,
+    /// (inside, outside) E_h sums for the right and the left edge.
+    rei: [(f64, f64); 2],
+}
+
+/// A point `ch` metres along `line` (extended straight before its start) and `offset`
+/// to the left, with the direction there.
+fn along(line: &Polyline, ch: f64, offset: f64) -> Option<(Xy, Xy)> {
+    let (p, d) = line.point_at(ch)?;
+    let back = ch.min(0.0);
+    let c = Xy::new(p.x + d.x * back, p.y + d.y * back);
+    Some((Xy::new(c.x - d.y * offset, c.y + d.x * offset), d))
+}
+
+/// Offsets (left positive) of lane `j`'s three points and its centre, for `lanes` lanes on
+/// a carriageway `width_m` wide.
+pub fn lane_offsets(width_m: f64, lanes: u32, j: u32) -> ([f64; 3], f64) {
+    let w = width_m / f64::from(lanes.max(1));
+    let right = -width_m / 2.0 + f64::from(j) * w;
+    (
+        [right + w / 6.0, right + w / 2.0, right + 5.0 * w / 6.0],
+        right + w / 2.0,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn evaluate_field(
+    lighting: &Lighting,
+    line: &Polyline,
+    field: &grid::Field,
+    width_m: f64,
+    lanes: u32,
+    t: &RTable,
+) -> Option<LField> {
+    let first = *field.rows_m.first()?;
+    let obs_ch = first - OBSERVER_BEFORE_M;
+    let strip = REI_STRIP_M.min(width_m / 2.0);
+    let (a, _) = along(line, obs_ch, 0.0)?;
+    let (b, _) = along(line, field.to_m, 0.0)?;
+    let mut min = Xy::new(a.x.min(b.x), a.y.min(b.y));
+    let mut max = Xy::new(a.x.max(b.x), a.y.max(b.y));
+    for (k, p) in line.pts.iter().enumerate() {
+        let c = line.cum.get(k).copied().unwrap_or(0.0);
+        if c > obs_ch && c < field.to_m {
+            min = Xy::new(min.x.min(p.x), min.y.min(p.y));
+            max = Xy::new(max.x.max(p.x), max.y.max(p.y));
+        }
+    }
+    let pad = width_m / 2.0 + strip;
+    let (min, max) = (
+        Xy::new(min.x - pad, min.y - pad),
+        Xy::new(max.x + pad, max.y + pad),
+    );
+    let cand = lighting.luminance_candidates(min, max, t);
+    let observers: Vec<Xy> = (0..lanes)
+        .map(|j| along(line, obs_ch, lane_offsets(width_m, lanes, j).1).map(|o| o.0))
+        .collect::<Option<_>>()?;
+    let points: Vec<f64> = (0..lanes)
+        .flat_map(|j| lane_offsets(width_m, lanes, j).0)
+        .collect();
+    let mut rows = Vec::with_capacity(field.rows_m.len());
+    for &ch in &field.rows_m {
+        let mut row = LRow {
+            ch,
+            d: field.d_along_m,
+            sum: Vec::new(),
+            min: Vec::new(),
+            centre: Vec::new(),
+        };
+        for (j, o) in observers.iter().enumerate() {
+            let (mut sum, mut mn) = (0.0, f64::INFINITY);
+            for &off in &points {
+                let (p, _) = along(line, ch, off)?;
+                let l = lighting.luminance_from(&cand, p, *o, t);
+                sum += l;
+                mn = mn.min(l);
+            }
+            let (p, _) = along(line, ch, lane_offsets(width_m, lanes, j as u32).1)?;
+            row.centre.push(lighting.luminance_from(&cand, p, *o, t));
+            row.sum.push(sum);
+            row.min.push(mn);
+        }
+        rows.push(row);
+    }
+    // U_l: per lane along its centre line, the lowest lane.
+    let u_l = (0..observers.len())
+        .map(|j| {
+            let (lo, hi) = rows.iter().fold((f64::INFINITY, 0.0_f64), |(lo, hi), r| {
+                (lo.min(r.centre[j]), hi.max(r.centre[j]))
+            });
+            if hi > 0.0 { lo / hi } else { 0.0 }
+        })
+        .fold(f64::INFINITY, f64::min);
+    // f_TI: each lane's observer moved across the field in steps of D.
+    let n_pts = points.len() as f64;
+    let ti_cand = {
+        let (far, _) = along(line, field.to_m + TI_AHEAD_M, 0.0)?;
+        lighting.candidates_in_box(
+            Xy::new(min.x.min(far.x), min.y.min(far.y)),
+            Xy::new(max.x.max(far.x), max.y.max(far.y)),
+        )
+    };
+    let mut ti = 0.0_f64;
+    for j in 0..observers.len() {
+        let l_avg = rows.iter().map(|r| r.sum[j]).sum::<f64>() / (n_pts * rows.len() as f64);
+        let off = lane_offsets(width_m, lanes, j as u32).1;
+        for k in 0..rows.len() {
+            let (eye, dir) = along(line, obs_ch + k as f64 * field.d_along_m, off)?;
+            let l_v = lighting.veiling_luminance(&ti_cand, eye, dir);
+            if let Some(v) = threshold_increment(l_v, l_avg) {
+                ti = ti.max(v);
+            }
+        }
+    }
+    // REI: strips either side of each edge.
+    let strip_offsets = grid::offsets_across(strip);
+    let mut rei = [(0.0, 0.0); 2];
+    for &ch in &field.rows_m {
+        for (side, sign) in [(0, -1.0), (1, 1.0)] {
+            let edge = sign * width_m / 2.0;
+            for &o in &strip_offsets {
+                // offsets_across is centred on 0: shift it to lie inside / outside.
+                let depth = o + strip / 2.0;
+                let inside = along(line, ch, edge - sign * depth)?.0;
+                let outside = along(line, ch, edge + sign * depth)?.0;
+                let e = |p: Xy| -> f64 { cand.iter().map(|&k| lighting.contribution(k, p)).sum() };
+                rei[side].0 += e(inside);
+                rei[side].1 += e(outside);
+            }
+        }
+    }
+    Some(LField { rows, u_l, ti, rei })
+}
+
+/// Evaluates an M street: `line` its centreline, `chainages` its luminaires' chainages,
+/// `t` its road surface.
+pub fn evaluate_street(
+    lighting: &Lighting,
+    line: &Polyline,
+    chainages: &[f64],
+    width_m: f64,
+    lanes: u32,
+    t: &RTable,
+) -> StreetLuminance {
+    let lanes = lanes.max(1);
+    let fields: Vec<grid::Field> = grid::fields(line.length(), chainages)
+        .into_iter()
+        .filter(|f| f.between_luminaires)
+        .collect();
+    let results: Vec<LField> = fields
+        .par_iter()
+        .filter_map(|f| evaluate_field(lighting, line, f, width_m, lanes, t))
+        .collect();
+    let mut out = StreetLuminance {
+        fields: results.len(),
+        lanes: vec![LaneProfile::default(); lanes as usize],
+        ..Default::default()
+    };
+    if results.is_empty() {
+        return out;
+    }
+    for r in results.iter().flat_map(|f| &f.rows) {
+        for (j, lane) in out.lanes.iter_mut().enumerate() {
+            lane.chainage_m.push(r.ch);
+            lane.l_cd_m2.push(r.centre[j]);
+        }
+        out.row_min_cd_m2
+            .push(r.min.iter().copied().fold(f64::INFINITY, f64::min));
+    }
+    out.rows = results
+        .iter()
+        .flat_map(|f| f.rows.iter().cloned())
+        .collect();
+    let Some((l_avg, u_o, l_min, min_at)) = average_uniformity(out.rows.iter()) else {
+        return out;
+    };
+    let rei_side = |s: usize| {
+        let (inside, outside) = results
+            .iter()
+            .fold((0.0, 0.0), |(a, b), f| (a + f.rei[s].0, b + f.rei[s].1));
+        if inside > 0.0 { outside / inside } else { 0.0 }
+    };
+    out.values = Some(LuminanceValues {
+        l_avg_cd_m2: l_avg,
+        l_min_cd_m2: l_min,
+        u_o,
+        u_l: results.iter().map(|f| f.u_l).fold(f64::INFINITY, f64::min),
+        ti_pct: results.iter().map(|f| f.ti).fold(0.0, f64::max),
+        rei: rei_side(0).min(rei_side(1)),
+    });
+    out.min_at_m = Some(min_at);
+    out
+}
+
+/// L_avg and U_o of the observer lane that gives the lowest, the lowest point value and
+/// its chainage, over `rows` (weighted by their D); `None` for no rows.
+fn average_uniformity<'a>(rows: impl Iterator<Item = &'a LRow>) -> Option<(f64, f64, f64, f64)> {
+    let mut sums: Vec<f64> = Vec::new();
+    let mut mins: Vec<f64> = Vec::new();
+    let (mut weight, mut l_min, mut min_at) = (0.0, f64::INFINITY, f64::NAN);
+    for r in rows {
+        if sums.is_empty() {
+            sums = vec![0.0; r.sum.len()];
+            mins = vec![f64::INFINITY; r.sum.len()];
+        }
+        // Three points per lane.
+        weight += r.d * (3 * r.sum.len()) as f64;
+        for j in 0..sums.len().min(r.sum.len()) {
+            sums[j] += r.sum[j] * r.d;
+            mins[j] = mins[j].min(r.min[j]);
+            if r.min[j] < l_min {
+                (l_min, min_at) = (r.min[j], r.ch);
+            }
+        }
+    }
+    if sums.is_empty() || weight.is_nan() || weight <= 0.0 {
+        return None;
+    }
+    let avg: Vec<f64> = sums.iter().map(|s| s / weight).collect();
+    let l_avg = avg.iter().copied().fold(f64::INFINITY, f64::min);
+    let u_o = avg
+        .iter()
+        .zip(&mins)
+        .map(|(&a, &m)| if a > 0.0 { m / a } else { 0.0 })
+        .fold(f64::INFINITY, f64::min);
+    Some((l_avg, u_o, l_min, min_at))
+}
+
+impl StreetLuminance {
+    /// Row spacing D of each row (parallel to the lane profiles), m.
+    pub fn row_d_m(&self) -> impl Iterator<Item = f64> + '_ {
+        self.rows.iter().map(|r| r.d)
+    }
+
+    /// L_avg and U_o over the rows between chainages `from_m` and `to_m` (a vendor's
+    /// section), as for the whole street; `None` when no row lies there.
+    pub fn between(&self, from_m: f64, to_m: f64) -> Option<(f64, f64)> {
+        let (lo, hi) = (from_m.min(to_m), from_m.max(to_m));
+        average_uniformity(self.rows.iter().filter(|r| r.ch >= lo && r.ch <= hi))
+            .map(|(a, u, _, _)| (a, u))
+    }
+}
