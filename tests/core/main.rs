@@ -15,6 +15,7 @@ mod geojson;
 mod html_report;
 mod layers;
 mod lighting;
+mod osm;
 mod photometry;
 mod reliability;
 mod review;
