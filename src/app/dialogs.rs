@@ -279,7 +279,7 @@ impl LysplanApp {
                 action = panels::settings::ui(ui, &mut self.settings);
                 ui.separator();
                 let label =
-                    ui.label("Overpass endpoint (File → Import streets from OpenStreetMap):");
+                    ui.label("Overpass endpoint (for File > Import streets from OpenStreetMap):");
                 ui.add(
                     egui::TextEdit::singleline(&mut self.osm.endpoint)
                         .hint_text(crate::osm::DEFAULT_ENDPOINT)

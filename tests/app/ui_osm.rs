@@ -99,3 +99,23 @@ fn no_network_says_so_and_changes_nothing() {
     h.get_by_label_contains("check the network connection");
     assert_eq!(h.state().state.plan(), &before);
 }
+
+#[test]
+fn the_endpoint_is_typed_in_the_settings_window() {
+    let mut h = harness();
+    let ctx = h.ctx.clone();
+    h.state_mut().run(&ctx, Command::TileSettings);
+    h.run_steps(2);
+    assert_eq!(h.state().osm.endpoint(), osm::DEFAULT_ENDPOINT);
+    let label = "Overpass endpoint (for File > Import streets from OpenStreetMap):";
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .focus();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .type_text("https://overpass.example.org/api/interpreter");
+    h.run_steps(2);
+    assert_eq!(
+        h.state().osm.endpoint(),
+        "https://overpass.example.org/api/interpreter"
+    );
+}
