@@ -141,6 +141,34 @@ enum Command {
         #[arg(long, value_name = "OUT")]
         ron: Option<PathBuf>,
     },
+    /// Import the streets (and street lamps) in a box from OpenStreetMap, through an
+    /// Overpass API endpoint, into a new plan. Map data © OpenStreetMap contributors
+    /// (ODbL); the attribution is written into the plan.
+    ///
+    /// Exit status: 0 written, 2 a bad box, no answer from the endpoint, an unreadable
+    /// response or an unwritable output (nothing is written then).
+    #[command(allow_negative_numbers = true)]
+    OsmImport(OsmImportArgs),
+}
+
+/// The arguments of `osm-import`.
+#[derive(Debug, clap::Args)]
+struct OsmImportArgs {
+    /// The box to import, W,S,E,N in degrees (WGS84), at most 25 km²,
+    /// e.g. 12.370,55.678,12.395,55.690.
+    #[arg(long, value_name = "W,S,E,N")]
+    bbox: lysplan::osm::BBox,
+    /// The Overpass API endpoint.
+    #[arg(long, value_name = "URL", default_value = lysplan::osm::DEFAULT_ENDPOINT)]
+    endpoint: String,
+    /// Also add the street lamps (highway=street_lamp) as poles of vendor osm-existing.
+    #[arg(long)]
+    lamps: bool,
+    /// Read a saved Overpass JSON response instead of asking the endpoint (offline).
+    #[arg(long, value_name = "RESPONSE.json")]
+    from_file: Option<PathBuf>,
+    /// The plan to write (.geojson, or .ron).
+    out: PathBuf,
 }
 
 /// Output format of `check`.
@@ -189,6 +217,7 @@ pub fn main() -> ExitCode {
         Some(Command::Export { file, geojson, ron }) => {
             export(&file, geojson.as_deref(), ron.as_deref())
         }
+        Some(Command::OsmImport(args)) => osm_import(&args),
     }
 }
 
@@ -499,5 +528,74 @@ fn export(path: &Path, geojson: Option<&Path>, ron: Option<&Path>) -> ExitCode {
         }
         eprintln!("wrote {}", out.display());
     }
+    ExitCode::SUCCESS
+}
+
+fn osm_import(a: &OsmImportArgs) -> ExitCode {
+    use lysplan::osm;
+    let (text, origin, source) = match &a.from_file {
+        Some(path) => match lysplan::error::read_text(path) {
+            Ok(t) => (
+                t,
+                path.clone(),
+                format!("box {}, saved response {}", a.bbox, path.display()),
+            ),
+            Err(e) => return fail(&e),
+        },
+        None => {
+            eprintln!("asking {} for the streets in {} ...", a.endpoint, a.bbox);
+            let q = osm::query(&a.bbox);
+            match osm::fetch(&a.endpoint, &q, osm::FetchOptions::default(), &mut |_| true) {
+                Ok(t) => (
+                    t,
+                    PathBuf::from(&a.endpoint),
+                    format!("box {}, {}", a.bbox, a.endpoint),
+                ),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    let data = match osm::parse_response(&text, &origin) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}; nothing was written");
+            return ExitCode::from(2);
+        }
+    };
+    let import = osm::to_import(&data);
+    let plan = osm::to_plan(&import, a.lamps, &source);
+    let is_ron = a
+        .out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ron"));
+    let written = if is_ron {
+        save_ron_atomic(&plan, &a.out)
+    } else {
+        save_geojson_atomic(&plan, &a.out)
+    };
+    if let Err(e) = written {
+        return fail(&e);
+    }
+    eprintln!(
+        "wrote {}: {} streets from {} ways, {} street lamps {}; {} ways skipped. {}",
+        a.out.display(),
+        plan.streets.len(),
+        import
+            .streets
+            .iter()
+            .map(|s| s.way_ids.len())
+            .sum::<usize>(),
+        import.lamps.len(),
+        if a.lamps {
+            "as poles of osm-existing"
+        } else {
+            "not added (add --lamps)"
+        },
+        import.skipped.len(),
+        osm::ATTRIBUTION
+    );
     ExitCode::SUCCESS
 }

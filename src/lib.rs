@@ -19,7 +19,8 @@
 //!    changed between two plans, and the findings it introduced), then [`review`] (a
 //!    submission's changes, who owns them, and merging the accepted ones) and
 //!    [`html_report`] (the report sent back to a vendor); [`bundled`] (the
-//!    site data embedded at build time) needs only [`plan`];
+//!    site data embedded at build time) and [`osm`] (streets and street lamps from
+//!    OpenStreetMap through an Overpass API endpoint) need only [`plan`];
 //! 7. `app` (behind `gui`) and the `lysplan` binary's CLI.
 
 #[cfg(feature = "gui")]
@@ -34,6 +35,7 @@ pub mod frame;
 pub mod html_report;
 pub mod index;
 pub mod lighting;
+pub mod osm;
 pub mod photometry;
 pub mod plan;
 pub mod report;

@@ -68,6 +68,7 @@ impl LysplanApp {
             ExportReportTyped => self.start_typed(Purpose::ExportReport, ""),
             ImportStreets => self.start_dialog(ctx, Purpose::ImportStreets),
             ImportStreetsTyped => self.start_typed(Purpose::ImportStreets, ""),
+            ImportOsm => self.start_osm_import(ctx),
             Quit => {
                 self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);

@@ -25,6 +25,8 @@ pub enum Command {
     ExportReportTyped,
     ImportStreets,
     ImportStreetsTyped,
+    /// File → Import streets from OpenStreetMap… (the visible area, via Overpass).
+    ImportOsm,
     Quit,
     Undo,
     Redo,
@@ -139,6 +141,7 @@ impl Command {
             ExportReportTyped,
             ImportStreets,
             ImportStreetsTyped,
+            ImportOsm,
             Quit,
             Undo,
             Redo,
@@ -197,6 +200,7 @@ impl Command {
             ExportReportTyped => "Export report (type a path)…".into(),
             ImportStreets => "Import streets from GeoJSON…".into(),
             ImportStreetsTyped => "Import streets (type a path)…".into(),
+            ImportOsm => "Import streets from OpenStreetMap…".into(),
             Quit => "Quit".into(),
             Undo => "Undo".into(),
             Redo => "Redo".into(),
@@ -254,6 +258,10 @@ impl Command {
             ExportReportTyped => "Export the HTML report by typing its path",
             ImportStreets => "Take street centrelines from a GeoJSON file (undoable)",
             ImportStreetsTyped => "Import streets by typing the path of a GeoJSON file",
+            ImportOsm => {
+                "Fetch the streets (and street lamps) in the visible area from OpenStreetMap, \
+                 preview them and add the ones ticked (undoable)"
+            }
             Quit => "Close Lysplan (asks to save unsaved changes)",
             Undo => "Take back the last edit",
             Redo => "Make the last undone edit again",
@@ -365,7 +373,7 @@ impl Command {
         Some(match self {
             NewPlan | Open | OpenTyped | OpenBundled | OpenRecent(_) | Save | SaveAs
             | SaveAsTyped | ExportGeoJson | ExportReport | ExportReportTyped | ImportStreets
-            | ImportStreetsTyped | Quit => Menu::File,
+            | ImportStreetsTyped | ImportOsm | Quit => Menu::File,
             Undo | Redo | DeleteSelection | SelectAll | PlanSettings => Menu::Edit,
             ToggleCoverageLayer
             | ToggleCoverageResults
@@ -422,6 +430,7 @@ impl Command {
                     || (s.tool == super::state::Tool::EditRoute && s.route.vertex.is_some())
             }
             SelectAll => !s.plan().poles.is_empty(),
+            ImportOsm => !app.osm.busy(),
             FinishStreet | RemoveLastVertex => drawing,
             ZoomToSelection => !s.selection.is_empty(),
             ZoomToPlan => s.extent().is_some(),

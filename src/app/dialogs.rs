@@ -118,6 +118,9 @@ impl LysplanApp {
         if let Some(status) = panels::energy::window(ctx, &mut self.state, &mut self.energy) {
             self.state.status = status;
         }
+        if let Some(chosen) = super::osm_import::window(ctx, &mut self.osm) {
+            self.state.status = self.add_osm(chosen);
+        }
     }
 
     fn recover_window(&mut self, ctx: &egui::Context) {
@@ -273,7 +276,16 @@ impl LysplanApp {
         egui::Window::new("Settings")
             .open(&mut open)
             .show(ctx, |ui| {
-                action = panels::settings::ui(ui, &mut self.settings)
+                action = panels::settings::ui(ui, &mut self.settings);
+                ui.separator();
+                let label =
+                    ui.label("Overpass endpoint (for File > Import streets from OpenStreetMap):");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.osm.endpoint)
+                        .hint_text(crate::osm::DEFAULT_ENDPOINT)
+                        .desired_width(380.0),
+                )
+                .labelled_by(label.id);
             });
         self.settings.open = open;
         match action {

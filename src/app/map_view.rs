@@ -230,6 +230,9 @@ impl LysplanApp {
                 stale: result.revision != state.revision(),
             });
         }
+        if let Some(p) = &self.osm.preview {
+            m = m.with_plugin(super::osm_import::OsmPreviewPlugin { preview: p });
+        }
         let preview = self.row.preview_poles();
         if !preview.is_empty() {
             m = m.with_plugin(panels::row::RowPreviewPlugin { poles: preview });

@@ -26,6 +26,7 @@ pub mod map_sections;
 pub mod map_tools;
 pub mod map_view;
 pub mod menus;
+pub mod osm_import;
 pub mod panels;
 pub mod pole_raster;
 pub mod recovery;
@@ -96,6 +97,8 @@ pub struct LysplanApp {
     pub catalogue: panels::catalogue::CatalogueState,
     /// EN 13201 coverage: background worker, map layer toggle, results panel.
     pub coverage: coverage::CoverageUi,
+    /// Streets from OpenStreetMap: the Overpass request, the preview, the endpoint.
+    pub osm: osm_import::OsmImportUi,
     /// Open windows: file dialogs, problems, questions, help, palette.
     pub dialogs: dialogs::Dialogs,
     allow_close: bool,
@@ -125,6 +128,7 @@ impl LysplanApp {
             inspector: Default::default(),
             catalogue: Default::default(),
             coverage: Default::default(),
+            osm: Default::default(),
             dialogs: Default::default(),
             allow_close: false,
             autosave: Default::default(),
@@ -310,6 +314,9 @@ struct Persisted {
     /// The reviewer's name for review decisions (asked once).
     #[serde(default)]
     reviewer: String,
+    /// The Overpass API endpoint of the OSM street import (empty: the public server).
+    #[serde(default)]
+    overpass_endpoint: String,
 }
 
 struct EframeApp(LysplanApp);
@@ -333,6 +340,7 @@ impl eframe::App for EframeApp {
             recent: self.0.recent.clone(),
             tile_server: self.0.map.tile_server.clone(),
             reviewer: self.0.review.reviewer.clone(),
+            overpass_endpoint: self.0.osm.endpoint.clone(),
         };
         if let Ok(s) = ron::to_string(&p) {
             storage.set_string("lysplan", s);
@@ -364,6 +372,7 @@ pub fn run(path: Option<PathBuf>) -> Result<(), String> {
             }
             app.recent = persisted.recent;
             app.review.reviewer = persisted.reviewer;
+            app.osm.endpoint = persisted.overpass_endpoint;
             if let Some(t) = persisted.tile_server.and_then(|t| t.validated().ok()) {
                 app.set_tile_server(&cc.egui_ctx, Some(t));
             }

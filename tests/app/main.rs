@@ -11,6 +11,7 @@ mod ui_energy;
 mod ui_farzoom;
 mod ui_guard_props;
 mod ui_luminance;
+mod ui_osm;
 mod ui_review;
 mod ui_route;
 mod ui_shell;

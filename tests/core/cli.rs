@@ -5,7 +5,7 @@ use lysplan::plan::{Plan, load_ron, save_ron_atomic};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn lysplan(args: &[&str]) -> Output {
+pub(crate) fn lysplan(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lysplan"))
         .args(args)
         .output()
@@ -20,7 +20,7 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 

@@ -16,6 +16,7 @@ mod html_report;
 mod layers;
 mod lighting;
 mod luminance;
+mod osm;
 mod photometry;
 mod reliability;
 mod review;
