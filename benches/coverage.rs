@@ -134,5 +134,75 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// The road luminance of every M street of `plan` (as `evaluate` computes it for them),
+/// on 2 cores, streets in parallel.
+fn luminance_of_m_streets(
+    plan: &lysplan::plan::Plan,
+    lighting: &Lighting,
+    index: &SiteIndex,
+) -> usize {
+    use rayon::prelude::*;
+    let stations = lysplan::index::pole_stations(index);
+    (0..plan.streets.len())
+        .into_par_iter()
+        .filter(|&si| plan.streets[si].class.is_some_and(|c| c.is_luminance()))
+        .map(|si| {
+            let chainages: Vec<f64> = stations
+                .iter()
+                .flatten()
+                .filter(|s| {
+                    s.street == si && lysplan::index::on_route(Some(s), plan.rules.max_offset_m)
+                })
+                .map(|s| s.chainage_m)
+                .collect();
+            let st = &plan.streets[si];
+            lighting::luminance::evaluate_street(
+                lighting,
+                &index.streets[si],
+                &chainages,
+                st.width_m,
+                st.lanes,
+                lighting::surface::RTable::c2(),
+            )
+            .fields
+        })
+        .sum()
+}
+
+/// Issue 14's rows: the luminance of the bundled plan's M streets, and of the synthetic
+/// network with every street M3.
+fn bench_luminance(c: &mut Criterion) {
+    let mut g = c.benchmark_group("luminance");
+    g.sample_size(10);
+    let site = lysplan::bundled::doll_plan();
+    let (site_ph, _) = lighting::load_photometry(&site);
+    let site_light = Lighting::new(&site, &site_ph);
+    let site_index = SiteIndex::build(&site);
+    eprintln!(
+        "bundled plan: {} luminance fields on its M streets",
+        luminance_of_m_streets(&site, &site_light, &site_index)
+    );
+    g.bench_function("bundled plan, M streets", |b| {
+        b.iter(|| luminance_of_m_streets(black_box(&site), &site_light, &site_index))
+    });
+    let mut plan = lysplan::check::synth::plan(35_000);
+    for s in &mut plan.streets {
+        s.class = Some(lysplan::plan::LightingClass::M3);
+    }
+    let index = SiteIndex::build(&plan);
+    let (acme, _) = lighting::load_photometry(&plan);
+    let light = Lighting::new(&plan, &acme);
+    let t = std::time::Instant::now();
+    let fields = luminance_of_m_streets(&plan, &light, &index);
+    eprintln!(
+        "synthetic network, all M3, acme_road_runner.ldt: {fields} fields in {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+    g.bench_function("synthetic 1,083 km, all streets M3", |b| {
+        b.iter(|| luminance_of_m_streets(black_box(&plan), &light, &index))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_luminance);
 criterion_main!(benches);
