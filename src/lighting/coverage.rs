@@ -285,7 +285,16 @@ pub fn evaluate_with(
                 .collect();
             let power: f64 = by_street[si].iter().map(|&pi| power_of(pi)).sum();
             let wh: f64 = by_street[si].iter().map(|&pi| wh_of(pi)).sum();
-            let out = evaluate_street(plan, lighting, index, si, &chainages, power, wh);
+            let out = evaluate_street(
+                plan,
+                lighting,
+                index,
+                si,
+                &chainages,
+                &by_street[si],
+                power,
+                wh,
+            );
             if let Some(p) = progress {
                 p.fetch_add(1, Ordering::Relaxed);
             }

@@ -5,9 +5,11 @@
 //!   h_k², r from the street's r-table ([`super::surface`]); β_k = 180° − the angle at P
 //!   between P→O and P→luminaire (0 when the luminaire stands beyond P on the line of
 //!   sight), tan γ_k = the luminaire's horizontal distance to P over its height.
-//! - Luminaires included: every one whose tan γ to the point is inside the r-table
-//!   (12 on the CIE grid, so 12 h all round: more than the 5 h before and 12 h beyond the
-//!   standard asks for; r is 0 beyond the table anyway).
+//! - Luminaires included (CIE 140's window, h the luminaire's height): those from 5 h
+//!   before the point (towards the observer) to 12 h beyond it along the line of sight,
+//!   and up to 5 h to either side of it, and inside the r-table (tan γ ≤ 12 on the CIE
+//!   grid). Outside this window a luminaire adds well under 1 % (large tan γ, where r is
+//!   a few 10⁻⁴, and far from its beam); the window is what keeps a dense network fast.
 //! - Fields: between consecutive luminaires of the street (at the chainages of its poles),
 //!   N rows along as for illuminance (N = 10 if S ≤ 30 m, else D ≤ 3 m), 3 points across
 //!   each lane at 1/6, 1/2 and 5/6 of the lane width; the `lanes` share `width_m`, lane 0
@@ -20,12 +22,15 @@
 //! - f_TI = 65 × L_v / L_avg^0.8 % (L_avg ≤ 5 cd/m², else 95 × L_v / L_avg^1.05), L_v = 10 ×
 //!   Σ E_eye / θ² (θ in degrees, at least 1.5°, luminaires beyond 60° of the line of sight
 //!   left out), line of sight 1° down along the road, luminaires more than 20° above the
-//!   eye's horizontal screened by the car roof, those up to 500 m ahead counted. The
+//!   eye's horizontal screened by the car roof, the street's own luminaires (the
+//!   installation judged; another street's poles light their own road) up to 500 m
+//!   ahead counted. The
 //!   observer moves from 60 m before the field in steps of D across the field; the
 //!   highest value of any field and lane counts, with that field's L_avg.
 //! - REI: mean E_h on a strip just outside each carriageway edge over the mean on the strip
 //!   just inside, strip width min(5 m, W/2), each strip as wide a grid as illuminance uses
-//!   (d ≤ 1.5 m, at least 3 points), on the rows of the fields; the lower side counts.
+//!   (d ≤ 1.5 m, at least 3 points), on the rows of the fields, from the luminaires within
+//!   5 h of each point ([`REI_REACH_H`]); the lower side counts.
 
 use super::surface::RTable;
 use super::{Lighting, grid};
@@ -44,6 +49,13 @@ pub const TI_AHEAD_M: f64 = 500.0;
 pub const CAR_ROOF_DEG: f64 = 20.0;
 /// The line of sight looks this much below the horizontal, degrees.
 pub const SIGHT_DOWN_DEG: f64 = 1.0;
+/// The street's luminaires count for f_TI up to this far to either side of the road's
+/// box, m.
+pub const TI_SIDE_M: f64 = 50.0;
+/// REI sums the illuminance of the luminaires within this many of their heights from a
+/// strip point: a ratio of two means of nearby light, which the far luminaires (a few
+/// 10⁻³ of it) change by well under 1 % (tested on the bundled plan).
+pub const REI_REACH_H: f64 = 5.0;
 /// Widest edge strip for REI, m.
 pub const REI_STRIP_M: f64 = 5.0;
 
@@ -82,7 +94,44 @@ pub fn beta_deg(p: Xy, o: Xy, l: Xy) -> f64 {
     (180.0 - angle).clamp(0.0, 180.0)
 }
 
-/// What one luminaire adds: (L cd/m², β°, tan γ); `None` beyond the table.
+/// Luminaires counted before the point (towards the observer), in heights.
+pub const WINDOW_BEFORE_H: f64 = 5.0;
+/// Luminaires counted beyond the point, in heights.
+pub const WINDOW_BEYOND_H: f64 = 12.0;
+/// Luminaires counted to either side of the point, in heights.
+pub const WINDOW_SIDE_H: f64 = 5.0;
+
+/// Whether a luminaire at `l`, `h` high, lies in the window of road point `p` seen from
+/// `o` (module docs). An observer standing on the point sees no direction: every
+/// luminaire within the side distance counts.
+fn in_window(p: Xy, o: Xy, l: Xy, h: f64) -> bool {
+    let (sx, sy) = (p.x - o.x, p.y - o.y);
+    let n = sx.hypot(sy);
+    let (dx, dy) = (l.x - p.x, l.y - p.y);
+    if n == 0.0 {
+        return dx.hypot(dy) <= WINDOW_SIDE_H * h;
+    }
+    let along = (dx * sx + dy * sy) / n;
+    let side = (dx * sy - dy * sx).abs() / n;
+    along >= -WINDOW_BEFORE_H * h && along <= WINDOW_BEYOND_H * h && side <= WINDOW_SIDE_H * h
+}
+
+/// The observer-independent part of a luminaire's luminance at a road point: MF · I / h²
+/// towards the point and tan γ; `None` beyond the table.
+fn term(lighting: &Lighting, k: usize, p: Xy, t: &RTable) -> Option<(f64, f64)> {
+    let l = &lighting.luminaires[k];
+    let h = l.height_m;
+    let tan_g = l.xy.dist(p) / h;
+    if tan_g.is_nan() || tan_g > t.max_tan_gamma() {
+        return None;
+    }
+    let (c, g) = l.c_gamma(p);
+    let i = lighting.tables[lighting.table_of[k]].intensity(c, g);
+    Some((lighting.maintenance_factor * i / (h * h), tan_g))
+}
+
+/// What one luminaire adds at `p` seen from `o`: (L cd/m², β°, tan γ); `None` outside the
+/// window or the table.
 fn luminance_of(
     lighting: &Lighting,
     k: usize,
@@ -91,33 +140,56 @@ fn luminance_of(
     t: &RTable,
 ) -> Option<(f64, f64, f64)> {
     let l = &lighting.luminaires[k];
-    let h = l.height_m;
-    let tan_g = l.xy.dist(p) / h;
-    if tan_g.is_nan() || tan_g > t.max_tan_gamma() {
+    if !in_window(p, o, l.xy, l.height_m) {
         return None;
     }
+    let (base, tan_g) = term(lighting, k, p, t)?;
     let beta = beta_deg(p, o, l.xy);
-    let r = t.r(beta, tan_g);
-    let (c, g) = l.c_gamma(p);
-    let i = lighting.tables[lighting.table_of[k]].intensity(c, g);
-    Some((lighting.maintenance_factor * i * r / (h * h), beta, tan_g))
+    Some((base * t.r(beta, tan_g), beta, tan_g))
+}
+
+/// Luminance at road point `p` from each observer of `observers` (written to `out`, one
+/// per observer), over the luminaires `cand`: each luminaire's intensity is looked up once
+/// for all the observers whose window holds it.
+fn luminance_seen_by(
+    lighting: &Lighting,
+    cand: &[usize],
+    p: Xy,
+    observers: &[Xy],
+    t: &RTable,
+    out: &mut [f64],
+) {
+    out.iter_mut().for_each(|v| *v = 0.0);
+    let mut seen = [false; 12];
+    for &k in cand {
+        let l = &lighting.luminaires[k];
+        let mut any = false;
+        for (j, o) in observers.iter().enumerate() {
+            let w = in_window(p, *o, l.xy, l.height_m);
+            if let Some(s) = seen.get_mut(j) {
+                *s = w;
+            }
+            any |= w;
+        }
+        if !any {
+            continue;
+        }
+        let Some((base, tan_g)) = term(lighting, k, p, t) else {
+            continue;
+        };
+        for (j, o) in observers.iter().enumerate() {
+            if seen.get(j).copied().unwrap_or(false) {
+                out[j] += base * t.r(beta_deg(p, *o, l.xy), tan_g);
+            }
+        }
+    }
 }
 
 impl Lighting {
-    /// The tallest luminaire's reach for a table: beyond this horizontal distance no
-    /// luminaire adds luminance, m.
-    fn luminance_reach(&self, t: &RTable) -> f64 {
-        let h = self
-            .luminaires
-            .iter()
-            .map(|l| l.height_m)
-            .fold(0.0, f64::max);
-        h * t.max_tan_gamma()
-    }
-
     /// Luminaires that may add luminance anywhere in the box `min`–`max` (sorted).
     fn luminance_candidates(&self, min: Xy, max: Xy, t: &RTable) -> Vec<usize> {
-        let r = self.luminance_reach(t);
+        // Beyond the window (12 h) or the table, no luminaire adds luminance.
+        let r = self.max_height_m * t.max_tan_gamma().min(WINDOW_BEYOND_H);
         let mut v: Vec<usize> = self
             .tree
             .locate_in_envelope(&rstar::AABB::from_corners(
@@ -133,9 +205,19 @@ impl Lighting {
     /// Maintained luminance, cd/m², at road point `p` seen from an observer at `o` (both
     /// UTM 32N metres), over the luminaires `cand`.
     fn luminance_from(&self, cand: &[usize], p: Xy, o: Xy, t: &RTable) -> f64 {
-        cand.iter()
-            .filter_map(|&k| luminance_of(self, k, p, o, t))
-            .map(|(l, _, _)| l)
+        let mut out = [0.0];
+        luminance_seen_by(self, cand, p, &[o], t, &mut out);
+        out[0]
+    }
+
+    /// Luminance at `p` seen from `o` summed over ALL luminaires inside the r-table, with
+    /// no window: slow, for verifying the window (module docs).
+    pub fn luminance_unbounded(&self, p: Xy, o: Xy, t: &RTable) -> f64 {
+        (0..self.luminaires.len())
+            .filter_map(|k| {
+                let (base, tan_g) = term(self, k, p, t)?;
+                Some(base * t.r(beta_deg(p, o, self.luminaires[k].xy), tan_g))
+            })
             .sum()
     }
 
@@ -309,17 +391,19 @@ fn evaluate_field(
     width_m: f64,
     lanes: u32,
     t: &RTable,
+    own: &[usize],
 ) -> Option<LField> {
     let first = *field.rows_m.first()?;
     let obs_ch = first - OBSERVER_BEFORE_M;
     let strip = REI_STRIP_M.min(width_m / 2.0);
-    let (a, _) = along(line, obs_ch, 0.0)?;
+    // The box of the field's points (the observers only choose the window).
+    let (a, _) = along(line, field.from_m, 0.0)?;
     let (b, _) = along(line, field.to_m, 0.0)?;
     let mut min = Xy::new(a.x.min(b.x), a.y.min(b.y));
     let mut max = Xy::new(a.x.max(b.x), a.y.max(b.y));
     for (k, p) in line.pts.iter().enumerate() {
         let c = line.cum.get(k).copied().unwrap_or(0.0);
-        if c > obs_ch && c < field.to_m {
+        if c > field.from_m && c < field.to_m {
             min = Xy::new(min.x.min(p.x), min.y.min(p.y));
             max = Xy::new(max.x.max(p.x), max.y.max(p.y));
         }
@@ -336,27 +420,28 @@ fn evaluate_field(
     let points: Vec<f64> = (0..lanes)
         .flat_map(|j| lane_offsets(width_m, lanes, j).0)
         .collect();
+    let n_obs = observers.len();
     let mut rows = Vec::with_capacity(field.rows_m.len());
+    let mut seen = vec![0.0; n_obs];
     for &ch in &field.rows_m {
         let mut row = LRow {
             ch,
             d: field.d_along_m,
-            sum: Vec::new(),
-            min: Vec::new(),
-            centre: Vec::new(),
+            sum: vec![0.0; n_obs],
+            min: vec![f64::INFINITY; n_obs],
+            centre: vec![0.0; n_obs],
         };
-        for (j, o) in observers.iter().enumerate() {
-            let (mut sum, mut mn) = (0.0, f64::INFINITY);
-            for &off in &points {
-                let (p, _) = along(line, ch, off)?;
-                let l = lighting.luminance_from(&cand, p, *o, t);
-                sum += l;
-                mn = mn.min(l);
+        for (i, &off) in points.iter().enumerate() {
+            let (p, _) = along(line, ch, off)?;
+            luminance_seen_by(lighting, &cand, p, &observers, t, &mut seen);
+            for (j, &l) in seen.iter().enumerate() {
+                row.sum[j] += l;
+                row.min[j] = row.min[j].min(l);
+                // The middle of lane j's three points is its centre line.
+                if i == 3 * j + 1 {
+                    row.centre[j] = l;
+                }
             }
-            let (p, _) = along(line, ch, lane_offsets(width_m, lanes, j as u32).1)?;
-            row.centre.push(lighting.luminance_from(&cand, p, *o, t));
-            row.sum.push(sum);
-            row.min.push(mn);
         }
         rows.push(row);
     }
@@ -371,12 +456,27 @@ fn evaluate_field(
         .fold(f64::INFINITY, f64::min);
     // f_TI: each lane's observer moved across the field in steps of D.
     let n_pts = points.len() as f64;
-    let ti_cand = {
+    // The street's own luminaires (the installation judged), in the box from the first
+    // eye to 500 m beyond the field.
+    let ti_cand: Vec<usize> = {
         let (far, _) = along(line, field.to_m + TI_AHEAD_M, 0.0)?;
-        lighting.candidates_in_box(
-            Xy::new(min.x.min(far.x), min.y.min(far.y)),
-            Xy::new(max.x.max(far.x), max.y.max(far.y)),
-        )
+        let (eye, _) = along(line, obs_ch, 0.0)?;
+        let lo = Xy::new(
+            min.x.min(far.x).min(eye.x) - TI_SIDE_M,
+            min.y.min(far.y).min(eye.y) - TI_SIDE_M,
+        );
+        let hi = Xy::new(
+            max.x.max(far.x).max(eye.x) + TI_SIDE_M,
+            max.y.max(far.y).max(eye.y) + TI_SIDE_M,
+        );
+        own.iter()
+            .copied()
+            .filter(|&k| {
+                lighting.luminaires.get(k).is_some_and(|l| {
+                    (lo.x..=hi.x).contains(&l.xy.x) && (lo.y..=hi.y).contains(&l.xy.y)
+                })
+            })
+            .collect()
     };
     let mut ti = 0.0_f64;
     for j in 0..observers.len() {
@@ -401,9 +501,8 @@ fn evaluate_field(
                 let depth = o + strip / 2.0;
                 let inside = along(line, ch, edge - sign * depth)?.0;
                 let outside = along(line, ch, edge + sign * depth)?.0;
-                let e = |p: Xy| -> f64 { cand.iter().map(|&k| lighting.contribution(k, p)).sum() };
-                rei[side].0 += e(inside);
-                rei[side].1 += e(outside);
+                rei[side].0 += lighting.e_h_among(&cand, inside, REI_REACH_H);
+                rei[side].1 += lighting.e_h_among(&cand, outside, REI_REACH_H);
             }
         }
     }
@@ -411,23 +510,26 @@ fn evaluate_field(
 }
 
 /// Evaluates an M street: `line` its centreline, `chainages` its luminaires' chainages,
-/// `t` its road surface.
+/// `own` their indices in `lighting.luminaires` (the installation whose glare f_TI
+/// judges), `t` its road surface.
 pub fn evaluate_street(
     lighting: &Lighting,
     line: &Polyline,
     chainages: &[f64],
+    own: &[usize],
     width_m: f64,
     lanes: u32,
     t: &RTable,
 ) -> StreetLuminance {
-    let lanes = lanes.max(1);
+    // Lanes are validated to 1..12 in a plan; the observers' windows are kept for 12.
+    let lanes = lanes.clamp(1, 12);
     let fields: Vec<grid::Field> = grid::fields(line.length(), chainages)
         .into_iter()
         .filter(|f| f.between_luminaires)
         .collect();
     let results: Vec<LField> = fields
         .par_iter()
-        .filter_map(|f| evaluate_field(lighting, line, f, width_m, lanes, t))
+        .filter_map(|f| evaluate_field(lighting, line, f, width_m, lanes, t, own))
         .collect();
     let mut out = StreetLuminance {
         fields: results.len(),

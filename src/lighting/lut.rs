@@ -1,6 +1,8 @@
 //! Fast intensity lookup for the inner loop: when a table's C or gamma axis is
 //! equidistant (as in most EULUMDAT files and every IES file with regular angles), the
-//! bracketing cell is found by division instead of a binary search. The interpolation is
+//! bracketing cell is found by division instead of a binary search; an irregular but
+//! increasing axis gets a cell index on a fine even grid, so a lookup is one division and
+//! a step or two. The interpolation is
 //! the same bilinear formula as [`IntensityTable::intensity`], so the values agree
 //! (tested against it).
 
@@ -9,9 +11,22 @@ use crate::photometry::IntensityTable;
 /// An axis: equidistant (start, step) or irregular (binary search).
 #[derive(Debug, Clone, PartialEq)]
 enum Axis {
-    Uniform { start: f64, step: f64, last: usize },
+    Uniform {
+        start: f64,
+        step: f64,
+        last: usize,
+    },
+    /// Increasing but uneven: `first[q]` is the last node at or below `start + q · step`.
+    Indexed {
+        start: f64,
+        step: f64,
+        first: Vec<u32>,
+    },
     Irregular,
 }
+
+/// Cells of the even grid an irregular axis is indexed on, per node.
+const INDEX_PER_NODE: usize = 16;
 
 fn axis_kind(axis: &[f64]) -> Axis {
     let (Some(&a), Some(&b)) = (axis.first(), axis.get(1)) else {
@@ -24,13 +39,29 @@ fn axis_kind(axis: &[f64]) -> Axis {
             .enumerate()
             .all(|(i, &v)| (v - (a + step * i as f64)).abs() <= 1e-9 * step);
     if uniform {
-        Axis::Uniform {
+        return Axis::Uniform {
             start: a,
             step,
             last: axis.len() - 1,
-        }
-    } else {
-        Axis::Irregular
+        };
+    }
+    let increasing = axis.windows(2).all(|w| w[0] < w[1]) && axis.iter().all(|v| v.is_finite());
+    let last = axis[axis.len() - 1];
+    if !increasing || axis.len() > u32::MAX as usize / 2 {
+        return Axis::Irregular;
+    }
+    let cells = axis.len() * INDEX_PER_NODE;
+    let step = (last - a) / cells as f64;
+    let first = (0..=cells)
+        .map(|q| {
+            let x = a + step * q as f64;
+            (axis.partition_point(|&v| v <= x).max(1) - 1) as u32
+        })
+        .collect();
+    Axis::Indexed {
+        start: a,
+        step,
+        first,
     }
 }
 
@@ -62,7 +93,35 @@ fn bracket(kind: &Axis, axis: &[f64], v: f64) -> (usize, usize, f64) {
             }
             (i, i + 1, (v - a) / (b - a))
         }
-        Axis::Irregular => crate::photometry::bracket(axis, v),
+        Axis::Indexed {
+            start,
+            step,
+            ref first,
+        } if v.is_finite() => {
+            let n = axis.len();
+            if v <= axis[0] {
+                return (0, 0, 0.0);
+            }
+            if v >= axis[n - 1] {
+                return (n - 1, n - 1, 0.0);
+            }
+            let q = (((v - start) / step) as usize).min(first.len() - 1);
+            let mut i = first[q] as usize;
+            // The grid point lies at or below v (up to rounding: step back if not), so the
+            // cell is here or a few nodes on.
+            while i > 0 && axis[i] > v {
+                i -= 1;
+            }
+            while i + 1 < n && axis[i + 1] <= v {
+                i += 1;
+            }
+            if axis[i] == v {
+                return (i, i, 0.0);
+            }
+            let (a, b) = (axis[i], axis[i + 1]);
+            (i, i + 1, (v - a) / (b - a))
+        }
+        Axis::Indexed { .. } | Axis::Irregular => crate::photometry::bracket(axis, v),
     }
 }
 

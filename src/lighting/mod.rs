@@ -126,6 +126,8 @@ pub struct Lighting {
     pub radius_m: Vec<f64>,
     /// The largest influence radius, m.
     pub max_radius_m: f64,
+    /// The tallest luminaire's height, m (0 with none).
+    pub max_height_m: f64,
     /// Maintenance factor applied to every value.
     pub maintenance_factor: f64,
     /// Indices of poles that light nothing: no photometry for their luminaire id, or a
@@ -179,6 +181,7 @@ impl Lighting {
             })
             .collect();
         let max_radius_m = radius_m.iter().copied().fold(0.0, f64::max);
+        let max_height_m = luminaires.iter().map(|l| l.height_m).fold(0.0, f64::max);
         let tree = RTree::bulk_load(
             luminaires
                 .iter()
@@ -190,12 +193,23 @@ impl Lighting {
             luminaires,
             radius_m,
             max_radius_m,
+            max_height_m,
             maintenance_factor: mf,
             unlit_poles,
             table_of,
             tables,
             tree,
         }
+    }
+
+    /// Indices in `luminaires` of the poles `poles` (indices in `plan.poles`) that light
+    /// something.
+    pub fn luminaires_of_poles(&self, poles: &[usize]) -> Vec<usize> {
+        // Luminaires are placed in pole order.
+        poles
+            .iter()
+            .filter_map(|&pi| self.luminaires.binary_search_by_key(&pi, |l| l.pole).ok())
+            .collect()
     }
 
     /// Maintained illuminance, lx, of luminaire `k` (index into `luminaires`) at `p`.
@@ -236,6 +250,18 @@ impl Lighting {
     pub fn e_h(&self, p: Xy) -> f64 {
         self.candidates_near(p)
             .map(|k| self.contribution(k, p))
+            .sum()
+    }
+
+    /// E_h at `p` from those of the luminaires `cand` within `heights` times their own
+    /// height (horizontally) of `p`, lx: the near light, for ratios such as REI.
+    pub fn e_h_among(&self, cand: &[usize], p: Xy, heights: f64) -> f64 {
+        cand.iter()
+            .filter(|&&k| {
+                let l = &self.luminaires[k];
+                l.xy.dist2(p) <= (heights * l.height_m).powi(2)
+            })
+            .map(|&k| self.contribution(k, p))
             .sum()
     }
 

@@ -57,12 +57,14 @@ fn lonlat_at(line: &crate::frame::Polyline, ch: f64) -> (Option<f64>, Option<f64
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn evaluate_street(
     plan: &Plan,
     lighting: &Lighting,
     index: &SiteIndex,
     si: usize,
     chainages: &[f64],
+    poles: &[usize],
     power_w: f64,
     energy_wh: f64,
 ) -> Option<(StreetEvaluation, Vec<Finding>)> {
@@ -154,6 +156,7 @@ pub(super) fn evaluate_street(
                 lighting,
                 line,
                 chainages,
+                &lighting.luminaires_of_poles(poles),
                 width_m,
                 street.lanes,
                 &t,

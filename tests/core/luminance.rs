@@ -451,3 +451,69 @@ fn luminance_verb_prints_the_point_and_its_contributions() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the observer"));
 }
+
+#[test]
+fn the_luminaire_window_changes_the_bundled_roads_by_well_under_one_per_cent() {
+    // CIE 140's window (5 h before, 12 h beyond, 5 h aside) against every luminaire inside
+    // the r-table, at points along both M streets of the bundled plan, observer 60 m back.
+    let plan = lysplan::bundled::doll_plan();
+    let (ph, _) = lighting::load_photometry(&plan);
+    let l = Lighting::new(&plan, &ph);
+    let t = RTable::c2();
+    let mut worst: f64 = 0.0;
+    for id in ["herstedoestervej", "gl-landevej"] {
+        let street = plan.streets.iter().find(|s| s.id == id).unwrap();
+        let line = lysplan::frame::Polyline::from_lonlat(&street.points);
+        for k in 0..40 {
+            let ch = 80.0 + k as f64 * 23.0;
+            if ch > line.length() {
+                break;
+            }
+            let (p, d) = line.point_at(ch).unwrap();
+            let o = Xy::new(p.x - 60.0 * d.x, p.y - 60.0 * d.y);
+            let (cut, all) = (l.luminance(p, o, t), l.luminance_unbounded(p, o, t));
+            assert!(cut <= all * (1.0 + 1e-12) && cut > 0.0);
+            worst = worst.max(1.0 - cut / all);
+        }
+    }
+    println!(
+        "largest share left out by the window: {:.3} %",
+        worst * 100.0
+    );
+    assert!(worst < 0.01, "{worst}");
+}
+
+#[test]
+fn rei_from_the_near_luminaires_matches_the_full_illuminance_on_the_bundled_roads() {
+    // Strip means just inside and outside both edges of both M streets, from the luminaires
+    // within 5 h (what REI sums) and from all of them within their influence radius.
+    let plan = lysplan::bundled::doll_plan();
+    let (ph, _) = lighting::load_photometry(&plan);
+    let l = Lighting::new(&plan, &ph);
+    let all: Vec<usize> = (0..l.luminaires.len()).collect();
+    let reach = luminance::REI_REACH_H;
+    for id in ["herstedoestervej", "gl-landevej"] {
+        let street = plan.streets.iter().find(|s| s.id == id).unwrap();
+        let line = lysplan::frame::Polyline::from_lonlat(&street.points);
+        let half = street.width_m / 2.0;
+        let (mut near, mut full) = ([0.0; 4], [0.0; 4]);
+        let mut ch = 50.0;
+        while ch < line.length() - 50.0 {
+            let (p, d) = line.point_at(ch).unwrap();
+            for (i, off) in [-half - 2.5, -half + 2.5, half - 2.5, half + 2.5]
+                .into_iter()
+                .enumerate()
+            {
+                let q = Xy::new(p.x - d.y * off, p.y + d.x * off);
+                near[i] += l.e_h_among(&all, q, reach);
+                full[i] += l.e_h(q);
+            }
+            ch += 7.0;
+        }
+        let ratio = |m: [f64; 4]| [m[0] / m[1], m[3] / m[2]];
+        for (a, b) in ratio(near).into_iter().zip(ratio(full)) {
+            println!("{id}: edge ratio {a:.4} near, {b:.4} full");
+            assert!(rel(a, b) < 0.01, "{a} vs {b}");
+        }
+    }
+}
