@@ -10,7 +10,7 @@ use crate::photometry::IntensityTable;
 
 /// An axis: equidistant (start, step) or irregular (binary search).
 #[derive(Debug, Clone, PartialEq)]
-enum Axis {
+pub(super) enum Axis {
     Uniform {
         start: f64,
         step: f64,
@@ -28,7 +28,7 @@ enum Axis {
 /// Cells of the even grid an irregular axis is indexed on, per node.
 const INDEX_PER_NODE: usize = 16;
 
-fn axis_kind(axis: &[f64]) -> Axis {
+pub(super) fn axis_kind(axis: &[f64]) -> Axis {
     let (Some(&a), Some(&b)) = (axis.first(), axis.get(1)) else {
         return Axis::Irregular;
     };
@@ -67,7 +67,7 @@ fn axis_kind(axis: &[f64]) -> Axis {
 
 /// Index i and fraction t with axis[i] <= v <= axis[i+1] (i+1 clamped), as
 /// `IntensityTable::intensity` brackets.
-fn bracket(kind: &Axis, axis: &[f64], v: f64) -> (usize, usize, f64) {
+pub(super) fn bracket(kind: &Axis, axis: &[f64], v: f64) -> (usize, usize, f64) {
     match *kind {
         Axis::Uniform { start, step, last } => {
             let f = (v - start) / step;

@@ -35,27 +35,19 @@ pub struct RTable {
     pub tan_gamma: Vec<f64>,
     /// r as a plain number (the file's value × 10⁻⁴), row-major: `r[t * beta.len() + b]`.
     pub r: Vec<f64>,
+    /// The two axes prepared for fast lookups (see `lut`).
+    beta_axis: super::lut::Axis,
+    tan_axis: super::lut::Axis,
 }
 
 /// Nodes either side of `x` in increasing `nodes` and the weight of the upper one; `None`
 /// outside the range.
-fn bracket(nodes: &[f64], x: f64) -> Option<(usize, usize, f64)> {
+fn bracket(axis: &super::lut::Axis, nodes: &[f64], x: f64) -> Option<(usize, usize, f64)> {
     let (&first, &last) = (nodes.first()?, nodes.last()?);
     if !(x >= first && x <= last) {
         return None;
     }
-    let hi = nodes
-        .partition_point(|&n| n < x)
-        .max(1)
-        .min(nodes.len() - 1);
-    let lo = hi - 1;
-    let span = nodes[hi] - nodes[lo];
-    let w = if span > 0.0 {
-        (x - nodes[lo]) / span
-    } else {
-        0.0
-    };
-    Some((lo, hi, w.clamp(0.0, 1.0)))
+    Some(super::lut::bracket(axis, nodes, x))
 }
 
 fn trapezoid(xs: &[f64], ys: impl Fn(usize) -> f64) -> f64 {
@@ -182,6 +174,8 @@ impl RTable {
             ));
         }
         Ok(RTable {
+            beta_axis: super::lut::axis_kind(&beta_deg),
+            tan_axis: super::lut::axis_kind(&tan_gamma),
             beta_deg,
             tan_gamma,
             r,
@@ -203,8 +197,8 @@ impl RTable {
             b = 360.0 - b;
         }
         let (Some((t0, t1, wt)), Some((b0, b1, wb))) = (
-            bracket(&self.tan_gamma, tan_gamma),
-            bracket(&self.beta_deg, b),
+            bracket(&self.tan_axis, &self.tan_gamma, tan_gamma),
+            bracket(&self.beta_axis, &self.beta_deg, b),
         ) else {
             return 0.0;
         };
