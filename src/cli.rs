@@ -7,21 +7,24 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use lysplan::error::FileError;
 use lysplan::lighting;
-use lysplan::plan::{Plan, load_any, save_geojson_atomic, save_ron_atomic};
+use lysplan::plan::{
+    Crs, Plan, load_any, same_file, save_geojson_atomic, save_gpkg_atomic, save_ron_atomic,
+    save_schedule_atomic,
+};
 use lysplan::report::CheckReport;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Plan outdoor-lighting test beds: poles, photometry, EN 13201 coverage and layout checks.
 ///
-/// With no verb, opens the desktop app on FILE (a .ron plan or a .geojson
-/// FeatureCollection), or on the bundled DOLL Living Lab plan.
+/// With no verb, opens the desktop app on FILE (a .ron plan, a .geojson
+/// FeatureCollection or a .gpkg GeoPackage), or on the bundled DOLL Living Lab plan.
 #[derive(Debug, Parser)]
 #[command(name = "lysplan", version, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Plan to open in the app (.ron or .geojson).
+    /// Plan to open in the app (.ron, .geojson or .gpkg).
     file: Option<PathBuf>,
 }
 
@@ -31,7 +34,8 @@ enum Command {
     ///
     /// Exit status: 0 no errors, 1 errors found, 2 the file could not be read.
     Check {
-        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
+        /// The plan: a .ron file, a GeoJSON FeatureCollection (.geojson / .json) or a
+        /// GeoPackage (.gpkg).
         file: PathBuf,
         /// `text` for people, `json` for scripts.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -46,7 +50,8 @@ enum Command {
     /// Exit status: 0 computed, 2 the file could not be read or the point is invalid.
     #[command(allow_negative_numbers = true)]
     Lux {
-        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
+        /// The plan: a .ron file, a GeoJSON FeatureCollection (.geojson / .json) or a
+        /// GeoPackage (.gpkg).
         file: PathBuf,
         /// Longitude, degrees east (WGS84).
         lon: f64,
@@ -84,7 +89,8 @@ enum Command {
     /// Exit status: 0 computed, 2 the plan could not be read or its energy model is
     /// incomplete (an unknown profile id, a bad step time or level).
     Energy {
-        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
+        /// The plan: a .ron file, a GeoJSON FeatureCollection (.geojson / .json) or a
+        /// GeoPackage (.gpkg).
         file: PathBuf,
         /// `text` for people, `json` for scripts.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -95,12 +101,12 @@ enum Command {
     },
     /// Compare two plans, matched by id: what was added, removed, moved or changed.
     ///
-    /// RON and GeoJSON can be mixed; the order of objects does not matter.
+    /// RON, GeoJSON and GeoPackage can be mixed; the order of objects does not matter.
     /// Exit status: 0 the plans are the same, 1 they differ, 2 one could not be read.
     Diff {
-        /// The plan before (.ron or .geojson).
+        /// The plan before (.ron, .geojson or .gpkg).
         old: PathBuf,
-        /// The plan after (.ron or .geojson).
+        /// The plan after (.ron, .geojson or .gpkg).
         new: PathBuf,
         /// `text` for people, `json` for scripts.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -116,7 +122,8 @@ enum Command {
     /// Exit status: 0 written, 2 a plan could not be read, the vendor is unknown, or the
     /// file could not be written.
     Report {
-        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
+        /// The plan: a .ron file, a GeoJSON FeatureCollection (.geojson / .json) or a
+        /// GeoPackage (.gpkg).
         file: PathBuf,
         /// Write the HTML report here.
         #[arg(long, value_name = "OUT")]
@@ -128,18 +135,42 @@ enum Command {
         #[arg(long, value_name = "OLD")]
         against: Option<PathBuf>,
     },
-    /// Convert a plan: write it as GeoJSON (for QGIS and scripts) and/or as RON.
+    /// Export a plan: as GeoJSON or a GeoPackage (for QGIS), as RON, and/or as the pole
+    /// schedule (CSV, for procurement and spreadsheets).
     ///
-    /// Exit status: 0 written, 2 the input could not be read or the output not written.
+    /// Each file is written atomically (temporary file, sync, rename); an OUT that is
+    /// FILE itself is refused before anything is written.
+    /// Exit status: 0 written, 2 the input could not be read or an output not written.
     Export {
-        /// The plan: a .ron file or a GeoJSON FeatureCollection (.geojson / .json).
+        /// The plan: a .ron file, a GeoJSON FeatureCollection (.geojson / .json) or a
+        /// GeoPackage (.gpkg).
         file: PathBuf,
         /// Write an RFC 7946 GeoJSON FeatureCollection here.
-        #[arg(long, value_name = "OUT", required_unless_present = "ron")]
+        #[arg(
+            long,
+            value_name = "OUT",
+            required_unless_present_any = ["ron", "gpkg", "csv"]
+        )]
         geojson: Option<PathBuf>,
         /// Write a RON plan here.
         #[arg(long, value_name = "OUT")]
         ron: Option<PathBuf>,
+        /// Write an OGC GeoPackage here: layers streets, poles and sections, tables
+        /// vendors, luminaire_types and plan_settings (QGIS and GDAL open it).
+        #[arg(long, value_name = "OUT")]
+        gpkg: Option<PathBuf>,
+        /// The GeoPackage's CRS: EPSG code 25832 (ETRS89 / UTM zone 32N, metres) or 4326
+        /// (WGS 84, degrees).
+        #[arg(long, value_enum, default_value_t = CrsArg::Utm32, requires = "gpkg")]
+        crs: CrsArg,
+        /// Write the pole schedule here: one header row, then one row per pole (id,
+        /// vendor, luminaire, flux, power, height, tilt, azimuth, overhang, lon, lat,
+        /// E and N in EPSG:25832, street, chainage, side, review status).
+        #[arg(long, value_name = "OUT")]
+        csv: Option<PathBuf>,
+        /// Start the CSV with a UTF-8 byte-order mark (for spreadsheet programs).
+        #[arg(long, requires = "csv")]
+        bom: bool,
     },
     /// Import the streets (and street lamps) in a box from OpenStreetMap, through an
     /// Overpass API endpoint, into a new plan. Map data © OpenStreetMap contributors
@@ -169,6 +200,17 @@ struct OsmImportArgs {
     from_file: Option<PathBuf>,
     /// The plan to write (.geojson, or .ron).
     out: PathBuf,
+}
+
+/// The CRS of `export --gpkg`, by its EPSG code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CrsArg {
+    /// ETRS89 / UTM zone 32N (metres).
+    #[value(name = "25832")]
+    Utm32,
+    /// WGS 84 (degrees).
+    #[value(name = "4326")]
+    Wgs84,
 }
 
 /// Output format of `check`.
@@ -214,9 +256,28 @@ pub fn main() -> ExitCode {
             vendor,
             against,
         }) => report(&file, &html, vendor.as_deref(), against.as_deref()),
-        Some(Command::Export { file, geojson, ron }) => {
-            export(&file, geojson.as_deref(), ron.as_deref())
-        }
+        Some(Command::Export {
+            file,
+            geojson,
+            ron,
+            gpkg,
+            crs,
+            csv,
+            bom,
+        }) => export(
+            &file,
+            &Outputs {
+                geojson: geojson.as_deref(),
+                ron: ron.as_deref(),
+                gpkg: gpkg.as_deref(),
+                crs: match crs {
+                    CrsArg::Utm32 => Crs::Utm32,
+                    CrsArg::Wgs84 => Crs::Wgs84,
+                },
+                csv: csv.as_deref(),
+                bom,
+            },
+        ),
         Some(Command::OsmImport(args)) => osm_import(&args),
     }
 }
@@ -336,6 +397,19 @@ fn diff(old_path: &Path, new_path: &Path, format: Format, check: bool) -> ExitCo
 }
 
 fn report(path: &Path, out: &Path, vendor: Option<&str>, against: Option<&Path>) -> ExitCode {
+    if let Some(input) = [Some(path), against]
+        .into_iter()
+        .flatten()
+        .find(|p| same_file(out, p))
+    {
+        eprintln!(
+            "error: {}: is the plan {} read; the report never overwrites a plan. Choose \
+             another output file; nothing was written",
+            out.display(),
+            input.display()
+        );
+        return ExitCode::from(2);
+    }
     let plan = match load(path) {
         Ok(p) => p,
         Err(code) => return code,
@@ -505,7 +579,28 @@ fn luminance(path: &Path, point: (f64, f64), observer: (f64, f64), format: Forma
     ExitCode::SUCCESS
 }
 
-fn export(path: &Path, geojson: Option<&Path>, ron: Option<&Path>) -> ExitCode {
+/// The files `export` writes.
+struct Outputs<'a> {
+    geojson: Option<&'a Path>,
+    ron: Option<&'a Path>,
+    gpkg: Option<&'a Path>,
+    crs: Crs,
+    csv: Option<&'a Path>,
+    bom: bool,
+}
+
+fn export(path: &Path, out: &Outputs) -> ExitCode {
+    let targets = [out.geojson, out.ron, out.gpkg, out.csv];
+    // An export never replaces the plan it exports: refused before anything is written.
+    if let Some(same) = targets.iter().flatten().find(|o| same_file(o, path)) {
+        eprintln!(
+            "error: {}: is the plan being exported ({}); an export never overwrites its input. \
+             Choose another output file; nothing was written",
+            same.display(),
+            path.display()
+        );
+        return ExitCode::from(2);
+    }
     let plan = match load(path) {
         Ok(p) => p,
         Err(code) => return code,
@@ -516,17 +611,34 @@ fn export(path: &Path, geojson: Option<&Path>, ron: Option<&Path>) -> ExitCode {
         eprintln!("error: {}: {e}; nothing was written", path.display());
         return ExitCode::from(2);
     }
-    if let Some(out) = geojson {
-        if let Err(e) = save_geojson_atomic(&plan, out) {
-            return fail(&e);
+    let gpkg_note = format!(" (GeoPackage, {})", out.crs.label());
+    let csv_note = format!(
+        " (pole schedule, {} poles{})",
+        plan.poles.len(),
+        if out.bom { ", UTF-8 BOM" } else { "" }
+    );
+    type Write<'a> = &'a dyn Fn(&Path) -> Result<(), FileError>;
+    let writes: [(Option<&Path>, Write, &str); 4] = [
+        (out.geojson, &|o| save_geojson_atomic(&plan, o), ""),
+        (out.ron, &|o| save_ron_atomic(&plan, o), ""),
+        (
+            out.gpkg,
+            &|o| save_gpkg_atomic(&plan, o, out.crs),
+            &gpkg_note,
+        ),
+        (
+            out.csv,
+            &|o| save_schedule_atomic(&plan, o, out.bom),
+            &csv_note,
+        ),
+    ];
+    for (target, write, note) in writes {
+        if let Some(o) = target {
+            if let Err(e) = write(o) {
+                return fail(&e);
+            }
+            eprintln!("wrote {}{note}", o.display());
         }
-        eprintln!("wrote {}", out.display());
-    }
-    if let Some(out) = ron {
-        if let Err(e) = save_ron_atomic(&plan, out) {
-            return fail(&e);
-        }
-        eprintln!("wrote {}", out.display());
     }
     ExitCode::SUCCESS
 }

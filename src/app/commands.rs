@@ -20,6 +20,16 @@ pub enum Command {
     SaveAs,
     SaveAsTyped,
     ExportGeoJson,
+    /// File → Export GeoPackage… (layers and tables for QGIS).
+    ExportGpkg,
+    ExportGpkgTyped,
+    /// File → Export pole schedule (CSV)… (for procurement).
+    ExportSchedule,
+    ExportScheduleTyped,
+    /// The GeoPackage export in EPSG:4326 instead of EPSG:25832 (a remembered setting).
+    ToggleGpkgWgs84,
+    /// The pole schedule with a UTF-8 byte-order mark (a remembered setting).
+    ToggleCsvBom,
     /// File → Export report… (the HTML report for vendors).
     ExportReport,
     ExportReportTyped,
@@ -137,6 +147,12 @@ impl Command {
             SaveAs,
             SaveAsTyped,
             ExportGeoJson,
+            ExportGpkg,
+            ExportGpkgTyped,
+            ExportSchedule,
+            ExportScheduleTyped,
+            ToggleGpkgWgs84,
+            ToggleCsvBom,
             ExportReport,
             ExportReportTyped,
             ImportStreets,
@@ -196,6 +212,12 @@ impl Command {
             SaveAs => "Save as…".into(),
             SaveAsTyped => "Save as (type a path)…".into(),
             ExportGeoJson => "Export GeoJSON…".into(),
+            ExportGpkg => "Export GeoPackage…".into(),
+            ExportGpkgTyped => "Export GeoPackage (type a path)…".into(),
+            ExportSchedule => "Export pole schedule (CSV)…".into(),
+            ExportScheduleTyped => "Export pole schedule (type a path)…".into(),
+            ToggleGpkgWgs84 => "GeoPackage in WGS84 (EPSG:4326, not UTM 32N)".into(),
+            ToggleCsvBom => "Pole schedule with a UTF-8 BOM (for Excel)".into(),
             ExportReport => "Export report…".into(),
             ExportReportTyped => "Export report (type a path)…".into(),
             ImportStreets => "Import streets from GeoJSON…".into(),
@@ -243,7 +265,7 @@ impl Command {
         use Command::*;
         match self {
             NewPlan => "Start an empty plan on the same streets, vendors and luminaires",
-            Open => "Open a plan (RON or GeoJSON) with the file dialog",
+            Open => "Open a plan (RON, GeoJSON or GeoPackage) with the file dialog",
             OpenTyped => "Open a plan by typing its path",
             OpenBundled => "Open the DOLL Living Lab plan that ships with Lysplan",
             OpenRecent(_) => "Open a plan opened or saved before",
@@ -251,6 +273,26 @@ impl Command {
             SaveAs => "Save the plan under another name",
             SaveAsTyped => "Save the plan by typing a path",
             ExportGeoJson => "Write the plan as GeoJSON for QGIS",
+            ExportGpkg => {
+                "Write the plan as a GeoPackage for QGIS: layers streets, poles and sections \
+                 (EPSG:25832 unless \"GeoPackage in WGS84\" is ticked), tables vendors, \
+                 luminaire_types and plan_settings; File > Open reads it back whole"
+            }
+            ExportGpkgTyped => "Export the GeoPackage by typing its path",
+            ExportSchedule => {
+                "Write the pole schedule for procurement: one CSV row per pole (luminaire, \
+                 flux, power, height, position in WGS84 and EPSG:25832, street, chainage, \
+                 side, review status)"
+            }
+            ExportScheduleTyped => "Export the pole schedule by typing its path",
+            ToggleGpkgWgs84 => {
+                "Write GeoPackages in EPSG:4326 (WGS 84 degrees) instead of EPSG:25832 \
+                 (ETRS89 / UTM 32N metres); remembered"
+            }
+            ToggleCsvBom => {
+                "Start the pole schedule with a UTF-8 byte-order mark, so that Excel reads \
+                 æ, ø and å right; remembered"
+            }
             ExportReport => {
                 "Write the HTML report (map, findings, EN 13201, energy, review decisions) to \
                  send back; from the Review window, narrowed to the submitting vendor"
@@ -372,8 +414,11 @@ impl Command {
         use Command::*;
         Some(match self {
             NewPlan | Open | OpenTyped | OpenBundled | OpenRecent(_) | Save | SaveAs
-            | SaveAsTyped | ExportGeoJson | ExportReport | ExportReportTyped | ImportStreets
-            | ImportStreetsTyped | ImportOsm | Quit => Menu::File,
+            | SaveAsTyped | ExportGeoJson | ExportGpkg | ExportGpkgTyped | ExportSchedule
+            | ExportScheduleTyped | ToggleGpkgWgs84 | ToggleCsvBom | ExportReport
+            | ExportReportTyped | ImportStreets | ImportStreetsTyped | ImportOsm | Quit => {
+                Menu::File
+            }
             Undo | Redo | DeleteSelection | SelectAll | PlanSettings => Menu::Edit,
             ToggleCoverageLayer
             | ToggleCoverageResults
@@ -406,6 +451,8 @@ impl Command {
         matches!(
             self,
             Save | ExportGeoJson
+                | ToggleGpkgWgs84
+                | ExportReport
                 | Quit
                 | DeleteSelection
                 | PlanSettings
@@ -452,6 +499,8 @@ impl Command {
             Command::ToggleCoverageResults => Some(app.coverage.window_open),
             Command::Tool(t) => Some(app.state.tool == *t),
             Command::ToggleReviewColours => Some(app.review.colour_by_status),
+            Command::ToggleGpkgWgs84 => Some(app.exports.gpkg_wgs84),
+            Command::ToggleCsvBom => Some(app.exports.csv_bom),
             _ => None,
         }
     }

@@ -16,6 +16,13 @@ pub fn is_geojson(path: &Path) -> bool {
     )
 }
 
+/// Whether `path` names a GeoPackage (by extension).
+pub fn is_gpkg(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
+}
+
 impl LysplanApp {
     /// Opens a file into the app; on error the current plan stays and the error is shown.
     pub fn open_path(&mut self, path: &Path) {
@@ -53,10 +60,12 @@ impl LysplanApp {
         self.recent.truncate(8);
     }
 
-    /// Saves to `path` (RON, or GeoJSON by extension), atomically. A RON save makes the
-    /// document that file; a GeoJSON export leaves the document as it was.
+    /// Saves to `path` (RON, or GeoJSON or GeoPackage by extension), atomically. A RON
+    /// save makes the document that file; a GeoJSON or GeoPackage export leaves the
+    /// document as it was.
     pub fn save_to(&mut self, path: &Path) -> bool {
-        let geojson = is_geojson(path);
+        let gpkg = is_gpkg(path);
+        let geojson = is_geojson(path) || gpkg;
         // A save of the plan (RON) is a revision: numbered, with who, when and what.
         if !geojson {
             let author = if self.review.reviewer.trim().is_empty() {
@@ -68,7 +77,9 @@ impl LysplanApp {
                 .doc
                 .stamp_save(&author, &crate::plan::review::now_rfc3339());
         }
-        let r = if geojson {
+        let r = if gpkg {
+            crate::plan::save_gpkg_atomic(self.state.plan(), path, self.exports.crs())
+        } else if geojson {
             crate::plan::geojson::save_geojson_atomic(self.state.plan(), path)
         } else {
             crate::plan::save_ron_atomic(self.state.plan(), path)
@@ -110,9 +121,35 @@ impl LysplanApp {
         stem.with_file_name(format!("{name}-report{vendor}.html"))
     }
 
+    /// An export's suggested file: beside the plan with extension `ext`, or
+    /// `plan-export.ext` when that would be the open plan's own file (which an export
+    /// never replaces).
+    fn export_path(&self, ext: &str) -> PathBuf {
+        let p = self.suggested_path().with_extension(ext);
+        if self.state.path() != Some(p.as_path()) {
+            return p;
+        }
+        let stem = p
+            .file_stem()
+            .map_or_else(|| "plan".to_string(), |n| n.to_string_lossy().into_owned());
+        p.with_file_name(format!("{stem}-export.{ext}"))
+    }
+
+    /// The pole schedule's suggested file: beside the plan, `plan-poles.csv`.
+    fn schedule_path(&self) -> PathBuf {
+        let stem = self.suggested_path().with_extension("");
+        let name = stem
+            .file_name()
+            .map_or_else(|| "plan".to_string(), |n| n.to_string_lossy().into_owned());
+        stem.with_file_name(format!("{name}-poles.csv"))
+    }
+
     /// Writes the HTML report (for the submitting vendor while a review is open, with
     /// the submission's changes) atomically.
     pub fn export_report(&mut self, path: &Path) {
+        if self.refuse_own_file(path) {
+            return;
+        }
         let source = self.state.path().map_or_else(
             || self.state.plan().name.clone(),
             |p| p.display().to_string(),
@@ -154,7 +191,7 @@ impl LysplanApp {
     /// the working folder.
     pub(super) fn suggested_path(&self) -> PathBuf {
         match self.state.path() {
-            Some(p) if !is_geojson(p) => p.to_path_buf(),
+            Some(p) if !is_geojson(p) && !is_gpkg(p) => p.to_path_buf(),
             Some(p) => p.with_extension("ron"),
             None => {
                 let stem: String = self
@@ -190,7 +227,9 @@ impl LysplanApp {
             | Purpose::ImportSurface
             | Purpose::ImportStreets
             | Purpose::CompareSubmission => None,
-            Purpose::ExportGeoJson => Some(self.suggested_path().with_extension("geojson")),
+            Purpose::ExportGeoJson => Some(self.export_path("geojson")),
+            Purpose::ExportGpkg => Some(self.export_path("gpkg")),
+            Purpose::ExportSchedule => Some(self.schedule_path()),
             Purpose::ExportReport => Some(self.report_path()),
             _ => Some(self.suggested_path()),
         };
@@ -204,11 +243,9 @@ impl LysplanApp {
     pub(super) fn start_typed(&mut self, purpose: Purpose, note: &str) {
         let text = match purpose {
             Purpose::SaveAs => self.suggested_path().display().to_string(),
-            Purpose::ExportGeoJson => self
-                .suggested_path()
-                .with_extension("geojson")
-                .display()
-                .to_string(),
+            Purpose::ExportGeoJson => self.export_path("geojson").display().to_string(),
+            Purpose::ExportGpkg => self.export_path("gpkg").display().to_string(),
+            Purpose::ExportSchedule => self.schedule_path().display().to_string(),
             Purpose::ExportReport => self.report_path().display().to_string(),
             _ => String::new(),
         };
@@ -223,6 +260,7 @@ impl LysplanApp {
     pub(super) fn finish_path(&mut self, ctx: &egui::Context, purpose: Purpose, path: PathBuf) {
         match purpose {
             Purpose::Open => self.open_path(&path),
+            Purpose::ExportGeoJson if self.refuse_own_file(&path) => {}
             Purpose::SaveAs | Purpose::ExportGeoJson => {
                 if self.save_to(&path)
                     && purpose == Purpose::SaveAs
@@ -236,6 +274,8 @@ impl LysplanApp {
             Purpose::ImportSurface => self.catalogue.import_surface(&mut self.state, &path),
             Purpose::CompareSubmission => self.compare_with(&path),
             Purpose::ExportReport => self.export_report(&path),
+            Purpose::ExportGpkg => self.export_gpkg(&path),
+            Purpose::ExportSchedule => self.export_schedule(&path),
         }
     }
 

@@ -11,6 +11,10 @@ pub enum Purpose {
     Open,
     SaveAs,
     ExportGeoJson,
+    /// An OGC GeoPackage (.gpkg) for QGIS.
+    ExportGpkg,
+    /// The pole schedule (.csv) for procurement.
+    ExportSchedule,
     /// The HTML report (for the submitting vendor when a review is open).
     ExportReport,
     ImportStreets,
@@ -28,6 +32,8 @@ impl Purpose {
             Purpose::Open => "Open plan",
             Purpose::SaveAs => "Save plan as",
             Purpose::ExportGeoJson => "Export GeoJSON",
+            Purpose::ExportGpkg => "Export GeoPackage",
+            Purpose::ExportSchedule => "Export pole schedule (CSV)",
             Purpose::ExportReport => "Export report",
             Purpose::ImportStreets => "Import streets from GeoJSON",
             Purpose::ImportLuminaire => "Import luminaire photometry",
@@ -70,12 +76,15 @@ impl PendingDialog {
                 }
                 Purpose::ExportReport => d.add_filter("HTML report", &["html", "htm"]),
                 Purpose::ImportSurface => d.add_filter("r-table (CSV)", &["csv", "CSV"]),
+                Purpose::ExportGpkg => d.add_filter("GeoPackage", &["gpkg"]),
+                Purpose::ExportSchedule => d.add_filter("CSV", &["csv"]),
                 Purpose::ImportLuminaire => {
                     d.add_filter("Photometry (EULUMDAT, IES)", &["ldt", "LDT", "ies", "IES"])
                 }
                 _ => d
                     .add_filter("Lysplan plan", &["ron"])
-                    .add_filter("GeoJSON", &["geojson", "json"]),
+                    .add_filter("GeoJSON", &["geojson", "json"])
+                    .add_filter("GeoPackage", &["gpkg"]),
             };
             if let Some(p) = &suggested {
                 if let Some(dir) = p.parent() {
@@ -91,7 +100,11 @@ impl PendingDialog {
                 | Purpose::ImportLuminaire
                 | Purpose::ImportSurface
                 | Purpose::CompareSubmission => d.pick_file(),
-                Purpose::SaveAs | Purpose::ExportGeoJson | Purpose::ExportReport => d.save_file(),
+                Purpose::SaveAs
+                | Purpose::ExportGeoJson
+                | Purpose::ExportGpkg
+                | Purpose::ExportSchedule
+                | Purpose::ExportReport => d.save_file(),
             };
             let _ = tx.send(r);
             wake();

@@ -17,6 +17,7 @@ pub mod coverage;
 pub mod dialogs;
 pub mod document;
 pub mod error;
+pub mod exports;
 pub mod fileops;
 pub mod files;
 pub mod history;
@@ -106,6 +107,8 @@ pub struct LysplanApp {
     pub autosave: recovery::Autosave,
     /// Files opened or saved before, newest first.
     pub recent: Vec<PathBuf>,
+    /// The GeoPackage's CRS and the CSV's byte-order mark (File menu; remembered).
+    pub exports: exports::ExportSettings,
 }
 
 impl LysplanApp {
@@ -133,6 +136,7 @@ impl LysplanApp {
             allow_close: false,
             autosave: Default::default(),
             recent: Vec::new(),
+            exports: Default::default(),
         };
         app.on_new_document();
         app
@@ -317,6 +321,9 @@ struct Persisted {
     /// The Overpass API endpoint of the OSM street import (empty: the public server).
     #[serde(default)]
     overpass_endpoint: String,
+    /// The export settings (GeoPackage CRS, CSV byte-order mark).
+    #[serde(default)]
+    exports: exports::ExportSettings,
 }
 
 struct EframeApp(LysplanApp);
@@ -341,6 +348,7 @@ impl eframe::App for EframeApp {
             tile_server: self.0.map.tile_server.clone(),
             reviewer: self.0.review.reviewer.clone(),
             overpass_endpoint: self.0.osm.endpoint.clone(),
+            exports: self.0.exports,
         };
         if let Ok(s) = ron::to_string(&p) {
             storage.set_string("lysplan", s);
@@ -373,6 +381,7 @@ pub fn run(path: Option<PathBuf>) -> Result<(), String> {
             app.recent = persisted.recent;
             app.review.reviewer = persisted.reviewer;
             app.osm.endpoint = persisted.overpass_endpoint;
+            app.exports = persisted.exports;
             if let Some(t) = persisted.tile_server.and_then(|t| t.validated().ok()) {
                 app.set_tile_server(&cc.egui_ctx, Some(t));
             }

@@ -7,19 +7,24 @@
 
 pub mod energy;
 pub mod geojson;
+pub mod gpkg;
 pub mod review;
 mod ron_io;
+pub mod schedule;
 pub mod street_import;
 pub mod validate;
 
 pub use geojson::{load_geojson, read_geojson, save_geojson_atomic, to_geojson};
+pub use gpkg::{Crs, load_gpkg, save_gpkg_atomic, to_gpkg};
 pub use ron_io::{
-    load_ron, load_ron_str, remove_stale_temps, save_ron_atomic, to_ron_string, write_atomic,
+    load_ron, load_ron_str, remove_stale_temps, same_file, save_ron_atomic, to_ron_string,
+    write_atomic,
 };
+pub use schedule::{save_schedule_atomic, schedule_csv};
 pub use validate::ValueError;
 
-/// Loads a plan from a RON file (`.ron`) or a GeoJSON FeatureCollection (`.geojson`,
-/// `.json`), chosen by the extension (case-insensitive).
+/// Loads a plan from a RON file (`.ron`), a GeoJSON FeatureCollection (`.geojson`,
+/// `.json`) or a GeoPackage (`.gpkg`), chosen by the extension (case-insensitive).
 pub fn load_any(path: &std::path::Path) -> Result<Plan, crate::error::FileError> {
     let ext = path
         .extension()
@@ -28,12 +33,13 @@ pub fn load_any(path: &std::path::Path) -> Result<Plan, crate::error::FileError>
     match ext.as_str() {
         "ron" => load_ron(path),
         "geojson" | "json" => load_geojson(path),
+        "gpkg" => load_gpkg(path),
         _ => Err(crate::error::FileError::new(
             path,
             crate::error::Location::File,
             format!(
-                "unknown plan file type {:?}; use a .ron plan or a .geojson / .json \
-                 FeatureCollection",
+                "unknown plan file type {:?}; use a .ron plan, a .geojson / .json \
+                 FeatureCollection or a .gpkg GeoPackage",
                 ext
             ),
         )),

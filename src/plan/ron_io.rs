@@ -171,6 +171,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     })
 }
 
+/// Whether `a` and `b` name the same existing file: the same path once symlinks and
+/// `..` are resolved, or (on Unix) the same inode, so a hard link counts too. False when
+/// either does not exist. Exports use it to refuse to overwrite the plan they export.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ca), Ok(cb)) = (std::fs::canonicalize(a), std::fs::canonicalize(b)) else {
+        return false;
+    };
+    if ca == cb {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if let (Ok(ma), Ok(mb)) = (std::fs::metadata(&ca), std::fs::metadata(&cb)) {
+            return ma.dev() == mb.dev() && ma.ino() == mb.ino();
+        }
+    }
+    false
+}
+
 /// The start of the temporary file names a save of `file_name` uses (then the pid).
 fn temp_prefix(file_name: &str) -> String {
     format!(".{file_name}.tmp-")

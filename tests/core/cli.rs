@@ -503,3 +503,131 @@ fn check_refuses_a_nan_height_naming_the_field() {
     assert!(err.contains("must be a finite number > 0"), "{err}");
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
 }
+
+#[test]
+fn export_gpkg_and_csv_then_read_the_gpkg_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ron = write(dir.path(), "doll.ron", DOLL_PLAN_RON);
+    let gpkg = dir.path().join("doll.gpkg");
+    let csv = dir.path().join("poles.csv");
+    let out = lysplan(&[
+        "export",
+        s(&ron),
+        "--gpkg",
+        s(&gpkg),
+        "--csv",
+        s(&csv),
+        "--bom",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("EPSG:25832") && err.contains("UTF-8 BOM"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read(&csv)
+            .expect("csv")
+            .starts_with(b"\xEF\xBB\xBFid,")
+    );
+    // The GeoPackage is a plan for every verb: check gives the same findings, diff none.
+    let a = lysplan(&["check", "--no-coverage", s(&ron), "--format", "json"]);
+    let b = lysplan(&["check", "--no-coverage", s(&gpkg), "--format", "json"]);
+    assert_eq!(code(&b), 0, "{}", stderr(&b));
+    assert_eq!(stdout(&a), stdout(&b));
+    let d = lysplan(&["diff", s(&ron), s(&gpkg)]);
+    assert_eq!(code(&d), 0, "{}{}", stdout(&d), stderr(&d));
+
+    let wgs = dir.path().join("wgs.gpkg");
+    let out = lysplan(&["export", s(&gpkg), "--gpkg", s(&wgs), "--crs", "4326"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("EPSG:4326"));
+    let back = dir.path().join("back.ron");
+    let out = lysplan(&["export", s(&wgs), "--ron", s(&back)]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        load_ron(&back).expect("load").poles.len(),
+        doll_plan().poles.len()
+    );
+}
+
+#[test]
+fn export_refuses_to_overwrite_its_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ron = write(dir.path(), "doll.ron", DOLL_PLAN_RON);
+    let gpkg = dir.path().join("doll.gpkg");
+    assert_eq!(code(&lysplan(&["export", s(&ron), "--gpkg", s(&gpkg)])), 0);
+    let before = std::fs::read(&gpkg).unwrap();
+    let other = dir.path().join("other.geojson");
+    // The same file by another spelling, and through a symlink.
+    let dotted = dir.path().join(".").join("doll.gpkg");
+    let link = dir.path().join("link.gpkg");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&gpkg, &link).unwrap();
+    #[cfg(not(unix))]
+    std::fs::copy(&gpkg, &link).unwrap();
+    for (flag, target) in [("--gpkg", &gpkg), ("--csv", &dotted), ("--ron", &gpkg)]
+        .into_iter()
+        .chain(cfg!(unix).then_some(("--gpkg", &link)))
+    {
+        let out = lysplan(&["export", s(&gpkg), "--geojson", s(&other), flag, s(target)]);
+        assert_eq!(code(&out), 2, "{flag}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("never overwrites its input") && err.contains("nothing was written"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read(&gpkg).unwrap(),
+            before,
+            "the input is untouched"
+        );
+        assert!(!other.exists(), "no output at all was written");
+    }
+    let out = lysplan(&["export", s(&ron), "--geojson", s(&ron)]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(std::fs::read_to_string(&ron).unwrap(), DOLL_PLAN_RON);
+    // The report, too, never replaces a plan it reads.
+    let out = lysplan(&["report", s(&ron), "--html", s(&ron)]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&ron).unwrap(), DOLL_PLAN_RON);
+}
+
+#[test]
+fn export_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ron = write(dir.path(), "doll.ron", DOLL_PLAN_RON);
+    let o = dir.path().join("o.gpkg");
+    for args in [
+        vec!["export", s(&ron)],
+        vec!["export", s(&ron), "--gpkg", s(&o), "--crs", "3857"],
+        vec!["export", s(&ron), "--geojson", "x.geojson", "--crs", "4326"],
+        vec!["export", s(&ron), "--geojson", "x.geojson", "--bom"],
+    ] {
+        let out = lysplan(&args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+    }
+    assert!(!o.exists());
+    assert!(!Path::new("x.geojson").exists());
+}
+
+#[test]
+fn export_of_a_truncated_gpkg_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gpkg = dir.path().join("doll.gpkg");
+    lysplan::plan::save_gpkg_atomic(&doll_plan(), &gpkg, lysplan::plan::Crs::Utm32).unwrap();
+    let bytes = std::fs::read(&gpkg).unwrap();
+    std::fs::write(&gpkg, &bytes[..bytes.len() / 3]).unwrap();
+    let csv = dir.path().join("poles.csv");
+    std::fs::write(&csv, "kept").unwrap();
+    let out = lysplan(&["export", s(&gpkg), "--csv", s(&csv)]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("doll.gpkg") && err.contains("truncated"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), "kept");
+    let out = lysplan(&["check", s(&gpkg)]);
+    assert_eq!(code(&out), 2);
+}

@@ -230,67 +230,96 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
     }
 
     // Default azimuth: the luminaire's C = 90 direction towards the nearest centreline.
-    if raw_poles.iter().any(|p| !p.azimuth_given) {
-        let lines = plan
-            .streets
-            .iter()
-            .map(|s| {
-                let l = Polyline::from_lonlat(&s.points);
-                // A pole at the pole (lat ±90) cannot be projected; leave such streets out.
-                if l.pts.iter().all(|q| q.x.is_finite() && q.y.is_finite()) {
-                    l
-                } else {
-                    Polyline::from_xy(Vec::new())
-                }
-            })
-            .collect();
-        let index = SiteIndex::from_parts(lines, Vec::new());
-        for rp in raw_poles.iter_mut().filter(|p| !p.azimuth_given) {
-            let p = &mut rp.pole;
-            let xy = to_utm32(p.lon, p.lat);
-            if !(xy.x.is_finite() && xy.y.is_finite()) {
-                continue;
-            }
-            if let Some((si, st)) = index.nearest_street(xy) {
-                let grid = if st.offset_m > 1e-9 {
-                    bearing_of(st.foot.x - xy.x, st.foot.y - xy.y)
-                } else {
-                    // On the centreline: face the right-hand side of the street.
-                    let d = index
-                        .streets
-                        .get(si)
-                        .and_then(|l| l.point_at(st.chainage_m))
-                        .map(|(_, d)| d)
-                        .unwrap_or(crate::frame::Xy::new(0.0, 1.0));
-                    bearing_of(d.y, -d.x)
-                };
-                p.azimuth_deg = grid_to_true_bearing(grid, p.lon, p.lat);
-            }
-        }
-    }
+    aim_at_nearest_street(
+        &plan.streets,
+        raw_poles
+            .iter_mut()
+            .filter(|p| !p.azimuth_given)
+            .map(|p| &mut p.pole)
+            .collect(),
+    );
     plan.poles = raw_poles.into_iter().map(|p| p.pole).collect();
 
     if !vendors_given {
-        let mut seen = std::collections::HashSet::new();
-        let names = plan
-            .poles
-            .iter()
-            .map(|p| p.vendor.clone())
-            .chain(plan.sections.iter().map(|s| s.vendor.clone()));
-        for v in names {
-            if seen.insert(v.clone()) {
-                let k = plan.vendors.len();
-                plan.vendors.push(Vendor {
-                    name: v.clone(),
-                    id: v,
-                    color: PALETTE[k % PALETTE.len()],
-                    control_profile: None,
-                });
-            }
-        }
+        add_implied_vendors(&mut plan);
     }
     // Each value was judged where it was read, with its feature named; this is the net
     // under that (the same validator the RON reader uses, paths from the plan's root).
     super::validate::plan(&plan).map_err(|e| super::ron_io::value_error(origin, e))?;
     Ok(plan)
+}
+
+/// Points each of `poles` (its luminaire's C = 90 direction, as a true bearing) at the
+/// nearest street centreline; a pole on a centreline faces the street's right-hand side.
+/// The default of a pole whose file gives no azimuth (GeoJSON, GeoPackage).
+pub(in crate::plan) fn aim_at_nearest_street(
+    streets: &[super::Street],
+    mut poles: Vec<&mut super::Pole>,
+) {
+    if poles.is_empty() {
+        return;
+    }
+    let lines = streets
+        .iter()
+        .map(|s| {
+            let l = Polyline::from_lonlat(&s.points);
+            // A pole at the pole (lat ±90) cannot be projected; leave such streets out.
+            if l.pts.iter().all(|q| q.x.is_finite() && q.y.is_finite()) {
+                l
+            } else {
+                Polyline::from_xy(Vec::new())
+            }
+        })
+        .collect();
+    let index = SiteIndex::from_parts(lines, Vec::new());
+    for p in poles.iter_mut() {
+        let xy = to_utm32(p.lon, p.lat);
+        if !(xy.x.is_finite() && xy.y.is_finite()) {
+            continue;
+        }
+        if let Some((si, st)) = index.nearest_street(xy) {
+            let grid = if st.offset_m > 1e-9 {
+                bearing_of(st.foot.x - xy.x, st.foot.y - xy.y)
+            } else {
+                // On the centreline: face the right-hand side of the street.
+                let d = index
+                    .streets
+                    .get(si)
+                    .and_then(|l| l.point_at(st.chainage_m))
+                    .map(|(_, d)| d)
+                    .unwrap_or(crate::frame::Xy::new(0.0, 1.0));
+                bearing_of(d.y, -d.x)
+            };
+            p.azimuth_deg = grid_to_true_bearing(grid, p.lon, p.lat);
+        }
+    }
+}
+
+/// The `k`-th colour of the palette given to vendors a file names without a colour.
+pub(in crate::plan) fn palette(k: usize) -> [u8; 3] {
+    PALETTE[k % PALETTE.len()]
+}
+
+/// Adds a vendor (id = name, a palette colour) for each vendor id the poles and sections
+/// name, in order of first use: a file without a vendor list (GeoJSON, GeoPackage).
+pub(in crate::plan) fn add_implied_vendors(plan: &mut Plan) {
+    let mut seen: std::collections::HashSet<String> =
+        plan.vendors.iter().map(|v| v.id.clone()).collect();
+    let names: Vec<String> = plan
+        .poles
+        .iter()
+        .map(|p| p.vendor.clone())
+        .chain(plan.sections.iter().map(|s| s.vendor.clone()))
+        .collect();
+    for v in names {
+        if seen.insert(v.clone()) {
+            let k = plan.vendors.len();
+            plan.vendors.push(Vendor {
+                name: v.clone(),
+                id: v,
+                color: palette(k),
+                control_profile: None,
+            });
+        }
+    }
 }
