@@ -53,6 +53,11 @@ fn full_plan() -> Plan {
     plan.streets[2].width_m = 5.25;
     plan.streets[2].lanes = 3;
     plan.streets[2].surface = "R3".into();
+    plan.surfaces.push(lysplan::plan::RoadSurface {
+        id: "R3".into(),
+        name: "R3, a test copy".into(),
+        table_csv: lysplan::lighting::surface::C2_CSV.into(),
+    });
     plan.poles[3].tilt_deg = 7.5;
     plan.poles[3].overhang_m = 1.2;
     plan.vendors[0].control_profile = None;

@@ -10,7 +10,7 @@
 //!   `review_time`) where they have one;
 //! - attribute tables `vendors`, `luminaire_types` (the photometry embedded as text) and
 //!   `plan_settings` (one row: name, description, maintenance factor, burning hours,
-//!   and the nested settings as JSON text: rules, energy, control profiles, submissions,
+//!   and the nested settings as JSON text: rules, energy, control profiles, road surfaces, submissions,
 //!   changelog);
 //! - the GeoPackage tables `gpkg_spatial_ref_sys` (the required rows 4326, -1 and 0, and
 //!   25832), `gpkg_contents` (each table, with the layers' bounds) and
@@ -206,6 +206,7 @@ CREATE TABLE plan_settings (
   control_profiles TEXT NOT NULL,
   submissions TEXT NOT NULL,
   changelog TEXT NOT NULL,
-  other_pole_reviews TEXT NOT NULL
+  other_pole_reviews TEXT NOT NULL,
+  surfaces TEXT NOT NULL DEFAULT '[]'
 );
 ";

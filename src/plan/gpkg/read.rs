@@ -694,6 +694,7 @@ fn read_settings(r: &Reader, plan: &mut Plan) -> Result<(), FileError> {
     plan.submissions = json_col(r, &row, "submissions", Vec::new())?;
     plan.changelog = json_col(r, &row, "changelog", Vec::new())?;
     plan.pole_reviews = json_col(r, &row, "other_pole_reviews", Default::default())?;
+    plan.surfaces = json_col(r, &row, "surfaces", Vec::new())?;
     Ok(())
 }
 
