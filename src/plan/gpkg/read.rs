@@ -32,6 +32,11 @@ struct Row<'t> {
     values: &'t [Value],
 }
 
+/// An SQL identifier, quoted.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 fn value_name(v: &Value) -> String {
     match v {
         Value::Null => "empty (NULL)".into(),
@@ -300,11 +305,13 @@ impl Reader<'_> {
         let names: Vec<String> = {
             let mut v: Vec<(&String, &usize)> = cols.iter().collect();
             v.sort_by_key(|(_, i)| **i);
-            v.into_iter().map(|(c, _)| format!("\"{c}\"")).collect()
+            v.into_iter().map(|(c, _)| ident(c)).collect()
         };
         let sql = format!(
-            "SELECT \"{key}\", {} FROM \"{name}\" ORDER BY \"{key}\"",
-            names.join(", ")
+            "SELECT {k}, {} FROM {} ORDER BY {k}",
+            names.join(", "),
+            ident(name),
+            k = ident(&key)
         );
         let mut st = self.db.prepare(&sql).map_err(|e| self.sql_err(e))?;
         let n = names.len();
