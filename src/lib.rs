@@ -9,9 +9,10 @@
 //! 1. [`error`] (file errors), [`finding`] (the finding type and its order);
 //! 2. [`frame`] (lon/lat <-> UTM 32N metres, polylines and chainage);
 //! 3. [`photometry`] (EULUMDAT / IES readers, the bundled catalogue; knows no plan);
-//! 4. [`plan`] (the document, its validator, RON and GeoJSON) with [`index`] (R-trees
-//!    and stations over a plan; the GeoJSON reader uses its geometry-only constructor
-//!    to aim poles at the nearest street);
+//! 4. [`plan`] (the document, its validator, RON, GeoJSON and GeoPackage, and the pole
+//!    schedule CSV) with [`index`] (R-trees and stations over a plan; the GeoJSON and
+//!    GeoPackage readers use its geometry-only constructor to aim poles at the nearest
+//!    street, the schedule its stations);
 //! 5. [`energy`] (the sun, the lit hours of a year in the site's time zone, control
 //!    profiles, each vendor's kWh and CO2; needs only [`plan`]), then [`lighting`]
 //!    (illuminance, EN 13201 grids and classes, D_P and D_E; knows no check);

@@ -1,5 +1,10 @@
 //! The plan: the document a planner edits and saves.
 //!
+//! Files: RON ([`load_ron`], [`save_ron_atomic`]), GeoJSON ([`geojson`]) and GeoPackage
+//! ([`gpkg`]) plans, read by [`load_any`] by extension; the pole schedule CSV
+//! ([`schedule`]) is written only. Every export is atomic ([`write_atomic`]) and the
+//! callers refuse to write over the plan being exported ([`same_file`]).
+//!
 //! Every object carries a stable string id (`"P017"`); references between objects go by
 //! id, never by position, so reviews, diffs and undo survive edits. Geometry is stored as
 //! WGS84 longitude/latitude in degrees; computations convert to local metres through

@@ -24,6 +24,8 @@ use super::Plan;
 use crate::error::{FileError, Location};
 use crate::frame::{Side, to_utm32};
 use crate::index::{SiteIndex, on_route, pole_stations};
+use rayon::prelude::*;
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// The header row, in order.
@@ -56,53 +58,93 @@ pub fn schedule_csv(plan: &Plan, bom: bool) -> Vec<u8> {
     let stations = pole_stations(&index);
     let luminaires: std::collections::HashMap<&str, &super::LuminaireType> =
         plan.luminaires.iter().map(|l| (l.id.as_str(), l)).collect();
-    let mut out = Vec::with_capacity(160 * (plan.poles.len() + 1) + 3);
+    let writer = |out: Vec<u8>| {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out)
+    };
+    let mut head = Vec::with_capacity(256);
     if bom {
-        out.extend_from_slice(BOM);
+        head.extend_from_slice(BOM);
     }
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
+    let mut w = writer(head);
     // Writing into a Vec cannot fail, and every record has the header's length.
     let _ = w.write_record(COLUMNS);
-    let num = |v: f64| format!("{v}");
-    for (i, p) in plan.poles.iter().enumerate() {
-        let lum = luminaires.get(p.luminaire.as_str());
-        let xy = to_utm32(p.lon, p.lat);
-        let st = stations
-            .get(i)
-            .copied()
-            .flatten()
-            .filter(|s| on_route(Some(s), plan.rules.max_offset_m));
-        let review = plan.pole_reviews.get(&p.id).map(|r| r.status.name());
-        let record: [String; 17] = [
-            p.id.clone(),
-            p.vendor.clone(),
-            p.luminaire.clone(),
-            lum.map_or_else(String::new, |l| num(l.flux_lm)),
-            lum.map_or_else(String::new, |l| num(l.power_w)),
-            num(p.height_m),
-            num(p.tilt_deg),
-            num(p.azimuth_deg),
-            num(p.overhang_m),
-            format!("{:.8}", p.lon),
-            format!("{:.8}", p.lat),
-            format!("{:.3}", xy.x),
-            format!("{:.3}", xy.y),
-            st.map_or_else(String::new, |s| plan.streets[s.street].id.clone()),
-            st.map_or_else(String::new, |s| format!("{:.3}", s.chainage_m)),
-            st.map_or_else(String::new, |s| {
-                match s.side {
-                    Side::Left => "left",
-                    Side::Right => "right",
+    let mut out = w.into_inner().unwrap_or_default();
+    // Rows in chunks side by side, each chunk's text in order; one reused buffer per
+    // field, no allocation per value.
+    let chunks: Vec<Vec<u8>> = plan
+        .poles
+        .par_chunks(4096)
+        .enumerate()
+        .map(|(c, poles)| {
+            let mut w = writer(Vec::with_capacity(160 * poles.len()));
+            let mut f = String::with_capacity(32);
+            for (k, p) in poles.iter().enumerate() {
+                let i = c * 4096 + k;
+                let lum = luminaires.get(p.luminaire.as_str());
+                let xy = to_utm32(p.lon, p.lat);
+                let st = stations
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .filter(|s| on_route(Some(s), plan.rules.max_offset_m));
+                let mut field = |text: std::fmt::Arguments| {
+                    f.clear();
+                    let _ = f.write_fmt(text);
+                    let _ = w.write_field(&f);
+                };
+                field(format_args!("{}", p.id));
+                field(format_args!("{}", p.vendor));
+                field(format_args!("{}", p.luminaire));
+                match lum {
+                    Some(l) => {
+                        field(format_args!("{}", l.flux_lm));
+                        field(format_args!("{}", l.power_w));
+                    }
+                    None => {
+                        field(format_args!(""));
+                        field(format_args!(""));
+                    }
                 }
-                .to_string()
-            }),
-            review.unwrap_or("").to_string(),
-        ];
-        let _ = w.write_record(&record);
+                field(format_args!("{}", p.height_m));
+                field(format_args!("{}", p.tilt_deg));
+                field(format_args!("{}", p.azimuth_deg));
+                field(format_args!("{}", p.overhang_m));
+                field(format_args!("{:.8}", p.lon));
+                field(format_args!("{:.8}", p.lat));
+                field(format_args!("{:.3}", xy.x));
+                field(format_args!("{:.3}", xy.y));
+                match st {
+                    Some(s) => {
+                        field(format_args!("{}", plan.streets[s.street].id));
+                        field(format_args!("{:.3}", s.chainage_m));
+                        field(format_args!(
+                            "{}",
+                            match s.side {
+                                Side::Left => "left",
+                                Side::Right => "right",
+                            }
+                        ));
+                    }
+                    None => {
+                        for _ in 0..3 {
+                            field(format_args!(""));
+                        }
+                    }
+                }
+                let review = plan.pole_reviews.get(&p.id).map(|r| r.status.name());
+                field(format_args!("{}", review.unwrap_or("")));
+                let _ = w.write_record(None::<&[u8]>);
+            }
+            w.into_inner().unwrap_or_default()
+        })
+        .collect();
+    out.reserve(chunks.iter().map(Vec::len).sum());
+    for c in chunks {
+        out.extend_from_slice(&c);
     }
-    w.into_inner().unwrap_or_default()
+    out
 }
 
 /// Writes the pole schedule of `plan` to `path` atomically (temporary file, sync, rename).

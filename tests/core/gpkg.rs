@@ -855,3 +855,41 @@ fn export_replaces_the_target_atomically_and_leaves_no_temporary_file() {
         save_gpkg_atomic(&doll_plan(), &dir.path().join("no/such/p.gpkg"), Crs::Utm32).unwrap_err();
     assert!(e.to_string().contains("p.gpkg"), "{e}");
 }
+
+#[test]
+fn a_file_qgis_left_in_wal_mode_reads_and_is_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = doll_plan();
+    let path = write_gpkg(dir.path(), "qgis edits.gpkg", &plan, Crs::Utm32);
+    let db = open(&path);
+    let mode: String = db
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(db);
+    let before = std::fs::read(&path).unwrap();
+    assert!(with_positions_of(load_gpkg(&path).unwrap(), &plan) == plan);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let names = |d: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(dir.path()),
+        ["qgis edits.gpkg"],
+        "no -wal or -shm left behind"
+    );
+
+    // While QGIS has it open, an edit it saved may still be in the -wal file: it is read.
+    let qgis = open(&path);
+    qgis.execute_batch("PRAGMA wal_autocheckpoint = 0;")
+        .unwrap();
+    qgis.execute("UPDATE poles SET height_m = 12.5 WHERE fid = 1", [])
+        .unwrap();
+    assert!(dir.path().join("qgis edits.gpkg-wal").exists());
+    assert_eq!(load_gpkg(&path).unwrap().poles[0].height_m, 12.5);
+}

@@ -174,3 +174,21 @@ fn save_writes_atomically_beside_the_target() {
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn a_large_plan_keeps_the_pole_order_and_each_poles_station() {
+    // Rows are made in chunks of 4,096 side by side: 10,000 poles cross two boundaries.
+    let plan = lysplan::check::synth::plan(10_000);
+    let (_, rows) = records(&schedule_csv(&plan, false));
+    assert_eq!(rows.len(), plan.poles.len());
+    let stations = pole_stations(&SiteIndex::build(&plan));
+    for ((row, p), st) in rows.iter().zip(&plan.poles).zip(&stations) {
+        assert_eq!(&row[0], p.id);
+        let xy = to_utm32(p.lon, p.lat);
+        assert_eq!(&row[11], format!("{:.3}", xy.x));
+        let street = st
+            .filter(|s| on_route(Some(s), plan.rules.max_offset_m))
+            .map_or("", |s| plan.streets[s.street].id.as_str());
+        assert_eq!(&row[13], street, "{}", p.id);
+    }
+}

@@ -10,8 +10,8 @@
 //!   `review_time`) where they have one;
 //! - attribute tables `vendors`, `luminaire_types` (the photometry embedded as text) and
 //!   `plan_settings` (one row: name, description, maintenance factor, burning hours,
-//!   and the nested settings as JSON text: rules, energy, control profiles, road surfaces, submissions,
-//!   changelog);
+//!   and the nested settings as JSON text: rules, energy, control profiles, road
+//!   surfaces, submissions, changelog, and the reviews of poles no longer in the plan);
 //! - the GeoPackage tables `gpkg_spatial_ref_sys` (the required rows 4326, -1 and 0, and
 //!   25832), `gpkg_contents` (each table, with the layers' bounds) and
 //!   `gpkg_geometry_columns`; `srs_id` is the EPSG code, as GDAL writes it.

@@ -32,6 +32,11 @@ struct Row<'t> {
     values: &'t [Value],
 }
 
+/// An SQL identifier, quoted.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 fn value_name(v: &Value) -> String {
     match v {
         Value::Null => "empty (NULL)".into(),
@@ -300,11 +305,13 @@ impl Reader<'_> {
         let names: Vec<String> = {
             let mut v: Vec<(&String, &usize)> = cols.iter().collect();
             v.sort_by_key(|(_, i)| **i);
-            v.into_iter().map(|(c, _)| format!("\"{c}\"")).collect()
+            v.into_iter().map(|(c, _)| ident(c)).collect()
         };
         let sql = format!(
-            "SELECT \"{key}\", {} FROM \"{name}\" ORDER BY \"{key}\"",
-            names.join(", ")
+            "SELECT {k}, {} FROM {} ORDER BY {k}",
+            names.join(", "),
+            ident(name),
+            k = ident(&key)
         );
         let mut st = self.db.prepare(&sql).map_err(|e| self.sql_err(e))?;
         let n = names.len();
@@ -360,8 +367,10 @@ impl Reader<'_> {
 }
 
 /// Checks that `path` looks like a whole SQLite database before SQLite opens it: the
-/// header string, and a length that matches the page count the header gives.
-fn check_header(path: &Path) -> Result<(), FileError> {
+/// header string, and a length that matches the page count the header gives. Returns
+/// whether the database is in WAL mode with no `-wal` file beside it (nothing
+/// uncheckpointed to read).
+fn check_header(path: &Path) -> Result<bool, FileError> {
     use std::io::Read as _;
     let mut f = std::fs::File::open(path).map_err(|e| FileError::io(path, &e))?;
     let len = f.metadata().map_err(|e| FileError::io(path, &e))?.len();
@@ -420,6 +429,8 @@ fn check_header(path: &Path) -> Result<(), FileError> {
         .file_name()
         .map(|n| path.with_file_name(format!("{}-wal", n.to_string_lossy())))
         .is_some_and(|w| w.exists());
+    // Header bytes 18 and 19 (write and read versions) are 2 in WAL mode.
+    let wal_mode = head[18] == 2 && head[19] == 2;
     if counter_valid && !wal && pages > 0 && len < page * pages {
         return Err(FileError::new(
             path,
@@ -432,16 +443,42 @@ fn check_header(path: &Path) -> Result<(), FileError> {
             ),
         ));
     }
-    Ok(())
+    Ok(wal_mode && !wal)
+}
+
+/// `path` as an SQLite URI opening it immutable (`file:/a%20b.gpkg?immutable=1`).
+#[cfg(unix)]
+fn immutable_uri(path: &Path) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let abs = std::fs::canonicalize(path).ok()?;
+    let mut uri = String::from("file:");
+    for &b in abs.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?immutable=1");
+    Some(uri)
+}
+
+#[cfg(not(unix))]
+fn immutable_uri(_path: &Path) -> Option<String> {
+    None
 }
 
 /// Reads a plan from a GeoPackage file (opened read-only).
 pub fn load_gpkg(path: &Path) -> Result<Plan, FileError> {
-    check_header(path)?;
-    let db = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
+    let quiet_wal = check_header(path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // A WAL-mode file (QGIS leaves them so) with nothing in a -wal file: opened immutable,
+    // so reading it leaves no -wal and -shm files behind. With a -wal file there (the
+    // file is open in QGIS, or QGIS stopped), SQLite reads it.
+    let db = match quiet_wal.then(|| immutable_uri(path)).flatten() {
+        Some(uri) => Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI),
+        None => Connection::open_with_flags(path, flags),
+    }
     .map_err(|e| {
         FileError::new(
             path,
