@@ -32,6 +32,9 @@ pub enum Action {
     ImportSurfaceDialog,
 }
 
+/// A road surface's (S1, Q0), or why its table does not read.
+type SurfaceCheck = Result<(f64, f64), String>;
+
 /// The catalogue window's own state: open or not, the selected type, the parse cache,
 /// the rotation fields being edited and the last import outcome.
 #[derive(Default)]
@@ -47,6 +50,9 @@ pub struct CatalogueState {
     /// Outcome of the last import or rotation edit: Ok(message) or Err(message).
     pub message: Option<Result<String, String>>,
     cache: HashMap<String, Cached>,
+    /// Each road surface's self-check (S1, Q0) or why its table does not read, keyed by
+    /// surface id with the CSV it was computed from (parsed once, not every frame).
+    surface_checks: HashMap<String, (String, SurfaceCheck)>,
     rotation_text: HashMap<String, String>,
     parses: usize,
 }
@@ -211,17 +217,33 @@ fn contents(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) -
 /// The road surfaces: the bundled C2 and the plan's own, each with the self-check values
 /// computed from its table (S1, Q0) and the streets using it; an import row.
 fn surfaces(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) -> Option<Action> {
-    use crate::lighting::surface::RTable;
+    use crate::lighting::surface::{C2_CSV, RTable};
     let mut action = None;
     let plan = state.plan();
-    let mut rows: Vec<(String, String, Result<RTable, String>)> = vec![(
-        crate::plan::DEFAULT_SURFACE.to_owned(),
-        "CIE C2, standard dry road (bundled)".to_owned(),
-        Ok(RTable::c2().clone()),
+    let mut rows: Vec<(&str, &str, &str)> = vec![(
+        crate::plan::DEFAULT_SURFACE,
+        "CIE C2, standard dry road (bundled)",
+        C2_CSV,
     )];
-    for s in &plan.surfaces {
-        let parsed = RTable::parse(&s.table_csv, Path::new(&s.id)).map_err(|e| e.to_string());
-        rows.push((s.id.clone(), s.name.clone(), parsed));
+    rows.extend(
+        plan.surfaces
+            .iter()
+            .map(|s| (s.id.as_str(), s.name.as_str(), s.table_csv.as_str())),
+    );
+    let mut checks = Vec::with_capacity(rows.len());
+    for &(id, _, csv) in &rows {
+        let fresh = cat
+            .surface_checks
+            .get(id)
+            .is_some_and(|(seen, _)| seen == csv);
+        if !fresh {
+            let check = RTable::parse(csv, Path::new(id))
+                .map(|t| (t.s1(), t.q0()))
+                .map_err(|e| e.to_string());
+            cat.surface_checks
+                .insert(id.to_owned(), (csv.to_owned(), check));
+        }
+        checks.push(cat.surface_checks[id].1.clone());
     }
     egui::Grid::new("surfaces_table")
         .striped(true)
@@ -231,13 +253,13 @@ fn surfaces(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) -
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
-            for (id, name, table) in &rows {
+            for (&(id, name, _), check) in rows.iter().zip(&checks) {
                 ui.label(id);
                 ui.label(name);
-                match table {
-                    Ok(t) => {
-                        ui.label(format!("{:.2}", t.s1()));
-                        ui.label(format!("{:.3}", t.q0()));
+                match check {
+                    Ok((s1, q0)) => {
+                        ui.label(format!("{s1:.2}"));
+                        ui.label(format!("{q0:.3}"));
                     }
                     Err(e) => {
                         ui.colored_label(ui.visuals().error_fg_color, "unreadable")
@@ -245,7 +267,7 @@ fn surfaces(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) -
                         ui.label("");
                     }
                 }
-                let used = plan.streets.iter().filter(|s| &s.surface == id).count();
+                let used = plan.streets.iter().filter(|s| s.surface == id).count();
                 ui.label(used.to_string());
                 ui.end_row();
             }
