@@ -2,6 +2,7 @@
 //! worker, the results window, the findings, the map layer toggle. No timing assertions:
 //! the tests step frames until the worker is idle, with a generous bound.
 
+use crate::common;
 use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -44,17 +45,6 @@ fn direct(plan: &Plan) -> Coverage {
     lighting::evaluate(plan, &photometry, None)
 }
 
-fn app_coverage(h: &Harness<'_, LysplanApp>) -> Coverage {
-    let app = h.state();
-    let r = app.coverage.worker.result().expect("a coverage result");
-    assert_eq!(
-        r.revision,
-        app.state.revision(),
-        "result for the current plan"
-    );
-    r.coverage.clone()
-}
-
 fn open_window(h: &mut Harness<'_, LysplanApp>) {
     h.get_by_label("View").click();
     h.run_steps(2);
@@ -72,7 +62,10 @@ fn results_table_shows_each_classed_street_with_the_verdict_of_evaluate() {
     assert!(expected.streets.iter().any(|s| !s.result.pass));
     let mut h = harness(plan.clone());
     wait_for_coverage(&mut h);
-    assert_eq!(app_coverage(&h).street_results(), expected.street_results());
+    assert_eq!(
+        common::app_coverage(&h).street_results(),
+        expected.street_results()
+    );
     open_window(&mut h);
     let passed = expected.streets.iter().filter(|s| s.result.pass).count();
     h.get_by_label_contains(&format!(
@@ -145,7 +138,7 @@ fn moving_a_pole_away_recomputes_and_the_result_changes() {
     let plan = lysplan::bundled::doll_plan();
     let mut h = harness(plan.clone());
     wait_for_coverage(&mut h);
-    let before = app_coverage(&h);
+    let before = common::app_coverage(&h);
     let runs = h.state().coverage.worker.runs();
     let i = pole_on_passing_street(&plan, &before);
     // The same calls as dragging the pole on the map: 400 m north, off every street.
@@ -158,7 +151,7 @@ fn moving_a_pole_away_recomputes_and_the_result_changes() {
     }
     assert!(busy(&h), "an edit makes the result out of date");
     wait_for_coverage(&mut h);
-    let after = app_coverage(&h);
+    let after = common::app_coverage(&h);
     assert!(h.state().coverage.worker.runs() > runs, "recomputed");
     assert_ne!(after.street_results(), before.street_results());
     let edited = h.state().state.plan().clone();
@@ -167,7 +160,10 @@ fn moving_a_pole_away_recomputes_and_the_result_changes() {
     // Undo brings the first result back.
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     wait_for_coverage(&mut h);
-    assert_eq!(app_coverage(&h).street_results(), before.street_results());
+    assert_eq!(
+        common::app_coverage(&h).street_results(),
+        before.street_results()
+    );
 }
 
 #[test]
@@ -175,7 +171,7 @@ fn a_result_for_an_edited_plan_is_discarded() {
     let plan = lysplan::bundled::doll_plan();
     let mut h = harness(plan.clone());
     wait_for_coverage(&mut h);
-    let i = pole_on_passing_street(&plan, &app_coverage(&h));
+    let i = pole_on_passing_street(&plan, &common::app_coverage(&h));
     let step = |h: &mut Harness<'_, LysplanApp>, dlat: f64| {
         let app = h.state_mut();
         let (lon, lat) = (app.state.plan().poles[i].lon, app.state.plan().poles[i].lat);
@@ -213,7 +209,7 @@ fn a_result_for_an_edited_plan_is_discarded() {
     assert_eq!(h.state().coverage.worker.runs(), runs + 1);
     let edited = h.state().state.plan().clone();
     assert_eq!(
-        app_coverage(&h).street_results(),
+        common::app_coverage(&h).street_results(),
         direct(&edited).street_results()
     );
 }

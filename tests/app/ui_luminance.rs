@@ -48,18 +48,10 @@ fn open_catalogue(h: &mut Harness<'static, LysplanApp>) {
 
 /// The app's coverage of `street`, for the current plan.
 fn evaluation(h: &Harness<'_, LysplanApp>, street: &str) -> lysplan::lighting::StreetEvaluation {
-    let app = h.state();
-    let r = app.coverage.worker.result().expect("a coverage result");
-    assert_eq!(
-        r.revision,
-        app.state.revision(),
-        "result for the current plan"
-    );
-    r.coverage
+    common::app_coverage(h)
         .streets
-        .iter()
+        .into_iter()
         .find(|s| s.result.id == street)
-        .cloned()
         .expect("the street is evaluated")
 }
 

@@ -41,3 +41,15 @@ pub fn app_harness(plan: Plan, size: egui::Vec2, dt: f32) -> Harness<'static, Ly
     h.run_steps(4);
     h
 }
+
+/// The app's coverage result, checked to be for the current plan.
+pub fn app_coverage(h: &Harness<'_, LysplanApp>) -> lysplan::lighting::Coverage {
+    let app = h.state();
+    let r = app.coverage.worker.result().expect("a coverage result");
+    assert_eq!(
+        r.revision,
+        app.state.revision(),
+        "result for the current plan"
+    );
+    r.coverage.clone()
+}
