@@ -335,15 +335,17 @@ fn fail(e: &FileError) -> ExitCode {
 }
 
 fn check(path: &Path, format: Format, coverage: bool) -> ExitCode {
-    let plan = match load(path) {
+    // The reader locates every pole on its street (for default azimuths); the rules
+    // reuse that instead of asking the segment tree again.
+    let (plan, located) = match lysplan::plan::load_located(path) {
         Ok(p) => p,
-        Err(code) => return code,
+        Err(e) => return fail(&e),
     };
     let report = if coverage {
-        let (findings, cov) = lysplan::check::run_with_coverage(&plan);
+        let (findings, cov) = lysplan::check::run_with_coverage_located(&plan, located);
         CheckReport::new(&plan, &findings).with_coverage(&cov)
     } else {
-        CheckReport::new(&plan, &lysplan::check::run(&plan))
+        CheckReport::new(&plan, &lysplan::check::run_located(&plan, located))
     };
     let out = match format {
         Format::Text => report.to_text(&path.display().to_string()),

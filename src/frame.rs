@@ -13,7 +13,7 @@ const F: f64 = 1.0 / 298.257_222_101;
 /// UTM scale on the central meridian.
 const K0: f64 = 0.9996;
 /// Central meridian of zone 32, degrees.
-const LON0: f64 = 9.0;
+pub(crate) const LON0: f64 = 9.0;
 const FALSE_EASTING: f64 = 500_000.0;
 
 /// A point in local metres (easting, northing), EPSG:25832.

@@ -70,8 +70,7 @@ impl SiteIndex {
     /// The street nearest to `p` and the station on it (nearest point of the polyline,
     /// ends included). `None` when the plan has no street segments.
     pub fn nearest_street(&self, p: Xy) -> Option<(usize, Station)> {
-        let seg = self.segment_tree.nearest_neighbor(&p.to_array())?;
-        let (si, k) = seg.data;
+        let (si, k) = nearest_segment(&self.segment_tree, p)?;
         Some((si, self.streets[si].station_on_segment(k, p)))
     }
 
@@ -164,11 +163,14 @@ pub fn pole_stations(index: &SiteIndex) -> Vec<Option<PoleStation>> {
 
 /// Whether a lon/lat pair is a usable WGS84 position (finite, in range, and projectable).
 pub fn valid_lonlat(lon: f64, lat: f64) -> bool {
-    lon.is_finite()
-        && lat.is_finite()
-        && (-180.0..=180.0).contains(&lon)
-        && lat.abs() < 90.0
-        && valid_xy(crate::frame::to_utm32(lon, lat))
+    let in_range =
+        lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && lat.abs() < 90.0;
+    // Within 60° of the central meridian and short of the poles the projection is
+    // finite everywhere (its largest term, cosh(12 η'), stays below 1e7): no need to
+    // project every pole of a plan to know that.
+    in_range
+        && (((lon - crate::frame::LON0).abs() <= 60.0 && lat.abs() <= 89.0)
+            || valid_xy(crate::frame::to_utm32(lon, lat)))
 }
 
 /// Whether projected coordinates are finite (R-tree queries need that).
@@ -179,4 +181,102 @@ pub fn valid_xy(xy: Xy) -> bool {
 /// Whether a station counts as "on route" (the pole then belongs to that street).
 pub fn on_route(st: Option<&PoleStation>, max_offset_m: f64) -> bool {
     st.is_some_and(|s| s.offset_m <= max_offset_m)
+}
+
+/// The segment (street, segment index) nearest to `p`. A pole stands a few metres from
+/// its street, so the segments within [`NEAR_M`] are tried first: a plain walk of the
+/// tree's boxes, cheaper than the best-first search `nearest_neighbor` does. Ties go
+/// to the lower street, then segment, index.
+fn nearest_segment(tree: &RTree<StreetSegment>, p: Xy) -> Option<(usize, usize)> {
+    use rstar::PointDistance;
+    let q = p.to_array();
+    tree.locate_within_distance(q, NEAR_M * NEAR_M)
+        .map(|s| (s.geom().distance_2(&q), s.data))
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+        .map(|(_, d)| d)
+        .or_else(|| tree.nearest_neighbor(&q).map(|s| s.data))
+}
+
+/// How far from a point the first, cheap nearest-segment search looks, metres.
+const NEAR_M: f64 = 20.0;
+
+/// Every pole of a plan located on its street network once: the plan's index and each
+/// pole's nearest street with the station there. The readers use it for the default
+/// azimuth and the checks for their stations, so a plan read for `check` asks the
+/// segment tree once per pole.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub index: SiteIndex,
+    /// Parallel to `plan.poles`: the nearest street and the station on it; `None` for
+    /// an unusable position or a plan without street segments.
+    pub nearest: Vec<Option<(usize, Station)>>,
+}
+
+impl Located {
+    /// Indexes `plan` and locates every pole (in parallel; the pole tree is bulk-loaded
+    /// on one core while the other queries the segments).
+    pub fn new(plan: &Plan) -> Self {
+        let segments = SiteIndex::from_parts(street_lines(plan), Vec::new());
+        let pole_xy: Vec<Xy> = plan
+            .poles
+            .par_iter()
+            .map(|p| to_utm32(p.lon, p.lat))
+            .collect();
+        let (pole_tree, nearest) = rayon::join(
+            || {
+                RTree::bulk_load(
+                    pole_xy
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| valid_xy(**p))
+                        .map(|(i, p)| PolePoint::new(p.to_array(), i))
+                        .collect(),
+                )
+            },
+            || {
+                pole_xy
+                    .par_iter()
+                    .map(|&xy| {
+                        if valid_xy(xy) {
+                            segments.nearest_street(xy)
+                        } else {
+                            None
+                        }
+                    })
+                    .collect()
+            },
+        );
+        Located {
+            index: SiteIndex {
+                streets: segments.streets,
+                pole_xy,
+                pole_tree,
+                segment_tree: segments.segment_tree,
+            },
+            nearest,
+        }
+    }
+
+    /// Whether this can be the location of `plan` (as many streets and poles). A plan
+    /// edited since is the caller's mistake; this catches the grossest.
+    pub fn fits(&self, plan: &Plan) -> bool {
+        self.index.streets.len() == plan.streets.len()
+            && self.index.pole_xy.len() == plan.poles.len()
+            && self.nearest.len() == plan.poles.len()
+    }
+
+    /// The linear reference of every pole.
+    pub fn stations(&self) -> Vec<Option<PoleStation>> {
+        self.nearest
+            .iter()
+            .map(|n| {
+                n.map(|(street, s)| PoleStation {
+                    street,
+                    chainage_m: s.chainage_m,
+                    offset_m: s.offset_m,
+                    side: s.side,
+                })
+            })
+            .collect()
+    }
 }

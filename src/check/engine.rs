@@ -4,11 +4,10 @@
 
 use super::rules::{self, PairRule, PoleGroup, PoleStation, SectionMap};
 use super::{Finding, cmp_findings};
-use crate::frame::{Xy, to_utm32};
-use crate::index::{PolePoint, SiteIndex};
+use crate::frame::to_utm32;
+use crate::index::{Located, PolePoint, SiteIndex};
 use crate::plan::{Plan, Rules, validate};
 use rayon::prelude::*;
-use rstar::RTree;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -55,45 +54,23 @@ pub struct Checker {
     keys: Vec<Key>,
 }
 
-fn pole_xy_par(plan: &Plan) -> Vec<Xy> {
-    plan.poles
-        .par_iter()
-        .map(|p| to_utm32(p.lon, p.lat))
-        .collect()
-}
-
 impl Checker {
     /// Builds the index and runs every rule (parallel where it pays).
     pub fn new(plan: &Plan) -> Self {
-        let streets = crate::index::street_lines(plan);
-        // Stations need only the street segments: compute them while the pole tree is
-        // bulk-loaded (a sequential step) on the other core.
-        let segments = SiteIndex::from_parts(streets, Vec::new());
-        let pole_xy = pole_xy_par(plan);
-        let (pole_tree, stations) = rayon::join(
-            || {
-                RTree::bulk_load(
-                    pole_xy
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, p)| rules::valid_xy(**p))
-                        .map(|(i, p)| PolePoint::new(p.to_array(), i))
-                        .collect(),
-                )
-            },
-            || {
-                pole_xy
-                    .par_iter()
-                    .map(|&xy| rules::station_of(&segments, xy))
-                    .collect::<Vec<_>>()
-            },
-        );
-        let index = SiteIndex {
-            streets: segments.streets,
-            pole_xy,
-            pole_tree,
-            segment_tree: segments.segment_tree,
+        Self::from_located(plan, Located::new(plan))
+    }
+
+    /// As [`Checker::new`], with the plan already indexed and its poles located (by the
+    /// reader, for their default azimuths: [`crate::plan::load_located`]). A location of
+    /// another plan (other counts of streets or poles) is not trusted and is redone.
+    pub fn from_located(plan: &Plan, located: Located) -> Self {
+        let located = if located.fits(plan) {
+            located
+        } else {
+            Located::new(plan)
         };
+        let stations = located.stations();
+        let index = located.index;
         let sections = SectionMap::build(plan);
         let mut c = Checker {
             on_street: vec![Vec::new(); plan.streets.len()],

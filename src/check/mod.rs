@@ -57,9 +57,32 @@ pub fn run(plan: &Plan) -> Vec<Finding> {
 /// (the photometry is loaded; a luminaire type whose file cannot be read lights nothing
 /// and `reference.luminaire` names it).
 pub fn run_with_coverage(plan: &Plan) -> (Vec<Finding>, crate::lighting::Coverage) {
-    let (photometry, _) = crate::lighting::load_photometry(plan);
-    let cov = crate::lighting::evaluate(plan, &photometry, None);
-    (run_with(plan, cov.findings.clone()), cov)
+    run_with_coverage_located(plan, crate::index::Located::new(plan))
+}
+
+/// As [`run_with_coverage`], with the plan already indexed and located (by the reader:
+/// [`crate::plan::load_located`]). The rules and the coverage run side by side.
+pub fn run_with_coverage_located(
+    plan: &Plan,
+    located: crate::index::Located,
+) -> (Vec<Finding>, crate::lighting::Coverage) {
+    let (checker, cov) = rayon::join(
+        || Checker::from_located(plan, located),
+        || {
+            let (photometry, _) = crate::lighting::load_photometry(plan);
+            crate::lighting::evaluate(plan, &photometry, None)
+        },
+    );
+    let mut checker = checker;
+    if !cov.findings.is_empty() {
+        checker.set_extra(cov.findings.clone());
+    }
+    (checker.findings().to_vec(), cov)
+}
+
+/// As [`run`], with the plan already indexed and located.
+pub fn run_located(plan: &Plan, located: crate::index::Located) -> Vec<Finding> {
+    Checker::from_located(plan, located).findings().to_vec()
 }
 
 /// Runs every rule and merges `extra` findings (e.g. `coverage.*` from the lighting

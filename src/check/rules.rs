@@ -213,21 +213,32 @@ pub fn pair_groups(index: &SiteIndex, radius_m: f64) -> Vec<PoleGroup> {
                 (d < radius_m).then_some((j, d))
             })
     };
-    let dense: Vec<bool> = (0..n)
+    // One query per pole: its neighbours, up to one more than a dense pole has (the
+    // list of an ordinary pole is then complete).
+    let lists: Vec<Vec<(usize, f64)>> = (0..n)
         .into_par_iter()
-        .map(|i| valid_xy(xy[i]) && near(i).take(DENSE_NEIGHBOURS + 1).count() > DENSE_NEIGHBOURS)
-        .collect();
-    // Every pair with an ordinary pole in it, once.
-    let mut pairs: Vec<(usize, usize, f64)> = (0..n)
-        .into_par_iter()
-        .filter(|&i| valid_xy(xy[i]) && !dense[i])
-        .flat_map_iter(|i| {
-            near(i)
-                .filter(|&(j, _)| j > i || dense[j])
-                .map(|(j, d)| (i.min(j), i.max(j), d))
-                .collect::<Vec<_>>()
+        .map(|i| {
+            if valid_xy(xy[i]) {
+                near(i).take(DENSE_NEIGHBOURS + 1).collect()
+            } else {
+                Vec::new()
+            }
         })
         .collect();
+    let dense: Vec<bool> = lists.iter().map(|l| l.len() > DENSE_NEIGHBOURS).collect();
+    let dense_ref = &dense;
+    // Every pair with an ordinary pole in it, once.
+    let mut pairs: Vec<(usize, usize, f64)> = lists
+        .par_iter()
+        .enumerate()
+        .filter(|&(i, _)| !dense[i])
+        .flat_map_iter(|(i, l)| {
+            l.iter()
+                .filter(move |&&(j, _)| j > i || dense_ref[j])
+                .map(move |&(j, d)| (i.min(j), i.max(j), d))
+        })
+        .collect();
+    drop(lists);
     // Dense poles: link each to the dense poles within reach, taking each out of the
     // tree as it is reached, so every pole is found once.
     let dense_ix: Vec<usize> = (0..n).filter(|&i| dense[i]).collect();

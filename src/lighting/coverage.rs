@@ -188,13 +188,16 @@ pub fn evaluate<T: Photometric>(
     photometry: &HashMap<String, T>,
     progress: Option<&AtomicUsize>,
 ) -> Coverage {
-    let lighting = Lighting::new(plan, photometry);
-    // Nothing classed: no grid to lay out and no pole to place on a street, so no index
-    // (on a 100,000-pole network it was most of the time `check` spent on coverage).
-    let index = if progress_total(plan) == 0 {
-        SiteIndex::from_parts(Vec::new(), Vec::new())
+    // Nothing classed: no grid to lay out, no luminaire to place and no pole to place on
+    // a street, so no index (on a 100,000-pole network that was most of the time `check`
+    // spent on coverage).
+    let (lighting, index) = if progress_total(plan) == 0 {
+        (
+            Lighting::unlit_only(plan, photometry),
+            SiteIndex::from_parts(Vec::new(), Vec::new()),
+        )
     } else {
-        SiteIndex::build(plan)
+        (Lighting::new(plan, photometry), SiteIndex::build(plan))
     };
     evaluate_with(plan, &lighting, &index, progress)
 }

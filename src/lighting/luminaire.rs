@@ -48,20 +48,10 @@ impl Luminaire {
     /// coordinate or angle is not finite (such a pole lights nothing; the reference checks
     /// report it).
     pub fn from_pole(pole_index: usize, pole: &Pole, kind: Option<&LuminaireType>) -> Option<Self> {
-        let rotation_deg = kind.map_or(0.0, |k| k.rotation_deg);
-        let finite = [
-            pole.lon,
-            pole.lat,
-            pole.overhang_m,
-            pole.tilt_deg,
-            pole.azimuth_deg,
-            rotation_deg,
-        ]
-        .iter()
-        .all(|v| v.is_finite());
-        if !(finite && pole.height_m.is_finite() && pole.height_m > 0.0) {
+        if !Self::placeable(pole, kind) {
             return None;
         }
+        let rotation_deg = kind.map_or(0.0, |k| k.rotation_deg);
         let foot = to_utm32(pole.lon, pole.lat);
         let az = true_to_grid_bearing(pole.azimuth_deg, pole.lon, pole.lat);
         Some(Self::from_grid(
@@ -73,6 +63,23 @@ impl Luminaire {
             pole.tilt_deg,
             rotation_deg,
         ))
+    }
+
+    /// Whether [`Luminaire::from_pole`] can place this pole's luminaire (finite values,
+    /// a positive height).
+    pub fn placeable(pole: &Pole, kind: Option<&LuminaireType>) -> bool {
+        let rotation_deg = kind.map_or(0.0, |k| k.rotation_deg);
+        let finite = [
+            pole.lon,
+            pole.lat,
+            pole.overhang_m,
+            pole.tilt_deg,
+            pole.azimuth_deg,
+            rotation_deg,
+        ]
+        .iter()
+        .all(|v| v.is_finite());
+        finite && pole.height_m.is_finite() && pole.height_m > 0.0
     }
 
     /// Places a luminaire from grid quantities directly: pole foot, height, GRID bearing

@@ -202,6 +202,33 @@ impl Lighting {
         }
     }
 
+    /// No luminaire placed, only the poles that would light nothing found: the lighting
+    /// of a plan with no street to evaluate, where placing 100,000 luminaires (and their
+    /// tree) would be work for nothing.
+    pub fn unlit_only<T: Photometric>(plan: &Plan, photometry: &HashMap<String, T>) -> Self {
+        let unlit_poles = plan
+            .poles
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                !photometry.contains_key(&p.luminaire)
+                    || !Luminaire::placeable(p, plan.luminaire(&p.luminaire))
+            })
+            .map(|(pi, _)| pi)
+            .collect();
+        Lighting {
+            luminaires: Vec::new(),
+            radius_m: Vec::new(),
+            max_radius_m: 0.0,
+            max_height_m: 0.0,
+            maintenance_factor: plan.maintenance_factor,
+            unlit_poles,
+            table_of: Vec::new(),
+            tables: Vec::new(),
+            tree: RTree::new(),
+        }
+    }
+
     /// Indices in `luminaires` of the poles `poles` (indices in `plan.poles`) that light
     /// something.
     pub fn luminaires_of_poles(&self, poles: &[usize]) -> Vec<usize> {

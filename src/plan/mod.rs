@@ -51,6 +51,25 @@ pub fn load_any(path: &std::path::Path) -> Result<Plan, crate::error::FileError>
     }
 }
 
+/// As [`load_any`], with the plan's index and every pole located on its nearest street
+/// (a GeoJSON reader finds them for the default azimuths anyway), for
+/// [`crate::check::Checker::from_located`].
+pub fn load_located(
+    path: &std::path::Path,
+) -> Result<(Plan, crate::index::Located), crate::error::FileError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if matches!(ext.as_str(), "geojson" | "json") {
+        let text = crate::error::read_text(path)?;
+        return geojson::read_geojson_located(&text, path);
+    }
+    let plan = load_any(path)?;
+    let located = crate::index::Located::new(&plan);
+    Ok((plan, located))
+}
+
 use serde::{Deserialize, Serialize};
 
 pub use crate::photometry::PhotometrySource;

@@ -352,3 +352,73 @@ fn poles_at_the_geographic_pole_do_not_panic() {
         "{bad:?}"
     );
 }
+
+/// The fast reader (typed, borrowed) must give exactly the careful reader's plan on every
+/// file it accepts, and the careful reader's error on every other.
+#[test]
+fn fast_and_careful_readers_agree() {
+    use lysplan::plan::geojson::read_geojson_careful;
+    let mut plan = synth::generate(&synth::SynthOptions {
+        poles: 400,
+        violation_rate: 0.05,
+        seed: 11,
+    })
+    .plan;
+    plan.streets[0].name = "Gl. \"Landevej\" \u{e6}\u{f8}\u{e5}".into();
+    let mut variants = vec![
+        to_geojson(&plan),
+        to_geojson(&lysplan::bundled::doll_plan()),
+    ];
+    // Defaults, escapes, numeric ids (property and feature level), extra members, a z
+    // value, a section with a polygon, review fields, a null geometry, unknown keys.
+    variants.push(collection(&[
+        STREET,
+        &pole(
+            r#""id":7,"vendor":"v\u00e6","luminaire":"L1","height_m":8,"review_status":"approved","review_comment":"ok","extra":[1,{"a":null}]"#,
+            "[12.386,55.6841,3.5]",
+        ),
+        r#"{"type":"Feature","id":12.5,"properties":{"kind":"pole","vendor":"v","luminaire":"L1","height_m":6.5,"azimuth_deg":90},"geometry":{"type":"Point","coordinates":[12.387,55.6841]}}"#,
+        r#"{"type":"Feature","properties":{"kind":"section","vendor":"v","street":"S1","from_m":0,"to_m":50},"geometry":{"type":"Polygon","coordinates":[[[12.385,55.684],[12.386,55.684],[12.386,55.685],[12.385,55.684]]]}}"#,
+        r#"{"type":"Feature","properties":{"kind":"section","id":"  ","vendor":"v","street":"S1","from_m":60,"to_m":70},"geometry":null}"#,
+    ]));
+    // Files the fast path gives up on: the careful path's answer stands.
+    for bad in [
+        pole(r#""id":"P1","vendor":"v","luminaire":"L1","height_m":"8""#, "[12.386,55.6841]"),
+        pole(r#""id":"P1","vendor":"v","luminaire":"L1","height_m":-1"#, "[12.386,55.6841]"),
+        pole(r#""id":"P1","id":"P2","vendor":"v","luminaire":"L1","height_m":8"#, "[12.386,55.6841]"),
+        pole(r#""id":"P1","vendor":"v","luminaire":"L1","height_m":8"#, "[212.386,55.6841]"),
+        r#"{"type":"Feature","properties":["pole","P1"],"geometry":{"type":"Point","coordinates":[12.386,55.6841]}}"#.to_string(),
+        pole(r#""id":"","vendor":"v","luminaire":"L1","height_m":8"#, "[12.386,55.6841]"),
+    ] {
+        variants.push(collection(&[STREET, &bad]));
+    }
+    variants.push(collection(&[STREET]).replace("]}", "]} x"));
+    for (k, text) in variants.iter().enumerate() {
+        let fast = read_geojson(text, origin()).map_err(|e| e.to_string());
+        let careful = read_geojson_careful(text, origin()).map_err(|e| e.to_string());
+        assert_eq!(fast, careful, "variant {k}: {text}");
+    }
+    // The well-formed ones do read (the comparison is not between two errors).
+    for text in &variants[..3] {
+        read_geojson(text, origin()).expect("well-formed");
+    }
+}
+
+/// `valid_lonlat` skips the projection within 60° of the central meridian and 1° of the
+/// poles, claiming it is finite there: hold it to that on a fine grid.
+#[test]
+fn the_projection_is_finite_where_valid_lonlat_does_not_project() {
+    for i in 0..=240 {
+        for j in 0..=356 {
+            let lon = 9.0 - 60.0 + 0.5 * i as f64;
+            let lat = -89.0 + 0.5 * j as f64;
+            let xy = lysplan::frame::to_utm32(lon, lat);
+            assert!(xy.x.is_finite() && xy.y.is_finite(), "{lon} {lat}");
+            assert!(lysplan::index::valid_lonlat(lon, lat));
+        }
+    }
+    assert!(
+        !lysplan::index::valid_lonlat(99.0, 0.0),
+        "90° from the meridian"
+    );
+}

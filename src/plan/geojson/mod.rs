@@ -20,6 +20,7 @@
 //! (`features[3].properties.height_m`) and what to do; JSON syntax errors give
 //! line:column.
 
+mod fast;
 mod feature;
 mod meta;
 mod write;
@@ -28,8 +29,8 @@ pub use write::to_geojson;
 
 use super::{Plan, Vendor};
 use crate::error::{FileError, Location};
-use crate::frame::{Polyline, bearing_of, grid_to_true_bearing, to_utm32};
-use crate::index::SiteIndex;
+use crate::frame::{bearing_of, grid_to_true_bearing};
+use crate::index::Located;
 use feature::{RawPole, read_feature};
 use meta::{PALETTE, embed_photometry, is_photometry_path, read_meta};
 use serde_json::Value;
@@ -155,7 +156,34 @@ impl<'de> serde::de::Visitor<'de> for FeaturesSeed<'_, '_> {
 /// Parses a plan from GeoJSON text. `origin` names the file in messages and anchors
 /// relative photometry paths. Features are read one at a time (streaming).
 pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
+    read_geojson_located(text, origin).map(|(plan, _)| plan)
+}
+
+/// As [`read_geojson`], with the plan's index and every pole located on its nearest
+/// street (found for the default azimuths, and what the checks need next).
+pub fn read_geojson_located(text: &str, origin: &Path) -> Result<(Plan, Located), FileError> {
     let r = Reader { origin };
+    // Most files are well-formed: read them fast, and only a file the fast reader gives
+    // up on is read again carefully, for the message that names what is wrong.
+    let c = match fast::read(text) {
+        Ok(c) => c,
+        Err(fast::GaveUp) => read_carefully(&r, text)?,
+    };
+    finish(&r, c)
+}
+
+/// As [`read_geojson`], always on the careful path (every feature through a `Value`):
+/// the same plan, slower. For tests that hold the fast path to it.
+#[doc(hidden)]
+pub fn read_geojson_careful(text: &str, origin: &Path) -> Result<Plan, FileError> {
+    let r = Reader { origin };
+    finish(&r, read_carefully(&r, text)?).map(|(plan, _)| plan)
+}
+
+/// The reader that explains: every feature through a `Value`, each property's type and
+/// value judged with its path in the message.
+fn read_carefully(r: &Reader, text: &str) -> Result<Collected, FileError> {
+    let origin = r.origin;
     let syntax = |e: serde_json::Error| {
         FileError::new(
             origin,
@@ -175,12 +203,19 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
     }
     let mut c = Collected::default();
     let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = serde::Deserializer::deserialize_map(&mut de, RootVisitor { r: &r, c: &mut c })
+    let parsed = serde::Deserializer::deserialize_map(&mut de, RootVisitor { r, c: &mut c })
         .and_then(|()| de.end());
     if let Some(e) = c.error.take() {
         return Err(e);
     }
     parsed.map_err(syntax)?;
+    Ok(c)
+}
+
+/// What every reader does once the features are read: the collection's type, the
+/// `lysplan` member, photometry files, default azimuths, implied vendors, the validator.
+fn finish(r: &Reader, mut c: Collected) -> Result<(Plan, Located), FileError> {
+    let origin = r.origin;
 
     match c.kind.as_ref().and_then(Value::as_str) {
         Some("FeatureCollection") => {}
@@ -205,7 +240,7 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
     }
     let mut plan = std::mem::take(&mut c.plan);
     let mut raw_poles = std::mem::take(&mut c.raw_poles);
-    let vendors_given = read_meta(&r, c.meta.as_ref(), &mut plan)?;
+    let vendors_given = read_meta(r, c.meta.as_ref(), &mut plan)?;
 
     // Luminaires: a catalogue id, or a photometry file to embed (once per path).
     let mut photometry_by_path: HashMap<String, String> = HashMap::new();
@@ -221,7 +256,7 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
             Some(id) => id.clone(),
             None => {
                 let field = format!("features[{}].properties.luminaire", rp.feature);
-                let id = embed_photometry(&r, &field, lum, &mut plan)?;
+                let id = embed_photometry(r, &field, lum, &mut plan)?;
                 photometry_by_path.insert(lum.clone(), id.clone());
                 id
             }
@@ -230,15 +265,9 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
     }
 
     // Default azimuth: the luminaire's C = 90 direction towards the nearest centreline.
-    aim_at_nearest_street(
-        &plan.streets,
-        raw_poles
-            .iter_mut()
-            .filter(|p| !p.azimuth_given)
-            .map(|p| &mut p.pole)
-            .collect(),
-    );
+    let aim: Vec<bool> = raw_poles.iter().map(|p| !p.azimuth_given).collect();
     plan.poles = raw_poles.into_iter().map(|p| p.pole).collect();
+    let located = aim_at_nearest_street(&mut plan, &aim);
 
     if !vendors_given {
         add_implied_vendors(&mut plan);
@@ -246,53 +275,36 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
     // Each value was judged where it was read, with its feature named; this is the net
     // under that (the same validator the RON reader uses, paths from the plan's root).
     super::validate::plan(&plan).map_err(|e| super::ron_io::value_error(origin, e))?;
-    Ok(plan)
+    Ok((plan, located))
 }
 
-/// Points each of `poles` (its luminaire's C = 90 direction, as a true bearing) at the
-/// nearest street centreline; a pole on a centreline faces the street's right-hand side.
-/// The default of a pole whose file gives no azimuth (GeoJSON, GeoPackage).
-pub(in crate::plan) fn aim_at_nearest_street(
-    streets: &[super::Street],
-    mut poles: Vec<&mut super::Pole>,
-) {
-    if poles.is_empty() {
-        return;
-    }
-    let lines = streets
-        .iter()
-        .map(|s| {
-            let l = Polyline::from_lonlat(&s.points);
-            // A pole at the pole (lat ±90) cannot be projected; leave such streets out.
-            if l.pts.iter().all(|q| q.x.is_finite() && q.y.is_finite()) {
-                l
-            } else {
-                Polyline::from_xy(Vec::new())
-            }
-        })
-        .collect();
-    let index = SiteIndex::from_parts(lines, Vec::new());
-    for p in poles.iter_mut() {
-        let xy = to_utm32(p.lon, p.lat);
-        if !(xy.x.is_finite() && xy.y.is_finite()) {
+/// Points each pole `i` with `aim[i]` (its luminaire's C = 90 direction, as a true
+/// bearing) at the nearest street centreline; a pole on a centreline faces the street's
+/// right-hand side. The default of a pole whose file gives no azimuth (GeoJSON,
+/// GeoPackage). Returns the plan's index and its poles' locations, found on the way.
+pub(in crate::plan) fn aim_at_nearest_street(plan: &mut Plan, aim: &[bool]) -> Located {
+    let located = Located::new(plan);
+    for (i, p) in plan.poles.iter_mut().enumerate() {
+        let Some((si, st)) = located.nearest[i].filter(|_| aim[i]) else {
             continue;
-        }
-        if let Some((si, st)) = index.nearest_street(xy) {
-            let grid = if st.offset_m > 1e-9 {
-                bearing_of(st.foot.x - xy.x, st.foot.y - xy.y)
-            } else {
-                // On the centreline: face the right-hand side of the street.
-                let d = index
-                    .streets
-                    .get(si)
-                    .and_then(|l| l.point_at(st.chainage_m))
-                    .map(|(_, d)| d)
-                    .unwrap_or(crate::frame::Xy::new(0.0, 1.0));
-                bearing_of(d.y, -d.x)
-            };
-            p.azimuth_deg = grid_to_true_bearing(grid, p.lon, p.lat);
-        }
+        };
+        let grid = if st.offset_m > 1e-9 {
+            let xy = located.index.pole_xy[i];
+            bearing_of(st.foot.x - xy.x, st.foot.y - xy.y)
+        } else {
+            // On the centreline: face the right-hand side of the street.
+            let d = located
+                .index
+                .streets
+                .get(si)
+                .and_then(|l| l.point_at(st.chainage_m))
+                .map(|(_, d)| d)
+                .unwrap_or(crate::frame::Xy::new(0.0, 1.0));
+            bearing_of(d.y, -d.x)
+        };
+        p.azimuth_deg = grid_to_true_bearing(grid, p.lon, p.lat);
     }
+    located
 }
 
 /// The `k`-th colour of the palette given to vendors a file names without a colour.

@@ -648,14 +648,9 @@ fn read_plan(r: &Reader) -> Result<Plan, FileError> {
         }
     }
     // A pole added in QGIS without an azimuth faces the nearest street, as in GeoJSON.
-    let targets: Vec<&mut Pole> = plan
-        .poles
-        .iter_mut()
-        .zip(&aim)
-        .filter(|(_, a)| **a)
-        .map(|(p, _)| p)
-        .collect();
-    crate::plan::geojson::aim_at_nearest_street(&plan.streets, targets);
+    if aim.iter().any(|a| *a) {
+        crate::plan::geojson::aim_at_nearest_street(&mut plan, &aim);
+    }
 
     if !vendors_given {
         crate::plan::geojson::add_implied_vendors(&mut plan);

@@ -1,0 +1,480 @@
+//! The fast reader: features deserialized straight into typed, borrowed structs (no
+//! `serde_json::Value` tree, strings borrowed from the text where they have no escapes).
+//!
+//! It only has to be right about files it accepts: anything it does not expect (a
+//! property of another type, a duplicate key, a semantic error, a syntax error) makes it
+//! give up, and the reader starts again on the careful path of `feature.rs`, which names
+//! the feature, the property and what to do. A file the fast path accepts gives exactly
+//! the plan the careful path gives (`tests/core/geojson.rs` compares the two).
+
+use super::Collected;
+use super::feature::RawPole;
+use crate::plan::review::{PoleReview, ReviewStatus};
+use crate::plan::{DEFAULT_LANES, DEFAULT_SURFACE, LightingClass, Pole, Section, Street, validate};
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::fmt;
+
+/// Why the fast path gave up (the careful path then says what is wrong, if anything).
+#[derive(Debug)]
+pub(super) struct GaveUp;
+
+/// Reads `text` into `c` on the fast path; `Err` means: read it again carefully.
+pub(super) fn read(text: &str) -> Result<Collected, GaveUp> {
+    let mut c = Collected::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    de::Deserializer::deserialize_map(&mut de, Root { c: &mut c })
+        .and_then(|()| de.end())
+        .map_err(|_| GaveUp)?;
+    if c.error.is_some() {
+        return Err(GaveUp);
+    }
+    Ok(c)
+}
+
+fn gave_up<E: de::Error>() -> E {
+    E::custom("the fast reader gives up")
+}
+
+struct Root<'c> {
+    c: &'c mut Collected,
+}
+
+impl<'de> Visitor<'de> for Root<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a FeatureCollection")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let (mut kind, mut meta, mut features) = (false, false, false);
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            // A key given twice: the careful path decides what that means.
+            let seen = match key.as_ref() {
+                "type" => &mut kind,
+                "lysplan" => &mut meta,
+                "features" => &mut features,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            if std::mem::replace(seen, true) {
+                return Err(gave_up());
+            }
+            match key.as_ref() {
+                "type" => self.c.kind = Some(map.next_value()?),
+                "lysplan" => self.c.meta = Some(map.next_value()?),
+                _ => {
+                    self.c.features_seen = true;
+                    map.next_value_seed(Features { c: &mut *self.c })?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Features<'c> {
+    c: &'c mut Collected,
+}
+
+impl<'de> DeserializeSeed<'de> for Features<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Features<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of features")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut fi = 0usize;
+        while let Some(f) = seq.next_element::<Obj<Feature<'de>>>()? {
+            if add(fi, f.0, self.c).is_none() {
+                return Err(gave_up());
+            }
+            fi += 1;
+        }
+        Ok(())
+    }
+}
+
+/// An `id`: a string, or a number written as the careful path writes it.
+enum Id<'a> {
+    Str(Cow<'a, str>),
+    Num(String),
+}
+
+impl Id<'_> {
+    fn into_string(self) -> String {
+        match self {
+            Id::Str(s) => s.into_owned(),
+            Id::Num(n) => n,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Id<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Id<'de>, E> {
+                Ok(Id::Str(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Id<'de>, E> {
+                Ok(Id::Str(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Id<'de>, E> {
+                Ok(Id::Str(Cow::Owned(s)))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Id<'de>, E> {
+                Ok(Id::Num(serde_json::Number::from(n).to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Id<'de>, E> {
+                Ok(Id::Num(serde_json::Number::from(n).to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Id<'de>, E> {
+                serde_json::Number::from_f64(n)
+                    .map(|n| Id::Num(n.to_string()))
+                    .ok_or_else(gave_up)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `T` read from a JSON object only: serde's derived structs would also take an array
+/// (fields by position), which the careful path refuses.
+struct Obj<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Obj<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Obj)
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+#[derive(Deserialize)]
+struct Geometry<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    coordinates: Coordinates,
+}
+
+/// A position `[lon, lat, ...]`, a line of them, or something deeper (a section's
+/// polygon, which is not read).
+enum Coordinates {
+    Point([f64; 2]),
+    Line(Vec<[f64; 2]>),
+    Deeper,
+}
+
+/// `[lon, lat]` with an optional third number, each in range (the careful path's
+/// messages are for the rest).
+struct Position([f64; 2]);
+
+impl<'de> Deserialize<'de> for Position {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(PositionVisitor)
+    }
+}
+
+struct PositionVisitor;
+
+impl PositionVisitor {
+    fn rest<'de, A: SeqAccess<'de>>(lon: f64, mut seq: A) -> Result<Position, A::Error> {
+        let lat: f64 = seq.next_element()?.ok_or_else(gave_up)?;
+        while seq.next_element::<f64>()?.is_some() {}
+        let ok = lon.is_finite()
+            && lat.is_finite()
+            && (-180.0..=180.0).contains(&lon)
+            && (-90.0..=90.0).contains(&lat);
+        if ok {
+            Ok(Position([lon, lat]))
+        } else {
+            Err(gave_up())
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for PositionVisitor {
+    type Value = Position;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("[lon, lat]")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Position, A::Error> {
+        let lon: f64 = seq.next_element()?.ok_or_else(gave_up)?;
+        Self::rest(lon, seq)
+    }
+}
+
+impl<'de> Deserialize<'de> for Coordinates {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Coordinates;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("coordinates")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Coordinates, A::Error> {
+                // The first element says which: a number (a point) or a position (a line).
+                match seq.next_element::<Element>()? {
+                    Some(Element::Number(lon)) => {
+                        PositionVisitor::rest(lon, seq).map(|p| Coordinates::Point(p.0))
+                    }
+                    Some(Element::Position(first)) => {
+                        let mut line = Vec::with_capacity(seq.size_hint().unwrap_or(8) + 1);
+                        line.push(first.0);
+                        while let Some(p) = seq.next_element::<Position>()? {
+                            line.push(p.0);
+                        }
+                        Ok(Coordinates::Line(line))
+                    }
+                    Some(Element::Deeper) => {
+                        while seq.next_element::<IgnoredAny>()?.is_some() {}
+                        Ok(Coordinates::Deeper)
+                    }
+                    None => Err(gave_up()),
+                }
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// The first element of `coordinates`.
+enum Element {
+    Number(f64),
+    Position(Position),
+    /// An array of arrays (a polygon's ring, a multi-line's part).
+    Deeper,
+}
+
+impl<'de> Deserialize<'de> for Element {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Element;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or an array")
+            }
+            fn visit_f64<E: de::Error>(self, x: f64) -> Result<Element, E> {
+                Ok(Element::Number(x))
+            }
+            fn visit_u64<E: de::Error>(self, x: u64) -> Result<Element, E> {
+                Ok(Element::Number(x as f64))
+            }
+            fn visit_i64<E: de::Error>(self, x: i64) -> Result<Element, E> {
+                Ok(Element::Number(x as f64))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Element, A::Error> {
+                match seq.next_element::<NumberOrArray>()? {
+                    Some(NumberOrArray::Number(lon)) => {
+                        PositionVisitor::rest(lon, seq).map(Element::Position)
+                    }
+                    Some(NumberOrArray::Array) => {
+                        while seq.next_element::<IgnoredAny>()?.is_some() {}
+                        Ok(Element::Deeper)
+                    }
+                    None => Err(gave_up()),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A number, or any array (skipped).
+enum NumberOrArray {
+    Number(f64),
+    Array,
+}
+
+impl<'de> Deserialize<'de> for NumberOrArray {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = NumberOrArray;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or an array")
+            }
+            fn visit_f64<E: de::Error>(self, x: f64) -> Result<NumberOrArray, E> {
+                Ok(NumberOrArray::Number(x))
+            }
+            fn visit_u64<E: de::Error>(self, x: u64) -> Result<NumberOrArray, E> {
+                Ok(NumberOrArray::Number(x as f64))
+            }
+            fn visit_i64<E: de::Error>(self, x: i64) -> Result<NumberOrArray, E> {
+                Ok(NumberOrArray::Number(x as f64))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NumberOrArray, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(NumberOrArray::Array)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The properties Lysplan reads; others are ignored, as on the careful path.
+#[derive(Deserialize)]
+struct Properties<'a> {
+    #[serde(borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    id: Option<Id<'a>>,
+    #[serde(borrow)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    class: Option<Cow<'a, str>>,
+    width_m: Option<f64>,
+    lanes: Option<f64>,
+    #[serde(borrow)]
+    surface: Option<Cow<'a, str>>,
+    height_m: Option<f64>,
+    tilt_deg: Option<f64>,
+    overhang_m: Option<f64>,
+    azimuth_deg: Option<f64>,
+    #[serde(borrow)]
+    vendor: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    luminaire: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    street: Option<Cow<'a, str>>,
+    from_m: Option<f64>,
+    to_m: Option<f64>,
+    #[serde(borrow)]
+    review_status: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    review_comment: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    review_reviewer: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    review_time: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Feature<'a> {
+    #[serde(borrow)]
+    id: Option<Id<'a>>,
+    #[serde(borrow)]
+    geometry: Option<Obj<Geometry<'a>>>,
+    #[serde(borrow)]
+    properties: Option<Obj<Properties<'a>>>,
+}
+
+/// A non-blank string (the careful path refuses blank required strings).
+fn given(s: Option<Cow<'_, str>>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty()).map(Cow::into_owned)
+}
+
+/// Adds feature `fi` to `c`; `None`: give up.
+fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
+    let p = f.properties?.0;
+    let geometry = f.geometry.map(|g| g.0);
+    let kind = p.kind.filter(|k| !k.trim().is_empty())?;
+    let id = match p.id {
+        Some(id) => Some(id.into_string()),
+        None => f.id.map(Id::into_string),
+    };
+    if id.as_ref().is_some_and(|s| s.trim().is_empty()) {
+        return None; // blank: refused or renamed, the careful path says which
+    }
+    match (kind.as_ref(), geometry) {
+        (
+            "street",
+            Some(Geometry {
+                kind: gk,
+                coordinates: Coordinates::Line(points),
+            }),
+        ) if gk == "LineString" && points.len() >= 2 => {
+            let class = match p.class {
+                None => None,
+                Some(s) if s.trim().is_empty() => None,
+                Some(s) => Some(LightingClass::parse(&s)?),
+            };
+            let lanes = match p.lanes {
+                None => DEFAULT_LANES,
+                Some(n) if n.fract() == 0.0 && (1.0..=12.0).contains(&n) => n as u32,
+                Some(_) => return None,
+            };
+            let street = Street {
+                id: id?,
+                name: p.name.map(Cow::into_owned).unwrap_or_default(),
+                class,
+                width_m: p.width_m.unwrap_or(7.0),
+                lanes,
+                surface: p
+                    .surface
+                    .map_or_else(|| DEFAULT_SURFACE.to_owned(), Cow::into_owned),
+                points,
+            };
+            validate::street(&street).ok()?;
+            c.plan.streets.push(street);
+        }
+        (
+            "pole",
+            Some(Geometry {
+                kind: gk,
+                coordinates: Coordinates::Point([lon, lat]),
+            }),
+        ) if gk == "Point" => {
+            let pole = Pole {
+                id: id?,
+                lon,
+                lat,
+                height_m: p.height_m?,
+                overhang_m: p.overhang_m.unwrap_or(0.0),
+                tilt_deg: p.tilt_deg.unwrap_or(0.0),
+                azimuth_deg: p.azimuth_deg.unwrap_or(0.0),
+                vendor: given(p.vendor)?,
+                luminaire: given(p.luminaire)?,
+            };
+            validate::pole(&pole).ok()?;
+            if let Some(status) = p.review_status {
+                let review = PoleReview {
+                    status: ReviewStatus::parse(&status)?,
+                    comment: p.review_comment.map(Cow::into_owned).unwrap_or_default(),
+                    reviewer: p.review_reviewer.map(Cow::into_owned).unwrap_or_default(),
+                    time: p.review_time.map(Cow::into_owned).unwrap_or_default(),
+                };
+                c.plan.pole_reviews.insert(pole.id.clone(), review);
+            }
+            c.raw_poles.push(RawPole {
+                feature: fi,
+                azimuth_given: p.azimuth_deg.is_some(),
+                pole,
+            });
+        }
+        ("section", _) => {
+            let section = Section {
+                id: id.unwrap_or_else(|| format!("section-{fi}")),
+                vendor: given(p.vendor)?,
+                street: given(p.street)?,
+                from_m: p.from_m?,
+                to_m: p.to_m?,
+            };
+            validate::section(&section).ok()?;
+            c.plan.sections.push(section);
+        }
+        _ => return None,
+    }
+    Some(())
+}
