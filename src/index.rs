@@ -38,14 +38,7 @@ impl SiteIndex {
     }
 
     pub fn from_parts(streets: Vec<Polyline>, pole_xy: Vec<Xy>) -> Self {
-        let pole_tree = RTree::bulk_load(
-            pole_xy
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| valid_xy(**p))
-                .map(|(i, p)| PolePoint::new(p.to_array(), i))
-                .collect(),
-        );
+        let pole_tree = pole_tree(&pole_xy);
         let mut segs = Vec::new();
         for (si, line) in streets.iter().enumerate() {
             for k in 0..line.segments() {
@@ -107,6 +100,19 @@ impl SiteIndex {
             }
         }
     }
+}
+
+/// The tree of the poles at usable positions (a non-finite one would panic in the bulk
+/// load), tagged with their indices.
+fn pole_tree(pole_xy: &[Xy]) -> RTree<PolePoint> {
+    RTree::bulk_load(
+        pole_xy
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| valid_xy(**p))
+            .map(|(i, p)| PolePoint::new(p.to_array(), i))
+            .collect(),
+    )
 }
 
 /// Each street's centreline in metres; a street with an unusable vertex (non-finite or
@@ -223,16 +229,7 @@ impl Located {
             .map(|p| to_utm32(p.lon, p.lat))
             .collect();
         let (pole_tree, nearest) = rayon::join(
-            || {
-                RTree::bulk_load(
-                    pole_xy
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, p)| valid_xy(**p))
-                        .map(|(i, p)| PolePoint::new(p.to_array(), i))
-                        .collect(),
-                )
-            },
+            || pole_tree(&pole_xy),
             || {
                 pole_xy
                     .par_iter()
