@@ -144,18 +144,25 @@ pub struct PoleStation {
     pub side: Side,
 }
 
+impl PoleStation {
+    /// The linear reference of a station on street `street`.
+    fn on((street, s): (usize, Station)) -> Self {
+        PoleStation {
+            street,
+            chainage_m: s.chainage_m,
+            offset_m: s.offset_m,
+            side: s.side,
+        }
+    }
+}
+
 /// The station of a point on the nearest street (R-tree of street segments); `None`
 /// when the plan has no street with at least two vertices.
 pub fn station_of(index: &SiteIndex, xy: Xy) -> Option<PoleStation> {
     if !valid_xy(xy) {
         return None;
     }
-    index.nearest_street(xy).map(|(street, s)| PoleStation {
-        street,
-        chainage_m: s.chainage_m,
-        offset_m: s.offset_m,
-        side: s.side,
-    })
+    index.nearest_street(xy).map(PoleStation::on)
 }
 
 /// Stations of all poles of the index, computed in parallel.
@@ -266,14 +273,7 @@ impl Located {
     pub fn stations(&self) -> Vec<Option<PoleStation>> {
         self.nearest
             .iter()
-            .map(|n| {
-                n.map(|(street, s)| PoleStation {
-                    street,
-                    chainage_m: s.chainage_m,
-                    offset_m: s.offset_m,
-                    side: s.side,
-                })
-            })
+            .map(|n| n.map(PoleStation::on))
             .collect()
     }
 }

@@ -73,11 +73,7 @@ pub fn run_with_coverage_located(
             crate::lighting::evaluate(plan, &photometry, None)
         },
     );
-    let mut checker = checker;
-    if !cov.findings.is_empty() {
-        checker.set_extra(cov.findings.clone());
-    }
-    (checker.findings().to_vec(), cov)
+    (findings_with(checker, cov.findings.clone()), cov)
 }
 
 /// As [`run`], with the plan already indexed and located.
@@ -88,7 +84,11 @@ pub fn run_located(plan: &Plan, located: crate::index::Located) -> Vec<Finding> 
 /// Runs every rule and merges `extra` findings (e.g. `coverage.*` from the lighting
 /// module) into the sorted result.
 pub fn run_with(plan: &Plan, extra: Vec<Finding>) -> Vec<Finding> {
-    let mut c = Checker::new(plan);
+    findings_with(Checker::new(plan), extra)
+}
+
+/// The checker's findings with `extra` merged in.
+fn findings_with(mut c: Checker, extra: Vec<Finding>) -> Vec<Finding> {
     if !extra.is_empty() {
         c.set_extra(extra);
     }

@@ -27,9 +27,6 @@ pub(super) fn read(text: &str) -> Result<Collected, GaveUp> {
     de::Deserializer::deserialize_map(&mut de, Root { c: &mut c })
         .and_then(|()| de.end())
         .map_err(|_| GaveUp)?;
-    if c.error.is_some() {
-        return Err(GaveUp);
-    }
     Ok(c)
 }
 
@@ -47,27 +44,19 @@ impl<'de> Visitor<'de> for Root<'_> {
         f.write_str("a FeatureCollection")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let (mut kind, mut meta, mut features) = (false, false, false);
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            // A key given twice: the careful path decides what that means.
-            let seen = match key.as_ref() {
-                "type" => &mut kind,
-                "lysplan" => &mut meta,
-                "features" => &mut features,
+            let c = &mut *self.c;
+            match key.as_ref() {
+                "type" if c.kind.is_none() => c.kind = Some(map.next_value()?),
+                "lysplan" if c.meta.is_none() => c.meta = Some(map.next_value()?),
+                "features" if !c.features_seen => {
+                    c.features_seen = true;
+                    map.next_value_seed(Features { c })?;
+                }
+                // A key given twice: the careful path decides what that means.
+                "type" | "lysplan" | "features" => return Err(gave_up()),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-            };
-            if std::mem::replace(seen, true) {
-                return Err(gave_up());
-            }
-            match key.as_ref() {
-                "type" => self.c.kind = Some(map.next_value()?),
-                "lysplan" => self.c.meta = Some(map.next_value()?),
-                _ => {
-                    self.c.features_seen = true;
-                    map.next_value_seed(Features { c: &mut *self.c })?;
                 }
             }
         }
@@ -285,48 +274,17 @@ impl<'de> Deserialize<'de> for Element {
                 Ok(Element::Number(x as f64))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Element, A::Error> {
-                match seq.next_element::<NumberOrArray>()? {
-                    Some(NumberOrArray::Number(lon)) => {
+                // A position starts with a number; anything deeper is skipped.
+                match seq.next_element::<Element>()? {
+                    Some(Element::Number(lon)) => {
                         PositionVisitor::rest(lon, seq).map(Element::Position)
                     }
-                    Some(NumberOrArray::Array) => {
+                    Some(Element::Position(_) | Element::Deeper) => {
                         while seq.next_element::<IgnoredAny>()?.is_some() {}
                         Ok(Element::Deeper)
                     }
                     None => Err(gave_up()),
                 }
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A number, or any array (skipped).
-enum NumberOrArray {
-    Number(f64),
-    Array,
-}
-
-impl<'de> Deserialize<'de> for NumberOrArray {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = NumberOrArray;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number or an array")
-            }
-            fn visit_f64<E: de::Error>(self, x: f64) -> Result<NumberOrArray, E> {
-                Ok(NumberOrArray::Number(x))
-            }
-            fn visit_u64<E: de::Error>(self, x: u64) -> Result<NumberOrArray, E> {
-                Ok(NumberOrArray::Number(x as f64))
-            }
-            fn visit_i64<E: de::Error>(self, x: i64) -> Result<NumberOrArray, E> {
-                Ok(NumberOrArray::Number(x as f64))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NumberOrArray, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(NumberOrArray::Array)
             }
         }
         d.deserialize_any(V)

@@ -156,12 +156,20 @@ impl<'de> serde::de::Visitor<'de> for FeaturesSeed<'_, '_> {
 /// Parses a plan from GeoJSON text. `origin` names the file in messages and anchors
 /// relative photometry paths. Features are read one at a time (streaming).
 pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
-    read_geojson_located(text, origin).map(|(plan, _)| plan)
+    read(text, origin).map(|(plan, _)| plan)
 }
 
 /// As [`read_geojson`], with the plan's index and every pole located on its nearest
-/// street (found for the default azimuths, and what the checks need next).
+/// street (found for the default azimuths when a pole lacks one, and what the checks
+/// need next).
 pub fn read_geojson_located(text: &str, origin: &Path) -> Result<(Plan, Located), FileError> {
+    let (plan, located) = read(text, origin)?;
+    let located = located.unwrap_or_else(|| Located::new(&plan));
+    Ok((plan, located))
+}
+
+/// The plan, and its location if the default azimuths needed it.
+fn read(text: &str, origin: &Path) -> Result<(Plan, Option<Located>), FileError> {
     let r = Reader { origin };
     // Most files are well-formed: read them fast, and only a file the fast reader gives
     // up on is read again carefully, for the message that names what is wrong.
@@ -214,7 +222,7 @@ fn read_carefully(r: &Reader, text: &str) -> Result<Collected, FileError> {
 
 /// What every reader does once the features are read: the collection's type, the
 /// `lysplan` member, photometry files, default azimuths, implied vendors, the validator.
-fn finish(r: &Reader, mut c: Collected) -> Result<(Plan, Located), FileError> {
+fn finish(r: &Reader, mut c: Collected) -> Result<(Plan, Option<Located>), FileError> {
     let origin = r.origin;
 
     match c.kind.as_ref().and_then(Value::as_str) {
@@ -281,8 +289,12 @@ fn finish(r: &Reader, mut c: Collected) -> Result<(Plan, Located), FileError> {
 /// Points each pole `i` with `aim[i]` (its luminaire's C = 90 direction, as a true
 /// bearing) at the nearest street centreline; a pole on a centreline faces the street's
 /// right-hand side. The default of a pole whose file gives no azimuth (GeoJSON,
-/// GeoPackage). Returns the plan's index and its poles' locations, found on the way.
-pub(in crate::plan) fn aim_at_nearest_street(plan: &mut Plan, aim: &[bool]) -> Located {
+/// GeoPackage). Returns the plan's index and its poles' locations, found on the way
+/// (`None`, and no work, when every pole has its azimuth).
+pub(in crate::plan) fn aim_at_nearest_street(plan: &mut Plan, aim: &[bool]) -> Option<Located> {
+    if !aim.iter().any(|&a| a) {
+        return None;
+    }
     let located = Located::new(plan);
     for (i, p) in plan.poles.iter_mut().enumerate() {
         let Some((si, st)) = located.nearest[i].filter(|_| aim[i]) else {
@@ -304,7 +316,7 @@ pub(in crate::plan) fn aim_at_nearest_street(plan: &mut Plan, aim: &[bool]) -> L
         };
         p.azimuth_deg = grid_to_true_bearing(grid, p.lon, p.lat);
     }
-    located
+    Some(located)
 }
 
 /// The `k`-th colour of the palette given to vendors a file names without a colour.

@@ -648,9 +648,7 @@ fn read_plan(r: &Reader) -> Result<Plan, FileError> {
         }
     }
     // A pole added in QGIS without an azimuth faces the nearest street, as in GeoJSON.
-    if aim.iter().any(|a| *a) {
-        crate::plan::geojson::aim_at_nearest_street(&mut plan, &aim);
-    }
+    crate::plan::geojson::aim_at_nearest_street(&mut plan, &aim);
 
     if !vendors_given {
         crate::plan::geojson::add_implied_vendors(&mut plan);
