@@ -80,7 +80,7 @@ fn bench(c: &mut Criterion) {
          D_P {:.4} W/(lx m²), D_E {:.1} Wh/(m² year)",
         plan.poles.len(),
         plan.streets.len(),
-        lighting.max_radius_m,
+        lighting.max_radius_m(),
         cov.streets.len(),
         cov.findings.len(),
         cov.energy.d_p_w_per_lx_m2.unwrap_or(0.0),
@@ -94,9 +94,11 @@ fn bench(c: &mut Criterion) {
     let acme_light = Lighting::new(&plan, &acme);
     let acme_cov = lighting::evaluate_with(&plan, &acme_light, &index, None);
     eprintln!(
-        "synthetic plan with acme_road_runner.ldt: max influence radius {:.1} m, \
-         {}/{} streets pass",
-        acme_light.max_radius_m,
+        "synthetic plan with acme_road_runner.ldt: max influence radius {:.1} m \
+         (P4 streets {:.1} m, C3 {:.1} m), {}/{} streets pass",
+        acme_light.max_radius_m(),
+        acme_light.max_radius_for(Some(lysplan::plan::LightingClass::P4)),
+        acme_light.max_radius_for(Some(lysplan::plan::LightingClass::C3)),
         acme_cov.streets.iter().filter(|s| s.result.pass).count(),
         acme_cov.streets.len()
     );

@@ -5,12 +5,20 @@
 //! loaded (keyed by luminaire type id); [`evaluate`] runs the EN 13201-3 grid along every
 //! classed street, judges it against EN 13201-2 and computes EN 13201-5 energy figures.
 //!
-//! Influence radius: each luminaire gets its own radius beyond which its contribution is
-//! provably below [`NEGLIGIBLE_LX`] (0.0001 lx, 1/4000 of the lowest class limit, P6
-//! E_min 0.4 lx). The bound uses the largest intensity of the table at or beyond the
-//! incidence angle (minus the tilt), times MF × h / r³, which only falls with distance.
-//! A real cut-off street luminaire (nothing beyond γ ≈ 80°) thus gets about h × tan 80°
-//! ≈ 5.7 h; a test table of constant intensity to γ = 90° gets the cube-root distance.
+//! Influence radius (the light that still matters): each luminaire's light is followed
+//! out to where it provably adds less than [`NEGLECT_SHARE`] (0.1 %) of the lowest
+//! illuminance the street's class requires (its E_min for P classes, U_o × E_avg for C
+//! classes), and never less than [`MIN_REACH_H`] (5) times its mounting height while it
+//! still gives light there. Where no class decides (the `lux` point check, M streets,
+//! whose illuminance only feeds REI), the threshold is [`NEGLIGIBLE_LX`], 0.1 % of the
+//! lowest class minimum of all (P6, E_min 0.4 lx). The bound uses the largest intensity of
+//! the table at or beyond the incidence angle (minus the tilt), times MF × h / r³, which
+//! only falls with distance. A real cut-off street luminaire (nothing beyond γ ≈ 80°) thus
+//! gets about h × tan 80° ≈ 5.7 h; an optic with light to γ = 90° gets the cube-root
+//! distance (the bundled ACME at 8 m: 138 m at 0.4 mlx and less on brighter classes,
+//! where a fixed 0.1 mlx cut-off followed it to 204 m). The neglected tail changes the
+//! bundled plan's results by under 0.5 % (0.13 % at most, test
+//! `influence_radius_changes_the_bundled_plan_by_under_half_a_percent`).
 
 pub mod classes;
 mod coverage;
@@ -38,8 +46,26 @@ use rstar::{AABB, RTree};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// A luminaire's contribution below this is neglected, lx (see the module docs).
-pub const NEGLIGIBLE_LX: f64 = 1e-4;
+/// A luminaire's light is neglected where it adds less than this share of the lowest
+/// illuminance its street's class requires (module docs).
+pub const NEGLECT_SHARE: f64 = 1e-3;
+/// Light is followed to at least this many mounting heights from the luminaire (as far as
+/// it reaches), whatever the threshold.
+pub const MIN_REACH_H: f64 = 5.0;
+/// Where no class decides, a luminaire's contribution below this is neglected, lx: 0.1 %
+/// of P6's E_min (0.4 lx), the lowest minimum of any class (module docs).
+pub const NEGLIGIBLE_LX: f64 = 4e-4;
+
+/// The illuminance below which one luminaire's light is neglected on a street of `class`,
+/// lx (module docs).
+pub fn negligible_lx(class: Option<crate::plan::LightingClass>) -> f64 {
+    match class.map(classes::requirement) {
+        Some(r @ (classes::Requirement::P { .. } | classes::Requirement::C { .. })) => {
+            (NEGLECT_SHARE * r.dark_below()).max(NEGLIGIBLE_LX)
+        }
+        _ => NEGLIGIBLE_LX,
+    }
+}
 
 /// Anything that carries an intensity table: [`IntensityTable`] itself or a whole
 /// [`Photometry`] read from a file.
@@ -90,25 +116,19 @@ fn intensity_bound(t: &IntensityTable, suffix: &[f64], gamma_deg: f64) -> f64 {
     suffix.get(i.saturating_sub(1)).copied().unwrap_or(0.0)
 }
 
-/// Distance, m, beyond which a luminaire contributes less than [`NEGLIGIBLE_LX`].
-fn influence_radius(l: &Luminaire, t: &IntensityTable, suffix: &[f64], mf: f64) -> f64 {
-    let h = l.height_m;
-    let bound = |d: f64| {
-        let eps_deg = d.atan2(h).to_degrees();
-        let r2 = h * h + d * d;
-        mf * intensity_bound(t, suffix, (eps_deg - l.tilt_deg.abs()).max(0.0)) * h
-            / (r2 * r2.sqrt())
-    };
-    if !classes::meets(bound(0.0), NEGLIGIBLE_LX) {
+/// The largest `d` in `[0, hi]` (to 60 halvings) for which `holds(d)` is true, for a
+/// `holds` that is true up to some distance and false beyond; 0 if it never holds.
+fn last_true(hi: f64, holds: impl Fn(f64) -> bool) -> f64 {
+    if !holds(0.0) {
         return 0.0;
     }
-    let i_max = suffix.first().copied().unwrap_or(0.0);
-    // bound(d) <= mf * i_max * h / d^3.
-    let mut hi = (mf * i_max * h / NEGLIGIBLE_LX).cbrt().max(h) + 1.0;
-    let mut lo = 0.0;
+    if holds(hi) {
+        return hi;
+    }
+    let (mut lo, mut hi) = (0.0, hi);
     for _ in 0..60 {
         let mid = 0.5 * (lo + hi);
-        if bound(mid) >= NEGLIGIBLE_LX {
+        if holds(mid) {
             lo = mid;
         } else {
             hi = mid;
@@ -117,15 +137,88 @@ fn influence_radius(l: &Luminaire, t: &IntensityTable, suffix: &[f64], mf: f64) 
     hi
 }
 
+/// Distance, m, beyond which a luminaire contributes less than `negligible_lx`, but at
+/// least [`MIN_REACH_H`] heights as far as it gives any light.
+fn influence_radius(
+    l: &Luminaire,
+    t: &IntensityTable,
+    suffix: &[f64],
+    mf: f64,
+    negligible_lx: f64,
+) -> f64 {
+    let h = l.height_m;
+    let bound = |d: f64| {
+        let eps_deg = d.atan2(h).to_degrees();
+        let r2 = h * h + d * d;
+        mf * intensity_bound(t, suffix, (eps_deg - l.tilt_deg.abs()).max(0.0)) * h
+            / (r2 * r2.sqrt())
+    };
+    let i_max = suffix.first().copied().unwrap_or(0.0);
+    // bound(d) <= mf * i_max * h / d^3.
+    let hi = (mf * i_max * h / negligible_lx).cbrt().max(h) + 1.0;
+    let cut = last_true(hi, |d| bound(d) >= negligible_lx);
+    let lit = last_true(MIN_REACH_H * h, |d| bound(d) > 0.0);
+    cut.max(lit)
+}
+
+/// How far each luminaire's light is followed for one threshold (module docs).
+#[derive(Debug, Clone)]
+struct Reach {
+    negligible_lx: f64,
+    /// Parallel to `Lighting::luminaires`, m.
+    radius_m: Vec<f64>,
+    max_radius_m: f64,
+}
+
+impl Reach {
+    fn new(
+        luminaires: &[Luminaire],
+        table_of: &[usize],
+        tables: &[lut::Lut],
+        suffixes: &[Vec<f64>],
+        mf: f64,
+        negligible_lx: f64,
+    ) -> Self {
+        // The radius depends only on the table, the height and the tilt: plans repeat
+        // few combinations, so compute each once.
+        let mut cache: HashMap<(usize, u64, u64), f64> = HashMap::new();
+        let radius_m: Vec<f64> = luminaires
+            .iter()
+            .zip(table_of.iter())
+            .map(|(l, &ti)| {
+                let key = (ti, l.height_m.to_bits(), l.tilt_deg.abs().to_bits());
+                *cache.entry(key).or_insert_with(|| {
+                    influence_radius(l, &tables[ti].table, &suffixes[ti], mf, negligible_lx)
+                })
+            })
+            .collect();
+        let max_radius_m = radius_m.iter().copied().fold(0.0, f64::max);
+        Reach {
+            negligible_lx,
+            radius_m,
+            max_radius_m,
+        }
+    }
+
+    /// Every luminaire followed everywhere.
+    fn unbounded(n: usize) -> Self {
+        Reach {
+            negligible_lx: 0.0,
+            radius_m: vec![f64::INFINITY; n],
+            max_radius_m: f64::INFINITY,
+        }
+    }
+}
+
 /// The luminaires of one plan revision, ready to compute illuminance anywhere.
 #[derive(Debug, Clone)]
 pub struct Lighting {
     /// Placed luminaires (only poles with a valid geometry and photometry).
     pub luminaires: Vec<Luminaire>,
-    /// Influence radius of each luminaire, m (parallel to `luminaires`).
-    pub radius_m: Vec<f64>,
-    /// The largest influence radius, m.
-    pub max_radius_m: f64,
+    /// How far each luminaire's light is followed where no class decides ([`NEGLIGIBLE_LX`]).
+    reach: Reach,
+    /// The same for each threshold of the plan's P and C streets ([`negligible_lx`]).
+    class_reach: Vec<Reach>,
     /// The tallest luminaire's height, m (0 with none).
     pub max_height_m: f64,
     /// Maintenance factor applied to every value.
@@ -167,20 +260,17 @@ impl Lighting {
             luminaires.push(l);
             table_of.push(ti);
         }
-        // The radius depends only on the table, the height and the tilt: plans repeat
-        // few combinations, so compute each once.
-        let mut cache: HashMap<(usize, u64, u64), f64> = HashMap::new();
-        let radius_m: Vec<f64> = luminaires
+        let reach_at = |lx: f64| Reach::new(&luminaires, &table_of, &tables, &suffixes, mf, lx);
+        let reach = reach_at(NEGLIGIBLE_LX);
+        let mut levels: Vec<f64> = plan
+            .streets
             .iter()
-            .zip(table_of.iter())
-            .map(|(l, &ti)| {
-                let key = (ti, l.height_m.to_bits(), l.tilt_deg.abs().to_bits());
-                *cache
-                    .entry(key)
-                    .or_insert_with(|| influence_radius(l, &tables[ti].table, &suffixes[ti], mf))
-            })
+            .map(|s| negligible_lx(s.class))
+            .filter(|&lx| lx != NEGLIGIBLE_LX)
             .collect();
-        let max_radius_m = radius_m.iter().copied().fold(0.0, f64::max);
+        levels.sort_by(f64::total_cmp);
+        levels.dedup();
+        let class_reach = levels.into_iter().map(reach_at).collect();
         let max_height_m = luminaires.iter().map(|l| l.height_m).fold(0.0, f64::max);
         let tree = RTree::bulk_load(
             luminaires
@@ -191,8 +281,8 @@ impl Lighting {
         );
         Lighting {
             luminaires,
-            radius_m,
-            max_radius_m,
+            reach,
+            class_reach,
             max_height_m,
             maintenance_factor: mf,
             unlit_poles,
@@ -218,8 +308,8 @@ impl Lighting {
             .collect();
         Lighting {
             luminaires: Vec::new(),
-            radius_m: Vec::new(),
-            max_radius_m: 0.0,
+            reach: Reach::unbounded(0),
+            class_reach: Vec::new(),
             max_height_m: 0.0,
             maintenance_factor: plan.maintenance_factor,
             unlit_poles,
@@ -239,11 +329,38 @@ impl Lighting {
             .collect()
     }
 
-    /// Maintained illuminance, lx, of luminaire `k` (index into `luminaires`) at `p`.
-    fn contribution(&self, k: usize, p: Xy) -> f64 {
+    /// The same lighting with every luminaire's light followed everywhere, with no
+    /// influence radius: slow, for verifying the radius on whole plans.
+    pub fn uncut(mut self) -> Self {
+        self.reach = Reach::unbounded(self.luminaires.len());
+        self.class_reach.clear();
+        self
+    }
+
+    /// The largest influence radius where no class decides, m.
+    pub fn max_radius_m(&self) -> f64 {
+        self.reach.max_radius_m
+    }
+
+    /// The largest influence radius on a street of `class`, m.
+    pub fn max_radius_for(&self, class: Option<crate::plan::LightingClass>) -> f64 {
+        self.reach_for(class).max_radius_m
+    }
+
+    fn reach_for(&self, class: Option<crate::plan::LightingClass>) -> &Reach {
+        let lx = negligible_lx(class);
+        self.class_reach
+            .iter()
+            .find(|r| r.negligible_lx == lx)
+            .unwrap_or(&self.reach)
+    }
+
+    /// Maintained illuminance, lx, of luminaire `k` (index into `luminaires`) at `p`,
+    /// followed as far as `reach` says.
+    fn contribution_in(&self, reach: &Reach, k: usize, p: Xy) -> f64 {
         let l = &self.luminaires[k];
         let d2 = l.xy.dist2(p);
-        let r = self.radius_m[k];
+        let r = reach.radius_m[k];
         if d2 > r * r {
             return 0.0;
         }
@@ -252,25 +369,53 @@ impl Lighting {
         self.maintenance_factor * i * l.h_over_r3(p)
     }
 
-    fn candidates_near(&self, p: Xy) -> impl Iterator<Item = usize> + '_ {
-        let r = self.max_radius_m;
-        self.tree
-            .locate_within_distance(p.to_array(), r * r)
-            .map(|g| g.data)
+    fn contribution(&self, k: usize, p: Xy) -> f64 {
+        self.contribution_in(&self.reach, k, p)
     }
 
-    fn candidates_in_box(&self, min: Xy, max: Xy) -> Vec<usize> {
-        let r = self.max_radius_m;
-        let mut v: Vec<usize> = self
-            .tree
-            .locate_in_envelope(&AABB::from_corners(
-                [min.x - r, min.y - r],
-                [max.x + r, max.y + r],
-            ))
-            .map(|g| g.data)
-            .collect();
+    fn candidates_near(&self, p: Xy) -> Box<dyn Iterator<Item = usize> + '_> {
+        let r = self.reach.max_radius_m;
+        if r.is_infinite() {
+            return Box::new(0..self.luminaires.len());
+        }
+        Box::new(
+            self.tree
+                .locate_within_distance(p.to_array(), r * r)
+                .map(|g| g.data),
+        )
+    }
+
+    /// Luminaires (sorted) that may light any point of the box `min`–`max` on a street of
+    /// `class`, and their contribution at a point.
+    fn street_light(
+        &self,
+        class: Option<crate::plan::LightingClass>,
+        min: Xy,
+        max: Xy,
+    ) -> (Vec<usize>, impl Fn(usize, Xy) -> f64 + '_) {
+        let reach = self.reach_for(class);
+        let r = reach.max_radius_m;
+        let mut v: Vec<usize> = if r.is_infinite() {
+            (0..self.luminaires.len()).collect()
+        } else {
+            self.tree
+                .locate_in_envelope(&AABB::from_corners(
+                    [min.x - r, min.y - r],
+                    [max.x + r, max.y + r],
+                ))
+                .map(|g| g.data)
+                .collect()
+        };
         v.sort_unstable();
-        v
+        (v, move |k, p| self.contribution_in(reach, k, p))
+    }
+
+    /// Maintained horizontal illuminance at ground point `p` (UTM 32N metres) as the grid
+    /// of a street of `class` sums it (each luminaire followed as far as that class'
+    /// threshold says, module docs), lx.
+    pub fn e_h_for(&self, class: Option<crate::plan::LightingClass>, p: Xy) -> f64 {
+        let (cand, light) = self.street_light(class, p, p);
+        cand.into_iter().map(|k| light(k, p)).sum()
     }
 
     /// Maintained horizontal illuminance at ground point `p` (UTM 32N metres), lx.
@@ -293,7 +438,8 @@ impl Lighting {
     }
 
     /// E_h at `p` summed over ALL luminaires without any influence radius: slow, for
-    /// verifying the radius (the two differ by less than [`NEGLIGIBLE_LX`] per luminaire).
+    /// verifying the radius (the two differ by less than [`NEGLIGIBLE_LX`] per luminaire
+    /// beyond [`MIN_REACH_H`] heights).
     pub fn e_h_exhaustive(&self, p: Xy) -> f64 {
         (0..self.luminaires.len())
             .map(|k| {

@@ -103,14 +103,13 @@ pub(super) fn evaluate_street(
                 }
             }
             let half_w = width_m / 2.0;
-            let cand = lighting.candidates_in_box(
+            let (cand, light) = lighting.street_light(
+                Some(class),
                 Xy::new(min.x - half_w, min.y - half_w),
                 Xy::new(max.x + half_w, max.y + half_w),
             );
             let e_at = move |p: Option<Xy>| -> f64 {
-                p.map_or(0.0, |p| {
-                    cand.iter().map(|&k| lighting.contribution(k, p)).sum()
-                })
+                p.map_or(0.0, |p| cand.iter().map(|&k| light(k, p)).sum())
             };
             let offsets = &offsets;
             f.rows_m

@@ -270,9 +270,9 @@ fn beyond_the_last_gamma_is_dark_and_radius_is_finite() {
     assert!(l.e_h(at_bearing(foot, 0.0, 13.8)) > 0.0);
     assert_eq!(l.e_h(at_bearing(foot, 0.0, 13.9)), 0.0);
     assert!(
-        l.max_radius_m > 13.85 && l.max_radius_m < 14.0,
+        l.max_radius_m() > 13.85 && l.max_radius_m() < 14.0,
         "{}",
-        l.max_radius_m
+        l.max_radius_m()
     );
 }
 
@@ -487,7 +487,7 @@ fn street_evaluation_matches_point_by_point_and_judges() {
     for field in &f {
         for &ch in &field.rows_m {
             for off in grid::offsets_across(7.0) {
-                let e = l.e_h(Xy::new(o.x + ch, o.y + off));
+                let e = l.e_h_for(Some(LightingClass::P4), Xy::new(o.x + ch, o.y + off));
                 sum += e * field.d_along_m;
                 w += field.d_along_m;
                 min = min.min(e);
@@ -652,10 +652,12 @@ fn influence_radius_neglects_only_negligible_light() {
     println!(
         "neglected tail: worst {worst_abs:.5} lx, {:.3} % of E_h; radius {:.1} m",
         100.0 * worst_rel,
-        l.max_radius_m
+        l.max_radius_m()
     );
-    // In practice the neglected tail is small against the light there.
-    assert!(worst_abs < 0.05 && worst_rel < 0.01);
+    // Even for this long-tailed table the neglected tail is small against the light
+    // there (about 1.2 % at the dimmest point checked, 40 m off a luminaire); real optics
+    // on a real plan: `influence_radius_changes_the_bundled_plan_by_under_half_a_percent`.
+    assert!(worst_abs < 0.05 && worst_rel < 0.02);
     // Street evaluation on the same plan (per-field candidate sets) stays finite.
     let small = lysplan::check::synth::plan(120);
     let cov = lighting::evaluate(&small, &ph, None);
@@ -739,4 +741,48 @@ fn coverage_without_a_classed_street_skips_the_grid_but_keeps_the_energy_figures
     assert_eq!(cov.energy.evaluated_power_w, 0.0);
     assert!(cov.energy.lit_hours_per_year > 4000.0, "{:?}", cov.energy);
     assert_eq!(cov.unlit_poles, vec![plan.poles[0].id.clone()]);
+}
+
+/// The influence radius (0.1 % of the class' lowest required illuminance, at least 5
+/// heights) changes every result of the bundled plan by under 0.5 % against the sum over
+/// every luminaire of the plan with no radius at all.
+#[test]
+fn influence_radius_changes_the_bundled_plan_by_under_half_a_percent() {
+    let plan = lysplan::bundled::doll_plan();
+    let (ph, errors) = lighting::load_photometry(&plan);
+    assert!(errors.is_empty(), "{errors:?}");
+    let index = lysplan::index::SiteIndex::build(&plan);
+    let cut = Lighting::new(&plan, &ph);
+    let uncut = Lighting::new(&plan, &ph).uncut();
+    assert!(cut.max_radius_m().is_finite() && uncut.max_radius_m().is_infinite());
+    let a = lighting::evaluate_with(&plan, &cut, &index, None);
+    let b = lighting::evaluate_with(&plan, &uncut, &index, None);
+    assert_eq!(a.streets.len(), b.streets.len());
+    assert!(!a.streets.is_empty());
+    let mut worst = 0.0_f64;
+    let mut differs = false;
+    for (x, y) in a.streets.iter().zip(&b.streets) {
+        let (x, y) = (&x.result, &y.result);
+        assert_eq!(x.id, y.id);
+        let mut pairs = vec![(x.e_avg_lx, y.e_avg_lx), (x.e_min_lx, y.e_min_lx)];
+        if let (Some(p), Some(q)) = (x.u_o, y.u_o) {
+            pairs.push((p, q));
+        }
+        for (p, q) in pairs {
+            // The cut sum never exceeds the full one for illuminance.
+            let d = (p - q).abs() / q.abs().max(1e-12);
+            differs |= p != q;
+            worst = worst.max(d);
+            assert!(d < 0.005, "{}: {p} cut vs {q} uncut", x.id);
+        }
+        assert!(x.e_avg_lx <= y.e_avg_lx + 1e-12, "{}", x.id);
+        assert_eq!(x.pass, y.pass, "{}", x.id);
+    }
+    // The radius does cut something on this plan, or the test shows nothing.
+    assert!(differs);
+    println!(
+        "bundled plan: largest change from the influence radius {:.4} %, radius {:.1} m",
+        100.0 * worst,
+        cut.max_radius_m()
+    );
 }
