@@ -121,7 +121,9 @@ fn in_window(p: Xy, o: Xy, l: Xy, h: f64) -> bool {
 fn term(lighting: &Lighting, k: usize, p: Xy, t: &RTable) -> Option<(f64, f64)> {
     let l = &lighting.luminaires[k];
     let h = l.height_m;
-    let tan_g = l.xy.dist(p) / h;
+    // sqrt of the sum of squares, not hypot: metres on a site never overflow, and this is
+    // the luminance calculation's innermost loop.
+    let tan_g = l.xy.dist2(p).sqrt() / h;
     if tan_g.is_nan() || tan_g > t.max_tan_gamma() {
         return None;
     }
@@ -150,7 +152,10 @@ fn luminance_of(
 
 /// Luminance at road point `p` from each observer of `observers` (written to `out`, one
 /// per observer), over the luminaires `cand`: each luminaire's intensity is looked up once
-/// for all the observers whose window holds it.
+/// for all the observers whose window holds it. The same sums as [`in_window`] and
+/// [`beta_deg`] per luminaire, with each observer's line of sight through `p` (a unit
+/// vector) worked out once per point: a luminaire's distance along and across it give
+/// both the window and β = atan2(across, along).
 fn luminance_seen_by(
     lighting: &Lighting,
     cand: &[usize],
@@ -159,17 +164,50 @@ fn luminance_seen_by(
     t: &RTable,
     out: &mut [f64],
 ) {
+    const MAX_OBSERVERS: usize = 12;
     out.iter_mut().for_each(|v| *v = 0.0);
-    let mut seen = [false; 12];
+    // Per observer: the unit line of sight O→P, or None when the observer stands on P.
+    let mut sight = [None::<(f64, f64)>; MAX_OBSERVERS];
+    for (s, o) in sight.iter_mut().zip(observers) {
+        let (sx, sy) = (p.x - o.x, p.y - o.y);
+        let n = (sx * sx + sy * sy).sqrt();
+        *s = (n != 0.0).then(|| (sx / n, sy / n));
+    }
+    let n_obs = observers.len().min(MAX_OBSERVERS);
+    let mut beta = [f64::NAN; MAX_OBSERVERS];
     for &k in cand {
         let l = &lighting.luminaires[k];
+        let h = l.height_m;
+        let (dx, dy) = (l.xy.x - p.x, l.xy.y - p.y);
         let mut any = false;
-        for (j, o) in observers.iter().enumerate() {
-            let w = in_window(p, *o, l.xy, l.height_m);
-            if let Some(s) = seen.get_mut(j) {
-                *s = w;
-            }
-            any |= w;
+        for j in 0..n_obs {
+            beta[j] = f64::NAN;
+            let seen = match sight[j] {
+                Some((ux, uy)) => {
+                    let along = dx * ux + dy * uy;
+                    let side = (dx * uy - dy * ux).abs();
+                    let w = along >= -WINDOW_BEFORE_H * h
+                        && along <= WINDOW_BEYOND_H * h
+                        && side <= WINDOW_SIDE_H * h;
+                    if w {
+                        // 180° − the angle between P→O (−u) and P→L.
+                        beta[j] = if dx == 0.0 && dy == 0.0 {
+                            0.0
+                        } else {
+                            side.atan2(along).to_degrees().clamp(0.0, 180.0)
+                        };
+                    }
+                    w
+                }
+                None => {
+                    let w = dx * dx + dy * dy <= (WINDOW_SIDE_H * h).powi(2);
+                    if w {
+                        beta[j] = 0.0;
+                    }
+                    w
+                }
+            };
+            any |= seen;
         }
         if !any {
             continue;
@@ -177,9 +215,10 @@ fn luminance_seen_by(
         let Some((base, tan_g)) = term(lighting, k, p, t) else {
             continue;
         };
-        for (j, o) in observers.iter().enumerate() {
-            if seen.get(j).copied().unwrap_or(false) {
-                out[j] += base * t.r(beta_deg(p, *o, l.xy), tan_g);
+        let nodes = t.tan_nodes(tan_g);
+        for j in 0..n_obs {
+            if !beta[j].is_nan() {
+                out[j] += base * t.r_at(nodes, beta[j]);
             }
         }
     }

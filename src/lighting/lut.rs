@@ -67,6 +67,7 @@ pub(super) fn axis_kind(axis: &[f64]) -> Axis {
 
 /// Index i and fraction t with axis[i] <= v <= axis[i+1] (i+1 clamped), as
 /// `IntensityTable::intensity` brackets.
+#[inline]
 pub(super) fn bracket(kind: &Axis, axis: &[f64], v: f64) -> (usize, usize, f64) {
     match *kind {
         Axis::Uniform { start, step, last } => {
@@ -143,6 +144,7 @@ impl Lut {
     }
 
     /// Intensity in candela towards (C, gamma), degrees, C already in [0, 360).
+    #[inline]
     pub fn intensity(&self, c_deg: f64, gamma_deg: f64) -> f64 {
         let t = &self.table;
         let (Some(&g0), Some(&g1)) = (t.gamma_deg.first(), t.gamma_deg.last()) else {

@@ -42,6 +42,7 @@ pub struct RTable {
 
 /// Nodes either side of `x` in increasing `nodes` and the weight of the upper one; `None`
 /// outside the range.
+#[inline]
 fn bracket(axis: &super::lut::Axis, nodes: &[f64], x: f64) -> Option<(usize, usize, f64)> {
     let (&first, &last) = (nodes.first()?, nodes.last()?);
     if !(x >= first && x <= last) {
@@ -182,6 +183,7 @@ impl RTable {
         })
     }
 
+    #[inline]
     fn at(&self, ti: usize, bi: usize) -> f64 {
         self.r
             .get(ti * self.beta_deg.len() + bi)
@@ -192,14 +194,29 @@ impl RTable {
     /// r(β, tan γ), a plain number: bilinear between the nodes, β folded into 0 … 180°,
     /// 0 beyond the last tan γ.
     pub fn r(&self, beta_deg: f64, tan_gamma: f64) -> f64 {
-        let mut b = beta_deg.rem_euclid(360.0);
-        if b > 180.0 {
-            b = 360.0 - b;
+        self.r_at(self.tan_nodes(tan_gamma), beta_deg)
+    }
+
+    /// The tan γ nodes either side of `tan_gamma` and the weight of the upper one (`None`
+    /// beyond the table), for [`Self::r_at`]: one lookup for every β at the same tan γ.
+    #[inline]
+    pub fn tan_nodes(&self, tan_gamma: f64) -> Option<(usize, usize, f64)> {
+        bracket(&self.tan_axis, &self.tan_gamma, tan_gamma)
+    }
+
+    /// [`Self::r`] at the tan γ of `tan_nodes`.
+    #[inline]
+    pub fn r_at(&self, tan_nodes: Option<(usize, usize, f64)>, beta_deg: f64) -> f64 {
+        let mut b = beta_deg;
+        if !(0.0..=180.0).contains(&b) {
+            b = b.rem_euclid(360.0);
+            if b > 180.0 {
+                b = 360.0 - b;
+            }
         }
-        let (Some((t0, t1, wt)), Some((b0, b1, wb))) = (
-            bracket(&self.tan_axis, &self.tan_gamma, tan_gamma),
-            bracket(&self.beta_axis, &self.beta_deg, b),
-        ) else {
+        let (Some((t0, t1, wt)), Some((b0, b1, wb))) =
+            (tan_nodes, bracket(&self.beta_axis, &self.beta_deg, b))
+        else {
             return 0.0;
         };
         let lo = self.at(t0, b0) * (1.0 - wb) + self.at(t0, b1) * wb;
