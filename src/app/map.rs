@@ -5,7 +5,7 @@
 use super::pole_raster;
 use super::state::{AppState, Measurement};
 use crate::plan::{LightingClass, Plan};
-use egui::{Color32, Pos2, Response, Stroke, Ui, Vec2, pos2, vec2};
+use egui::{Color32, Pos2, Response, Stroke, Ui, pos2, vec2};
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
@@ -220,34 +220,44 @@ impl Plugin for PolesPlugin<'_> {
             halo,
             ring: ring.color,
         };
-        pole_raster::show(painter, id, rect, view, ppp, key, MARGIN, |area| {
-            // The poles whose dots reach into the image (20 m more, as for the view).
-            let reach = f64::from(pole_raster::reach(radius));
-            let [x0, y0] = area.origin.map(|o| o - reach);
-            let [x1, y1] = [0, 1]
-                .map(|k| area.origin[k] + area.size[k] as f64 / f64::from(ppp.max(0.1)) + reach);
-            let corners = [[x0, y0], [x1, y1], [x0, y1], [x1, y0]].map(|[x, y]| {
-                let p = projection.unproject(walkers::Pixels::new(x, y), zoom);
-                crate::frame::to_utm32(p.x(), p.y())
-            });
-            let (min, max) = utm_box(&corners, 20.0);
-            let dots: Vec<pole_raster::Dot> = index
-                .poles_in_box(min, max)
-                .filter_map(|i| {
-                    let p = plan.poles.get(i)?;
-                    let color = style(p)?;
-                    let [x, y] = world(lon_lat(p.lon, p.lat));
-                    Some(pole_raster::Dot {
-                        at: Vec2::new((x - area.origin[0]) as f32, (y - area.origin[1]) as f32),
-                        color,
-                        flagged: !flagged.is_empty() && flagged.contains(p.id.as_str()),
-                        selected: !self.state.selection.is_empty()
-                            && self.state.selection.contains(&p.id),
+        pole_raster::show(
+            painter,
+            id,
+            rect,
+            view,
+            ppp,
+            key,
+            MARGIN,
+            dot_style,
+            |[lo, hi]| {
+                // The poles whose dots reach into the box (20 m more, as for the view), in
+                // plan order.
+                let reach = f64::from(pole_raster::reach(radius));
+                let [x0, y0] = lo.map(|o| o - reach);
+                let [x1, y1] = hi.map(|o| o + reach);
+                let corners = [[x0, y0], [x1, y1], [x0, y1], [x1, y0]].map(|[x, y]| {
+                    let p = projection.unproject(walkers::Pixels::new(x, y), zoom);
+                    crate::frame::to_utm32(p.x(), p.y())
+                });
+                let (min, max) = utm_box(&corners, 20.0);
+                let mut poles: Vec<usize> = index.poles_in_box(min, max).collect();
+                poles.sort_unstable();
+                poles
+                    .into_iter()
+                    .filter_map(|i| {
+                        let p = plan.poles.get(i)?;
+                        let color = style(p)?;
+                        Some(pole_raster::WorldDot {
+                            at: world(lon_lat(p.lon, p.lat)),
+                            color,
+                            flagged: !flagged.is_empty() && flagged.contains(p.id.as_str()),
+                            selected: !self.state.selection.is_empty()
+                                && self.state.selection.contains(&p.id),
+                        })
                     })
-                })
-                .collect();
-            pole_raster::rasterise_px(area.size, ppp, dot_style, &dots)
-        });
+                    .collect()
+            },
+        );
     }
 }
 

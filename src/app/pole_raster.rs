@@ -7,8 +7,19 @@
 //! zoom, which a pan slides the view over) and covers the view plus a margin: a pan only
 //! moves the texture, by whole physical pixels; it is re-rasterised when the view leaves
 //! the image, or the zoom, the pixel density, the plan or what is highlighted changes.
+//!
+//! Ahead of a pan: the dots are collected once per key for the view and a whole view
+//! around it ([`CATCHMENT`]); when a pan brings the view within half the margin of the
+//! image's edge, the image around the view as it is now is stamped on another thread
+//! from those dots and swapped in when ready, so a steady pan never waits for a raster.
+//! Only a jump past the image (or past the collected dots) re-rasterises on the UI
+//! thread.
 
 use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions, Vec2};
+use std::sync::{Arc, Mutex};
+
+/// The dots are collected for the view grown by this many times its size on each side.
+pub const CATCHMENT: f32 = 1.0;
 
 /// One pole to draw: where (in points, relative to the layer's top-left corner) and how.
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +28,52 @@ pub struct Dot {
     pub color: Color32,
     pub flagged: bool,
     pub selected: bool,
+}
+
+/// A pole's dot in world coordinates (walkers' projected points at the layer's zoom).
+#[derive(Debug, Clone, Copy)]
+pub struct WorldDot {
+    pub at: [f64; 2],
+    pub color: Color32,
+    pub flagged: bool,
+    pub selected: bool,
+}
+
+/// The dots of every pole that reaches into a box of the world (`covers`, `[min, max]`
+/// in world points): what any image inside the box is stamped from.
+#[derive(Debug, Clone, Default)]
+pub struct Dots {
+    pub covers: [[f64; 2]; 2],
+    pub dots: Vec<WorldDot>,
+}
+
+impl Dots {
+    /// Whether every dot that reaches into `area` is here.
+    pub fn holds(&self, area: &Area, pixels_per_point: f32) -> bool {
+        let [lo, hi] = area.world_box(pixels_per_point);
+        (0..2).all(|k| lo[k] >= self.covers[0][k] && hi[k] <= self.covers[1][k])
+    }
+
+    /// Stamps the dots that reach into `area` (in their order) into an image of its size.
+    pub fn rasterise(&self, area: &Area, pixels_per_point: f32, style: DotStyle) -> ColorImage {
+        let pad = f64::from(reach(style.radius));
+        let [lo, hi] = area.world_box(pixels_per_point);
+        let dots: Vec<Dot> = self
+            .dots
+            .iter()
+            .filter(|d| (0..2).all(|k| d.at[k] >= lo[k] - pad && d.at[k] <= hi[k] + pad))
+            .map(|d| Dot {
+                at: Vec2::new(
+                    (d.at[0] - area.origin[0]) as f32,
+                    (d.at[1] - area.origin[1]) as f32,
+                ),
+                color: d.color,
+                flagged: d.flagged,
+                selected: d.selected,
+            })
+            .collect();
+        rasterise_px(area.size, pixels_per_point, style, &dots)
+    }
 }
 
 /// The look of the dots, as in the per-pole drawing at normal zoom.
@@ -170,6 +227,15 @@ pub struct Area {
 }
 
 impl Area {
+    /// The area's corners `[min, max]` in world points.
+    pub fn world_box(&self, pixels_per_point: f32) -> [[f64; 2]; 2] {
+        let ppp = f64::from(pixels_per_point.max(0.1));
+        [
+            self.origin,
+            [0, 1].map(|k| self.origin[k] + self.size[k] as f64 / ppp),
+        ]
+    }
+
     /// The area grown by `margin` times its size on each side, in whole pixels (so the
     /// pixels of `self` stay on the grid of the result), at most `max_side` pixels wide
     /// and high (the margin shrinks first).
@@ -232,7 +298,8 @@ pub fn screen_rect(
     )
 }
 
-/// The cached layer: the texture, the key of what it shows and where it is anchored.
+/// The cached layer: the texture, the key of what it shows and where it is anchored, the
+/// dots it is stamped from and the image being stamped ahead, if any.
 #[derive(Clone)]
 pub struct Layer {
     pub key: u64,
@@ -240,13 +307,47 @@ pub struct Layer {
     /// The view's origin in the last frame that showed the layer.
     pub last_view: [f64; 2],
     pub texture: TextureHandle,
+    dots: Arc<Dots>,
+    ahead: Option<Ahead>,
+}
+
+/// An image being stamped on another thread for `area`; `image` is filled when done.
+#[derive(Clone)]
+struct Ahead {
+    area: Area,
+    image: Arc<Mutex<Option<ColorImage>>>,
+}
+
+/// What [`show`] did this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// Stamped the image on the UI thread (first frame, a new key, or a jump past the image).
+    pub rasterised: bool,
+    /// Swapped in an image stamped ahead on another thread.
+    pub swapped: bool,
+    /// Started stamping an image ahead.
+    pub started_ahead: bool,
+}
+
+/// Whether `view`, placed at `offset` in an image of `area`, has come within half the
+/// image's margin of one of its edges.
+fn near_edge(area: &Area, view: &Area, offset: [i64; 2]) -> bool {
+    (0..2).any(|k| {
+        let spare = area.size[k].saturating_sub(view.size[k]) as i64;
+        let before = -offset[k];
+        let after = spare - before;
+        spare > 0 && 4 * before.min(after) < spare
+    })
 }
 
 /// Shows the layer in `clip` (the map's rectangle on screen, whose top-left corner is the
 /// world point `view.origin`). Reuses the cached image when `key` (everything the image
 /// depends on besides its position: zoom, pixel density, dot size, plan and highlights)
-/// is unchanged and the image covers the view; otherwise re-rasterises through `make`
-/// the view grown by `margin` (see [`Area::grown`]). Returns whether it re-rasterised.
+/// is unchanged and the image covers the view; otherwise stamps the view grown by
+/// `margin` (see [`Area::grown`]). The dots come from `collect`, called with a world box
+/// `[min, max]` once per key (and when the view leaves the box): it returns every pole
+/// whose dot reaches into the box, in drawing order. Near the image's edge the next image
+/// is stamped ahead on another thread (module docs).
 #[allow(clippy::too_many_arguments)]
 pub fn show(
     painter: &egui::Painter,
@@ -256,41 +357,101 @@ pub fn show(
     pixels_per_point: f32,
     key: u64,
     margin: f32,
-    make: impl FnOnce(&Area) -> ColorImage,
-) -> bool {
+    style: DotStyle,
+    collect: impl FnOnce([[f64; 2]; 2]) -> Vec<WorldDot>,
+) -> Shown {
     let ctx = painter.ctx();
-    let cached: Option<Layer> = ctx.data(|d| d.get_temp(id));
+    let ppp = pixels_per_point;
+    let mut shown = Shown {
+        rasterised: false,
+        swapped: false,
+        started_ahead: false,
+    };
+    let mut cached: Option<Layer> = ctx
+        .data(|d| d.get_temp::<Layer>(id))
+        .filter(|l| l.key == key);
+    // An image stamped ahead that is ready replaces the layer's if it covers the view.
+    if let Some(l) = cached.as_mut()
+        && let Some(ahead) = l.ahead.clone()
+    {
+        let ready = ahead.image.lock().ok().and_then(|mut i| i.take());
+        if let Some(image) = ready {
+            l.ahead = None;
+            if placement(&ahead.area, &view, ppp, false).is_some() {
+                l.texture.set(image, TextureOptions::NEAREST);
+                l.area = ahead.area;
+                shown.swapped = true;
+            }
+        }
+    }
     let reuse = cached.as_ref().and_then(|l| {
         let settled = l.last_view == view.origin;
-        (l.key == key)
-            .then(|| placement(&l.area, &view, pixels_per_point, settled))
-            .flatten()
+        placement(&l.area, &view, ppp, settled)
     });
-    let (layer, offset, fresh) = match (cached, reuse) {
-        (Some(l), Some(offset)) => (l, offset, false),
+    let max_side = ctx.input(|i| i.max_texture_side);
+    let (mut layer, offset) = match (cached, reuse) {
+        (Some(l), Some(offset)) => (l, offset),
         (cached, _) => {
-            let max_side = ctx.input(|i| i.max_texture_side);
-            let area = view.grown(margin, pixels_per_point, max_side);
-            let image = make(&area);
-            let texture = match cached {
-                Some(mut l) => {
-                    l.texture.set(image, TextureOptions::NEAREST);
-                    l.texture
+            let area = view.grown(margin, ppp, max_side);
+            let dots = match cached.as_ref().map(|l| l.dots.clone()) {
+                Some(d) if d.holds(&area, ppp) => d,
+                _ => {
+                    let covers = view.grown(CATCHMENT, ppp, usize::MAX).world_box(ppp);
+                    Arc::new(Dots {
+                        covers,
+                        dots: collect(covers),
+                    })
+                }
+            };
+            let image = dots.rasterise(&area, ppp, style);
+            // The texture handle is kept across keys (an old one of another key too).
+            let old: Option<TextureHandle> =
+                ctx.data(|d| d.get_temp::<Layer>(id)).map(|l| l.texture);
+            let texture = match old {
+                Some(mut t) => {
+                    t.set(image, TextureOptions::NEAREST);
+                    t
                 }
                 None => ctx.load_texture("pole_layer", image, TextureOptions::NEAREST),
             };
-            let layer = Layer {
-                key,
-                area,
-                last_view: view.origin,
-                texture,
-            };
+            shown.rasterised = true;
             // A fresh image is on the view's pixel grid by construction.
-            let offset = placement(&area, &view, pixels_per_point, false).unwrap_or_default();
-            (layer, offset, true)
+            let offset = placement(&area, &view, ppp, false).unwrap_or_default();
+            (
+                Layer {
+                    key,
+                    area,
+                    last_view: view.origin,
+                    texture,
+                    dots,
+                    ahead: None,
+                },
+                offset,
+            )
         }
     };
-    let rect = screen_rect(clip.min, offset, layer.area.size, pixels_per_point);
+    // Close to the edge: stamp the image around the view as it is now, on another thread.
+    if layer.ahead.is_none() && near_edge(&layer.area, &view, offset) {
+        let area = view.grown(margin, ppp, max_side);
+        if layer.dots.holds(&area, ppp) {
+            let image = Arc::new(Mutex::new(None));
+            let (dots, out, ctx) = (layer.dots.clone(), image.clone(), ctx.clone());
+            let spawned = std::thread::Builder::new()
+                .name("pole-raster".into())
+                .spawn(move || {
+                    let img = dots.rasterise(&area, ppp, style);
+                    if let Ok(mut slot) = out.lock() {
+                        *slot = Some(img);
+                    }
+                    ctx.request_repaint();
+                });
+            if spawned.is_ok() {
+                layer.ahead = Some(Ahead { area, image });
+                shown.started_ahead = true;
+            }
+        }
+    }
+    let rect = screen_rect(clip.min, offset, layer.area.size, ppp);
     painter
         .with_clip_rect(clip.intersect(painter.clip_rect()))
         .image(
@@ -299,16 +460,9 @@ pub fn show(
             Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
             Color32::WHITE,
         );
-    ctx.data_mut(|d| {
-        d.insert_temp(
-            id,
-            Layer {
-                last_view: view.origin,
-                ..layer
-            },
-        )
-    });
-    fresh
+    layer.last_view = view.origin;
+    ctx.data_mut(|d| d.insert_temp(id, layer));
+    shown
 }
 
 #[cfg(test)]
@@ -451,18 +605,19 @@ mod tests {
         assert_eq!(r.size(), Vec2::new(300.0, 225.0));
     }
 
-    /// Runs one frame that shows the layer for a view whose top-left is world point `at`;
-    /// returns whether it re-rasterised and where the texture went on screen.
-    fn frame(ctx: &egui::Context, at: [f64; 2], key: u64, made: &mut usize) -> (bool, Rect) {
+    /// Runs one frame that shows the layer for a view whose top-left is world point `at`
+    /// (one red dot at world point 1050, 2030); returns what it did and where the
+    /// texture went on screen. `made` counts the collections of dots.
+    fn frame(ctx: &egui::Context, at: [f64; 2], key: u64, made: &mut usize) -> (Shown, Rect) {
         let clip = Rect::from_min_size(Pos2::new(100.0, 50.0), Vec2::new(200.0, 100.0));
-        let mut fresh = false;
+        let mut did = None;
         let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
             let painter = ui.painter().clone();
             let v = Area {
                 origin: at,
                 size: [200, 100],
             };
-            fresh = show(
+            did = Some(show(
                 &painter,
                 ui.scope_id().with("t"),
                 clip,
@@ -470,17 +625,22 @@ mod tests {
                 1.0,
                 key,
                 0.25,
-                |a| {
+                style(),
+                |[lo, hi]| {
                     *made += 1;
-                    let dot = Dot {
-                        at: Vec2::new((1050.0 - a.origin[0]) as f32, (2030.0 - a.origin[1]) as f32),
-                        color: Color32::RED,
-                        flagged: false,
-                        selected: false,
-                    };
-                    rasterise_px(a.size, 1.0, style(), &[dot])
+                    let at = [1050.0, 2030.0];
+                    let inside = (0..2).all(|k| at[k] >= lo[k] - 8.0 && at[k] <= hi[k] + 8.0);
+                    inside
+                        .then_some(WorldDot {
+                            at,
+                            color: Color32::RED,
+                            flagged: false,
+                            selected: false,
+                        })
+                        .into_iter()
+                        .collect()
                 },
-            );
+            ));
         });
         let shown = out
             .shapes
@@ -495,32 +655,67 @@ mod tests {
             .expect("the layer was drawn");
         // No renderer takes the texture uploads.
         out.textures_delta.clear();
-        (fresh, shown)
+        (did.expect("the frame ran"), shown)
     }
 
     #[test]
     fn a_panned_view_draws_the_cached_texture_shifted() {
         let ctx = egui::Context::default();
         let mut made = 0;
-        let (fresh, first) = frame(&ctx, [1000.0, 2000.0], 1, &mut made);
-        assert!(fresh);
+        let (did, first) = frame(&ctx, [1000.0, 2000.0], 1, &mut made);
+        assert!(did.rasterised && !did.started_ahead);
+        assert_eq!(made, 1);
         // The image is the view with 50 x 25 points more on each side.
         assert_eq!(first.min, Pos2::new(50.0, 25.0));
         assert_eq!(first.size(), Vec2::new(300.0, 150.0));
         // Pan 5 points east, 2 north: the same texture, 5 points left and 2 down.
-        let (fresh, panned) = frame(&ctx, [1005.0, 1998.0], 1, &mut made);
-        assert!(!fresh);
-        assert_eq!(made, 1);
+        let (did, panned) = frame(&ctx, [1005.0, 1998.0], 1, &mut made);
+        assert!(!did.rasterised && !did.started_ahead);
         assert_eq!(panned.min, Pos2::new(45.0, 27.0));
-        // Out of the image: re-rasterised around the new view.
-        let (fresh, far) = frame(&ctx, [1100.0, 2000.0], 1, &mut made);
-        assert!(fresh);
-        assert_eq!(made, 2);
+        // A jump out of the image: re-rasterised around the new view on this thread, from
+        // the dots already collected (they cover a whole view around the first one).
+        let (did, far) = frame(&ctx, [1100.0, 2000.0], 1, &mut made);
+        assert!(did.rasterised);
+        assert_eq!(made, 1);
         assert_eq!(far.min, Pos2::new(50.0, 25.0));
+        // Past the collected dots: collected again.
+        let (did, _) = frame(&ctx, [1400.0, 2000.0], 1, &mut made);
+        assert!(did.rasterised);
+        assert_eq!(made, 2);
         // Another key (plan, highlights, zoom): re-rasterised even without a pan.
-        let (fresh, _) = frame(&ctx, [1100.0, 2000.0], 2, &mut made);
-        assert!(fresh);
+        let (did, _) = frame(&ctx, [1400.0, 2000.0], 2, &mut made);
+        assert!(did.rasterised);
         assert_eq!(made, 3);
+    }
+
+    #[test]
+    fn a_steady_pan_gets_the_next_image_stamped_ahead_and_never_waits() {
+        let ctx = egui::Context::default();
+        let mut made = 0;
+        frame(&ctx, [1000.0, 2000.0], 1, &mut made);
+        // 40 points east: 10 of the 50-point margin left, within half of it: the next
+        // image is started on another thread, this frame shows the old one.
+        let (did, r) = frame(&ctx, [1040.0, 2000.0], 1, &mut made);
+        assert!(!did.rasterised && did.started_ahead);
+        assert_eq!(r.min, Pos2::new(10.0, 25.0));
+        // Frames go on showing the old image until the new one is ready, then swap it in.
+        let mut swapped = None;
+        for _ in 0..2000 {
+            let (did, r) = frame(&ctx, [1040.0, 2000.0], 1, &mut made);
+            assert!(!did.rasterised && !did.started_ahead);
+            if did.swapped {
+                swapped = Some(r);
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        // The new image is centred on the view where the pan was when it was started.
+        assert_eq!(swapped.expect("swapped in").min, Pos2::new(50.0, 25.0));
+        // 60 points further than the first image reached: shown without a raster here.
+        let (did, r) = frame(&ctx, [1080.0, 2000.0], 1, &mut made);
+        assert!(!did.rasterised);
+        assert_eq!(r.min, Pos2::new(10.0, 25.0));
+        assert_eq!(made, 1);
     }
 
     #[test]
