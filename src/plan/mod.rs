@@ -63,7 +63,10 @@ pub fn load_located(
         .unwrap_or_default();
     if matches!(ext.as_str(), "geojson" | "json") {
         let text = crate::error::read_text(path)?;
-        return geojson::read_geojson_located(&text, path);
+        let unaimed = geojson::read_unaimed(&text, path)?;
+        // The plan owns everything it needs: let go of the text before locating.
+        drop(text);
+        return Ok(unaimed.located());
     }
     let plan = load_any(path)?;
     let located = crate::index::Located::new(&plan);

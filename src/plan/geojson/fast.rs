@@ -8,7 +8,7 @@
 //! the plan the careful path gives (`tests/core/geojson.rs` compares the two).
 
 use super::Collected;
-use super::feature::RawPole;
+use super::feature::PoleNote;
 use crate::plan::review::{PoleReview, ReviewStatus};
 use crate::plan::{DEFAULT_LANES, DEFAULT_SURFACE, LightingClass, Pole, Section, Street, validate};
 use serde::Deserialize;
@@ -415,10 +415,10 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
                 };
                 c.plan.pole_reviews.insert(pole.id.clone(), review);
             }
-            c.raw_poles.push(RawPole {
+            c.plan.poles.push(pole);
+            c.pole_notes.push(PoleNote {
                 feature: fi,
                 azimuth_given: p.azimuth_deg.is_some(),
-                pole,
             });
         }
         ("section", _) => {
