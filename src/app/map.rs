@@ -201,17 +201,19 @@ impl Plugin for PolesPlugin<'_> {
             origin: world(projector.unproject(rect.min.to_vec2())),
             size: [rect.width(), rect.height()].map(|s| (s * ppp).round().max(1.0) as usize),
         };
-        let key = {
+        let (key, look) = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
             zoom.to_bits().hash(&mut h);
             [radius, ppp].map(f32::to_bits).hash(&mut h);
+            // Where the dots go and how big they are; the rest is what they show.
+            let look = h.finish();
             self.state.revision().hash(&mut h);
             (self.state.findings().len(), flagged.len()).hash(&mut h);
             self.state.selection.hash(&mut h);
             self.state.hidden_vendors.hash(&mut h);
             self.by_status.hash(&mut h);
-            h.finish()
+            (h.finish(), look)
         };
         let id = ui.scope_id().with("pole_layer");
         let dot_style = pole_raster::DotStyle {
@@ -226,7 +228,7 @@ impl Plugin for PolesPlugin<'_> {
             rect,
             view,
             ppp,
-            key,
+            (key, look),
             MARGIN,
             dot_style,
             |[lo, hi]| {

@@ -303,6 +303,11 @@ pub fn screen_rect(
 #[derive(Clone)]
 pub struct Layer {
     pub key: u64,
+    /// The part of the key that places and sizes the dots (zoom, pixel density, dot size).
+    pub look: u64,
+    /// The key of what the texture shows now: behind `key` while a new look of the same
+    /// dots is stamped on another thread.
+    pub shown_key: u64,
     pub area: Area,
     /// The view's origin in the last frame that showed the layer.
     pub last_view: [f64; 2],
@@ -311,10 +316,12 @@ pub struct Layer {
     ahead: Option<Ahead>,
 }
 
-/// An image being stamped on another thread for `area`; `image` is filled when done.
+/// An image being stamped on another thread for `area` with the dots of `key`; `image`
+/// is filled when done.
 #[derive(Clone)]
 struct Ahead {
     area: Area,
+    key: u64,
     image: Arc<Mutex<Option<ColorImage>>>,
 }
 
@@ -327,6 +334,9 @@ pub struct Shown {
     pub swapped: bool,
     /// Started stamping an image ahead.
     pub started_ahead: bool,
+    /// What the image shows changed but not where (findings, selection, colours): the
+    /// old image stays up while the new one is stamped on another thread.
+    pub restyled: bool,
 }
 
 /// Whether `view`, placed at `offset` in an image of `area`, has come within half the
@@ -340,6 +350,19 @@ fn near_edge(area: &Area, view: &Area, offset: [i64; 2]) -> bool {
     })
 }
 
+/// The dots of the view and a [`CATCHMENT`] around it, from `collect` (called once).
+fn collect_around<F: FnOnce([[f64; 2]; 2]) -> Vec<WorldDot>>(
+    view: &Area,
+    pixels_per_point: f32,
+    collect: &mut Option<F>,
+) -> Arc<Dots> {
+    let covers = view
+        .grown(CATCHMENT, pixels_per_point, usize::MAX)
+        .world_box(pixels_per_point);
+    let dots = collect.take().map_or_else(Vec::new, |f| f(covers));
+    Arc::new(Dots { covers, dots })
+}
+
 /// Shows the layer in `clip` (the map's rectangle on screen, whose top-left corner is the
 /// world point `view.origin`). Reuses the cached image when `key` (everything the image
 /// depends on besides its position: zoom, pixel density, dot size, plan and highlights)
@@ -347,7 +370,9 @@ fn near_edge(area: &Area, view: &Area, offset: [i64; 2]) -> bool {
 /// `margin` (see [`Area::grown`]). The dots come from `collect`, called with a world box
 /// `[min, max]` once per key (and when the view leaves the box): it returns every pole
 /// whose dot reaches into the box, in drawing order. Near the image's edge the next image
-/// is stamped ahead on another thread (module docs).
+/// is stamped ahead on another thread (module docs). `look` is the part of `key` that
+/// places and sizes the dots: when only the rest changes (findings, selection), the old
+/// image stays up for the frame or two the new one takes on another thread.
 #[allow(clippy::too_many_arguments)]
 pub fn show(
     painter: &egui::Painter,
@@ -355,7 +380,7 @@ pub fn show(
     clip: Rect,
     view: Area,
     pixels_per_point: f32,
-    key: u64,
+    (key, look): (u64, u64),
     margin: f32,
     style: DotStyle,
     collect: impl FnOnce([[f64; 2]; 2]) -> Vec<WorldDot>,
@@ -366,10 +391,21 @@ pub fn show(
         rasterised: false,
         swapped: false,
         started_ahead: false,
+        restyled: false,
     };
-    let mut cached: Option<Layer> = ctx
-        .data(|d| d.get_temp::<Layer>(id))
-        .filter(|l| l.key == key);
+    let mut collect = Some(collect);
+    let mut cached: Option<Layer> = match ctx.data(|d| d.get_temp::<Layer>(id)) {
+        Some(l) if l.key == key => Some(l),
+        // Same places, new colours or highlights, and the old image still covers the
+        // view: new dots now, their image on another thread, the old one until then.
+        Some(mut l) if l.look == look && placement(&l.area, &view, ppp, false).is_some() => {
+            l.dots = collect_around(&view, ppp, &mut collect);
+            l.key = key;
+            shown.restyled = true;
+            Some(l)
+        }
+        _ => None,
+    };
     // An image stamped ahead that is ready replaces the layer's if it covers the view.
     if let Some(l) = cached.as_mut()
         && let Some(ahead) = l.ahead.clone()
@@ -380,6 +416,7 @@ pub fn show(
             if placement(&ahead.area, &view, ppp, false).is_some() {
                 l.texture.set(image, TextureOptions::NEAREST);
                 l.area = ahead.area;
+                l.shown_key = ahead.key;
                 shown.swapped = true;
             }
         }
@@ -394,14 +431,9 @@ pub fn show(
         (cached, _) => {
             let area = view.grown(margin, ppp, max_side);
             let dots = match cached.as_ref().map(|l| l.dots.clone()) {
-                Some(d) if d.holds(&area, ppp) => d,
-                _ => {
-                    let covers = view.grown(CATCHMENT, ppp, usize::MAX).world_box(ppp);
-                    Arc::new(Dots {
-                        covers,
-                        dots: collect(covers),
-                    })
-                }
+                // (Dots collected this frame are around this view.)
+                Some(d) if d.holds(&area, ppp) || collect.is_none() => d,
+                _ => collect_around(&view, ppp, &mut collect),
             };
             let image = dots.rasterise(&area, ppp, style);
             // The texture handle is kept across keys (an old one of another key too).
@@ -420,6 +452,8 @@ pub fn show(
             (
                 Layer {
                     key,
+                    look,
+                    shown_key: key,
                     area,
                     last_view: view.origin,
                     texture,
@@ -430,8 +464,12 @@ pub fn show(
             )
         }
     };
-    // Close to the edge: stamp the image around the view as it is now, on another thread.
-    if layer.ahead.is_none() && near_edge(&layer.area, &view, offset) {
+    // Close to the edge, or new colours: stamp the image around the view as it is now, on
+    // another thread.
+    // (A job for older dots runs to its end first: swapped in, it is still newer than
+    // the texture, and the next one starts then.)
+    let stale = layer.shown_key != layer.key;
+    if layer.ahead.is_none() && (stale || near_edge(&layer.area, &view, offset)) {
         let area = view.grown(margin, ppp, max_side);
         if layer.dots.holds(&area, ppp) {
             let image = Arc::new(Mutex::new(None));
@@ -446,7 +484,11 @@ pub fn show(
                     ctx.request_repaint();
                 });
             if spawned.is_ok() {
-                layer.ahead = Some(Ahead { area, image });
+                layer.ahead = Some(Ahead {
+                    area,
+                    key: layer.key,
+                    image,
+                });
                 shown.started_ahead = true;
             }
         }
@@ -608,18 +650,35 @@ mod tests {
     /// Runs one frame that shows the layer for a view whose top-left is world point `at`
     /// (one red dot at world point 1050, 2030); returns what it did and where the
     /// texture went on screen. `made` counts the collections of dots.
-    fn frame(ctx: &egui::Context, at: [f64; 2], key: u64, made: &mut usize) -> (Shown, Rect) {
+    fn frame(
+        ctx: &egui::Context,
+        at: [f64; 2],
+        key: (u64, u64),
+        made: &mut usize,
+    ) -> (Shown, Rect) {
+        frame_showing(ctx, at, key, made).0
+    }
+
+    /// As [`frame`], with the key of what the texture shows after the frame.
+    fn frame_showing(
+        ctx: &egui::Context,
+        at: [f64; 2],
+        key: (u64, u64),
+        made: &mut usize,
+    ) -> ((Shown, Rect), u64) {
         let clip = Rect::from_min_size(Pos2::new(100.0, 50.0), Vec2::new(200.0, 100.0));
         let mut did = None;
+        let mut showing = 0;
         let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
             let painter = ui.painter().clone();
             let v = Area {
                 origin: at,
                 size: [200, 100],
             };
+            let id = ui.scope_id().with("t");
             did = Some(show(
                 &painter,
-                ui.scope_id().with("t"),
+                id,
                 clip,
                 v,
                 1.0,
@@ -641,6 +700,10 @@ mod tests {
                         .collect()
                 },
             ));
+            showing = ui
+                .ctx()
+                .data(|d| d.get_temp::<Layer>(id))
+                .map_or(0, |l| l.shown_key);
         });
         let shown = out
             .shapes
@@ -655,35 +718,35 @@ mod tests {
             .expect("the layer was drawn");
         // No renderer takes the texture uploads.
         out.textures_delta.clear();
-        (did.expect("the frame ran"), shown)
+        ((did.expect("the frame ran"), shown), showing)
     }
 
     #[test]
     fn a_panned_view_draws_the_cached_texture_shifted() {
         let ctx = egui::Context::default();
         let mut made = 0;
-        let (did, first) = frame(&ctx, [1000.0, 2000.0], 1, &mut made);
+        let (did, first) = frame(&ctx, [1000.0, 2000.0], (1, 1), &mut made);
         assert!(did.rasterised && !did.started_ahead);
         assert_eq!(made, 1);
         // The image is the view with 50 x 25 points more on each side.
         assert_eq!(first.min, Pos2::new(50.0, 25.0));
         assert_eq!(first.size(), Vec2::new(300.0, 150.0));
         // Pan 5 points east, 2 north: the same texture, 5 points left and 2 down.
-        let (did, panned) = frame(&ctx, [1005.0, 1998.0], 1, &mut made);
+        let (did, panned) = frame(&ctx, [1005.0, 1998.0], (1, 1), &mut made);
         assert!(!did.rasterised && !did.started_ahead);
         assert_eq!(panned.min, Pos2::new(45.0, 27.0));
         // A jump out of the image: re-rasterised around the new view on this thread, from
         // the dots already collected (they cover a whole view around the first one).
-        let (did, far) = frame(&ctx, [1100.0, 2000.0], 1, &mut made);
+        let (did, far) = frame(&ctx, [1100.0, 2000.0], (1, 1), &mut made);
         assert!(did.rasterised);
         assert_eq!(made, 1);
         assert_eq!(far.min, Pos2::new(50.0, 25.0));
         // Past the collected dots: collected again.
-        let (did, _) = frame(&ctx, [1400.0, 2000.0], 1, &mut made);
+        let (did, _) = frame(&ctx, [1400.0, 2000.0], (1, 1), &mut made);
         assert!(did.rasterised);
         assert_eq!(made, 2);
-        // Another key (plan, highlights, zoom): re-rasterised even without a pan.
-        let (did, _) = frame(&ctx, [1400.0, 2000.0], 2, &mut made);
+        // Another look (zoom, dot size): re-rasterised even without a pan.
+        let (did, _) = frame(&ctx, [1400.0, 2000.0], (2, 2), &mut made);
         assert!(did.rasterised);
         assert_eq!(made, 3);
     }
@@ -692,16 +755,16 @@ mod tests {
     fn a_steady_pan_gets_the_next_image_stamped_ahead_and_never_waits() {
         let ctx = egui::Context::default();
         let mut made = 0;
-        frame(&ctx, [1000.0, 2000.0], 1, &mut made);
+        frame(&ctx, [1000.0, 2000.0], (1, 1), &mut made);
         // 40 points east: 10 of the 50-point margin left, within half of it: the next
         // image is started on another thread, this frame shows the old one.
-        let (did, r) = frame(&ctx, [1040.0, 2000.0], 1, &mut made);
+        let (did, r) = frame(&ctx, [1040.0, 2000.0], (1, 1), &mut made);
         assert!(!did.rasterised && did.started_ahead);
         assert_eq!(r.min, Pos2::new(10.0, 25.0));
         // Frames go on showing the old image until the new one is ready, then swap it in.
         let mut swapped = None;
         for _ in 0..2000 {
-            let (did, r) = frame(&ctx, [1040.0, 2000.0], 1, &mut made);
+            let (did, r) = frame(&ctx, [1040.0, 2000.0], (1, 1), &mut made);
             assert!(!did.rasterised && !did.started_ahead);
             if did.swapped {
                 swapped = Some(r);
@@ -712,10 +775,44 @@ mod tests {
         // The new image is centred on the view where the pan was when it was started.
         assert_eq!(swapped.expect("swapped in").min, Pos2::new(50.0, 25.0));
         // 60 points further than the first image reached: shown without a raster here.
-        let (did, r) = frame(&ctx, [1080.0, 2000.0], 1, &mut made);
+        let (did, r) = frame(&ctx, [1080.0, 2000.0], (1, 1), &mut made);
         assert!(!did.rasterised);
         assert_eq!(r.min, Pos2::new(10.0, 25.0));
         assert_eq!(made, 1);
+    }
+
+    #[test]
+    fn new_highlights_keep_the_old_image_up_until_the_new_one_is_stamped_elsewhere() {
+        let ctx = egui::Context::default();
+        let mut made = 0;
+        frame(&ctx, [1000.0, 2000.0], (1, 1), &mut made);
+        // The findings or the selection change (same look): the dots are collected again
+        // on this thread, the image is stamped on another, the old one shows meanwhile.
+        let ((did, r), showing) = frame_showing(&ctx, [1000.0, 2000.0], (2, 1), &mut made);
+        assert!(did.restyled && did.started_ahead && !did.rasterised);
+        assert_eq!(made, 2);
+        assert_eq!(showing, 1);
+        assert_eq!(r.min, Pos2::new(50.0, 25.0));
+        // Three more changes in a row while that job runs (a pole dragged at far zoom):
+        // each collects its dots; no frame waits for a raster.
+        for key in 3..=5 {
+            let ((did, _), _) = frame_showing(&ctx, [1000.0, 2000.0], (key, 1), &mut made);
+            assert!(did.restyled && !did.rasterised);
+        }
+        assert_eq!(made, 5);
+        // In the end the texture shows the last change, without a raster on this thread.
+        let mut last = 0;
+        for _ in 0..2000 {
+            let ((did, _), showing) = frame_showing(&ctx, [1000.0, 2000.0], (5, 1), &mut made);
+            assert!(!did.rasterised && !did.restyled);
+            last = showing;
+            if showing == 5 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert_eq!(last, 5);
+        assert_eq!(made, 5);
     }
 
     #[test]
