@@ -146,7 +146,7 @@ pub struct PoleStation {
 
 impl PoleStation {
     /// The linear reference of a station on street `street`.
-    fn on((street, s): (usize, Station)) -> Self {
+    pub(crate) fn on((street, s): (usize, Station)) -> Self {
         PoleStation {
             street,
             chainage_m: s.chainage_m,
