@@ -213,6 +213,139 @@ fn nearest_segment(tree: &RTree<StreetSegment>, p: Xy) -> Option<(usize, usize)>
 /// How far from a point the first, cheap nearest-segment search looks, metres.
 const NEAR_M: f64 = 20.0;
 
+/// The street segments in a uniform grid of square cells, each cell listing (in
+/// compressed rows) the segments that come within [`NEAR_M`] of it: for locating many
+/// points at once, each one cell lookup instead of a tree walk. [`SegmentGrid::nearest`]
+/// gives exactly what [`nearest_segment`] gives.
+struct SegmentGrid<'t> {
+    tree: &'t RTree<StreetSegment>,
+    segments: Vec<&'t StreetSegment>,
+    origin: [f64; 2],
+    cell_m: f64,
+    cols: usize,
+    rows: usize,
+    /// Row `c` of cell `c`: `entries[starts[c]..starts[c + 1]]`.
+    starts: Vec<u32>,
+    entries: Vec<u32>,
+}
+
+impl<'t> SegmentGrid<'t> {
+    /// Most cells and entries a grid may have (beyond, the tree alone serves).
+    const MAX_CELLS: usize = 1 << 23;
+    const MAX_ENTRIES_PER_SEGMENT: usize = 64;
+
+    /// The grid of `tree`'s segments; `None` where a grid would not pay (few segments,
+    /// or a network so spread out or with such long segments that it would be large).
+    fn new(tree: &'t RTree<StreetSegment>) -> Option<Self> {
+        let segments: Vec<&StreetSegment> = tree.iter().collect();
+        let n = segments.len();
+        if n < 64 || n >= u32::MAX as usize {
+            return None;
+        }
+        let boxes: Vec<[[f64; 2]; 2]> = segments
+            .iter()
+            .map(|s| {
+                let (a, b) = (s.geom().from, s.geom().to);
+                [
+                    [a[0].min(b[0]) - NEAR_M, a[1].min(b[1]) - NEAR_M],
+                    [a[0].max(b[0]) + NEAR_M, a[1].max(b[1]) + NEAR_M],
+                ]
+            })
+            .collect();
+        let lo = [0, 1].map(|k| boxes.iter().map(|b| b[0][k]).fold(f64::INFINITY, f64::min));
+        let hi = [0, 1].map(|k| {
+            boxes
+                .iter()
+                .map(|b| b[1][k])
+                .fold(f64::NEG_INFINITY, f64::max)
+        });
+        if !(lo.iter().chain(&hi).all(|v| v.is_finite())) {
+            return None;
+        }
+        // Cells about as wide as the search: a point's cell lists few segments.
+        let cell_m = 4.0 * NEAR_M;
+        let cols = ((hi[0] - lo[0]) / cell_m).floor() as usize + 1;
+        let rows = ((hi[1] - lo[1]) / cell_m).floor() as usize + 1;
+        if cols.checked_mul(rows).is_none_or(|c| c > Self::MAX_CELLS) {
+            return None;
+        }
+        let span = |b: &[[f64; 2]; 2]| {
+            let c0 = ((b[0][0] - lo[0]) / cell_m) as usize;
+            let r0 = ((b[0][1] - lo[1]) / cell_m) as usize;
+            let c1 = (((b[1][0] - lo[0]) / cell_m) as usize).min(cols - 1);
+            let r1 = (((b[1][1] - lo[1]) / cell_m) as usize).min(rows - 1);
+            (c0, r0, c1, r1)
+        };
+        let mut counts = vec![0u32; cols * rows + 1];
+        let mut total = 0usize;
+        for b in &boxes {
+            let (c0, r0, c1, r1) = span(b);
+            total += (c1 - c0 + 1) * (r1 - r0 + 1);
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    counts[r * cols + c] += 1;
+                }
+            }
+        }
+        if total > Self::MAX_ENTRIES_PER_SEGMENT * n || total >= u32::MAX as usize {
+            return None;
+        }
+        // Prefix sums: starts[c] is where cell c's row begins.
+        let mut starts = Vec::with_capacity(counts.len());
+        let mut run = 0u32;
+        for &k in &counts {
+            starts.push(run);
+            run += k;
+        }
+        let mut fill = starts.clone();
+        let mut entries = vec![0u32; total];
+        for (i, b) in boxes.iter().enumerate() {
+            let (c0, r0, c1, r1) = span(b);
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    let at = &mut fill[r * cols + c];
+                    entries[*at as usize] = i as u32;
+                    *at += 1;
+                }
+            }
+        }
+        Some(SegmentGrid {
+            tree,
+            segments,
+            origin: lo,
+            cell_m,
+            cols,
+            rows,
+            starts,
+            entries,
+        })
+    }
+
+    /// As [`nearest_segment`]: the segments within [`NEAR_M`] of `p` all lie in `p`'s
+    /// cell's row, the same distances pick the same one, and beyond it the tree decides.
+    fn nearest(&self, p: Xy) -> Option<(usize, usize)> {
+        use rstar::PointDistance;
+        let q = p.to_array();
+        let cell = {
+            let c = (q[0] - self.origin[0]) / self.cell_m;
+            let r = (q[1] - self.origin[1]) / self.cell_m;
+            (c >= 0.0 && r >= 0.0 && (c as usize) < self.cols && (r as usize) < self.rows)
+                .then(|| r as usize * self.cols + c as usize)
+        };
+        let near = cell.and_then(|c| {
+            let (a, b) = (self.starts[c] as usize, self.starts[c + 1] as usize);
+            self.entries[a..b]
+                .iter()
+                .map(|&i| self.segments[i as usize])
+                .map(|s| (s.geom().distance_2(&q), s.data))
+                .filter(|&(d2, _)| d2 <= NEAR_M * NEAR_M)
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .map(|(_, d)| d)
+        });
+        near.or_else(|| self.tree.nearest_neighbor(&q).map(|s| s.data))
+    }
+}
+
 /// Every pole of a plan located on its street network once: the plan's index and each
 /// pole's nearest street with the station there. The readers use it for the default
 /// azimuth and the checks for their stations, so a plan read for `check` asks the
@@ -238,14 +371,19 @@ impl Located {
         let (pole_tree, nearest) = rayon::join(
             || pole_tree(&pole_xy),
             || {
+                // Many points at once: a grid of the segments pays for itself.
+                let grid = SegmentGrid::new(&segments.segment_tree);
                 pole_xy
                     .par_iter()
                     .map(|&xy| {
-                        if valid_xy(xy) {
-                            segments.nearest_street(xy)
-                        } else {
-                            None
+                        if !valid_xy(xy) {
+                            return None;
                         }
+                        let (si, k) = match &grid {
+                            Some(g) => g.nearest(xy)?,
+                            None => nearest_segment(&segments.segment_tree, xy)?,
+                        };
+                        Some((si, segments.streets[si].station_on_segment(k, xy)))
                     })
                     .collect()
             },

@@ -116,3 +116,44 @@ fn incremental_moves_equal_rebuild() {
     assert_eq!(checker.findings(), Checker::new(&plan).findings());
     assert_eq!(checker.findings(), run(&plan).as_slice());
 }
+
+/// Locating every pole at once (`index::Located`, through a grid of the street segments)
+/// finds for each pole exactly the street and station that asking the index for that one
+/// pole finds (through the segment tree): on a synthetic network with poles off the route
+/// (beyond the 20 m first search) and poles moved far outside it.
+#[test]
+fn locating_all_poles_at_once_agrees_with_asking_pole_by_pole() {
+    let mut plan = lysplan::check::synth::plan(6_000);
+    // A few poles far from every street, where the nearest comes from the tree's search.
+    for (k, p) in plan.poles.iter_mut().enumerate().step_by(500) {
+        let xy = to_utm32(p.lon, p.lat);
+        let (lon, lat) = from_utm32(lysplan::frame::Xy::new(
+            xy.x + 400.0 + k as f64,
+            xy.y - 3000.0,
+        ));
+        p.lon = lon;
+        p.lat = lat;
+    }
+    let located = lysplan::index::Located::new(&plan);
+    assert!(located.fits(&plan));
+    // Enough segments for the grid (it serves from 64 up).
+    assert!(located.index.segment_tree.size() >= 64);
+    let (mut near, mut far) = (0, 0);
+    for (i, got) in located.nearest.iter().enumerate() {
+        let want = located.index.nearest_street(located.index.pole_xy[i]);
+        assert_eq!(got.map(|g| g.0), want.map(|w| w.0), "pole {i}");
+        let (Some((_, g)), Some((_, w))) = (got, want) else {
+            continue;
+        };
+        assert_eq!(g.segment, w.segment, "pole {i}");
+        assert_eq!(g.chainage_m.to_bits(), w.chainage_m.to_bits(), "pole {i}");
+        assert_eq!(g.offset_m.to_bits(), w.offset_m.to_bits(), "pole {i}");
+        if w.offset_m <= 20.0 {
+            near += 1;
+        } else {
+            far += 1;
+        }
+    }
+    // Both paths were exercised.
+    assert!(near > 5_000 && far >= 12, "{near} near, {far} far");
+}
