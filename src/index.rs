@@ -201,13 +201,23 @@ pub fn on_route(st: Option<&PoleStation>, max_offset_m: f64) -> bool {
 /// tree's boxes, cheaper than the best-first search `nearest_neighbor` does. Ties go
 /// to the lower street, then segment, index.
 fn nearest_segment(tree: &RTree<StreetSegment>, p: Xy) -> Option<(usize, usize)> {
-    use rstar::PointDistance;
     let q = p.to_array();
-    tree.locate_within_distance(q, NEAR_M * NEAR_M)
+    closest_near(tree.locate_within_distance(q, NEAR_M * NEAR_M), q)
+        .or_else(|| tree.nearest_neighbor(&q).map(|s| s.data))
+}
+
+/// Of `segments`, the one closest to `q` among those within [`NEAR_M`] of it (ties: the
+/// lower street and segment).
+fn closest_near<'s>(
+    segments: impl Iterator<Item = &'s StreetSegment>,
+    q: [f64; 2],
+) -> Option<(usize, usize)> {
+    use rstar::PointDistance;
+    segments
         .map(|s| (s.geom().distance_2(&q), s.data))
+        .filter(|&(d2, _)| d2 <= NEAR_M * NEAR_M)
         .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
         .map(|(_, d)| d)
-        .or_else(|| tree.nearest_neighbor(&q).map(|s| s.data))
 }
 
 /// How far from a point the first, cheap nearest-segment search looks, metres.
@@ -324,7 +334,6 @@ impl<'t> SegmentGrid<'t> {
     /// As [`nearest_segment`]: the segments within [`NEAR_M`] of `p` all lie in `p`'s
     /// cell's row, the same distances pick the same one, and beyond it the tree decides.
     fn nearest(&self, p: Xy) -> Option<(usize, usize)> {
-        use rstar::PointDistance;
         let q = p.to_array();
         let cell = {
             let c = (q[0] - self.origin[0]) / self.cell_m;
@@ -334,13 +343,10 @@ impl<'t> SegmentGrid<'t> {
         };
         let near = cell.and_then(|c| {
             let (a, b) = (self.starts[c] as usize, self.starts[c + 1] as usize);
-            self.entries[a..b]
+            let row = self.entries[a..b]
                 .iter()
-                .map(|&i| self.segments[i as usize])
-                .map(|s| (s.geom().distance_2(&q), s.data))
-                .filter(|&(d2, _)| d2 <= NEAR_M * NEAR_M)
-                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-                .map(|(_, d)| d)
+                .map(|&i| self.segments[i as usize]);
+            closest_near(row, q)
         });
         near.or_else(|| self.tree.nearest_neighbor(&q).map(|s| s.data))
     }
@@ -405,13 +411,5 @@ impl Located {
         self.index.streets.len() == plan.streets.len()
             && self.index.pole_xy.len() == plan.poles.len()
             && self.nearest.len() == plan.poles.len()
-    }
-
-    /// The linear reference of every pole.
-    pub fn stations(&self) -> Vec<Option<PoleStation>> {
-        self.nearest
-            .iter()
-            .map(|n| n.map(PoleStation::on))
-            .collect()
     }
 }

@@ -751,6 +751,18 @@ mod tests {
         assert_eq!(made, 3);
     }
 
+    /// Runs `frame` (one frame, `Some` once what the test waits for has happened) every
+    /// 5 ms until it is `Some`, for at most 10 s (the other thread's raster).
+    fn frames_until<T>(mut frame: impl FnMut() -> Option<T>) -> Option<T> {
+        for _ in 0..2000 {
+            if let Some(v) = frame() {
+                return Some(v);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        None
+    }
+
     #[test]
     fn a_steady_pan_gets_the_next_image_stamped_ahead_and_never_waits() {
         let ctx = egui::Context::default();
@@ -762,16 +774,11 @@ mod tests {
         assert!(!did.rasterised && did.started_ahead);
         assert_eq!(r.min, Pos2::new(10.0, 25.0));
         // Frames go on showing the old image until the new one is ready, then swap it in.
-        let mut swapped = None;
-        for _ in 0..2000 {
+        let swapped = frames_until(|| {
             let (did, r) = frame(&ctx, [1040.0, 2000.0], (1, 1), &mut made);
             assert!(!did.rasterised && !did.started_ahead);
-            if did.swapped {
-                swapped = Some(r);
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
+            did.swapped.then_some(r)
+        });
         // The new image is centred on the view where the pan was when it was started.
         assert_eq!(swapped.expect("swapped in").min, Pos2::new(50.0, 25.0));
         // 60 points further than the first image reached: shown without a raster here.
@@ -801,17 +808,12 @@ mod tests {
         }
         assert_eq!(made, 5);
         // In the end the texture shows the last change, without a raster on this thread.
-        let mut last = 0;
-        for _ in 0..2000 {
+        let last = frames_until(|| {
             let ((did, _), showing) = frame_showing(&ctx, [1000.0, 2000.0], (5, 1), &mut made);
             assert!(!did.rasterised && !did.restyled);
-            last = showing;
-            if showing == 5 {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        assert_eq!(last, 5);
+            (showing == 5).then_some(showing)
+        });
+        assert_eq!(last, Some(5));
         assert_eq!(made, 5);
     }
 

@@ -101,19 +101,40 @@ pub const WINDOW_BEYOND_H: f64 = 12.0;
 /// Luminaires counted to either side of the point, in heights.
 pub const WINDOW_SIDE_H: f64 = 5.0;
 
-/// Whether a luminaire at `l`, `h` high, lies in the window of road point `p` seen from
-/// `o` (module docs). An observer standing on the point sees no direction: every
-/// luminaire within the side distance counts.
-fn in_window(p: Xy, o: Xy, l: Xy, h: f64) -> bool {
-    let (sx, sy) = (p.x - o.x, p.y - o.y);
-    let n = sx.hypot(sy);
-    let (dx, dy) = (l.x - p.x, l.y - p.y);
-    if n == 0.0 {
-        return dx.hypot(dy) <= WINDOW_SIDE_H * h;
+/// An observer's line of sight through a road point `p`: the unit vector from the
+/// observer to `p`, `None` when the observer stands on `p` (and sees no direction).
+#[derive(Debug, Clone, Copy)]
+struct Sight(Option<(f64, f64)>);
+
+impl Sight {
+    fn new(p: Xy, o: Xy) -> Self {
+        let (sx, sy) = (p.x - o.x, p.y - o.y);
+        let n = (sx * sx + sy * sy).sqrt();
+        Sight((n != 0.0).then(|| (sx / n, sy / n)))
     }
-    let along = (dx * sx + dy * sy) / n;
-    let side = (dx * sy - dy * sx).abs() / n;
-    along >= -WINDOW_BEFORE_H * h && along <= WINDOW_BEYOND_H * h && side <= WINDOW_SIDE_H * h
+
+    /// β, degrees, of a luminaire `h` high standing `(dx, dy)` from the point, if it lies
+    /// in the point's window (module docs); `None` outside. The luminaire's distance
+    /// along and across the line of sight give both: the window, and β = 180° − the angle
+    /// between P→O and P→L = atan2(across, along) (as [`beta_deg`]). An observer on the
+    /// point counts every luminaire within the side distance, at β = 0.
+    fn beta_in_window(self, dx: f64, dy: f64, h: f64) -> Option<f64> {
+        let Some((ux, uy)) = self.0 else {
+            return (dx * dx + dy * dy <= (WINDOW_SIDE_H * h).powi(2)).then_some(0.0);
+        };
+        let along = dx * ux + dy * uy;
+        let side = (dx * uy - dy * ux).abs();
+        let inside = along >= -WINDOW_BEFORE_H * h
+            && along <= WINDOW_BEYOND_H * h
+            && side <= WINDOW_SIDE_H * h;
+        inside.then(|| {
+            if dx == 0.0 && dy == 0.0 {
+                0.0
+            } else {
+                side.atan2(along).to_degrees().clamp(0.0, 180.0)
+            }
+        })
+    }
 }
 
 /// The observer-independent part of a luminaire's luminance at a road point: MF · I / h²
@@ -142,20 +163,15 @@ fn luminance_of(
     t: &RTable,
 ) -> Option<(f64, f64, f64)> {
     let l = &lighting.luminaires[k];
-    if !in_window(p, o, l.xy, l.height_m) {
-        return None;
-    }
+    let beta = Sight::new(p, o).beta_in_window(l.xy.x - p.x, l.xy.y - p.y, l.height_m)?;
     let (base, tan_g) = term(lighting, k, p, t)?;
-    let beta = beta_deg(p, o, l.xy);
     Some((base * t.r(beta, tan_g), beta, tan_g))
 }
 
 /// Luminance at road point `p` from each observer of `observers` (written to `out`, one
-/// per observer), over the luminaires `cand`: each luminaire's intensity is looked up once
-/// for all the observers whose window holds it. The same sums as [`in_window`] and
-/// [`beta_deg`] per luminaire, with each observer's line of sight through `p` (a unit
-/// vector) worked out once per point: a luminaire's distance along and across it give
-/// both the window and β = atan2(across, along).
+/// per observer), over the luminaires `cand`: each observer's line of sight is worked out
+/// once per point, and each luminaire's intensity and tan γ once for all the observers
+/// whose window holds it.
 fn luminance_seen_by(
     lighting: &Lighting,
     cand: &[usize],
@@ -164,50 +180,22 @@ fn luminance_seen_by(
     t: &RTable,
     out: &mut [f64],
 ) {
+    // Lanes are validated to 1..12 in a plan.
     const MAX_OBSERVERS: usize = 12;
     out.iter_mut().for_each(|v| *v = 0.0);
-    // Per observer: the unit line of sight O→P, or None when the observer stands on P.
-    let mut sight = [None::<(f64, f64)>; MAX_OBSERVERS];
-    for (s, o) in sight.iter_mut().zip(observers) {
-        let (sx, sy) = (p.x - o.x, p.y - o.y);
-        let n = (sx * sx + sy * sy).sqrt();
-        *s = (n != 0.0).then(|| (sx / n, sy / n));
-    }
     let n_obs = observers.len().min(MAX_OBSERVERS);
-    let mut beta = [f64::NAN; MAX_OBSERVERS];
+    let mut sight = [Sight(None); MAX_OBSERVERS];
+    for (s, o) in sight.iter_mut().zip(observers) {
+        *s = Sight::new(p, *o);
+    }
+    let mut beta = [None::<f64>; MAX_OBSERVERS];
     for &k in cand {
         let l = &lighting.luminaires[k];
-        let h = l.height_m;
         let (dx, dy) = (l.xy.x - p.x, l.xy.y - p.y);
         let mut any = false;
         for j in 0..n_obs {
-            beta[j] = f64::NAN;
-            let seen = match sight[j] {
-                Some((ux, uy)) => {
-                    let along = dx * ux + dy * uy;
-                    let side = (dx * uy - dy * ux).abs();
-                    let w = along >= -WINDOW_BEFORE_H * h
-                        && along <= WINDOW_BEYOND_H * h
-                        && side <= WINDOW_SIDE_H * h;
-                    if w {
-                        // 180° − the angle between P→O (−u) and P→L.
-                        beta[j] = if dx == 0.0 && dy == 0.0 {
-                            0.0
-                        } else {
-                            side.atan2(along).to_degrees().clamp(0.0, 180.0)
-                        };
-                    }
-                    w
-                }
-                None => {
-                    let w = dx * dx + dy * dy <= (WINDOW_SIDE_H * h).powi(2);
-                    if w {
-                        beta[j] = 0.0;
-                    }
-                    w
-                }
-            };
-            any |= seen;
+            beta[j] = sight[j].beta_in_window(dx, dy, l.height_m);
+            any |= beta[j].is_some();
         }
         if !any {
             continue;
@@ -217,8 +205,8 @@ fn luminance_seen_by(
         };
         let nodes = t.tan_nodes(tan_g);
         for j in 0..n_obs {
-            if !beta[j].is_nan() {
-                out[j] += base * t.r_at(nodes, beta[j]);
+            if let Some(b) = beta[j] {
+                out[j] += base * t.r_at(nodes, b);
             }
         }
     }

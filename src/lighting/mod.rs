@@ -171,28 +171,24 @@ struct Reach {
 }
 
 impl Reach {
+    /// The radii for `negligible_lx` of luminaires that fall into the few distinct
+    /// (table, height, tilt) combinations `combos`, luminaire `k` in `combo_of[k]`.
     fn new(
-        luminaires: &[Luminaire],
-        table_of: &[usize],
+        combos: &[(usize, &Luminaire)],
+        combo_of: &[usize],
         tables: &[lut::Lut],
         suffixes: &[Vec<f64>],
         mf: f64,
         negligible_lx: f64,
     ) -> Self {
-        // The radius depends only on the table, the height and the tilt: plans repeat
-        // few combinations, so compute each once.
-        let mut cache: HashMap<(usize, u64, u64), f64> = HashMap::new();
-        let radius_m: Vec<f64> = luminaires
+        let per_combo: Vec<f64> = combos
             .iter()
-            .zip(table_of.iter())
-            .map(|(l, &ti)| {
-                let key = (ti, l.height_m.to_bits(), l.tilt_deg.abs().to_bits());
-                *cache.entry(key).or_insert_with(|| {
-                    influence_radius(l, &tables[ti].table, &suffixes[ti], mf, negligible_lx)
-                })
+            .map(|&(ti, l)| {
+                influence_radius(l, &tables[ti].table, &suffixes[ti], mf, negligible_lx)
             })
             .collect();
-        let max_radius_m = radius_m.iter().copied().fold(0.0, f64::max);
+        let radius_m: Vec<f64> = combo_of.iter().map(|&c| per_combo[c]).collect();
+        let max_radius_m = per_combo.iter().copied().fold(0.0, f64::max);
         Reach {
             negligible_lx,
             radius_m,
@@ -260,7 +256,22 @@ impl Lighting {
             luminaires.push(l);
             table_of.push(ti);
         }
-        let reach_at = |lx: f64| Reach::new(&luminaires, &table_of, &tables, &suffixes, mf, lx);
+        // The radius depends only on the table, the height and the tilt: plans repeat
+        // few combinations, so each threshold's radius is computed once per combination.
+        let mut combo_ix: HashMap<(usize, u64, u64), usize> = HashMap::new();
+        let mut combos: Vec<(usize, &Luminaire)> = Vec::new();
+        let combo_of: Vec<usize> = luminaires
+            .iter()
+            .zip(table_of.iter())
+            .map(|(l, &ti)| {
+                let key = (ti, l.height_m.to_bits(), l.tilt_deg.abs().to_bits());
+                *combo_ix.entry(key).or_insert_with(|| {
+                    combos.push((ti, l));
+                    combos.len() - 1
+                })
+            })
+            .collect();
+        let reach_at = |lx: f64| Reach::new(&combos, &combo_of, &tables, &suffixes, mf, lx);
         let reach = reach_at(NEGLIGIBLE_LX);
         let mut levels: Vec<f64> = plan
             .streets
@@ -369,22 +380,6 @@ impl Lighting {
         self.maintenance_factor * i * l.h_over_r3(p)
     }
 
-    fn contribution(&self, k: usize, p: Xy) -> f64 {
-        self.contribution_in(&self.reach, k, p)
-    }
-
-    fn candidates_near(&self, p: Xy) -> Box<dyn Iterator<Item = usize> + '_> {
-        let r = self.reach.max_radius_m;
-        if r.is_infinite() {
-            return Box::new(0..self.luminaires.len());
-        }
-        Box::new(
-            self.tree
-                .locate_within_distance(p.to_array(), r * r)
-                .map(|g| g.data),
-        )
-    }
-
     /// Luminaires (sorted) that may light any point of the box `min`–`max` on a street of
     /// `class`, and their contribution at a point.
     fn street_light(
@@ -420,9 +415,7 @@ impl Lighting {
 
     /// Maintained horizontal illuminance at ground point `p` (UTM 32N metres), lx.
     pub fn e_h(&self, p: Xy) -> f64 {
-        self.candidates_near(p)
-            .map(|k| self.contribution(k, p))
-            .sum()
+        self.e_h_for(None, p)
     }
 
     /// E_h at `p` from those of the luminaires `cand` within `heights` times their own
@@ -433,7 +426,7 @@ impl Lighting {
                 let l = &self.luminaires[k];
                 l.xy.dist2(p) <= (heights * l.height_m).powi(2)
             })
-            .map(|&k| self.contribution(k, p))
+            .map(|&k| self.contribution_in(&self.reach, k, p))
             .sum()
     }
 
@@ -455,9 +448,10 @@ impl Lighting {
     /// Contributions at `p`: (pole index in `plan.poles`, lx), in pole order, zero
     /// contributions left out.
     pub fn e_h_contributions(&self, p: Xy) -> Vec<(usize, f64)> {
-        let mut v: Vec<(usize, f64)> = self
-            .candidates_near(p)
-            .map(|k| (self.luminaires[k].pole, self.contribution(k, p)))
+        let (cand, light) = self.street_light(None, p, p);
+        let mut v: Vec<(usize, f64)> = cand
+            .into_iter()
+            .map(|k| (self.luminaires[k].pole, light(k, p)))
             .filter(|&(_, e)| e > 0.0)
             .collect();
         v.sort_by_key(|&(pole, _)| pole);

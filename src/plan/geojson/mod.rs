@@ -160,13 +160,6 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
     read_unaimed(text, origin).map(|u| u.aimed().0)
 }
 
-/// As [`read_geojson`], with the plan's index and every pole located on its nearest
-/// street (found for the default azimuths when a pole lacks one, and what the checks
-/// need next).
-pub fn read_geojson_located(text: &str, origin: &Path) -> Result<(Plan, Located), FileError> {
-    Ok(read_unaimed(text, origin)?.located())
-}
-
 /// A plan read whole, owing nothing to its text, whose poles without an azimuth still
 /// wait for the default one: what [`read_unaimed`] gives, so that a caller can let go of
 /// the text (on a 1M-pole file, 218 MB) before the poles are located.
