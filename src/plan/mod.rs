@@ -62,11 +62,7 @@ pub fn load_located(
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     if matches!(ext.as_str(), "geojson" | "json") {
-        let text = crate::error::read_text(path)?;
-        let unaimed = geojson::read_unaimed(&text, path)?;
-        // The plan owns everything it needs: let go of the text before locating.
-        drop(text);
-        return Ok(unaimed.located());
+        return Ok(geojson::load_unaimed(path)?.located());
     }
     let plan = load_any(path)?;
     let located = crate::index::Located::new(&plan);

@@ -385,16 +385,22 @@ pub fn object_path(list: &str, i: usize, id: &str) -> String {
 /// first refusal with its full path (`"poles[3] (P017).height_m"`).
 pub fn plan(plan: &Plan) -> Result<(), ValueError> {
     plan_settings(plan)?;
-    fn each<T>(
+    fn each<T: Sync>(
         list: &str,
         items: &[T],
-        id: impl Fn(&T) -> &str,
-        check: impl Fn(&T) -> Result<(), ValueError>,
+        id: impl Fn(&T) -> &str + Sync,
+        check: impl Fn(&T) -> Result<(), ValueError> + Sync,
     ) -> Result<(), ValueError> {
-        for (i, x) in items.iter().enumerate() {
-            check(x).map_err(|e| e.within(&object_path(list, i, id(x))))?;
+        use rayon::prelude::*;
+        // On all cores (a million poles), the first refusal in order.
+        match items
+            .par_iter()
+            .enumerate()
+            .find_map_first(|(i, x)| check(x).err().map(|e| (i, e)))
+        {
+            Some((i, e)) => Err(e.within(&object_path(list, i, id(&items[i])))),
+            None => Ok(()),
         }
-        Ok(())
     }
     each("vendors", &plan.vendors, |v| &v.id, vendor)?;
     each("luminaires", &plan.luminaires, |l| &l.id, luminaire)?;

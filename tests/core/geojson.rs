@@ -404,6 +404,101 @@ fn fast_and_careful_readers_agree() {
     }
 }
 
+/// A file read in runs on every core (`load_geojson`) gives exactly the plan, or the
+/// error, of the same text read whole, whatever the run size: cuts next to strings that
+/// look like a cut, sections named by their feature's index in later runs, members after
+/// the features, and files that only the whole reader can judge.
+#[test]
+fn reading_in_runs_gives_the_plan_of_the_whole_text() {
+    use lysplan::plan::geojson::load_unaimed_in_runs;
+    let mut plan = synth::generate(&synth::SynthOptions {
+        poles: 300,
+        violation_rate: 0.05,
+        seed: 5,
+    })
+    .plan;
+    // A cut candidate inside a string, with an escaped newline next to it.
+    plan.streets[0].name = "Gl. Landevej },\n{ \"},{\" \u{e6}".into();
+    plan.poles[4].id = "P},{4".into();
+    let section = |fi: usize, from: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"kind":"section","vendor":"v{fi}","street":"S1","from_m":{from},"to_m":{}}},"geometry":null}}"#,
+            from + 10.0
+        )
+    };
+    let p1 = pole(
+        r#""id":"P1","vendor":"v","luminaire":"L1","height_m":8"#,
+        "[12.386,55.6841]",
+    );
+    let p2 = pole(
+        r#""id":"P2","vendor":"v","luminaire":"L1","height_m":8"#,
+        "[12.387,55.6841]",
+    );
+    let sections = collection(&[
+        STREET,
+        &section(1, 0.0),
+        &p1,
+        &section(3, 20.0),
+        &p2,
+        &section(5, 40.0),
+    ])
+    .replace("},{\"type\":\"Feature\"", "},\n {\"type\":\"Feature\"");
+    let good = [
+        to_geojson(&plan),
+        to_geojson(&lysplan::bundled::doll_plan()),
+        sections,
+        // The collection's members after its features, and blanks everywhere.
+        format!(
+            " \n{{ \"features\" : [ {STREET} ,\n {p1} , {p2} ] ,\n \"type\" : \"FeatureCollection\", \"x\": [1, \"]\"] }}\n"
+        ),
+        collection(&[]),
+    ];
+    let open_pole = pole(
+        r#""id":"P1","vendor":"v","luminaire":"L1","height_m":8"#,
+        "[12.386,55.6841]",
+    );
+    let bad = [
+        // A trailing comma, a missing comma, a feature left open, a second features.
+        collection(&[STREET, &p1]).replace("}]}", "},]}"),
+        collection(&[STREET, &p1]).replace("},{\"type\"", "} {\"type\""),
+        collection(&[STREET, &open_pole[..open_pole.len() - 1]]),
+        collection(&[STREET, &p1]).replace("}]}", "}], \"features\": []}"),
+        // A feature the fast reader refuses, a byte-order mark, a control character in
+        // a string, no plan at all.
+        collection(&[
+            STREET,
+            &pole(
+                r#""id":"P1","vendor":"v","luminaire":"L1","height_m":-1"#,
+                "[12.386,55.6841]",
+            ),
+        ]),
+        format!("\u{feff}{}", collection(&[STREET, &p1])),
+        collection(&[STREET, &p1]).replace("Fabriksparken", "Fabriks\u{1}parken"),
+        String::new(),
+        "[]".to_string(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.geojson");
+    for (k, text) in good.iter().chain(&bad).enumerate() {
+        std::fs::write(&path, text).unwrap();
+        let whole = lysplan::error::read_text(&path)
+            .and_then(|t| read_geojson(&t, &path))
+            .map_err(|e| e.to_string());
+        for run in [1, 7, 300, 1 << 20] {
+            let (in_runs, split) = match load_unaimed_in_runs(&path, run) {
+                Ok((u, split)) => (Ok(u.aimed().0), split),
+                Err(e) => (Err(e.to_string()), false),
+            };
+            assert_eq!(in_runs, whole, "file {k}, runs of {run}: {text}");
+            // The well-formed files were read in runs, the others whole.
+            assert_eq!(split, k < good.len(), "file {k}, runs of {run}");
+        }
+        if k < good.len() {
+            whole.expect("well-formed");
+        }
+    }
+}
+
 /// `valid_lonlat` skips the projection within 60° of the central meridian and 1° of the
 /// poles, claiming it is finite there: hold it to that on a fine grid.
 #[test]

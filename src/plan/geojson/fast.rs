@@ -30,6 +30,18 @@ pub(super) fn read(text: &str) -> Result<Collected, GaveUp> {
     Ok(c)
 }
 
+/// Reads one run of features, framed as a JSON array (`chunked`); `None`: give up.
+pub(super) fn read_run(bytes: &[u8]) -> Option<Collected> {
+    let mut c = Collected::default();
+    // One UTF-8 check of the whole run is cheaper than one per string.
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    de::Deserializer::deserialize_seq(&mut de, Features { c: &mut c })
+        .and_then(|()| de.end())
+        .ok()?;
+    Some(c)
+}
+
 fn gave_up<E: de::Error>() -> E {
     E::custom("the fast reader gives up")
 }
@@ -88,6 +100,7 @@ impl<'de> Visitor<'de> for Features<'_> {
             }
             fi += 1;
         }
+        self.c.features = fi;
         Ok(())
     }
 }
@@ -334,8 +347,9 @@ struct Feature<'a> {
     id: Option<Id<'a>>,
     #[serde(borrow)]
     geometry: Option<Obj<Geometry<'a>>>,
+    /// Boxed: the properties are large, and a feature is moved a few times on its way.
     #[serde(borrow)]
-    properties: Option<Obj<Properties<'a>>>,
+    properties: Option<Box<Obj<Properties<'a>>>>,
 }
 
 /// A non-blank string (the careful path refuses blank required strings).
@@ -422,8 +436,11 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
             });
         }
         ("section", _) => {
+            if id.is_none() {
+                c.default_named.push((c.plan.sections.len(), fi));
+            }
             let section = Section {
-                id: id.unwrap_or_else(|| format!("section-{fi}")),
+                id: id.unwrap_or_else(|| super::default_section_id(fi)),
                 vendor: given(p.vendor)?,
                 street: given(p.street)?,
                 from_m: p.from_m?,

@@ -373,7 +373,7 @@ pub(super) fn read_feature(
             let from_m = p.req_num("from_m", "start chainage in metres")?;
             let to_m = p.req_num("to_m", "end chainage in metres")?;
             let section = Section {
-                id: id.unwrap_or_else(|| format!("section-{fi}")),
+                id: id.unwrap_or_else(|| super::default_section_id(fi)),
                 vendor,
                 street,
                 from_m,

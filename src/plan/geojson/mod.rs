@@ -20,6 +20,7 @@
 //! (`features[3].properties.height_m`) and what to do; JSON syntax errors give
 //! line:column.
 
+mod chunked;
 mod fast;
 mod feature;
 mod meta;
@@ -39,8 +40,26 @@ use std::path::Path;
 
 /// Reads a plan from a GeoJSON file.
 pub fn load_geojson(path: &Path) -> Result<Plan, FileError> {
+    load_unaimed(path).map(|u| u.aimed().0)
+}
+
+/// Reads and validates the plan file at `path`; the default azimuths come with
+/// [`Unaimed::aimed`]. A file laid out as usual (features one after another) is read in
+/// runs on every core, without holding its whole text; any other, or one whose runs do
+/// not all read, is read whole, on the paths that name what is wrong.
+pub fn load_unaimed(path: &Path) -> Result<Unaimed, FileError> {
+    load_unaimed_in_runs(path, chunked::RUN_BYTES).map(|(u, _)| u)
+}
+
+/// As [`load_unaimed`], with runs of about `run_bytes`, and whether the file was read in
+/// runs (`false`: whole). For tests that hold the two to the same plan.
+#[doc(hidden)]
+pub fn load_unaimed_in_runs(path: &Path, run_bytes: usize) -> Result<(Unaimed, bool), FileError> {
+    if let Some(c) = chunked::read(path, run_bytes) {
+        return finish(&Reader { origin: path }, c).map(|u| (u, true));
+    }
     let text = crate::error::read_text(path)?;
-    read_geojson(&text, path)
+    read_unaimed(&text, path).map(|u| (u, false))
 }
 
 /// Writes `plan` as GeoJSON to `path` atomically.
@@ -89,6 +108,49 @@ struct Collected {
     pole_notes: Vec<PoleNote>,
     /// A semantic error in a feature; it aborts the JSON parse and wins over it.
     error: Option<FileError>,
+    /// How many features were read.
+    features: usize,
+    /// The sections named by their feature's index (no `id` given), as (index in
+    /// `plan.sections`, feature index): renamed when runs read apart are joined.
+    default_named: Vec<(usize, usize)>,
+}
+
+/// The id of a section feature `fi` that gives none.
+fn default_section_id(fi: usize) -> String {
+    format!("section-{fi}")
+}
+
+impl Collected {
+    /// Appends the features of `next`, read from the features that follow this one's.
+    fn append(&mut self, next: Collected) {
+        let offset = self.features;
+        let Collected {
+            plan,
+            pole_notes,
+            features,
+            default_named,
+            ..
+        } = next;
+        let sections = self.plan.sections.len();
+        self.plan.streets.extend(plan.streets);
+        self.plan.sections.extend(plan.sections);
+        for (si, fi) in default_named {
+            self.plan.sections[sections + si].id = default_section_id(offset + fi);
+            self.default_named.push((sections + si, offset + fi));
+        }
+        if self.plan.poles.is_empty() {
+            self.plan.poles = plan.poles;
+        } else {
+            self.plan.poles.extend(plan.poles);
+        }
+        self.plan.pole_reviews.extend(plan.pole_reviews);
+        self.pole_notes
+            .extend(pole_notes.into_iter().map(|n| PoleNote {
+                feature: offset + n.feature,
+                ..n
+            }));
+        self.features += features;
+    }
 }
 
 struct RootVisitor<'r, 'a> {
@@ -266,31 +328,51 @@ fn finish(r: &Reader, mut c: Collected) -> Result<Unaimed, FileError> {
     let notes = std::mem::take(&mut c.pole_notes);
     let vendors_given = read_meta(r, c.meta.as_ref(), &mut plan)?;
 
-    // Luminaires: a catalogue id, or a photometry file to embed (once per path).
-    let mut photometry_by_path: HashMap<String, String> = HashMap::new();
+    // Luminaires: a catalogue id, or a photometry file to embed (once per path). The
+    // names the poles give, each once, in order of first use (most poles repeat the
+    // name of the pole before).
+    let mut names: Vec<(String, usize)> = Vec::new();
+    {
+        let mut seen: std::collections::HashSet<&str> = Default::default();
+        let mut last: Option<&str> = None;
+        for (pi, p) in plan.poles.iter().enumerate() {
+            let lum = p.luminaire.as_str();
+            if last != Some(lum) && seen.insert(lum) {
+                names.push((lum.to_owned(), pi));
+            }
+            last = Some(lum);
+        }
+    }
     let catalogue: std::collections::HashSet<String> =
         plan.luminaires.iter().map(|l| l.id.clone()).collect();
-    for (pi, note) in notes.iter().enumerate() {
-        let Some(lum) = plan.poles.get(pi).map(|p| &p.luminaire) else {
-            continue;
-        };
-        if catalogue.contains(lum) || !is_photometry_path(lum) {
+    let mut embedded: HashMap<String, String> = HashMap::new();
+    for (lum, pi) in names {
+        if catalogue.contains(&lum) || !is_photometry_path(&lum) {
             // Unknown ids are kept; the reference.luminaire check reports them.
             continue;
         }
-        let lum = lum.clone();
-        let id = match photometry_by_path.get(&lum) {
-            Some(id) => id.clone(),
-            None => {
-                let field = format!("features[{}].properties.luminaire", note.feature);
-                let id = embed_photometry(r, &field, &lum, &mut plan)?;
-                photometry_by_path.insert(lum, id.clone());
-                id
+        let feature = notes.get(pi).map_or(pi, |n| n.feature);
+        let field = format!("features[{feature}].properties.luminaire");
+        let id = embed_photometry(r, &field, &lum, &mut plan)?;
+        embedded.insert(lum, id);
+    }
+    if !embedded.is_empty() {
+        use rayon::prelude::*;
+        plan.poles.par_chunks_mut(4096).for_each(|poles| {
+            let mut last: Option<(&str, &str)> = None;
+            for p in poles {
+                let id = match last {
+                    Some((path, id)) if path == p.luminaire => Some(id),
+                    _ => embedded.get_key_value(&p.luminaire).map(|(k, v)| {
+                        last = Some((k.as_str(), v.as_str()));
+                        v.as_str()
+                    }),
+                };
+                if let Some(id) = id {
+                    p.luminaire = id.to_owned();
+                }
             }
-        };
-        if let Some(p) = plan.poles.get_mut(pi) {
-            p.luminaire = id;
-        }
+        });
     }
 
     // Default azimuth: the luminaire's C = 90 direction towards the nearest centreline.
@@ -315,10 +397,11 @@ pub(in crate::plan) fn aim_at_nearest_street(plan: &mut Plan, aim: &[bool]) -> O
     if !aim.iter().any(|&a| a) {
         return None;
     }
+    use rayon::prelude::*;
     let located = Located::new(plan);
-    for (i, p) in plan.poles.iter_mut().enumerate() {
+    plan.poles.par_iter_mut().enumerate().for_each(|(i, p)| {
         let Some((si, st)) = located.nearest[i].filter(|_| aim[i]) else {
-            continue;
+            return;
         };
         let grid = if st.offset_m > 1e-9 {
             let xy = located.index.pole_xy[i];
@@ -335,7 +418,7 @@ pub(in crate::plan) fn aim_at_nearest_street(plan: &mut Plan, aim: &[bool]) -> O
             bearing_of(d.y, -d.x)
         };
         p.azimuth_deg = grid_to_true_bearing(grid, p.lon, p.lat);
-    }
+    });
     Some(located)
 }
 
@@ -347,23 +430,29 @@ pub(in crate::plan) fn palette(k: usize) -> [u8; 3] {
 /// Adds a vendor (id = name, a palette colour) for each vendor id the poles and sections
 /// name, in order of first use: a file without a vendor list (GeoJSON, GeoPackage).
 pub(in crate::plan) fn add_implied_vendors(plan: &mut Plan) {
-    let mut seen: std::collections::HashSet<String> =
-        plan.vendors.iter().map(|v| v.id.clone()).collect();
-    let names: Vec<String> = plan
+    let mut seen: std::collections::HashSet<&str> =
+        plan.vendors.iter().map(|v| v.id.as_str()).collect();
+    let mut names: Vec<String> = Vec::new();
+    let mut last: Option<&str> = None;
+    for v in plan
         .poles
         .iter()
-        .map(|p| p.vendor.clone())
-        .chain(plan.sections.iter().map(|s| s.vendor.clone()))
-        .collect();
-    for v in names {
-        if seen.insert(v.clone()) {
-            let k = plan.vendors.len();
-            plan.vendors.push(Vendor {
-                name: v.clone(),
-                id: v,
-                color: palette(k),
-                control_profile: None,
-            });
+        .map(|p| p.vendor.as_str())
+        .chain(plan.sections.iter().map(|s| s.vendor.as_str()))
+    {
+        // Most poles name the vendor of the pole before.
+        if last != Some(v) && seen.insert(v) {
+            names.push(v.to_owned());
         }
+        last = Some(v);
+    }
+    for v in names {
+        let k = plan.vendors.len();
+        plan.vendors.push(Vendor {
+            name: v.clone(),
+            id: v,
+            color: palette(k),
+            control_profile: None,
+        });
     }
 }
