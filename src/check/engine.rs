@@ -5,7 +5,7 @@
 use super::rules::{self, PairRule, PoleGroup, PoleStation, SectionMap};
 use super::{Finding, cmp_findings};
 use crate::frame::to_utm32;
-use crate::index::{Located, PolePoint, SiteIndex};
+use crate::index::{Located, PointGrid, SiteIndex};
 use crate::plan::{Plan, Rules, validate};
 use rayon::prelude::*;
 use std::cmp::Ordering;
@@ -90,12 +90,15 @@ impl Checker {
         c.fill_on_street();
         let mut all: Vec<(Key, Finding)> = Vec::new();
 
-        // Pairs, as groups of close poles.
-        for rule in PairRule::ALL {
-            for g in rules::pair_groups(&c.index, rule.radius(plan)) {
+        // Pairs, as groups of close poles, found in one grid of the poles.
+        let radii = PairRule::ALL.map(|rule| rule.radius(plan));
+        let grid = PointGrid::new(&c.index.pole_xy, radii.iter().copied().fold(0.0, f64::max));
+        for (rule, radius) in PairRule::ALL.into_iter().zip(radii) {
+            for g in rules::pair_groups_in(&c.index, grid.as_ref(), radius) {
                 all.extend(c.add_group(plan, rule, g));
             }
         }
+        drop(grid);
         // Streets.
         let per_street: Vec<(usize, Vec<Finding>)> = c
             .on_street
@@ -205,19 +208,7 @@ impl Checker {
             return;
         };
         let xy = to_utm32(p.lon, p.lat);
-        // Like SiteIndex::move_pole, but unusable positions stay out of the tree.
-        let old_xy = self.index.pole_xy[i];
-        if rules::valid_xy(old_xy) {
-            self.index
-                .pole_tree
-                .remove(&PolePoint::new(old_xy.to_array(), i));
-        }
-        self.index.pole_xy[i] = xy;
-        if rules::valid_xy(xy) {
-            self.index
-                .pole_tree
-                .insert(PolePoint::new(xy.to_array(), i));
-        }
+        self.index.move_pole(i, xy);
 
         // Linear reference and street lists.
         let old = self.stations[i];

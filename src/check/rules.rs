@@ -7,8 +7,8 @@ pub use super::references::{
     reference_vendor_street,
 };
 use super::{Finding, Severity};
-use crate::frame::from_utm32;
-use crate::index::SiteIndex;
+use crate::frame::{Xy, from_utm32};
+use crate::index::{PointGrid, SiteIndex};
 pub use crate::index::{PoleStation, on_route, pole_stations, station_of, valid_lonlat, valid_xy};
 use crate::plan::Plan;
 use rayon::prelude::*;
@@ -197,42 +197,65 @@ pub const DENSE_NEIGHBOURS: usize = 16;
 /// linked by a search that removes each pole from a tree as it joins, and give their
 /// nearest neighbour for the closest distance.
 pub fn pair_groups(index: &SiteIndex, radius_m: f64) -> Vec<PoleGroup> {
+    let grid = PointGrid::new(&index.pole_xy, radius_m);
+    pair_groups_in(index, grid.as_ref(), radius_m)
+}
+
+/// As [`pair_groups`], with the neighbours looked up in `grid` (a grid of
+/// `index.pole_xy`, of any cell size; `None`: in the index's tree).
+pub fn pair_groups_in(
+    index: &SiteIndex,
+    grid: Option<&PointGrid>,
+    radius_m: f64,
+) -> Vec<PoleGroup> {
     let n = index.pole_xy.len();
     // NaN or non-positive: no two poles are closer than that.
     if radius_m.is_nan() || radius_m <= 0.0 {
         return Vec::new();
     }
     let xy = &index.pole_xy;
-    let near = |i: usize| {
+    // One query per pole, all at once: a grid of the poles pays for itself (the tree
+    // serves beyond what a grid indexes). Each pole's neighbours, up to one more than a
+    // dense pole has (the list of an ordinary pole is then complete).
+    let list = |i: usize| -> Vec<(usize, f64)> {
         let a = xy[i];
-        index
-            .poles_within(a, radius_m)
-            .filter(move |&j| j != i)
-            .filter_map(move |j| {
-                let d = a.dist(xy[j]);
-                (d < radius_m).then_some((j, d))
-            })
+        if !valid_xy(a) {
+            return Vec::new();
+        }
+        let keep = move |(j, b): (usize, Xy)| {
+            let d = a.dist(b);
+            (j != i && d < radius_m).then_some((j, d))
+        };
+        match grid {
+            Some(g) => g
+                .within(a, radius_m)
+                .filter_map(keep)
+                .take(DENSE_NEIGHBOURS + 1)
+                .collect(),
+            None => index
+                .poles_within(a, radius_m)
+                .map(|j| (j, xy[j]))
+                .filter_map(keep)
+                .take(DENSE_NEIGHBOURS + 1)
+                .collect(),
+        }
     };
-    // One query per pole: its neighbours, up to one more than a dense pole has (the
-    // list of an ordinary pole is then complete).
-    let lists: Vec<Vec<(usize, f64)>> = (0..n)
+    // Only the poles with a neighbour (most have none).
+    let lists: Vec<(usize, Vec<(usize, f64)>)> = (0..n)
         .into_par_iter()
-        .map(|i| {
-            if valid_xy(xy[i]) {
-                near(i).take(DENSE_NEIGHBOURS + 1).collect()
-            } else {
-                Vec::new()
-            }
-        })
+        .map(|i| (i, list(i)))
+        .filter(|(_, l)| !l.is_empty())
         .collect();
-    let dense: Vec<bool> = lists.iter().map(|l| l.len() > DENSE_NEIGHBOURS).collect();
+    let mut dense = vec![false; n];
+    for (i, l) in &lists {
+        dense[*i] = l.len() > DENSE_NEIGHBOURS;
+    }
     let dense_ref = &dense;
     // Every pair with an ordinary pole in it, once.
     let mut pairs: Vec<(usize, usize, f64)> = lists
         .par_iter()
-        .enumerate()
-        .filter(|&(i, _)| !dense[i])
-        .flat_map_iter(|(i, l)| {
+        .filter(|(i, _)| !dense[*i])
+        .flat_map_iter(|&(i, ref l)| {
             l.iter()
                 .filter(move |&&(j, _)| j > i || dense_ref[j])
                 .map(move |&(j, d)| (i.min(j), i.max(j), d))
@@ -270,7 +293,7 @@ pub fn pair_groups(index: &SiteIndex, radius_m: f64) -> Vec<PoleGroup> {
             .par_iter()
             .filter_map(|&i| {
                 let j = index
-                    .pole_tree
+                    .pole_tree()
                     .nearest_neighbor_iter(&xy[i].to_array())
                     .map(|p| p.data)
                     .find(|&j| j != i)?;
@@ -320,12 +343,15 @@ pub fn groups_of_pairs(n: usize, pairs: &[(usize, usize, f64)], radius_m: f64) -
             *c = (i, j, d);
         }
     }
+    // The members are the poles of the linked pairs (a group's every member is linked
+    // to another), taken in ascending order.
+    let mut linked_poles: Vec<usize> = linked().flat_map(|&(i, j, _)| [i, j]).collect();
+    linked_poles.sort_unstable();
+    linked_poles.dedup();
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
-    for x in 0..n {
+    for x in linked_poles {
         let root = find(&mut parent, x);
-        if closest.contains_key(&root) {
-            members.entry(root).or_default().push(x);
-        }
+        members.entry(root).or_default().push(x);
     }
     let mut out: Vec<PoleGroup> = members
         .into_iter()

@@ -157,3 +157,44 @@ fn locating_all_poles_at_once_agrees_with_asking_pole_by_pole() {
     // Both paths were exercised.
     assert!(near > 5_000 && far >= 12, "{near} near, {far} far");
 }
+
+/// The grid of the poles (`index::PointGrid`, which `check` finds close pairs with) gives
+/// exactly the poles the pole tree gives within a distance: for radii from a millimetre
+/// to past a cell, around every pole and around points between them, with poles at
+/// unusable positions and one far away (which widens the cells).
+#[test]
+fn the_pole_grid_finds_what_the_pole_tree_finds() {
+    let mut plan = lysplan::check::synth::plan(3_000);
+    plan.poles[7].lon = f64::NAN;
+    plan.poles[8].lon = plan.poles[9].lon; // the same spot
+    plan.poles[8].lat = plan.poles[9].lat;
+    let index = lysplan::index::SiteIndex::build(&plan);
+    let mut far = plan.clone();
+    far.poles[11].lat += 0.5;
+    let far_index = lysplan::index::SiteIndex::build(&far);
+    let mut found = 0usize;
+    for index in [&index, &far_index] {
+        for cell in [0.0, 1.0, 10.0, 35.0] {
+            let grid = lysplan::index::PointGrid::new(&index.pole_xy, cell).expect("a grid");
+            for (i, &xy) in index.pole_xy.iter().enumerate().step_by(7) {
+                let probe = lysplan::frame::Xy::new(xy.x + 3.7, xy.y - 1.3);
+                for p in [xy, probe] {
+                    if !lysplan::index::valid_xy(p) {
+                        assert_eq!(grid.within(p, 10.0).count(), 0);
+                        continue;
+                    }
+                    for r in [0.001, 4.0, 10.0, 60.0] {
+                        let mut want: Vec<usize> = index.poles_within(p, r).collect();
+                        let mut got: Vec<usize> = grid.within(p, r).map(|(j, _)| j).collect();
+                        want.sort_unstable();
+                        got.sort_unstable();
+                        assert_eq!(got, want, "pole {i}, cell {cell}, radius {r}");
+                        found += got.len();
+                    }
+                }
+            }
+        }
+    }
+    // Not a comparison of empty lists.
+    assert!(found > 10_000, "{found}");
+}
