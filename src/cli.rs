@@ -352,11 +352,16 @@ fn check(path: &Path, format: Format, coverage: bool) -> ExitCode {
         Format::Json => report.to_json(),
     };
     emit(&out);
-    if report.is_clean() {
+    let code = if report.is_clean() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    }
+    };
+    // The process ends here: the system takes the plan's memory back at once, where
+    // freeing it would visit each of its strings (on 1M poles, 3M strings, ~50 ms).
+    drop(report);
+    std::mem::forget(plan);
+    code
 }
 
 fn diff(old_path: &Path, new_path: &Path, format: Format, check: bool) -> ExitCode {
