@@ -76,10 +76,13 @@ fn move_pole(c: &mut Criterion) {
 fn geojson(c: &mut Criterion) {
     let mut g = c.benchmark_group("geojson_read");
     g.sample_size(10);
+    let dir = std::env::temp_dir().join(format!("lysplan-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
     for n in sizes().into_iter().filter(|&n| n <= 100_000) {
         let text = lysplan::plan::to_geojson(&synth::plan(n));
         g.throughput(criterion::Throughput::Bytes(text.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, t| {
+        // From text in memory, on one core.
+        g.bench_with_input(BenchmarkId::new("text", n), &text, |b, t| {
             b.iter(|| {
                 black_box(lysplan::plan::read_geojson(
                     t,
@@ -87,8 +90,15 @@ fn geojson(c: &mut Criterion) {
                 ))
             })
         });
+        // From the file, as `check` and the app read it (in runs, on every core).
+        let path = dir.join(format!("synth{n}.geojson"));
+        std::fs::write(&path, &text).expect("the bench file is written");
+        g.bench_with_input(BenchmarkId::new("file", n), &path, |b, p| {
+            b.iter(|| black_box(lysplan::plan::load_geojson(p)))
+        });
     }
     g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 criterion_group!(benches, full_check, move_pole, geojson);

@@ -44,9 +44,10 @@ pub fn load_geojson(path: &Path) -> Result<Plan, FileError> {
 }
 
 /// Reads and validates the plan file at `path`; the default azimuths come with
-/// [`Unaimed::aimed`]. A file laid out as usual (features one after another) is read in
-/// runs on every core, without holding its whole text; any other, or one whose runs do
-/// not all read, is read whole, on the paths that name what is wrong.
+/// [`Unaimed::aimed`]. A file of 2 MB or more laid out as usual (features one after
+/// another) is read in runs on every core, without holding its whole text; any other,
+/// or one whose runs do not all read, is read whole, on the paths that name what is
+/// wrong.
 pub fn load_unaimed(path: &Path) -> Result<Unaimed, FileError> {
     load_unaimed_in_runs(path, chunked::RUN_BYTES).map(|(u, _)| u)
 }
