@@ -23,7 +23,7 @@ fn edited(plan: &lysplan::plan::Plan) -> lysplan::plan::Plan {
             4..=6 => p.height_m += 1.0,
             9 => {
                 let mut q = p.clone();
-                q.id = format!("NEW{i}");
+                q.id = format!("NEW{i}").into();
                 q.lon += 0.0001;
                 added.push(q);
             }

@@ -559,7 +559,7 @@ pub fn build_with(map_text: &str, map_path: &Path, layouts: &[Layout]) -> Result
                 let grid = bearing_of(foot.x - p.x, foot.y - p.y);
                 n_pole += 1;
                 plan.poles.push(Pole {
-                    id: format!("P{n_pole:03}"),
+                    id: format!("P{n_pole:03}").into(),
                     lon: round_to(lon, 7),
                     lat: round_to(lat, 7),
                     height_m: layout.height_m,

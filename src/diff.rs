@@ -608,7 +608,7 @@ fn diff_poles(old: &Plan, new: &Plan) -> Result<PoleChanges, DiffError> {
     let mut c = PoleChanges::default();
     for p in &new.poles {
         let Some(o) = a.get(p.id.as_str()) else {
-            c.added.push(p.id.clone());
+            c.added.push(p.id.to_string());
             continue;
         };
         if *o == p {
@@ -618,7 +618,7 @@ fn diff_poles(old: &Plan, new: &Plan) -> Result<PoleChanges, DiffError> {
             let d = ground_distance([o.lon, o.lat], [p.lon, p.lat]);
             if d > MOVE_M || !d.is_finite() {
                 c.moved.push(Moved {
-                    id: p.id.clone(),
+                    id: p.id.to_string(),
                     distance_m: d,
                     from: [o.lon, o.lat],
                     to: [p.lon, p.lat],
@@ -628,7 +628,7 @@ fn diff_poles(old: &Plan, new: &Plan) -> Result<PoleChanges, DiffError> {
         let fields = field_changes(&to_value(*o), &to_value(p), POLE_NOT_FIELDS);
         if !fields.is_empty() {
             c.changed.push(Changed {
-                id: p.id.clone(),
+                id: p.id.to_string(),
                 fields,
             });
         }
@@ -637,7 +637,7 @@ fn diff_poles(old: &Plan, new: &Plan) -> Result<PoleChanges, DiffError> {
         .poles
         .iter()
         .filter(|p| !b.contains_key(p.id.as_str()))
-        .map(|p| p.id.clone())
+        .map(|p| p.id.to_string())
         .collect();
     c.added.sort();
     c.removed.sort();

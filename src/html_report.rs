@@ -536,7 +536,7 @@ fn map_svg(s: &mut String, plan: &Plan, scope: &Scope<'_>) {
         let colour = plan
             .vendor(&p.vendor)
             .map_or("#808080".to_string(), |v| rgb(v.color));
-        let review = plan.pole_reviews.get(&p.id);
+        let review = plan.pole_reviews.get(p.id.as_str());
         if let Some(r) = review
             && r.status != ReviewStatus::Pending
         {

@@ -88,8 +88,8 @@ impl LysplanApp {
                     .plan()
                     .poles
                     .iter()
-                    .filter(|p| !s.hidden_vendors.contains(&p.vendor))
-                    .map(|p| p.id.clone())
+                    .filter(|p| !s.hidden_vendors.contains(p.vendor.as_str()))
+                    .map(|p| p.id.to_string())
                     .collect();
                 s.status = format!("Selected {} poles", ids.len());
                 s.selection = ids.into_iter().collect();

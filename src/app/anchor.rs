@@ -86,8 +86,8 @@ mod tests {
             overhang_m: 0.0,
             tilt_deg: 0.0,
             azimuth_deg: 0.0,
-            vendor: String::new(),
-            luminaire: String::new(),
+            vendor: Default::default(),
+            luminaire: Default::default(),
         });
         AppState::new(plan, None)
     }

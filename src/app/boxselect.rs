@@ -48,9 +48,9 @@ pub fn poles_in_screen_rect(state: &AppState, projector: &Projector, rect: Rect)
         .index()
         .poles_in_box(min, max)
         .filter_map(|i| state.plan().poles.get(i))
-        .filter(|p| !state.hidden_vendors.contains(&p.vendor))
+        .filter(|p| !state.hidden_vendors.contains(p.vendor.as_str()))
         .filter(|p| rect.contains(projector.project(lon_lat(p.lon, p.lat)).to_pos2()))
-        .map(|p| p.id.clone())
+        .map(|p| p.id.to_string())
         .collect();
     ids.sort();
     ids

@@ -128,7 +128,7 @@ mod tests {
 
     fn pole(n: u32) -> Pole {
         Pole {
-            id: format!("P{n}"),
+            id: format!("P{n}").into(),
             lon: 12.0 + f64::from(n) * 1e-4,
             lat: 55.0,
             height_m: 8.0,
@@ -182,7 +182,7 @@ mod tests {
         s.drag_pole_to(500, p.lon + 1e-5, p.lat);
         s.drag_pole_to(500, p.lon + 2e-5, p.lat);
         s.end_edit();
-        s.selection = [s.plan().poles[7].id.clone()].into();
+        s.selection = [s.plan().poles[7].id.to_string()].into();
         s.delete_selected();
         assert_eq!(s.history_poles_held(), 2);
         s.undo();

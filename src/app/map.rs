@@ -163,7 +163,7 @@ impl Plugin for PolesPlugin<'_> {
         let style = |p: &crate::plan::Pole| -> Option<Color32> {
             let c = by_vendor(&p.vendor)?;
             Some(if self.by_status {
-                super::review::status_colour(reviews.get(&p.id).map(|r| r.status))
+                super::review::status_colour(reviews.get(p.id.as_str()).map(|r| r.status))
             } else {
                 c
             })
@@ -180,7 +180,7 @@ impl Plugin for PolesPlugin<'_> {
                     painter.circle_filled(at, radius + 4.0, halo);
                 }
                 painter.circle(at, radius, c, Stroke::new(1.0, outline));
-                if self.state.selection.contains(&p.id) {
+                if self.state.selection.contains(p.id.as_str()) {
                     painter.circle_stroke(at, radius + 3.0, ring);
                 }
             }
@@ -254,7 +254,7 @@ impl Plugin for PolesPlugin<'_> {
                             color,
                             flagged: !flagged.is_empty() && flagged.contains(p.id.as_str()),
                             selected: !self.state.selection.is_empty()
-                                && self.state.selection.contains(&p.id),
+                                && self.state.selection.contains(p.id.as_str()),
                         })
                     })
                     .collect()

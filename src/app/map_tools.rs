@@ -182,7 +182,7 @@ impl SelectTool {
         if let Some(at) = ptr.clicked_at {
             let id = hit_pole(cx.state, cx.projector, at)
                 .and_then(|i| cx.state.plan().poles.get(i))
-                .map(|p| p.id.clone());
+                .map(|p| p.id.to_string());
             match id {
                 Some(id) if ptr.shift => out.push(MapAction::Toggle(id)),
                 Some(id) => out.push(MapAction::Select(vec![id])),
@@ -226,7 +226,7 @@ impl SelectTool {
                     d.moved = true;
                     if let Some(p) = cx.state.plan().poles.get(d.target.index) {
                         out.push(MapAction::Begin(format!("Move pole {}", p.id)));
-                        out.push(MapAction::Select(vec![p.id.clone()]));
+                        out.push(MapAction::Select(vec![p.id.to_string()]));
                     }
                 }
                 out.push(MapAction::MovePole {
@@ -483,7 +483,7 @@ pub fn hit_pole(state: &AppState, projector: &Projector, at: Pos2) -> Option<usi
                 .plan()
                 .poles
                 .get(i)
-                .is_some_and(|p| !state.hidden_vendors.contains(&p.vendor))
+                .is_some_and(|p| !state.hidden_vendors.contains(p.vendor.as_str()))
         })
         .min_by(|&a, &b| {
             index.pole_xy[a]

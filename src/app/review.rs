@@ -363,7 +363,7 @@ pub fn set_selection_status(
     let ids: Vec<String> = state
         .selected_poles()
         .iter()
-        .map(|p| p.id.clone())
+        .map(|p| p.id.to_string())
         .collect();
     if ids.is_empty() {
         return;

@@ -145,15 +145,15 @@ pub fn plan_row(plan: &Plan, spec: &RowSpec) -> Result<Vec<Pole>, String> {
         let (lon, lat) = from_utm32(at);
         let azimuth_deg = grid_to_true_bearing(bearing_of(facing.0, facing.1), lon, lat);
         let pole = Pole {
-            id,
+            id: id.into(),
             lon,
             lat,
             height_m: spec.height_m,
             overhang_m: spec.overhang_m,
             tilt_deg: spec.tilt_deg,
             azimuth_deg,
-            vendor: spec.vendor.clone(),
-            luminaire: spec.luminaire.clone(),
+            vendor: spec.vendor.as_str().into(),
+            luminaire: spec.luminaire.as_str().into(),
         };
         validate_pole(&pole).map_err(|e| format!("pole at {c:.1} m: {e}"))?;
         poles.push(pole);
@@ -183,7 +183,7 @@ pub fn commit_row(
         .map(|s| s.name.clone())
         .unwrap_or_default();
     let label = format!("Add a row of {n} poles along {street}");
-    let selection = poles.iter().map(|p| p.id.clone()).collect();
+    let selection = poles.iter().map(|p| p.id.to_string()).collect();
     state.edit(label.clone(), |plan| plan.poles.extend(poles));
     state.selection = selection;
     state.status = label;

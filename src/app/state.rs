@@ -229,15 +229,15 @@ impl AppState {
             .section_vendor_at(lon, lat)
             .map_or_else(|| t.vendor.clone(), str::to_string);
         let pole = Pole {
-            id: id.clone(),
+            id: id.as_str().into(),
             lon,
             lat,
             height_m: t.height_m,
             overhang_m: t.overhang_m,
             tilt_deg: t.tilt_deg,
             azimuth_deg,
-            vendor,
-            luminaire: t.luminaire.clone(),
+            vendor: vendor.into(),
+            luminaire: t.luminaire.as_str().into(),
         };
         self.edit(format!("Add pole {id}"), |plan| plan.poles.push(pole));
         self.selection = [id.clone()].into();
@@ -272,7 +272,7 @@ impl AppState {
         };
         let sel = std::mem::take(&mut self.selection);
         self.edit(label.clone(), |plan| {
-            plan.poles.retain(|p| !sel.contains(&p.id))
+            plan.poles.retain(|p| !sel.contains(p.id.as_str()))
         });
         self.status = label;
         n
@@ -302,7 +302,7 @@ impl AppState {
         self.plan()
             .poles
             .iter()
-            .filter(|p| self.selection.contains(&p.id))
+            .filter(|p| self.selection.contains(p.id.as_str()))
             .collect()
     }
 

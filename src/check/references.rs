@@ -29,7 +29,7 @@ pub fn reference_vendor_street(plan: &Plan) -> Vec<Located> {
                 "{}: vendor \"{}\" is not in the plan's vendor list; add the vendor or fix the pole",
                 p.id, p.vendor
             ),
-            poles: vec![p.id.clone()],
+            poles: vec![p.id.to_string()],
             street: None,
             chainage_m: None,
             lon: Some(p.lon),
@@ -94,7 +94,7 @@ pub fn reference_luminaire(plan: &Plan) -> Vec<Located> {
                 "{}: luminaire \"{}\" is not in the plan's catalogue; add the luminaire type or fix the pole",
                 p.id, p.luminaire
             ),
-            poles: vec![p.id.clone()],
+            poles: vec![p.id.to_string()],
             street: None,
             chainage_m: None,
             lon: Some(p.lon),
@@ -142,7 +142,7 @@ pub fn reference_luminaire(plan: &Plan) -> Vec<Located> {
             .poles
             .iter()
             .filter(|p| p.luminaire == l.id)
-            .map(|p| p.id.clone())
+            .map(|p| p.id.to_string())
             .collect();
         poles.sort();
         let first_ix = plan.poles.iter().position(|p| p.luminaire == l.id);

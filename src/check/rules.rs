@@ -32,7 +32,7 @@ pub fn pole_position(plan: &Plan, i: usize) -> Option<Finding> {
             crate::finding::number(p.lon),
             crate::finding::number(p.lat)
         ),
-        poles: vec![p.id.clone()],
+        poles: vec![p.id.to_string()],
         street: None,
         chainage_m: None,
         lon: None,
@@ -445,7 +445,7 @@ pub fn group_finding(plan: &Plan, rule: PairRule, g: &PoleGroup) -> Option<Findi
     if poles.len() != g.members.len() {
         return None;
     }
-    let mut ids: Vec<String> = poles.iter().map(|p| p.id.clone()).collect();
+    let mut ids: Vec<String> = poles.iter().map(|p| p.id.to_string()).collect();
     ids.sort();
     let n = poles.len() as f64;
     let lon = poles.iter().map(|p| p.lon).sum::<f64>() / n;
@@ -577,7 +577,7 @@ pub fn off_route(plan: &Plan, i: usize, st: Option<&PoleStation>) -> Option<Find
         rule: "placement.off_route",
         severity: Severity::Error,
         message,
-        poles: vec![p.id.clone()],
+        poles: vec![p.id.to_string()],
         street,
         chainage_m: chainage,
         lon: Some(p.lon),
@@ -642,7 +642,7 @@ pub fn section_outside(
     st: Option<&PoleStation>,
 ) -> Option<Finding> {
     let p = plan.poles.get(i)?;
-    let by_street = sections.by_vendor.get(&p.vendor)?;
+    let by_street = sections.by_vendor.get(p.vendor.as_str())?;
     let s = st?;
     if s.offset_m > plan.rules.max_offset_m {
         return None; // placement.off_route already reports it
@@ -682,7 +682,7 @@ pub fn section_outside(
             name,
             detail
         ),
-        poles: vec![p.id.clone()],
+        poles: vec![p.id.to_string()],
         street: street_id(plan, s.street),
         chainage_m: Some(s.chainage_m),
         lon: Some(p.lon),

@@ -265,14 +265,14 @@ pub fn generate(opts: &SynthOptions) -> Synth {
                     let (lon, lat) = from_utm32(xy);
                     let grid = bearing_of(foot.x - xy.x, foot.y - xy.y);
                     plan.poles.push(Pole {
-                        id: format!("P{:0pole_width$}", plan.poles.len() + 1),
+                        id: format!("P{:0pole_width$}", plan.poles.len() + 1).into(),
                         lon,
                         lat,
                         height_m,
                         overhang_m: 0.0,
                         tilt_deg: 0.0,
                         azimuth_deg: grid_to_true_bearing(grid, lon, lat),
-                        vendor: pole_vendor.clone(),
+                        vendor: pole_vendor.as_str().into(),
                         luminaire: "L01".into(),
                     });
                 }

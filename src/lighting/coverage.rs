@@ -342,7 +342,7 @@ pub fn evaluate_with(
         unlit_poles: lighting
             .unlit_poles
             .iter()
-            .filter_map(|&pi| plan.poles.get(pi).map(|p| p.id.clone()))
+            .filter_map(|&pi| plan.poles.get(pi).map(|p| p.id.to_string()))
             .collect(),
     }
 }

@@ -273,7 +273,7 @@ impl Lighting {
                     pole: plan
                         .poles
                         .get(self.luminaires[k].pole)
-                        .map(|p| p.id.clone())
+                        .map(|p| p.id.to_string())
                         .unwrap_or_default(),
                     l_cd_m2: l,
                     beta_deg,

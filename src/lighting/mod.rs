@@ -239,7 +239,7 @@ impl Lighting {
         let mut table_of = Vec::new();
         let mut unlit_poles = Vec::new();
         for (pi, pole) in plan.poles.iter().enumerate() {
-            let Some(ph) = photometry.get(&pole.luminaire) else {
+            let Some(ph) = photometry.get(pole.luminaire.as_str()) else {
                 unlit_poles.push(pi);
                 continue;
             };
@@ -312,7 +312,7 @@ impl Lighting {
             .iter()
             .enumerate()
             .filter(|(_, p)| {
-                !photometry.contains_key(&p.luminaire)
+                !photometry.contains_key(p.luminaire.as_str())
                     || !Luminaire::placeable(p, plan.luminaire(&p.luminaire))
             })
             .map(|(pi, _)| pi)
@@ -465,7 +465,11 @@ impl Lighting {
             .e_h_contributions(p)
             .into_iter()
             .map(|(pi, e)| Contribution {
-                pole: plan.poles.get(pi).map(|p| p.id.clone()).unwrap_or_default(),
+                pole: plan
+                    .poles
+                    .get(pi)
+                    .map(|p| p.id.to_string())
+                    .unwrap_or_default(),
                 e_h_lx: e,
             })
             .collect();

@@ -279,7 +279,7 @@ pub fn add_to_plan(plan: &mut Plan, streets: &[Street], lamps: &[Lamp]) -> Added
         .streets
         .iter()
         .map(|s| s.id.clone())
-        .chain(plan.poles.iter().map(|p| p.id.clone()))
+        .chain(plan.poles.iter().map(|p| p.id.to_string()))
         .collect();
     let mut added = Added::default();
     for s in streets {
@@ -295,11 +295,11 @@ pub fn add_to_plan(plan: &mut Plan, streets: &[Street], lamps: &[Lamp]) -> Added
     }
     for l in lamps {
         let pole = l.to_pole();
-        if taken.insert(pole.id.clone()) {
+        if taken.insert(pole.id.to_string()) {
             plan.poles.push(pole);
             added.poles += 1;
         } else {
-            added.kept_existing.push(pole.id);
+            added.kept_existing.push(pole.id.into());
         }
     }
     if (added.streets > 0 || added.poles > 0) && !plan.description.contains(ATTRIBUTION) {
@@ -357,7 +357,7 @@ impl Lamp {
     /// The lamp as a pole of [`LAMP_VENDOR`] carrying [`LAMP_LUMINAIRE`], id `osm-n<id>`.
     pub fn to_pole(&self) -> Pole {
         Pole {
-            id: format!("osm-n{}", self.osm_id),
+            id: format!("osm-n{}", self.osm_id).into(),
             lon: self.lon,
             lat: self.lat,
             height_m: self.height_m,

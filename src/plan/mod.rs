@@ -392,7 +392,9 @@ pub struct Section {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pole {
-    pub id: String,
+    /// Inline up to 24 bytes (no allocation of its own, like `vendor` and `luminaire`): a
+    /// million poles take 120 MB, not 216 MB.
+    pub id: Name,
     /// Position of the pole foot, degrees (WGS84).
     pub lon: f64,
     pub lat: f64,
@@ -407,9 +409,13 @@ pub struct Pole {
     /// True bearing (clockwise from north) of the luminaire's C = 90 direction, degrees.
     #[serde(default)]
     pub azimuth_deg: f64,
-    pub vendor: String,
-    pub luminaire: String,
+    pub vendor: Name,
+    pub luminaire: Name,
 }
+
+/// A short string stored inline (up to 24 bytes; longer ones on the heap), read and
+/// written as a string: the id, vendor and luminaire of each pole.
+pub type Name = compact_str::CompactString;
 
 impl Plan {
     /// The plan without its collections (vendors, luminaire types, streets, sections,

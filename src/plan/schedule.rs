@@ -133,7 +133,10 @@ pub fn schedule_csv(plan: &Plan, bom: bool) -> Vec<u8> {
                         }
                     }
                 }
-                let review = plan.pole_reviews.get(&p.id).map(|r| r.status.name());
+                let review = plan
+                    .pole_reviews
+                    .get(p.id.as_str())
+                    .map(|r| r.status.name());
                 field(format_args!("{}", review.unwrap_or("")));
                 let _ = w.write_record(None::<&[u8]>);
             }

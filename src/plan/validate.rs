@@ -456,7 +456,7 @@ pub fn pole_warnings(plan: &Plan, i: usize) -> Vec<Finding> {
                 limit.field,
                 number(v)
             ));
-            f.poles = vec![p.id.clone()];
+            f.poles = vec![p.id.to_string()];
             if crate::index::valid_lonlat(p.lon, p.lat) {
                 f.lon = Some(p.lon);
                 f.lat = Some(p.lat);

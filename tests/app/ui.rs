@@ -60,7 +60,7 @@ fn visible_pole(h: &Harness<'_, LysplanApp>) -> String {
         .poles
         .iter()
         .find(|p| rect.contains(h.state().screen_pos(p.lon, p.lat).unwrap_or_default()))
-        .map(|p| p.id.clone())
+        .map(|p| p.id.to_string())
         .expect("some pole is on screen")
 }
 
@@ -95,7 +95,7 @@ fn clicking_the_map_adds_a_pole_and_the_findings_update() {
         .iter()
         .find(|f| f.rule == "spacing.min")
         .expect("a spacing.min finding");
-    assert!(f.poles.contains(&new_id), "{f:?}");
+    assert!(f.poles.contains(&new_id.to_string()), "{f:?}");
     // The findings panel lists it.
     h.get_by_label_contains("spacing.min");
     assert!(h.state().state.title().ends_with('•'));
@@ -234,7 +234,10 @@ fn clicking_a_finding_selects_its_poles_and_centres_the_map() {
     let last = plan.poles.len() - 1;
     plan.poles[last].lon = lon + 4.0 / (111_320.0 * lat.to_radians().cos());
     plan.poles[last].lat = lat;
-    let (a, b) = (plan.poles[0].id.clone(), plan.poles[last].id.clone());
+    let (a, b) = (
+        plan.poles[0].id.to_string(),
+        plan.poles[last].id.to_string(),
+    );
     let mut h = harness(plan);
     let label = format!("{}–{}", a.clone().min(b.clone()), a.clone().max(b.clone()));
     // The coverage findings come first in the list, this one may be scrolled out of

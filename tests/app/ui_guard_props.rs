@@ -72,7 +72,7 @@ proptest! {
             match op {
                 Op::Edit => {
                     let app = h.state_mut();
-                    if let Some(id) = app.state.plan().poles.first().map(|p| p.id.clone()) {
+                    if let Some(id) = app.state.plan().poles.first().map(|p| p.id.to_string()) {
                         app.state.selection = [id].into();
                         app.state.delete_selected();
                     }

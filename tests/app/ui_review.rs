@@ -222,7 +222,10 @@ fn approve_and_reject_selection_set_statuses_undoably() {
     let (master, _) = plans();
     let mut h = common::app_harness(master.clone(), egui::vec2(1280.0, 800.0), 0.25);
     h.state_mut().review.reviewer = "R".into();
-    let ids = [master.poles[0].id.clone(), master.poles[1].id.clone()];
+    let ids = [
+        master.poles[0].id.to_string(),
+        master.poles[1].id.to_string(),
+    ];
     h.state_mut().state.selection = ids.iter().cloned().collect();
     let ctx = h.ctx.clone();
     h.state_mut().run(&ctx, Command::ApproveSelection);

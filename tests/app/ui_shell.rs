@@ -20,7 +20,7 @@ fn edited() -> Harness<'static, LysplanApp> {
     let mut h = harness(lysplan::bundled::doll_plan());
     {
         let app = h.state_mut();
-        let id = app.state.plan().poles[0].id.clone();
+        let id = app.state.plan().poles[0].id.to_string();
         app.state.selection = [id].into();
         app.state.delete_selected();
         assert!(app.state.is_dirty());
@@ -98,7 +98,7 @@ fn the_save_button_of_the_question_saves_then_does_what_was_asked() {
     assert!(h.state_mut().save_to(&path));
     {
         let app = h.state_mut();
-        let id = app.state.plan().poles[0].id.clone();
+        let id = app.state.plan().poles[0].id.to_string();
         app.state.selection = [id].into();
         app.state.delete_selected();
     }
@@ -145,7 +145,7 @@ fn the_inspector_shows_street_names_as_written() {
                 .is_some_and(|st| st.street == gl)
         })
         .expect("a pole on Gl. Landevej");
-    h.state_mut().state.selection = [plan.poles[i].id.clone()].into();
+    h.state_mut().state.selection = [plan.poles[i].id.to_string()].into();
     h.run_steps(3);
     h.get_by_label_contains("Gl. Landevej, chainage");
     assert!(h.query_by_label_contains("gl. landevej").is_none());
@@ -154,7 +154,7 @@ fn the_inspector_shows_street_names_as_written() {
 #[test]
 fn the_inspector_keeps_the_last_good_value_after_a_refusal() {
     let mut h = harness(lysplan::bundled::doll_plan());
-    let id = h.state().state.plan().poles[0].id.clone();
+    let id = h.state().state.plan().poles[0].id.to_string();
     let tilt = h.state().state.plan().poles[0].tilt_deg;
     h.state_mut().state.selection = [id.clone()].into();
     h.run_steps(3);
@@ -401,7 +401,7 @@ fn a_new_pole_takes_the_vendor_of_the_section_under_it() {
 fn the_inspector_refuses_what_the_core_refuses_and_accepts_the_implausible_with_a_warning() {
     let mut h = harness(lysplan::bundled::doll_plan());
     let app = h.state_mut();
-    let id = app.state.plan().poles[0].id.clone();
+    let id = app.state.plan().poles[0].id.to_string();
     app.state.selection = [id.clone()].into();
     // Impossible: refused, nothing changes.
     for (field, v) in [
@@ -495,7 +495,7 @@ fn an_unsaved_edit_is_autosaved_and_recovered_after_a_crash() {
     h.state_mut().autosave.delay = std::time::Duration::ZERO;
     {
         let app = h.state_mut();
-        let id = app.state.plan().poles[0].id.clone();
+        let id = app.state.plan().poles[0].id.to_string();
         app.state.selection = [id].into();
         app.state.delete_selected();
     }

@@ -175,7 +175,7 @@ fn shift_drag_selects_exactly_the_poles_in_the_box() {
         .plan()
         .poles
         .iter()
-        .filter_map(|p| Some((p.id.clone(), app.screen_pos(p.lon, p.lat)?)))
+        .filter_map(|p| Some((p.id.to_string(), app.screen_pos(p.lon, p.lat)?)))
         .collect();
     // A box around the middle of the map, started on empty ground.
     let centre = rect.center();
@@ -222,14 +222,14 @@ fn findings_filter_by_vendor_and_severity() {
     let mut pairs = Vec::new();
     for v in &vendors {
         let idx: Vec<usize> = (0..plan.poles.len())
-            .filter(|&i| &plan.poles[i].vendor == v)
+            .filter(|&i| plan.poles[i].vendor == *v)
             .take(2)
             .collect();
         let (a, b) = (idx[0], idx[1]);
         let (lon, lat) = (plan.poles[a].lon, plan.poles[a].lat);
         plan.poles[b].lon = lon + 4.0 / (111_320.0 * lat.to_radians().cos());
         plan.poles[b].lat = lat;
-        pairs.push((plan.poles[a].id.clone(), plan.poles[b].id.clone()));
+        pairs.push((plan.poles[a].id.to_string(), plan.poles[b].id.to_string()));
     }
     // The finding of each: a pair ("P073–P074: ..."), or a group when a third pole
     // stands within 10 m of the moved one ("P096, P097, P168: 3 poles ..."). The list

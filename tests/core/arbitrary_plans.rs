@@ -62,15 +62,15 @@ prop_compose! {
               tilt in num(0.0..20.0, odd), azimuth in num(0.0..360.0, odd),
               vendor in 0..4usize, luminaire in 0..5usize) -> Pole {
         Pole {
-            id: String::new(),
+            id: Default::default(),
             lon: at[0],
             lat: at[1],
             height_m: height,
             overhang_m: overhang,
             tilt_deg: tilt,
             azimuth_deg: azimuth,
-            vendor: vendor.to_string(),
-            luminaire: luminaire.to_string(),
+            vendor: vendor.to_string().into(),
+            luminaire: luminaire.to_string().into(),
         }
     }
 }
@@ -112,12 +112,12 @@ prop_compose! {
         }
         // Vendor and luminaire indices past the lists are dangling references on purpose.
         for (k, mut p) in poles.into_iter().enumerate() {
-            p.id = format!("P{k:03}");
+            p.id = format!("P{k:03}").into();
             let v: usize = p.vendor.parse().unwrap_or(0);
-            p.vendor = plan.vendors.get(v).map_or("nobody".into(), |v| v.id.clone());
+            p.vendor = plan.vendors.get(v).map_or("nobody".into(), |v| v.id.as_str().into());
             p.luminaire = p.luminaire.parse::<usize>().ok()
                 .filter(|&l| l < plan.luminaires.len())
-                .map_or("no-such-type".into(), |l| l.to_string());
+                .map_or("no-such-type".into(), |l| l.to_string().into());
             plan.poles.push(p);
         }
         for (k, (street, vendor, from_m, to_m)) in sections.into_iter().enumerate() {

@@ -202,7 +202,7 @@ fn ron_round_trip_of_an_edited_plan() {
     let mut plan = plan();
     let id = plan.next_id("P");
     let mut extra = plan.poles[0].clone();
-    extra.id = id.clone();
+    extra.id = id.as_str().into();
     extra.lon += 0.000_123_456_789;
     extra.lat -= 0.000_098_765_432_1;
     extra.azimuth_deg = 123.456_789;

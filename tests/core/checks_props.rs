@@ -99,14 +99,14 @@ fn build(l: &Layout) -> Plan {
     for (k, &(x, y, h, v)) in pts.iter().enumerate() {
         let (lon, lat) = ll(o, x, y);
         plan.poles.push(Pole {
-            id: format!("P{k:03}"),
+            id: format!("P{k:03}").into(),
             lon,
             lat,
             height_m: h,
             overhang_m: 0.0,
             tilt_deg: 0.0,
             azimuth_deg: 0.0,
-            vendor: format!("V{v}"), // V3 is unknown on purpose
+            vendor: format!("V{v}").into(), // V3 is unknown on purpose
             luminaire: "L".into(),
         });
     }
@@ -190,10 +190,10 @@ fn groups(plan: &Plan, n: usize, pairs: &[(usize, usize)]) -> BTreeSet<Vec<Strin
     for &(i, j) in pairs {
         by.entry(label[i])
             .or_default()
-            .push(plan.poles[i].id.clone());
+            .push(plan.poles[i].id.to_string());
         by.entry(label[j])
             .or_default()
-            .push(plan.poles[j].id.clone());
+            .push(plan.poles[j].id.to_string());
     }
     by.into_values()
         .map(|mut v| {
@@ -207,7 +207,7 @@ fn groups(plan: &Plan, n: usize, pairs: &[(usize, usize)]) -> BTreeSet<Vec<Strin
 fn ids(plan: &Plan, v: impl IntoIterator<Item = (usize, usize)>) -> BTreeSet<Vec<String>> {
     v.into_iter()
         .map(|(i, j)| {
-            let mut p = vec![plan.poles[i].id.clone(), plan.poles[j].id.clone()];
+            let mut p = vec![plan.poles[i].id.to_string(), plan.poles[j].id.to_string()];
             p.sort();
             p
         })
@@ -251,7 +251,7 @@ proptest! {
         }
         let off: BTreeSet<Vec<String>> = (0..n)
             .filter(|&i| st[i].is_none_or(|s| s.2 > r.max_offset_m))
-            .map(|i| vec![plan.poles[i].id.clone()])
+            .map(|i| vec![plan.poles[i].id.to_string()])
             .collect();
         prop_assert_eq!(pairs(&f, "placement.off_route"), off);
 
@@ -268,8 +268,8 @@ proptest! {
             // the comparison on both sides.
             for w in on.windows(2) {
                 if (w[1].0 - w[0].0).abs() < 1e-6 {
-                    ambiguous.insert(plan.poles[w[0].1].id.clone());
-                    ambiguous.insert(plan.poles[w[1].1].id.clone());
+                    ambiguous.insert(plan.poles[w[0].1].id.to_string());
+                    ambiguous.insert(plan.poles[w[1].1].id.to_string());
                 }
             }
             for w in on.windows(2) {
@@ -294,7 +294,7 @@ proptest! {
             let sid = &plan.streets[s.0].id;
             let inside = mine.iter().any(|x| &x.street == sid
                 && s.1 >= x.from_m.min(x.to_m) - 1e-6 && s.1 <= x.from_m.max(x.to_m) + 1e-6);
-            if !inside { outside.insert(vec![p.id.clone()]); }
+            if !inside { outside.insert(vec![p.id.to_string()]); }
         }
         prop_assert_eq!(pairs(&f, "section.outside"), outside);
 
@@ -354,7 +354,7 @@ proptest! {
             let (x, y) = if k % 5 == 0 { (0.0, 0.0) } else { (x, y) };
             let (lon, lat) = ll(o, 200.0 * c as f64 + x, y);
             plan.poles.push(Pole {
-                id: format!("P{k:03}"), lon, lat, height_m: 6.0, overhang_m: 0.0,
+                id: format!("P{k:03}").into(), lon, lat, height_m: 6.0, overhang_m: 0.0,
                 tilt_deg: 0.0, azimuth_deg: 0.0, vendor: "V0".into(), luminaire: "L".into(),
             });
         }

@@ -490,7 +490,7 @@ fn check_refuses_a_nan_height_naming_the_field() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut plan = doll_plan();
     plan.poles[3].height_m = f64::NAN;
-    let id = plan.poles[3].id.clone();
+    let id = plan.poles[3].id.to_string();
     let path = dir.path().join("plan.ron");
     save_ron_atomic(&plan, &path).expect("save");
     let out = lysplan(&["check", "--no-coverage", s(&path)]);

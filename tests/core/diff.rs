@@ -58,9 +58,9 @@ fn every_kind_of_pole_change_is_named() {
     b.poles[1].height_m += 1.0;
     // changed only, two fields
     b.poles[2].tilt_deg = 5.0;
-    b.poles[2].vendor = b.vendors[1].id.clone();
+    b.poles[2].vendor = b.vendors[1].id.as_str().into();
     if b.poles[2].vendor == a.poles[2].vendor {
-        b.poles[2].vendor = b.vendors[0].id.clone();
+        b.poles[2].vendor = b.vendors[0].id.as_str().into();
     }
     // a sub-millimetre move is no move
     b.poles[3].lon += 1e-9;
@@ -81,8 +81,8 @@ fn every_kind_of_pole_change_is_named() {
         .map(|c| (c.id.clone(), c.field_names()))
         .collect();
     let mut want = vec![
-        (a.poles[1].id.clone(), vec!["height_m"]),
-        (a.poles[2].id.clone(), vec!["tilt_deg", "vendor"]),
+        (a.poles[1].id.to_string(), vec!["height_m"]),
+        (a.poles[2].id.to_string(), vec!["tilt_deg", "vendor"]),
     ];
     want.sort();
     assert_eq!(changed, want);
@@ -161,7 +161,7 @@ fn an_id_used_twice_cannot_be_matched() {
         Err(DiffError::DuplicateId {
             which: "new",
             kind: "pole",
-            id: a.poles[0].id.clone()
+            id: a.poles[0].id.to_string()
         })
     );
 }
@@ -178,8 +178,8 @@ fn findings_introduced_and_resolved_are_matched_by_rule_poles_and_street() {
     let f = FindingsDiff::new(&fa, &fb);
     assert!(
         f.introduced.iter().any(|x| x.rule == "spacing.min"
-            && x.poles.contains(&a.poles[0].id)
-            && x.poles.contains(&a.poles[1].id)),
+            && x.poles.contains(&a.poles[0].id.to_string())
+            && x.poles.contains(&a.poles[1].id.to_string())),
         "{:?}",
         f.introduced
     );
@@ -300,38 +300,38 @@ proptest! {
                 Edit::Remove(i) => {
                     let i = i % b.poles.len();
                     let p = b.poles.remove(i);
-                    if added.remove(&p.id) {
+                    if added.remove(p.id.as_str()) {
                         continue;
                     }
-                    moved.remove(&p.id);
-                    changed.remove(&p.id);
-                    removed.insert(p.id);
+                    moved.remove(p.id.as_str());
+                    changed.remove(p.id.as_str());
+                    removed.insert(p.id.to_string());
                 }
                 Edit::Add(i) => {
                     let mut p = b.poles[i % b.poles.len()].clone();
-                    p.id = format!("NEW{k}");
-                    added.insert(p.id.clone());
+                    p.id = format!("NEW{k}").into();
+                    added.insert(p.id.to_string());
                     b.poles.push(p);
                 }
                 Edit::Move(i, m) => {
                     let i = i % b.poles.len();
                     b.poles[i].lat = north(b.poles[i].lat, m);
-                    if !added.contains(&b.poles[i].id) {
-                        moved.insert(b.poles[i].id.clone());
+                    if !added.contains(b.poles[i].id.as_str()) {
+                        moved.insert(b.poles[i].id.to_string());
                     }
                 }
                 Edit::Height(i, h) => {
                     let i = i % b.poles.len();
                     b.poles[i].height_m += h;
-                    if !added.contains(&b.poles[i].id) {
-                        changed.entry(b.poles[i].id.clone()).or_default().insert("height_m");
+                    if !added.contains(b.poles[i].id.as_str()) {
+                        changed.entry(b.poles[i].id.to_string()).or_default().insert("height_m");
                     }
                 }
                 Edit::Tilt(i, t) => {
                     let i = i % b.poles.len();
                     b.poles[i].tilt_deg += t;
-                    if !added.contains(&b.poles[i].id) {
-                        changed.entry(b.poles[i].id.clone()).or_default().insert("tilt_deg");
+                    if !added.contains(b.poles[i].id.as_str()) {
+                        changed.entry(b.poles[i].id.to_string()).or_default().insert("tilt_deg");
                     }
                 }
             }

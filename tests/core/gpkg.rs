@@ -80,7 +80,7 @@ fn full_plan() -> Plan {
         reviewer: "Gate 21".into(),
         time: "2026-12-02T09:15:00Z".into(),
     };
-    let (a, b) = (plan.poles[0].id.clone(), plan.poles[5].id.clone());
+    let (a, b) = (plan.poles[0].id.to_string(), plan.poles[5].id.to_string());
     plan.pole_reviews
         .insert(a, review(ReviewStatus::Approved, ""));
     plan.pole_reviews
@@ -427,9 +427,11 @@ fn geometry_blobs_are_the_standard_header_then_wkb() {
         let path = write_gpkg(dir.path(), "p.gpkg", &plan, crs);
         let db = open(&path);
         let blob: Vec<u8> = db
-            .query_row("SELECT geom FROM poles WHERE id = ?1", [&p.id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT geom FROM poles WHERE id = ?1",
+                [p.id.as_str()],
+                |r| r.get(0),
+            )
             .unwrap();
         // Header: "GP", version 0, flags 0b0000_0011 (little endian, envelope
         // [minx, maxx, miny, maxy]), int32 srs_id, the envelope.
@@ -678,12 +680,16 @@ fn edits_made_in_qgis_read_back() {
     db.execute(
         "INSERT INTO poles (geom, id, vendor, luminaire, height_m) \
          VALUES (?1, 'NEW1', ?2, ?3, 9)",
-        rusqlite::params![moved, plan.poles[0].vendor, plan.poles[0].luminaire],
+        rusqlite::params![
+            moved,
+            plan.poles[0].vendor.as_str(),
+            plan.poles[0].luminaire.as_str()
+        ],
     )
     .unwrap();
     db.execute(
         "UPDATE poles SET height_m = 11, review_status = 'approved' WHERE id = ?1",
-        [&plan.poles[1].id],
+        [plan.poles[1].id.as_str()],
     )
     .unwrap();
     drop(db);
@@ -702,7 +708,9 @@ fn edits_made_in_qgis_read_back() {
     assert_ne!(new.azimuth_deg, 0.0);
     assert_eq!(back.poles[1].height_m, 11.0);
     assert_eq!(
-        back.pole_reviews.get(&plan.poles[1].id).map(|r| r.status),
+        back.pole_reviews
+            .get(plan.poles[1].id.as_str())
+            .map(|r| r.status),
         Some(ReviewStatus::Approved)
     );
 }

@@ -90,7 +90,7 @@ fn a_vendor_report_has_only_its_poles_sections_and_decisions() {
     let mine = plan.poles.iter().filter(|p| p.vendor == v).count();
     let other = plan.poles.iter().find(|p| p.vendor != v).unwrap().clone();
     plan.pole_reviews.insert(
-        plan.poles[0].id.clone(),
+        plan.poles[0].id.to_string(),
         PoleReview {
             status: ReviewStatus::Rejected,
             comment: "move it".into(),
@@ -108,7 +108,7 @@ fn a_vendor_report_has_only_its_poles_sections_and_decisions() {
     };
     plan.submissions = vec![
         Submission {
-            vendor: v.clone(),
+            vendor: v.to_string(),
             file: "mine.geojson".into(),
             sha256: "a".repeat(64),
             received: "2026-12-02T08:00:00Z".into(),
@@ -118,7 +118,7 @@ fn a_vendor_report_has_only_its_poles_sections_and_decisions() {
             )],
         },
         Submission {
-            vendor: other.vendor.clone(),
+            vendor: other.vendor.to_string(),
             file: "theirs.geojson".into(),
             sha256: "b".repeat(64),
             received: "2026-12-02T08:00:00Z".into(),

@@ -740,7 +740,7 @@ fn coverage_without_a_classed_street_skips_the_grid_but_keeps_the_energy_figures
     assert!(rel(cov.energy.installed_power_w, installed) < 1e-12);
     assert_eq!(cov.energy.evaluated_power_w, 0.0);
     assert!(cov.energy.lit_hours_per_year > 4000.0, "{:?}", cov.energy);
-    assert_eq!(cov.unlit_poles, vec![plan.poles[0].id.clone()]);
+    assert_eq!(cov.unlit_poles, vec![plan.poles[0].id.to_string()]);
 }
 
 /// The influence radius (0.1 % of the class' lowest required illuminance, at least 5

@@ -91,7 +91,7 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     let base = plan.poles.clone();
     for (k, p) in base.iter().enumerate() {
         let mut q = p.clone();
-        q.id = format!("X{k}");
+        q.id = format!("X{k}").into();
         q.lon += 3e-5;
         plan.poles.push(q);
     }
@@ -257,7 +257,7 @@ fn a_missing_bundled_photometry_file_is_a_finding_naming_it() {
         .find(|f| f.rule == "reference.luminaire")
         .expect("a reference.luminaire finding");
     assert!(hit.message.contains("no_such_file.ldt"), "{}", hit.message);
-    assert!(hit.poles.contains(&plan.poles[0].id));
+    assert!(hit.poles.contains(&plan.poles[0].id.to_string()));
     assert_eq!(hit.severity, lysplan::check::Severity::Error);
 }
 
@@ -381,13 +381,13 @@ fn thousands_of_copies_of_one_pole_are_one_finding_per_rule() {
     let p = plan.poles[0].clone();
     for k in 0..3_000 {
         let mut q = p.clone();
-        q.id = format!("COPY{k:04}");
+        q.id = format!("COPY{k:04}").into();
         plan.poles.push(q);
     }
     let f = lysplan::check::run(&plan);
     let of = |rule: &str| -> Vec<&lysplan::finding::Finding> {
         f.iter()
-            .filter(|x| x.rule == rule && x.poles.contains(&p.id))
+            .filter(|x| x.rule == rule && x.poles.contains(&p.id.to_string()))
             .collect()
     };
     for rule in ["spacing.min", "reference.same_spot"] {
@@ -460,7 +460,7 @@ fn a_group_of_close_poles_follows_a_drag() {
     let at = |dx: f64| from_utm32(Xy::new(o.x + 2_000.0 + dx, o.y + 2_000.0));
     for (k, dx) in [0.0, 4.0, 8.0].into_iter().enumerate() {
         let mut q = base.clone();
-        q.id = format!("ROW{k}");
+        q.id = format!("ROW{k}").into();
         (q.lon, q.lat) = at(dx);
         plan.poles.push(q);
     }

@@ -16,7 +16,7 @@ use std::path::Path;
 /// street renamed and a rule relaxed (the three changes outside its own).
 fn submission() -> (Plan, Plan, String) {
     let master = doll_plan();
-    let me = master.poles[0].vendor.clone();
+    let me = master.poles[0].vendor.to_string();
     let mut sub = master.clone();
     let mine: Vec<usize> = (0..sub.poles.len())
         .filter(|&i| sub.poles[i].vendor == me)
@@ -117,7 +117,7 @@ proptest! {
 #[test]
 fn the_review_record_survives_ron_and_geojson_and_is_no_difference() {
     let mut plan = doll_plan();
-    let id = plan.poles[3].id.clone();
+    let id = plan.poles[3].id.to_string();
     plan.pole_reviews.insert(
         id.clone(),
         PoleReview {
@@ -128,7 +128,7 @@ fn the_review_record_survives_ron_and_geojson_and_is_no_difference() {
         },
     );
     plan.submissions.push(Submission {
-        vendor: plan.poles[3].vendor.clone(),
+        vendor: plan.poles[3].vendor.to_string(),
         file: "cisco-2026-12.geojson".into(),
         sha256: "ab".repeat(32),
         received: "2026-12-02T09:00:00Z".into(),

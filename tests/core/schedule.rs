@@ -26,7 +26,7 @@ fn records(bytes: &[u8]) -> (csv::StringRecord, Vec<csv::StringRecord>) {
 /// luminaire type and a vendor id that needs quoting.
 fn plan() -> Plan {
     let mut plan = doll_plan();
-    let id = plan.poles[2].id.clone();
+    let id = plan.poles[2].id.to_string();
     plan.pole_reviews.insert(
         id,
         PoleReview {
@@ -35,7 +35,7 @@ fn plan() -> Plan {
         },
     );
     plan.pole_reviews.insert(
-        plan.poles[3].id.clone(),
+        plan.poles[3].id.to_string(),
         PoleReview {
             status: ReviewStatus::Approved,
             ..Default::default()
@@ -129,7 +129,10 @@ fn the_values_are_the_plans_and_the_checks() {
                 assert_eq!(empty, ["", "", ""]);
             }
         }
-        let status = plan.pole_reviews.get(&p.id).map_or("", |r| r.status.name());
+        let status = plan
+            .pole_reviews
+            .get(p.id.as_str())
+            .map_or("", |r| r.status.name());
         assert_eq!(&row[col("review_status")], status);
     }
     let statuses: Vec<&str> = rows

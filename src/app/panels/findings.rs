@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn the_review_filter_keeps_findings_naming_a_pole_of_that_status() {
         let mut plan = crate::bundled::doll_plan();
-        let (a, b) = (plan.poles[0].id.clone(), plan.poles[1].id.clone());
+        let (a, b) = (plan.poles[0].id.to_string(), plan.poles[1].id.to_string());
         plan.pole_reviews.insert(
             a.clone(),
             PoleReview {

@@ -142,11 +142,13 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState) {
             .map(|l| (l.id.as_str(), l.name.as_str())),
     );
     if let Some((id, name)) = new_vendor {
-        let r = state.edit_selected(&format!("Give poles to {name}"), |p| p.vendor = id.clone());
+        let r = state.edit_selected(&format!("Give poles to {name}"), |p| {
+            p.vendor = id.as_str().into()
+        });
         ins.error = r.err().map(|e| e.to_string());
     }
     if let Some((id, name)) = new_luminaire {
-        let r = state.edit_selected(&format!("Fit {name}"), |p| p.luminaire = id.clone());
+        let r = state.edit_selected(&format!("Fit {name}"), |p| p.luminaire = id.as_str().into());
         ins.error = r.err().map(|e| e.to_string());
     }
     let mut commit: Option<(&str, String)> = None;

@@ -254,10 +254,10 @@ fn vendor_totals(ui: &Ui, state: &AppState) -> Arc<HashMap<String, (usize, f64)>
         .collect();
     let mut totals: HashMap<String, (usize, f64)> = HashMap::new();
     for p in &state.plan().poles {
-        if !totals.contains_key(&p.vendor) {
-            totals.insert(p.vendor.clone(), (0, 0.0));
+        if !totals.contains_key(p.vendor.as_str()) {
+            totals.insert(p.vendor.to_string(), (0, 0.0));
         }
-        if let Some(e) = totals.get_mut(&p.vendor) {
+        if let Some(e) = totals.get_mut(p.vendor.as_str()) {
             e.0 += 1;
             e.1 += power.get(p.luminaire.as_str()).copied().unwrap_or(0.0);
         }

@@ -10,7 +10,9 @@
 use super::Collected;
 use super::feature::PoleNote;
 use crate::plan::review::{PoleReview, ReviewStatus};
-use crate::plan::{DEFAULT_LANES, DEFAULT_SURFACE, LightingClass, Pole, Section, Street, validate};
+use crate::plan::{
+    DEFAULT_LANES, DEFAULT_SURFACE, LightingClass, Name, Pole, Section, Street, validate,
+};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
@@ -112,6 +114,13 @@ enum Id<'a> {
 }
 
 impl Id<'_> {
+    fn text(&self) -> &str {
+        match self {
+            Id::Str(s) => s,
+            Id::Num(n) => n,
+        }
+    }
+
     fn into_string(self) -> String {
         match self {
             Id::Str(s) => s.into_owned(),
@@ -357,16 +366,19 @@ fn given(s: Option<Cow<'_, str>>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty()).map(Cow::into_owned)
 }
 
+/// As [`given`], inline where short (no allocation of its own).
+fn given_name(s: Option<Cow<'_, str>>) -> Option<Name> {
+    s.filter(|s| !s.trim().is_empty())
+        .map(|s| Name::from(s.as_ref()))
+}
+
 /// Adds feature `fi` to `c`; `None`: give up.
 fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
     let p = f.properties?.0;
     let geometry = f.geometry.map(|g| g.0);
     let kind = p.kind.filter(|k| !k.trim().is_empty())?;
-    let id = match p.id {
-        Some(id) => Some(id.into_string()),
-        None => f.id.map(Id::into_string),
-    };
-    if id.as_ref().is_some_and(|s| s.trim().is_empty()) {
+    let id = p.id.or(f.id);
+    if id.as_ref().is_some_and(|s| s.text().trim().is_empty()) {
         return None; // blank: refused or renamed, the careful path says which
     }
     match (kind.as_ref(), geometry) {
@@ -388,7 +400,7 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
                 Some(_) => return None,
             };
             let street = Street {
-                id: id?,
+                id: id?.into_string(),
                 name: p.name.map(Cow::into_owned).unwrap_or_default(),
                 class,
                 width_m: p.width_m.unwrap_or(7.0),
@@ -409,15 +421,15 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
             }),
         ) if gk == "Point" => {
             let pole = Pole {
-                id: id?,
+                id: Name::from(id?.text()),
                 lon,
                 lat,
                 height_m: p.height_m?,
                 overhang_m: p.overhang_m.unwrap_or(0.0),
                 tilt_deg: p.tilt_deg.unwrap_or(0.0),
                 azimuth_deg: p.azimuth_deg.unwrap_or(0.0),
-                vendor: given(p.vendor)?,
-                luminaire: given(p.luminaire)?,
+                vendor: given_name(p.vendor)?,
+                luminaire: given_name(p.luminaire)?,
             };
             validate::pole(&pole).ok()?;
             if let Some(status) = p.review_status {
@@ -427,7 +439,7 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
                     reviewer: p.review_reviewer.map(Cow::into_owned).unwrap_or_default(),
                     time: p.review_time.map(Cow::into_owned).unwrap_or_default(),
                 };
-                c.plan.pole_reviews.insert(pole.id.clone(), review);
+                c.plan.pole_reviews.insert(pole.id.to_string(), review);
             }
             c.plan.poles.push(pole);
             c.pole_notes.push(PoleNote {
@@ -440,7 +452,7 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
                 c.default_named.push((c.plan.sections.len(), fi));
             }
             let section = Section {
-                id: id.unwrap_or_else(|| super::default_section_id(fi)),
+                id: id.map_or_else(|| super::default_section_id(fi), Id::into_string),
                 vendor: given(p.vendor)?,
                 street: given(p.street)?,
                 from_m: p.from_m?,

@@ -329,15 +329,15 @@ pub(super) fn read_feature(
             // Resolved once the whole file (and the catalogue) is read.
             let luminaire = lum;
             let pole = Pole {
-                id,
+                id: id.into(),
                 lon,
                 lat,
                 height_m,
                 overhang_m,
                 tilt_deg,
                 azimuth_deg: azimuth.unwrap_or(0.0),
-                vendor,
-                luminaire,
+                vendor: vendor.into(),
+                luminaire: luminaire.into(),
             };
             validate::pole(&pole).map_err(|e| p.refused(e))?;
             if let Some(status) = p.opt_str("review_status")? {
@@ -352,7 +352,7 @@ pub(super) fn read_feature(
                         )
                     })?;
                 plan.pole_reviews.insert(
-                    pole.id.clone(),
+                    pole.id.to_string(),
                     crate::plan::review::PoleReview {
                         status,
                         comment: p.opt_str("review_comment")?.unwrap_or_default(),

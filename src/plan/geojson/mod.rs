@@ -364,13 +364,13 @@ fn finish(r: &Reader, mut c: Collected) -> Result<Unaimed, FileError> {
             for p in poles {
                 let id = match last {
                     Some((path, id)) if path == p.luminaire => Some(id),
-                    _ => embedded.get_key_value(&p.luminaire).map(|(k, v)| {
+                    _ => embedded.get_key_value(p.luminaire.as_str()).map(|(k, v)| {
                         last = Some((k.as_str(), v.as_str()));
                         v.as_str()
                     }),
                 };
                 if let Some(id) = id {
-                    p.luminaire = id.to_owned();
+                    p.luminaire = id.into();
                 }
             }
         });

@@ -149,7 +149,7 @@ pub fn to_geojson(plan: &Plan) -> String {
         }));
     }
     for p in &plan.poles {
-        let review = plan.pole_reviews.get(&p.id);
+        let review = plan.pole_reviews.get(p.id.as_str());
         lines.push(json(&FeatureOut {
             kind: "Feature",
             properties: PoleProps {

@@ -635,15 +635,15 @@ fn read_plan(r: &Reader) -> Result<Plan, FileError> {
             }
             aim.push(azimuth.is_none());
             plan.poles.push(Pole {
-                id,
+                id: id.into(),
                 lon,
                 lat,
                 height_m: row.f64(r, "height_m", "a height_m in metres")?,
                 overhang_m: row.f64_or(r, "overhang_m", 0.0)?,
                 tilt_deg: row.f64_or(r, "tilt_deg", 0.0)?,
                 azimuth_deg: azimuth.unwrap_or(0.0),
-                vendor: row.text(r, "vendor", "a vendor id")?,
-                luminaire: row.text(r, "luminaire", "a luminaire type id")?,
+                vendor: row.text(r, "vendor", "a vendor id")?.into(),
+                luminaire: row.text(r, "luminaire", "a luminaire type id")?.into(),
             });
         }
     }

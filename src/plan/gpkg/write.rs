@@ -163,15 +163,15 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
         for (p, xy) in plan.poles.iter().zip(&pole_pts) {
-            let r = plan.pole_reviews.get(&p.id);
+            let r = plan.pole_reviews.get(p.id.as_str());
             let text = |f: fn(&PoleReview) -> &String| {
                 r.map(f).filter(|s| !s.is_empty()).map(String::as_str)
             };
             ins.execute(params![
                 geometry_blob(srs, std::slice::from_ref(xy), true),
-                p.id,
-                p.vendor,
-                p.luminaire,
+                p.id.as_str(),
+                p.vendor.as_str(),
+                p.luminaire.as_str(),
                 p.height_m,
                 p.tilt_deg,
                 p.azimuth_deg,
