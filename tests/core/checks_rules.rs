@@ -301,3 +301,42 @@ fn non_finite_values_from_a_ron_file_do_not_panic() {
     c.move_pole(&plan, 3);
     assert_eq!(c.findings(), lysplan::check::Checker::new(&plan).findings());
 }
+
+/// One id shared across kinds: one `reference.duplicate_id` finding per id, its kinds
+/// listed by kind name (then by index), shown at the first pole with it.
+#[test]
+fn an_id_shared_across_kinds_is_one_finding_listing_each_use() {
+    let mut plan = lysplan::bundled::doll_plan();
+    let shared = plan.poles[5].id.to_string();
+    plan.poles[2].id = shared.as_str().into();
+    plan.streets[1].id = shared.clone();
+    plan.vendors[0].id = "X1".into();
+    plan.luminaires[0].id = "X1".into();
+    let f = run(&plan);
+    let dups: Vec<&Finding> = f
+        .iter()
+        .filter(|x| x.rule == "reference.duplicate_id")
+        .collect();
+    let of = |id: &str| {
+        dups.iter()
+            .find(|x| x.message.contains(&format!("id \"{id}\" ")))
+            .unwrap_or_else(|| panic!("no finding for {id}: {dups:?}"))
+    };
+    let a = of(&shared);
+    assert!(
+        a.message
+            .contains("used 3 times, maximum 1 (pole, pole, street)"),
+        "{}",
+        a.message
+    );
+    assert_eq!(a.poles, vec![shared.clone()]);
+    assert_eq!(a.lon, Some(plan.poles[2].lon));
+    let b = of("X1");
+    assert!(
+        b.message
+            .contains("used 2 times, maximum 1 (luminaire type, vendor)"),
+        "{}",
+        b.message
+    );
+    assert!(b.poles.is_empty() && b.lon.is_none());
+}
