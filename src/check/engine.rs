@@ -72,10 +72,13 @@ impl Checker {
         // Each station takes its pole's location's place (and memory, in place), so that
         // both are not held through the rules (on 1M poles, 64 MB).
         let Located { index, nearest } = located;
-        let stations: Vec<Option<PoleStation>> = nearest
+        let mut stations: Vec<Option<PoleStation>> = nearest
             .into_iter()
             .map(|n| n.map(PoleStation::on))
             .collect();
+        // The collect reuses the locations' buffer, which is larger: give back the rest
+        // (on 1M poles, 24 MB).
+        stations.shrink_to_fit();
         let sections = SectionMap::build(plan);
         let mut c = Checker {
             on_street: vec![Vec::new(); plan.streets.len()],

@@ -326,6 +326,8 @@ fn finish(r: &Reader, mut c: Collected) -> Result<Unaimed, FileError> {
         return Err(r.err("features", "is missing; add \"features\": [...]"));
     }
     let mut plan = std::mem::take(&mut c.plan);
+    // The poles' vector grew by doubling: give back what it does not use.
+    plan.poles.shrink_to_fit();
     let notes = std::mem::take(&mut c.pole_notes);
     let vendors_given = read_meta(r, c.meta.as_ref(), &mut plan)?;
 
