@@ -242,13 +242,7 @@ const NEAR_M: f64 = 20.0;
 struct SegmentGrid<'t> {
     tree: &'t RTree<StreetSegment>,
     segments: Vec<&'t StreetSegment>,
-    origin: [f64; 2],
-    cell_m: f64,
-    cols: usize,
-    rows: usize,
-    /// Row `c` of cell `c`: `entries[starts[c]..starts[c + 1]]`.
-    starts: Vec<u32>,
-    entries: Vec<u32>,
+    cells: CellRows,
 }
 
 impl<'t> SegmentGrid<'t> {
@@ -291,49 +285,18 @@ impl<'t> SegmentGrid<'t> {
         if cols.checked_mul(rows).is_none_or(|c| c > Self::MAX_CELLS) {
             return None;
         }
-        let span = |b: &[[f64; 2]; 2]| {
-            let c0 = ((b[0][0] - lo[0]) / cell_m) as usize;
-            let r0 = ((b[0][1] - lo[1]) / cell_m) as usize;
-            let c1 = (((b[1][0] - lo[0]) / cell_m) as usize).min(cols - 1);
-            let r1 = (((b[1][1] - lo[1]) / cell_m) as usize).min(rows - 1);
-            (c0, r0, c1, r1)
-        };
-        let mut counts = vec![0u32; cols * rows + 1];
-        let mut total = 0usize;
-        for b in &boxes {
-            let (c0, r0, c1, r1) = span(b);
-            total += (c1 - c0 + 1) * (r1 - r0 + 1);
-            for r in r0..=r1 {
-                for c in c0..=c1 {
-                    counts[r * cols + c] += 1;
-                }
-            }
-        }
-        if total > Self::MAX_ENTRIES_PER_SEGMENT * n || total >= u32::MAX as usize {
-            return None;
-        }
-        let starts = row_starts(&counts);
-        let mut fill = starts.clone();
-        let mut entries = vec![0u32; total];
-        for (i, b) in boxes.iter().enumerate() {
-            let (c0, r0, c1, r1) = span(b);
-            for r in r0..=r1 {
-                for c in c0..=c1 {
-                    let at = &mut fill[r * cols + c];
-                    entries[*at as usize] = i as u32;
-                    *at += 1;
-                }
-            }
-        }
+        let cells = CellRows::new(
+            lo,
+            cell_m,
+            (cols, rows),
+            n,
+            |i| Some(boxes[i]),
+            Self::MAX_ENTRIES_PER_SEGMENT * n,
+        )?;
         Some(SegmentGrid {
             tree,
             segments,
-            origin: lo,
-            cell_m,
-            cols,
-            rows,
-            starts,
-            entries,
+            cells,
         })
     }
 
@@ -341,36 +304,115 @@ impl<'t> SegmentGrid<'t> {
     /// cell's row, the same distances pick the same one, and beyond it the tree decides.
     fn nearest(&self, p: Xy) -> Option<(usize, usize)> {
         let q = p.to_array();
-        let cell = {
-            let c = (q[0] - self.origin[0]) / self.cell_m;
-            let r = (q[1] - self.origin[1]) / self.cell_m;
-            (c >= 0.0 && r >= 0.0 && (c as usize) < self.cols && (r as usize) < self.rows)
-                .then(|| r as usize * self.cols + c as usize)
-        };
-        let near = cell.and_then(|c| {
-            let (a, b) = (self.starts[c] as usize, self.starts[c + 1] as usize);
-            let row = self.entries[a..b]
-                .iter()
-                .map(|&i| self.segments[i as usize]);
-            closest_near(row, q)
-        });
-        near.or_else(|| self.tree.nearest_neighbor(&q).map(|s| s.data))
+        let row = self.cells.in_box([q, q]).map(|i| self.segments[i]);
+        closest_near(row, q).or_else(|| self.tree.nearest_neighbor(&q).map(|s| s.data))
     }
 }
 
-/// Prefix sums of a grid's per-cell counts: where each cell's row begins in the
-/// compressed rows (the count array has one slot past the last cell, so the last start
-/// is the total).
-fn row_starts(counts: &[u32]) -> Vec<u32> {
-    let mut run = 0u32;
-    counts
-        .iter()
-        .map(|&k| {
-            let at = run;
-            run += k;
-            at
+/// Items in a uniform grid of square cells, each cell listing (in compressed rows) the
+/// items whose box overlaps it: what [`SegmentGrid`] and [`PointGrid`] are built on.
+struct CellRows {
+    origin: [f64; 2],
+    cell_m: f64,
+    cols: usize,
+    rows: usize,
+    /// Cell `c`'s items: `entries[starts[c]..starts[c + 1]]`.
+    starts: Vec<u32>,
+    entries: Vec<u32>,
+}
+
+impl CellRows {
+    /// `cols` × `rows` cells of `cell_m` from `origin`, listing each of `n` items in the
+    /// cells its box (`boxes(i)` = `[low corner, high corner]`; `None`: in no cell)
+    /// overlaps. `None` past `max_entries` entries (or more than `u32` counts).
+    fn new(
+        origin: [f64; 2],
+        cell_m: f64,
+        (cols, rows): (usize, usize),
+        n: usize,
+        boxes: impl Fn(usize) -> Option<[[f64; 2]; 2]>,
+        max_entries: usize,
+    ) -> Option<Self> {
+        let mut grid = CellRows {
+            origin,
+            cell_m,
+            cols,
+            rows,
+            starts: Vec::new(),
+            entries: Vec::new(),
+        };
+        // Each item's cells, visited twice: to count the rows, then to fill them.
+        let each_cell = |visit: &mut dyn FnMut(usize, u32)| {
+            for i in 0..n {
+                let Some((c0, r0, c1, r1)) = boxes(i).and_then(|b| grid.span(b)) else {
+                    continue;
+                };
+                for r in r0..=r1 {
+                    for c in c0..=c1 {
+                        visit(r * cols + c, i as u32);
+                    }
+                }
+            }
+        };
+        // One slot past the last cell: its start is the total.
+        let mut counts = vec![0u32; cols * rows + 1];
+        let mut total = 0usize;
+        each_cell(&mut |c, _| {
+            counts[c] += 1;
+            total += 1;
+        });
+        if total > max_entries || total >= u32::MAX as usize {
+            return None;
+        }
+        let mut run = 0u32;
+        let starts: Vec<u32> = counts
+            .iter()
+            .map(|&k| {
+                let at = run;
+                run += k;
+                at
+            })
+            .collect();
+        let mut fill = starts.clone();
+        let mut entries = vec![0u32; total];
+        each_cell(&mut |c, i| {
+            entries[fill[c] as usize] = i;
+            fill[c] += 1;
+        });
+        grid.starts = starts;
+        grid.entries = entries;
+        Some(grid)
+    }
+
+    /// The cells (first column, first row, last column, last row) a box overlaps;
+    /// `None` outside the grid (or for a NaN corner).
+    fn span(&self, [lo, hi]: [[f64; 2]; 2]) -> Option<(usize, usize, usize, usize)> {
+        let axis = |lo: f64, hi: f64, o: f64, n: usize| {
+            let (a, b) = (
+                ((lo - o) / self.cell_m).floor(),
+                ((hi - o) / self.cell_m).floor(),
+            );
+            if a.is_nan() || b.is_nan() {
+                return None;
+            }
+            let (a, b) = (a.max(0.0), b.min(n as f64 - 1.0));
+            (a <= b).then_some((a as usize, b as usize))
+        };
+        let (c0, c1) = axis(lo[0], hi[0], self.origin[0], self.cols)?;
+        let (r0, r1) = axis(lo[1], hi[1], self.origin[1], self.rows)?;
+        Some((c0, r0, c1, r1))
+    }
+
+    /// The items listed in the cells a box overlaps (an item in several, several times).
+    fn in_box(&self, b: [[f64; 2]; 2]) -> impl Iterator<Item = usize> + '_ {
+        self.span(b).into_iter().flat_map(move |(c0, r0, c1, r1)| {
+            (r0..=r1).flat_map(move |r| {
+                let a = self.starts[r * self.cols + c0] as usize;
+                let e = self.starts[r * self.cols + c1 + 1] as usize;
+                self.entries[a..e].iter().map(|&i| i as usize)
+            })
         })
-        .collect()
+    }
 }
 
 /// Every pole of a plan located on its street network once: the plan's index and each
@@ -428,25 +470,19 @@ impl Located {
     }
 }
 
-/// Points in a uniform grid of square cells, each cell's points together (compressed
-/// rows, with their positions): for many within-distance queries at once, a few cell
-/// lookups each instead of a tree walk. Gives the same points as
-/// [`SiteIndex::poles_within`], in another order.
-pub struct PointGrid {
-    origin: [f64; 2],
-    cell_m: f64,
-    cols: usize,
-    rows: usize,
-    /// Cell `c`'s points: `points[starts[c]..starts[c + 1]]`.
-    starts: Vec<u32>,
-    points: Vec<(Xy, u32)>,
+/// Points in a uniform grid of square cells, each cell listing its points: for many
+/// within-distance queries at once, a few cell lookups each instead of a tree walk.
+/// Gives the same points as [`SiteIndex::poles_within`], in another order.
+pub struct PointGrid<'a> {
+    xy: &'a [Xy],
+    cells: CellRows,
 }
 
-impl PointGrid {
-    /// The grid of the usable points of `xy` (tagged with their indices), with cells of
-    /// about `cell_m` (wider where the points spread so far that there would be more
-    /// cells than about two per point). `None` for more points than `u32` counts.
-    pub fn new(xy: &[Xy], cell_m: f64) -> Option<Self> {
+impl<'a> PointGrid<'a> {
+    /// The grid of the usable points of `xy`, with cells of about `cell_m` (wider where
+    /// the points spread so far that there would be more cells than about two per
+    /// point). `None` for more points than `u32` counts.
+    pub fn new(xy: &'a [Xy], cell_m: f64) -> Option<Self> {
         if xy.len() >= u32::MAX as usize {
             return None;
         }
@@ -474,56 +510,33 @@ impl PointGrid {
             cell *= 2.0;
         }
         let (cols, rows) = span(cell);
-        let (cols, rows) = (cols as usize, rows as usize);
         let origin = if lo[0] > hi[0] { [0.0; 2] } else { lo };
-        let cell_of = |p: Xy| {
-            let c = (((p.x - origin[0]) / cell) as usize).min(cols - 1);
-            let r = (((p.y - origin[1]) / cell) as usize).min(rows - 1);
-            r * cols + c
+        let point = |i: usize| {
+            let p = xy[i];
+            valid_xy(p).then_some([p.to_array(); 2])
         };
-        let mut counts = vec![0u32; cols * rows + 1];
-        for p in xy.iter().filter(|p| valid_xy(**p)) {
-            counts[cell_of(*p)] += 1;
-        }
-        let starts = row_starts(&counts);
-        let mut fill = starts.clone();
-        let total = starts.last().copied().unwrap_or(0) as usize;
-        let mut points = vec![(Xy::new(0.0, 0.0), 0u32); total];
-        for (i, p) in xy.iter().enumerate().filter(|(_, p)| valid_xy(**p)) {
-            let at = &mut fill[cell_of(*p)];
-            points[*at as usize] = (*p, i as u32);
-            *at += 1;
-        }
-        Some(PointGrid {
+        let cells = CellRows::new(
             origin,
-            cell_m: cell,
-            cols,
-            rows,
-            starts,
-            points,
-        })
+            cell,
+            (cols as usize, rows as usize),
+            xy.len(),
+            point,
+            usize::MAX,
+        )?;
+        Some(PointGrid { xy, cells })
     }
 
     /// The indices of the points within `radius` of `p` (inclusive), with their
     /// positions.
     pub fn within(&self, p: Xy, radius: f64) -> impl Iterator<Item = (usize, Xy)> + '_ {
-        let span = |v: f64, o: f64, n: usize| {
-            let a = ((v - radius - o) / self.cell_m).floor().max(0.0);
-            let b = ((v + radius - o) / self.cell_m).floor().min(n as f64 - 1.0);
-            // NaN (an unusable point or radius) or outside: no cells.
-            (a <= b).then_some((a as usize, b as usize))
-        };
-        let cells = span(p.x, self.origin[0], self.cols).zip(span(p.y, self.origin[1], self.rows));
         let r2 = radius * radius;
-        cells.into_iter().flat_map(move |((c0, c1), (r0, r1))| {
-            (r0..=r1).flat_map(move |r| {
-                let a = self.starts[r * self.cols + c0] as usize;
-                let b = self.starts[r * self.cols + c1 + 1] as usize;
-                self.points[a..b].iter().filter_map(move |&(q, i)| {
-                    let (dx, dy) = (q.x - p.x, q.y - p.y);
-                    (dx * dx + dy * dy <= r2).then_some((i as usize, q))
-                })
+        let corner = |d: f64| [p.x + d, p.y + d];
+        self.cells
+            .in_box([corner(-radius), corner(radius)])
+            .filter_map(move |i| {
+                let q = self.xy[i];
+                let (dx, dy) = (q.x - p.x, q.y - p.y);
+                (dx * dx + dy * dy <= r2).then_some((i, q))
             })
-        })
     }
 }

@@ -95,13 +95,15 @@ impl Checker {
 
         // Pairs, as groups of close poles, found in one grid of the poles.
         let radii = PairRule::ALL.map(|rule| rule.radius(plan));
-        let grid = PointGrid::new(&c.index.pole_xy, radii.iter().copied().fold(0.0, f64::max));
-        for (rule, radius) in PairRule::ALL.into_iter().zip(radii) {
-            for g in rules::pair_groups_in(&c.index, grid.as_ref(), radius) {
+        let groups = {
+            let grid = PointGrid::new(&c.index.pole_xy, radii.iter().copied().fold(0.0, f64::max));
+            radii.map(|radius| rules::pair_groups_in(&c.index, grid.as_ref(), radius))
+        };
+        for (rule, groups) in PairRule::ALL.into_iter().zip(groups) {
+            for g in groups {
                 all.extend(c.add_group(plan, rule, g));
             }
         }
-        drop(grid);
         // Streets.
         let per_street: Vec<(usize, Vec<Finding>)> = c
             .on_street

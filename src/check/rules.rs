@@ -226,19 +226,17 @@ pub fn pair_groups_in(
             let d = a.dist(b);
             (j != i && d < radius_m).then_some((j, d))
         };
-        match grid {
-            Some(g) => g
-                .within(a, radius_m)
-                .filter_map(keep)
-                .take(DENSE_NEIGHBOURS + 1)
-                .collect(),
-            None => index
-                .poles_within(a, radius_m)
-                .map(|j| (j, xy[j]))
-                .filter_map(keep)
-                .take(DENSE_NEIGHBOURS + 1)
-                .collect(),
-        }
+        let in_grid = grid.into_iter().flat_map(|g| g.within(a, radius_m));
+        let in_tree = grid
+            .is_none()
+            .then(|| index.poles_within(a, radius_m).map(|j| (j, xy[j])))
+            .into_iter()
+            .flatten();
+        in_grid
+            .chain(in_tree)
+            .filter_map(keep)
+            .take(DENSE_NEIGHBOURS + 1)
+            .collect()
     };
     // Only the poles with a neighbour (most have none).
     let lists: Vec<(usize, Vec<(usize, f64)>)> = (0..n)

@@ -8,18 +8,23 @@ use lysplan::plan::{
 };
 use std::path::Path;
 
+/// A synthetic plan with about 5 % violations.
+fn synthetic(poles: usize, seed: u64) -> Plan {
+    synth::generate(&synth::SynthOptions {
+        poles,
+        violation_rate: 0.05,
+        seed,
+    })
+    .plan
+}
+
 fn origin() -> &'static Path {
     Path::new("plan.geojson")
 }
 
 #[test]
 fn round_trip_plan_geojson_plan() {
-    let mut plan = synth::generate(&synth::SynthOptions {
-        poles: 700,
-        violation_rate: 0.05,
-        seed: 3,
-    })
-    .plan;
+    let mut plan = synthetic(700, 3);
     plan.streets[1].class = None;
     plan.streets[2].width_m = 5.25;
     plan.poles[3].tilt_deg = 7.5;
@@ -358,12 +363,7 @@ fn poles_at_the_geographic_pole_do_not_panic() {
 #[test]
 fn fast_and_careful_readers_agree() {
     use lysplan::plan::geojson::read_geojson_careful;
-    let mut plan = synth::generate(&synth::SynthOptions {
-        poles: 400,
-        violation_rate: 0.05,
-        seed: 11,
-    })
-    .plan;
+    let mut plan = synthetic(400, 11);
     plan.streets[0].name = "Gl. \"Landevej\" \u{e6}\u{f8}\u{e5}".into();
     let mut variants = vec![
         to_geojson(&plan),
@@ -411,12 +411,7 @@ fn fast_and_careful_readers_agree() {
 #[test]
 fn reading_in_runs_gives_the_plan_of_the_whole_text() {
     use lysplan::plan::geojson::load_unaimed_in_runs;
-    let mut plan = synth::generate(&synth::SynthOptions {
-        poles: 300,
-        violation_rate: 0.05,
-        seed: 5,
-    })
-    .plan;
+    let mut plan = synthetic(300, 5);
     // A cut candidate inside a string, with an escaped newline next to it.
     plan.streets[0].name = "Gl. Landevej },\n{ \"},{\" \u{e6}".into();
     plan.poles[4].id = "P},{4".into();

@@ -238,11 +238,13 @@ fn features_open(b: &[u8]) -> Head {
     }
 }
 
+/// JSON's blanks.
+fn is_blank(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 fn skip_blank(b: &[u8], mut i: usize) -> usize {
-    while b
-        .get(i)
-        .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
-    {
+    while b.get(i).is_some_and(|&c| is_blank(c)) {
         i += 1;
     }
     i
@@ -267,8 +269,7 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
     match b.get(i)? {
         b'"' => string_end(b, i).map(|e| e + 1),
         b'{' | b'[' => close_of(b, i),
-        _ => (i..b.len())
-            .find(|&j| matches!(b[j], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')),
+        _ => (i..b.len()).find(|&j| matches!(b[j], b',' | b'}' | b']') || is_blank(b[j])),
     }
 }
 
@@ -331,7 +332,7 @@ fn last_cut(run: &[u8]) -> Option<(usize, usize)> {
 fn back_blank(b: &[u8], mut i: usize) -> Option<usize> {
     loop {
         i = i.checked_sub(1)?;
-        if !matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+        if !is_blank(b[i]) {
             return Some(i);
         }
     }

@@ -334,18 +334,13 @@ fn finish(r: &Reader, mut c: Collected) -> Result<Unaimed, FileError> {
     // Luminaires: a catalogue id, or a photometry file to embed (once per path). The
     // names the poles give, each once, in order of first use (most poles repeat the
     // name of the pole before).
-    let mut names: Vec<(String, usize)> = Vec::new();
-    {
-        let mut seen: std::collections::HashSet<&str> = Default::default();
-        let mut last: Option<&str> = None;
-        for (pi, p) in plan.poles.iter().enumerate() {
-            let lum = p.luminaire.as_str();
-            if last != Some(lum) && seen.insert(lum) {
-                names.push((lum.to_owned(), pi));
-            }
-            last = Some(lum);
-        }
-    }
+    let names: Vec<(String, usize)> = first_uses(
+        plan.poles.iter().map(|p| p.luminaire.as_str()),
+        std::iter::empty(),
+    )
+    .into_iter()
+    .map(|(name, pi)| (name.to_owned(), pi))
+    .collect();
     let catalogue: std::collections::HashSet<String> =
         plan.luminaires.iter().map(|l| l.id.clone()).collect();
     let mut embedded: HashMap<String, String> = HashMap::new();
@@ -433,22 +428,16 @@ pub(in crate::plan) fn palette(k: usize) -> [u8; 3] {
 /// Adds a vendor (id = name, a palette colour) for each vendor id the poles and sections
 /// name, in order of first use: a file without a vendor list (GeoJSON, GeoPackage).
 pub(in crate::plan) fn add_implied_vendors(plan: &mut Plan) {
-    let mut seen: std::collections::HashSet<&str> =
-        plan.vendors.iter().map(|v| v.id.as_str()).collect();
-    let mut names: Vec<String> = Vec::new();
-    let mut last: Option<&str> = None;
-    for v in plan
-        .poles
-        .iter()
-        .map(|p| p.vendor.as_str())
-        .chain(plan.sections.iter().map(|s| s.vendor.as_str()))
-    {
-        // Most poles name the vendor of the pole before.
-        if last != Some(v) && seen.insert(v) {
-            names.push(v.to_owned());
-        }
-        last = Some(v);
-    }
+    let names: Vec<String> = first_uses(
+        plan.poles
+            .iter()
+            .map(|p| p.vendor.as_str())
+            .chain(plan.sections.iter().map(|s| s.vendor.as_str())),
+        plan.vendors.iter().map(|v| v.id.as_str()),
+    )
+    .into_iter()
+    .map(|(v, _)| v.to_owned())
+    .collect();
     for v in names {
         let k = plan.vendors.len();
         plan.vendors.push(Vendor {
@@ -458,4 +447,23 @@ pub(in crate::plan) fn add_implied_vendors(plan: &mut Plan) {
             control_profile: None,
         });
     }
+}
+
+/// The distinct names of `names` not in `known`, each with the position of its first
+/// use, in that order. Cheap on a million poles: most repeat the name before them,
+/// which is checked before the set.
+fn first_uses<'a>(
+    names: impl Iterator<Item = &'a str>,
+    known: impl Iterator<Item = &'a str>,
+) -> Vec<(&'a str, usize)> {
+    let mut seen: std::collections::HashSet<&str> = known.collect();
+    let mut last: Option<&str> = None;
+    let mut out = Vec::new();
+    for (k, name) in names.enumerate() {
+        if last != Some(name) && seen.insert(name) {
+            out.push((name, k));
+        }
+        last = Some(name);
+    }
+    out
 }
