@@ -69,16 +69,7 @@ impl Checker {
         } else {
             Located::new(plan)
         };
-        // Each station takes its pole's location's place (and memory, in place), so that
-        // both are not held through the rules (on 1M poles, 64 MB).
-        let Located { index, nearest } = located;
-        let mut stations: Vec<Option<PoleStation>> = nearest
-            .into_iter()
-            .map(|n| n.map(PoleStation::on))
-            .collect();
-        // The collect reuses the locations' buffer, which is larger: give back the rest
-        // (on 1M poles, 24 MB).
-        stations.shrink_to_fit();
+        let Located { index, stations } = located;
         let sections = SectionMap::build(plan);
         let mut c = Checker {
             on_street: vec![Vec::new(); plan.streets.len()],
@@ -90,7 +81,6 @@ impl Checker {
             findings: Vec::new(),
             keys: Vec::new(),
         };
-        c.fill_on_street();
         let mut all: Vec<(Key, Finding)> = Vec::new();
 
         // Pairs, as groups of close poles, found in one grid of the poles.
@@ -104,7 +94,9 @@ impl Checker {
                 all.extend(c.add_group(plan, rule, g));
             }
         }
-        // Streets.
+        // Streets (their lists made after the pole grid is gone: the two are not held
+        // at once).
+        c.fill_on_street();
         let per_street: Vec<(usize, Vec<Finding>)> = c
             .on_street
             .par_iter()
@@ -321,24 +313,27 @@ impl Checker {
 
     fn fill_on_street(&mut self) {
         let max = self.rules.max_offset_m;
-        let mut all: Vec<(usize, f64, usize)> = self
-            .stations
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                let s = s.as_ref()?;
-                rules::on_route(Some(s), max).then_some((s.street, s.chainage_m, i))
-            })
-            .collect();
-        all.par_sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| cmp_station(&(a.1, a.2), &(b.1, b.2)))
-        });
-        for (si, c, i) in all {
-            if let Some(v) = self.on_street.get_mut(si) {
-                v.push((c, i));
+        let on_route = |s: &Option<PoleStation>| s.filter(|s| rules::on_route(Some(s), max));
+        // Each street's list is allocated once, at its size, and sorted by itself.
+        let mut counts = vec![0usize; self.on_street.len()];
+        for s in self.stations.iter().filter_map(on_route) {
+            if let Some(n) = counts.get_mut(s.street) {
+                *n += 1;
             }
         }
+        for (v, n) in self.on_street.iter_mut().zip(counts) {
+            *v = Vec::with_capacity(n);
+        }
+        for (i, s) in self.stations.iter().enumerate() {
+            if let Some(s) = on_route(s)
+                && let Some(v) = self.on_street.get_mut(s.street)
+            {
+                v.push((s.chainage_m, i));
+            }
+        }
+        self.on_street
+            .par_iter_mut()
+            .for_each(|v| v.sort_unstable_by(cmp_station));
     }
 
     /// Keeps the findings whose key satisfies `keep`, in order.

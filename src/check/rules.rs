@@ -306,8 +306,20 @@ pub fn pair_groups_in(
 /// The groups formed by `pairs` (`(i, j, d)`, over `n` poles) linked when `d < radius_m`, each with at least two members, ordered by first
 /// member.
 pub fn groups_of_pairs(n: usize, pairs: &[(usize, usize, f64)], radius_m: f64) -> Vec<PoleGroup> {
-    // Union-find over pole indices (an array: millions of pairs in a dense cluster).
-    let mut parent: Vec<usize> = (0..n).collect();
+    let linked = || {
+        pairs
+            .iter()
+            .filter(move |p| p.2 < radius_m && p.0 < n && p.1 < n)
+    };
+    // The members are the poles of the linked pairs (a group's every member is linked
+    // to another), in ascending order; the union-find runs over their places in this
+    // list (an array, not a map: millions of pairs in a dense cluster; and not one slot
+    // per pole of the plan: on 1M poles, 8 MB at the peak of `check`).
+    let mut linked_poles: Vec<usize> = linked().flat_map(|&(i, j, _)| [i, j]).collect();
+    linked_poles.sort_unstable();
+    linked_poles.dedup();
+    let place = |x: usize| linked_poles.binary_search(&x).unwrap_or_default();
+    let mut parent: Vec<usize> = (0..linked_poles.len()).collect();
     fn find(parent: &mut [usize], x: usize) -> usize {
         let mut r = x;
         while parent[r] != r {
@@ -321,13 +333,8 @@ pub fn groups_of_pairs(n: usize, pairs: &[(usize, usize, f64)], radius_m: f64) -
         }
         r
     }
-    let linked = || {
-        pairs
-            .iter()
-            .filter(move |p| p.2 < radius_m && p.0 < n && p.1 < n)
-    };
     for &(i, j, _) in linked() {
-        let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+        let (a, b) = (find(&mut parent, place(i)), find(&mut parent, place(j)));
         if a != b {
             parent[a.max(b)] = a.min(b);
         }
@@ -335,20 +342,15 @@ pub fn groups_of_pairs(n: usize, pairs: &[(usize, usize, f64)], radius_m: f64) -
     // The closest pair of each group, by root.
     let mut closest: HashMap<usize, (usize, usize, f64)> = HashMap::new();
     for &(i, j, d) in linked() {
-        let root = find(&mut parent, i);
+        let root = find(&mut parent, place(i));
         let c = closest.entry(root).or_insert((i, j, d));
         if d < c.2 || (d == c.2 && (i, j) < (c.0, c.1)) {
             *c = (i, j, d);
         }
     }
-    // The members are the poles of the linked pairs (a group's every member is linked
-    // to another), taken in ascending order.
-    let mut linked_poles: Vec<usize> = linked().flat_map(|&(i, j, _)| [i, j]).collect();
-    linked_poles.sort_unstable();
-    linked_poles.dedup();
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
-    for x in linked_poles {
-        let root = find(&mut parent, x);
+    for (k, &x) in linked_poles.iter().enumerate() {
+        let root = find(&mut parent, k);
         members.entry(root).or_default().push(x);
     }
     let mut out: Vec<PoleGroup> = members

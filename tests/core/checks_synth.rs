@@ -139,21 +139,35 @@ fn locating_all_poles_at_once_agrees_with_asking_pole_by_pole() {
     // Enough segments for the grid (it serves from 64 up).
     assert!(located.index.segment_tree.size() >= 64);
     let (mut near, mut far) = (0, 0);
-    for (i, got) in located.nearest.iter().enumerate() {
+    for (i, got) in located.stations.iter().enumerate() {
         let want = located.index.nearest_street(located.index.pole_xy[i]);
-        assert_eq!(got.map(|g| g.0), want.map(|w| w.0), "pole {i}");
-        let (Some((_, g)), Some((_, w))) = (got, want) else {
+        assert_eq!(got.map(|g| g.street), want.map(|w| w.0), "pole {i}");
+        let (Some(g), Some((_, w))) = (got, want) else {
             continue;
         };
-        assert_eq!(g.segment, w.segment, "pole {i}");
         assert_eq!(g.chainage_m.to_bits(), w.chainage_m.to_bits(), "pole {i}");
         assert_eq!(g.offset_m.to_bits(), w.offset_m.to_bits(), "pole {i}");
+        assert_eq!(g.side, w.side, "pole {i}");
         if w.offset_m <= 20.0 {
             near += 1;
         } else {
             far += 1;
         }
     }
+    // The full station each pole is visited with (segment and foot included, which the
+    // location does not keep) is the one asked for, and the visits reach every pole
+    // located, with the stations of `Located::new`.
+    let index = located.index.clone();
+    let visits = std::sync::atomic::AtomicUsize::new(0);
+    let mut visited_plan = plan.clone();
+    let visited = lysplan::index::Located::visiting(&mut visited_plan, |i, _, xy, line, st| {
+        let (si, w) = index.nearest_street(xy).expect("a street");
+        assert_eq!(*line, index.streets[si], "pole {i}");
+        assert_eq!(*st, w, "pole {i}");
+        visits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    assert_eq!(visited.stations, located.stations);
+    assert_eq!(visits.into_inner(), near + far);
     // Both paths were exercised.
     assert!(near > 5_000 && far >= 12, "{near} near, {far} far");
 }

@@ -496,6 +496,85 @@ fn reading_in_runs_gives_the_plan_of_the_whole_text() {
     }
 }
 
+/// A luminaire name too long to be held inline in a pole (a photometry path, or a long
+/// id) is held once by the reader and given to each pole at the end: the pole that names
+/// a file gets the embedded type's id, the one that names an unknown long id keeps it,
+/// and a missing file is named at the feature that first names it; alike whether the
+/// file is read in runs, whole, or carefully.
+#[test]
+fn long_luminaire_names_are_resolved_alike_in_runs_whole_and_careful() {
+    use lysplan::plan::geojson::{load_unaimed_in_runs, read_geojson_careful};
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("photometry-files-of-the-test-bed");
+    std::fs::create_dir(&sub).unwrap();
+    let ldt = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/luminaires/acme_road_runner.ldt"),
+    )
+    .unwrap();
+    std::fs::write(sub.join("acme_road_runner.ldt"), ldt).unwrap();
+    let path_name = "photometry-files-of-the-test-bed/acme_road_runner.ldt";
+    let long_id = "AN-UNKNOWN-LUMINAIRE-TYPE-ID-0123456789";
+    let names = [path_name, long_id, "L1", path_name];
+    let poles: Vec<String> = (0..120)
+        .map(|k| {
+            pole(
+                &format!(
+                    r#""id":"P{k}","vendor":"v","luminaire":"{}","height_m":8"#,
+                    names[(k / 7) % names.len()]
+                ),
+                &format!("[{},55.6841]", 12.384 + 0.0001 * k as f64),
+            )
+        })
+        .collect();
+    let mut features: Vec<&str> = vec![STREET];
+    features.extend(poles.iter().map(String::as_str));
+    let text = collection(&features);
+    let file = dir.path().join("plan.geojson");
+    std::fs::write(&file, &text).unwrap();
+
+    let whole = read_geojson(&text, &file).unwrap();
+    let careful = read_geojson_careful(&text, &file).unwrap();
+    let (in_runs, split) = load_unaimed_in_runs(&file, 300).unwrap();
+    assert!(split, "read in runs");
+    let in_runs = in_runs.aimed().0;
+    assert_eq!(whole, careful);
+    assert_eq!(in_runs, whole);
+    assert_eq!(whole.luminaires.len(), 1, "{:?}", whole.luminaires);
+    let embedded = whole.luminaires[0].id.as_str();
+    assert_ne!(embedded, path_name);
+    for (k, p) in whole.poles.iter().enumerate() {
+        let want = match names[(k / 7) % names.len()] {
+            n if n == path_name => embedded,
+            n => n,
+        };
+        assert_eq!(p.luminaire, want, "pole {k}");
+    }
+    let unknown: Vec<_> = lysplan::check::run(&whole)
+        .into_iter()
+        .filter(|f| f.rule == "reference.luminaire")
+        .collect();
+    assert!(
+        unknown.iter().any(|f| f.message.contains(long_id)),
+        "{unknown:?}"
+    );
+
+    // A long path to a file that is not there: a type of that name with no photometry
+    // (its findings come from the check), the same on every path.
+    let missing = text.replace(
+        &format!(r#""luminaire":"{long_id}""#),
+        r#""luminaire":"photometry-files-of-the-test-bed/missing.ldt""#,
+    );
+    std::fs::write(&file, &missing).unwrap();
+    let whole = read_geojson(&missing, &file).unwrap();
+    let careful = read_geojson_careful(&missing, &file).unwrap();
+    let in_runs = load_unaimed_in_runs(&file, 300).unwrap().0.aimed().0;
+    assert_eq!(whole, careful);
+    assert_eq!(in_runs, whole);
+    let ids: Vec<&str> = whole.luminaires.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids, [embedded, "missing"]);
+    assert_eq!(whole.poles[7].luminaire, "missing");
+}
+
 /// `valid_lonlat` skips the projection within 60° of the central meridian and 1° of the
 /// poles, claiming it is finite there: hold it to that on a fine grid.
 #[test]

@@ -7,8 +7,8 @@
 //! the feature, the property and what to do. A file the fast path accepts gives exactly
 //! the plan the careful path gives (`tests/core/geojson.rs` compares the two).
 
-use super::Collected;
 use super::feature::PoleNote;
+use super::{Collected, LongNames};
 use crate::plan::review::{PoleReview, ReviewStatus};
 use crate::plan::{
     DEFAULT_LANES, DEFAULT_SURFACE, LightingClass, Name, Pole, Section, Street, validate,
@@ -420,6 +420,11 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
                 coordinates: Coordinates::Point([lon, lat]),
             }),
         ) if gk == "Point" => {
+            // A long name (a photometry path, mostly) is held once, in the long names.
+            let luminaire = p.luminaire.filter(|s| !s.trim().is_empty())?;
+            let long = LongNames::is_long(&luminaire)
+                .then(|| c.long_luminaires.intern(&luminaire))
+                .flatten();
             let pole = Pole {
                 id: Name::from(id?.text()),
                 lon,
@@ -429,7 +434,10 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
                 tilt_deg: p.tilt_deg.unwrap_or(0.0),
                 azimuth_deg: p.azimuth_deg.unwrap_or(0.0),
                 vendor: given_name(p.vendor)?,
-                luminaire: given_name(p.luminaire)?,
+                luminaire: match long {
+                    Some(_) => Name::default(),
+                    None => Name::from(luminaire.as_ref()),
+                },
             };
             validate::pole(&pole).ok()?;
             if let Some(status) = p.review_status {
@@ -444,6 +452,7 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
             c.plan.poles.push(pole);
             c.pole_notes.push(PoleNote {
                 feature: fi,
+                long_luminaire: long.unwrap_or(PoleNote::INLINE),
                 azimuth_given: p.azimuth_deg.is_some(),
             });
         }

@@ -179,7 +179,16 @@ fn geometry<'v>(
 #[derive(Debug, Clone, Copy)]
 pub(super) struct PoleNote {
     pub(super) feature: usize,
+    /// The pole's luminaire name in the reader's long names
+    /// ([`super::Collected::long_luminaires`]), or [`PoleNote::INLINE`]: the pole holds
+    /// it.
+    pub(super) long_luminaire: u32,
     pub(super) azimuth_given: bool,
+}
+
+impl PoleNote {
+    /// The pole holds its luminaire's name.
+    pub(super) const INLINE: u32 = u32::MAX;
 }
 
 /// Reads feature `fi` into `plan` (a pole's note into `notes`).
@@ -364,6 +373,7 @@ pub(super) fn read_feature(
             plan.poles.push(pole);
             notes.push(PoleNote {
                 feature: fi,
+                long_luminaire: PoleNote::INLINE,
                 azimuth_given: azimuth.is_some(),
             });
         }

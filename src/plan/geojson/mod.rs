@@ -107,6 +107,8 @@ struct Collected {
     plan: Plan,
     /// Parallel to `plan.poles`.
     pole_notes: Vec<PoleNote>,
+    /// The luminaire names too long to hold inline that poles give ([`PoleNote`]).
+    long_luminaires: LongNames,
     /// A semantic error in a feature; it aborts the JSON parse and wins over it.
     error: Option<FileError>,
     /// How many features were read.
@@ -114,6 +116,56 @@ struct Collected {
     /// The sections named by their feature's index (no `id` given), as (index in
     /// `plan.sections`, feature index): renamed when runs read apart are joined.
     default_named: Vec<(usize, usize)>,
+}
+
+/// Names too long to be held inline in a pole's [`super::Name`] (photometry file paths,
+/// mostly), each once. A pole that gives one holds an empty name and the index here in
+/// its [`PoleNote`] until [`finish`] gives it the luminaire's id: a million poles that
+/// name one file hold one copy of its path, not a million on the heap (on the 1M-pole
+/// workload, 48 MB).
+#[derive(Default)]
+struct LongNames {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+    /// The last name interned: most poles give the name of the pole before.
+    last: Option<u32>,
+}
+
+impl LongNames {
+    /// Whether `name` is too long to be held inline.
+    fn is_long(name: &str) -> bool {
+        name.len() > std::mem::size_of::<super::Name>()
+    }
+
+    /// The index of `name`, added if new; `None` once indices run out (the pole then
+    /// holds the name itself).
+    fn intern(&mut self, name: &str) -> Option<u32> {
+        if let Some(k) = self.last
+            && self.names[k as usize] == name
+        {
+            return Some(k);
+        }
+        let k = match self.index.get(name) {
+            Some(&k) => k,
+            None => {
+                let k = u32::try_from(self.names.len())
+                    .ok()
+                    .filter(|&k| k != PoleNote::INLINE)?;
+                self.names.push(name.to_owned());
+                self.index.insert(name.to_owned(), k);
+                k
+            }
+        };
+        self.last = Some(k);
+        Some(k)
+    }
+
+    /// The name of note `n`'s luminaire, if the pole does not hold it.
+    fn of(&self, n: &PoleNote) -> Option<&str> {
+        self.names
+            .get(n.long_luminaire as usize)
+            .map(String::as_str)
+    }
 }
 
 /// The id of a section feature `fi` that gives none.
@@ -128,10 +180,32 @@ impl Collected {
         let Collected {
             plan,
             pole_notes,
+            long_luminaires,
             features,
             default_named,
             ..
         } = next;
+        // Their long names, as indices into this one's.
+        let long: Vec<u32> = long_luminaires
+            .names
+            .iter()
+            .map(|name| {
+                self.long_luminaires
+                    .intern(name)
+                    .unwrap_or(PoleNote::INLINE)
+            })
+            .collect();
+        let mut plan = plan;
+        if long.contains(&PoleNote::INLINE) {
+            // Out of indices: those poles hold their names themselves.
+            for (p, n) in plan.poles.iter_mut().zip(&pole_notes) {
+                if long.get(n.long_luminaire as usize) == Some(&PoleNote::INLINE) {
+                    p.luminaire = long_luminaires.names[n.long_luminaire as usize]
+                        .as_str()
+                        .into();
+                }
+            }
+        }
         let sections = self.plan.sections.len();
         self.plan.streets.extend(plan.streets);
         self.plan.sections.extend(plan.sections);
@@ -145,11 +219,16 @@ impl Collected {
             self.plan.poles.extend(plan.poles);
         }
         self.plan.pole_reviews.extend(plan.pole_reviews);
-        self.pole_notes
-            .extend(pole_notes.into_iter().map(|n| PoleNote {
+        self.pole_notes.extend(pole_notes.into_iter().map(|n| {
+            PoleNote {
                 feature: offset + n.feature,
+                long_luminaire: long
+                    .get(n.long_luminaire as usize)
+                    .copied()
+                    .unwrap_or(PoleNote::INLINE),
                 ..n
-            }));
+            }
+        }));
         self.features += features;
     }
 }
@@ -329,13 +408,19 @@ fn finish(r: &Reader, mut c: Collected) -> Result<Unaimed, FileError> {
     // The poles' vector grew by doubling: give back what it does not use.
     plan.poles.shrink_to_fit();
     let notes = std::mem::take(&mut c.pole_notes);
+    let long = std::mem::take(&mut c.long_luminaires);
     let vendors_given = read_meta(r, c.meta.as_ref(), &mut plan)?;
+    // The luminaire each pole gives: its own name, or one of the long names.
+    let long_name = |pi: usize| notes.get(pi).and_then(|n| long.of(n));
 
     // Luminaires: a catalogue id, or a photometry file to embed (once per path). The
     // names the poles give, each once, in order of first use (most poles repeat the
     // name of the pole before).
     let names: Vec<(String, usize)> = first_uses(
-        plan.poles.iter().map(|p| p.luminaire.as_str()),
+        plan.poles
+            .iter()
+            .enumerate()
+            .map(|(pi, p)| long_name(pi).unwrap_or(p.luminaire.as_str())),
         std::iter::empty(),
     )
     .into_iter()
@@ -354,24 +439,32 @@ fn finish(r: &Reader, mut c: Collected) -> Result<Unaimed, FileError> {
         let id = embed_photometry(r, &field, &lum, &mut plan)?;
         embedded.insert(lum, id);
     }
-    if !embedded.is_empty() {
+    // Each pole gets the id of the file it names, or the long name it gave.
+    if !embedded.is_empty() || !long.names.is_empty() {
         use rayon::prelude::*;
-        plan.poles.par_chunks_mut(4096).for_each(|poles| {
-            let mut last: Option<(&str, &str)> = None;
-            for p in poles {
-                let id = match last {
-                    Some((path, id)) if path == p.luminaire => Some(id),
-                    _ => embedded.get_key_value(p.luminaire.as_str()).map(|(k, v)| {
-                        last = Some((k.as_str(), v.as_str()));
-                        v.as_str()
-                    }),
-                };
-                if let Some(id) = id {
-                    p.luminaire = id.into();
+        const CHUNK: usize = 4096;
+        plan.poles
+            .par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(ci, poles)| {
+                let mut last: Option<(&str, &str)> = None;
+                for (j, p) in poles.iter_mut().enumerate() {
+                    let held = long_name(ci * CHUNK + j);
+                    let name = held.unwrap_or(p.luminaire.as_str());
+                    let id = match last {
+                        Some((path, id)) if path == name => Some(id),
+                        _ => embedded.get_key_value(name).map(|(k, v)| {
+                            last = Some((k.as_str(), v.as_str()));
+                            v.as_str()
+                        }),
+                    };
+                    if let Some(name) = id.or(held) {
+                        p.luminaire = name.into();
+                    }
                 }
-            }
-        });
+            });
     }
+    drop(long);
 
     // Default azimuth: the luminaire's C = 90 direction towards the nearest centreline.
     let aim: Vec<bool> = notes.iter().map(|n| !n.azimuth_given).collect();
@@ -395,22 +488,16 @@ pub(in crate::plan) fn aim_at_nearest_street(plan: &mut Plan, aim: &[bool]) -> O
     if !aim.iter().any(|&a| a) {
         return None;
     }
-    use rayon::prelude::*;
-    let located = Located::new(plan);
-    plan.poles.par_iter_mut().enumerate().for_each(|(i, p)| {
-        let Some((si, st)) = located.nearest[i].filter(|_| aim[i]) else {
+    let located = Located::visiting(plan, |i, p, xy, line, st| {
+        if !aim.get(i).copied().unwrap_or(false) {
             return;
-        };
+        }
         let grid = if st.offset_m > 1e-9 {
-            let xy = located.index.pole_xy[i];
             bearing_of(st.foot.x - xy.x, st.foot.y - xy.y)
         } else {
             // On the centreline: face the right-hand side of the street.
-            let d = located
-                .index
-                .streets
-                .get(si)
-                .and_then(|l| l.point_at(st.chainage_m))
+            let d = line
+                .point_at(st.chainage_m)
                 .map(|(_, d)| d)
                 .unwrap_or(crate::frame::Xy::new(0.0, 1.0));
             bearing_of(d.y, -d.x)
