@@ -22,10 +22,13 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc;
 
-/// How many bytes of features a run holds, about, before it is cut.
-pub(super) const RUN_BYTES: usize = 1 << 20;
+/// How many bytes of features a run holds, about, before it is cut. Up to five runs
+/// are in flight (one filling, two queued, two parsing), so this sets most of the
+/// reader's memory beyond the plan: with 256 KiB, `check` on 100k poles peaks at 33 MB
+/// (37-40 MB with 1 MiB), at no cost in time measured.
+pub(super) const RUN_BYTES: usize = 1 << 18;
 /// How much of the file is read at a time.
-const BLOCK_BYTES: usize = 1 << 20;
+const BLOCK_BYTES: usize = 1 << 18;
 /// How far into the file the `features` array must start (a larger `lysplan` member
 /// first: the file is read whole).
 const HEAD_LIMIT: usize = 64 << 20;

@@ -44,7 +44,7 @@ pub fn load_geojson(path: &Path) -> Result<Plan, FileError> {
 }
 
 /// Reads and validates the plan file at `path`; the default azimuths come with
-/// [`Unaimed::aimed`]. A file of 2 MB or more laid out as usual (features one after
+/// [`Unaimed::aimed`]. A file of 512 KiB or more laid out as usual (features one after
 /// another) is read in runs on every core, without holding its whole text; any other,
 /// or one whose runs do not all read, is read whole, on the paths that name what is
 /// wrong.
