@@ -415,6 +415,11 @@ impl CellRows {
     }
 }
 
+/// The nearest street to a position and the station there, as [`Located`] finds them.
+type Locate<'a> = &'a (dyn Fn(Xy) -> Option<(usize, Station)> + Sync);
+/// Each pole's station, parallel to the poles.
+type Stations = Vec<Option<PoleStation>>;
+
 /// Every pole of a plan located on its street network once: the plan's index and each
 /// pole's station on its nearest street. The readers use it for the default azimuth and
 /// the checks for their stations, so a plan read for `check` asks the segment tree once
@@ -431,13 +436,12 @@ impl Located {
     /// Indexes `plan` and locates every pole (in parallel).
     pub fn new(plan: &Plan) -> Self {
         let (segments, pole_xy) = Self::prepare(plan);
-        let grid = SegmentGrid::new(&segments.segment_tree);
-        let stations = pole_xy
-            .par_iter()
-            .map(|&xy| Self::locate(&segments, grid.as_ref(), xy).map(PoleStation::on))
-            .collect();
-        drop(grid);
-        Self::assemble(segments, pole_xy, stations)
+        Self::on_streets(segments, pole_xy, |locate, _, pole_xy| {
+            pole_xy
+                .par_iter()
+                .map(|&xy| locate(xy).map(PoleStation::on))
+                .collect()
+        })
     }
 
     /// As [`Located::new`], and on the way calls `visit(i, pole, xy, street, station)`
@@ -448,20 +452,49 @@ impl Located {
         visit: impl Fn(usize, &mut Pole, Xy, &Polyline, &Station) + Sync,
     ) -> Self {
         let (segments, pole_xy) = Self::prepare(plan);
+        Self::on_streets(segments, pole_xy, |locate, streets, pole_xy| {
+            plan.poles
+                .par_iter_mut()
+                .zip(pole_xy.par_iter())
+                .enumerate()
+                .map(|(i, (pole, &xy))| {
+                    let (si, st) = locate(xy)?;
+                    visit(i, pole, xy, &streets[si], &st);
+                    Some(PoleStation::on((si, st)))
+                })
+                .collect()
+        })
+    }
+
+    /// The location of poles at `pole_xy` on the streets of `segments`, with their
+    /// stations from `stations(locate, streets, pole_xy)`, which asks `locate` for the
+    /// nearest street of each position and the station there (by a grid of the
+    /// segments when there is one: many points at once, it pays for itself).
+    fn on_streets(
+        segments: SiteIndex,
+        pole_xy: Vec<Xy>,
+        stations: impl FnOnce(Locate, &[Polyline], &[Xy]) -> Stations,
+    ) -> Self {
         let grid = SegmentGrid::new(&segments.segment_tree);
-        let stations = plan
-            .poles
-            .par_iter_mut()
-            .zip(pole_xy.par_iter())
-            .enumerate()
-            .map(|(i, (pole, &xy))| {
-                let (si, st) = Self::locate(&segments, grid.as_ref(), xy)?;
-                visit(i, pole, xy, &segments.streets[si], &st);
-                Some(PoleStation::on((si, st)))
-            })
-            .collect();
+        let locate = |xy: Xy| -> Option<(usize, Station)> {
+            if !valid_xy(xy) {
+                return None;
+            }
+            let (si, k) = match &grid {
+                Some(g) => g.nearest(xy)?,
+                None => nearest_segment(&segments.segment_tree, xy)?,
+            };
+            Some((si, segments.streets[si].station_on_segment(k, xy)))
+        };
+        let stations = stations(&locate, &segments.streets, &pole_xy);
         drop(grid);
-        Self::assemble(segments, pole_xy, stations)
+        Located {
+            index: SiteIndex {
+                pole_xy,
+                ..segments
+            },
+            stations,
+        }
     }
 
     /// The street index without poles, and each pole's projected position.
@@ -473,33 +506,6 @@ impl Located {
             .map(|p| to_utm32(p.lon, p.lat))
             .collect();
         (segments, pole_xy)
-    }
-
-    /// The nearest street to `xy` and the station there (by the grid of the segments
-    /// when there is one: many points at once, it pays for itself).
-    fn locate(
-        segments: &SiteIndex,
-        grid: Option<&SegmentGrid>,
-        xy: Xy,
-    ) -> Option<(usize, Station)> {
-        if !valid_xy(xy) {
-            return None;
-        }
-        let (si, k) = match grid {
-            Some(g) => g.nearest(xy)?,
-            None => nearest_segment(&segments.segment_tree, xy)?,
-        };
-        Some((si, segments.streets[si].station_on_segment(k, xy)))
-    }
-
-    fn assemble(segments: SiteIndex, pole_xy: Vec<Xy>, stations: Vec<Option<PoleStation>>) -> Self {
-        Located {
-            index: SiteIndex {
-                pole_xy,
-                ..segments
-            },
-            stations,
-        }
     }
 
     /// Whether this can be the location of `plan` (as many streets and poles). A plan

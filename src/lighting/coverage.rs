@@ -265,16 +265,15 @@ pub fn evaluate_with(
     }
     // Each pole's annual energy, for the sums over the classed streets' poles (none to
     // sum when no street is evaluated: on 1M poles, 8 MB not held).
-    let (pole_wh, hours): (Vec<f64>, f64) = match &model {
-        Some(s) if classed.is_empty() => (Vec::new(), s.lit_hours()),
-        Some(s) => (crate::energy::annual::pole_wh(plan, s), s.lit_hours()),
-        None if classed.is_empty() => (Vec::new(), plan.burning_hours_per_year),
-        None => (
-            (0..plan.poles.len())
-                .map(|pi| power_of(pi) * plan.burning_hours_per_year)
-                .collect(),
-            plan.burning_hours_per_year,
-        ),
+    let hours = model
+        .as_ref()
+        .map_or(plan.burning_hours_per_year, |s| s.lit_hours());
+    let pole_wh: Vec<f64> = match &model {
+        _ if classed.is_empty() => Vec::new(),
+        Some(s) => crate::energy::annual::pole_wh(plan, s),
+        None => (0..plan.poles.len())
+            .map(|pi| power_of(pi) * plan.burning_hours_per_year)
+            .collect(),
     };
     let wh_of = |pi: usize| {
         pole_wh

@@ -175,7 +175,9 @@ impl Merge {
         let Some(part) = part else { return false };
         self.waiting.insert(k, part);
         while let Some(p) = self.waiting.remove(&self.next) {
-            self.c.append(p);
+            if self.c.append(p).is_none() {
+                return false;
+            }
             self.next += 1;
         }
         true

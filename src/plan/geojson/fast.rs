@@ -361,15 +361,19 @@ struct Feature<'a> {
     properties: Option<Box<Obj<Properties<'a>>>>,
 }
 
-/// A non-blank string (the careful path refuses blank required strings).
+/// A non-blank string, borrowed (the careful path refuses blank required strings).
+fn non_blank(s: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+/// As [`non_blank`], owned.
 fn given(s: Option<Cow<'_, str>>) -> Option<String> {
-    s.filter(|s| !s.trim().is_empty()).map(Cow::into_owned)
+    non_blank(s).map(Cow::into_owned)
 }
 
 /// As [`given`], inline where short (no allocation of its own).
 fn given_name(s: Option<Cow<'_, str>>) -> Option<Name> {
-    s.filter(|s| !s.trim().is_empty())
-        .map(|s| Name::from(s.as_ref()))
+    non_blank(s).map(|s| Name::from(s.as_ref()))
 }
 
 /// Adds feature `fi` to `c`; `None`: give up.
@@ -421,10 +425,11 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
             }),
         ) if gk == "Point" => {
             // A long name (a photometry path, mostly) is held once, in the long names.
-            let luminaire = p.luminaire.filter(|s| !s.trim().is_empty())?;
-            let long = LongNames::is_long(&luminaire)
-                .then(|| c.long_luminaires.intern(&luminaire))
-                .flatten();
+            let luminaire = non_blank(p.luminaire)?;
+            let long = match LongNames::is_long(&luminaire) {
+                true => Some(c.long_luminaires.intern(&luminaire)?),
+                false => None,
+            };
             let pole = Pole {
                 id: Name::from(id?.text()),
                 lon,

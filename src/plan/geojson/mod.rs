@@ -125,8 +125,7 @@ struct Collected {
 /// workload, 48 MB).
 #[derive(Default)]
 struct LongNames {
-    names: Vec<String>,
-    index: HashMap<String, u32>,
+    names: indexmap::IndexSet<String>,
     /// The last name interned: most poles give the name of the pole before.
     last: Option<u32>,
 }
@@ -137,25 +136,19 @@ impl LongNames {
         name.len() > std::mem::size_of::<super::Name>()
     }
 
-    /// The index of `name`, added if new; `None` once indices run out (the pole then
-    /// holds the name itself).
+    /// The index of `name`, added if new; `None` past what a [`PoleNote`] counts (the
+    /// fast reader then gives up, and the careful one holds the names in the poles).
     fn intern(&mut self, name: &str) -> Option<u32> {
         if let Some(k) = self.last
-            && self.names[k as usize] == name
+            && self.names.get_index(k as usize).is_some_and(|n| n == name)
         {
             return Some(k);
         }
-        let k = match self.index.get(name) {
-            Some(&k) => k,
-            None => {
-                let k = u32::try_from(self.names.len())
-                    .ok()
-                    .filter(|&k| k != PoleNote::INLINE)?;
-                self.names.push(name.to_owned());
-                self.index.insert(name.to_owned(), k);
-                k
-            }
+        let k = match self.names.get_index_of(name) {
+            Some(k) => k,
+            None => self.names.insert_full(name.to_owned()).0,
         };
+        let k = u32::try_from(k).ok().filter(|&k| k != PoleNote::INLINE)?;
         self.last = Some(k);
         Some(k)
     }
@@ -163,7 +156,7 @@ impl LongNames {
     /// The name of note `n`'s luminaire, if the pole does not hold it.
     fn of(&self, n: &PoleNote) -> Option<&str> {
         self.names
-            .get(n.long_luminaire as usize)
+            .get_index(n.long_luminaire as usize)
             .map(String::as_str)
     }
 }
@@ -174,8 +167,9 @@ fn default_section_id(fi: usize) -> String {
 }
 
 impl Collected {
-    /// Appends the features of `next`, read from the features that follow this one's.
-    fn append(&mut self, next: Collected) {
+    /// Appends the features of `next`, read from the features that follow this one's;
+    /// `None` (and the collection is not to be used) past what the long names count.
+    fn append(&mut self, next: Collected) -> Option<()> {
         let offset = self.features;
         let Collected {
             plan,
@@ -189,23 +183,8 @@ impl Collected {
         let long: Vec<u32> = long_luminaires
             .names
             .iter()
-            .map(|name| {
-                self.long_luminaires
-                    .intern(name)
-                    .unwrap_or(PoleNote::INLINE)
-            })
-            .collect();
-        let mut plan = plan;
-        if long.contains(&PoleNote::INLINE) {
-            // Out of indices: those poles hold their names themselves.
-            for (p, n) in plan.poles.iter_mut().zip(&pole_notes) {
-                if long.get(n.long_luminaire as usize) == Some(&PoleNote::INLINE) {
-                    p.luminaire = long_luminaires.names[n.long_luminaire as usize]
-                        .as_str()
-                        .into();
-                }
-            }
-        }
+            .map(|name| self.long_luminaires.intern(name))
+            .collect::<Option<_>>()?;
         let sections = self.plan.sections.len();
         self.plan.streets.extend(plan.streets);
         self.plan.sections.extend(plan.sections);
@@ -230,6 +209,7 @@ impl Collected {
             }
         }));
         self.features += features;
+        Some(())
     }
 }
 
