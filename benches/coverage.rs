@@ -152,7 +152,8 @@ fn luminance_of_m_streets(
             let on_street: Vec<usize> = (0..stations.len())
                 .filter(|&pi| {
                     stations[pi].as_ref().is_some_and(|s| {
-                        s.street == si && lysplan::index::on_route(Some(s), plan.rules.max_offset_m)
+                        s.street() == si
+                            && lysplan::index::on_route(Some(s), plan.rules.max_offset_m)
                     })
                 })
                 .collect();

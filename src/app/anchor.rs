@@ -25,11 +25,11 @@ impl AppState {
         if st.offset_m > self.plan().rules.max_offset_m {
             return None;
         }
-        let street = self.plan().streets.get(st.street)?;
+        let street = self.plan().streets.get(st.street())?;
         let line = Polyline::from_lonlat(&street.points);
         let (_, dir) = line.point_at(st.chainage_m)?;
         Some(StreetAnchor {
-            street: st.street,
+            street: st.street(),
             offset_m: st.offset_m,
             side: st.side,
             dir0_deg: bearing_of(dir.x, dir.y),

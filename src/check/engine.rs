@@ -213,23 +213,23 @@ impl Checker {
         self.stations[i] = new;
         let mut streets: Vec<usize> = Vec::new();
         if let Some(s) = old {
-            if let Some(v) = self.on_street.get_mut(s.street)
+            if let Some(v) = self.on_street.get_mut(s.street())
                 && let Some(pos) = v.iter().position(|&(_, k)| k == i)
             {
                 v.remove(pos);
             }
-            streets.push(s.street);
+            streets.push(s.street());
         }
         if let Some(s) = new {
             if rules::on_route(Some(&s), self.rules.max_offset_m)
-                && let Some(v) = self.on_street.get_mut(s.street)
+                && let Some(v) = self.on_street.get_mut(s.street())
             {
                 let e = (s.chainage_m, i);
                 let pos = v.partition_point(|a| cmp_station(a, &e) == Ordering::Less);
                 v.insert(pos, e);
             }
-            if !streets.contains(&s.street) {
-                streets.push(s.street);
+            if !streets.contains(&s.street()) {
+                streets.push(s.street());
             }
         }
 
@@ -317,7 +317,7 @@ impl Checker {
         // Each street's list is allocated once, at its size, and sorted by itself.
         let mut counts = vec![0usize; self.on_street.len()];
         for s in self.stations.iter().filter_map(on_route) {
-            if let Some(n) = counts.get_mut(s.street) {
+            if let Some(n) = counts.get_mut(s.street()) {
                 *n += 1;
             }
         }
@@ -326,7 +326,7 @@ impl Checker {
         }
         for (i, s) in self.stations.iter().enumerate() {
             if let Some(s) = on_route(s)
-                && let Some(v) = self.on_street.get_mut(s.street)
+                && let Some(v) = self.on_street.get_mut(s.street())
             {
                 v.push((s.chainage_m, i));
             }

@@ -558,10 +558,10 @@ pub fn off_route(plan: &Plan, i: usize, st: Option<&PoleStation>) -> Option<Find
                 "{}: {} m from the nearest street centreline ({}), maximum {} m",
                 p.id,
                 m(s.offset_m),
-                street_name(plan, s.street),
+                street_name(plan, s.street()),
                 max
             ),
-            street_id(plan, s.street),
+            street_id(plan, s.street()),
             Some(s.chainage_m),
         ),
         None => (
@@ -647,7 +647,7 @@ pub fn section_outside(
     if s.offset_m > plan.rules.max_offset_m {
         return None; // placement.off_route already reports it
     }
-    let here = by_street.get(&s.street);
+    let here = by_street.get(&s.street());
     let inside = here.is_some_and(|v| {
         v.iter().any(|&(lo, hi, _)| {
             s.chainage_m >= lo - CHAINAGE_EPS_M && s.chainage_m <= hi + CHAINAGE_EPS_M
@@ -656,7 +656,7 @@ pub fn section_outside(
     if inside {
         return None;
     }
-    let name = street_name(plan, s.street);
+    let name = street_name(plan, s.street());
     let detail = match here {
         Some(v) => {
             let mut parts: Vec<String> = v
@@ -683,7 +683,7 @@ pub fn section_outside(
             detail
         ),
         poles: vec![p.id.to_string()],
-        street: street_id(plan, s.street),
+        street: street_id(plan, s.street()),
         chainage_m: Some(s.chainage_m),
         lon: Some(p.lon),
         lat: Some(p.lat),

@@ -219,7 +219,7 @@ pub fn evaluate_with(
     for (pi, st) in stations.iter().enumerate() {
         if on_route(st.as_ref(), plan.rules.max_offset_m)
             && let Some(s) = st
-            && let Some(v) = by_street.get_mut(s.street)
+            && let Some(v) = by_street.get_mut(s.street())
         {
             v.push(pi);
         }

@@ -117,7 +117,7 @@ pub fn schedule_csv(plan: &Plan, bom: bool) -> Vec<u8> {
                 field(format_args!("{:.3}", xy.y));
                 match st {
                     Some(s) => {
-                        field(format_args!("{}", plan.streets[s.street].id));
+                        field(format_args!("{}", plan.streets[s.street()].id));
                         field(format_args!("{:.3}", s.chainage_m));
                         field(format_args!(
                             "{}",

@@ -153,7 +153,7 @@ fn dragging_a_pole_slides_it_along_its_street_at_the_same_offset() {
     h.run_steps(2);
     let app = h.state();
     let after = *app.state.checker().station(i).unwrap();
-    assert_eq!(after.street, before.street, "still on its street");
+    assert_eq!(after.street(), before.street(), "still on its street");
     assert_eq!(after.side, before.side);
     assert!(
         (after.offset_m - before.offset_m).abs() < 0.01,

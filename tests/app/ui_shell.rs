@@ -142,7 +142,7 @@ fn the_inspector_shows_street_names_as_written() {
                 .state
                 .checker()
                 .station(i)
-                .is_some_and(|st| st.street == gl)
+                .is_some_and(|st| st.street() == gl)
         })
         .expect("a pole on Gl. Landevej");
     h.state_mut().state.selection = [plan.poles[i].id.to_string()].into();

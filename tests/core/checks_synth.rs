@@ -141,7 +141,7 @@ fn locating_all_poles_at_once_agrees_with_asking_pole_by_pole() {
     let (mut near, mut far) = (0, 0);
     for (i, got) in located.stations.iter().enumerate() {
         let want = located.index.nearest_street(located.index.pole_xy[i]);
-        assert_eq!(got.map(|g| g.street), want.map(|w| w.0), "pole {i}");
+        assert_eq!(got.map(|g| g.street()), want.map(|w| w.0), "pole {i}");
         let (Some(g), Some((_, w))) = (got, want) else {
             continue;
         };

@@ -115,7 +115,7 @@ fn the_values_are_the_plans_and_the_checks() {
         // The station the checks use, on the street the pole belongs to.
         match st.filter(|s| on_route(Some(s), plan.rules.max_offset_m)) {
             Some(s) => {
-                assert_eq!(&row[col("street")], plan.streets[s.street].id);
+                assert_eq!(&row[col("street")], plan.streets[s.street()].id);
                 assert!((num(row, "chainage_m") - s.chainage_m).abs() <= 0.0005);
                 let side = match s.side {
                     lysplan::frame::Side::Left => "left",
@@ -191,7 +191,7 @@ fn a_large_plan_keeps_the_pole_order_and_each_poles_station() {
         assert_eq!(&row[11], format!("{:.3}", xy.x));
         let street = st
             .filter(|s| on_route(Some(s), plan.rules.max_offset_m))
-            .map_or("", |s| plan.streets[s.street].id.as_str());
+            .map_or("", |s| plan.streets[s.street()].id.as_str());
         assert_eq!(&row[13], street, "{}", p.id);
     }
 }

@@ -102,7 +102,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, ins: &mut InspectorState) {
             let street = state
                 .plan()
                 .streets
-                .get(st.street)
+                .get(st.street())
                 .map(|s| s.name.as_str())
                 .unwrap_or("?");
             // The street's name as written; only the side is a lower-case word.
