@@ -22,8 +22,11 @@ best() { # command... -> "seconds kB" of the fastest of 3 runs
     done
     echo "$best_s $best_kb"
 }
-printf '| poles | file | lysplan check | lysplan --no-coverage | python/shapely | ratio (default) |\n'
-printf '| ---: | ---: | ---: | ---: | ---: | ---: |\n'
+mib() { awk "BEGIN{printf \"%.1f\", $1 / 1024}"; } # kB -> MiB
+echo "$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(date -u +%F)"
+printf '| poles | file | lysplan check | lysplan --no-coverage | python/shapely | time ratio (goal <= 0.1) | memory / file (goal <= 1) |\n'
+printf '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+agreed=()
 for n in "${sizes[@]}"; do
     f="$work/grid$n.geojson"
     python3 scripts/grid_workload.py --poles "$n" --out "$f" --ldt "$PWD/assets/luminaires/acme_road_runner.ldt" 2>"$work/expected.json"
@@ -39,9 +42,13 @@ print(json.dumps(dict(sorted(collections.Counter(f["rule"] for f in d["findings"
     read -r ls lkb <<<"$(best target/release/lysplan check "$f" --format json)"
     read -r ns nkb <<<"$(best target/release/lysplan check "$f" --format json --no-coverage)"
     read -r ps pkb <<<"$(best python3 scripts/check_like_a_gis_user.py "$f")"
-    size="$(du -m "$f" | cut -f1)"
+    fkb="$(($(stat -c %s "$f") / 1024))"
+    poles="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["poles"])' <"$work/expected.json")"
     ratio="$(awk "BEGIN{printf \"%.2f\", $ls / $ps}")"
-    printf '| %s | %s MB | %s s, %s MB | %s s, %s MB | %s s, %s MB | %s |\n' "$n" "$size" \
-        "$ls" "$((lkb / 1024))" "$ns" "$((nkb / 1024))" "$ps" "$((pkb / 1024))" "$ratio"
+    mem="$(awk "BEGIN{printf \"%.2f\", $lkb / $fkb}")"
+    printf '| %s | %s MiB | %s s, %s MiB | %s s, %s MiB | %s s, %s MiB | %s | %s |\n' "$poles" "$(mib "$fkb")" \
+        "$ls" "$(mib "$lkb")" "$ns" "$(mib "$nkb")" "$ps" "$(mib "$pkb")" "$ratio" "$mem"
+    agreed+=("$poles poles: $counts_l")
 done
-echo "same findings on both sides: $(cat "$work/expected.json")"
+echo "same findings on both sides (lysplan and python):"
+printf '  %s\n' "${agreed[@]}"
