@@ -6,7 +6,7 @@
 //! cargo bench --bench diff
 //! ```
 //!
-//! The figures are in the README ("Performance").
+//! The figures are in docs/performance.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lysplan::check::synth;

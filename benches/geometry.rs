@@ -9,7 +9,7 @@
 //! `Polyline::from_xy`) and keeps its own code where geo is slower (the station of a
 //! point: geo needs `ClosestPoint` and `LineLocatePoint`, two projections and an enum,
 //! where the check's hot path needs one projection giving foot, chainage, offset and
-//! side at once). Figures: README "Performance".
+//! side at once). Figures: docs/performance.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{

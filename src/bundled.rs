@@ -4,8 +4,8 @@
 //! so a malformed file fails the build rather than the app.
 //!
 //! The street geometry is an approximation drawn by hand, not a survey, and the vendor
-//! placements in the plan are illustrative examples (see the plan's description and the
-//! README).
+//! placements in the plan are illustrative examples (see the plan's description and
+//! docs/planner.md "The bundled site").
 
 use crate::error::FileError;
 use crate::plan::{Plan, load_ron_str, read_geojson};
@@ -21,7 +21,7 @@ pub const DOLL_PLAN_RON: &str = include_str!("../assets/plans/doll-living-lab.ro
 pub const SITE_GEOJSON_FILE_NAME: &str = "hersted-industripark.geojson";
 
 /// The bundled street map of Hersted Industripark as GeoJSON text (a FeatureCollection of
-/// LineString street features, see DESIGN.md "GeoJSON interchange").
+/// LineString street features, see docs/architecture.md "GeoJSON interchange").
 pub const SITE_GEOJSON: &str = include_str!("../maps/hersted-industripark.geojson");
 
 /// Parses the bundled plan; errors name the bundled file.

@@ -1,5 +1,5 @@
 //! Vendor sections on the map: each section's stretch of street as a translucent band
-//! in its vendor's colour, under the poles (DESIGN.md "The map").
+//! in its vendor's colour, under the poles (docs/architecture.md "The map").
 
 use super::state::AppState;
 use crate::frame::{Polyline, from_utm32};

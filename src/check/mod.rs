@@ -71,8 +71,8 @@ pub fn run_with_coverage_located(
         crate::lighting::evaluate(plan, &photometry, None)
     };
     // Beside the rules when there is a classed street to evaluate; otherwise coverage
-    // is a moment's work, and the rules run on this thread (on a worker, the 1M-pole
-    // check without classes peaked 16 MB higher, in the worker's allocator arena).
+    // is a moment's work, and the rules run on this thread (on a worker, a large check
+    // without classes peaked higher, in the worker's allocator arena).
     let (checker, cov) = if crate::lighting::progress_total(plan) > 0 {
         rayon::join(|| Checker::from_located(plan, located), coverage)
     } else {

@@ -174,8 +174,8 @@ pub fn reference_luminaire(plan: &Plan) -> Vec<Located> {
 /// `reference.duplicate_id`: an id used by more than one object (poles, streets,
 /// sections, vendors and luminaire types share one id space). Sort-based, parallel.
 pub fn reference_duplicate_id(plan: &Plan) -> Vec<Located> {
-    // Each object as (kind, index), 8 bytes (on 1M poles, 8 MB where (id, kind, index)
-    // took 40 MB at the peak of `check`), sorted by (id, kind name, index).
+    // Each object as (kind, index), 8 bytes (a tuple holding the id too would be five
+    // times larger at the peak of `check`), sorted by (id, kind name, index).
     const KINDS: [&str; 5] = ["pole", "street", "section", "vendor", "luminaire type"];
     let id_of = |(k, i): (u8, u32)| -> &str {
         let i = i as usize;

@@ -314,7 +314,7 @@ pub fn groups_of_pairs(n: usize, pairs: &[(usize, usize, f64)], radius_m: f64) -
     // The members are the poles of the linked pairs (a group's every member is linked
     // to another), in ascending order; the union-find runs over their places in this
     // list (an array, not a map: millions of pairs in a dense cluster; and not one slot
-    // per pole of the plan: on 1M poles, 8 MB at the peak of `check`).
+    // per pole of the plan, which a large plan would pay for at the peak of `check`).
     let mut linked_poles: Vec<usize> = linked().flat_map(|&(i, j, _)| [i, j]).collect();
     linked_poles.sort_unstable();
     linked_poles.dedup();

@@ -9,7 +9,7 @@
 //! | P5 | 3.0 | 0.6 | | C4 | 10 | 0.40 |
 //! | P6 | 2.0 | 0.4 | | C5 | 7.5 | 0.40 |
 //!
-//! M classes are judged by road luminance (DESIGN.md "Road luminance"):
+//! M classes are judged by road luminance (docs/architecture.md "Road luminance"):
 //!
 //! | class | L_avg cd/m² ≥ | U_o ≥ | U_l ≥ | f_TI % ≤ | REI ≥ |
 //! | --- | --- | --- | --- | --- | --- |

@@ -264,7 +264,7 @@ pub fn evaluate_with(
         p.fetch_add(findings.len(), Ordering::Relaxed);
     }
     // Each pole's annual energy, for the sums over the classed streets' poles (none to
-    // sum when no street is evaluated: on 1M poles, 8 MB not held).
+    // sum when no street is evaluated, so then none is held).
     let hours = model
         .as_ref()
         .map_or(plan.burning_hours_per_year, |s| s.lit_hours());
@@ -356,8 +356,8 @@ pub fn evaluate_with(
 pub const MAX_EVALUATED_WIDTH_M: f64 = 500.0;
 
 /// The longest street an EN 13201 grid is laid out on here, metres. A street of 1,334 km
-/// (one vertex's latitude mistyped by 12°, found by fuzzing) took seconds to evaluate and
-/// measures nothing real.
+/// (one vertex's latitude mistyped by 12°, found by fuzzing) is slow to lay a grid on and
+/// describes nothing real.
 pub const MAX_EVALUATED_LENGTH_M: f64 = 100_000.0;
 
 /// Why classed street `si` cannot be evaluated (a `coverage.class` error naming the

@@ -1,20 +1,20 @@
 //! Geometry of one luminaire: where it hangs (UTM 32N metres, height) and how a ground
 //! point maps to a direction (C, gamma) of its photometric frame.
 //!
-//! Conventions (DESIGN.md "Lighting"): a pole's `azimuth_deg` is the TRUE bearing of the
-//! luminaire's C = 90 direction; C angles grow counter-clockwise seen from above, so a
-//! ground point at true bearing b lies in plane C = azimuth + 90° − b. Bearings are turned
-//! into UTM grid bearings with [`crate::frame::true_to_grid_bearing`] at the pole (grid
-//! north is about 2.8° off true north at the site).
+//! Conventions (docs/architecture.md "Lighting"): a pole's `azimuth_deg` is the TRUE
+//! bearing of the luminaire's C = 90 direction; C angles grow counter-clockwise seen from
+//! above, so a ground point at true bearing b lies in plane C = azimuth + 90° − b. Bearings
+//! are turned into UTM grid bearings with [`crate::frame::true_to_grid_bearing`] at the
+//! pole (grid north is about 2.8° off true north at the site).
 //!
 //! Physical set-up versus file convention: the pole's azimuth is where the arm points
 //! (towards the street). `overhang_m` moves the luminaire along that bearing and
 //! `tilt_deg` lifts that side, i.e. a rotation about the horizontal axis across the arm
 //! (the C0–C180 axis). The luminaire type's `rotation_deg` only says which plane of the
 //! *file* faces the street, so it is added to C after the physical geometry:
-//! `C_file = C + rotation_deg`. With rotation 0 (the default) this is exactly the DESIGN.md
-//! rule; with rotation 180 (a file whose main beam sits at C = 270) the arm, the overhang
-//! and the tilt still point at the street.
+//! `C_file = C + rotation_deg`. With rotation 0 (the default) this is exactly the rule of
+//! docs/architecture.md "Lighting"; with rotation 180 (a file whose main beam sits at
+//! C = 270) the arm, the overhang and the tilt still point at the street.
 
 use crate::frame::{Xy, to_utm32, true_to_grid_bearing};
 use crate::plan::{LuminaireType, Pole};

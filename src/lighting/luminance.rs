@@ -1,5 +1,5 @@
-//! Road luminance for the M classes, as EN 13201-3 computes it (DESIGN.md "Road
-//! luminance", the contract).
+//! Road luminance for the M classes, as EN 13201-3 computes it (docs/architecture.md
+//! "Road luminance", the contract).
 //!
 //! - Point luminance seen from an observer O: L(P) = MF × Σ_k I_k(C, γ) × r(β_k, tan γ_k) /
 //!   h_k², r from the street's r-table ([`super::surface`]); β_k = 180° − the angle at P
@@ -80,7 +80,8 @@ pub struct LuminanceReport {
 }
 
 /// The angle β, degrees in 0 … 180, at road point `p` between the observer `o` and the
-/// luminaire at `l` (DESIGN.md: 180° − the angle between P→O and P→L).
+/// luminaire at `l` (docs/architecture.md "Road luminance": 180° − the angle between P→O
+/// and P→L).
 pub fn beta_deg(p: Xy, o: Xy, l: Xy) -> f64 {
     let (ax, ay) = (o.x - p.x, o.y - p.y);
     let (bx, by) = (l.x - p.x, l.y - p.y);

@@ -1,6 +1,7 @@
 //! Point-by-point illuminance, EN 13201 classes and grids, energy indicators.
 //!
-//! E_h(P) = MF × Σ I(C, γ) × h / r³ over the luminaires in range (DESIGN.md "Lighting").
+//! E_h(P) = MF × Σ I(C, γ) × h / r³ over the luminaires in range (docs/architecture.md
+//! "Lighting").
 //! [`Lighting`] is built once per plan revision from the plan and the photometry already
 //! loaded (keyed by luminaire type id); [`evaluate`] runs the EN 13201-3 grid along every
 //! classed street, judges it against EN 13201-2 and computes EN 13201-5 energy figures.

@@ -1,11 +1,12 @@
 //! Road-surface reflection tables (r-tables) for the luminance of M classes.
 //!
-//! An r-table holds the reduced luminance coefficient r(β, tan γ) on the CIE grid (DESIGN.md
-//! "Road luminance"): β the angle at the road point between the observer's and the
-//! luminaire's vertical planes (0 = luminaire beyond the point on the line of sight), tan γ
-//! the luminaire's horizontal distance over its height. r already holds cos³γ, so a
-//! luminaire adds I · r / h² to the luminance. Values between the nodes are bilinear in β
-//! and tan γ; beyond the last tan γ (and in cells the table leaves empty, written 0) r is 0.
+//! An r-table holds the reduced luminance coefficient r(β, tan γ) on the CIE grid
+//! (docs/architecture.md "Road luminance"): β the angle at the road point between the
+//! observer's and the luminaire's vertical planes (0 = luminaire beyond the point on the
+//! line of sight), tan γ the luminaire's horizontal distance over its height. r already
+//! holds cos³γ, so a luminaire adds I · r / h² to the luminance. Values between the nodes
+//! are bilinear in β and tan γ; beyond the last tan γ (and in cells the table leaves
+//! empty, written 0) r is 0.
 //!
 //! File format (`assets/road-surfaces/cie_c2.csv`): lines starting with `#` are comments;
 //! the first other line is `tan_gamma,` and the β values in degrees (0 … 180, increasing);

@@ -61,7 +61,7 @@ const NOT_STREETS: &[&str] = &[
     "services",
 ];
 
-/// The EN 13201 class suggested for a highway type (table in the README), `None` for a
+/// The EN 13201 class suggested for a highway type (table in docs/planner.md), `None` for a
 /// way that is usually unlit or whose use is not known (`track`, `bridleway`, `road`).
 pub fn suggested_class(highway: &str) -> Option<LightingClass> {
     use LightingClass::*;

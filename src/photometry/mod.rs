@@ -66,8 +66,8 @@ impl IntensityTable {
     }
 
     /// Intensity in candela towards (C, gamma), degrees; bilinear in C and gamma. C is
-    /// taken modulo 360; gamma outside the table's range gives 0 (DESIGN.md: intensities
-    /// beyond the last gamma of a file are 0).
+    /// taken modulo 360; gamma outside the table's range gives 0 (docs/architecture.md
+    /// "Lighting": intensities beyond the last gamma of a file are 0).
     pub fn intensity(&self, c_deg: f64, gamma_deg: f64) -> f64 {
         let (Some(&g0), Some(&g1)) = (self.gamma_deg.first(), self.gamma_deg.last()) else {
             return 0.0;

@@ -115,7 +115,7 @@ pub struct Plan {
     #[serde(default)]
     pub control_profiles: Vec<energy::ControlProfile>,
     /// Road surfaces (r-tables) a street may name in `surface`, besides the bundled CIE
-    /// "C2" (DESIGN.md "Road luminance").
+    /// "C2" (docs/architecture.md "Road luminance").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub surfaces: Vec<RoadSurface>,
     /// Each reviewed pole's latest review, by pole id (review metadata: not part of the
@@ -169,7 +169,7 @@ impl Default for Plan {
     }
 }
 
-/// Thresholds of the layout rules (DESIGN.md "The checks").
+/// Thresholds of the layout rules (docs/architecture.md "The checks").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(default)]
@@ -392,8 +392,8 @@ pub struct Section {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pole {
-    /// Inline up to 24 bytes (no allocation of its own, like `vendor` and `luminaire`): a
-    /// million poles take 120 MB, not 216 MB.
+    /// Inline up to 24 bytes (no allocation of its own, like `vendor` and `luminaire`), so
+    /// that a plan of many poles holds no heap string per pole for its names.
     pub id: Name,
     /// Position of the pole foot, degrees (WGS84).
     pub lon: f64,

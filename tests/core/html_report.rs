@@ -52,7 +52,7 @@ fn the_whole_plan_report_has_every_pole_street_and_finding() {
     assert_eq!(rows(&doc, "findings").len(), findings.len());
     let streets = rows(&doc, "streets");
     assert_eq!(streets.len(), coverage.streets.len());
-    // Fabriksparken misses C4 on the bundled plan (README), the others pass
+    // Fabriksparken misses C4 on the bundled plan (docs/scripts.md), the others pass
     assert!(
         streets
             .iter()

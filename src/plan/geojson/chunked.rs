@@ -1,7 +1,7 @@
 //! The fast reader on a file, in pieces and on every core: the file is read in blocks,
 //! the `features` array is cut into runs of whole features, and each run is parsed by
 //! the fast reader on a worker thread while the next is read. Memory stays at the plan
-//! plus a few runs in flight, not the file's whole text (on a 1M-pole file, 218 MB).
+//! plus a few runs in flight, not the file's whole text.
 //!
 //! # Why a cut is safe
 //!
@@ -24,8 +24,8 @@ use std::sync::mpsc;
 
 /// How many bytes of features a run holds, about, before it is cut. Up to five runs
 /// are in flight (one filling, two queued, two parsing), so this sets most of the
-/// reader's memory beyond the plan: with 256 KiB, `check` on 100k poles peaks at 33 MB
-/// (37-40 MB with 1 MiB), at no cost in time measured.
+/// reader's memory beyond the plan; larger runs raised the peak without saving time
+/// (figures in docs/performance.md).
 pub(super) const RUN_BYTES: usize = 1 << 18;
 /// How much of the file is read at a time.
 const BLOCK_BYTES: usize = 1 << 18;

@@ -174,8 +174,7 @@ fn geometry<'v>(
 /// What the reader keeps of each pole of `plan.poles` (parallel to it) until its
 /// luminaire is resolved and its azimuth defaulted: where it was read, and whether the
 /// file gave its azimuth. Kept beside the poles, not around them, so that the poles need
-/// no copy into the plan afterwards (on a 1M-pole file, that copy was 100 MB more at the
-/// peak).
+/// no copy into the plan afterwards (which would hold the poles twice at the peak).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct PoleNote {
     pub(super) feature: usize,

@@ -1,5 +1,5 @@
 //! GeoJSON interchange (RFC 7946, WGS84 lon/lat) for QGIS users and scripts, as defined
-//! in DESIGN.md "GeoJSON interchange".
+//! in docs/architecture.md "GeoJSON interchange".
 //!
 //! One FeatureCollection holds the plan:
 //! - streets: `LineString` features, properties `kind: "street"`, `id`, `name`, `class`
@@ -121,8 +121,7 @@ struct Collected {
 /// Names too long to be held inline in a pole's [`super::Name`] (photometry file paths,
 /// mostly), each once. A pole that gives one holds an empty name and the index here in
 /// its [`PoleNote`] until [`finish`] gives it the luminaire's id: a million poles that
-/// name one file hold one copy of its path, not a million on the heap (on the 1M-pole
-/// workload, 48 MB).
+/// name one file hold one copy of its path, not a million on the heap.
 #[derive(Default)]
 struct LongNames {
     names: indexmap::IndexSet<String>,
@@ -284,7 +283,8 @@ pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
 
 /// A plan read whole, owing nothing to its text, whose poles without an azimuth still
 /// wait for the default one: what [`read_unaimed`] gives, so that a caller can let go of
-/// the text (on a 1M-pole file, 218 MB) before the poles are located.
+/// the text (the largest thing the reader holds on a large file) before the poles are
+/// located.
 pub struct Unaimed {
     plan: Plan,
     aim: Vec<bool>,
