@@ -1,7 +1,7 @@
 //! Lysplan: planning outdoor-lighting test beds.
 //!
-//! The core (plan, frame, index, photometry, lighting, check) has no GUI dependency; the
-//! CLI and the headless tests use it directly. `app` is the egui desktop application,
+//! The core (plan, frame, index, photometry, lighting, check, edit) has no GUI
+//! dependency; the CLI and the headless tests use it directly. `app` is the egui desktop application,
 //! built only with the default `gui` cargo feature.
 //!
 //! Layers, lowest first; a module imports only from layers below it:
@@ -22,13 +22,17 @@
 //!    [`html_report`] (the report sent back to a vendor); [`bundled`] (the
 //!    site data embedded at build time) and [`osm`] (streets and street lamps from
 //!    OpenStreetMap through an Overpass API endpoint) need only [`plan`];
-//! 7. `app` (behind `gui`) and the `lysplan` binary's CLI.
+//! 7. [`edit`] (the document, typed edits with their inverses, the undo history, and the
+//!    operations that produce edits; docs/architecture.md "The edit model");
+//! 8. `app` (behind `gui`) and the `lysplan` binary's CLI, which edit plans through
+//!    [`edit`].
 
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod bundled;
 pub mod check;
 pub mod diff;
+pub mod edit;
 pub mod energy;
 pub mod error;
 pub mod finding;

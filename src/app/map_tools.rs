@@ -3,11 +3,11 @@
 //! frame's pan and zoom) and returns what should happen as [`MapAction`]s; the app applies
 //! them to the document after the map is drawn. Nothing here edits the plan.
 
-use super::anchor::StreetAnchor;
 use super::boxselect::{self, BoxSelect};
 use super::panels::row::RowEnd;
 use super::route::{self, Handle};
 use super::state::{AppState, Tool};
+use crate::edit::anchor::StreetAnchor;
 use egui::{Pos2, Response, Ui, Vec2};
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
 

@@ -3,24 +3,22 @@
 //!
 //! The shape: [`commands`] is the table of every user command (menus, shortcuts, F1
 //! help and the command palette are made from it, [`actions`] says what each does);
-//! [`document::Document`] owns the plan and its history (every edit a transaction, one
-//! revision number); [`state::AppState`] is the document plus the view state; the map
+//! [`crate::edit::Document`] (in the core) owns the plan and its history (every edit a
+//! typed [`crate::edit::Edit`], one revision number); [`state::AppState`] is the
+//! document plus the view state, and [`edits`] makes the core's edit operations on it
+//! for the panels and tools; the map
 //! ([`map_view`]) composes layers (walkers plugins) and the active tool's controller
 //! ([`map_tools`]); each panel is a file under [`panels`].
 
 pub mod actions;
-pub mod anchor;
 pub mod boxselect;
-pub mod catalogue_ops;
 pub mod commands;
 pub mod coverage;
 pub mod dialogs;
-pub mod document;
-pub mod error;
+pub mod edits;
 pub mod exports;
 pub mod fileops;
 pub mod files;
-pub mod history;
 pub mod map;
 pub mod map_coverage;
 pub mod map_sections;
@@ -33,9 +31,7 @@ pub mod pole_raster;
 pub mod recovery;
 pub mod review;
 pub mod route;
-pub mod row;
 pub mod state;
-pub mod vendor_ops;
 
 use crate::plan::Plan;
 use egui::Color32;

@@ -306,9 +306,11 @@ impl super::LysplanApp {
     /// Adds the chosen streets and lamps as one undoable edit; returns the status line.
     pub(super) fn add_osm(&mut self, chosen: Chosen) -> String {
         let label = format!("Import {} streets from OpenStreetMap", chosen.streets.len());
-        let added = self.state.edit(label, |plan| {
-            osm::add_to_plan(plan, &chosen.streets, &chosen.lamps)
-        });
+        // The import works on a copy of the plan; the edit keeps only what it added.
+        let mut plan = self.state.plan().clone();
+        let added = osm::add_to_plan(&mut plan, &chosen.streets, &chosen.lamps);
+        let edit = crate::edit::Edit::between(self.state.plan(), &plan);
+        self.state.apply(crate::edit::Step { label, edit });
         added.summary()
     }
 }

@@ -18,6 +18,12 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
 
+/// Text from the review core for the screen: its arrows as "->" (egui's bundled font
+/// has no "→"; the files and the CLI keep it).
+pub fn shown(s: &str) -> String {
+    s.replace('→', "->")
+}
+
 /// A decision waiting for the reviewer's name (asked once, then kept as a setting).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
@@ -294,36 +300,8 @@ pub fn decide(
         received: session.received.clone(),
         decisions: Vec::new(),
     };
-    state.edit(label, move |plan| {
-        let at = match plan
-            .submissions
-            .iter()
-            .position(|s| s.sha256 == entry.sha256)
-        {
-            Some(i) => i,
-            None => {
-                plan.submissions.push(entry);
-                plan.submissions.len() - 1
-            }
-        };
-        for (d, pole) in decisions {
-            if let Some(id) = pole {
-                plan.pole_reviews.insert(
-                    id,
-                    PoleReview {
-                        status: match d.verdict {
-                            Verdict::Accepted => ReviewStatus::Approved,
-                            Verdict::Rejected => ReviewStatus::Rejected,
-                        },
-                        comment: d.comment.clone(),
-                        reviewer: d.reviewer.clone(),
-                        time: d.time.clone(),
-                    },
-                );
-            }
-            plan.submissions[at].decisions.push(d);
-        }
-    });
+    let step = crate::edit::review::record_decisions(state.plan(), entry, decisions, label);
+    state.apply(step);
 }
 
 /// Takes the accepted changes of the session into the plan as one undoable edit.
@@ -333,19 +311,15 @@ pub fn merge_accepted(state: &mut AppState, session: &ReviewSession) -> Result<u
     if accepted.is_empty() {
         return Ok(0);
     }
-    let merged = crate::review::merge(state.plan(), &session.submission, &accepted)
-        .map_err(|e| e.to_string())?;
-    // The merged plan must be one the readers would open.
-    crate::plan::validate::plan(&merged).map_err(|e| {
-        format!("The accepted changes would make the plan invalid, so nothing was merged: {e}")
-    })?;
     let n = accepted.len();
     let label = format!(
         "Merge {n} accepted change{} from {}",
         plural(n),
         session.file_name()
     );
-    state.edit(label, move |plan| *plan = merged);
+    // The merged plan must be one the readers would open.
+    let step = crate::edit::review::merge(state.plan(), &session.submission, &accepted, label)?;
+    state.apply(step);
     Ok(n)
 }
 
@@ -384,11 +358,7 @@ pub fn set_selection_status(
     } else {
         format!("{verb} {} poles", ids.len())
     };
-    state.edit(label, move |plan| {
-        for id in ids {
-            plan.pole_reviews.insert(id, review.clone());
-        }
-    });
+    state.apply(crate::edit::review::set_status(&ids, &review, label));
 }
 
 /// The colour of a review status on the map.
@@ -485,7 +455,7 @@ impl Plugin for ReviewPlugin<'_> {
             {
                 tip = Some((
                     here,
-                    super::panels::review::shown(&format!("{}: {}", c.object_label(), c.summary())),
+                    shown(&format!("{}: {}", c.object_label(), c.summary())),
                 ));
             }
         }

@@ -1,41 +1,16 @@
-//! Editing the route: drawing a new street centreline, moving, inserting and deleting its
-//! vertices, and setting its name, lighting class and width. Every finished change is one
-//! undoable edit on [`AppState`]; a vertex being dragged changes the plan in place and
-//! the validation is rebuilt when it is dropped.
+//! The route editor's controller: the street being drawn, the selected street and
+//! vertex, and the handles under the pointer. The edits themselves (a new street, a
+//! street's fields, its vertices) are made by [`crate::edit::route`]; every finished
+//! change is one undoable edit, a vertex being dragged is one session.
 
-use super::state::{AppState, Tool, lonlat_of};
-use crate::frame::{Polyline, to_utm32};
-use crate::plan::{LightingClass, Street};
+pub use super::state::RouteEdit;
+use super::state::{AppState, Tool};
+use crate::edit::EditError;
+use crate::edit::route as ops;
+use crate::frame::Polyline;
 use egui::Pos2;
 
-/// The route editor's state: which street is selected, which of its vertices, and the
-/// polyline being drawn.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RouteEdit {
-    /// The street whose vertices are shown as handles (by id).
-    pub street: Option<String>,
-    /// The selected vertex of that street (Delete removes it).
-    pub vertex: Option<usize>,
-    /// A new street being drawn, vertices `[lon, lat]`; `None` when not drawing.
-    pub draft: Option<Vec<[f64; 2]>>,
-    /// Name, class and width the street being drawn gets (blank name: "New street n").
-    pub new_name: String,
-    pub new_class: Option<LightingClass>,
-    pub new_width_m: f64,
-}
-
-impl Default for RouteEdit {
-    fn default() -> Self {
-        RouteEdit {
-            street: None,
-            vertex: None,
-            draft: None,
-            new_name: String::new(),
-            new_class: None,
-            new_width_m: 6.0,
-        }
-    }
-}
+pub use crate::edit::route::{segment_midpoint, validate_street};
 
 /// A handle of the selected street under the pointer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +23,7 @@ pub enum Handle {
 }
 
 /// Up to this many poles the whole plan is re-validated at every step of a vertex drag
-/// (a full check of 5,000 poles takes about 7 ms, see README).
+/// (a whole check of a plan this size keeps up with the pointer; docs/performance.md).
 pub const LIVE_REBUILD_POLES: usize = 5_000;
 
 /// Grab radius of a handle, points.
@@ -72,58 +47,7 @@ pub fn hit_handle(screen: &[Pos2], at: Pos2) -> Option<Handle> {
         .map(|(h, _)| h)
 }
 
-/// Why a street's fields are unacceptable, or Ok.
-pub fn validate_street(s: &Street) -> Result<(), crate::app::error::EditError> {
-    if s.name.trim().is_empty() {
-        return Err("a street needs a name".into());
-    }
-    // The core's limits (the same as the file readers'); a street wider than 60 m is
-    // allowed and gets a value.implausible warning.
-    crate::plan::validate::street(s).map_err(|e| super::state::explain(&e))?;
-    if s.points.len() < 2 {
-        return Err("a street needs at least two vertices".into());
-    }
-    if let Some(i) = s.points.iter().position(|p| {
-        !(p[0].is_finite() && p[1].is_finite()) || p[0].abs() > 180.0 || p[1].abs() > 90.0
-    }) {
-        return Err(format!("vertex {} is not a valid lon/lat", i + 1).into());
-    }
-    if Polyline::from_lonlat(&s.points).length() < 1.0 {
-        return Err("a street must be at least 1 m long".into());
-    }
-    Ok(())
-}
-
-/// Drops vertices closer than 5 cm to the previous one (a double-click adds the same
-/// point twice).
-fn dedup_close(points: &mut Vec<[f64; 2]>) {
-    let mut out: Vec<[f64; 2]> = Vec::with_capacity(points.len());
-    for p in points.drain(..) {
-        match out.last() {
-            Some(q) if to_utm32(q[0], q[1]).dist(to_utm32(p[0], p[1])) < 0.05 => {}
-            _ => out.push(p),
-        }
-    }
-    *points = out;
-}
-
-/// The midpoint of segment `i` of `points`, in lon/lat (taken in metres).
-pub fn segment_midpoint(points: &[[f64; 2]], i: usize) -> Option<[f64; 2]> {
-    let (a, b) = (points.get(i)?, points.get(i + 1)?);
-    let (pa, pb) = (to_utm32(a[0], a[1]), to_utm32(b[0], b[1]));
-    Some(lonlat_of(crate::frame::Xy::new(
-        (pa.x + pb.x) / 2.0,
-        (pa.y + pb.y) / 2.0,
-    )))
-}
-
 impl AppState {
-    /// Index of the street selected in the route editor.
-    pub fn route_street_index(&self) -> Option<usize> {
-        let id = self.route.street.as_deref()?;
-        self.plan().streets.iter().position(|s| s.id == id)
-    }
-
     /// Selects a street for editing (or none).
     pub fn select_street(&mut self, id: Option<String>) {
         if self.route.street != id {
@@ -174,41 +98,25 @@ impl AppState {
 
     /// Turns the drawn polyline into a new street (one edit) and selects it. On error the
     /// drawing continues and the reason is returned.
-    pub fn finish_street_draft(&mut self) -> Result<String, crate::app::error::EditError> {
-        let (name, class, width_m) = (
-            self.route.new_name.clone(),
-            self.route.new_class,
-            self.route.new_width_m,
-        );
-        let Some(mut points) = self.route.draft.clone() else {
+    pub fn finish_street_draft(&mut self) -> Result<String, EditError> {
+        let Some(points) = self.route.draft.clone() else {
             return Err("no street is being drawn".into());
         };
-        dedup_close(&mut points);
-        let id = self.plan().next_id("street-");
-        let name = if name.trim().is_empty() {
-            format!("New street {}", id.trim_start_matches("street-"))
-        } else {
-            name.trim().to_string()
+        let r = &self.route;
+        let (step, id) =
+            ops::new_street(self.plan(), points, &r.new_name, r.new_class, r.new_width_m)?;
+        let street = match &step.edit {
+            crate::edit::Edit::Streets(crate::edit::Change::Insert(_, s)) => Some((
+                s.name.clone(),
+                Polyline::from_lonlat(&s.points).length(),
+                s.points.len(),
+            )),
+            _ => None,
         };
-        let street = Street {
-            lanes: crate::plan::DEFAULT_LANES,
-            surface: crate::plan::DEFAULT_SURFACE.into(),
-            id: id.clone(),
-            name,
-            class,
-            width_m,
-            points,
-        };
-        validate_street(&street)?;
-        self.status = format!(
-            "Added street {} ({:.0} m, {} vertices)",
-            street.name,
-            Polyline::from_lonlat(&street.points).length(),
-            street.points.len()
-        );
-        self.edit(format!("Draw street {}", street.name), |plan| {
-            plan.streets.push(street)
-        });
+        self.apply(step);
+        if let Some((name, len, n)) = street {
+            self.status = format!("Added street {name} ({len:.0} m, {n} vertices)");
+        }
         self.route.draft = None;
         self.route.new_name.clear();
         self.select_street(Some(id.clone()));
@@ -221,38 +129,19 @@ impl AppState {
         &mut self,
         id: &str,
         label: &str,
-        f: impl FnOnce(&mut Street),
-    ) -> Result<bool, crate::app::error::EditError> {
-        let Some(s) = self.plan().street(id) else {
-            return Err(format!("street {id} is not in the plan").into());
-        };
-        let mut edited = s.clone();
-        f(&mut edited);
-        validate_street(&edited)?;
-        if &edited == s {
-            return Ok(false);
-        }
-        self.edit(label, |plan| {
-            if let Some(s) = plan.streets.iter_mut().find(|s| s.id == id) {
-                *s = edited;
-            }
-        });
-        self.status = label.to_string();
-        Ok(true)
+        f: impl FnOnce(&mut crate::plan::Street),
+    ) -> Result<bool, EditError> {
+        let step = ops::edit_street(self.plan(), id, label, f);
+        self.apply_reported(step)
     }
 
     /// Deletes street `id` and the vendor sections on it, as one edit. Poles stay (the
     /// checks then show the ones left off the route). Returns the number of sections
     /// removed.
     pub fn delete_street(&mut self, id: &str) -> Option<usize> {
-        let s = self.plan().street(id)?;
-        let label = format!("Delete street {}", s.name);
-        let removed = self.edit(label.clone(), |plan| {
-            plan.streets.retain(|s| s.id != id);
-            let before = plan.sections.len();
-            plan.sections.retain(|s| s.street != id);
-            before - plan.sections.len()
-        });
+        let (step, removed) = ops::delete_street(self.plan(), id)?;
+        let label = step.label.clone();
+        self.apply(step);
         self.select_street(None);
         self.status = if removed > 0 {
             format!("{label} and its {removed} vendor section(s)")
@@ -263,76 +152,46 @@ impl AppState {
     }
 
     /// Deletes vertex `v` of street `id` (one edit); a street keeps at least two.
-    pub fn delete_street_vertex(
-        &mut self,
-        id: &str,
-        v: usize,
-    ) -> Result<(), crate::app::error::EditError> {
-        let n = self.plan().street(id).map_or(0, |s| s.points.len());
-        if v >= n {
-            return Err(format!("street {id} has no vertex {}", v + 1).into());
-        }
-        if n <= 2 {
-            return Err("a street keeps at least two vertices; delete the street instead".into());
-        }
-        self.edit_street(id, &format!("Delete vertex {} of {id}", v + 1), |s| {
-            s.points.remove(v);
-        })?;
+    pub fn delete_street_vertex(&mut self, id: &str, v: usize) -> Result<(), EditError> {
+        let step = ops::delete_vertex(self.plan(), id, v)?;
+        self.status = step.label.clone();
+        self.apply(step);
         self.route.vertex = None;
         Ok(())
     }
 
-    /// Inserts a vertex at `at` before vertex `v` of street index `si`, without recording
-    /// an edit (the caller has called [`AppState::begin_edit`]; a drag follows).
+    /// Inserts a vertex at `at` before vertex `v` of street index `si`, as a step of the
+    /// open session (the caller has called [`AppState::begin_edit`]; a drag follows).
     pub fn insert_vertex_in_place(&mut self, si: usize, v: usize, at: [f64; 2]) {
-        self.doc.update(|plan| {
-            if let Some(s) = plan.streets.get_mut(si)
-                && v <= s.points.len()
-            {
-                s.points.insert(v, at);
-            }
-        });
+        self.vertex_step(ops::insert_vertex(si, v, at));
     }
 
-    /// Moves vertex `v` of street index `si` during a drag (no edit recorded). Plans of
-    /// up to [`LIVE_REBUILD_POLES`] poles are re-validated at every step, so the findings
+    /// Moves vertex `v` of street index `si` during a drag. Plans of up to
+    /// [`LIVE_REBUILD_POLES`] poles are re-validated at every step, so the findings
     /// follow the vertex; larger ones when the drag ends ([`AppState::end_edit`]).
     pub fn drag_vertex_to(&mut self, si: usize, v: usize, lon: f64, lat: f64) {
-        if !crate::index::valid_lonlat(lon, lat) {
+        if !crate::edit::poles::valid_lonlat(lon, lat) {
             return;
         }
-        let moved = self.doc.update(|plan| {
-            match plan.streets.get_mut(si).and_then(|s| s.points.get_mut(v)) {
-                Some(p) => {
-                    *p = [lon, lat];
-                    true
-                }
-                None => false,
-            }
-        });
-        if moved && self.plan().poles.len() <= LIVE_REBUILD_POLES {
-            self.doc.recheck();
-        }
+        self.vertex_step(ops::move_vertex(si, v, lon, lat));
     }
 
-    /// After a route edit is undone or the street vanished: forget a stale selection.
-    pub fn retain_route_selection(&mut self) {
-        if self.route_street_index().is_none() {
-            self.route.street = None;
-            self.route.vertex = None;
-        }
-        let n = self
-            .route_street_index()
-            .map_or(0, |i| self.plan().streets[i].points.len());
-        if self.route.vertex.is_some_and(|v| v >= n) {
-            self.route.vertex = None;
-        }
+    fn vertex_step(&mut self, edit: crate::edit::Edit) {
+        // A step that does not fit the plan (a stale index) is ignored, as a drag
+        // outside the street would be.
+        let _ = if self.plan().poles.len() <= LIVE_REBUILD_POLES {
+            self.doc.update(edit)
+        } else {
+            self.doc.update_deferred(edit)
+        };
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frame::to_utm32;
+    use crate::plan::{LightingClass, Street};
     use egui::pos2;
 
     fn ll(x: f64, y: f64) -> [f64; 2] {

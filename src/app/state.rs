@@ -2,6 +2,7 @@
 //! its file, the validation state, the selection, the current tool and the edit history.
 
 use crate::check::{Checker, Finding};
+use crate::edit::{Document, EditError, Step, poles};
 use crate::frame::{Xy, from_utm32, to_utm32};
 use crate::plan::{Plan, Pole};
 use std::collections::BTreeSet;
@@ -32,14 +33,7 @@ impl Tool {
 }
 
 /// Settings for poles added with the Add tool.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PoleTemplate {
-    pub vendor: String,
-    pub luminaire: String,
-    pub height_m: f64,
-    pub overhang_m: f64,
-    pub tilt_deg: f64,
-}
+pub use crate::edit::poles::PoleTemplate;
 
 /// A measurement between two points on the map.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,11 +42,40 @@ pub struct Measurement {
     pub b: Option<[f64; 2]>,
 }
 
+/// The route editor's state: which street is selected, which of its vertices, and the
+/// polyline being drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteEdit {
+    /// The street whose vertices are shown as handles (by id).
+    pub street: Option<String>,
+    /// The selected vertex of that street (Delete removes it).
+    pub vertex: Option<usize>,
+    /// A new street being drawn, vertices `[lon, lat]`; `None` when not drawing.
+    pub draft: Option<Vec<[f64; 2]>>,
+    /// Name, class and width the street being drawn gets (blank name: "New street n").
+    pub new_name: String,
+    pub new_class: Option<crate::plan::LightingClass>,
+    pub new_width_m: f64,
+}
+
+impl Default for RouteEdit {
+    fn default() -> Self {
+        RouteEdit {
+            street: None,
+            vertex: None,
+            draft: None,
+            new_name: String::new(),
+            new_class: None,
+            new_width_m: 6.0,
+        }
+    }
+}
+
 /// Everything the app knows, independent of how it is drawn: the document (the plan,
 /// edited only through its edit API) and the view state around it.
 pub struct AppState {
     /// The plan, its file, findings and history.
-    pub doc: super::document::Document,
+    pub doc: Document,
     pub selection: BTreeSet<String>,
     pub tool: Tool,
     pub template: PoleTemplate,
@@ -60,13 +83,13 @@ pub struct AppState {
     /// Vendors hidden on the map.
     pub hidden_vendors: BTreeSet<String>,
     /// The route editor: selected street and vertex, the street being drawn.
-    pub route: super::route::RouteEdit,
+    pub route: RouteEdit,
     /// A message for the status bar (last action or error).
     pub status: String,
 }
 
 /// Where a pole may be added or moved: the positions the rules can judge.
-pub use crate::index::valid_lonlat;
+pub use crate::edit::poles::{valid_lonlat, validate_pole};
 
 impl AppState {
     pub fn new(plan: Plan, path: Option<PathBuf>) -> Self {
@@ -86,7 +109,7 @@ impl AppState {
             tilt_deg: 0.0,
         };
         AppState {
-            doc: super::document::Document::new(plan, path),
+            doc: Document::new(plan, path),
             selection: BTreeSet::new(),
             tool: Tool::Select,
             template,
@@ -119,7 +142,7 @@ impl AppState {
         self.doc.checker()
     }
 
-    /// Changes with every change of the plan (see [`super::document::Document::revision`]).
+    /// Changes with every change of the plan (see [`Document::revision`]).
     pub fn revision(&self) -> u64 {
         self.doc.revision()
     }
@@ -148,12 +171,39 @@ impl AppState {
         )
     }
 
-    /// One undoable edit named `label`; the selection follows (vanished poles and
-    /// streets are dropped from it).
-    pub fn edit<R>(&mut self, label: impl Into<String>, f: impl FnOnce(&mut Plan) -> R) -> R {
-        let r = self.doc.edit(label, f);
-        self.after_change();
-        r
+    /// Makes `step` as one undoable edit; the selection follows (vanished poles and
+    /// streets are dropped from it). Returns whether the plan changed.
+    pub fn apply(&mut self, step: Step) -> bool {
+        // An operation makes its step from the plan in hand, so it fits; should one not,
+        // the plan is unchanged and the status line says why.
+        match self.doc.apply(step.label, step.edit) {
+            Ok(true) => {
+                self.after_change();
+                true
+            }
+            Ok(false) => false,
+            Err(e) => {
+                self.status = format!("Not applied: {e}");
+                false
+            }
+        }
+    }
+
+    /// [`AppState::apply`] of an operation's step, saying what was done in the status
+    /// line; `Ok(false)` when there was nothing to do.
+    pub fn apply_reported(
+        &mut self,
+        step: Result<Option<Step>, EditError>,
+    ) -> Result<bool, EditError> {
+        let Some(step) = step? else {
+            return Ok(false);
+        };
+        let label = step.label.clone();
+        let changed = self.apply(step);
+        if changed {
+            self.status = label;
+        }
+        Ok(changed)
     }
 
     /// Opens an edit session (a drag): steps follow, then [`AppState::end_edit`] records
@@ -176,8 +226,8 @@ impl AppState {
 
     /// Drops selections of poles and streets that no longer exist.
     fn after_change(&mut self) {
-        let plan = self.doc.plan();
-        self.selection.retain(|id| plan.pole(id).is_some());
+        let doc = &self.doc;
+        self.selection.retain(|id| doc.pole_index(id).is_some());
         self.retain_route_selection();
     }
 
@@ -213,74 +263,58 @@ impl AppState {
         }
     }
 
+    /// Index of the street selected in the route editor.
+    pub fn route_street_index(&self) -> Option<usize> {
+        let id = self.route.street.as_deref()?;
+        self.plan().streets.iter().position(|s| s.id == id)
+    }
+
+    /// After a route edit is undone or the street vanished: forget a stale selection.
+    pub fn retain_route_selection(&mut self) {
+        if self.route_street_index().is_none() {
+            self.route.street = None;
+            self.route.vertex = None;
+        }
+        let n = self
+            .route_street_index()
+            .map_or(0, |i| self.plan().streets[i].points.len());
+        if self.route.vertex.is_some_and(|v| v >= n) {
+            self.route.vertex = None;
+        }
+    }
+
     /// Adds a pole at `lon`/`lat` from the template, facing the nearest street. Returns
     /// its id.
     pub fn add_pole(&mut self, lon: f64, lat: f64) -> Option<String> {
-        if !valid_lonlat(lon, lat) {
-            self.status = "Cannot add a pole there: the position is not a valid lon/lat".into();
-            return None;
-        }
-        let id = self.plan().next_id("P");
-        let xy = to_utm32(lon, lat);
-        let azimuth_deg = self.facing_street(lon, lat, xy);
-        let t = &self.template;
-        // A pole placed in a vendor's section belongs to that vendor.
-        let vendor = self
-            .section_vendor_at(lon, lat)
-            .map_or_else(|| t.vendor.clone(), str::to_string);
-        let pole = Pole {
-            id: id.as_str().into(),
-            lon,
-            lat,
-            height_m: t.height_m,
-            overhang_m: t.overhang_m,
-            tilt_deg: t.tilt_deg,
-            azimuth_deg,
-            vendor: vendor.into(),
-            luminaire: t.luminaire.as_str().into(),
-        };
-        self.edit(format!("Add pole {id}"), |plan| plan.poles.push(pole));
-        self.selection = [id.clone()].into();
-        self.status = format!("Added pole {id}");
-        Some(id)
-    }
-
-    /// True bearing from the point towards the nearest street centreline (0 if none).
-    fn facing_street(&self, lon: f64, lat: f64, xy: Xy) -> f64 {
-        match self.checker().index().nearest_street(xy) {
-            Some((_, st)) if st.offset_m > 1e-6 => {
-                let grid = crate::frame::bearing_of(st.foot.x - xy.x, st.foot.y - xy.y);
-                crate::frame::grid_to_true_bearing(grid, lon, lat)
+        match poles::add_pole(&self.doc, &self.template, lon, lat) {
+            Ok((step, id)) => {
+                self.apply(step);
+                self.selection = [id.clone()].into();
+                self.status = format!("Added pole {id}");
+                Some(id)
             }
-            _ => 0.0,
+            Err(e) => {
+                self.status = e.to_string();
+                None
+            }
         }
     }
 
     /// Deletes the selected poles as one edit.
     pub fn delete_selected(&mut self) -> usize {
-        if self.selection.is_empty() {
+        let Some(step) = poles::delete_poles(&self.doc, &self.selection) else {
             return 0;
-        }
-        let n = self.selection.len();
-        let label = if n == 1 {
-            format!(
-                "Delete pole {}",
-                self.selection.first().cloned().unwrap_or_default()
-            )
-        } else {
-            format!("Delete {n} poles")
         };
-        let sel = std::mem::take(&mut self.selection);
-        self.edit(label.clone(), |plan| {
-            plan.poles.retain(|p| !sel.contains(p.id.as_str()))
-        });
-        self.status = label;
+        let n = self.selection.len();
+        self.selection.clear();
+        self.status = step.label.clone();
+        self.apply(step);
         n
     }
 
-    /// Index of the pole with `id`.
+    /// Index of the pole with `id`, in constant time.
     pub fn pole_index(&self, id: &str) -> Option<usize> {
-        self.plan().poles.iter().position(|p| p.id == id)
+        self.doc.pole_index(id)
     }
 
     /// Moves pole `i` during a drag: updates the plan and re-validates incrementally
@@ -299,43 +333,22 @@ impl AppState {
 
     /// The selected poles, in plan order.
     pub fn selected_poles(&self) -> Vec<&Pole> {
-        self.plan()
-            .poles
+        let mut ix: Vec<usize> = self
+            .selection
             .iter()
-            .filter(|p| self.selection.contains(p.id.as_str()))
-            .collect()
+            .filter_map(|id| self.doc.pole_index(id))
+            .collect();
+        ix.sort_unstable();
+        ix.into_iter().map(|i| &self.plan().poles[i]).collect()
     }
 
     /// Applies `f` to every selected pole as one edit, after validating each result with
     /// [`validate_pole`]. Nothing changes when any pole would become invalid; the reason
     /// is returned; `Ok(false)` when nothing changed.
-    pub fn edit_selected(
-        &mut self,
-        label: &str,
-        f: impl Fn(&mut Pole),
-    ) -> Result<bool, super::error::EditError> {
-        let mut edited = Vec::new();
-        for p in self.selected_poles() {
-            let mut q = p.clone();
-            f(&mut q);
-            validate_pole(&q).map_err(|e| e.of(p.id.clone()))?;
-            edited.push(q);
-        }
-        let changed = edited
-            .iter()
-            .any(|q| self.plan().pole(&q.id).is_some_and(|p| p != q));
-        if !changed {
-            return Ok(false);
-        }
-        self.edit(label.to_string(), |plan| {
-            for q in edited {
-                if let Some(p) = plan.pole_mut(&q.id) {
-                    *p = q;
-                }
-            }
-        });
-        self.status = label.to_string();
-        Ok(true)
+    pub fn edit_selected(&mut self, label: &str, f: impl Fn(&mut Pole)) -> Result<bool, EditError> {
+        let ids = self.selection.iter().map(String::as_str);
+        let step = poles::set_poles(&self.doc, ids, label, f);
+        self.apply_reported(step)
     }
 
     /// Selects the poles of a finding and returns where to look.
@@ -346,7 +359,7 @@ impl AppState {
             _ => f
                 .poles
                 .first()
-                .and_then(|id| self.plan().pole(id))
+                .and_then(|id| self.doc.pole(id))
                 .map(|p| (p.lon, p.lat)),
         }
     }
@@ -379,16 +392,7 @@ impl AppState {
     /// The vendor whose section covers the road at `lon`/`lat` (within the plan's
     /// `max_offset_m` of the street), if any.
     pub fn section_vendor_at(&self, lon: f64, lat: f64) -> Option<&str> {
-        let plan = self.plan();
-        let (si, st) = self.checker().index().nearest_street(to_utm32(lon, lat))?;
-        if st.offset_m > plan.rules.max_offset_m {
-            return None;
-        }
-        let street = &plan.streets.get(si)?.id;
-        plan.sections
-            .iter()
-            .find(|s| &s.street == street && (s.from_m..=s.to_m).contains(&st.chainage_m))
-            .map(|s| s.vendor.as_str())
+        poles::section_vendor_at(&self.doc, to_utm32(lon, lat))
     }
 
     /// Street id and chainage under a lon/lat, if a street is within 50 m.
@@ -423,61 +427,12 @@ impl AppState {
             self.status = format!("No street lines found ({skipped} other features skipped)");
             return self.status.clone();
         }
-        let (added, replaced) = self.edit(format!("Import {} streets", streets.len()), |plan| {
-            let (mut added, mut replaced) = (0, 0);
-            for s in streets {
-                match plan.streets.iter_mut().find(|x| x.id == s.id) {
-                    Some(x) => {
-                        *x = s;
-                        replaced += 1;
-                    }
-                    None => {
-                        plan.streets.push(s);
-                        added += 1;
-                    }
-                }
-            }
-            (added, replaced)
-        });
+        let (step, added, replaced) = crate::edit::route::import_streets(self.plan(), streets);
+        self.apply(step);
         self.status = format!(
             "Imported streets: {added} added, {replaced} replaced, {skipped} non-line features skipped"
         );
         self.status.clone()
-    }
-}
-
-/// Why a pole's fields are unacceptable, or Ok: the core's validator (the same limits
-/// as the RON and GeoJSON readers), plus a position the rules can judge. The message
-/// names the field, the value and what is allowed (see [`explain`]).
-pub fn validate_pole(p: &Pole) -> Result<(), super::error::EditError> {
-    crate::plan::validate::pole(p)?;
-    if !valid_lonlat(p.lon, p.lat) {
-        return Err(super::error::EditError::rule(
-            "the position is not a valid lon/lat",
-        ));
-    }
-    Ok(())
-}
-
-/// A refusal of the validator in words a user reads at a field: the field's plain name
-/// and unit, the allowed range, and the exact field of the file, e.g. `height 0 m:
-/// allowed is height > 0 m (height_m must be a finite number > 0)`.
-pub fn explain(e: &crate::plan::validate::ValueError) -> String {
-    let field = e.path.rsplit('.').next().unwrap_or(&e.path);
-    let (plain, unit) = [("_m", " m"), ("_deg", "°"), ("_lm", " lm"), ("_w", " W")]
-        .iter()
-        .find_map(|(suffix, unit)| field.strip_suffix(suffix).map(|p| (p, *unit)))
-        .unwrap_or((field, ""));
-    let plain = plain.replace('_', " ");
-    match e.allowed.strip_prefix("a finite number") {
-        Some(range) if !range.trim().is_empty() => format!(
-            "{plain} {}{unit}: allowed is {plain}{range}{unit} ({} must be {})",
-            e.value, e.path, e.allowed
-        ),
-        _ => format!(
-            "{plain} {}{unit}: {} must be {}",
-            e.value, e.path, e.allowed
-        ),
     }
 }
 

@@ -377,7 +377,7 @@ pub fn to_plan(import: &OsmImport, with_lamps: bool, source: &str) -> Plan {
         name: "Streets from OpenStreetMap".into(),
         description: format!(
             "Imported from OpenStreetMap ({source}). Lighting classes are suggestions from \
-             the highway type (see the README); check them before planning."
+             the highway type (see docs/planner.md); check them before planning."
         ),
         ..Plan::default()
     };

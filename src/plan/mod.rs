@@ -477,27 +477,51 @@ impl Plan {
     /// A fresh id `"{prefix}{n}"` not used by any object with that prefix, zero-padded to
     /// three digits ("P001").
     pub fn next_id(&self, prefix: &str) -> String {
-        let taken: std::collections::HashSet<&str> = self
+        FreshIds::of(self).next_id(prefix)
+    }
+}
+
+/// The ids of a plan's objects, for handing out fresh ones while an edit is being made
+/// (the ids given so far count as taken).
+pub struct FreshIds<'a> {
+    taken: std::collections::HashSet<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> FreshIds<'a> {
+    /// Every id of `plan`: poles, streets, sections, vendors and luminaire types.
+    pub fn of(plan: &'a Plan) -> Self {
+        let taken = plan
             .poles
             .iter()
             .map(|p| p.id.as_str())
-            .chain(self.streets.iter().map(|s| s.id.as_str()))
-            .chain(self.sections.iter().map(|s| s.id.as_str()))
-            .chain(self.vendors.iter().map(|s| s.id.as_str()))
-            .chain(self.luminaires.iter().map(|s| s.id.as_str()))
+            .chain(plan.streets.iter().map(|s| s.id.as_str()))
+            .chain(plan.sections.iter().map(|s| s.id.as_str()))
+            .chain(plan.vendors.iter().map(|s| s.id.as_str()))
+            .chain(plan.luminaires.iter().map(|s| s.id.as_str()))
+            .map(std::borrow::Cow::Borrowed)
             .collect();
-        let mut n = taken.len() + 1;
-        // Prefer the number after the highest existing one, so ids grow monotonically.
-        let highest = taken
+        FreshIds { taken }
+    }
+
+    /// `id` is free again (its object is being removed by the same edit).
+    pub fn forget(&mut self, id: &str) {
+        self.taken.remove(id);
+    }
+
+    /// A fresh id `"{prefix}{n}"`, zero-padded to three digits: the number after the
+    /// highest one with that prefix (so ids grow monotonically), else one more than the
+    /// number of ids. It counts as taken from then on.
+    pub fn next_id(&mut self, prefix: &str) -> String {
+        let highest = self
+            .taken
             .iter()
             .filter_map(|id| id.strip_prefix(prefix)?.parse::<usize>().ok())
             .max();
-        if let Some(h) = highest {
-            n = h + 1;
-        }
+        let mut n = highest.map_or(self.taken.len() + 1, |h| h + 1);
         loop {
             let id = format!("{prefix}{n:03}");
-            if !taken.contains(id.as_str()) {
+            if !self.taken.contains(id.as_str()) {
+                self.taken.insert(std::borrow::Cow::Owned(id.clone()));
                 return id;
             }
             n += 1;

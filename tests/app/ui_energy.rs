@@ -82,13 +82,7 @@ fn assigning_a_profile_is_one_undoable_edit_and_the_table_follows() {
     {
         let app = h.state_mut();
         app.state
-            .edit("Set ge's control profile to midnight-50", |p| {
-                p.vendors
-                    .iter_mut()
-                    .find(|v| v.id == "ge")
-                    .unwrap()
-                    .control_profile = Some("midnight-50".into());
-            });
+            .set_vendor_profile("ge", Some("midnight-50".into()));
     }
     h.run_steps(2);
     {

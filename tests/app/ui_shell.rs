@@ -531,9 +531,13 @@ fn discarding_the_recovery_removes_it_and_keeps_the_plan() {
     let mut h = harness(lysplan::bundled::doll_plan());
     h.state_mut().enable_recovery(dir.path().to_path_buf());
     h.state_mut().autosave.delay = std::time::Duration::ZERO;
-    h.state_mut()
-        .state
-        .edit("Rename", |p| p.name = "Crashed".into());
+    let state = &mut h.state_mut().state;
+    let mut settings = lysplan::edit::PlanSettings::of(state.plan());
+    settings.name = "Crashed".into();
+    state.apply(lysplan::edit::Step {
+        label: "Rename".into(),
+        edit: lysplan::edit::Edit::Settings(Box::new(settings)),
+    });
     h.run_steps(3);
     h.state_mut().autosave.flush();
     drop(h);

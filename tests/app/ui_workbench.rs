@@ -8,7 +8,7 @@ use lysplan::app::LysplanApp;
 
 use crate::common;
 use common::click_button;
-use lysplan::app::row::RowSpacing;
+use lysplan::edit::row::RowSpacing;
 use lysplan::frame::{Side, Xy, from_utm32, to_utm32};
 use lysplan::plan::{Plan, Street};
 

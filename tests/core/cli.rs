@@ -631,3 +631,97 @@ fn export_of_a_truncated_gpkg_exits_2_and_writes_nothing() {
     let out = lysplan(&["check", s(&gpkg)]);
     assert_eq!(code(&out), 2);
 }
+
+#[test]
+fn edit_sets_moves_deletes_and_adds_a_row_with_the_apps_checks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "doll.ron", DOLL_PLAN_RON);
+    let out_path = dir.path().join("edited.ron");
+    let plan = doll_plan();
+    let (a, b, c) = (&plan.poles[0], &plan.poles[1], &plan.poles[2]);
+    let street = &plan.streets[0].id;
+    let vendor = &plan.vendors[0].id;
+    let lum = &plan.luminaires[0].id;
+    let moved = format!("{}={},{}", b.id, b.lon + 1e-5, b.lat);
+    let row = format!(
+        "street={street},side=left,from_m=10,to_m=50,count=3,offset_m=6,vendor={vendor},\
+         luminaire={lum}"
+    );
+    let out = lysplan(&[
+        "edit",
+        s(&path),
+        "--set",
+        &format!("{}.height_m=9.5", a.id),
+        "--move",
+        &moved,
+        "--delete",
+        &c.id,
+        "--row",
+        &row,
+        "-o",
+        s(&out_path),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let edited = load_ron(&out_path).expect("the edited plan reads");
+    assert_eq!(edited.pole(&a.id).unwrap().height_m, 9.5);
+    assert_eq!(edited.pole(&b.id).unwrap().lon, b.lon + 1e-5);
+    assert!(edited.pole(&c.id).is_none());
+    assert_eq!(edited.poles.len(), plan.poles.len() - 1 + 3);
+    assert!(
+        stderr(&out).contains("Add a row of 3 poles"),
+        "{}",
+        stderr(&out)
+    );
+    // The input is untouched.
+    assert_eq!(load_ron(&path).unwrap(), plan);
+}
+
+#[test]
+fn edit_refuses_a_bad_value_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "doll.ron", DOLL_PLAN_RON);
+    let out_path = dir.path().join("edited.ron");
+    let id = doll_plan().poles[0].id.to_string();
+    let bad = format!("{id}.height_m=-3");
+    let out = lysplan(&["edit", s(&path), "--set", &bad, "-o", s(&out_path)]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains(&bad) && err.contains("height"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!out_path.exists());
+    // Unknown poles and fields are named; the input is never replaced without asking.
+    let out = lysplan(&["edit", s(&path), "--delete", "NOPE", "-o", s(&out_path)]);
+    assert!(
+        stderr(&out).contains("pole NOPE is not in the plan"),
+        "{}",
+        stderr(&out)
+    );
+    let out = lysplan(&[
+        "edit",
+        s(&path),
+        "--set",
+        "P001.colour=red",
+        "-o",
+        s(&out_path),
+    ]);
+    assert!(stderr(&out).contains("no pole field"), "{}", stderr(&out));
+    let out = lysplan(&[
+        "edit",
+        s(&path),
+        "--set",
+        &format!("{id}.tilt_deg=5"),
+        "-o",
+        s(&path),
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--in-place"), "{}", stderr(&out));
+    let out = lysplan(&[
+        "edit",
+        s(&path),
+        "--set",
+        &format!("{id}.tilt_deg=5"),
+        "--in-place",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(load_ron(&path).unwrap().pole(&id).unwrap().tilt_deg, 5.0);
+}

@@ -10,6 +10,7 @@ mod checks_rules;
 mod checks_synth;
 mod cli;
 mod diff;
+mod edit;
 mod energy;
 mod geojson;
 mod gpkg;

@@ -77,11 +77,13 @@ impl ProfileDraft {
         }
     }
 
-    /// The plan with the draft applied (vendors follow a renamed id), or the refusal
-    /// naming the field.
-    pub fn applied(&self, plan: &Plan) -> Result<Plan, crate::app::error::EditError> {
+    /// The plan's vendors and control profiles with the draft applied (vendors follow a
+    /// renamed id), on a copy of those alone, or the refusal naming the field.
+    pub fn applied(&self, plan: &Plan) -> Result<Plan, crate::edit::EditError> {
         let p = self.profile();
-        let mut out = plan.clone();
+        let mut out = plan.settings_only();
+        out.vendors = plan.vendors.clone();
+        out.control_profiles = plan.control_profiles.clone();
         match self
             .original
             .as_deref()
@@ -631,14 +633,11 @@ fn editor(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi) -> Option<String>
             .map(|v| v.id.clone())
             .collect();
         let label = format!("Delete control profile {id}");
-        state.edit(label.clone(), |plan| {
-            plan.control_profiles.retain(|p| p.id != id);
-            for v in &mut plan.vendors {
-                if users.contains(&v.id) {
-                    v.control_profile = None;
-                }
-            }
-        });
+        state.apply(crate::edit::vendors::delete_profile(
+            state.plan(),
+            &id,
+            label.clone(),
+        ));
         w.draft = None;
         w.error = None;
         return Some(if users.is_empty() {
@@ -651,10 +650,22 @@ fn editor(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi) -> Option<String>
         return None;
     }
     match d.applied(state.plan()) {
-        Ok(p) if &p == state.plan() => None,
+        Ok(p)
+            if p.vendors == state.plan().vendors
+                && p.control_profiles == state.plan().control_profiles =>
+        {
+            None
+        }
         Ok(p) => {
+            use crate::edit::{Change, Edit};
             let label = format!("Edit control profile {}", d.id.trim());
-            state.edit(label.clone(), |plan| *plan = p);
+            state.apply(crate::edit::Step {
+                label: label.clone(),
+                edit: Edit::Batch(vec![
+                    Edit::Vendors(Change::Replace(p.vendors)),
+                    Edit::ControlProfiles(Change::Replace(p.control_profiles)),
+                ]),
+            });
             w.draft = state
                 .plan()
                 .control_profile(d.id.trim())

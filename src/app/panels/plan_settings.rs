@@ -92,9 +92,10 @@ impl PlanSettings {
         };
     }
 
-    /// The plan with the draft applied, or the refusal naming the field.
-    pub fn applied(&self, plan: &Plan) -> Result<Plan, crate::app::error::EditError> {
-        let mut p = plan.clone();
+    /// The plan's settings with the draft applied (on a copy of the settings alone), or
+    /// the refusal naming the field.
+    pub fn applied(&self, plan: &Plan) -> Result<Plan, crate::edit::EditError> {
+        let mut p = plan.settings_only();
         if self.name.trim().is_empty() {
             return Err("name: a plan needs a name".into());
         }
@@ -112,7 +113,7 @@ impl PlanSettings {
 }
 
 /// The core's limits on the plan-wide settings (the same as the file readers').
-fn validate(p: &Plan) -> Result<(), crate::app::error::EditError> {
+fn validate(p: &Plan) -> Result<(), crate::edit::EditError> {
     Ok(crate::plan::validate::plan_settings(p)?)
 }
 
@@ -160,14 +161,15 @@ pub fn window(ctx: &egui::Context, state: &mut AppState, w: &mut PlanSettings) -
         return None;
     }
     match w.applied(state.plan()) {
-        Ok(p) if &p == state.plan() => {
-            w.error = None;
-            None
-        }
         Ok(p) => {
             w.error = None;
-            state.edit("Edit plan settings", |plan| *plan = p);
-            Some("Plan settings changed".into())
+            let edit = crate::edit::Edit::Settings(Box::new(crate::edit::PlanSettings::of(&p)));
+            state
+                .apply(crate::edit::Step {
+                    label: "Edit plan settings".into(),
+                    edit,
+                })
+                .then(|| "Plan settings changed".into())
         }
         Err(e) => {
             w.error = Some(format!("Not applied: {e}"));

@@ -9,11 +9,7 @@ use crate::app::review::{Pending, ReviewSession};
 use crate::plan::review::{ReviewStatus, Verdict};
 use crate::review::ChangeKind;
 
-/// Text from the review core for the screen: its arrows as "->" (egui's bundled font
-/// has no "→"; the files and the CLI keep it).
-pub fn shown(s: &str) -> String {
-    s.replace('→', "->")
-}
+pub use crate::app::review::shown;
 
 /// What the window asked for this frame.
 enum Act {

@@ -259,7 +259,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
     show_error(ui, panel);
 }
 
-fn report(panel: &mut RoutePanel, r: Result<bool, crate::app::error::EditError>) {
+fn report(panel: &mut RoutePanel, r: Result<bool, crate::edit::EditError>) {
     match r {
         Ok(true) => panel.error = None,
         // Re-committing the stored value (focus leaving after Enter) keeps the message.

@@ -2,8 +2,9 @@
 //! from/to chainage, spacing or count, height, offset, vendor and luminaire; "Preview"
 //! draws the poles as hollow circles; "Add" commits them as one undoable edit.
 
-use crate::app::row::{RowSpacing, RowSpec, commit_row, plan_row, vendor_sections};
+use crate::app::edits::commit_row;
 use crate::app::state::AppState;
+use crate::edit::row::{RowSpacing, RowSpec, plan_row, vendor_sections};
 use crate::frame::Side;
 use crate::plan::Pole;
 use egui::{Color32, Response, Stroke, Ui};
@@ -154,7 +155,7 @@ impl RowTool {
     }
 
     /// Adds the previewed row to the plan (one edit) and ends the preview.
-    pub fn commit(&mut self, state: &mut AppState) -> Result<usize, crate::app::error::EditError> {
+    pub fn commit(&mut self, state: &mut AppState) -> Result<usize, crate::edit::EditError> {
         self.sync(state);
         let r = commit_row(state, &self.spec);
         if r.is_ok() {

@@ -4,7 +4,7 @@
 //! added and, once they have no poles, deleted here.
 
 use crate::app::state::AppState;
-use crate::app::vendor_ops::SectionDraft;
+use crate::edit::vendors::SectionDraft;
 use crate::frame::Polyline;
 use egui::{Color32, RichText, Ui};
 use std::collections::HashMap;

@@ -2,12 +2,12 @@
 
 use crate::plan::validate::ValueError;
 
-/// An edit the app refused; the plan is unchanged.
+/// An edit that was refused; the plan is unchanged.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EditError {
     /// A value the core's validator refuses (the same limits as the file readers),
     /// optionally for one object (`"P017"`, `"section 2"`).
-    #[error("{}{}", context_prefix(.context), super::state::explain(.error))]
+    #[error("{}{}", context_prefix(.context), explain(.error))]
     Invalid {
         context: Option<String>,
         error: ValueError,
@@ -62,5 +62,27 @@ impl From<String> for EditError {
 impl From<&str> for EditError {
     fn from(text: &str) -> Self {
         EditError::Rule(text.to_string())
+    }
+}
+
+/// A refusal of the validator in words a user reads at a field: the field's plain name
+/// and unit, the allowed range, and the exact field of the file, e.g. `height 0 m:
+/// allowed is height > 0 m (height_m must be a finite number > 0)`.
+pub fn explain(e: &crate::plan::validate::ValueError) -> String {
+    let field = e.path.rsplit('.').next().unwrap_or(&e.path);
+    let (plain, unit) = [("_m", " m"), ("_deg", "°"), ("_lm", " lm"), ("_w", " W")]
+        .iter()
+        .find_map(|(suffix, unit)| field.strip_suffix(suffix).map(|p| (p, *unit)))
+        .unwrap_or((field, ""));
+    let plain = plain.replace('_', " ");
+    match e.allowed.strip_prefix("a finite number") {
+        Some(range) if !range.trim().is_empty() => format!(
+            "{plain} {}{unit}: allowed is {plain}{range}{unit} ({} must be {})",
+            e.value, e.path, e.allowed
+        ),
+        _ => format!(
+            "{plain} {}{unit}: {} must be {}",
+            e.value, e.path, e.allowed
+        ),
     }
 }

@@ -2,8 +2,8 @@
 //! and side from the street centreline and slides along it (its azimuth turning with the
 //! street at bends); holding Alt frees it.
 
-use super::state::{AppState, lonlat_of};
-use crate::frame::{Polyline, Side, bearing_of, to_utm32};
+use super::document::Document;
+use crate::frame::{Polyline, Side, bearing_of, from_utm32, to_utm32};
 
 /// Where a dragged pole sits relative to its street when the drag starts.
 #[derive(Debug, Clone)]
@@ -17,15 +17,15 @@ pub struct StreetAnchor {
     azimuth0_deg: f64,
 }
 
-impl AppState {
+impl StreetAnchor {
     /// The anchor of pole `i` on its street, if the pole is on the route (within the
     /// plan's `max_offset_m` of a centreline).
-    pub fn street_anchor(&self, i: usize) -> Option<StreetAnchor> {
-        let st = self.checker().station(i)?;
-        if st.offset_m > self.plan().rules.max_offset_m {
+    pub fn of(doc: &Document, i: usize) -> Option<StreetAnchor> {
+        let st = doc.checker().station(i)?;
+        if st.offset_m > doc.plan().rules.max_offset_m {
             return None;
         }
-        let street = self.plan().streets.get(st.street())?;
+        let street = doc.plan().streets.get(st.street())?;
         let line = Polyline::from_lonlat(&street.points);
         let (_, dir) = line.point_at(st.chainage_m)?;
         Some(StreetAnchor {
@@ -33,13 +33,11 @@ impl AppState {
             offset_m: st.offset_m,
             side: st.side,
             dir0_deg: bearing_of(dir.x, dir.y),
-            azimuth0_deg: self.plan().poles.get(i)?.azimuth_deg,
+            azimuth0_deg: doc.plan().poles.get(i)?.azimuth_deg,
             line,
         })
     }
-}
 
-impl StreetAnchor {
     /// The position (lon/lat) on the street nearest to the pointer at `lon`/`lat`, at the
     /// anchored offset and side, and the azimuth turned by the street's change of
     /// direction since the start of the drag.
@@ -50,7 +48,8 @@ impl StreetAnchor {
             .offset_point(st.chainage_m, self.offset_m, self.side)?;
         let (_, dir) = self.line.point_at(st.chainage_m)?;
         let turn = bearing_of(dir.x, dir.y) - self.dir0_deg;
-        Some((lonlat_of(p), (self.azimuth0_deg + turn).rem_euclid(360.0)))
+        let (lon, lat) = from_utm32(p);
+        Some(([lon, lat], (self.azimuth0_deg + turn).rem_euclid(360.0)))
     }
 }
 
@@ -66,7 +65,7 @@ mod tests {
 
     /// An L-shaped street: 100 m east, then 100 m north; a pole 5 m south of the first
     /// leg at 30 m, facing north (towards the street).
-    fn state() -> AppState {
+    fn state() -> Document {
         let mut plan = Plan::default();
         plan.streets.push(Street {
             lanes: crate::plan::DEFAULT_LANES,
@@ -89,7 +88,7 @@ mod tests {
             vendor: Default::default(),
             luminaire: Default::default(),
         });
-        AppState::new(plan, None)
+        Document::new(plan, None)
     }
 
     fn xy(p: [f64; 2]) -> Xy {
@@ -99,7 +98,7 @@ mod tests {
     #[test]
     fn a_dragged_pole_keeps_its_offset_and_turns_with_the_street() {
         let s = state();
-        let a = s.street_anchor(0).expect("on the route");
+        let a = StreetAnchor::of(&s, 0).expect("on the route");
         assert!((a.offset_m - 5.0).abs() < 1e-6);
         let o = xy(ll(0.0, 0.0));
         // Pointer 20 m north of the first leg at 60 m: the pole stays 5 m south.
@@ -119,10 +118,7 @@ mod tests {
     fn a_pole_off_the_route_has_no_anchor() {
         let mut s = state();
         let far = ll(30.0, -50.0);
-        s.edit("Move far", |plan| {
-            plan.poles[0].lon = far[0];
-            plan.poles[0].lat = far[1];
-        });
-        assert!(s.street_anchor(0).is_none());
+        s.move_pole(0, far[0], far[1], None);
+        assert!(StreetAnchor::of(&s, 0).is_none());
     }
 }

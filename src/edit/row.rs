@@ -1,9 +1,11 @@
-//! "Add a row along the route": the geometry of a row of poles placed along one street,
-//! without any GUI, so it can be unit-tested. The panel in [`super::panels::row`] edits a
-//! [`RowSpec`], previews [`plan_row`]'s poles on the map and commits them with
-//! [`commit_row`] as one undoable edit.
+//! "Add a row along the route": the poles of a row placed along one street. The app's
+//! row panel edits a [`RowSpec`], previews [`plan_row`]'s poles on the map and applies
+//! [`row_edit`]'s edit; the command line can make the same row.
 
-use super::state::{AppState, validate_pole};
+use super::document::Step;
+use super::error::EditError;
+use super::op::Edit;
+use super::poles::validate_pole;
 use crate::frame::{Polyline, Side, bearing_of, from_utm32, grid_to_true_bearing};
 use crate::plan::{Plan, Pole, Section};
 use std::collections::HashSet;
@@ -169,35 +171,36 @@ pub fn vendor_sections<'a>(plan: &'a Plan, vendor: &str, street: &str) -> Vec<&'
         .collect()
 }
 
-/// Adds the row's poles to the plan as ONE undoable edit and selects them. Returns how
-/// many were added.
-pub fn commit_row(
-    state: &mut AppState,
-    spec: &RowSpec,
-) -> Result<usize, crate::app::error::EditError> {
-    let poles = plan_row(state.plan(), spec)?;
-    let n = poles.len();
-    let street = state
-        .plan()
+/// The row's poles as one edit (appended to the plan), with their ids.
+pub fn row_edit(plan: &Plan, spec: &RowSpec) -> Result<(Step, Vec<String>), EditError> {
+    let poles = plan_row(plan, spec)?;
+    let street = plan
         .street(&spec.street)
         .map(|s| s.name.clone())
         .unwrap_or_default();
-    let label = format!("Add a row of {n} poles along {street}");
-    let selection = poles.iter().map(|p| p.id.to_string()).collect();
-    state.edit(label.clone(), |plan| plan.poles.extend(poles));
-    state.selection = selection;
-    state.status = label;
-    Ok(n)
+    let ids = poles.iter().map(|p| p.id.to_string()).collect();
+    let at = plan.poles.len();
+    let step = Step {
+        label: format!("Add a row of {} poles along {street}", poles.len()),
+        edit: Edit::InsertPoles(
+            poles
+                .into_iter()
+                .enumerate()
+                .map(|(k, p)| (at + k, p))
+                .collect(),
+        ),
+    };
+    Ok((step, ids))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::frame::{Xy, to_utm32};
     use crate::plan::{LuminaireType, PhotometrySource, Street, Vendor};
 
     /// A plan with one straight 200 m street running east at the site, and one bent one.
-    fn plan() -> Plan {
+    pub(crate) fn plan() -> Plan {
         let o = to_utm32(12.388, 55.685);
         let ll = |dx: f64, dy: f64| {
             let (lon, lat) = from_utm32(Xy::new(o.x + dx, o.y + dy));
@@ -244,7 +247,7 @@ mod tests {
         }
     }
 
-    fn spec(spacing: RowSpacing) -> RowSpec {
+    pub(crate) fn spec(spacing: RowSpacing) -> RowSpec {
         RowSpec {
             street: "S1".into(),
             side: Side::Left,
@@ -386,14 +389,15 @@ mod tests {
     }
 
     #[test]
-    fn commit_is_one_undoable_edit() {
-        let mut s = AppState::new(plan(), None);
-        let n = commit_row(&mut s, &spec(RowSpacing::Every(20.0))).unwrap();
-        assert_eq!(n, 10);
-        assert_eq!(s.plan().poles.len(), 10);
-        assert_eq!(s.selection.len(), 10);
-        s.undo();
-        assert!(s.plan().poles.is_empty());
-        assert!(!s.can_undo());
+    fn a_row_is_one_undoable_edit() {
+        let mut d = super::super::Document::new(plan(), None);
+        let (step, ids) = row_edit(d.plan(), &spec(RowSpacing::Every(20.0))).unwrap();
+        assert_eq!(ids.len(), 10);
+        d.apply(step.label, step.edit).unwrap();
+        assert_eq!(d.plan().poles.len(), 10);
+        assert!(ids.iter().all(|id| d.pole(id).is_some()));
+        d.undo();
+        assert!(d.plan().poles.is_empty());
+        assert!(!d.can_undo());
     }
 }

@@ -1,0 +1,197 @@
+//! Edits of the route: a new street centreline, a street's fields, deleting a street
+//! with its sections, and inserting, moving and deleting its vertices. Each function
+//! checks its input and returns the typed edit with its label.
+
+use super::document::Step;
+use super::error::EditError;
+use super::op::{Change, Edit};
+use crate::frame::{Polyline, to_utm32};
+use crate::plan::{LightingClass, Plan, Street};
+
+/// Why a street's fields are unacceptable, or Ok.
+pub fn validate_street(s: &Street) -> Result<(), EditError> {
+    if s.name.trim().is_empty() {
+        return Err("a street needs a name".into());
+    }
+    // The core's limits (the same as the file readers'); a street wider than 60 m is
+    // allowed and gets a value.implausible warning.
+    crate::plan::validate::street(s).map_err(|e| super::error::explain(&e))?;
+    if s.points.len() < 2 {
+        return Err("a street needs at least two vertices".into());
+    }
+    if let Some(i) = s.points.iter().position(|p| {
+        !(p[0].is_finite() && p[1].is_finite()) || p[0].abs() > 180.0 || p[1].abs() > 90.0
+    }) {
+        return Err(format!("vertex {} is not a valid lon/lat", i + 1).into());
+    }
+    if Polyline::from_lonlat(&s.points).length() < 1.0 {
+        return Err("a street must be at least 1 m long".into());
+    }
+    Ok(())
+}
+
+/// Drops vertices closer than 5 cm to the previous one (a double-click adds the same
+/// point twice).
+pub fn dedup_close(points: &mut Vec<[f64; 2]>) {
+    let mut out: Vec<[f64; 2]> = Vec::with_capacity(points.len());
+    for p in points.drain(..) {
+        match out.last() {
+            Some(q) if to_utm32(q[0], q[1]).dist(to_utm32(p[0], p[1])) < 0.05 => {}
+            _ => out.push(p),
+        }
+    }
+    *points = out;
+}
+
+/// The midpoint of segment `i` of `points`, in lon/lat (taken in metres).
+pub fn segment_midpoint(points: &[[f64; 2]], i: usize) -> Option<[f64; 2]> {
+    let (a, b) = (points.get(i)?, points.get(i + 1)?);
+    let (pa, pb) = (to_utm32(a[0], a[1]), to_utm32(b[0], b[1]));
+    let (lon, lat) = crate::frame::from_utm32(crate::frame::Xy::new(
+        (pa.x + pb.x) / 2.0,
+        (pa.y + pb.y) / 2.0,
+    ));
+    Some([lon, lat])
+}
+
+/// A new street through `points` (close doubles merged), named `name` (blank: "New
+/// street n"): the edit and the new street's id.
+pub fn new_street(
+    plan: &Plan,
+    mut points: Vec<[f64; 2]>,
+    name: &str,
+    class: Option<LightingClass>,
+    width_m: f64,
+) -> Result<(Step, String), EditError> {
+    dedup_close(&mut points);
+    let id = plan.next_id("street-");
+    let name = if name.trim().is_empty() {
+        format!("New street {}", id.trim_start_matches("street-"))
+    } else {
+        name.trim().to_string()
+    };
+    let street = Street {
+        lanes: crate::plan::DEFAULT_LANES,
+        surface: crate::plan::DEFAULT_SURFACE.into(),
+        id: id.clone(),
+        name,
+        class,
+        width_m,
+        points,
+    };
+    validate_street(&street)?;
+    let step = Step {
+        label: format!("Draw street {}", street.name),
+        edit: Edit::Streets(Change::Insert(plan.streets.len(), street)),
+    };
+    Ok((step, id))
+}
+
+/// Street `id` changed by `f`, after validating the result. `None` when nothing changed.
+pub fn edit_street(
+    plan: &Plan,
+    id: &str,
+    label: &str,
+    f: impl FnOnce(&mut Street),
+) -> Result<Option<Step>, EditError> {
+    let Some(i) = plan.streets.iter().position(|s| s.id == id) else {
+        return Err(format!("street {id} is not in the plan").into());
+    };
+    let s = &plan.streets[i];
+    let mut edited = s.clone();
+    f(&mut edited);
+    validate_street(&edited)?;
+    if &edited == s {
+        return Ok(None);
+    }
+    Ok(Some(Step {
+        label: label.to_string(),
+        edit: Edit::Streets(Change::Set(i, edited)),
+    }))
+}
+
+/// Deletes street `id` and the vendor sections on it. Poles stay (the checks then show
+/// the ones left off the route). Returns the edit and how many sections go with it.
+pub fn delete_street(plan: &Plan, id: &str) -> Option<(Step, usize)> {
+    let i = plan.streets.iter().position(|s| s.id == id)?;
+    let mut edits = super::vendors::remove_sections(plan, |s| s.street == id);
+    let removed = edits.len();
+    edits.push(Edit::Streets(Change::Remove(i)));
+    let step = Step {
+        label: format!("Delete street {}", plan.streets[i].name),
+        edit: Edit::Batch(edits),
+    };
+    Some((step, removed))
+}
+
+/// Deletes vertex `v` of street `id`; a street keeps at least two.
+pub fn delete_vertex(plan: &Plan, id: &str, v: usize) -> Result<Step, EditError> {
+    let Some(si) = plan.streets.iter().position(|s| s.id == id) else {
+        return Err(format!("street {id} is not in the plan").into());
+    };
+    let n = plan.streets[si].points.len();
+    if v >= n {
+        return Err(format!("street {id} has no vertex {}", v + 1).into());
+    }
+    if n <= 2 {
+        return Err("a street keeps at least two vertices; delete the street instead".into());
+    }
+    let mut edited = plan.streets[si].clone();
+    edited.points.remove(v);
+    validate_street(&edited)?;
+    Ok(Step {
+        label: format!("Delete vertex {} of {id}", v + 1),
+        edit: Edit::StreetPoints {
+            street: si,
+            change: Change::Remove(v),
+        },
+    })
+}
+
+/// Inserts a vertex at `at` before vertex `v` of street index `si` (a drag follows).
+pub fn insert_vertex(si: usize, v: usize, at: [f64; 2]) -> Edit {
+    Edit::StreetPoints {
+        street: si,
+        change: Change::Insert(v, at),
+    }
+}
+
+/// Moves vertex `v` of street index `si` to `lon`/`lat`.
+pub fn move_vertex(si: usize, v: usize, lon: f64, lat: f64) -> Edit {
+    Edit::StreetPoints {
+        street: si,
+        change: Change::Set(v, [lon, lat]),
+    }
+}
+
+/// Street centrelines imported (e.g. a QGIS export of the real streets) as one edit: a
+/// street whose id exists already is replaced, others are added. Returns the edit and
+/// how many were added and replaced.
+pub fn import_streets(plan: &Plan, streets: Vec<Street>) -> (Step, usize, usize) {
+    let n = streets.len();
+    let mut edits = Vec::new();
+    let (mut added, mut replaced) = (0, 0);
+    let mut at = plan.streets.len();
+    let mut new_ids: Vec<String> = Vec::new();
+    for s in streets {
+        if let Some(i) = plan.streets.iter().position(|x| x.id == s.id) {
+            edits.push(Edit::Streets(Change::Set(i, s)));
+            replaced += 1;
+        } else if let Some(k) = new_ids.iter().position(|id| *id == s.id) {
+            // The same id twice in one import: the later street wins, as it would
+            // replace the one just added.
+            edits.push(Edit::Streets(Change::Set(plan.streets.len() + k, s)));
+            replaced += 1;
+        } else {
+            new_ids.push(s.id.clone());
+            edits.push(Edit::Streets(Change::Insert(at, s)));
+            at += 1;
+            added += 1;
+        }
+    }
+    let step = Step {
+        label: format!("Import {n} streets"),
+        edit: Edit::Batch(edits),
+    };
+    (step, added, replaced)
+}
