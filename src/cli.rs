@@ -4,8 +4,6 @@
 //! Exit codes of `check`: 0 no errors, 1 errors found, 2 the input could not be read (the
 //! message names the file, the place and what to do). `lux` and `export` exit 0 or 2.
 
-mod edit;
-
 use clap::{Parser, Subcommand, ValueEnum};
 use lysplan::error::FileError;
 use lysplan::lighting;
@@ -189,7 +187,7 @@ enum Command {
     /// argument and the reason are named) or the output could not be written; nothing
     /// is written then.
     #[command(allow_negative_numbers = true)]
-    Edit(edit::EditArgs),
+    Edit(lysplan::edit::command::EditArgs),
 }
 
 /// The arguments of `osm-import`.
@@ -289,7 +287,7 @@ pub fn main() -> ExitCode {
             },
         ),
         Some(Command::OsmImport(args)) => osm_import(&args),
-        Some(Command::Edit(args)) => edit::edit(&args),
+        Some(Command::Edit(args)) => lysplan::edit::command::run(&args),
     }
 }
 

@@ -12,6 +12,7 @@
 
 pub mod anchor;
 pub mod catalogue;
+pub mod command;
 pub mod document;
 pub mod error;
 pub mod op;

@@ -191,13 +191,13 @@ pub(super) fn evaluate_street(
         .min_by(|a, b| a.min.total_cmp(&b.min))
         .map_or(0.0, |r| r.ch);
     if !v.pass && findings.is_empty() {
-        let (measured, at) = match luminance
+        let (calculated, at) = match luminance
             .as_ref()
             .and_then(|l| l.values.as_ref().zip(l.min_at_m))
         {
             Some((l, at)) => (
                 format!(
-                    "measured L_avg {:.2} cd/m², U_o {:.3}, U_l {:.3}, f_TI {:.1} %, REI {:.3}",
+                    "calculated L_avg {:.2} cd/m², U_o {:.3}, U_l {:.3}, f_TI {:.1} %, REI {:.3}",
                     l.l_avg_cd_m2, l.u_o, l.u_l, l.ti_pct, l.rei
                 ),
                 at,
@@ -205,7 +205,7 @@ pub(super) fn evaluate_street(
             None if luminance.is_some() => (format!("{} luminaires", chainages.len()), 0.0),
             None => (
                 format!(
-                    "measured E_avg {:.2} lx, E_min {:.2} lx, U_o {:.3}",
+                    "calculated E_avg {:.2} lx, E_min {:.2} lx, U_o {:.3}",
                     st.e_avg, st.e_min, st.u_o
                 ),
                 min_row,
@@ -216,7 +216,7 @@ pub(super) fn evaluate_street(
             rule: "coverage.class",
             severity: Severity::Error,
             message: format!(
-                "{street_label} misses class {class}: {} ({measured})",
+                "{street_label} misses class {class}: {} ({calculated})",
                 v.failures.join(", "),
             ),
             poles: Vec::new(),

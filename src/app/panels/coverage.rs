@@ -376,7 +376,7 @@ fn plot(ui: &mut Ui, cov: &mut CoverageUi, result: &CoverageResult) {
             );
             if let Some(m) = measured {
                 plot_ui.hline(
-                    HLine::new(format!("measured {avg_name} {m:.2} {unit}"), m)
+                    HLine::new(format!("calculated {avg_name} {m:.2} {unit}"), m)
                         .color(Color32::from_gray(110))
                         .width(1.0),
                 );

@@ -1,10 +1,14 @@
 //! `lysplan edit`: makes edits on a plan from the command line with the same operations
-//! and checks as the app (see [`lysplan::edit::script`]), then writes the plan. Nothing
-//! is written unless every edit is accepted.
+//! and checks as the app (see [`super::script`]), then writes the plan. Nothing is
+//! written unless every edit is accepted. (The binary's `cli` names the verb; its
+//! arguments and work live here, in the library, so the man-page generator that reads
+//! the CLI's definitions finds them too.)
 
-use lysplan::edit::script::Instruction;
-use lysplan::edit::{Document, Step};
-use lysplan::plan::{Crs, Plan, same_file, save_geojson_atomic, save_gpkg_atomic, save_ron_atomic};
+use super::script::Instruction;
+use super::{Document, Step};
+use crate::plan::{
+    Crs, Plan, load_any, same_file, save_geojson_atomic, save_gpkg_atomic, save_ron_atomic,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -62,7 +66,7 @@ fn instructions(a: &EditArgs) -> Result<Vec<(String, Instruction)>, String> {
     Ok(out)
 }
 
-fn save(plan: &Plan, out: &Path) -> Result<(), lysplan::error::FileError> {
+fn save(plan: &Plan, out: &Path) -> Result<(), crate::error::FileError> {
     let ext = out
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -74,7 +78,8 @@ fn save(plan: &Plan, out: &Path) -> Result<(), lysplan::error::FileError> {
     }
 }
 
-pub fn edit(a: &EditArgs) -> ExitCode {
+/// Runs `lysplan edit`; returns the exit code (messages on standard error).
+pub fn run(a: &EditArgs) -> ExitCode {
     let out = match (&a.output, a.in_place) {
         (Some(o), _) => o.clone(),
         (None, _) => a.file.clone(),
@@ -98,9 +103,12 @@ pub fn edit(a: &EditArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let plan = match super::load(&a.file) {
+    let plan = match load_any(&a.file) {
         Ok(p) => p,
-        Err(code) => return code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
     let mut doc = Document::new(plan, Some(a.file.clone()));
     for (arg, instruction) in &todo {
@@ -119,12 +127,13 @@ pub fn edit(a: &EditArgs) -> ExitCode {
         }
     }
     if let Err(e) = save(doc.plan(), &out) {
-        return super::fail(&e);
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
     }
     let errors = doc
         .findings()
         .iter()
-        .filter(|f| f.severity == lysplan::check::Severity::Error)
+        .filter(|f| f.severity == crate::check::Severity::Error)
         .count();
     eprintln!(
         "wrote {} ({} poles; {errors} layout error{} — run lysplan check for the findings)",
