@@ -18,6 +18,7 @@ mod layers;
 mod lighting;
 mod luminance;
 mod osm;
+mod package;
 mod photometry;
 mod reliability;
 mod review;
