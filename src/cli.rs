@@ -19,9 +19,11 @@ use std::process::ExitCode;
 ///
 /// With no verb, opens the desktop app on FILE (a .ron plan, a .geojson
 /// FeatureCollection or a .gpkg GeoPackage), or on the bundled DOLL Living Lab plan.
+// (Not a doc comment, which clap would print: `pub(crate)` because examples/gen_assets.rs
+// includes this file to make the man pages and the shell completions from it.)
 #[derive(Debug, Parser)]
 #[command(name = "lysplan", version, args_conflicts_with_subcommands = true)]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     /// Plan to open in the app (.ron, .geojson or .gpkg).

@@ -162,6 +162,7 @@ impl LysplanApp {
             }
             Help => self.dialogs.help = !self.dialogs.help,
             Palette => self.dialogs.palette.open(),
+            About => super::about::open(ctx),
         }
     }
 

@@ -74,6 +74,8 @@ pub enum Command {
     TileSettings,
     Help,
     Palette,
+    /// Help → About Lysplan (version, licence, attributions).
+    About,
 }
 
 /// The menu a command is listed in.
@@ -196,6 +198,7 @@ impl Command {
             TileSettings,
             Palette,
             Help,
+            About,
         ]
     }
 
@@ -257,6 +260,7 @@ impl Command {
             TileSettings => "Tiles and cache…".into(),
             Help => "Keyboard shortcuts and commands".into(),
             Palette => "Command palette…".into(),
+            About => format!("{}…", super::about::TITLE),
         }
     }
 
@@ -365,6 +369,9 @@ impl Command {
             TileSettings => "Use another XYZ tile server",
             Help => "This list",
             Palette => "Find any command by typing part of its name",
+            About => {
+                "The version, the licence, and where the bundled map data and photometry come from"
+            }
         }
     }
 
@@ -441,7 +448,7 @@ impl Command {
             | RejectSelection
             | ToggleReviewColours => Menu::Review,
             TileSettings => Menu::Settings,
-            Help | Palette => Menu::Help,
+            Help | Palette | About => Menu::Help,
         })
     }
 
@@ -461,6 +468,7 @@ impl Command {
                 | ReviewNext
                 | MergeAccepted
                 | ApproveSelection
+                | About
         )
     }
 

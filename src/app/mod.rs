@@ -10,6 +10,7 @@
 //! ([`map_view`]) composes layers (walkers plugins) and the active tool's controller
 //! ([`map_tools`]); each panel is a file under [`panels`].
 
+pub mod about;
 pub mod actions;
 pub mod boxselect;
 pub mod commands;
@@ -228,6 +229,7 @@ impl LysplanApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.map_ui(ui));
         self.dialogs(&ctx);
+        about::window(&ctx);
         self.review_windows(&ctx);
         match panels::catalogue::window(&ctx, &mut self.state, &mut self.catalogue) {
             Some(panels::catalogue::Action::ImportDialog) => {
@@ -355,9 +357,12 @@ impl eframe::App for EframeApp {
 /// Opens the main window, on `path` if given, else on the bundled plan.
 pub fn run(path: Option<PathBuf>) -> Result<(), String> {
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1280.0, 800.0])
-            .with_title("Lysplan"),
+        viewport: about::with_window_icon(
+            egui::ViewportBuilder::default()
+                .with_inner_size([1280.0, 800.0])
+                .with_title("Lysplan")
+                .with_app_id("lysplan"),
+        ),
         persist_window: true,
         ..Default::default()
     };

@@ -33,6 +33,61 @@ pub fn bundled() -> &'static [(&'static str, &'static str)] {
     BUNDLED
 }
 
+/// Where one bundled photometry file comes from: its row of assets/luminaires/SOURCES.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BundledSource {
+    pub file: &'static str,
+    /// "EULUMDAT", "IES LM-63", ...
+    pub format: &'static str,
+    /// What it is ("real goniophotometer measurement ...", "synthetic edge case ...").
+    pub what: &'static str,
+    /// The repository, path and commit it was copied from.
+    pub source: &'static str,
+    pub licence: &'static str,
+}
+
+impl BundledSource {
+    /// A file made up for testing (the table says "synthetic"), not a measured luminaire.
+    pub fn is_synthetic(&self) -> bool {
+        self.what.to_ascii_lowercase().contains("synthetic")
+    }
+}
+
+/// The record of the bundled files' sources and licences, embedded from the file the
+/// repository keeps it in, so the About window and SOURCES.md cannot disagree.
+const SOURCES_MD: &str = include_str!("../../assets/luminaires/SOURCES.md");
+
+/// Each bundled file's source, in the order of SOURCES.md's table (`| file | format |
+/// what | source | licence |`).
+pub fn sources() -> Vec<BundledSource> {
+    SOURCES_MD
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line
+                .trim()
+                .strip_prefix('|')?
+                .strip_suffix('|')?
+                .split('|')
+                .map(str::trim)
+                .collect();
+            let [file, format, what, source, licence] = cells[..] else {
+                return None;
+            };
+            // The header row and the row under it are not files.
+            if file == "file" || file.starts_with("---") {
+                return None;
+            }
+            Some(BundledSource {
+                file,
+                format,
+                what,
+                source,
+                licence,
+            })
+        })
+        .collect()
+}
+
 /// Reads the photometry a plan refers to: a bundled file by name, or the text embedded
 /// in the plan (its format chosen by the file name's extension).
 pub fn load(source: &PhotometrySource) -> Result<Photometry, FileError> {
@@ -52,5 +107,37 @@ pub fn load(source: &PhotometrySource) -> Result<Photometry, FileError> {
             super::parse(text, Path::new(file))
         }
         PhotometrySource::Embedded { file_name, text } => super::parse(text, Path::new(file_name)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_file_has_exactly_one_source_row() {
+        let rows = sources();
+        for (file, _) in BUNDLED {
+            let n = rows.iter().filter(|r| r.file == *file).count();
+            assert_eq!(n, 1, "{file}: {n} rows in assets/luminaires/SOURCES.md");
+        }
+        for r in &rows {
+            assert!(
+                BUNDLED.iter().any(|(f, _)| *f == r.file),
+                "{} is in SOURCES.md but not bundled",
+                r.file
+            );
+            assert!(!r.source.is_empty() && !r.licence.is_empty(), "{r:?}");
+        }
+        let synthetic: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.is_synthetic())
+            .map(|r| r.file)
+            .collect();
+        assert_eq!(
+            synthetic,
+            ["tilt_include_synthetic.ies", "absolute_led.ies"],
+            "the files whose own header says \"Synthetic Test Files\""
+        );
     }
 }

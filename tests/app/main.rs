@@ -5,6 +5,7 @@
 mod common;
 
 mod ui;
+mod ui_about;
 mod ui_catalogue;
 mod ui_coverage;
 mod ui_energy;

@@ -724,4 +724,48 @@ fn edit_refuses_a_bad_value_and_writes_nothing() {
     ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(load_ron(&path).unwrap().pole(&id).unwrap().tilt_deg, 5.0);
+
+fn version_prints_the_package_version() {
+    let o = lysplan(&["--version"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        stdout(&o),
+        format!("lysplan {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn help_lists_every_verb_on_one_line_each() {
+    let o = lysplan(&["--help"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    let commands: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let verbs: Vec<&str> = commands
+        .iter()
+        .map(|l| l.split_whitespace().next().expect("a verb"))
+        .collect();
+    assert_eq!(
+        verbs,
+        [
+            "check",
+            "lux",
+            "luminance",
+            "energy",
+            "diff",
+            "report",
+            "export",
+            "osm-import",
+            "help"
+        ],
+        "{out}"
+    );
+    for line in &commands {
+        // The verb, then what it does, on its own line.
+        assert!(line.split_whitespace().count() >= 3, "{line:?}");
+    }
 }

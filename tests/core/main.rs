@@ -19,6 +19,7 @@ mod layers;
 mod lighting;
 mod luminance;
 mod osm;
+mod package;
 mod photometry;
 mod reliability;
 mod review;
