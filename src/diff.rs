@@ -32,7 +32,7 @@
 //! `summary.changed` counts changed objects (a pole both moved and changed counts once
 //! in `moved` and once in `changed`), plus one when any setting changed.
 
-use crate::check::Finding;
+use crate::check::{Finding, RuleId};
 use crate::plan::Plan;
 use crate::report::FindingJson;
 use serde_json::{Map, Value, json};
@@ -681,7 +681,7 @@ pub struct FindingsDiff {
 
 impl FindingsDiff {
     pub fn new(old: &[Finding], new: &[Finding]) -> Self {
-        fn key(f: &Finding) -> (&'static str, Vec<&str>, Option<&str>) {
+        fn key(f: &Finding) -> (RuleId, Vec<&str>, Option<&str>) {
             let mut poles: Vec<&str> = f.poles.iter().map(String::as_str).collect();
             poles.sort_unstable();
             (f.rule, poles, f.street.as_deref())

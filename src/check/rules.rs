@@ -6,7 +6,7 @@ pub use super::references::{
     Located, reference_duplicate_id, reference_luminaire, reference_profile, reference_surface,
     reference_vendor_street,
 };
-use super::{Finding, Severity};
+use super::{Finding, RuleId, Severity};
 use crate::frame::{Xy, from_utm32};
 use crate::index::{PointGrid, SiteIndex};
 pub use crate::index::{PoleStation, on_route, pole_stations, station_of, valid_lonlat, valid_xy};
@@ -23,7 +23,7 @@ pub fn pole_position(plan: &Plan, i: usize) -> Option<Finding> {
         return None;
     }
     Some(Finding {
-        rule: "placement.position",
+        rule: RuleId::PlacementPosition,
         severity: Severity::Error,
         message: format!(
             "{}: position lon {}, lat {} is not a valid WGS84 position (lon -180..180, lat \
@@ -52,7 +52,7 @@ pub fn street_positions(plan: &Plan) -> Vec<Finding> {
             .find(|(_, q)| !valid_lonlat(q[0], q[1]))
         {
             out.push(Finding {
-                rule: "placement.position",
+                rule: RuleId::PlacementPosition,
                 severity: Severity::Error,
                 message: format!(
                     "street {}: point {} (lon {}, lat {}) is not a valid WGS84 position; fix the \
@@ -109,7 +109,7 @@ pub fn spacing_min_pair(plan: &Plan, i: usize, j: usize, d_m: f64) -> Option<Fin
     let (pa, pb) = (plan.poles.get(i)?, plan.poles.get(j)?);
     let ids = sorted_pair(&pa.id, &pb.id);
     Some(Finding {
-        rule: "spacing.min",
+        rule: RuleId::SpacingMin,
         severity: Severity::Error,
         message: format!(
             "{}–{}: {} m apart, minimum {} m",
@@ -136,7 +136,7 @@ pub fn same_spot_pair(plan: &Plan, i: usize, j: usize, d_m: f64) -> Option<Findi
     let (pa, pb) = (plan.poles.get(i)?, plan.poles.get(j)?);
     let ids = sorted_pair(&pa.id, &pb.id);
     Some(Finding {
-        rule: "reference.same_spot",
+        rule: RuleId::ReferenceSameSpot,
         severity: Severity::Error,
         message: format!(
             "{} and {} stand at one spot: {:.4} m apart, minimum {} m; move or delete one",
@@ -452,7 +452,7 @@ pub fn group_finding(plan: &Plan, rule: PairRule, g: &PoleGroup) -> Option<Findi
     let lat = poles.iter().map(|p| p.lat).sum::<f64>() / n;
     let (rule_id, message) = match rule {
         PairRule::SpacingMin => (
-            "spacing.min",
+            RuleId::SpacingMin,
             format!(
                 "{}: {} poles each closer than {} m to another; closest {} m apart",
                 crate::finding::name_some(&ids, GROUP_IDS_NAMED),
@@ -462,7 +462,7 @@ pub fn group_finding(plan: &Plan, rule: PairRule, g: &PoleGroup) -> Option<Findi
             ),
         ),
         PairRule::SameSpot => (
-            "reference.same_spot",
+            RuleId::ReferenceSameSpot,
             format!(
                 "{}: {} poles stand at one spot, each within {} m of another (closest \
                  {:.4} m); keep one and move or delete the rest",
@@ -525,7 +525,7 @@ pub fn spacing_max_street(
             None => (None, None),
         };
         out.push(Finding {
-            rule: "spacing.max",
+            rule: RuleId::SpacingMax,
             severity: Severity::Error,
             message: format!(
                 "{}–{}: {} m apart along {}, maximum {} m ({})",
@@ -574,7 +574,7 @@ pub fn off_route(plan: &Plan, i: usize, st: Option<&PoleStation>) -> Option<Find
         ),
     };
     Some(Finding {
-        rule: "placement.off_route",
+        rule: RuleId::PlacementOffRoute,
         severity: Severity::Error,
         message,
         poles: vec![p.id.to_string()],
@@ -672,7 +672,7 @@ pub fn section_outside(
         None => format!("{} has no section on {}", p.vendor, name),
     };
     Some(Finding {
-        rule: "section.outside",
+        rule: RuleId::SectionOutside,
         severity: Severity::Error,
         message: format!(
             "{} (vendor {}) at {} m on {} is outside its vendor's sections; {}",
@@ -785,7 +785,7 @@ fn overlap_finding(
         )
     };
     Finding {
-        rule: "section.overlap",
+        rule: RuleId::SectionOverlap,
         severity: Severity::Error,
         message,
         poles: Vec::new(),
@@ -817,7 +817,7 @@ pub fn section_empty(plan: &Plan, index: &SiteIndex) -> Vec<Finding> {
             });
             let n_sec = plan.sections.iter().filter(|s| s.vendor == v.id).count();
             Finding {
-                rule: "section.empty",
+                rule: RuleId::SectionEmpty,
                 severity: Severity::Warning,
                 message: format!(
                     "vendor {} ({}) has 0 poles, minimum 1 ({} section{})",

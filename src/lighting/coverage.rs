@@ -3,7 +3,7 @@
 
 use super::street::evaluate_street;
 use super::{Lighting, Photometric, Verdict};
-use crate::finding::Finding;
+use crate::finding::{Finding, RuleId};
 use crate::index::{SiteIndex, on_route, pole_stations};
 use crate::plan::{LightingClass, Plan};
 use rayon::prelude::*;
@@ -393,7 +393,7 @@ fn not_evaluable(plan: &Plan, index: &SiteIndex, si: usize) -> Option<Finding> {
         .first()
         .map_or((None, None), |p| (Some(p[0]), Some(p[1])));
     Some(Finding {
-        rule: "coverage.class",
+        rule: RuleId::CoverageClass,
         severity: crate::finding::Severity::Error,
         message: format!(
             "{} ({}), class {class}, cannot be evaluated: it {why}",

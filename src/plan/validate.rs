@@ -26,11 +26,11 @@
 //! ```
 
 use super::{LuminaireType, Plan, Pole, Section, Street};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, RuleId, Severity};
 use crate::frame::Polyline;
 
 /// Rule id of the warning findings for plausible-but-odd values.
-pub const IMPLAUSIBLE: &str = "value.implausible";
+pub const IMPLAUSIBLE: RuleId = RuleId::ValueImplausible;
 
 /// A section may end this much beyond its street's last vertex before it is called
 /// implausible (chainages typed by hand, or rounded when read from a GIS).
