@@ -259,8 +259,8 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
                 s,
                 "<p class=\"error\">The energy model cannot run: {} is {}; it must be {}.</p>",
                 esc(&e.path),
-                esc(&e.value),
-                esc(&e.allowed)
+                esc(&e.value.to_string()),
+                esc(&e.allowed.to_string())
             );
         }
     }
