@@ -1,10 +1,10 @@
 //! One classed street: the EN 13201-3 grid along it, its verdict, its dark stretches and
 //! its vendor sections, and the `coverage.*` findings.
 
-use super::coverage::{
+use super::luminance::{self, StreetLuminance};
+use super::results::{
     DarkStretch, LuminanceSummary, Profile, SectionResult, StreetEvaluation, StreetResult,
 };
-use super::luminance::{self, StreetLuminance};
 use super::{Lighting, classes, grid, requirement, surface, verdict};
 use crate::finding::{Finding, RuleId, Severity};
 use crate::frame::{Xy, from_utm32};
