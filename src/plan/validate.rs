@@ -84,7 +84,10 @@ impl PartialEq for Found {
 /// Compares the value as shown: `e.value == "NaN"`.
 impl PartialEq<&str> for Found {
     fn eq(&self, other: &&str) -> bool {
-        self.to_string() == *other
+        match self {
+            Found::Number(v) => number(*v) == *other,
+            Found::Text(t) => t == other,
+        }
     }
 }
 

@@ -259,7 +259,7 @@ fn path_tree(
             return i;
         }
         // `self` inside a group names the prefix itself.
-        if !(t == "self" && !prefix.is_empty()) {
+        if t != "self" || prefix.is_empty() {
             prefix.push(t.clone());
         }
         i += 1;
