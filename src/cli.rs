@@ -385,8 +385,10 @@ fn diff(old_path: &Path, new_path: &Path, format: Format, check: bool) -> ExitCo
         Ok(d) => d,
         Err(e) => {
             let file = match &e {
-                lysplan::diff::DiffError::DuplicateId { which: "old", .. } => old_path,
-                _ => new_path,
+                lysplan::diff::DiffError::DuplicateId { which, .. } => match which {
+                    lysplan::diff::Side::Old => old_path,
+                    lysplan::diff::Side::New => new_path,
+                },
             };
             eprintln!("error: {}: {e}", file.display());
             return ExitCode::from(2);

@@ -32,7 +32,7 @@
 //! `summary.changed` counts changed objects (a pole both moved and changed counts once
 //! in `moved` and once in `changed`), plus one when any setting changed.
 
-use crate::check::Finding;
+use crate::check::{Finding, RuleId};
 use crate::plan::Plan;
 use crate::report::FindingJson;
 use serde_json::{Map, Value, json};
@@ -172,6 +172,29 @@ pub struct PlanDiff {
     pub settings: Vec<SettingChange>,
 }
 
+/// Which of the two compared plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    Old,
+    New,
+}
+
+impl Side {
+    /// As messages name it: "old" or "new".
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Old => "old",
+            Side::New => "new",
+        }
+    }
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// Why two plans cannot be compared.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DiffError {
@@ -181,7 +204,8 @@ pub enum DiffError {
          compare plans (lysplan check names every duplicate)"
     )]
     DuplicateId {
-        which: &'static str,
+        /// The plan that uses the id twice.
+        which: Side,
         kind: &'static str,
         id: String,
     },
@@ -543,7 +567,7 @@ fn to_value<T: serde::Serialize>(t: &T) -> Value {
 fn by_id<'a, T>(
     items: &'a [T],
     id: impl Fn(&T) -> &str,
-    which: &'static str,
+    which: Side,
     kind: &'static str,
 ) -> Result<HashMap<&'a str, &'a T>, DiffError> {
     let mut m = HashMap::with_capacity(items.len());
@@ -567,8 +591,8 @@ fn diff_kind<T: serde::Serialize + PartialEq>(
     id: impl Fn(&T) -> &str + Copy,
     kind: &'static str,
 ) -> Result<Changes, DiffError> {
-    let a = by_id(old, id, "old", kind)?;
-    let b = by_id(new, id, "new", kind)?;
+    let a = by_id(old, id, Side::Old, kind)?;
+    let b = by_id(new, id, Side::New, kind)?;
     let mut c = Changes::default();
     for t in new {
         match a.get(id(t)) {
@@ -603,8 +627,8 @@ pub fn ground_distance(a: [f64; 2], b: [f64; 2]) -> f64 {
 }
 
 fn diff_poles(old: &Plan, new: &Plan) -> Result<PoleChanges, DiffError> {
-    let a = by_id(&old.poles, |p| &p.id, "old", "pole")?;
-    let b = by_id(&new.poles, |p| &p.id, "new", "pole")?;
+    let a = by_id(&old.poles, |p| &p.id, Side::Old, "pole")?;
+    let b = by_id(&new.poles, |p| &p.id, Side::New, "pole")?;
     let mut c = PoleChanges::default();
     for p in &new.poles {
         let Some(o) = a.get(p.id.as_str()) else {
@@ -681,7 +705,7 @@ pub struct FindingsDiff {
 
 impl FindingsDiff {
     pub fn new(old: &[Finding], new: &[Finding]) -> Self {
-        fn key(f: &Finding) -> (&'static str, Vec<&str>, Option<&str>) {
+        fn key(f: &Finding) -> (RuleId, Vec<&str>, Option<&str>) {
             let mut poles: Vec<&str> = f.poles.iter().map(String::as_str).collect();
             poles.sort_unstable();
             (f.rule, poles, f.street.as_deref())

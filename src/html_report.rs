@@ -146,7 +146,7 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
             let _ = writeln!(
                 s,
                 "<tr><td class=\"{sev}\">{sev}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(f.rule),
+                esc(f.rule.as_str()),
                 esc(&f.message),
                 esc(&f.poles.join(", ")),
                 esc(f.street.as_deref().unwrap_or("")),
@@ -259,8 +259,8 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
                 s,
                 "<p class=\"error\">The energy model cannot run: {} is {}; it must be {}.</p>",
                 esc(&e.path),
-                esc(&e.value),
-                esc(&e.allowed)
+                esc(&e.value.to_string()),
+                esc(&e.allowed.to_string())
             );
         }
     }

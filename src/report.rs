@@ -18,7 +18,7 @@
 //! from the energy model, `lysplan energy`); both are left out when
 //! coverage was not computed.
 
-use crate::check::{Finding, Severity, sort_findings};
+use crate::check::{Finding, RuleId, Severity, sort_findings};
 use crate::lighting::{Coverage, Energy, StreetResult};
 use crate::plan::Plan;
 use serde::Serialize;
@@ -27,7 +27,7 @@ use std::fmt::Write as _;
 /// One finding as the JSON contract spells it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FindingJson {
-    pub rule: String,
+    pub rule: RuleId,
     pub severity: Severity,
     pub message: String,
     pub poles: Vec<String>,
@@ -43,7 +43,7 @@ pub const TEXT_POLES: usize = 10;
 impl From<&Finding> for FindingJson {
     fn from(f: &Finding) -> Self {
         FindingJson {
-            rule: f.rule.to_string(),
+            rule: f.rule,
             severity: f.severity,
             message: f.message.clone(),
             poles: f.poles.clone(),
@@ -200,7 +200,7 @@ impl CheckReport {
 mod tests {
     use super::*;
 
-    fn finding(rule: &'static str, severity: Severity, poles: &[&str]) -> Finding {
+    fn finding(rule: RuleId, severity: Severity, poles: &[&str]) -> Finding {
         Finding {
             rule,
             severity,
@@ -217,9 +217,9 @@ mod tests {
     fn json_keys_order_and_sorting() {
         let plan = Plan::default();
         let fs = vec![
-            finding("spacing.min", Severity::Error, &["P2", "P3"]),
-            finding("section.empty", Severity::Warning, &[]),
-            finding("spacing.min", Severity::Error, &["P1", "P9"]),
+            finding(RuleId::SpacingMin, Severity::Error, &["P2", "P3"]),
+            finding(RuleId::SectionEmpty, Severity::Warning, &[]),
+            finding(RuleId::SpacingMin, Severity::Error, &["P1", "P9"]),
         ];
         let r = CheckReport::new(&plan, &fs);
         assert_eq!(r.summary.errors, 2);
@@ -257,7 +257,7 @@ mod tests {
     #[test]
     fn text_lists_each_finding_and_a_summary() {
         let plan = Plan::default();
-        let fs = vec![finding("spacing.min", Severity::Error, &["P1", "P2"])];
+        let fs = vec![finding(RuleId::SpacingMin, Severity::Error, &["P1", "P2"])];
         let text = CheckReport::new(&plan, &fs).to_text("x.ron");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");
@@ -268,7 +268,7 @@ mod tests {
 
     #[test]
     fn non_finite_numbers_become_null() {
-        let mut f = finding("x", Severity::Info, &[]);
+        let mut f = finding(RuleId::SpacingMin, Severity::Info, &[]);
         f.chainage_m = Some(f64::NAN);
         let j = FindingJson::from(&f);
         assert_eq!(j.chainage_m, None);

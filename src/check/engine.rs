@@ -2,6 +2,7 @@
 //! reference and the findings of each rule, and after a pole moves recomputes only what
 //! can change.
 
+use super::references;
 use super::rules::{self, PairRule, PoleGroup, PoleStation, SectionMap};
 use super::{Finding, cmp_findings};
 use crate::frame::to_utm32;
@@ -123,11 +124,11 @@ impl Checker {
             all.push((Key::Fixed, f));
         }
         let located = [
-            rules::reference_vendor_street(plan),
-            rules::reference_luminaire(plan),
-            rules::reference_duplicate_id(plan),
-            rules::reference_profile(plan),
-            rules::reference_surface(plan),
+            references::reference_vendor_street(plan),
+            references::reference_luminaire(plan),
+            references::reference_duplicate_id(plan),
+            references::reference_profile(plan),
+            references::reference_surface(plan),
         ];
         for (at, f) in located.into_iter().flatten() {
             all.push((at.map_or(Key::Fixed, Key::At), f));

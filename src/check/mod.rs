@@ -1,20 +1,6 @@
 //! The layout rules. Each rule turns the plan and its spatial index into findings.
 //!
-//! | rule id | severity | finding |
-//! | --- | --- | --- |
-//! | `spacing.min` | error | two poles closer than `min_spacing_m` (straight line) |
-//! | `spacing.max` | error | consecutive on-route poles of a street farther apart along it than min(`max_spacing_m`, `max_spacing_to_height` × lower height) |
-//! | `placement.off_route` | error | pole farther than `max_offset_m` from every street centreline |
-//! | `placement.position` | error | pole or street vertex with an unusable lon/lat (NaN, out of range); left out of the spatial rules |
-//! | `section.outside` | error | pole of a vendor that has sections, outside all of them (off-route poles are left to `placement.off_route`) |
-//! | `section.overlap` | error | two sections of one street overlapping by more than zero length |
-//! | `section.empty` | warning | a vendor without poles |
-//! | `reference.vendor` | error | pole or section naming an unknown vendor |
-//! | `reference.street` | error | section naming an unknown street |
-//! | `reference.luminaire` | error | pole naming an unknown luminaire type; embedded photometry that cannot be read |
-//! | `reference.duplicate_id` | error | an id used by more than one object (one id space for all kinds) |
-//! | `reference.same_spot` | error | two poles less than `same_spot_m` (1 mm) apart |
-//! | `value.implausible` | warning | a value that loads but is probably wrong: pole height > 60 m, tilt > 30°, overhang > 15 m, street width > 60 m, maintenance factor < 0.5, a section reaching past its street's end ([`crate::plan::validate`]) |
+//! Every rule, its id and the severity of its findings: [`RuleId`] (the one list).
 //!
 //! Impossible values (NaN, a height <= 0, ...) never reach the rules: the readers refuse
 //! them ([`crate::plan::validate`]).
@@ -32,7 +18,7 @@ pub mod synth;
 pub use engine::Checker;
 pub use rules::PoleStation;
 
-pub use crate::finding::{Finding, Severity, cmp_findings, sort_findings};
+pub use crate::finding::{Finding, RuleId, Severity, cmp_findings, sort_findings};
 
 use crate::index::SiteIndex;
 use crate::plan::Plan;

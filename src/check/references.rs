@@ -2,7 +2,7 @@
 //! `reference.luminaire`) and ids used twice (`reference.duplicate_id`).
 
 use super::rules::street_index_map;
-use super::{Finding, Severity};
+use super::{Finding, RuleId, Severity};
 use crate::plan::{PhotometrySource, Plan};
 use rayon::prelude::*;
 
@@ -23,7 +23,7 @@ pub fn reference_vendor_street(plan: &Plan) -> Vec<Located> {
         .filter(|(_, p)| !vendors.contains(p.vendor.as_str()))
         .map(|(i, p)| {
             (Some(i), Finding {
-            rule: "reference.vendor",
+            rule: RuleId::ReferenceVendor,
             severity: Severity::Error,
             message: format!(
                 "{}: vendor \"{}\" is not in the plan's vendor list; add the vendor or fix the pole",
@@ -40,7 +40,7 @@ pub fn reference_vendor_street(plan: &Plan) -> Vec<Located> {
     for s in &plan.sections {
         if !vendors.contains(s.vendor.as_str()) {
             out.push((None, Finding {
-                rule: "reference.vendor",
+                rule: RuleId::ReferenceVendor,
                 severity: Severity::Error,
                 message: format!(
                     "section {}: vendor \"{}\" is not in the plan's vendor list; add the vendor or fix the section",
@@ -57,7 +57,7 @@ pub fn reference_vendor_street(plan: &Plan) -> Vec<Located> {
             out.push((
                 None,
                 Finding {
-                    rule: "reference.street",
+                    rule: RuleId::ReferenceStreet,
                     severity: Severity::Error,
                     message: format!(
                         "section {}: street \"{}\" is not in the plan; fix the section's street id",
@@ -88,7 +88,7 @@ pub fn reference_luminaire(plan: &Plan) -> Vec<Located> {
         .filter(|(_, p)| !known.contains(p.luminaire.as_str()))
         .map(|(i, p)| {
             (Some(i), Finding {
-            rule: "reference.luminaire",
+            rule: RuleId::ReferenceLuminaire,
             severity: Severity::Error,
             message: format!(
                 "{}: luminaire \"{}\" is not in the plan's catalogue; add the luminaire type or fix the pole",
@@ -150,7 +150,7 @@ pub fn reference_luminaire(plan: &Plan) -> Vec<Located> {
         out.push((
             first_ix,
             Finding {
-                rule: "reference.luminaire",
+                rule: RuleId::ReferenceLuminaire,
                 severity: Severity::Error,
                 message: format!(
                     "luminaire type {} ({}): photometry unreadable ({e}); used by {} pole{}; \
@@ -220,7 +220,7 @@ pub fn reference_duplicate_id(plan: &Plan) -> Vec<Located> {
         out.push((
             first_ix,
             Finding {
-                rule: "reference.duplicate_id",
+                rule: RuleId::ReferenceDuplicateId,
                 severity: Severity::Error,
                 message: format!(
                     "id \"{id}\" is used {} times, maximum 1 ({}); give each object its own id",
@@ -260,7 +260,7 @@ pub fn reference_profile(plan: &Plan) -> Vec<Located> {
             Some((
                 None,
                 Finding {
-                    rule: "reference.profile",
+                    rule: RuleId::ReferenceProfile,
                     severity: Severity::Error,
                     message: format!(
                         "vendor {}: control profile \"{id}\" is not in the plan ({}); add the \
@@ -298,7 +298,7 @@ pub fn reference_surface(plan: &Plan) -> Vec<Located> {
             Some((
                 None,
                 Finding {
-                    rule: "reference.surface",
+                    rule: RuleId::ReferenceSurface,
                     severity: if m_class {
                         Severity::Error
                     } else {

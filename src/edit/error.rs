@@ -69,20 +69,5 @@ impl From<&str> for EditError {
 /// and unit, the allowed range, and the exact field of the file, e.g. `height 0 m:
 /// allowed is height > 0 m (height_m must be a finite number > 0)`.
 pub fn explain(e: &crate::plan::validate::ValueError) -> String {
-    let field = e.path.rsplit('.').next().unwrap_or(&e.path);
-    let (plain, unit) = [("_m", " m"), ("_deg", "°"), ("_lm", " lm"), ("_w", " W")]
-        .iter()
-        .find_map(|(suffix, unit)| field.strip_suffix(suffix).map(|p| (p, *unit)))
-        .unwrap_or((field, ""));
-    let plain = plain.replace('_', " ");
-    match e.allowed.strip_prefix("a finite number") {
-        Some(range) if !range.trim().is_empty() => format!(
-            "{plain} {}{unit}: allowed is {plain}{range}{unit} ({} must be {})",
-            e.value, e.path, e.allowed
-        ),
-        _ => format!(
-            "{plain} {}{unit}: {} must be {}",
-            e.value, e.path, e.allowed
-        ),
-    }
+    e.explain()
 }

@@ -3,7 +3,7 @@
 
 use super::{NightSchedule, ProfileHours};
 use crate::plan::energy::EnergySettings;
-use crate::plan::validate::ValueError;
+use crate::plan::validate::{Allowed, ValueError};
 use crate::plan::{LuminaireType, Plan, validate};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -150,28 +150,33 @@ pub fn schedule(
         if let Some(id) = &v.control_profile
             && plan.control_profile(id).is_none()
         {
-            return Err(ValueError {
-                path: format!(
+            return Err(ValueError::new(
+                format!(
                     "{}.control_profile",
                     validate::object_path("vendors", i, &v.id)
                 ),
-                value: format!("{id:?}"),
-                allowed: "the id of one of the plan's control_profiles".into(),
-            });
+                format!("{id:?}"),
+                Allowed::Described("the id of one of the plan's control_profiles".into()),
+            ));
         }
     }
-    let site = site(plan).ok_or_else(|| ValueError {
-        path: "poles".into(),
-        value: "none".into(),
-        allowed: "at least one pole or street at a usable position (the sun is computed there)"
-            .into(),
+    let site = site(plan).ok_or_else(|| {
+        ValueError::new(
+            "poles",
+            "none",
+            Allowed::Described(
+                "at least one pole or street at a usable position (the sun is computed there)"
+                    .into(),
+            ),
+        )
     })?;
-    let schedule =
-        NightSchedule::from_settings(settings, site.lon, site.lat).map_err(|e| ValueError {
-            path: "energy".into(),
-            value: format!("{} in {}", settings.year, settings.time_zone),
-            allowed: format!("a year and zone the model can compute ({e})"),
-        })?;
+    let schedule = NightSchedule::from_settings(settings, site.lon, site.lat).map_err(|e| {
+        ValueError::new(
+            "energy",
+            format!("{} in {}", settings.year, settings.time_zone),
+            Allowed::Described(format!("a year and zone the model can compute ({e})")),
+        )
+    })?;
     Ok((site, schedule))
 }
 

@@ -27,17 +27,19 @@ pub mod grid;
 pub mod luminaire;
 pub mod luminance;
 mod lut;
+mod results;
 mod street;
 pub mod surface;
 
 pub use classes::{
     LuminanceRequirement, Requirement, Verdict, luminance_verdict, requirement, verdict,
 };
-pub use coverage::{
-    Coverage, DarkStretch, Energy, LuminanceSummary, Profile, SectionResult, StreetEvaluation,
-    StreetResult, evaluate, evaluate_with, progress_total, show_optional,
-};
+pub use coverage::{Coverage, Energy, evaluate, evaluate_with, progress_total};
 pub use luminaire::Luminaire;
+pub use results::{
+    DarkStretch, LuminanceSummary, Profile, SectionResult, StreetEvaluation, StreetResult,
+    show_optional,
+};
 
 use crate::frame::{Xy, to_utm32};
 use crate::photometry::{IntensityTable, Photometry};

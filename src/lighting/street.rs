@@ -1,12 +1,12 @@
 //! One classed street: the EN 13201-3 grid along it, its verdict, its dark stretches and
 //! its vendor sections, and the `coverage.*` findings.
 
-use super::coverage::{
+use super::luminance::{self, StreetLuminance};
+use super::results::{
     DarkStretch, LuminanceSummary, Profile, SectionResult, StreetEvaluation, StreetResult,
 };
-use super::luminance::{self, StreetLuminance};
 use super::{Lighting, classes, grid, requirement, surface, verdict};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, RuleId, Severity};
 use crate::frame::{Xy, from_utm32};
 use crate::index::SiteIndex;
 use crate::plan::Plan;
@@ -163,7 +163,7 @@ pub(super) fn evaluate_street(
             Err(why) => {
                 let (lon, lat) = lonlat_at(line, 0.0);
                 findings.push(Finding {
-                    rule: "coverage.class",
+                    rule: RuleId::CoverageClass,
                     severity: Severity::Error,
                     message: format!(
                         "{street_label}, class {class}, cannot be judged by luminance: {why}"
@@ -213,7 +213,7 @@ pub(super) fn evaluate_street(
         };
         let (lon, lat) = lonlat_at(line, at);
         findings.push(Finding {
-            rule: "coverage.class",
+            rule: RuleId::CoverageClass,
             severity: Severity::Error,
             message: format!(
                 "{street_label} misses class {class}: {} ({calculated})",
@@ -231,7 +231,7 @@ pub(super) fn evaluate_street(
     {
         let (lon, lat) = lonlat_at(line, length_m / 2.0);
         findings.push(Finding {
-            rule: "coverage.class",
+            rule: RuleId::CoverageClass,
             severity: Severity::Warning,
             message: format!(
                 "{street_label} is over-lit for class {class}: E_avg {:.2} lx > {:.2} lx \
@@ -290,7 +290,7 @@ pub(super) fn evaluate_street(
     for d in &dark {
         let (lon, lat) = lonlat_at(line, d.from_m);
         findings.push(Finding {
-            rule: "coverage.dark",
+            rule: RuleId::CoverageDark,
             severity: Severity::Warning,
             message: format!(
                 "{street_label}: {:.0}–{:.0} m, {} {:.2} {unit}, class {class} needs {:.2} {unit}",

@@ -18,7 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::validate::{Bound, Limit, ValueError};
+use super::validate::{Allowed, Bound, Limit, ValueError};
 
 /// The energy model's settings for one plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -157,11 +157,11 @@ fn level_at(path: String, v: f64) -> Result<(), ValueError> {
 
 fn check_id(id: &str) -> Result<(), ValueError> {
     if id.trim().is_empty() {
-        Err(ValueError {
-            path: "id".into(),
-            value: format!("{id:?}"),
-            allowed: "a non-blank id such as \"night50\"".into(),
-        })
+        Err(ValueError::new(
+            "id",
+            format!("{id:?}"),
+            Allowed::Id { example: "night50" },
+        ))
     } else {
         Ok(())
     }
@@ -187,20 +187,22 @@ impl ControlProfile {
         let mut seen: Vec<(u16, usize)> = Vec::with_capacity(self.steps.len());
         for (i, (time, level)) in self.steps.iter().enumerate() {
             let Some(m) = parse_hhmm(time) else {
-                return Err(ValueError {
-                    path: format!("steps[{i}].time"),
-                    value: format!("{time:?}"),
-                    allowed: "a local clock time \"HH:MM\" (two digits each) from \"00:00\" \
-                              to \"23:59\""
-                        .into(),
-                });
+                return Err(ValueError::new(
+                    format!("steps[{i}].time"),
+                    format!("{time:?}"),
+                    Allowed::Described(
+                        "a local clock time \"HH:MM\" (two digits each) from \"00:00\" to \
+                         \"23:59\""
+                            .into(),
+                    ),
+                ));
             };
             if let Some(&(_, j)) = seen.iter().find(|(t, _)| *t == m) {
-                return Err(ValueError {
-                    path: format!("steps[{i}].time"),
-                    value: format!("{time:?}"),
-                    allowed: format!("a time no other step has (steps[{j}] has it too)"),
-                });
+                return Err(ValueError::new(
+                    format!("steps[{i}].time"),
+                    format!("{time:?}"),
+                    Allowed::Described(format!("a time no other step has (steps[{j}] has it too)")),
+                ));
             }
             seen.push((m, i));
             level_at(format!("steps[{i}].level"), *level)?;
@@ -208,11 +210,13 @@ impl ControlProfile {
         if let Some(p) = &self.presence {
             level_at("presence.idle_level".into(), p.idle_level)?;
             if p.occupancy.len() != 24 {
-                return Err(ValueError {
-                    path: "presence.occupancy".into(),
-                    value: format!("{} values", p.occupancy.len()),
-                    allowed: "24 values, one per local clock hour 00..23, each in 0..1".into(),
-                });
+                return Err(ValueError::new(
+                    "presence.occupancy",
+                    format!("{} values", p.occupancy.len()),
+                    Allowed::Described(
+                        "24 values, one per local clock hour 00..23, each in 0..1".into(),
+                    ),
+                ));
             }
             for (h, &v) in p.occupancy.iter().enumerate() {
                 level_at(format!("presence.occupancy[{h}]"), v)?;
@@ -281,11 +285,11 @@ impl EnergySettings {
     /// elevation in -18..=5, a finite CO2 factor >= 0 and a finite baseline power >= 0.
     pub fn check(&self) -> Result<(), ValueError> {
         if !YEARS.contains(&self.year) {
-            return Err(ValueError {
-                path: "year".into(),
-                value: self.year.to_string(),
-                allowed: format!("a year in {}..={}", YEARS.start(), YEARS.end()),
-            });
+            return Err(ValueError::new(
+                "year",
+                f64::from(self.year),
+                Allowed::Described(format!("a year in {}..={}", YEARS.start(), YEARS.end())),
+            ));
         }
         check_time_zone(&self.time_zone)?;
         SWITCH_ELEVATION.check(self.switch_sun_elevation_deg)?;
@@ -299,11 +303,11 @@ impl EnergySettings {
 pub fn check_time_zone(name: &str) -> Result<(), ValueError> {
     match jiff::tz::TimeZone::get(name) {
         Ok(_) => Ok(()),
-        Err(_) => Err(ValueError {
-            path: "time_zone".into(),
-            value: format!("{name:?}"),
-            allowed: "an IANA time zone name such as \"Europe/Copenhagen\"".into(),
-        }),
+        Err(_) => Err(ValueError::new(
+            "time_zone",
+            format!("{name:?}"),
+            Allowed::Described("an IANA time zone name such as \"Europe/Copenhagen\"".into()),
+        )),
     }
 }
 
@@ -343,7 +347,7 @@ mod tests {
             .check()
             .unwrap_err();
         assert_eq!(e.path, "steps[1].time");
-        assert!(e.allowed.contains("steps[0]"), "{e}");
+        assert!(e.allowed.to_string().contains("steps[0]"), "{e}");
     }
 
     #[test]

@@ -26,30 +26,249 @@
 //! ```
 
 use super::{LuminaireType, Plan, Pole, Section, Street};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, RuleId, Severity};
 use crate::frame::Polyline;
 
 /// Rule id of the warning findings for plausible-but-odd values.
-pub const IMPLAUSIBLE: &str = "value.implausible";
+pub const IMPLAUSIBLE: RuleId = RuleId::ValueImplausible;
 
 /// A section may end this much beyond its street's last vertex before it is called
 /// implausible (chainages typed by hand, or rounded when read from a GIS).
 pub const SECTION_END_TOLERANCE_M: f64 = 0.5;
 
-/// A refused value: where it is, what it is and what is allowed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A refused value: where it is, what it is and what is allowed, as data; `Display`
+/// makes the sentence of files and the CLI (`height_m = 0: must be a finite number >
+/// 0`), [`ValueError::explain`] the one a user reads at a field.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{path} = {value}: must be {allowed}")]
 pub struct ValueError {
     /// The field, relative to the object checked (`"height_m"`) or, from [`plan`], from
     /// the plan's root (`"poles[3] (P017).height_m"`).
     pub path: String,
-    /// The value as found, e.g. `"NaN"`, `"0"`, `"\"\""`.
-    pub value: String,
-    /// What the field allows, e.g. `"a finite number > 0"`.
-    pub allowed: String,
+    /// The value as found: a number, or text shown as found (`"\"\""`, `"23 values"`).
+    pub value: Found,
+    /// What the field allows.
+    pub allowed: Allowed,
+}
+
+/// A refused value as found.
+#[derive(Debug, Clone)]
+pub enum Found {
+    /// A number; shown as [`number`] writes it (`NaN`, `-3`, `1.000e308`).
+    Number(f64),
+    /// Anything else, already in the words it is shown in (`"\"\""`, `"23 values"`).
+    Text(String),
+}
+
+impl std::fmt::Display for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Found::Number(v) => f.write_str(&number(*v)),
+            Found::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// Equal when shown alike, so that a NaN equals itself (an error compares equal to its
+/// clone).
+impl PartialEq for Found {
+    fn eq(&self, other: &Found) -> bool {
+        match (self, other) {
+            (Found::Number(a), Found::Number(b)) => a.to_bits() == b.to_bits(),
+            (Found::Text(a), Found::Text(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Compares the value as shown: `e.value == "NaN"`.
+impl PartialEq<&str> for Found {
+    fn eq(&self, other: &&str) -> bool {
+        match self {
+            Found::Number(v) => number(*v) == *other,
+            Found::Text(t) => t == other,
+        }
+    }
+}
+
+impl From<f64> for Found {
+    fn from(v: f64) -> Self {
+        Found::Number(v)
+    }
+}
+
+impl From<String> for Found {
+    fn from(t: String) -> Self {
+        Found::Text(t)
+    }
+}
+
+impl From<&str> for Found {
+    fn from(t: &str) -> Self {
+        Found::Text(t.to_string())
+    }
+}
+
+/// What a field allows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Allowed {
+    /// A finite number within the bounds given (either may be open): "a finite number",
+    /// "a finite number > 0", "a finite number in (0, 1]".
+    Number {
+        min: Option<Bound>,
+        max: Option<Bound>,
+    },
+    /// A whole number in `min..=max`: "a whole number in 1..12".
+    Whole { min: i64, max: i64 },
+    /// A finite number at least another field's value, for the reason `why`: "a finite
+    /// number >= from_m (20); a section runs ...".
+    AtLeastField {
+        field: &'static str,
+        value: f64,
+        why: &'static str,
+    },
+    /// At most another field's value (in that field's unit), for the reason `why`: "at
+    /// most power_w (3 W): standby is ...".
+    AtMostField {
+        field: &'static str,
+        value: f64,
+        why: &'static str,
+    },
+    /// A non-blank id, like `example`.
+    Id { example: &'static str },
+    /// Anything else, in words: "an IANA time zone name such as ...".
+    Described(String),
+}
+
+impl Allowed {
+    /// The range of an [`Allowed::Number`] after "a finite number" (`" > 0"`, `" in (0,
+    /// 1]"`; empty for any finite number); `None` for the other kinds.
+    fn number_range(&self) -> Option<String> {
+        let Allowed::Number { min, max } = *self else {
+            return None;
+        };
+        Some(match (min, max) {
+            (None, None) => String::new(),
+            (Some(Bound::Incl(a)), None) => format!(" >= {a}"),
+            (Some(Bound::Excl(a)), None) => format!(" > {a}"),
+            (None, Some(Bound::Incl(b))) => format!(" <= {b}"),
+            (None, Some(Bound::Excl(b))) => format!(" < {b}"),
+            (Some(Bound::Incl(a)), Some(Bound::Incl(b))) => format!(" in {a}..{b}"),
+            (Some(Bound::Incl(a)), Some(Bound::Excl(b))) => format!(" in {a}..{b}, {b} excluded"),
+            (Some(Bound::Excl(a)), Some(Bound::Incl(b))) => format!(" in ({a}, {b}]"),
+            (Some(Bound::Excl(a)), Some(Bound::Excl(b))) => format!(" in ({a}, {b})"),
+        })
+    }
+}
+
+impl std::fmt::Display for Allowed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Allowed::Number { .. } => {
+                write!(
+                    f,
+                    "a finite number{}",
+                    self.number_range().unwrap_or_default()
+                )
+            }
+            Allowed::Whole { min, max } => write!(f, "a whole number in {min}..{max}"),
+            Allowed::AtLeastField { field, value, why } => {
+                write!(f, "a finite number >= {field} ({}){why}", number(*value))
+            }
+            Allowed::AtMostField { field, value, why } => write!(
+                f,
+                "at most {field} ({}{}){why}",
+                number(*value),
+                Unit::of_field(field).1.suffix()
+            ),
+            Allowed::Id { example } => write!(f, "a non-blank id such as \"{example}\""),
+            Allowed::Described(text) => f.write_str(text),
+        }
+    }
+}
+
+/// The unit of a field, from the suffix of its name (`height_m`, `tilt_deg`, `flux_lm`,
+/// `power_w`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// No unit suffix (`lanes`, `maintenance_factor`).
+    None,
+    Metre,
+    Degree,
+    Lumen,
+    Watt,
+}
+
+impl Unit {
+    /// The field's plain name and its unit: `"height_m"` gives `("height", Metre)`.
+    pub fn of_field(field: &str) -> (&str, Unit) {
+        [
+            ("_m", Unit::Metre),
+            ("_deg", Unit::Degree),
+            ("_lm", Unit::Lumen),
+            ("_w", Unit::Watt),
+        ]
+        .into_iter()
+        .find_map(|(suffix, unit)| field.strip_suffix(suffix).map(|p| (p, unit)))
+        .unwrap_or((field, Unit::None))
+    }
+
+    /// As written after a number: `" m"`, `"°"`, `" lm"`, `" W"`, or nothing.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Unit::None => "",
+            Unit::Metre => " m",
+            Unit::Degree => "°",
+            Unit::Lumen => " lm",
+            Unit::Watt => " W",
+        }
+    }
 }
 
 impl ValueError {
+    /// A refusal of `value` at `path`.
+    pub fn new(path: impl Into<String>, value: impl Into<Found>, allowed: Allowed) -> Self {
+        ValueError {
+            path: path.into(),
+            value: value.into(),
+            allowed,
+        }
+    }
+
+    /// The field's name: the last part of the path (`"height_m"`).
+    pub fn field(&self) -> &str {
+        self.path.rsplit('.').next().unwrap_or(&self.path)
+    }
+
+    /// The field's unit, from the suffix of its name.
+    pub fn unit(&self) -> Unit {
+        Unit::of_field(self.field()).1
+    }
+
+    /// The refusal in words a user reads at a field: the field's plain name and unit,
+    /// the allowed range, and the exact field of the file, e.g. `height 0 m: allowed is
+    /// height > 0 m (height_m must be a finite number > 0)`.
+    pub fn explain(&self) -> String {
+        let (plain, unit) = Unit::of_field(self.field());
+        let (plain, unit) = (plain.replace('_', " "), unit.suffix());
+        let (value, path, allowed) = (&self.value, &self.path, &self.allowed);
+        // The range after "a finite number", where there is one.
+        let range = match allowed {
+            Allowed::AtLeastField { .. } => {
+                let text = allowed.to_string();
+                Some(text["a finite number".len()..].to_string())
+            }
+            _ => allowed.number_range().filter(|r| !r.is_empty()),
+        };
+        match range {
+            Some(range) => format!(
+                "{plain} {value}{unit}: allowed is {plain}{range}{unit} ({path} must be \
+                 {allowed})"
+            ),
+            None => format!("{plain} {value}{unit}: {path} must be {allowed}"),
+        }
+    }
+
     /// The same error with `prefix` put before its path (`"poles[3] (P017)"` + `"."`).
     pub fn within(mut self, prefix: &str) -> Self {
         self.path = if prefix.is_empty() {
@@ -139,18 +358,15 @@ impl Limit {
     /// What the field allows, for people: "a finite number > 0", "a finite number in
     /// (0, 1]", "a finite number in 0..90, 90 excluded".
     pub fn allowed(&self) -> String {
-        let range = match (self.min, self.max) {
-            (None, None) => String::new(),
-            (Some(Bound::Incl(a)), None) => format!(" >= {a}"),
-            (Some(Bound::Excl(a)), None) => format!(" > {a}"),
-            (None, Some(Bound::Incl(b))) => format!(" <= {b}"),
-            (None, Some(Bound::Excl(b))) => format!(" < {b}"),
-            (Some(Bound::Incl(a)), Some(Bound::Incl(b))) => format!(" in {a}..{b}"),
-            (Some(Bound::Incl(a)), Some(Bound::Excl(b))) => format!(" in {a}..{b}, {b} excluded"),
-            (Some(Bound::Excl(a)), Some(Bound::Incl(b))) => format!(" in ({a}, {b}]"),
-            (Some(Bound::Excl(a)), Some(Bound::Excl(b))) => format!(" in ({a}, {b})"),
-        };
-        format!("a finite number{range}")
+        self.range().to_string()
+    }
+
+    /// What the field allows, as data.
+    pub fn range(&self) -> Allowed {
+        Allowed::Number {
+            min: self.min,
+            max: self.max,
+        }
     }
 
     /// `Err` naming the field when `v` is refused.
@@ -158,11 +374,7 @@ impl Limit {
         if self.allows(v) {
             Ok(())
         } else {
-            Err(ValueError {
-                path: self.field.to_string(),
-                value: number(v),
-                allowed: self.allowed(),
-            })
+            Err(ValueError::new(self.field, v, self.range()))
         }
     }
 
@@ -264,13 +476,13 @@ pub(crate) fn number(v: f64) -> String {
     crate::finding::number(v)
 }
 
-fn id(value: &str, example: &str) -> Result<(), ValueError> {
+fn id(value: &str, example: &'static str) -> Result<(), ValueError> {
     if value.trim().is_empty() {
-        Err(ValueError {
-            path: "id".into(),
-            value: format!("{value:?}"),
-            allowed: format!("a non-blank id such as \"{example}\""),
-        })
+        Err(ValueError::new(
+            "id",
+            format!("{value:?}"),
+            Allowed::Id { example },
+        ))
     } else {
         Ok(())
     }
@@ -293,11 +505,11 @@ pub fn street(s: &Street) -> Result<(), ValueError> {
     STREET_WIDTH.check(s.width_m)?;
     STREET_LANES.check(f64::from(s.lanes))?;
     if s.surface.trim().is_empty() {
-        return Err(ValueError {
-            path: "surface".into(),
-            value: format!("{:?}", s.surface),
-            allowed: "the id of a road surface r-table, such as \"C2\"".into(),
-        });
+        return Err(ValueError::new(
+            "surface",
+            format!("{:?}", s.surface),
+            Allowed::Described("the id of a road surface r-table, such as \"C2\"".into()),
+        ));
     }
     Ok(())
 }
@@ -308,15 +520,15 @@ pub fn section(s: &Section) -> Result<(), ValueError> {
     id(&s.id, "SEC01")?;
     all([(SECTION_FROM, s.from_m), (SECTION_TO, s.to_m)])?;
     if s.from_m > s.to_m {
-        return Err(ValueError {
-            path: "to_m".into(),
-            value: number(s.to_m),
-            allowed: format!(
-                "a finite number >= from_m ({}); a section runs from its lower chainage to \
-                 its higher one",
-                number(s.from_m)
-            ),
-        });
+        return Err(ValueError::new(
+            "to_m",
+            s.to_m,
+            Allowed::AtLeastField {
+                field: "from_m",
+                value: s.from_m,
+                why: "; a section runs from its lower chainage to its higher one",
+            },
+        ));
     }
     Ok(())
 }
@@ -331,14 +543,15 @@ pub fn luminaire(l: &LuminaireType) -> Result<(), ValueError> {
         (LUMINAIRE_STANDBY, l.standby_w),
     ])?;
     if l.standby_w > l.power_w {
-        return Err(ValueError {
-            path: "standby_w".into(),
-            value: crate::finding::number(l.standby_w),
-            allowed: format!(
-                "at most power_w ({} W): standby is what it draws dimmed to 0",
-                crate::finding::number(l.power_w)
-            ),
-        });
+        return Err(ValueError::new(
+            "standby_w",
+            l.standby_w,
+            Allowed::AtMostField {
+                field: "power_w",
+                value: l.power_w,
+                why: ": standby is what it draws dimmed to 0",
+            },
+        ));
     }
     Ok(())
 }
@@ -418,11 +631,11 @@ pub fn plan(plan: &Plan) -> Result<(), ValueError> {
     // refused here: the plan opens and `reference.profile` reports it.
     for (i, p) in plan.control_profiles.iter().enumerate() {
         if plan.control_profiles[..i].iter().any(|q| q.id == p.id) {
-            return Err(ValueError {
-                path: format!("{}.id", object_path("control_profiles", i, &p.id)),
-                value: format!("{:?}", p.id),
-                allowed: "an id no other control profile has".into(),
-            });
+            return Err(ValueError::new(
+                format!("{}.id", object_path("control_profiles", i, &p.id)),
+                format!("{:?}", p.id),
+                Allowed::Described("an id no other control profile has".into()),
+            ));
         }
     }
     Ok(())

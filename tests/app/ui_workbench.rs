@@ -133,7 +133,7 @@ fn row_spacing_along_the_street_is_the_requested_spacing() {
         !app.state
             .findings()
             .iter()
-            .any(|f| f.rule.starts_with("spacing")),
+            .any(|f| f.rule.as_str().starts_with("spacing")),
         "{:?}",
         app.state.findings()
     );

@@ -237,7 +237,7 @@ fn thresholds_come_from_the_plan() {
     plan.rules.max_spacing_m = 60.0;
     plan.rules.max_spacing_to_height = 10.0;
     let f = run(&plan);
-    let rules: Vec<&str> = f.iter().map(|x| x.rule).collect();
+    let rules: Vec<&str> = f.iter().map(|x| x.rule.as_str()).collect();
     // P02–P03 (8.9 m) passes, P07 is now on route: it splits the P06–P08 gap.
     assert_eq!(rules.iter().filter(|r| **r == "spacing.min").count(), 1);
     assert!(!rules.contains(&"placement.off_route"));
@@ -249,7 +249,7 @@ fn extra_findings_are_merged_sorted_and_kept() {
     use lysplan::check::{Checker, run_with};
     let mut plan = fixture("rules.ron");
     let extra = Finding {
-        rule: "coverage.class",
+        rule: lysplan::check::RuleId::CoverageClass,
         severity: Severity::Error,
         message: "Fabriksparken: E_avg 3.1 lx, minimum 5 lx (P4)".into(),
         poles: Vec::new(),

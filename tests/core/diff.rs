@@ -3,7 +3,7 @@
 //! copy lists exactly the edits.
 
 use lysplan::bundled::doll_plan;
-use lysplan::diff::{DiffError, FindingsDiff, diff};
+use lysplan::diff::{DiffError, FindingsDiff, Side, diff};
 use lysplan::plan::{LightingClass, Plan, save_geojson_atomic, save_ron_atomic};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -159,7 +159,7 @@ fn an_id_used_twice_cannot_be_matched() {
     assert_eq!(
         diff(&a, &b),
         Err(DiffError::DuplicateId {
-            which: "new",
+            which: Side::New,
             kind: "pole",
             id: a.poles[0].id.to_string()
         })

@@ -100,7 +100,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, filter: &mut FindingsFilter) -> Opt
         }));
         ui.label(plural(warnings, "warning"));
     });
-    let mut rules: Vec<&str> = state.findings().iter().map(|f| f.rule).collect();
+    let mut rules: Vec<&str> = state.findings().iter().map(|f| f.rule.as_str()).collect();
     rules.dedup();
     ui.horizontal(|ui| {
         egui::ComboBox::from_label("Rule")
@@ -229,7 +229,7 @@ mod tests {
             },
         );
         let finding = |poles: Vec<String>| Finding {
-            rule: "spacing.min",
+            rule: crate::check::RuleId::SpacingMin,
             severity: Severity::Error,
             message: String::new(),
             poles,

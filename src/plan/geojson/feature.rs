@@ -304,11 +304,11 @@ pub(super) fn read_feature(
                     None => crate::plan::DEFAULT_LANES,
                     Some(n) if n.fract() == 0.0 && (1.0..=12.0).contains(&n) => n as u32,
                     Some(n) => {
-                        return Err(p.refused(ValueError {
-                            path: "lanes".into(),
-                            value: crate::plan::validate::number(n),
-                            allowed: "a whole number in 1..12".into(),
-                        }));
+                        return Err(p.refused(ValueError::new(
+                            "lanes",
+                            n,
+                            validate::Allowed::Whole { min: 1, max: 12 },
+                        )));
                     }
                 },
                 surface: p
