@@ -415,6 +415,7 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
                 points,
             };
             validate::street(&street).ok()?;
+            validate::street_vertices(&street).ok()?;
             c.plan.streets.push(street);
         }
         (

@@ -283,6 +283,16 @@ pub(super) fn read_feature(
                 .enumerate()
                 .map(|(k, v)| position(r, v, &format!("{cpath}[{k}]")))
                 .collect::<Result<Vec<_>, _>>()?;
+            if points.iter().all(|q| *q == points[0]) {
+                return Err(r.err(
+                    cpath,
+                    format!(
+                        "a street needs at least 2 distinct positions, found {} all at one \
+                         place",
+                        points.len()
+                    ),
+                ));
+            }
             let class = match p.opt_str("class")? {
                 None => None,
                 Some(s) if s.trim().is_empty() => None,
