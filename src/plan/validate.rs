@@ -430,10 +430,15 @@ pub fn plan(plan: &Plan) -> Result<(), ValueError> {
     }
     each("vendors", &plan.vendors, |v| &v.id, vendor)?;
     each("luminaires", &plan.luminaires, |l| &l.id, luminaire)?;
-    each("streets", &plan.streets, |s| &s.id, |s| {
-        street(s)?;
-        street_vertices(s)
-    })?;
+    each(
+        "streets",
+        &plan.streets,
+        |s| &s.id,
+        |s| {
+            street(s)?;
+            street_vertices(s)
+        },
+    )?;
     each("sections", &plan.sections, |s| &s.id, section)?;
     each("poles", &plan.poles, |p| &p.id, pole)?;
     plan.energy.check().map_err(|e| e.within("energy"))?;
@@ -486,7 +491,7 @@ pub fn pole_warnings(plan: &Plan, i: usize) -> Vec<Finding> {
                 number(v)
             ));
             f.poles = vec![p.id.to_string()];
-            if crate::index::valid_lonlat(p.lon, p.lat) {
+            if crate::frame::valid_lonlat(p.lon, p.lat) {
                 f.lon = Some(p.lon);
                 f.lat = Some(p.lat);
             }
@@ -526,7 +531,7 @@ pub fn plan_warnings(plan: &Plan) -> Vec<Finding> {
             let usable = s.points.len() >= 2
                 && s.points
                     .iter()
-                    .all(|q| crate::index::valid_lonlat(q[0], q[1]));
+                    .all(|q| crate::frame::valid_lonlat(q[0], q[1]));
             usable.then(|| Polyline::from_lonlat(&s.points).length())
         });
         let Some(length) = length else {

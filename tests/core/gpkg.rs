@@ -4,12 +4,12 @@
 
 use lysplan::bundled::doll_plan;
 use lysplan::frame::{from_utm32, to_utm32};
+use lysplan::locate::{load_any, load_gpkg, read_geojson};
 use lysplan::plan::review::{
     ChangelogEntry, Decision, PoleReview, ReviewStatus, Submission, Verdict,
 };
 use lysplan::plan::{
-    Crs, LuminaireType, PhotometrySource, Plan, load_any, load_gpkg, read_geojson,
-    save_gpkg_atomic, to_geojson, to_gpkg,
+    Crs, LuminaireType, PhotometrySource, Plan, save_gpkg_atomic, to_geojson, to_gpkg,
 };
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};

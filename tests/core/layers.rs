@@ -45,7 +45,12 @@ fn lower_layers_do_not_import_higher_ones() {
         ),
         (
             "frame.rs",
-            &["crate::plan", "crate::lighting", "crate::check"],
+            &[
+                "crate::plan",
+                "crate::index",
+                "crate::lighting",
+                "crate::check",
+            ],
         ),
         (
             "finding.rs",
@@ -55,6 +60,9 @@ fn lower_layers_do_not_import_higher_ones() {
         (
             "plan",
             &[
+                "crate::index",
+                "crate::locate",
+                "crate::schedule",
                 "crate::energy",
                 "crate::lighting",
                 "crate::check",

@@ -5,9 +5,10 @@
 use lysplan::check::{self, Finding, Severity};
 use lysplan::error::{FileError, Location};
 use lysplan::frame::offset_lonlat;
+use lysplan::locate::read_geojson;
 use lysplan::plan::{
-    LuminaireType, PhotometrySource, Plan, Pole, Section, Street, Vendor, load_ron_str,
-    read_geojson, to_geojson, to_ron_string, validate,
+    LuminaireType, PhotometrySource, Plan, Pole, Section, Street, Vendor, load_ron_str, to_geojson,
+    to_ron_string, validate,
 };
 use std::path::Path;
 

@@ -4,7 +4,9 @@ use super::Crs;
 use super::blob::read_blob;
 use crate::error::{FileError, Location};
 use crate::plan::review::{PoleReview, ReviewStatus};
-use crate::plan::{FORMAT_VERSION, LightingClass, LuminaireType, PhotometrySource, Plan, Pole};
+use crate::plan::{
+    FORMAT_VERSION, LightingClass, LuminaireType, PhotometrySource, Plan, Pole, Unaimed,
+};
 use crate::plan::{Section, Street, Vendor};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
@@ -468,8 +470,10 @@ fn immutable_uri(_path: &Path) -> Option<String> {
     None
 }
 
-/// Reads a plan from a GeoPackage file (opened read-only).
-pub fn load_gpkg(path: &Path) -> Result<Plan, FileError> {
+/// Reads and validates a plan from a GeoPackage file (opened read-only); the default
+/// azimuths of poles without one come with `crate::locate::aimed` (reading a
+/// GeoPackage whole: `crate::locate::load_gpkg`).
+pub fn load_gpkg_unaimed(path: &Path) -> Result<Unaimed, FileError> {
     let quiet_wal = check_header(path)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     // A WAL-mode file (QGIS leaves them so) with nothing in a -wal file: opened immutable,
@@ -490,7 +494,7 @@ pub fn load_gpkg(path: &Path) -> Result<Plan, FileError> {
     read_plan(&r)
 }
 
-fn read_plan(r: &Reader) -> Result<Plan, FileError> {
+fn read_plan(r: &Reader) -> Result<Unaimed, FileError> {
     if !r.table_exists("gpkg_geometry_columns")? || !r.table_exists("gpkg_spatial_ref_sys")? {
         return Err(FileError::new(
             r.origin,
@@ -647,15 +651,14 @@ fn read_plan(r: &Reader) -> Result<Plan, FileError> {
             });
         }
     }
-    // A pole added in QGIS without an azimuth faces the nearest street, as in GeoJSON.
-    crate::plan::geojson::aim_at_nearest_street(&mut plan, &aim);
-
     if !vendors_given {
         crate::plan::geojson::add_implied_vendors(&mut plan);
     }
     crate::plan::validate::plan(&plan)
         .map_err(|e| crate::plan::ron_io::value_error(r.origin, e))?;
-    Ok(plan)
+    // A pole added in QGIS without an azimuth faces the nearest street, as in GeoJSON
+    // (`crate::locate::aimed`).
+    Ok(Unaimed { plan, aim })
 }
 
 /// Parses a JSON text column of `plan_settings`.
