@@ -18,6 +18,7 @@ pub mod geojson;
 pub mod gpkg;
 pub mod review;
 mod ron_io;
+pub mod schema;
 pub mod street_import;
 pub mod validate;
 

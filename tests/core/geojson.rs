@@ -264,9 +264,14 @@ fn malformed_input_names_feature_and_property() {
             "(0, 1]",
         ),
         (
-            r#"{"type":"FeatureCollection","lysplan":{"vendors":[{"id":"V"}]},"features":[]}"#.into(),
+            r#"{"type":"FeatureCollection","lysplan":{"vendors":[{"name":"V"}]},"features":[]}"#.into(),
+            "lysplan.vendors[0].id",
+            "is missing",
+        ),
+        (
+            r#"{"type":"FeatureCollection","lysplan":{"vendors":[{"id":"V","colour":[1,2,3]}]},"features":[]}"#.into(),
             "lysplan.vendors[0]",
-            "missing field",
+            "unknown field `colour`: did you mean `color`?",
         ),
         (
             r#"{"type":"FeatureCollection","lysplan":{"rules":{"min_spacing_m":"ten"}},"features":[]}"#.into(),

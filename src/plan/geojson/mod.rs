@@ -31,7 +31,7 @@ pub use write::to_geojson;
 use super::{Plan, Unaimed, Vendor};
 use crate::error::{FileError, Location};
 use feature::{PoleNote, read_feature};
-use meta::{PALETTE, embed_photometry, is_photometry_path, read_meta};
+use meta::{embed_photometry, is_photometry_path, read_meta};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -426,11 +426,6 @@ fn finish(r: &Reader, mut c: Collected) -> Result<Unaimed, FileError> {
     Ok(Unaimed { plan, aim })
 }
 
-/// The `k`-th colour of the palette given to vendors a file names without a colour.
-pub(in crate::plan) fn palette(k: usize) -> [u8; 3] {
-    PALETTE[k % PALETTE.len()]
-}
-
 /// Adds a vendor (id = name, a palette colour) for each vendor id the poles and sections
 /// name, in order of first use: a file without a vendor list (GeoJSON, GeoPackage).
 pub(in crate::plan) fn add_implied_vendors(plan: &mut Plan) {
@@ -449,7 +444,7 @@ pub(in crate::plan) fn add_implied_vendors(plan: &mut Plan) {
         plan.vendors.push(Vendor {
             name: v.clone(),
             id: v,
-            color: palette(k),
+            color: super::schema::palette(k),
             control_profile: None,
         });
     }

@@ -25,6 +25,7 @@
 
 mod blob;
 mod read;
+mod table;
 mod write;
 
 pub use read::load_gpkg_unaimed;
