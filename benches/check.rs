@@ -86,7 +86,7 @@ fn geojson(c: &mut Criterion) {
         // From text in memory, on one core.
         g.bench_with_input(BenchmarkId::new("text", n), &text, |b, t| {
             b.iter(|| {
-                black_box(lysplan::plan::read_geojson(
+                black_box(lysplan::locate::read_geojson(
                     t,
                     std::path::Path::new("synth.geojson"),
                 ))
@@ -96,7 +96,7 @@ fn geojson(c: &mut Criterion) {
         let path = dir.join(format!("synth{n}.geojson"));
         std::fs::write(&path, &text).expect("the bench file is written");
         g.bench_with_input(BenchmarkId::new("file", n), &path, |b, p| {
-            b.iter(|| black_box(lysplan::plan::load_geojson(p)))
+            b.iter(|| black_box(lysplan::locate::load_geojson(p)))
         });
     }
     g.finish();
@@ -244,7 +244,7 @@ fn gis_workload(c: &mut Criterion) {
         std::fs::write(&path, &text).expect("the bench file is written");
         drop(text);
         let check = |p: &std::path::Path| {
-            let (plan, located) = lysplan::plan::load_located(p).expect("the workload reads");
+            let (plan, located) = lysplan::locate::load_located(p).expect("the workload reads");
             let (findings, cov) = lysplan::check::run_with_coverage_located(&plan, located);
             let json = CheckReport::new(&plan, &findings)
                 .with_coverage(&cov)

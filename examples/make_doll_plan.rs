@@ -40,10 +40,11 @@
 //! 12 m of another street's pole) moves up to 12 m along, keeping 20–40 m spacing.
 
 use lysplan::frame::{Polyline, Side, Xy, bearing_of, from_utm32, grid_to_true_bearing};
+use lysplan::locate::read_geojson;
 use lysplan::plan::{
     FORMAT_VERSION, LuminaireType, PhotometrySource, Plan, Pole, Rules, Section, Vendor,
     energy::{ControlProfile, Presence},
-    read_geojson, save_ron_atomic,
+    save_ron_atomic,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -15,7 +15,7 @@ fn main() {
     // As `lysplan check` runs it: read (and locate the poles for their default
     // azimuths), then the rules and the coverage side by side on the located plan.
     let t = Instant::now();
-    let (plan, located) = match lysplan::plan::load_located(std::path::Path::new(&path)) {
+    let (plan, located) = match lysplan::locate::load_located(std::path::Path::new(&path)) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");

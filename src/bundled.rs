@@ -8,7 +8,8 @@
 //! docs/planner.md "The bundled site").
 
 use crate::error::FileError;
-use crate::plan::{Plan, load_ron_str, read_geojson};
+use crate::locate::read_geojson;
+use crate::plan::{Plan, load_ron_str};
 use std::path::Path;
 
 /// File name of the bundled plan, as shown in titles and messages.

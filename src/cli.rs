@@ -7,11 +7,10 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use lysplan::error::FileError;
 use lysplan::lighting;
-use lysplan::plan::{
-    Crs, Plan, load_any, same_file, save_geojson_atomic, save_gpkg_atomic, save_ron_atomic,
-    save_schedule_atomic,
-};
+use lysplan::locate::load_any;
+use lysplan::plan::{Crs, Plan, same_file, save_geojson_atomic, save_gpkg_atomic, save_ron_atomic};
 use lysplan::report::CheckReport;
+use lysplan::schedule::save_schedule_atomic;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -348,7 +347,7 @@ fn fail(e: &FileError) -> ExitCode {
 fn check(path: &Path, format: Format, coverage: bool) -> ExitCode {
     // The reader locates every pole on its street (for default azimuths); the rules
     // reuse that instead of asking the segment tree again.
-    let (plan, located) = match lysplan::plan::load_located(path) {
+    let (plan, located) = match lysplan::locate::load_located(path) {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };

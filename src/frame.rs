@@ -106,6 +106,21 @@ pub fn to_utm32(lon: f64, lat: f64) -> Xy {
     }
 }
 
+/// Whether a lon/lat pair is a usable WGS84 position (finite, in range, and projectable).
+pub fn valid_lonlat(lon: f64, lat: f64) -> bool {
+    let in_range =
+        lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && lat.abs() < 90.0;
+    // Within 60° of the central meridian and short of the poles the projection is
+    // finite everywhere (its largest term, cosh(12 η'), stays below 1e7): no need to
+    // project every pole of a plan to know that.
+    in_range && (((lon - LON0).abs() <= 60.0 && lat.abs() <= 89.0) || valid_xy(to_utm32(lon, lat)))
+}
+
+/// Whether projected coordinates are finite (R-tree queries need that).
+pub fn valid_xy(xy: Xy) -> bool {
+    xy.x.is_finite() && xy.y.is_finite()
+}
+
 /// UTM 32N easting/northing (metres) back to WGS84 `(lon, lat)` in degrees.
 pub fn from_utm32(p: Xy) -> (f64, f64) {
     let s = series();

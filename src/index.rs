@@ -4,6 +4,9 @@
 //! street, which both the checks and the lighting evaluation use.
 
 use crate::frame::{Polyline, Side, Station, Xy, to_utm32};
+/// The coordinate checks live in [`crate::frame`]; named here too, where the checks and
+/// the app have always found them.
+pub use crate::frame::{valid_lonlat, valid_xy};
 use crate::plan::{Plan, Pole};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Line};
@@ -192,23 +195,6 @@ pub fn pole_stations(index: &SiteIndex) -> Vec<Option<PoleStation>> {
         .par_iter()
         .map(|&xy| station_of(index, xy))
         .collect()
-}
-
-/// Whether a lon/lat pair is a usable WGS84 position (finite, in range, and projectable).
-pub fn valid_lonlat(lon: f64, lat: f64) -> bool {
-    let in_range =
-        lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && lat.abs() < 90.0;
-    // Within 60° of the central meridian and short of the poles the projection is
-    // finite everywhere (its largest term, cosh(12 η'), stays below 1e7): no need to
-    // project every pole of a plan to know that.
-    in_range
-        && (((lon - crate::frame::LON0).abs() <= 60.0 && lat.abs() <= 89.0)
-            || valid_xy(crate::frame::to_utm32(lon, lat)))
-}
-
-/// Whether projected coordinates are finite (R-tree queries need that).
-pub fn valid_xy(xy: Xy) -> bool {
-    xy.x.is_finite() && xy.y.is_finite()
 }
 
 /// Whether a station counts as "on route" (the pole then belongs to that street).

@@ -9,10 +9,11 @@
 //! 1. [`error`] (file errors), [`finding`] (the finding type and its order);
 //! 2. [`frame`] (lon/lat <-> UTM 32N metres, polylines and chainage);
 //! 3. [`photometry`] (EULUMDAT / IES readers, the bundled catalogue; knows no plan);
-//! 4. [`plan`] (the document, its validator, RON, GeoJSON and GeoPackage, and the pole
-//!    schedule CSV) with [`index`] (R-trees and stations over a plan; the GeoJSON and
-//!    GeoPackage readers use its geometry-only constructor to aim poles at the nearest
-//!    street, the schedule its stations);
+//! 4. [`plan`] (the document, its validator, RON, GeoJSON and GeoPackage; knows no
+//!    index), then [`index`] (R-trees and stations over a plan), then [`locate`] (reading
+//!    a plan and aiming the poles a file gives no azimuth at their nearest street, with
+//!    the location the checks reuse) and [`schedule`] (the pole schedule CSV, with each
+//!    pole's station);
 //! 5. [`energy`] (the sun, the lit hours of a year in the site's time zone, control
 //!    profiles, each vendor's kWh and CO2; needs only [`plan`]), then [`lighting`]
 //!    (illuminance, EN 13201 grids and classes, D_P and D_E; knows no check);
@@ -20,8 +21,9 @@
 //!    changed between two plans, and the findings it introduced), then [`review`] (a
 //!    submission's changes, who owns them, and merging the accepted ones) and
 //!    [`html_report`] (the report sent back to a vendor); [`bundled`] (the
-//!    site data embedded at build time) and [`osm`] (streets and street lamps from
-//!    OpenStreetMap through an Overpass API endpoint) need only [`plan`];
+//!    site data embedded at build time; its GeoJSON through [`locate`]) and [`osm`]
+//!    (streets and street lamps from OpenStreetMap through an Overpass API endpoint)
+//!    need only [`plan`];
 //! 7. [`edit`] (the document, typed edits with their inverses, the undo history, and the
 //!    operations that produce edits; docs/architecture.md "The edit model");
 //! 8. `app` (behind `gui`) and the `lysplan` binary's CLI, which edit plans through
@@ -40,8 +42,10 @@ pub mod frame;
 pub mod html_report;
 pub mod index;
 pub mod lighting;
+pub mod locate;
 pub mod osm;
 pub mod photometry;
 pub mod plan;
 pub mod report;
 pub mod review;
+pub mod schedule;

@@ -15,10 +15,10 @@ fuzz_target!(|data: &[u8]| {
         std::env::temp_dir().join(format!("lysplan-fuzz-runs-{}.geojson", std::process::id()));
     std::fs::write(&path, bytes).expect("the fuzzer's temporary file");
     let whole = lysplan::error::read_text(&path)
-        .and_then(|t| lysplan::plan::read_geojson(&t, &path))
+        .and_then(|t| lysplan::locate::read_geojson(&t, &path))
         .map_err(|e| e.to_string());
     let in_runs = load_unaimed_in_runs(&path, run)
-        .map(|(u, _)| u.aimed().0)
+        .map(|(u, _)| lysplan::locate::aimed(u).0)
         .map_err(|e| e.to_string());
     assert_eq!(in_runs, whole, "runs of {run}");
 });

@@ -71,7 +71,7 @@ impl LysplanApp {
             return;
         }
         let bom = self.exports.csv_bom;
-        match crate::plan::save_schedule_atomic(self.state.plan(), path, bom) {
+        match crate::schedule::save_schedule_atomic(self.state.plan(), path, bom) {
             Ok(()) => {
                 self.state.status = format!(
                     "Wrote the pole schedule {} ({} poles{})",

@@ -26,7 +26,7 @@ pub fn is_gpkg(path: &Path) -> bool {
 impl LysplanApp {
     /// Opens a file into the app; on error the current plan stays and the error is shown.
     pub fn open_path(&mut self, path: &Path) {
-        match crate::plan::load_any(path) {
+        match crate::locate::load_any(path) {
             Ok(plan) => {
                 self.state.replace_plan(plan, Some(path.to_path_buf()));
                 self.state.status = format!("Opened {}", path.display());

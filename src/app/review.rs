@@ -76,7 +76,7 @@ impl ReviewSession {
     pub fn open(master: &Plan, revision: u64, path: &Path) -> Result<ReviewSession, String> {
         let bytes =
             std::fs::read(path).map_err(|e| format!("{}: {e}; check the path", path.display()))?;
-        let submission = crate::plan::load_any(path).map_err(|e| e.to_string())?;
+        let submission = crate::locate::load_any(path).map_err(|e| e.to_string())?;
         let d = crate::diff::diff(master, &submission)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let submitter = crate::review::likely_submitter(master, &submission, &d)

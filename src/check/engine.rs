@@ -62,7 +62,7 @@ impl Checker {
     }
 
     /// As [`Checker::new`], with the plan already indexed and its poles located (by the
-    /// reader, for their default azimuths: [`crate::plan::load_located`]). A location of
+    /// reader, for their default azimuths: [`crate::locate::load_located`]). A location of
     /// another plan (other counts of streets or poles) is not trusted and is redone.
     pub fn from_located(plan: &Plan, located: Located) -> Self {
         let located = if located.fits(plan) {

@@ -47,7 +47,7 @@ pub fn run_with_coverage(plan: &Plan) -> (Vec<Finding>, crate::lighting::Coverag
 }
 
 /// As [`run_with_coverage`], with the plan already indexed and located (by the reader:
-/// [`crate::plan::load_located`]). The rules and the coverage run side by side.
+/// [`crate::locate::load_located`]). The rules and the coverage run side by side.
 pub fn run_with_coverage_located(
     plan: &Plan,
     located: crate::index::Located,

@@ -1,9 +1,12 @@
 //! The plan: the document a planner edits and saves.
 //!
 //! Files: RON ([`load_ron`], [`save_ron_atomic`]), GeoJSON ([`geojson`]) and GeoPackage
-//! ([`gpkg`]) plans, read by [`load_any`] by extension; the pole schedule CSV
-//! ([`schedule`]) is written only. Every export is atomic ([`write_atomic`]) and the
-//! callers refuse to write over the plan being exported ([`same_file`]).
+//! ([`gpkg`]) plans, read by [`load_any_unaimed`] by extension. A GeoJSON or GeoPackage
+//! pole without an azimuth faces its nearest street, which takes the street index: the
+//! readers here leave those poles [`Unaimed`], and `crate::locate` (above both this
+//! module and the index) aims them (`crate::locate::load_any` reads a plan whole). Every
+//! export is atomic ([`write_atomic`]) and the callers refuse to write over the plan
+//! being exported ([`same_file`]).
 //!
 //! Every object carries a stable string id (`"P017"`); references between objects go by
 //! id, never by position, so reviews, diffs and undo survive edits. Geometry is stored as
@@ -15,30 +18,46 @@ pub mod geojson;
 pub mod gpkg;
 pub mod review;
 mod ron_io;
-pub mod schedule;
+pub mod schema;
 pub mod street_import;
 pub mod validate;
 
-pub use geojson::{load_geojson, read_geojson, save_geojson_atomic, to_geojson};
-pub use gpkg::{Crs, load_gpkg, save_gpkg_atomic, to_gpkg};
+pub use geojson::{save_geojson_atomic, to_geojson};
+pub use gpkg::{Crs, save_gpkg_atomic, to_gpkg};
 pub use ron_io::{
     load_ron, load_ron_str, remove_stale_temps, same_file, save_ron_atomic, to_ron_string,
     write_atomic,
 };
-pub use schedule::{save_schedule_atomic, schedule_csv};
 pub use validate::ValueError;
 
+/// A plan read and validated, whose poles without an azimuth in the file still wait for
+/// the default one (their luminaire's C = 90 direction towards the nearest street
+/// centreline; `crate::locate::aimed` gives it). Until then such a pole's `azimuth_deg`
+/// is 0. What the readers give, so that a caller can let go of the file's text (on a
+/// 1M-pole GeoJSON file, 218 MB) before the poles are located.
+#[derive(Debug, Clone)]
+pub struct Unaimed {
+    pub plan: Plan,
+    /// Parallel to `plan.poles` (or empty: none waits): whether the pole waits for the
+    /// default azimuth.
+    pub aim: Vec<bool>,
+}
+
 /// Loads a plan from a RON file (`.ron`), a GeoJSON FeatureCollection (`.geojson`,
-/// `.json`) or a GeoPackage (`.gpkg`), chosen by the extension (case-insensitive).
-pub fn load_any(path: &std::path::Path) -> Result<Plan, crate::error::FileError> {
+/// `.json`) or a GeoPackage (`.gpkg`), chosen by the extension (case-insensitive). A
+/// RON plan has every azimuth; see [`Unaimed`] for the others.
+pub fn load_any_unaimed(path: &std::path::Path) -> Result<Unaimed, crate::error::FileError> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "ron" => load_ron(path),
-        "geojson" | "json" => load_geojson(path),
-        "gpkg" => load_gpkg(path),
+        "ron" => load_ron(path).map(|plan| Unaimed {
+            plan,
+            aim: Vec::new(),
+        }),
+        "geojson" | "json" => geojson::load_unaimed(path),
+        "gpkg" => gpkg::load_gpkg_unaimed(path),
         _ => Err(crate::error::FileError::new(
             path,
             crate::error::Location::File,
@@ -49,24 +68,6 @@ pub fn load_any(path: &std::path::Path) -> Result<Plan, crate::error::FileError>
             ),
         )),
     }
-}
-
-/// As [`load_any`], with the plan's index and every pole located on its nearest street
-/// (a GeoJSON reader finds them for the default azimuths anyway), for
-/// [`crate::check::Checker::from_located`].
-pub fn load_located(
-    path: &std::path::Path,
-) -> Result<(Plan, crate::index::Located), crate::error::FileError> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if matches!(ext.as_str(), "geojson" | "json") {
-        return Ok(geojson::load_unaimed(path)?.located());
-    }
-    let plan = load_any(path)?;
-    let located = crate::index::Located::new(&plan);
-    Ok((plan, located))
 }
 
 use serde::{Deserialize, Serialize};

@@ -514,6 +514,32 @@ pub fn street(s: &Street) -> Result<(), ValueError> {
     Ok(())
 }
 
+/// A street's vertices: at least two distinct positions, as every file format asks
+/// (path `"points"`). A street of one point has no length and no direction, and every
+/// pole would be off its route. Whether the positions are usable lon/lat is not judged
+/// here (`placement.position`).
+pub fn street_vertices(s: &Street) -> Result<(), ValueError> {
+    let distinct = match s.points.split_first() {
+        Some((first, rest)) => 1 + usize::from(rest.iter().any(|q| q != first)),
+        None => 0,
+    };
+    if distinct >= 2 {
+        return Ok(());
+    }
+    let n = s.points.len();
+    Err(ValueError {
+        path: "points".into(),
+        value: match n {
+            0 => "no positions".into(),
+            1 => "1 position".into(),
+            n => format!("{n} positions, all at one place"),
+        },
+        allowed: "at least 2 distinct positions [lon, lat]; a street runs from its first \
+                  vertex to its last"
+            .into(),
+    })
+}
+
 /// A section's values: an id, chainages >= 0 and `from_m <= to_m`. Whether it fits its
 /// street is a warning ([`warnings`]).
 pub fn section(s: &Section) -> Result<(), ValueError> {
@@ -617,7 +643,15 @@ pub fn plan(plan: &Plan) -> Result<(), ValueError> {
     }
     each("vendors", &plan.vendors, |v| &v.id, vendor)?;
     each("luminaires", &plan.luminaires, |l| &l.id, luminaire)?;
-    each("streets", &plan.streets, |s| &s.id, street)?;
+    each(
+        "streets",
+        &plan.streets,
+        |s| &s.id,
+        |s| {
+            street(s)?;
+            street_vertices(s)
+        },
+    )?;
     each("sections", &plan.sections, |s| &s.id, section)?;
     each("poles", &plan.poles, |p| &p.id, pole)?;
     plan.energy.check().map_err(|e| e.within("energy"))?;
@@ -670,7 +704,7 @@ pub fn pole_warnings(plan: &Plan, i: usize) -> Vec<Finding> {
                 number(v)
             ));
             f.poles = vec![p.id.to_string()];
-            if crate::index::valid_lonlat(p.lon, p.lat) {
+            if crate::frame::valid_lonlat(p.lon, p.lat) {
                 f.lon = Some(p.lon);
                 f.lat = Some(p.lat);
             }
@@ -710,7 +744,7 @@ pub fn plan_warnings(plan: &Plan) -> Vec<Finding> {
             let usable = s.points.len() >= 2
                 && s.points
                     .iter()
-                    .all(|q| crate::index::valid_lonlat(q[0], q[1]));
+                    .all(|q| crate::frame::valid_lonlat(q[0], q[1]));
             usable.then(|| Polyline::from_lonlat(&s.points).length())
         });
         let Some(length) = length else {

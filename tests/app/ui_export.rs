@@ -7,7 +7,8 @@ use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use lysplan::app::{Command, LysplanApp};
-use lysplan::plan::{Crs, Plan, load_gpkg, save_gpkg_atomic};
+use lysplan::locate::load_gpkg;
+use lysplan::plan::{Crs, Plan, save_gpkg_atomic};
 use std::path::Path;
 
 use crate::common;

@@ -79,7 +79,7 @@ proptest! {
                 }
                 Op::Save => {
                     prop_assert!(h.state_mut().save_to(&file));
-                    let saved = lysplan::plan::load_any(&file).unwrap();
+                    let saved = lysplan::locate::load_any(&file).unwrap();
                     prop_assert_eq!(saved.revision, before.revision + 1);
                     prop_assert_eq!(content(saved), content(before));
                 }
@@ -107,7 +107,7 @@ proptest! {
                             Answer::Save if has_file => {
                                 h.get_by_label("Save").click();
                                 h.run_steps(2);
-                                prop_assert_eq!(content(lysplan::plan::load_any(&file).unwrap()), content(before), "Save wrote the edits");
+                                prop_assert_eq!(content(lysplan::locate::load_any(&file).unwrap()), content(before), "Save wrote the edits");
                             }
                             // Save without a file would open a file dialog; Don't save.
                             _ => {

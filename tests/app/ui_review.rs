@@ -138,7 +138,7 @@ fn review_with_the_keyboard_merge_save_and_reopen() {
     // save, reopen: decisions and statuses are there
     let path = dir.path().join("master.ron");
     assert!(h.state_mut().save_to(&path));
-    let back = lysplan::plan::load_any(&path).unwrap();
+    let back = lysplan::locate::load_any(&path).unwrap();
     // the save is revision 1, its summary proposed from the edits
     assert_eq!(back.revision, 1);
     assert_eq!(back.changelog.len(), 1);

@@ -109,7 +109,7 @@ fn the_save_button_of_the_question_saves_then_does_what_was_asked() {
     h.run_steps(2);
     h.get_by_label("Save").click();
     h.run_steps(3);
-    let saved = lysplan::plan::load_any(&path).unwrap();
+    let saved = lysplan::locate::load_any(&path).unwrap();
     assert_eq!(saved.poles.len(), n, "the edits were saved");
     assert_eq!(h.state().state.plan().name, "New plan", "then New ran");
 }

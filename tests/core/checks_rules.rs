@@ -14,7 +14,8 @@
 //!   of unknown vendor VY, P11 with the unreadable luminaire L2.
 
 use lysplan::check::{Finding, Severity, run};
-use lysplan::plan::{Plan, load_any};
+use lysplan::locate::load_any;
+use lysplan::plan::Plan;
 use std::path::Path;
 
 fn fixture(name: &str) -> Plan {

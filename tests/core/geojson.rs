@@ -3,9 +3,8 @@
 
 use lysplan::check::synth;
 use lysplan::error::Location;
-use lysplan::plan::{
-    LightingClass, PhotometrySource, Plan, load_any, read_geojson, to_geojson, to_ron_string,
-};
+use lysplan::locate::{load_any, read_geojson};
+use lysplan::plan::{LightingClass, PhotometrySource, Plan, to_geojson, to_ron_string};
 use std::path::Path;
 
 /// A synthetic plan with about 5 % violations.
@@ -265,9 +264,14 @@ fn malformed_input_names_feature_and_property() {
             "(0, 1]",
         ),
         (
-            r#"{"type":"FeatureCollection","lysplan":{"vendors":[{"id":"V"}]},"features":[]}"#.into(),
+            r#"{"type":"FeatureCollection","lysplan":{"vendors":[{"name":"V"}]},"features":[]}"#.into(),
+            "lysplan.vendors[0].id",
+            "is missing",
+        ),
+        (
+            r#"{"type":"FeatureCollection","lysplan":{"vendors":[{"id":"V","colour":[1,2,3]}]},"features":[]}"#.into(),
             "lysplan.vendors[0]",
-            "missing field",
+            "unknown field `colour`: did you mean `color`?",
         ),
         (
             r#"{"type":"FeatureCollection","lysplan":{"rules":{"min_spacing_m":"ten"}},"features":[]}"#.into(),
@@ -362,7 +366,7 @@ fn poles_at_the_geographic_pole_do_not_panic() {
 /// file it accepts, and the careful reader's error on every other.
 #[test]
 fn fast_and_careful_readers_agree() {
-    use lysplan::plan::geojson::read_geojson_careful;
+    use lysplan::locate::read_geojson_careful;
     let mut plan = synthetic(400, 11);
     plan.streets[0].name = "Gl. \"Landevej\" \u{e6}\u{f8}\u{e5}".into();
     let mut variants = vec![
@@ -481,7 +485,7 @@ fn reading_in_runs_gives_the_plan_of_the_whole_text() {
             .map_err(|e| e.to_string());
         for run in [1, 7, 300, 1 << 20] {
             let (in_runs, split) = match load_unaimed_in_runs(&path, run) {
-                Ok((u, split)) => (Ok(u.aimed().0), split),
+                Ok((u, split)) => (Ok(lysplan::locate::aimed(u).0), split),
                 Err(e) => (Err(e.to_string()), false),
             };
             assert_eq!(in_runs, whole, "file {k}, runs of {run}: {text}");
@@ -503,7 +507,8 @@ fn reading_in_runs_gives_the_plan_of_the_whole_text() {
 /// file is read in runs, whole, or carefully.
 #[test]
 fn long_luminaire_names_are_resolved_alike_in_runs_whole_and_careful() {
-    use lysplan::plan::geojson::{load_unaimed_in_runs, read_geojson_careful};
+    use lysplan::locate::read_geojson_careful;
+    use lysplan::plan::geojson::load_unaimed_in_runs;
     let dir = tempfile::tempdir().unwrap();
     let sub = dir.path().join("photometry-files-of-the-test-bed");
     std::fs::create_dir(&sub).unwrap();
@@ -536,7 +541,7 @@ fn long_luminaire_names_are_resolved_alike_in_runs_whole_and_careful() {
     let careful = read_geojson_careful(&text, &file).unwrap();
     let (in_runs, split) = load_unaimed_in_runs(&file, 300).unwrap();
     assert!(split, "read in runs");
-    let in_runs = in_runs.aimed().0;
+    let in_runs = lysplan::locate::aimed(in_runs).0;
     assert_eq!(whole, careful);
     assert_eq!(in_runs, whole);
     assert_eq!(whole.luminaires.len(), 1, "{:?}", whole.luminaires);
@@ -567,7 +572,7 @@ fn long_luminaire_names_are_resolved_alike_in_runs_whole_and_careful() {
     std::fs::write(&file, &missing).unwrap();
     let whole = read_geojson(&missing, &file).unwrap();
     let careful = read_geojson_careful(&missing, &file).unwrap();
-    let in_runs = load_unaimed_in_runs(&file, 300).unwrap().0.aimed().0;
+    let in_runs = lysplan::locate::aimed(load_unaimed_in_runs(&file, 300).unwrap().0).0;
     assert_eq!(whole, careful);
     assert_eq!(in_runs, whole);
     let ids: Vec<&str> = whole.luminaires.iter().map(|l| l.id.as_str()).collect();

@@ -4,12 +4,12 @@
 
 use lysplan::bundled::doll_plan;
 use lysplan::frame::{from_utm32, to_utm32};
+use lysplan::locate::{load_any, load_gpkg, read_geojson};
 use lysplan::plan::review::{
     ChangelogEntry, Decision, PoleReview, ReviewStatus, Submission, Verdict,
 };
 use lysplan::plan::{
-    Crs, LuminaireType, PhotometrySource, Plan, load_any, load_gpkg, read_geojson,
-    save_gpkg_atomic, to_geojson, to_gpkg,
+    Crs, LuminaireType, PhotometrySource, Plan, save_gpkg_atomic, to_geojson, to_gpkg,
 };
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -733,7 +733,7 @@ fn bad_values_are_refused_naming_table_row_and_column() {
         (
             "UPDATE poles SET review_status = 'ok' WHERE fid = 1",
             "table poles (fid 1).review_status",
-            &["pending, approved or rejected"],
+            &["\"pending\", \"approved\" or \"rejected\""],
         ),
         (
             "UPDATE streets SET geom = NULL WHERE fid = 1",
@@ -755,14 +755,15 @@ fn bad_values_are_refused_naming_table_row_and_column() {
             assert!(msg.contains(part), "{sql}: {part:?} missing: {msg}");
         }
     }
-    // A value the validator refuses, named as in RON.
+    // A value the validator refuses, named at its row (the one schema checks each
+    // object where it is read, as the GeoJSON reader names the feature).
     let path = write_gpkg(dir.path(), "p.gpkg", &plan, Crs::Utm32);
     open(&path)
         .execute("UPDATE poles SET height_m = -2 WHERE fid = 1", [])
         .unwrap();
     let msg = load_gpkg(&path).unwrap_err().to_string();
     assert!(
-        msg.contains("poles[0]") && msg.contains("height_m"),
+        msg.contains("table poles (fid 1).height_m") && msg.contains("must be a finite number > 0"),
         "{msg}"
     );
 }

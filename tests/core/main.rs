@@ -24,4 +24,5 @@ mod photometry;
 mod reliability;
 mod review;
 mod schedule;
+mod schema;
 mod validate;

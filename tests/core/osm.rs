@@ -4,8 +4,9 @@
 //! loopback interface (no test touches the network).
 
 use crate::cli::{lysplan, stderr};
+use lysplan::locate::load_geojson;
 use lysplan::osm::{self, BBox, FetchError, FetchOptions};
-use lysplan::plan::{LightingClass, Plan, Street, load_geojson};
+use lysplan::plan::{LightingClass, Plan, Street};
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,8 @@
 //! killed half-way, a symlinked or read-only-for-others plan, a BOM, a Latin-1 file.
 
 use lysplan::bundled::doll_plan;
-use lysplan::plan::{load_any, save_ron_atomic};
+use lysplan::locate::load_any;
+use lysplan::plan::save_ron_atomic;
 use std::path::Path;
 use std::process::{Command, Stdio};
 

@@ -4,8 +4,9 @@
 
 use lysplan::bundled::doll_plan;
 use lysplan::diff::diff;
+use lysplan::locate::load_any;
 use lysplan::plan::review::{Decision, PoleReview, ReviewStatus, Submission, Verdict};
-use lysplan::plan::{FORMAT_VERSION, Plan, load_any, save_geojson_atomic, save_ron_atomic};
+use lysplan::plan::{FORMAT_VERSION, Plan, save_geojson_atomic, save_ron_atomic};
 use lysplan::review::{Change, ChangeKind, ObjectKind, changes, likely_submitter, merge};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -173,7 +174,7 @@ fn a_bad_review_status_in_geojson_is_refused_naming_the_property() {
         "\"review_status\":\"maybe\",\"overhang_m\":",
         1,
     );
-    let err = lysplan::plan::read_geojson(&text, Path::new("s.geojson")).unwrap_err();
+    let err = lysplan::locate::read_geojson(&text, Path::new("s.geojson")).unwrap_err();
     let msg = err.to_string();
     assert!(
         msg.contains("s.geojson") && msg.contains("review_status"),

@@ -5,9 +5,9 @@
 use lysplan::bundled::doll_plan;
 use lysplan::frame::to_utm32;
 use lysplan::index::{SiteIndex, on_route, pole_stations};
+use lysplan::plan::Plan;
 use lysplan::plan::review::{PoleReview, ReviewStatus};
-use lysplan::plan::schedule::{BOM, COLUMNS};
-use lysplan::plan::{Plan, save_schedule_atomic, schedule_csv};
+use lysplan::schedule::{BOM, COLUMNS, save_schedule_atomic, schedule_csv};
 
 const HEADER: &str = "id,vendor,luminaire,flux_lm,power_w,height_m,tilt_deg,azimuth_deg,\
                       overhang_m,lon,lat,e_25832_m,n_25832_m,street,chainage_m,side,review_status";

@@ -5,9 +5,10 @@
 use lysplan::check::{self, Finding, Severity};
 use lysplan::error::{FileError, Location};
 use lysplan::frame::offset_lonlat;
+use lysplan::locate::read_geojson;
 use lysplan::plan::{
-    LuminaireType, PhotometrySource, Plan, Pole, Section, Street, Vendor, load_ron_str,
-    read_geojson, to_geojson, to_ron_string, validate,
+    LuminaireType, PhotometrySource, Plan, Pole, Section, Street, Vendor, load_ron_str, to_geojson,
+    to_ron_string, validate,
 };
 use std::path::Path;
 
@@ -372,4 +373,46 @@ fn value_error_displays_path_value_and_range() {
     plan.sections[0].from_m = 20.0;
     let e = validate::section(&plan.sections[0]).unwrap_err();
     assert!(e.allowed.to_string().contains("from_m (20)"), "{e}");
+}
+
+#[test]
+fn streets_of_fewer_than_two_distinct_vertices_are_refused_by_every_reader() {
+    // Issue 25 item 5: a RON street of one point was silently ignored, and its poles
+    // turned up as off-route; the GeoJSON reader refused it. Both refuse it now, at the
+    // street's vertices.
+    let cases: [(Edit, &str, &str); 3] = [
+        (
+            |p| p.streets[0].points.truncate(1),
+            "is 1 position, but it must be at least 2 distinct positions",
+            "a street needs at least 2 positions, found 1",
+        ),
+        (
+            |p| p.streets[0].points.clear(),
+            "is no positions, but it must be at least 2 distinct positions",
+            "a street needs at least 2 positions, found 0",
+        ),
+        (
+            |p| p.streets[0].points = vec![SITE, SITE, SITE],
+            "is 3 positions, all at one place, but it must be at least 2 distinct positions",
+            "a street needs at least 2 distinct positions, found 3 all at one place",
+        ),
+    ];
+    for (edit, ron_message, geojson_message) in cases {
+        let mut plan = base();
+        edit(&mut plan);
+        let e = validate::plan(&plan).unwrap_err();
+        assert_eq!(e.path, "streets[0] (S1).points");
+        let e = ron_err(&plan);
+        assert_eq!(field(&e), "streets[0] (S1).points", "{e}");
+        assert!(e.message.starts_with(ron_message), "{e}");
+        let e = geojson_err(&plan);
+        assert_eq!(field(&e), "features[0].geometry.coordinates", "{e}");
+        assert!(e.message.starts_with(geojson_message), "{e}");
+    }
+    // Two distinct vertices are enough, even with a repeated one between them.
+    let mut plan = base();
+    let end = plan.streets[0].points[1];
+    plan.streets[0].points = vec![SITE, SITE, end];
+    assert_eq!(validate::plan(&plan), Ok(()));
+    load_ron_str(&to_ron_string(&plan), Path::new("plan.ron")).expect("ron");
 }

@@ -9,10 +9,9 @@
 
 use super::feature::PoleNote;
 use super::{Collected, LongNames};
-use crate::plan::review::{PoleReview, ReviewStatus};
-use crate::plan::{
-    DEFAULT_LANES, DEFAULT_SURFACE, LightingClass, Name, Pole, Section, Street, validate,
-};
+use crate::plan::schema::{self, Field, Fields};
+use crate::plan::validate::ValueError;
+use crate::plan::{Name, Street};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
@@ -361,30 +360,87 @@ struct Feature<'a> {
     properties: Option<Box<Obj<Properties<'a>>>>,
 }
 
-/// A non-blank string, borrowed (the careful path refuses blank required strings).
-fn non_blank(s: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
-    s.filter(|s| !s.trim().is_empty())
+/// One feature's properties as the schema reads them: nothing allocated but what the
+/// plan keeps. Anything the careful path would refuse, or explain, gives up.
+struct Props<'p, 'a> {
+    p: &'p Properties<'a>,
+    long: &'p mut LongNames,
+    /// The pole's luminaire in the long names, when it is one of them.
+    long_luminaire: Option<u32>,
 }
 
-/// As [`non_blank`], owned.
-fn given(s: Option<Cow<'_, str>>) -> Option<String> {
-    non_blank(s).map(Cow::into_owned)
-}
+impl Fields for Props<'_, '_> {
+    type Error = GaveUp;
 
-/// As [`given`], inline where short (no allocation of its own).
-fn given_name(s: Option<Cow<'_, str>>) -> Option<Name> {
-    non_blank(s).map(|s| Name::from(s.as_ref()))
+    fn text(&self, field: &Field) -> Result<Option<Cow<'_, str>>, GaveUp> {
+        let p = self.p;
+        let s = match field.name {
+            "name" => &p.name,
+            "class" => &p.class,
+            "surface" => &p.surface,
+            "vendor" => &p.vendor,
+            "luminaire" => &p.luminaire,
+            "street" => &p.street,
+            "review_status" => &p.review_status,
+            "review_comment" => &p.review_comment,
+            "review_reviewer" => &p.review_reviewer,
+            "review_time" => &p.review_time,
+            // A property the schema has and this reader not: read it carefully.
+            _ => return Err(GaveUp),
+        };
+        Ok(s.as_deref().map(Cow::Borrowed))
+    }
+
+    fn number(&self, field: &Field) -> Result<Option<f64>, GaveUp> {
+        let p = self.p;
+        match field.name {
+            "width_m" => Ok(p.width_m),
+            "lanes" => Ok(p.lanes),
+            "height_m" => Ok(p.height_m),
+            "tilt_deg" => Ok(p.tilt_deg),
+            "overhang_m" => Ok(p.overhang_m),
+            "azimuth_deg" => Ok(p.azimuth_deg),
+            "from_m" => Ok(p.from_m),
+            "to_m" => Ok(p.to_m),
+            _ => Err(GaveUp),
+        }
+    }
+
+    fn missing(&self, _: &Field, _: bool) -> GaveUp {
+        GaveUp
+    }
+
+    fn refused(&self, _: ValueError) -> GaveUp {
+        GaveUp
+    }
+
+    /// A long name (a photometry path, mostly) is held once, in the long names; the pole
+    /// holds an empty one until the reader gives it the luminaire's id.
+    fn pole_luminaire(&mut self, field: &Field) -> Result<Name, GaveUp> {
+        let name = schema::required(&*self, field)?;
+        if !LongNames::is_long(&name) {
+            return Ok(Name::from(name.as_ref()));
+        }
+        let name = self.p.luminaire.as_deref().ok_or(GaveUp)?;
+        self.long_luminaire = Some(self.long.intern(name).ok_or(GaveUp)?);
+        Ok(Name::default())
+    }
 }
 
 /// Adds feature `fi` to `c`; `None`: give up.
 fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
-    let p = f.properties?.0;
+    let mut p = f.properties?.0;
     let geometry = f.geometry.map(|g| g.0);
-    let kind = p.kind.filter(|k| !k.trim().is_empty())?;
-    let id = p.id.or(f.id);
+    let kind = p.kind.take().filter(|k| !k.trim().is_empty())?;
+    let id = p.id.take().or(f.id);
     if id.as_ref().is_some_and(|s| s.text().trim().is_empty()) {
         return None; // blank: refused or renamed, the careful path says which
     }
+    let mut props = Props {
+        p: &p,
+        long: &mut c.long_luminaires,
+        long_luminaire: None,
+    };
     match (kind.as_ref(), geometry) {
         (
             "street",
@@ -393,86 +449,35 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
                 coordinates: Coordinates::Line(points),
             }),
         ) if gk == "LineString" && points.len() >= 2 => {
-            let class = match p.class {
-                None => None,
-                Some(s) if s.trim().is_empty() => None,
-                Some(s) => Some(LightingClass::parse(&s)?),
-            };
-            let lanes = match p.lanes {
-                None => DEFAULT_LANES,
-                Some(n) if n.fract() == 0.0 && (1.0..=12.0).contains(&n) => n as u32,
-                Some(_) => return None,
-            };
-            let street = Street {
-                id: id?.into_string(),
-                name: p.name.map(Cow::into_owned).unwrap_or_default(),
-                class,
-                width_m: p.width_m.unwrap_or(7.0),
-                lanes,
-                surface: p
-                    .surface
-                    .map_or_else(|| DEFAULT_SURFACE.to_owned(), Cow::into_owned),
-                points,
-            };
-            validate::street(&street).ok()?;
+            let street: Street = schema::street(&props, id?.into_string(), points).ok()?;
             c.plan.streets.push(street);
         }
         (
             "pole",
             Some(Geometry {
                 kind: gk,
-                coordinates: Coordinates::Point([lon, lat]),
+                coordinates: Coordinates::Point(at),
             }),
         ) if gk == "Point" => {
-            // A long name (a photometry path, mostly) is held once, in the long names.
-            let luminaire = non_blank(p.luminaire)?;
-            let long = match LongNames::is_long(&luminaire) {
-                true => Some(c.long_luminaires.intern(&luminaire)?),
-                false => None,
-            };
-            let pole = Pole {
-                id: Name::from(id?.text()),
-                lon,
-                lat,
-                height_m: p.height_m?,
-                overhang_m: p.overhang_m.unwrap_or(0.0),
-                tilt_deg: p.tilt_deg.unwrap_or(0.0),
-                azimuth_deg: p.azimuth_deg.unwrap_or(0.0),
-                vendor: given_name(p.vendor)?,
-                luminaire: match long {
-                    Some(_) => Name::default(),
-                    None => Name::from(luminaire.as_ref()),
-                },
-            };
-            validate::pole(&pole).ok()?;
-            if let Some(status) = p.review_status {
-                let review = PoleReview {
-                    status: ReviewStatus::parse(&status)?,
-                    comment: p.review_comment.map(Cow::into_owned).unwrap_or_default(),
-                    reviewer: p.review_reviewer.map(Cow::into_owned).unwrap_or_default(),
-                    time: p.review_time.map(Cow::into_owned).unwrap_or_default(),
-                };
-                c.plan.pole_reviews.insert(pole.id.to_string(), review);
+            let read = schema::pole(&mut props, Name::from(id?.text()), at).ok()?;
+            let long = props.long_luminaire;
+            if let Some(review) = read.review {
+                c.plan.pole_reviews.insert(read.pole.id.to_string(), review);
             }
-            c.plan.poles.push(pole);
+            c.plan.poles.push(read.pole);
             c.pole_notes.push(PoleNote {
                 feature: fi,
                 long_luminaire: long.unwrap_or(PoleNote::INLINE),
-                azimuth_given: p.azimuth_deg.is_some(),
+                azimuth_given: read.azimuth_given,
             });
         }
         ("section", _) => {
-            if id.is_none() {
+            let named = id.is_some();
+            let id = id.map_or_else(|| super::default_section_id(fi), Id::into_string);
+            let section = schema::section(&props, id).ok()?;
+            if !named {
                 c.default_named.push((c.plan.sections.len(), fi));
             }
-            let section = Section {
-                id: id.map_or_else(|| super::default_section_id(fi), Id::into_string),
-                vendor: given(p.vendor)?,
-                street: given(p.street)?,
-                from_m: p.from_m?,
-                to_m: p.to_m?,
-            };
-            validate::section(&section).ok()?;
             c.plan.sections.push(section);
         }
         _ => return None,

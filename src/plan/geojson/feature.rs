@@ -2,9 +2,11 @@
 
 use super::{Reader, short, type_name};
 use crate::error::FileError;
-use crate::plan::validate::{self, ValueError};
-use crate::plan::{LightingClass, Plan, Pole, Section, Street};
+use crate::plan::schema::{self, Field, Fields, RecordFields};
+use crate::plan::validate::ValueError;
+use crate::plan::{PhotometrySource, Plan};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Typed access to one properties object, with the path prefix for messages.
 pub(super) struct Props<'r, 'a> {
@@ -19,9 +21,13 @@ impl Props<'_, '_> {
     }
 
     pub(super) fn opt_str(&self, key: &str) -> Result<Option<String>, FileError> {
+        Ok(self.str_at(key)?.map(str::to_owned))
+    }
+
+    fn str_at(&self, key: &str) -> Result<Option<&str>, FileError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::String(s)) => Ok(Some(s)),
             Some(v) => Err(self.r.err(
                 self.field(key),
                 format!("must be a string, found {}; quote the value", type_name(v)),
@@ -62,21 +68,87 @@ impl Props<'_, '_> {
         }
     }
 
-    pub(super) fn req_num(&self, key: &str, what: &str) -> Result<f64, FileError> {
-        self.opt_num(key)?.ok_or_else(|| {
-            self.r.err(
-                self.field(key),
-                format!("is missing; add \"{key}\" with the {what}"),
-            )
-        })
+    /// A value of `key` deserialized as `T`; `hint` says what is expected.
+    fn value_as<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+        hint: &str,
+    ) -> Result<Option<T>, FileError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => T::deserialize(v)
+                .map(Some)
+                .map_err(|e| self.r.err(self.field(key), format!("{e}; {hint}"))),
+        }
+    }
+}
+
+/// The GeoJSON properties (and the objects of the `lysplan` member) as the schema reads
+/// them: each value's type judged here, with its path in the message.
+impl Fields for Props<'_, '_> {
+    type Error = FileError;
+
+    fn text(&self, field: &Field) -> Result<Option<Cow<'_, str>>, FileError> {
+        Ok(self.str_at(field.name)?.map(Cow::Borrowed))
     }
 
-    /// A value the validator refused, named as this feature's property.
-    pub(super) fn refused(&self, e: ValueError) -> FileError {
+    fn number(&self, field: &Field) -> Result<Option<f64>, FileError> {
+        self.opt_num(field.name)
+    }
+
+    fn missing(&self, field: &Field, blank: bool) -> FileError {
+        let key = field.name;
+        let what = field.what;
+        self.r.err(
+            self.field(key),
+            if blank {
+                format!("is empty; give {what}")
+            } else {
+                format!("is missing; add \"{key}\" with {what}")
+            },
+        )
+    }
+
+    /// A value the schema or the validator refused, named as this object's property.
+    fn refused(&self, e: ValueError) -> FileError {
         self.r.err(
             self.field(&e.path),
             format!("is {}, but it must be {}", e.value, e.allowed),
         )
+    }
+}
+
+impl RecordFields for Props<'_, '_> {
+    fn colour(&self, field: &Field) -> Result<Option<[u8; 3]>, FileError> {
+        self.value_as(field.name, "give the colour as [r, g, b], each 0..255")
+    }
+
+    fn photometry(&self, field: &Field) -> Result<PhotometrySource, FileError> {
+        self.value_as(
+            field.name,
+            "the photometry is {\"Bundled\": \"file.ldt\"} or {\"Embedded\": {\"file_name\", \
+             \"text\"}}",
+        )?
+        .ok_or_else(|| self.missing(field, false))
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(&self, field: &Field) -> Result<Option<T>, FileError> {
+        self.value_as(field.name, field.what)
+    }
+}
+
+impl Props<'_, '_> {
+    /// Refuses a key the schema's table of this object does not name (a typo must not be
+    /// dropped silently).
+    pub(super) fn only(&self, fields: &[Field]) -> Result<(), FileError> {
+        let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        match self.map.keys().find(|k| !names.contains(&k.as_str())) {
+            Some(k) => Err(self.r.err(
+                self.path.clone(),
+                crate::plan::ron_io::unknown_field(k, &names),
+            )),
+            None => Ok(()),
+        }
     }
 }
 
@@ -218,7 +290,7 @@ pub(super) fn read_feature(
             return Err(r.err(ppath, format!("must be an object, found {}", type_name(v))));
         }
     };
-    let p = Props {
+    let mut p = Props {
         r,
         map,
         path: ppath,
@@ -282,41 +354,17 @@ pub(super) fn read_feature(
                 .enumerate()
                 .map(|(k, v)| position(r, v, &format!("{cpath}[{k}]")))
                 .collect::<Result<Vec<_>, _>>()?;
-            let class = match p.opt_str("class")? {
-                None => None,
-                Some(s) if s.trim().is_empty() => None,
-                Some(s) => Some(LightingClass::parse(&s).ok_or_else(|| {
-                    r.err(
-                        p.field("class"),
-                        format!(
-                            "{s:?} is not an EN 13201 class; use one of P1..P6, C0..C5, \
-                             M1..M6, or leave it out"
-                        ),
-                    )
-                })?),
-            };
-            let street = Street {
-                id,
-                name: p.opt_str("name")?.unwrap_or_default(),
-                class,
-                width_m: p.opt_num("width_m")?.unwrap_or(7.0),
-                lanes: match p.opt_num("lanes")? {
-                    None => crate::plan::DEFAULT_LANES,
-                    Some(n) if n.fract() == 0.0 && (1.0..=12.0).contains(&n) => n as u32,
-                    Some(n) => {
-                        return Err(p.refused(ValueError::new(
-                            "lanes",
-                            n,
-                            validate::Allowed::Whole { min: 1, max: 12 },
-                        )));
-                    }
-                },
-                surface: p
-                    .opt_str("surface")?
-                    .unwrap_or_else(|| crate::plan::DEFAULT_SURFACE.to_owned()),
-                points,
-            };
-            validate::street(&street).map_err(|e| p.refused(e))?;
+            if points.iter().all(|q| *q == points[0]) {
+                return Err(r.err(
+                    cpath,
+                    format!(
+                        "a street needs at least 2 distinct positions, found {} all at one \
+                         place",
+                        points.len()
+                    ),
+                ));
+            }
+            let street = schema::street(&p, id, points)?;
             plan.streets.push(street);
         }
         "pole" => {
@@ -327,68 +375,22 @@ pub(super) fn read_feature(
                 )
             })?;
             let coords = geometry(r, f, &fpath, "Point")?;
-            let [lon, lat] = position(r, coords, &format!("{fpath}.geometry.coordinates"))?;
-            let height_m = p.req_num("height_m", "luminaire height above ground in metres")?;
-            let tilt_deg = p.opt_num("tilt_deg")?.unwrap_or(0.0);
-            let overhang_m = p.opt_num("overhang_m")?.unwrap_or(0.0);
-            let azimuth = p.opt_num("azimuth_deg")?;
-            let vendor = p.req_str("vendor", "vendor id")?;
-            let lum = p.req_str("luminaire", "luminaire type id or .ldt/.ies file path")?;
-            // Resolved once the whole file (and the catalogue) is read.
-            let luminaire = lum;
-            let pole = Pole {
-                id: id.into(),
-                lon,
-                lat,
-                height_m,
-                overhang_m,
-                tilt_deg,
-                azimuth_deg: azimuth.unwrap_or(0.0),
-                vendor: vendor.into(),
-                luminaire: luminaire.into(),
-            };
-            validate::pole(&pole).map_err(|e| p.refused(e))?;
-            if let Some(status) = p.opt_str("review_status")? {
-                let status =
-                    crate::plan::review::ReviewStatus::parse(&status).ok_or_else(|| {
-                        r.err(
-                            p.field("review_status"),
-                            format!(
-                                "{status:?} is not a review status; use \"pending\", \"approved\" \
-                             or \"rejected\""
-                            ),
-                        )
-                    })?;
-                plan.pole_reviews.insert(
-                    pole.id.to_string(),
-                    crate::plan::review::PoleReview {
-                        status,
-                        comment: p.opt_str("review_comment")?.unwrap_or_default(),
-                        reviewer: p.opt_str("review_reviewer")?.unwrap_or_default(),
-                        time: p.opt_str("review_time")?.unwrap_or_default(),
-                    },
-                );
+            let at = position(r, coords, &format!("{fpath}.geometry.coordinates"))?;
+            // The luminaire, a type id or a file path, is resolved once the whole file
+            // (and the catalogue) is read.
+            let read = schema::pole(&mut p, id.into(), at)?;
+            if let Some(review) = read.review {
+                plan.pole_reviews.insert(read.pole.id.to_string(), review);
             }
-            plan.poles.push(pole);
+            plan.poles.push(read.pole);
             notes.push(PoleNote {
                 feature: fi,
                 long_luminaire: PoleNote::INLINE,
-                azimuth_given: azimuth.is_some(),
+                azimuth_given: read.azimuth_given,
             });
         }
         "section" => {
-            let vendor = p.req_str("vendor", "vendor id")?;
-            let street = p.req_str("street", "street id")?;
-            let from_m = p.req_num("from_m", "start chainage in metres")?;
-            let to_m = p.req_num("to_m", "end chainage in metres")?;
-            let section = Section {
-                id: id.unwrap_or_else(|| super::default_section_id(fi)),
-                vendor,
-                street,
-                from_m,
-                to_m,
-            };
-            validate::section(&section).map_err(|e| p.refused(e))?;
+            let section = schema::section(&p, id.unwrap_or_else(|| super::default_section_id(fi)))?;
             plan.sections.push(section);
         }
         other => {

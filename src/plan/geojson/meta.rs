@@ -4,22 +4,11 @@
 use super::feature::Props;
 use super::{Reader, type_name};
 use crate::error::FileError;
-use crate::plan::validate::{self, ValueError};
-use crate::plan::{FORMAT_VERSION, LuminaireType, PhotometrySource, Plan, Rules, Vendor};
-use serde_json::Value;
+use crate::plan::schema::{self, Field};
+use crate::plan::validate;
+use crate::plan::{LuminaireType, PhotometrySource, Plan};
+use serde_json::{Map, Value};
 use std::path::Path;
-
-/// Colours for vendors created from a GeoJSON without a vendor list.
-pub(super) const PALETTE: [[u8; 3]; 8] = [
-    [31, 119, 180],
-    [255, 127, 14],
-    [44, 160, 44],
-    [214, 39, 40],
-    [148, 103, 189],
-    [140, 86, 75],
-    [227, 119, 194],
-    [23, 190, 207],
-];
 
 pub(super) fn is_photometry_path(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
@@ -129,187 +118,50 @@ pub(super) fn read_meta(
         map: m,
         path: "lysplan".into(),
     };
-    if let Some(v) = p.opt_num("format_version")?
-        && v > FORMAT_VERSION as f64
+    // The settings, then the vendors and luminaire types, each by the schema.
+    schema::settings(&p, plan)?;
+    let vendors = objects(r, m, "vendors", &schema::vendor_fields::ALL)?;
+    let vendors_given = vendors.is_some();
+    for (k, o) in vendors.into_iter().flatten().enumerate() {
+        plan.vendors.push(schema::vendor(&o, k)?);
+    }
+    for o in objects(r, m, "luminaires", &schema::luminaire_fields::ALL)?
+        .into_iter()
+        .flatten()
     {
-        return Err(r.err(
-            "lysplan.format_version",
-            format!(
-                "the file is format version {v}, but this Lysplan reads up to version \
-                 {FORMAT_VERSION}; open it with a newer Lysplan"
-            ),
-        ));
-    }
-    if let Some(s) = p.opt_str("name")? {
-        plan.name = s;
-    }
-    if let Some(s) = p.opt_str("description")? {
-        plan.description = s;
-    }
-    if let Some(v) = p.opt_num("maintenance_factor")? {
-        plan.maintenance_factor = v;
-    }
-    if let Some(v) = p.opt_num("burning_hours_per_year")? {
-        plan.burning_hours_per_year = v;
-    }
-    if let Some(v) = m.get("rules").filter(|v| !v.is_null()) {
-        plan.rules = serde_json::from_value::<Rules>(v.clone()).map_err(|e| {
-            r.err(
-                "lysplan.rules",
-                format!("{e}; rules are numbers named as in the RON plan (min_spacing_m, ...)"),
-            )
-        })?;
-    }
-    validate::plan_settings(plan).map_err(|e| p.refused(e))?;
-    if let Some(v) = m.get("energy").filter(|v| !v.is_null()) {
-        plan.energy = serde_json::from_value(v.clone()).map_err(|e| {
-            r.err(
-                "lysplan.energy",
-                format!(
-                    "{e}; energy holds year, time_zone, switch_sun_elevation_deg, \
-                     co2_g_per_kwh, co2_source, baseline_power_w and baseline_name"
-                ),
-            )
-        })?;
-        plan.energy
-            .check()
-            .map_err(|e| refused(r, "lysplan.energy", e))?;
-    }
-    match m.get("control_profiles") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(a)) => {
-            for (k, v) in a.iter().enumerate() {
-                let at = format!("lysplan.control_profiles[{k}]");
-                let profile: super::super::energy::ControlProfile =
-                    serde_json::from_value(v.clone()).map_err(|e| {
-                        r.err(
-                            at.clone(),
-                            format!(
-                                "{e}; a profile is {{\"id\", \"name\", \"steps\": [[\"22:00\", \
-                                 0.5], ...], \"presence\": {{\"idle_level\", \"occupancy\": [24 \
-                                 values]}}}}"
-                            ),
-                        )
-                    })?;
-                profile.check().map_err(|e| refused(r, &at, e))?;
-                plan.control_profiles.push(profile);
-            }
-        }
-        Some(v) => {
-            return Err(r.err(
-                "lysplan.control_profiles",
-                format!("must be an array, found {}", type_name(v)),
-            ));
-        }
-    }
-    if let Some(v) = p.opt_num("revision")? {
-        if !(v >= 0.0 && v.fract() == 0.0 && v <= 9.0e15) {
-            return Err(r.err(
-                "lysplan.revision",
-                format!("is {v}, but it must be a whole number ≥ 0 (the count of saves)"),
-            ));
-        }
-        plan.revision = v as u64;
-    }
-    if let Some(v) = m.get("changelog").filter(|v| !v.is_null()) {
-        plan.changelog = serde_json::from_value(v.clone()).map_err(|e| {
-            r.err(
-                "lysplan.changelog",
-                format!(
-                    "{e}; a changelog entry is {{\"revision\", \"time\", \"author\", \
-                     \"summary\"}}"
-                ),
-            )
-        })?;
-    }
-    if let Some(v) = m.get("submissions").filter(|v| !v.is_null()) {
-        plan.submissions = serde_json::from_value(v.clone()).map_err(|e| {
-            r.err(
-                "lysplan.submissions",
-                format!(
-                    "{e}; a submission is {{\"vendor\", \"file\", \"sha256\", \"received\", \
-                     \"decisions\": [{{\"object\", \"change\", \"verdict\", \"comment\", \
-                     \"reviewer\", \"time\"}}]}}"
-                ),
-            )
-        })?;
-    }
-    let vendors_given = match m.get("vendors") {
-        None | Some(Value::Null) => false,
-        Some(Value::Array(a)) => {
-            for (k, v) in a.iter().enumerate() {
-                let vendor = serde_json::from_value::<Vendor>(v.clone()).map_err(|e| {
-                    r.err(
-                        format!("lysplan.vendors[{k}]"),
-                        format!("{e}; a vendor is {{\"id\", \"name\", \"color\": [r, g, b]}}"),
-                    )
-                })?;
-                validate::vendor(&vendor)
-                    .map_err(|e| refused(r, &format!("lysplan.vendors[{k}]"), e))?;
-                plan.vendors.push(vendor);
-            }
-            true
-        }
-        Some(v) => {
-            return Err(r.err(
-                "lysplan.vendors",
-                format!("must be an array, found {}", type_name(v)),
-            ));
-        }
-    };
-    match m.get("luminaires") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(a)) => {
-            for (k, v) in a.iter().enumerate() {
-                let lum = serde_json::from_value::<LuminaireType>(v.clone()).map_err(|e| {
-                    r.err(
-                        format!("lysplan.luminaires[{k}]"),
-                        format!(
-                            "{e}; a luminaire type is {{\"id\", \"name\", \"photometry\", \
-                             \"flux_lm\", \"power_w\"}}"
-                        ),
-                    )
-                })?;
-                validate::luminaire(&lum)
-                    .map_err(|e| refused(r, &format!("lysplan.luminaires[{k}]"), e))?;
-                plan.luminaires.push(lum);
-            }
-        }
-        Some(v) => {
-            return Err(r.err(
-                "lysplan.luminaires",
-                format!("must be an array, found {}", type_name(v)),
-            ));
-        }
-    }
-    match m.get("surfaces") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(a)) => {
-            for (k, v) in a.iter().enumerate() {
-                let surface = serde_json::from_value::<crate::plan::RoadSurface>(v.clone())
-                    .map_err(|e| {
-                        r.err(
-                            format!("lysplan.surfaces[{k}]"),
-                            format!("{e}; a road surface is {{\"id\", \"name\", \"table_csv\"}}"),
-                        )
-                    })?;
-                plan.surfaces.push(surface);
-            }
-        }
-        Some(v) => {
-            return Err(r.err(
-                "lysplan.surfaces",
-                format!("must be an array, found {}", type_name(v)),
-            ));
-        }
+        plan.luminaires.push(schema::luminaire(&o)?);
     }
     Ok(vendors_given)
 }
 
-/// A refused value of the object at `at` (`lysplan.vendors[0]`).
-fn refused(r: &Reader, at: &str, e: ValueError) -> FileError {
-    r.err(
-        format!("{at}.{}", e.path),
-        format!("is {}, but it must be {}", e.value, e.allowed),
-    )
+/// The objects of the array member `key` of the `lysplan` member, each refused with its
+/// path if it is not an object or names a field `fields` does not; `None`: no such
+/// member.
+fn objects<'r, 'a>(
+    r: &'r Reader<'a>,
+    m: &'r Map<String, Value>,
+    key: &str,
+    fields: &[Field],
+) -> Result<Option<Vec<Props<'r, 'a>>>, FileError> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                let path = format!("lysplan.{key}[{k}]");
+                let Value::Object(map) = v else {
+                    return Err(r.err(path, format!("must be an object, found {}", type_name(v))));
+                };
+                let o = Props { r, map, path };
+                o.only(fields)?;
+                Ok(o)
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(v) => Err(r.err(
+            format!("lysplan.{key}"),
+            format!("must be an array, found {}", type_name(v)),
+        )),
+    }
 }

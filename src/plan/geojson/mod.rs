@@ -28,23 +28,17 @@ mod write;
 
 pub use write::to_geojson;
 
-use super::{Plan, Vendor};
+use super::{Plan, Unaimed, Vendor};
 use crate::error::{FileError, Location};
-use crate::frame::{bearing_of, grid_to_true_bearing};
-use crate::index::Located;
 use feature::{PoleNote, read_feature};
-use meta::{PALETTE, embed_photometry, is_photometry_path, read_meta};
+use meta::{embed_photometry, is_photometry_path, read_meta};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Reads a plan from a GeoJSON file.
-pub fn load_geojson(path: &Path) -> Result<Plan, FileError> {
-    load_unaimed(path).map(|u| u.aimed().0)
-}
-
 /// Reads and validates the plan file at `path`; the default azimuths come with
-/// [`Unaimed::aimed`]. A file of 512 KiB or more laid out as usual (features one after
+/// `crate::locate::aimed` (reading a GeoJSON plan whole: `crate::locate::load_geojson`).
+/// A file of 512 KiB or more laid out as usual (features one after
 /// another) is read in runs on every core, without holding its whole text; any other,
 /// or one whose runs do not all read, is read whole, on the paths that name what is
 /// wrong.
@@ -275,38 +269,9 @@ impl<'de> serde::de::Visitor<'de> for FeaturesSeed<'_, '_> {
     }
 }
 
-/// Parses a plan from GeoJSON text. `origin` names the file in messages and anchors
-/// relative photometry paths. Features are read one at a time (streaming).
-pub fn read_geojson(text: &str, origin: &Path) -> Result<Plan, FileError> {
-    read_unaimed(text, origin).map(|u| u.aimed().0)
-}
-
-/// A plan read whole, owing nothing to its text, whose poles without an azimuth still
-/// wait for the default one: what [`read_unaimed`] gives, so that a caller can let go of
-/// the text (the largest thing the reader holds on a large file) before the poles are
-/// located.
-pub struct Unaimed {
-    plan: Plan,
-    aim: Vec<bool>,
-}
-
-impl Unaimed {
-    /// The plan with the default azimuths, and its location if they needed it.
-    pub fn aimed(self) -> (Plan, Option<Located>) {
-        let Unaimed { mut plan, aim } = self;
-        let located = aim_at_nearest_street(&mut plan, &aim);
-        (plan, located)
-    }
-
-    /// The plan with the default azimuths and every pole located on its nearest street.
-    pub fn located(self) -> (Plan, Located) {
-        let (plan, located) = self.aimed();
-        let located = located.unwrap_or_else(|| Located::new(&plan));
-        (plan, located)
-    }
-}
-
-/// Reads and validates the plan; the default azimuths come with [`Unaimed::aimed`].
+/// Parses and validates a plan from GeoJSON text; the default azimuths come with
+/// `crate::locate::aimed`. `origin` names the file in messages and anchors relative
+/// photometry paths. Features are read one at a time (streaming).
 pub fn read_unaimed(text: &str, origin: &Path) -> Result<Unaimed, FileError> {
     let r = Reader { origin };
     // Most files are well-formed: read them fast, and only a file the fast reader gives
@@ -318,12 +283,12 @@ pub fn read_unaimed(text: &str, origin: &Path) -> Result<Unaimed, FileError> {
     finish(&r, c)
 }
 
-/// As [`read_geojson`], always on the careful path (every feature through a `Value`):
+/// As [`read_unaimed`], always on the careful path (every feature through a `Value`):
 /// the same plan, slower. For tests that hold the fast path to it.
 #[doc(hidden)]
-pub fn read_geojson_careful(text: &str, origin: &Path) -> Result<Plan, FileError> {
+pub fn read_unaimed_careful(text: &str, origin: &Path) -> Result<Unaimed, FileError> {
     let r = Reader { origin };
-    finish(&r, read_carefully(&r, text)?).map(|u| u.aimed().0)
+    finish(&r, read_carefully(&r, text)?)
 }
 
 /// The reader that explains: every feature through a `Value`, each property's type and
@@ -359,7 +324,8 @@ fn read_carefully(r: &Reader, text: &str) -> Result<Collected, FileError> {
 }
 
 /// What every reader does once the features are read: the collection's type, the
-/// `lysplan` member, photometry files, default azimuths, implied vendors, the validator.
+/// `lysplan` member, photometry files, which poles wait for a default azimuth, implied
+/// vendors, the validator.
 fn finish(r: &Reader, mut c: Collected) -> Result<Unaimed, FileError> {
     let origin = r.origin;
 
@@ -454,42 +420,9 @@ fn finish(r: &Reader, mut c: Collected) -> Result<Unaimed, FileError> {
     }
     // Each value was judged where it was read, with its feature named; this is the net
     // under that (the same validator the RON reader uses, paths from the plan's root).
-    // The default azimuths come later (`Unaimed::aimed`): always finite.
+    // The default azimuths come later (`crate::locate::aimed`): always finite.
     super::validate::plan(&plan).map_err(|e| super::ron_io::value_error(origin, e))?;
     Ok(Unaimed { plan, aim })
-}
-
-/// Points each pole `i` with `aim[i]` (its luminaire's C = 90 direction, as a true
-/// bearing) at the nearest street centreline; a pole on a centreline faces the street's
-/// right-hand side. The default of a pole whose file gives no azimuth (GeoJSON,
-/// GeoPackage). Returns the plan's index and its poles' locations, found on the way
-/// (`None`, and no work, when every pole has its azimuth).
-pub(in crate::plan) fn aim_at_nearest_street(plan: &mut Plan, aim: &[bool]) -> Option<Located> {
-    if !aim.iter().any(|&a| a) {
-        return None;
-    }
-    let located = Located::visiting(plan, |i, p, xy, line, st| {
-        if !aim.get(i).copied().unwrap_or(false) {
-            return;
-        }
-        let grid = if st.offset_m > 1e-9 {
-            bearing_of(st.foot.x - xy.x, st.foot.y - xy.y)
-        } else {
-            // On the centreline: face the right-hand side of the street.
-            let d = line
-                .point_at(st.chainage_m)
-                .map(|(_, d)| d)
-                .unwrap_or(crate::frame::Xy::new(0.0, 1.0));
-            bearing_of(d.y, -d.x)
-        };
-        p.azimuth_deg = grid_to_true_bearing(grid, p.lon, p.lat);
-    });
-    Some(located)
-}
-
-/// The `k`-th colour of the palette given to vendors a file names without a colour.
-pub(in crate::plan) fn palette(k: usize) -> [u8; 3] {
-    PALETTE[k % PALETTE.len()]
 }
 
 /// Adds a vendor (id = name, a palette colour) for each vendor id the poles and sections
@@ -510,7 +443,7 @@ pub(in crate::plan) fn add_implied_vendors(plan: &mut Plan) {
         plan.vendors.push(Vendor {
             name: v.clone(),
             id: v,
-            color: palette(k),
+            color: super::schema::palette(k),
             control_profile: None,
         });
     }

@@ -25,9 +25,10 @@
 
 mod blob;
 mod read;
+mod table;
 mod write;
 
-pub use read::load_gpkg;
+pub use read::load_gpkg_unaimed;
 pub use write::{save_gpkg_atomic, to_gpkg};
 
 use crate::frame::{Xy, from_utm32, to_utm32};

@@ -1,4 +1,6 @@
-//! The pole schedule: one CSV row per pole, for procurement and spreadsheets.
+//! The pole schedule: one CSV row per pole, for procurement and spreadsheets. Above both
+//! [`crate::plan`] and [`crate::index`]: each row gives the pole's station, as the checks
+//! find it.
 //!
 //! One header row ([`COLUMNS`]), then one row per pole in plan order; no other lines (no
 //! `sep=`, comments or attribution). Fields are separated by commas, decimals use a
@@ -20,10 +22,10 @@
 //! - `review_status` is always there: `pending`, `approved` or `rejected`, empty for a
 //!   pole never reviewed.
 
-use super::Plan;
 use crate::error::{FileError, Location};
 use crate::frame::{Side, to_utm32};
 use crate::index::{SiteIndex, on_route, pole_stations};
+use crate::plan::Plan;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -56,7 +58,7 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn schedule_csv(plan: &Plan, bom: bool) -> Vec<u8> {
     let index = SiteIndex::build(plan);
     let stations = pole_stations(&index);
-    let luminaires: std::collections::HashMap<&str, &super::LuminaireType> =
+    let luminaires: std::collections::HashMap<&str, &crate::plan::LuminaireType> =
         plan.luminaires.iter().map(|l| (l.id.as_str(), l)).collect();
     let writer = |out: Vec<u8>| {
         csv::WriterBuilder::new()
@@ -160,5 +162,5 @@ pub fn save_schedule_atomic(plan: &Plan, path: &Path, bom: bool) -> Result<(), F
             "could not build the schedule; nothing was written",
         ));
     }
-    super::write_atomic(path, &bytes)
+    crate::plan::write_atomic(path, &bytes)
 }
