@@ -6,9 +6,8 @@
 
 use super::script::Instruction;
 use super::{Document, Step};
-use crate::plan::{
-    Crs, Plan, load_any, same_file, save_geojson_atomic, save_gpkg_atomic, save_ron_atomic,
-};
+use crate::locate::load_any;
+use crate::plan::{Crs, Plan, same_file, save_geojson_atomic, save_gpkg_atomic, save_ron_atomic};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -23,7 +23,7 @@
 
 use super::energy::{ControlProfile, EnergySettings};
 use super::review::{ChangelogEntry, PoleReview, ReviewStatus, Submission};
-use super::validate::{self, ValueError};
+use super::validate::{self, Allowed, ValueError};
 use super::{
     DEFAULT_LANES, DEFAULT_SURFACE, LightingClass, LuminaireType, Name, PhotometrySource, Plan,
     Pole, RoadSurface, Rules, Section, Street, Vendor,
@@ -369,12 +369,17 @@ fn required_number<F: Fields + ?Sized>(f: &F, field: &Field) -> Result<f64, F::E
     f.number(field)?.ok_or_else(|| f.missing(field, false))
 }
 
-fn refused(field: &Field, value: String, allowed: impl Into<String>) -> ValueError {
+fn refused(field: &Field, value: impl Into<validate::Found>, allowed: Allowed) -> ValueError {
     ValueError {
         path: field.name.into(),
-        value,
-        allowed: allowed.into(),
+        value: value.into(),
+        allowed,
     }
+}
+
+/// A limit in words (what no [`Allowed`] case says).
+fn described(text: impl Into<String>) -> Allowed {
+    Allowed::Described(text.into())
 }
 
 /// A whole number in `lo..=hi`, or `None` when not given.
@@ -383,12 +388,12 @@ fn whole<F: Fields + ?Sized>(
     field: &Field,
     lo: f64,
     hi: f64,
-    allowed: &str,
+    allowed: Allowed,
 ) -> Result<Option<f64>, F::Error> {
     match f.number(field)? {
         None => Ok(None),
         Some(n) if n.fract() == 0.0 && (lo..=hi).contains(&n) => Ok(Some(n)),
-        Some(n) => Err(f.refused(refused(field, validate::number(n), allowed))),
+        Some(n) => Err(f.refused(refused(field, n, allowed))),
     }
 }
 
@@ -403,11 +408,13 @@ pub fn street<F: Fields>(f: &F, id: String, points: Vec<[f64; 2]>) -> Result<Str
             f.refused(refused(
                 &CLASS,
                 format!("{s:?}"),
-                "an EN 13201 class: one of P1..P6, C0..C5, M1..M6, or none (not evaluated)",
+                described(
+                    "an EN 13201 class: one of P1..P6, C0..C5, M1..M6, or none (not evaluated)",
+                ),
             ))
         })?),
     };
-    let lanes = whole(f, &LANES, 1.0, 12.0, "a whole number in 1..12")?;
+    let lanes = whole(f, &LANES, 1.0, 12.0, Allowed::Whole { min: 1, max: 12 })?;
     let street = Street {
         id,
         name: string(f, &NAME)?.unwrap_or_default(),
@@ -461,7 +468,7 @@ pub fn pole<F: Fields>(f: &mut F, id: Name, [lon, lat]: [f64; 2]) -> Result<Pole
                 f.refused(refused(
                     &REVIEW_STATUS,
                     format!("{s:?}"),
-                    "\"pending\", \"approved\" or \"rejected\", or none (not reviewed)",
+                    described("\"pending\", \"approved\" or \"rejected\", or none (not reviewed)"),
                 ))
             })?;
             Some(PoleReview {
@@ -534,11 +541,11 @@ pub fn settings<F: RecordFields>(f: &F, plan: &mut Plan) -> Result<(), F::Error>
         return Err(f.refused(refused(
             &VERSION,
             format!("format version {}", validate::number(v)),
-            format!(
+            described(format!(
                 "at most version {}, the newest this Lysplan reads; open the file with a \
                  newer Lysplan",
                 super::FORMAT_VERSION
-            ),
+            )),
         )));
     }
     let d = Plan::default();
@@ -547,7 +554,7 @@ pub fn settings<F: RecordFields>(f: &F, plan: &mut Plan) -> Result<(), F::Error>
         &REVISION,
         0.0,
         9.0e15,
-        "a whole number >= 0 (the count of saves)",
+        described("a whole number >= 0 (the count of saves)"),
     )?;
     let control_profiles: Vec<ControlProfile> = f.json(&CONTROL_PROFILES)?.unwrap_or_default();
     let energy: EnergySettings = f.json(&ENERGY)?.unwrap_or(d.energy);

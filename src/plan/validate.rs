@@ -532,11 +532,13 @@ pub fn street_vertices(s: &Street) -> Result<(), ValueError> {
         value: match n {
             0 => "no positions".into(),
             1 => "1 position".into(),
-            n => format!("{n} positions, all at one place"),
+            n => format!("{n} positions, all at one place").into(),
         },
-        allowed: "at least 2 distinct positions [lon, lat]; a street runs from its first \
-                  vertex to its last"
-            .into(),
+        allowed: Allowed::Described(
+            "at least 2 distinct positions [lon, lat]; a street runs from its first vertex \
+             to its last"
+                .into(),
+        ),
     })
 }
 

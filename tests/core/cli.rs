@@ -724,7 +724,9 @@ fn edit_refuses_a_bad_value_and_writes_nothing() {
     ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(load_ron(&path).unwrap().pole(&id).unwrap().tilt_deg, 5.0);
+}
 
+#[test]
 fn version_prints_the_package_version() {
     let o = lysplan(&["--version"]);
     assert_eq!(code(&o), 0);

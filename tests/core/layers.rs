@@ -386,13 +386,18 @@ fn paths_are_read_from_expressions_and_use_trees() {
 fn lower_layers_do_not_import_higher_ones() {
     let rules: [(&str, &[&str]); 11] = [
         ("osm", &["lighting", "check", "report", "edit"]),
-        ("photometry", &["plan", "index", "lighting", "check", "edit"]),
+        (
+            "photometry",
+            &["plan", "index", "lighting", "check", "edit"],
+        ),
         ("frame", &["plan", "index", "lighting", "check", "edit"]),
         ("finding", &["plan", "lighting", "check", "edit"]),
         ("lighting", &["check", "report", "edit"]),
         (
             "plan",
-            &["index", "locate", "schedule", "energy", "lighting", "check", "report", "edit"],
+            &[
+                "index", "locate", "schedule", "energy", "lighting", "check", "report", "edit",
+            ],
         ),
         ("energy", &["lighting", "check", "report", "edit"]),
         ("check", &["report", "diff", "review", "edit"]),
