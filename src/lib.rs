@@ -1,8 +1,8 @@
 //! Lysplan: planning outdoor-lighting test beds.
 //!
-//! The core (plan, frame, index, photometry, lighting, check, edit) has no GUI
-//! dependency; the CLI and the headless tests use it directly. `app` is the egui desktop application,
-//! built only with the default `gui` cargo feature.
+//! The core (everything but `app`) has no GUI dependency; the CLI and the headless tests
+//! use it directly. `app` is the egui desktop application, built only with the default
+//! `gui` cargo feature.
 //!
 //! Layers, lowest first; a module imports only from layers below it:
 //!

@@ -18,7 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::validate::{Allowed, Bound, Limit, ValueError};
+use super::value::{Allowed, Bound, Limit, ValueError};
 
 /// The energy model's settings for one plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

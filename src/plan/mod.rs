@@ -21,6 +21,7 @@ mod ron_io;
 pub mod schema;
 pub mod street_import;
 pub mod validate;
+pub mod value;
 
 pub use geojson::{save_geojson_atomic, to_geojson};
 pub use gpkg::{Crs, save_gpkg_atomic, to_gpkg};

@@ -431,11 +431,7 @@ fn lower_layers_do_not_import_higher_ones() {
 /// an entry may shrink as the cycle is broken); delete an entry once it is gone. A cycle
 /// not covered here fails the test.
 const ALLOWED_CYCLES: &[&[&str]] = &[
-    // Found by this test, older than it and not in issue 25's list: plan/energy.rs takes
-    // `Limit` and `ValueError` from `validate`, and `validate::plan` calls
-    // `energy::ControlProfile::check`. Breaking it: the value limits and `ValueError` in
-    // a module of their own below both.
-    &["plan::energy", "plan::validate"],
+    // (none: every known cycle is broken; a new one fails the test)
 ];
 
 /// The sibling graph: an edge `a -> b` between two modules with the same parent when
