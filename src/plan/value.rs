@@ -276,7 +276,7 @@ pub struct Limit {
 }
 
 impl Limit {
-    const fn any(field: &'static str) -> Self {
+    pub(crate) const fn any(field: &'static str) -> Self {
         Limit {
             field,
             min: None,
@@ -285,25 +285,25 @@ impl Limit {
             warn_below: None,
         }
     }
-    const fn min(self, b: Bound) -> Self {
+    pub(crate) const fn min(self, b: Bound) -> Self {
         Limit {
             min: Some(b),
             ..self
         }
     }
-    const fn max(self, b: Bound) -> Self {
+    pub(crate) const fn max(self, b: Bound) -> Self {
         Limit {
             max: Some(b),
             ..self
         }
     }
-    const fn warn_above(self, v: f64) -> Self {
+    pub(crate) const fn warn_above(self, v: f64) -> Self {
         Limit {
             warn_above: Some(v),
             ..self
         }
     }
-    const fn warn_below(self, v: f64) -> Self {
+    pub(crate) const fn warn_below(self, v: f64) -> Self {
         Limit {
             warn_below: Some(v),
             ..self

@@ -762,6 +762,7 @@ fn help_lists_every_verb_on_one_line_each() {
             "report",
             "export",
             "osm-import",
+            "edit",
             "help"
         ],
         "{out}"
