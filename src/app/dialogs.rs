@@ -1,6 +1,6 @@
-//! The app's modal and floating windows: problems, the typed-path fallback, "save the
-//! unsaved changes?", the F1 help and the command palette (both made from the command
-//! table), and the tile-server settings.
+//! Drawing the app's modal and floating windows: problems, the typed-path window (the
+//! view of [`super::files::TypedPath`]), "save the unsaved changes?", the F1 help and the
+//! command palette (both made from the command table), and the tile-server settings.
 
 use super::LysplanApp;
 use super::commands::{Command, Menu};

@@ -1,5 +1,5 @@
-//! Opening, saving and importing files: the native dialogs (off the UI thread), the
-//! typed-path fallback, and what happens with the chosen path.
+//! What happens with a chosen path, however it was chosen (a native dialog or a typed
+//! path, both from [`super::files`]): opening, saving, exporting and importing files.
 
 use super::LysplanApp;
 use super::files::{DialogOutcome, PendingDialog, Purpose, TypedPath};

@@ -1,5 +1,7 @@
-//! Open and save dialogs. Native dialogs (rfd, xdg-portal backend) run on a worker thread
-//! so the UI never blocks; where no dialog backend answers, a typed path is offered.
+//! The dialog machinery, without drawing or acting: native dialogs (rfd, xdg-portal
+//! backend) on a worker thread so the UI never blocks, and the state of the typed-path
+//! fallback ([`TypedPath`]) where no backend answers. [`super::dialogs`] draws it;
+//! [`super::fileops`] does what the chosen path asks.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
