@@ -42,8 +42,29 @@ impl Xy {
             y: self.y,
         }
     }
+    /// The pair `[x, y]` in metres, for a file whose CRS is EPSG:25832.
     pub fn to_array(self) -> [f64; 2] {
         [self.x, self.y]
+    }
+}
+
+/// Projected metres are the R-trees' points (the site index, the lighting's luminaire
+/// tree): a tree of `Xy` cannot be handed lon/lat degrees by mistake.
+impl rstar::Point for Xy {
+    type Scalar = f64;
+    const DIMENSIONS: usize = 2;
+
+    fn generate(mut generator: impl FnMut(usize) -> Self::Scalar) -> Self {
+        let x = generator(0);
+        Xy::new(x, generator(1))
+    }
+
+    fn nth(&self, index: usize) -> Self::Scalar {
+        if index == 0 { self.x } else { self.y }
+    }
+
+    fn nth_mut(&mut self, index: usize) -> &mut Self::Scalar {
+        if index == 0 { &mut self.x } else { &mut self.y }
     }
 }
 

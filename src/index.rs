@@ -13,9 +13,9 @@ use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
 /// A pole position tagged with its index in `plan.poles`.
-pub type PolePoint = GeomWithData<[f64; 2], usize>;
+pub type PolePoint = GeomWithData<Xy, usize>;
 /// A street segment tagged with (street index in `plan.streets`, segment index).
-pub type StreetSegment = GeomWithData<Line<[f64; 2]>, (usize, usize)>;
+pub type StreetSegment = GeomWithData<Line<Xy>, (usize, usize)>;
 
 /// Spatial index of a plan. Indices refer to positions in the plan the index was built
 /// from; rebuild (or update) it after edits.
@@ -52,7 +52,7 @@ impl SiteIndex {
                     continue;
                 }
                 segs.push(StreetSegment::new(
-                    Line::new(line.pts[k].to_array(), line.pts[k + 1].to_array()),
+                    Line::new(line.pts[k], line.pts[k + 1]),
                     (si, k),
                 ));
             }
@@ -81,21 +81,21 @@ impl SiteIndex {
     /// Indices of poles within `radius` metres of `p` (inclusive).
     pub fn poles_within(&self, p: Xy, radius: f64) -> impl Iterator<Item = usize> + '_ {
         self.pole_tree()
-            .locate_within_distance(p.to_array(), radius * radius)
+            .locate_within_distance(p, radius * radius)
             .map(|g| g.data)
     }
 
     /// Indices of poles inside an axis-aligned box.
     pub fn poles_in_box(&self, min: Xy, max: Xy) -> impl Iterator<Item = usize> + '_ {
         self.pole_tree()
-            .locate_in_envelope(&AABB::from_corners(min.to_array(), max.to_array()))
+            .locate_in_envelope(&AABB::from_corners(min, max))
             .map(|g| g.data)
     }
 
     /// The pole nearest to `p`, with its distance.
     pub fn nearest_pole(&self, p: Xy) -> Option<(usize, f64)> {
         self.pole_tree()
-            .nearest_neighbor(&p.to_array())
+            .nearest_neighbor(&p)
             .map(|g| (g.data, self.pole_xy[g.data].dist(p)))
     }
 
@@ -106,10 +106,10 @@ impl SiteIndex {
             // A tree not built yet is built from the new positions when asked for.
             if let Some(tree) = self.pole_tree.get_mut() {
                 if valid_xy(old) {
-                    tree.remove(&PolePoint::new(old.to_array(), idx));
+                    tree.remove(&PolePoint::new(old, idx));
                 }
                 if valid_xy(xy) {
-                    tree.insert(PolePoint::new(xy.to_array(), idx));
+                    tree.insert(PolePoint::new(xy, idx));
                 }
             }
             self.pole_xy[idx] = xy;
@@ -125,7 +125,7 @@ fn pole_tree(pole_xy: &[Xy]) -> RTree<PolePoint> {
             .iter()
             .enumerate()
             .filter(|(_, p)| valid_xy(**p))
-            .map(|(i, p)| PolePoint::new(p.to_array(), i))
+            .map(|(i, p)| PolePoint::new(*p, i))
             .collect(),
     )
 }
@@ -207,16 +207,15 @@ pub fn on_route(st: Option<&PoleStation>, max_offset_m: f64) -> bool {
 /// tree's boxes, cheaper than the best-first search `nearest_neighbor` does. Ties go
 /// to the lower street, then segment, index.
 fn nearest_segment(tree: &RTree<StreetSegment>, p: Xy) -> Option<(usize, usize)> {
-    let q = p.to_array();
-    closest_near(tree.locate_within_distance(q, NEAR_M * NEAR_M), q)
-        .or_else(|| tree.nearest_neighbor(&q).map(|s| s.data))
+    closest_near(tree.locate_within_distance(p, NEAR_M * NEAR_M), p)
+        .or_else(|| tree.nearest_neighbor(&p).map(|s| s.data))
 }
 
 /// Of `segments`, the one closest to `q` among those within [`NEAR_M`] of it (ties: the
 /// lower street and segment).
 fn closest_near<'s>(
     segments: impl Iterator<Item = &'s StreetSegment>,
-    q: [f64; 2],
+    q: Xy,
 ) -> Option<(usize, usize)> {
     use rstar::PointDistance;
     segments
@@ -255,7 +254,7 @@ impl<'t> SegmentGrid<'t> {
         let boxes: Vec<[[f64; 2]; 2]> = segments
             .iter()
             .map(|s| {
-                let (a, b) = (s.geom().from, s.geom().to);
+                let (a, b) = (s.geom().from.to_array(), s.geom().to.to_array());
                 [
                     [a[0].min(b[0]) - NEAR_M, a[1].min(b[1]) - NEAR_M],
                     [a[0].max(b[0]) + NEAR_M, a[1].max(b[1]) + NEAR_M],
@@ -297,9 +296,11 @@ impl<'t> SegmentGrid<'t> {
     /// As [`nearest_segment`]: the segments within [`NEAR_M`] of `p` all lie in `p`'s
     /// cell's row, the same distances pick the same one, and beyond it the tree decides.
     fn nearest(&self, p: Xy) -> Option<(usize, usize)> {
-        let q = p.to_array();
-        let row = self.cells.in_box([q, q]).map(|i| self.segments[i]);
-        closest_near(row, q).or_else(|| self.tree.nearest_neighbor(&q).map(|s| s.data))
+        let row = self
+            .cells
+            .in_box([p.to_array(); 2])
+            .map(|i| self.segments[i]);
+        closest_near(row, p).or_else(|| self.tree.nearest_neighbor(&p).map(|s| s.data))
     }
 }
 

@@ -221,8 +221,8 @@ impl Lighting {
         let mut v: Vec<usize> = self
             .tree
             .locate_in_envelope(&rstar::AABB::from_corners(
-                [min.x - r, min.y - r],
-                [max.x + r, max.y + r],
+                Xy::new(min.x - r, min.y - r),
+                Xy::new(max.x + r, max.y + r),
             ))
             .map(|g| g.data)
             .collect();

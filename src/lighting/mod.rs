@@ -88,7 +88,7 @@ impl Photometric for Photometry {
     }
 }
 
-type LumPoint = GeomWithData<[f64; 2], usize>;
+type LumPoint = GeomWithData<Xy, usize>;
 
 /// Largest intensity at gamma ≥ each tabulated gamma (over all C), for radius bounds.
 fn suffix_max(t: &IntensityTable) -> Vec<f64> {
@@ -290,7 +290,7 @@ impl Lighting {
             luminaires
                 .iter()
                 .enumerate()
-                .map(|(k, l)| LumPoint::new(l.xy.to_array(), k))
+                .map(|(k, l)| LumPoint::new(l.xy, k))
                 .collect(),
         );
         Lighting {
@@ -398,8 +398,8 @@ impl Lighting {
         } else {
             self.tree
                 .locate_in_envelope(&AABB::from_corners(
-                    [min.x - r, min.y - r],
-                    [max.x + r, max.y + r],
+                    Xy::new(min.x - r, min.y - r),
+                    Xy::new(max.x + r, max.y + r),
                 ))
                 .map(|g| g.data)
                 .collect()

@@ -173,7 +173,7 @@ pub fn pair_groups_in(
     // tree as it is reached, so every pole is found once.
     let dense_ix: Vec<usize> = (0..n).filter(|&i| dense[i]).collect();
     if !dense_ix.is_empty() {
-        let point = |i: usize| crate::index::PolePoint::new(xy[i].to_array(), i);
+        let point = |i: usize| crate::index::PolePoint::new(xy[i], i);
         let mut tree: rstar::RTree<crate::index::PolePoint> =
             rstar::RTree::bulk_load(dense_ix.iter().map(|&i| point(i)).collect());
         for &s in &dense_ix {
@@ -183,7 +183,7 @@ pub fn pair_groups_in(
             let mut stack = vec![s];
             while let Some(a) = stack.pop() {
                 let found: Vec<(usize, f64)> = tree
-                    .locate_within_distance(xy[a].to_array(), radius_m * radius_m)
+                    .locate_within_distance(xy[a], radius_m * radius_m)
                     .map(|p| p.data)
                     .map(|b| (b, xy[a].dist(xy[b])))
                     .filter(|&(_, d)| d < radius_m)
@@ -201,7 +201,7 @@ pub fn pair_groups_in(
             .filter_map(|&i| {
                 let j = index
                     .pole_tree()
-                    .nearest_neighbor_iter(&xy[i].to_array())
+                    .nearest_neighbor_iter(&xy[i])
                     .map(|p| p.data)
                     .find(|&j| j != i)?;
                 Some((i.min(j), i.max(j), xy[i].dist(xy[j])))
