@@ -77,13 +77,7 @@ impl LysplanApp {
                 .doc
                 .stamp_save(&author, &crate::plan::review::now_rfc3339());
         }
-        let r = if gpkg {
-            crate::plan::save_gpkg_atomic(self.state.plan(), path, self.exports.crs())
-        } else if geojson {
-            crate::plan::geojson::save_geojson_atomic(self.state.plan(), path)
-        } else {
-            crate::plan::save_ron_atomic(self.state.plan(), path)
-        };
+        let r = crate::plan::save_any(self.state.plan(), path, self.exports.crs());
         if r.is_err() && !geojson {
             self.state.doc.unstamp_save();
         }

@@ -14,7 +14,7 @@ pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 pub fn validate_rotation_deg(deg: f64) -> Result<(), EditError> {
     crate::plan::validate::LUMINAIRE_ROTATION
         .check(deg)
-        .map_err(|e| super::error::explain(&e))?;
+        .map_err(|e| e.explain())?;
     // The catalogue keeps rotations within one turn either way (the file may hold any
     // finite angle).
     if !(-360.0..=360.0).contains(&deg) {

@@ -7,8 +7,8 @@
 use super::script::Instruction;
 use super::{Document, Step};
 use crate::locate::load_any;
-use crate::plan::{Crs, Plan, same_file, save_geojson_atomic, save_gpkg_atomic, save_ron_atomic};
-use std::path::{Path, PathBuf};
+use crate::plan::{Crs, same_file, save_any};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The arguments of `edit`.
@@ -65,18 +65,6 @@ fn instructions(a: &EditArgs) -> Result<Vec<(String, Instruction)>, String> {
     Ok(out)
 }
 
-fn save(plan: &Plan, out: &Path) -> Result<(), crate::error::FileError> {
-    let ext = out
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "geojson" | "json" => save_geojson_atomic(plan, out),
-        "gpkg" => save_gpkg_atomic(plan, out, Crs::Utm32),
-        _ => save_ron_atomic(plan, out),
-    }
-}
-
 /// Runs `lysplan edit`; returns the exit code (messages on standard error).
 pub fn run(a: &EditArgs) -> ExitCode {
     let out = match (&a.output, a.in_place) {
@@ -125,7 +113,7 @@ pub fn run(a: &EditArgs) -> ExitCode {
             }
         }
     }
-    if let Err(e) = save(doc.plan(), &out) {
+    if let Err(e) = save_any(doc.plan(), &out, Crs::Utm32) {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }

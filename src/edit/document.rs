@@ -60,6 +60,8 @@ pub struct Document {
     dirty: bool,
     checker: Checker,
     undo: Vec<Step>,
+    /// What the undo steps hold together ([`Edit::held_bytes`]), kept as they come and go.
+    undo_bytes: usize,
     redo: Vec<Step>,
     session: Option<Session>,
     revision: u64,
@@ -91,6 +93,7 @@ impl Document {
             path,
             dirty: false,
             undo: Vec::new(),
+            undo_bytes: 0,
             redo: Vec::new(),
             session: None,
             revision: next_revision(),
@@ -269,11 +272,12 @@ impl Document {
 
     /// Pushes a finished step on the undo stack.
     fn record(&mut self, step: Step) {
+        self.undo_bytes += step.edit.held_bytes();
         self.undo.push(step);
-        let mut bytes: usize = self.undo.iter().map(|s| s.edit.held_bytes()).sum();
-        while self.undo.len() > 1 && (self.undo.len() > MAX_UNDO || bytes > MAX_UNDO_BYTES) {
-            bytes -= self.undo[0].edit.held_bytes();
-            self.undo.remove(0);
+        while self.undo.len() > 1
+            && (self.undo.len() > MAX_UNDO || self.undo_bytes > MAX_UNDO_BYTES)
+        {
+            self.undo_bytes -= self.undo.remove(0).edit.held_bytes();
             self.saved_depth = self.saved_depth.and_then(|d| d.checked_sub(1));
         }
         self.redo.clear();
@@ -420,10 +424,12 @@ impl Document {
     fn step(&mut self, forward: bool) -> Option<String> {
         self.commit();
         let step = if forward {
-            self.redo.pop()
+            self.redo.pop()?
         } else {
-            self.undo.pop()
-        }?;
+            let step = self.undo.pop()?;
+            self.undo_bytes -= step.edit.held_bytes();
+            step
+        };
         let label = step.label.clone();
         match self.make(step.edit, true) {
             Ok(inverse) => {
@@ -432,6 +438,7 @@ impl Document {
                     edit: inverse,
                 };
                 if forward {
+                    self.undo_bytes += back.edit.held_bytes();
                     self.undo.push(back);
                 } else {
                     self.redo.push(back);
@@ -619,6 +626,23 @@ mod tests {
         // All are kept, each a label and one position: under 1 MB together.
         assert_eq!(d.undo.len(), 1000);
         assert!(d.history_bytes() < 1 << 20, "{}", d.history_bytes());
+    }
+
+    #[test]
+    fn the_running_count_of_undo_bytes_is_the_sum_of_the_steps() {
+        let mut d = doc();
+        let sum = |d: &Document| d.undo.iter().map(|s| s.edit.held_bytes()).sum::<usize>();
+        d.apply("Delete", Edit::RemovePoles(vec![3, 9, 40]))
+            .unwrap();
+        d.apply("Rename", rename(&d, "y")).unwrap();
+        let e = set_pole(&d, 2, |p| p.height_m += 1.0);
+        d.apply("Height", e).unwrap();
+        assert_eq!(d.undo_bytes, sum(&d));
+        d.undo();
+        d.undo();
+        assert_eq!(d.undo_bytes, sum(&d));
+        d.redo();
+        assert_eq!(d.undo_bytes, sum(&d));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::plan::validate::ValueError;
 pub enum EditError {
     /// A value the core's validator refuses (the same limits as the file readers),
     /// optionally for one object (`"P017"`, `"section 2"`).
-    #[error("{}{}", context_prefix(.context), explain(.error))]
+    #[error("{}{}", context_prefix(.context), .error.explain())]
     Invalid {
         context: Option<String>,
         error: ValueError,
@@ -63,11 +63,4 @@ impl From<&str> for EditError {
     fn from(text: &str) -> Self {
         EditError::Rule(text.to_string())
     }
-}
-
-/// A refusal of the validator in words a user reads at a field: the field's plain name
-/// and unit, the allowed range, and the exact field of the file, e.g. `height 0 m:
-/// allowed is height > 0 m (height_m must be a finite number > 0)`.
-pub fn explain(e: &crate::plan::validate::ValueError) -> String {
-    e.explain()
 }

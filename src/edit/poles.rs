@@ -10,11 +10,11 @@ use crate::frame::{Xy, to_utm32};
 use crate::plan::Pole;
 
 /// Where a pole may be added or moved: the positions the rules can judge.
-pub use crate::index::valid_lonlat;
+pub use crate::frame::valid_lonlat;
 
 /// Why a pole's fields are unacceptable, or Ok: the core's validator (the same limits
 /// as the RON and GeoJSON readers), plus a position the rules can judge. The message
-/// names the field, the value and what is allowed (see [`super::error::explain`]).
+/// names the field, the value and what is allowed (see [`crate::plan::validate::ValueError::explain`]).
 pub fn validate_pole(p: &Pole) -> Result<(), EditError> {
     crate::plan::validate::pole(p)?;
     if !valid_lonlat(p.lon, p.lat) {

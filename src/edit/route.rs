@@ -15,7 +15,7 @@ pub fn validate_street(s: &Street) -> Result<(), EditError> {
     }
     // The core's limits (the same as the file readers'); a street wider than 60 m is
     // allowed and gets a value.implausible warning.
-    crate::plan::validate::street(s).map_err(|e| super::error::explain(&e))?;
+    crate::plan::validate::street(s).map_err(|e| e.explain())?;
     if s.points.len() < 2 {
         return Err("a street needs at least two vertices".into());
     }

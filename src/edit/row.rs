@@ -8,7 +8,6 @@ use super::op::Edit;
 use super::poles::validate_pole;
 use crate::frame::{Polyline, Side, bearing_of, from_utm32, grid_to_true_bearing};
 use crate::plan::{Plan, Pole, Section};
-use std::collections::HashSet;
 
 /// How the poles of a row are spread between its ends.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,25 +73,6 @@ pub fn row_chainages(from_m: f64, to_m: f64, spacing: RowSpacing) -> Result<Vec<
     }
 }
 
-/// `n` fresh pole ids, continuing the plan's numbering.
-fn fresh_ids(plan: &Plan, n: usize) -> Vec<String> {
-    let taken: HashSet<&str> = plan.poles.iter().map(|p| p.id.as_str()).collect();
-    let first = plan.next_id("P");
-    let mut k: usize = first
-        .strip_prefix('P')
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(plan.poles.len() + 1);
-    let mut ids = Vec::with_capacity(n);
-    while ids.len() < n {
-        let id = format!("P{k:03}");
-        if !taken.contains(id.as_str()) && plan.street(&id).is_none() {
-            ids.push(id);
-        }
-        k += 1;
-    }
-    ids
-}
-
 /// The poles of a row (not yet in the plan), with fresh ids, each facing the street
 /// (azimuth = true bearing towards the centreline, square to the street). Chainages
 /// outside the street are refused with a reason.
@@ -129,7 +109,8 @@ pub fn plan_row(plan: &Plan, spec: &RowSpec) -> Result<Vec<Pole>, String> {
         return Err("choose a luminaire for the row".into());
     }
     let chainages = row_chainages(spec.from_m, spec.to_m, spec.spacing)?;
-    let ids = fresh_ids(plan, chainages.len());
+    let mut fresh = crate::plan::FreshIds::of(plan);
+    let ids: Vec<String> = chainages.iter().map(|_| fresh.next_id("P")).collect();
     let mut poles = Vec::with_capacity(chainages.len());
     for (c, id) in chainages.into_iter().zip(ids) {
         let c = c.clamp(0.0, len);

@@ -34,7 +34,7 @@ pub fn validate_section(plan: &Plan, d: &SectionDraft) -> Result<(), EditError> 
         (crate::plan::validate::SECTION_TO, d.to_m),
     ] {
         if !v.is_finite() {
-            limit.check(v).map_err(|e| super::error::explain(&e))?;
+            limit.check(v).map_err(|e| e.explain())?;
         }
     }
     if d.from_m < 0.0 || d.to_m > len + LENGTH_SLACK_M {

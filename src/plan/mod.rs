@@ -73,6 +73,25 @@ pub fn load_any_unaimed(path: &std::path::Path) -> Result<Unaimed, crate::error:
 
 use serde::{Deserialize, Serialize};
 
+/// Writes `plan` atomically to `path` in the format its extension names, as
+/// [`load_any_unaimed`] reads them: GeoJSON (`.geojson`, `.json`), a GeoPackage (`.gpkg`,
+/// in `crs`), otherwise RON.
+pub fn save_any(
+    plan: &Plan,
+    path: &std::path::Path,
+    crs: Crs,
+) -> Result<(), crate::error::FileError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "geojson" | "json" => save_geojson_atomic(plan, path),
+        "gpkg" => save_gpkg_atomic(plan, path, crs),
+        _ => save_ron_atomic(plan, path),
+    }
+}
+
 pub use crate::photometry::PhotometrySource;
 
 /// Version of the RON file format written by this build. Files with a higher number are
@@ -487,6 +506,9 @@ impl Plan {
 /// (the ids given so far count as taken).
 pub struct FreshIds<'a> {
     taken: std::collections::HashSet<std::borrow::Cow<'a, str>>,
+    /// The prefix last given out and the number after it: the highest with that prefix
+    /// is known then, so a row of many fresh ids scans the plan's ids once, not per id.
+    after: Option<(String, usize)>,
 }
 
 impl<'a> FreshIds<'a> {
@@ -502,28 +524,33 @@ impl<'a> FreshIds<'a> {
             .chain(plan.luminaires.iter().map(|s| s.id.as_str()))
             .map(std::borrow::Cow::Borrowed)
             .collect();
-        FreshIds { taken }
+        FreshIds { taken, after: None }
     }
 
     /// `id` is free again (its object is being removed by the same edit).
     pub fn forget(&mut self, id: &str) {
         self.taken.remove(id);
+        self.after = None;
     }
 
     /// A fresh id `"{prefix}{n}"`, zero-padded to three digits: the number after the
     /// highest one with that prefix (so ids grow monotonically), else one more than the
     /// number of ids. It counts as taken from then on.
     pub fn next_id(&mut self, prefix: &str) -> String {
-        let highest = self
-            .taken
-            .iter()
-            .filter_map(|id| id.strip_prefix(prefix)?.parse::<usize>().ok())
-            .max();
-        let mut n = highest.map_or(self.taken.len() + 1, |h| h + 1);
+        let mut n = match &self.after {
+            Some((p, n)) if p == prefix => *n,
+            _ => self
+                .taken
+                .iter()
+                .filter_map(|id| id.strip_prefix(prefix)?.parse::<usize>().ok())
+                .max()
+                .map_or(self.taken.len() + 1, |h| h + 1),
+        };
         loop {
             let id = format!("{prefix}{n:03}");
             if !self.taken.contains(id.as_str()) {
                 self.taken.insert(std::borrow::Cow::Owned(id.clone()));
+                self.after = Some((prefix.to_string(), n + 1));
                 return id;
             }
             n += 1;
