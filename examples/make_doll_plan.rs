@@ -256,6 +256,7 @@ fn luminaires() -> Vec<LuminaireType> {
                 "tilt-test-fixture" => 0.3,
                 _ => 0.0,
             },
+            output_level: 1.0,
         }
     };
     vec![

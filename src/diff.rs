@@ -509,13 +509,21 @@ fn field_changes(a: &Value, b: &Value, skip: &[&str]) -> Vec<FieldChange> {
     let a = a.as_object().unwrap_or(&empty);
     let b = b.as_object().unwrap_or(&empty);
     let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    // Fields the files leave out at their default (a luminaire type's `output_level`)
+    // compare as that default, so 1 → 0.6 reads as such and not as nothing → 0.6.
+    let level = &crate::plan::schema::luminaire_fields::OUTPUT_LEVEL;
+    let unwritten = |k: &str| match level.absent {
+        crate::plan::schema::Absent::Number(v) if k == level.name => json!(v),
+        _ => Value::Null,
+    };
     keys.into_iter()
         .filter(|k| !skip.contains(&k.as_str()))
         .filter_map(|k| {
             let (x, y) = (
-                a.get(k).unwrap_or(&Value::Null),
-                b.get(k).unwrap_or(&Value::Null),
+                a.get(k).cloned().unwrap_or_else(|| unwritten(k)),
+                b.get(k).cloned().unwrap_or_else(|| unwritten(k)),
             );
+            let (x, y) = (&x, &y);
             (!same_value(x, y)).then(|| FieldChange {
                 field: k.clone(),
                 old: x.clone(),

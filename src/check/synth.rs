@@ -154,6 +154,7 @@ pub fn generate(opts: &SynthOptions) -> Synth {
         flux_lm: 28_027.0,
         power_w: 276.0,
         standby_w: 0.0,
+        output_level: 1.0,
     });
 
     // Streets: horizontal (east-running) and vertical (north-running), interleaved.

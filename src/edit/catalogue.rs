@@ -141,6 +141,7 @@ pub fn import_luminaire(
         flux_lm,
         power_w,
         standby_w: 0.0,
+        output_level: 1.0,
     };
     let step = Step {
         label: format!("Import luminaire {id} ({file_name})"),

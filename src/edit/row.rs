@@ -203,6 +203,7 @@ pub(crate) mod tests {
                 flux_lm: 5000.0,
                 power_w: 40.0,
                 standby_w: 0.0,
+                output_level: 1.0,
             }],
             streets: vec![
                 Street {

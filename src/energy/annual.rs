@@ -208,7 +208,8 @@ pub fn pole_wh(plan: &Plan, schedule: &NightSchedule) -> Vec<f64> {
                 return 0.0;
             };
             let h = vendor_hours.get(p.vendor.as_str()).copied().unwrap_or(full);
-            h.energy_wh(l.power_w, l.standby_w)
+            // At the driver's set output (`output_level`): the profile dims from there.
+            h.energy_wh(l.set_power_w(), l.standby_w)
         })
         .collect()
 }
@@ -244,7 +245,7 @@ pub fn compute(
     for (p, &e) in plan.poles.iter().zip(&wh) {
         let (power, flux) = luminaires
             .get(p.luminaire.as_str())
-            .map_or((0.0, 0.0), |l| (l.power_w, l.flux_lm));
+            .map_or((0.0, 0.0), |l| (l.set_power_w(), l.flux_lm * l.output_level));
         for row in [Some(&mut total), rows.get_mut(p.vendor.as_str())]
             .into_iter()
             .flatten()

@@ -5,7 +5,9 @@
 //! year in the site's IANA time zone, local 1 January 00:00 to the next local 1 January
 //! 00:00, daylight saving time included. A [`ControlProfile`] sets the level (0..1) by
 //! local clock time, optionally with presence control; while on at effective level `l`
-//! a luminaire draws `standby_w + (power_w - standby_w) * l`, off it draws nothing.
+//! a luminaire draws `standby_w + (power_w - standby_w) * output_level * l`
+//! ([`crate::plan::LuminaireType::power_at`]; `output_level` is the driver's set output,
+//! 1 unless set), off it draws nothing.
 //!
 //! [`NightSchedule::new`] steps through the year minute by minute in UTC once, judges
 //! each minute lit or not at its midpoint, and counts the lit minutes by their local

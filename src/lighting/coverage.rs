@@ -108,8 +108,8 @@ pub fn evaluate_with(
             .get(pi)
             .and_then(|p| plan.luminaire(&p.luminaire))
             .map_or(0.0, |l| {
-                if l.power_w.is_finite() {
-                    l.power_w
+                if l.set_power_w().is_finite() {
+                    l.set_power_w()
                 } else {
                     0.0
                 }

@@ -251,7 +251,13 @@ impl Lighting {
                 continue;
             };
             let ti = *table_ix.entry(pole.luminaire.as_str()).or_insert_with(|| {
-                let t = ph.intensity_table().clone();
+                let mut t = ph.intensity_table().clone();
+                // The driver's set output scales the whole photometry.
+                if let Some(k) = plan.luminaire(&pole.luminaire)
+                    && k.output_level != 1.0
+                {
+                    t.cd.iter_mut().for_each(|v| *v *= k.output_level);
+                }
                 suffixes.push(suffix_max(&t));
                 tables.push(lut::Lut::new(t));
                 tables.len() - 1

@@ -349,6 +349,7 @@ fn ensure_lamp_catalogue(plan: &mut Plan) {
             flux_lm: 0.0,
             power_w: 0.0,
             standby_w: 0.0,
+            output_level: 1.0,
         });
     }
 }

@@ -249,6 +249,35 @@ pub struct LuminaireType {
     /// Power drawn while on but dimmed to 0 (driver, controller, radio), W.
     #[serde(default)]
     pub standby_w: f64,
+    /// The driver's set output, in (0, 1]: the lighting scales the photometry by it and
+    /// the power follows `standby_w + (power_w - standby_w) * output_level` (a control
+    /// profile's level multiplies on top). 1 (the default) is the rated output.
+    #[serde(
+        default = "LuminaireType::full_output",
+        skip_serializing_if = "LuminaireType::is_full_output"
+    )]
+    pub output_level: f64,
+}
+
+impl LuminaireType {
+    fn full_output() -> f64 {
+        1.0
+    }
+
+    fn is_full_output(v: &f64) -> bool {
+        *v == 1.0
+    }
+
+    /// The power drawn at `level` of the set output (a control profile's level), W:
+    /// `standby_w + (power_w - standby_w) * output_level * level`.
+    pub fn power_at(&self, level: f64) -> f64 {
+        self.standby_w + (self.power_w - self.standby_w) * self.output_level * level
+    }
+
+    /// The power drawn at the set output with no dimming, W ([`Self::power_at`] 1).
+    pub fn set_power_w(&self) -> f64 {
+        self.power_at(1.0)
+    }
 }
 
 /// A road surface of the catalogue: its reduced luminance coefficients r(β, tan γ), kept

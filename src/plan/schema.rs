@@ -228,7 +228,22 @@ pub mod luminaire_fields {
         Absent::Number(0.0),
         "the standby power in watt",
     );
-    pub const ALL: [Field; 7] = [ID, NAME, PHOTOMETRY, ROTATION, FLUX, POWER, STANDBY];
+    pub const OUTPUT_LEVEL: Field = field(
+        "output_level",
+        Number,
+        Absent::Number(1.0),
+        "the driver's set output, a fraction in (0, 1]",
+    );
+    pub const ALL: [Field; 8] = [
+        ID,
+        NAME,
+        PHOTOMETRY,
+        ROTATION,
+        FLUX,
+        POWER,
+        STANDBY,
+        OUTPUT_LEVEL,
+    ];
 }
 
 /// Plan settings fields.
@@ -525,6 +540,7 @@ pub fn luminaire<F: RecordFields>(f: &F) -> Result<LuminaireType, F::Error> {
         flux_lm: required_number(f, &FLUX)?,
         power_w: required_number(f, &POWER)?,
         standby_w: number_or(f, &STANDBY, 0.0)?,
+        output_level: number_or(f, &OUTPUT_LEVEL, 1.0)?,
         id,
     };
     validate::luminaire(&luminaire).map_err(|e| f.refused(e))?;

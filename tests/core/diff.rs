@@ -101,6 +101,7 @@ fn streets_sections_vendors_luminaires_and_settings() {
     b.vendors[0].name = "Other name".into();
     b.vendors[0].color = [1, 2, 3];
     b.luminaires[0].power_w += 1.0;
+    b.luminaires[0].output_level = 0.6;
     b.maintenance_factor = 0.75;
     b.rules.max_spacing_m += 5.0;
     b.energy.year += 1;
@@ -140,8 +141,14 @@ fn streets_sections_vendors_luminaires_and_settings() {
     );
     assert_eq!(
         fields(&d.luminaires),
-        vec![(a.luminaires[0].id.clone(), vec!["power_w".to_string()])]
+        vec![(
+            a.luminaires[0].id.clone(),
+            vec!["output_level".to_string(), "power_w".to_string()]
+        )]
     );
+    // The level left out of the old file reads as its default, 1.
+    let level = &d.luminaires.changed[0].fields[0];
+    assert_eq!((level.old.as_f64(), level.new.as_f64()), (Some(1.0), Some(0.6)));
     let settings: Vec<&str> = d.settings.iter().map(|s| s.field.as_str()).collect();
     assert_eq!(
         settings,

@@ -42,6 +42,7 @@ fn round_trip_plan_geojson_plan() {
         flux_lm: 1234.5,
         power_w: 17.0,
         standby_w: 0.0,
+        output_level: 1.0,
     });
     let text = to_geojson(&plan);
     let back = read_geojson(&text, origin()).expect("own output reads back");

@@ -73,6 +73,7 @@ fn full_plan() -> Plan {
         flux_lm: 1234.5,
         power_w: 17.0,
         standby_w: 0.4,
+        output_level: 1.0,
     });
     let review = |status, comment: &str| PoleReview {
         status,

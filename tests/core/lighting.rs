@@ -46,6 +46,7 @@ pub(crate) fn plan_with(poles: Vec<Pole>, mf: f64) -> Plan {
             flux_lm: 5000.0,
             power_w: 50.0,
             standby_w: 0.0,
+            output_level: 1.0,
         }],
         poles,
         ..Plan::default()
@@ -100,6 +101,15 @@ fn closed_form_constant_intensity() {
             assert!(rel(c[0].1, want) < 1e-9);
         }
     }
+    // The driver set to 40 % scales the light by 0.4.
+    let mut dimmed = plan.clone();
+    dimmed.luminaires[0].output_level = 0.4;
+    let ld = Lighting::new(
+        &dimmed,
+        &photometry(IntensityTable::constant_lower_hemisphere(i)),
+    );
+    let p = at_bearing(foot, 30.0, 6.0);
+    assert!(rel(ld.e_h(p), 0.4 * l.e_h(p)) < 1e-12);
     // Two luminaires add up.
     let p2 = at_bearing(foot, 90.0, 20.0);
     let plan = plan_with(

@@ -54,6 +54,7 @@ fn every_field() -> Plan {
         flux_lm: 4321.0,
         power_w: 33.5,
         standby_w: 0.25,
+        output_level: 0.6,
     };
     let bundled = LuminaireType {
         id: "L2".into(),
@@ -63,6 +64,7 @@ fn every_field() -> Plan {
         flux_lm: 1000.0,
         power_w: 10.0,
         standby_w: 0.5,
+        output_level: 0.85,
     };
     let street = Street {
         id: "S1".into(),

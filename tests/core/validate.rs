@@ -46,6 +46,7 @@ fn base() -> Plan {
             flux_lm: 10_000.0,
             power_w: 80.0,
             standby_w: 0.0,
+            output_level: 1.0,
         }],
         streets: vec![Street {
             lanes: 2,
@@ -179,6 +180,18 @@ fn refused() -> Vec<(&'static str, Edit, &'static str, &'static str)> {
             |p| p.luminaires[0].power_w = -80.0,
             "luminaires[0] (L1).power_w",
             "lysplan.luminaires[0].power_w",
+        ),
+        (
+            "output level 0",
+            |p| p.luminaires[0].output_level = 0.0,
+            "luminaires[0] (L1).output_level",
+            "lysplan.luminaires[0].output_level",
+        ),
+        (
+            "output level over 1",
+            |p| p.luminaires[0].output_level = 1.5,
+            "luminaires[0] (L1).output_level",
+            "lysplan.luminaires[0].output_level",
         ),
     ]
 }

@@ -310,7 +310,7 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
         .show(ui, |ui| {
             egui::Grid::new("catalogue_grid")
                 .striped(true)
-                .num_columns(8)
+                .num_columns(9)
                 .show(ui, |ui| {
                     for h in [
                         "Id",
@@ -318,6 +318,7 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
                         "File",
                         "Flux (lm)",
                         "Power (W)",
+                        "Output (%)",
                         "Efficacy (lm/W)",
                         "Flux integrated / declared",
                     ] {
@@ -342,6 +343,14 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
                         });
                         ui.label(format!("{:.0}", l.flux_lm));
                         ui.label(format!("{:.1}", l.power_w));
+                        // The driver's set output (`output_level`); the rated flux and
+                        // power are the file's, the lighting and energy scale them.
+                        ui.label(format!("{:.0}", l.output_level * 100.0))
+                            .on_hover_text(format!(
+                                "driver set to {:.0} % of the rated output: {:.1} W",
+                                l.output_level * 100.0,
+                                l.set_power_w()
+                            ));
                         if l.power_w > 0.0 && l.flux_lm.is_finite() {
                             ui.label(format!("{:.1}", l.flux_lm / l.power_w));
                         } else {

@@ -433,7 +433,7 @@ fn night_view(plan: &Plan, vendor: &str, date: &str) -> Result<NightView, String
     for p in plan.poles.iter().filter(|p| p.vendor == vendor.id) {
         n += 1;
         if let Some(l) = plan.luminaire(&p.luminaire) {
-            full_w += l.power_w;
+            full_w += l.set_power_w();
             standby_w += l.standby_w;
         }
     }

@@ -93,6 +93,7 @@ pub(super) fn embed_photometry(
         flux_lm,
         power_w,
         standby_w: 0.0,
+        output_level: 1.0,
     });
     Ok(id)
 }

@@ -192,7 +192,8 @@ CREATE TABLE luminaire_types (
   rotation_deg REAL NOT NULL DEFAULT 0,
   flux_lm REAL NOT NULL,
   power_w REAL NOT NULL,
-  standby_w REAL NOT NULL DEFAULT 0
+  standby_w REAL NOT NULL DEFAULT 0,
+  output_level REAL NOT NULL DEFAULT 1
 );
 CREATE TABLE plan_settings (
   fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,

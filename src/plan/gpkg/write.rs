@@ -201,8 +201,8 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
     {
         let mut ins = tx.prepare(
             "INSERT INTO luminaire_types (id, name, photometry_kind, photometry_file, \
-             photometry_text, rotation_deg, flux_lm, power_w, standby_w) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             photometry_text, rotation_deg, flux_lm, power_w, standby_w, output_level) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         for l in &plan.luminaires {
             let (kind, file, text) = match &l.photometry {
@@ -220,7 +220,8 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
                 l.rotation_deg,
                 l.flux_lm,
                 l.power_w,
-                l.standby_w
+                l.standby_w,
+                l.output_level
             ])?;
         }
     }
