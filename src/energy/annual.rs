@@ -245,7 +245,9 @@ pub fn compute(
     for (p, &e) in plan.poles.iter().zip(&wh) {
         let (power, flux) = luminaires
             .get(p.luminaire.as_str())
-            .map_or((0.0, 0.0), |l| (l.set_power_w(), l.flux_lm * l.output_level));
+            .map_or((0.0, 0.0), |l| {
+                (l.set_power_w(), l.flux_lm * l.output_level)
+            });
         for row in [Some(&mut total), rows.get_mut(p.vendor.as_str())]
             .into_iter()
             .flatten()

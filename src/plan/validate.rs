@@ -72,9 +72,7 @@ pub const LUMINAIRE_POWER: Limit = Limit::any("power_w").min(Incl(0.0));
 /// Luminaire type `standby_w` (what it draws on at level 0).
 pub const LUMINAIRE_STANDBY: Limit = Limit::any("standby_w").min(Incl(0.0));
 /// Luminaire type `output_level`: the driver's set output, a fraction of the rated one.
-pub const LUMINAIRE_OUTPUT_LEVEL: Limit = Limit::any("output_level")
-    .min(Excl(0.0))
-    .max(Incl(1.0));
+pub const LUMINAIRE_OUTPUT_LEVEL: Limit = Limit::any("output_level").min(Excl(0.0)).max(Incl(1.0));
 /// Plan `maintenance_factor` (EN 13201: 0 < MF <= 1).
 pub const MAINTENANCE_FACTOR: Limit = Limit::any("maintenance_factor")
     .min(Excl(0.0))

@@ -148,7 +148,10 @@ fn streets_sections_vendors_luminaires_and_settings() {
     );
     // The level left out of the old file reads as its default, 1.
     let level = &d.luminaires.changed[0].fields[0];
-    assert_eq!((level.old.as_f64(), level.new.as_f64()), (Some(1.0), Some(0.6)));
+    assert_eq!(
+        (level.old.as_f64(), level.new.as_f64()),
+        (Some(1.0), Some(0.6))
+    );
     let settings: Vec<&str> = d.settings.iter().map(|s| s.field.as_str()).collect();
     assert_eq!(
         settings,

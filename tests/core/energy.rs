@@ -152,7 +152,11 @@ fn one_pole_by_hand() {
     assert!((idle.total.annual_kwh - expect).abs() < 1e-9);
     // The driver set to 60 %: the profile's level multiplies on top of it, and the
     // installed power is the set one.
-    plan.luminaires.iter_mut().find(|x| x.id == l).unwrap().output_level = 0.6;
+    plan.luminaires
+        .iter_mut()
+        .find(|x| x.id == l)
+        .unwrap()
+        .output_level = 0.6;
     let set = lysplan::energy::annual(&plan, None).unwrap();
     let expect = (2.0 * h.lit_hours + 38.0 * 0.6 * 0.5 * h.lit_hours) / 1000.0;
     assert!((set.total.annual_kwh - expect).abs() < 1e-9);
