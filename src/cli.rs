@@ -189,6 +189,14 @@ enum Command {
     /// is written then.
     #[command(allow_negative_numbers = true)]
     Edit(lysplan::edit::command::EditArgs),
+    /// Design a stretch of street to its EN 13201 class at the least power: search
+    /// arrangements, heights, tilts, overhangs, driver levels and pole counts, judged by
+    /// the check itself; optionally write the plan with the best one laid out.
+    ///
+    /// Exit status: 0 a passing candidate exists (--sections: computed), 1 none passes
+    /// (the closest are listed), 2 bad input (an unknown street, section or luminaire,
+    /// an empty stretch, a list that cannot be read).
+    Optimise(lysplan::edit::optimise::OptimiseArgs),
 }
 
 /// The arguments of `osm-import`.
@@ -289,6 +297,7 @@ pub fn main() -> ExitCode {
         ),
         Some(Command::OsmImport(args)) => osm_import(&args),
         Some(Command::Edit(args)) => lysplan::edit::command::run(&args),
+        Some(Command::Optimise(args)) => lysplan::edit::optimise::run(&args),
     }
 }
 

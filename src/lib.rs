@@ -33,6 +33,7 @@
 pub mod app;
 pub mod bundled;
 pub mod check;
+pub mod design;
 pub mod diff;
 pub mod edit;
 pub mod energy;

@@ -16,6 +16,7 @@ pub mod command;
 pub mod document;
 pub mod error;
 pub mod op;
+pub mod optimise;
 pub mod poles;
 pub mod review;
 pub mod route;

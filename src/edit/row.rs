@@ -6,7 +6,7 @@ use super::document::Step;
 use super::error::EditError;
 use super::op::Edit;
 use super::poles::validate_pole;
-use crate::frame::{Polyline, Side, bearing_of, from_utm32, grid_to_true_bearing};
+use crate::frame::{Polyline, Side};
 use crate::plan::{Plan, Pole, Section};
 
 /// How the poles of a row are spread between its ends.
@@ -114,19 +114,12 @@ pub fn plan_row(plan: &Plan, spec: &RowSpec) -> Result<Vec<Pole>, String> {
     let mut poles = Vec::with_capacity(chainages.len());
     for (c, id) in chainages.into_iter().zip(ids) {
         let c = c.clamp(0.0, len);
-        let (Some(at), Some((_, dir))) = (
-            line.offset_point(c, spec.offset_m, spec.side),
-            line.point_at(c),
-        ) else {
+        // Facing the centreline: the normal pointing from this side across the street.
+        let Some((lon, lat, azimuth_deg)) =
+            crate::design::place(&line, c, spec.offset_m, spec.side)
+        else {
             return Err(format!("no point at chainage {c:.1} m of {}", street.name));
         };
-        // Face the centreline: the normal pointing from this side across the street.
-        let facing = match spec.side {
-            Side::Left => (dir.y, -dir.x),
-            Side::Right => (-dir.y, dir.x),
-        };
-        let (lon, lat) = from_utm32(at);
-        let azimuth_deg = grid_to_true_bearing(bearing_of(facing.0, facing.1), lon, lat);
         let pole = Pole {
             id: id.into(),
             lon,
@@ -177,7 +170,7 @@ pub fn row_edit(plan: &Plan, spec: &RowSpec) -> Result<(Step, Vec<String>), Edit
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::frame::{Xy, to_utm32};
+    use crate::frame::{Xy, from_utm32, to_utm32};
     use crate::plan::{LuminaireType, PhotometrySource, Street, Vendor};
 
     /// A plan with one straight 200 m street running east at the site, and one bent one.

@@ -285,3 +285,39 @@ fn not_evaluable(plan: &Plan, index: &SiteIndex, si: usize) -> Option<Finding> {
         lat,
     })
 }
+
+/// One classed street `si` of `plan` evaluated as [`evaluate_with`] evaluates it (the
+/// same grid, luminaires and verdict, its sections' results included), without the
+/// rest of the plan's streets or the energy model: the installed power and energy of the
+/// street are left 0. For the arrangement search (`crate::design`), which judges many
+/// layouts of one stretch. `None` when the street is unclassed or cannot be evaluated.
+pub fn evaluate_street_alone(
+    plan: &Plan,
+    lighting: &Lighting,
+    index: &SiteIndex,
+    si: usize,
+) -> Option<StreetEvaluation> {
+    plan.streets.get(si)?.class?;
+    if not_evaluable(plan, index, si).is_some() {
+        return None;
+    }
+    let stations = pole_stations(index);
+    let on_street: Vec<usize> = stations
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| {
+            on_route(st.as_ref(), plan.rules.max_offset_m) && st.is_some_and(|s| s.street() == si)
+        })
+        .map(|(pi, _)| pi)
+        .collect();
+    let chainages: Vec<f64> = on_street
+        .iter()
+        .filter_map(|&pi| stations[pi].map(|s| s.chainage_m))
+        .collect();
+    evaluate_street(plan, lighting, index, si, &chainages, &on_street, 0.0, 0.0).map(
+        |(mut e, _)| {
+            e.poles = on_street.len();
+            e
+        },
+    )
+}

@@ -34,7 +34,9 @@ pub mod surface;
 pub use classes::{
     LuminanceRequirement, Requirement, Verdict, luminance_verdict, requirement, verdict,
 };
-pub use coverage::{Coverage, Energy, evaluate, evaluate_with, progress_total};
+pub use coverage::{
+    Coverage, Energy, evaluate, evaluate_street_alone, evaluate_with, progress_total,
+};
 pub use luminaire::Luminaire;
 pub use results::{
     DarkStretch, LuminanceSummary, Profile, SectionResult, StreetEvaluation, StreetResult,

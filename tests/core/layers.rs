@@ -384,7 +384,7 @@ fn paths_are_read_from_expressions_and_use_trees() {
 
 #[test]
 fn lower_layers_do_not_import_higher_ones() {
-    let rules: [(&str, &[&str]); 11] = [
+    let rules: [(&str, &[&str]); 12] = [
         ("osm", &["lighting", "check", "report", "edit"]),
         (
             "photometry",
@@ -392,7 +392,7 @@ fn lower_layers_do_not_import_higher_ones() {
         ),
         ("frame", &["plan", "index", "lighting", "check", "edit"]),
         ("finding", &["plan", "lighting", "check", "edit"]),
-        ("lighting", &["check", "report", "edit"]),
+        ("lighting", &["check", "report", "edit", "design"]),
         (
             "plan",
             &[
@@ -400,7 +400,8 @@ fn lower_layers_do_not_import_higher_ones() {
             ],
         ),
         ("energy", &["lighting", "check", "report", "edit"]),
-        ("check", &["report", "diff", "review", "edit"]),
+        ("check", &["report", "diff", "review", "edit", "design"]),
+        ("design", &["report", "diff", "review", "edit"]),
         ("review", &["edit"]),
         ("diff", &["edit"]),
         ("edit", &["app"]),

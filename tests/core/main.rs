@@ -9,6 +9,7 @@ mod checks_props;
 mod checks_rules;
 mod checks_synth;
 mod cli;
+mod design;
 mod diff;
 mod edit;
 mod energy;
