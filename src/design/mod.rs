@@ -40,7 +40,7 @@ use crate::photometry::IntensityTable;
 use crate::plan::{LightingClass, LuminaireType, Plan, Pole, Section};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// The default search set of the issue.
 pub const DEFAULT_SETBACK_M: f64 = 1.0;
@@ -295,6 +295,18 @@ struct Context<'a> {
     width_m: f64,
     photometry: HashMap<String, IntensityTable>,
     evaluated: AtomicUsize,
+    /// The least W/km of a passing candidate found so far (f64 bits), for pruning.
+    best_w_per_km: AtomicU64,
+}
+
+impl Context<'_> {
+    fn best_w_per_km(&self) -> f64 {
+        f64::from_bits(self.best_w_per_km.load(Ordering::Relaxed))
+    }
+
+    fn found_w_per_km(&self, w: f64) {
+        self.best_w_per_km.fetch_min(w.to_bits(), Ordering::Relaxed);
+    }
 }
 
 /// The power a type draws at driver `level`, W.
@@ -402,6 +414,41 @@ pub fn optimise<T: crate::lighting::Photometric + Sync>(
             s.class = None;
         }
     }
+    // Only the poles whose light can reach the street count: those within the largest
+    // influence radius on its class (and spacing.min) of its box. Far poles stay out of
+    // every evaluation (they add nothing to its grid and break no rule with its poles).
+    {
+        let lighting = Lighting::new(&base, &tables);
+        let reach = lighting
+            .max_radius_for(Some(class))
+            .max(plan.rules.min_spacing_m)
+            + street.width_m
+            + 1.0;
+        let (mut min, mut max) = (line.pts[0], line.pts[0]);
+        for p in &line.pts {
+            min = crate::frame::Xy::new(min.x.min(p.x), min.y.min(p.y));
+            max = crate::frame::Xy::new(max.x.max(p.x), max.y.max(p.y));
+        }
+        if reach.is_finite() {
+            base.poles.retain(|p| {
+                let xy = crate::frame::to_utm32(p.lon, p.lat);
+                !(xy.x.is_finite() && xy.y.is_finite())
+                    || (xy.x >= min.x - reach
+                        && xy.x <= max.x + reach
+                        && xy.y >= min.y - reach
+                        && xy.y <= max.y + reach)
+            });
+        }
+        let used: std::collections::HashSet<&str> =
+            base.poles.iter().map(|p| p.luminaire.as_str()).collect();
+        let keep: Vec<bool> = base
+            .luminaires
+            .iter()
+            .map(|l| used.contains(l.id.as_str()) || l.id.starts_with(TRIAL_PREFIX))
+            .collect();
+        let mut k = keep.iter();
+        base.luminaires.retain(|_| *k.next().unwrap_or(&true));
+    }
     base.sections = vec![Section {
         id: STRETCH_SECTION.into(),
         vendor: String::new(),
@@ -422,6 +469,7 @@ pub fn optimise<T: crate::lighting::Photometric + Sync>(
         width_m,
         photometry: tables,
         evaluated: AtomicUsize::new(0),
+        best_w_per_km: AtomicU64::new(f64::INFINITY.to_bits()),
     };
     let mut geometries = Vec::new();
     for t in &types {
@@ -527,6 +575,11 @@ fn search_geometry(
         return Vec::new();
     };
     let top = *levels.last().unwrap_or(&1.0);
+    // No layout of this geometry can use less power than the best found so far: skip.
+    let fewest_w = g.arrangement.poles(lo) as f64 * power_at_level(t, levels[0]);
+    if fewest_w / ((ctx.to_m - ctx.from_m) / 1000.0) > ctx.best_w_per_km() {
+        return Vec::new();
+    }
     let out = std::cell::RefCell::new(Vec::new());
     let eval = |n: usize, level: f64| -> Candidate {
         let c = evaluate(ctx, t, g, n, level);
@@ -548,26 +601,71 @@ fn search_geometry(
         }
         return keep_candidates(out.into_inner());
     }
-    let (mut a, mut b) = (lo, hi); // b passes
-    if eval(lo, top).pass {
-        b = lo;
-    } else {
-        while b - a > 1 {
-            let m = (a + b) / 2;
+    // The light grows about with the number of gaps: the count that just meets the
+    // linear criteria is the first guess; gallop from it to a passing and a failing
+    // count, then bisect between them.
+    let guess = 1 + ((hi - 1) as f64 * linear_scale(&at_hi, ctx.class)).ceil() as usize;
+    let guess = guess.clamp(lo, hi);
+    let (mut a, mut b); // a fails (or is below lo), b passes
+    if guess == hi || eval(guess, top).pass {
+        b = guess;
+        a = lo.saturating_sub(1);
+        let mut step = 1;
+        while b > lo {
+            let m = b.saturating_sub(step).max(lo);
             if eval(m, top).pass {
                 b = m;
+                step *= 2;
             } else {
                 a = m;
+                break;
             }
+        }
+    } else {
+        a = guess;
+        b = hi;
+        let mut step = 1;
+        while a + step < hi {
+            let m = a + step;
+            if eval(m, top).pass {
+                b = m;
+                break;
+            }
+            a = m;
+            step *= 2;
+        }
+    }
+    while b - a > 1 {
+        let m = (a + b) / 2;
+        if eval(m, top).pass {
+            b = m;
+        } else {
+            a = m;
         }
     }
     let mut best_w = f64::INFINITY;
     let lowest = levels.first().copied().unwrap_or(top);
+    let len_km = (ctx.to_m - ctx.from_m) / 1000.0;
     let mut n = b;
-    while n <= hi && n <= b + 3 {
+    // More poles at a lower level may draw less: a count is evaluated when the level
+    // it should need (the light growing with the number of gaps, snapped up to the
+    // list) promises less power than the best so far; a few counts at most.
+    let mut need_b = f64::NAN;
+    while n <= hi && n <= b + 6 {
         let poles = g.arrangement.poles(n);
-        if poles as f64 * power_at_level(t, lowest) >= best_w {
+        let bound = poles as f64 * power_at_level(t, lowest);
+        if bound >= best_w || bound / len_km > ctx.best_w_per_km() {
             break;
+        }
+        if n > b && need_b.is_finite() {
+            let want = need_b * (b - 1).max(1) as f64 / (n - 1).max(1) as f64;
+            let k = levels
+                .partition_point(|&l| l < want - 1e-12)
+                .min(levels.len() - 1);
+            if poles as f64 * power_at_level(t, levels[k]) > best_w * 1.005 {
+                n += 1;
+                continue;
+            }
         }
         let at_top = if n == b {
             out.borrow()
@@ -587,6 +685,9 @@ fn search_geometry(
         // until one passes.
         let top_k = levels.len() - 1;
         let want = top * linear_scale(&at_top, ctx.class);
+        if n == b {
+            need_b = want;
+        }
         let k0 = levels.partition_point(|&l| l < want - 1e-12).min(top_k);
         let mut best = at_top;
         let mut down_from = Some(top_k);
@@ -617,6 +718,7 @@ fn search_geometry(
             }
         }
         best_w = best_w.min(best.installed_w);
+        ctx.found_w_per_km(best.w_per_km);
         if best.level <= lowest + 1e-12 {
             break;
         }
@@ -736,8 +838,9 @@ fn evaluate(ctx: &Context, t: &LuminaireType, g: &Geometry, n: usize, level: f64
     let n_poles = poles.len();
     plan.poles.extend(poles);
     let index = SiteIndex::build(&plan);
+    let stations = pole_stations(&index);
     let lighting = Lighting::new(&plan, &ctx.photometry);
-    let eval = evaluate_street_alone(&plan, &lighting, &index, ctx.si);
+    let eval = evaluate_street_alone(&plan, &lighting, &index, &stations, ctx.si);
     let len_km = (ctx.to_m - ctx.from_m) / 1000.0;
     let installed_w = n_poles as f64 * power_at_level(t, level);
     let mut c = Candidate {
@@ -756,7 +859,7 @@ fn evaluate(ctx: &Context, t: &LuminaireType, g: &Geometry, n: usize, level: f64
         d_p_w_per_lx_m2: None,
         metrics: Vec::new(),
         margins: Vec::new(),
-        rule_failures: rule_failures(ctx, &plan, &index, first_new),
+        rule_failures: rule_failures(ctx, &plan, &index, &stations, first_new),
         failures: Vec::new(),
         pass: false,
     };
@@ -846,10 +949,15 @@ fn judge(ctx: &Context, eval: &StreetEvaluation, c: &mut Candidate) {
 /// The site rules broken by the candidate's poles (indices `first_new..` of `plan`):
 /// `spacing.min` against every pole, `spacing.max` along the street, and
 /// `placement.off_route`, with the check's messages.
-fn rule_failures(ctx: &Context, plan: &Plan, index: &SiteIndex, first_new: usize) -> Vec<String> {
+fn rule_failures(
+    ctx: &Context,
+    plan: &Plan,
+    index: &SiteIndex,
+    stations: &[Option<PoleStation>],
+    first_new: usize,
+) -> Vec<String> {
     let r = &plan.rules;
     let mut out = Vec::new();
-    let stations = pole_stations(index);
     for i in first_new..plan.poles.len() {
         let xy = index.pole_xy[i];
         for j in index.poles_within(xy, r.min_spacing_m) {

@@ -291,17 +291,18 @@ fn not_evaluable(plan: &Plan, index: &SiteIndex, si: usize) -> Option<Finding> {
 /// rest of the plan's streets or the energy model: the installed power and energy of the
 /// street are left 0. For the arrangement search (`crate::design`), which judges many
 /// layouts of one stretch. `None` when the street is unclassed or cannot be evaluated.
+/// `stations` are the poles' stations ([`pole_stations`] of `index`).
 pub fn evaluate_street_alone(
     plan: &Plan,
     lighting: &Lighting,
     index: &SiteIndex,
+    stations: &[Option<crate::index::PoleStation>],
     si: usize,
 ) -> Option<StreetEvaluation> {
     plan.streets.get(si)?.class?;
     if not_evaluable(plan, index, si).is_some() {
         return None;
     }
-    let stations = pole_stations(index);
     let on_street: Vec<usize> = stations
         .iter()
         .enumerate()
