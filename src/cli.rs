@@ -135,6 +135,11 @@ enum Command {
         /// Also list what changed since this older plan.
         #[arg(long, value_name = "OLD")]
         against: Option<PathBuf>,
+        /// Add the coordinator's yardstick: each vendor section's installed W/km against
+        /// the best W/km of an arrangement of the same luminaire (lysplan optimise
+        /// --sections).
+        #[arg(long)]
+        benchmark: bool,
     },
     /// Export a plan: as GeoJSON or a GeoPackage (for QGIS), as RON, and/or as the pole
     /// schedule (CSV, for procurement and spreadsheets).
@@ -272,7 +277,14 @@ pub fn main() -> ExitCode {
             html,
             vendor,
             against,
-        }) => report(&file, &html, vendor.as_deref(), against.as_deref()),
+            benchmark,
+        }) => report(
+            &file,
+            &html,
+            vendor.as_deref(),
+            against.as_deref(),
+            benchmark,
+        ),
         Some(Command::Export {
             file,
             geojson,
@@ -424,7 +436,13 @@ fn diff(old_path: &Path, new_path: &Path, format: Format, check: bool) -> ExitCo
     }
 }
 
-fn report(path: &Path, out: &Path, vendor: Option<&str>, against: Option<&Path>) -> ExitCode {
+fn report(
+    path: &Path,
+    out: &Path,
+    vendor: Option<&str>,
+    against: Option<&Path>,
+    benchmark: bool,
+) -> ExitCode {
     if let Some(input) = [Some(path), against]
         .into_iter()
         .flatten()
@@ -461,6 +479,14 @@ fn report(path: &Path, out: &Path, vendor: Option<&str>, against: Option<&Path>)
             eprintln!("error: {}: {e}; nothing was written", path.display());
             return ExitCode::from(2);
         }
+    };
+    let html = if benchmark {
+        let (photometry, _) = lighting::load_photometry(&plan);
+        let mut rows = lysplan::design::yardstick::sections(&plan, &photometry);
+        rows.retain(|r| vendor.is_none_or(|v| r.vendor == v));
+        lysplan::html_report::with_benchmark(&html, &rows)
+    } else {
+        html
     };
     if let Err(e) = lysplan::plan::write_atomic(out, html.as_bytes()) {
         return fail(&e);

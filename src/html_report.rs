@@ -617,3 +617,46 @@ fn map_svg(s: &mut String, plan: &Plan, scope: &Scope<'_>) {
     }
     s.push_str("<span><i style=\"border:2px solid #16a34a;width:8px;height:8px\"></i>approved</span><span><i style=\"border:2px solid #dc2626;width:8px;height:8px\"></i>rejected</span></p>\n");
 }
+
+/// `html` (a report from [`html`]) with the coordinator's yardstick (`lysplan report
+/// --benchmark`): a table `id="benchmark"` of each vendor section's installed W/km
+/// against the best W/km the arrangement search finds with the same luminaire
+/// ([`crate::design::yardstick`]), inserted before the closing note.
+pub fn with_benchmark(html: &str, rows: &[crate::design::yardstick::SectionYardstick]) -> String {
+    let mut t = String::from("<h2>Yardstick: each section against the best arrangement</h2>\n");
+    t.push_str(
+        "<p>The vendor's installed power per km of its section, against the least power \
+         per km of an arrangement of the same luminaire that meets the street's class \
+         (lysplan optimise, default search set; calculated values).</p>\n",
+    );
+    t.push_str("<table id=\"benchmark\"><thead><tr><th>section</th><th>vendor</th><th>street</th><th>stretch m</th><th>poles</th><th>W/km now</th><th>best W/km</th><th>ratio</th><th>note</th></tr></thead><tbody>\n");
+    let num = |v: Option<f64>, d: usize| v.map_or_else(|| "–".to_string(), |v| format!("{v:.d$}"));
+    for r in rows {
+        let _ = writeln!(
+            t,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0}–{:.0}</td><td>{}</td><td>{:.1}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&r.section),
+            esc(&r.vendor),
+            esc(&r.street),
+            r.from_m,
+            r.to_m,
+            r.poles,
+            r.current_w_per_km,
+            num(r.best_w_per_km, 1),
+            num(r.ratio, 2),
+            esc(r.note.as_deref().unwrap_or(""))
+        );
+    }
+    t.push_str("</tbody></table>\n");
+    // Before the closing paragraph (the last <p class="meta"> or the end of the body).
+    let at = html
+        .rfind("<p class=\"meta\">")
+        .filter(|&i| i > html.len() / 2)
+        .or_else(|| html.rfind("</body>"))
+        .unwrap_or(html.len());
+    let mut out = String::with_capacity(html.len() + t.len());
+    out.push_str(&html[..at]);
+    out.push_str(&t);
+    out.push_str(&html[at..]);
+    out
+}

@@ -35,10 +35,19 @@ pub struct SectionYardstick {
     pub note: Option<String>,
 }
 
-/// The yardstick of every section of `plan`, in plan order.
+/// The yardstick of every section of `plan`, in plan order, with the default search set.
 pub fn sections<T: Photometric + Sync>(
     plan: &Plan,
     photometry: &HashMap<String, T>,
+) -> Vec<SectionYardstick> {
+    sections_with(plan, photometry, &SearchSet::default())
+}
+
+/// [`sections`] with the search set `set`.
+pub fn sections_with<T: Photometric + Sync>(
+    plan: &Plan,
+    photometry: &HashMap<String, T>,
+    set: &SearchSet,
 ) -> Vec<SectionYardstick> {
     let index = SiteIndex::build(plan);
     let stations = pole_stations(&index);
@@ -89,7 +98,7 @@ pub fn sections<T: Photometric + Sync>(
                     vendor: Some(s.vendor.clone()),
                 },
                 luminaires,
-                set: SearchSet::default(),
+                set: set.clone(),
             };
             match optimise(plan, photometry, &req, None) {
                 Ok(Outcome {

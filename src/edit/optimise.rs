@@ -74,7 +74,8 @@ pub struct OptimiseArgs {
     #[arg(long, value_name = "ID")]
     pub vendor: Option<String>,
     /// The coordinator's yardstick: per vendor section, the vendor's installed W/km
-    /// against the best W/km the search finds with the same luminaire.
+    /// against the best W/km the search finds with the same luminaire (the default
+    /// search set, or the lists given).
     #[arg(long, conflicts_with_all = ["street", "section", "apply"])]
     pub sections: bool,
 }
@@ -189,7 +190,11 @@ pub fn run(a: &OptimiseArgs) -> ExitCode {
     let start = Instant::now();
     let (photometry, _) = crate::lighting::load_photometry(&plan);
     if a.sections {
-        let rows = yardstick::sections(&plan, &photometry);
+        let set = match search_set(a) {
+            Ok(s) => s,
+            Err(e) => return bad(e),
+        };
+        let rows = yardstick::sections_with(&plan, &photometry, &set);
         let seconds = start.elapsed().as_secs_f64();
         match a.format {
             OutFormat::Json => emit_json(&serde_json::json!({

@@ -451,6 +451,70 @@ fn no_passing_candidate_exits_1_with_the_closest() {
 }
 
 #[test]
+fn sections_yardstick_and_report_benchmark() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.ron");
+    let mut p = plan(LightingClass::P4);
+    p.sections.push(lysplan::plan::Section {
+        id: "SEC1".into(),
+        vendor: "V1".into(),
+        street: "S1".into(),
+        from_m: 0.0,
+        to_m: LEN_M,
+    });
+    save_ron_atomic(&p, &path).unwrap();
+    let mut args = vec!["optimise", s(&path), "--sections", "--format", "json"];
+    args.extend(NARROW);
+    let o = lysplan(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let row = &v["sections"][0];
+    assert_eq!(row["section"], "SEC1");
+    // Three poles of 10 W on 300 m.
+    assert!(
+        (row["current_w_per_km"].as_f64().unwrap() - 100.0).abs() < 1e-9,
+        "{row}"
+    );
+    let best = row["best_w_per_km"].as_f64().expect("a best arrangement");
+    assert!((row["ratio"].as_f64().unwrap() - 100.0 / best).abs() < 1e-9);
+    // The best is what optimise finds on the section with the same luminaire.
+    let mut args = vec![
+        "optimise",
+        s(&path),
+        "--street",
+        "S1",
+        "--section",
+        "SEC1",
+        "--vendor",
+        "V1",
+        "--format",
+        "json",
+    ];
+    args.extend(NARROW);
+    let one = json(&lysplan(&args));
+    assert_eq!(one["candidates"][0]["w_per_km"].as_f64().unwrap(), best);
+    // The report's yardstick (the default search set): here a section whose vendor has
+    // no pole on it, which needs no search.
+    p.sections[0].vendor = "V2".into();
+    p.vendors.push(Vendor {
+        id: "V2".into(),
+        name: "Vendor two".into(),
+        color: [4, 5, 6],
+        control_profile: None,
+    });
+    save_ron_atomic(&p, &path).unwrap();
+    let html = dir.path().join("r.html");
+    let o = lysplan(&["report", s(&path), "--html", s(&html), "--benchmark"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        text.contains("<table id=\"benchmark\">") && text.contains("SEC1"),
+        "{text}"
+    );
+    assert!(text.contains("no pole of the vendor on the section"));
+}
+
+#[test]
 fn bad_input_exits_2_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.ron");
