@@ -44,7 +44,7 @@ impl Arrangement {
         match self {
             Arrangement::SingleLeft => &[Side::Left],
             Arrangement::SingleRight => &[Side::Right],
-            Arrangement::Staggered if k % 2 == 0 => &[Side::Right],
+            Arrangement::Staggered if k.is_multiple_of(2) => &[Side::Right],
             Arrangement::Staggered => &[Side::Left],
             Arrangement::Opposite => &[Side::Right, Side::Left],
         }

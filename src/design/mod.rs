@@ -337,7 +337,7 @@ pub fn optimise<T: crate::lighting::Photometric + Sync>(
     })?;
     let line = Polyline::from_lonlat(&street.points);
     let len = line.length();
-    if line.pts.len() < 2 || !(len > 0.0) {
+    if line.pts.len() < 2 || len.is_nan() || len <= 0.0 {
         return Err(err(format!("street {} has no length to light", street.id)));
     }
     let (from_m, to_m) = (req.stretch.from_m, req.stretch.to_m);
@@ -348,7 +348,7 @@ pub fn optimise<T: crate::lighting::Photometric + Sync>(
         )));
     }
     let (from_m, to_m) = (from_m.max(0.0), to_m.min(len));
-    if !(to_m - from_m >= 1.0) {
+    if (to_m - from_m).is_nan() || to_m - from_m < 1.0 {
         return Err(err(format!(
             "stretch {from_m}–{to_m} m of {} is empty: give --from below --to",
             street.id
@@ -538,7 +538,7 @@ fn station_bounds(ctx: &Context, g: &Geometry) -> Option<(usize, usize)> {
     let r = &ctx.plan.rules;
     let len = ctx.to_m - ctx.from_m;
     let max_gap = r.max_spacing_m.min(r.max_spacing_to_height * g.height_m);
-    if !(max_gap > 0.0) {
+    if max_gap.is_nan() || max_gap <= 0.0 {
         return None;
     }
     // Consecutive poles along the street: stations for single and opposite rows, every
@@ -771,6 +771,7 @@ fn linear_scale(c: &Candidate, class: LightingClass) -> f64 {
 }
 
 /// The poles of a candidate laid out (ids from `id`, vendor and luminaire as given).
+#[allow(clippy::too_many_arguments)]
 pub fn lay_out(
     line: &Polyline,
     from_m: f64,
@@ -958,7 +959,7 @@ fn rule_failures(
 ) -> Vec<String> {
     let r = &plan.rules;
     let mut out = Vec::new();
-    for i in first_new..plan.poles.len() {
+    for (i, st) in stations.iter().enumerate().skip(first_new) {
         let xy = index.pole_xy[i];
         for j in index.poles_within(xy, r.min_spacing_m) {
             if j == i || (j >= first_new && j < i) {
@@ -969,7 +970,7 @@ fn rule_failures(
                 out.push(f.message);
             }
         }
-        let st = stations[i].as_ref();
+        let st = st.as_ref();
         if !on_route(st, r.max_offset_m) || st.is_some_and(|s| s.street() != ctx.si) {
             out.push(format!(
                 "a pole at {:.1} m does not stand on {} (nearest street or beyond max_offset_m)",
