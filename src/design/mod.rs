@@ -591,8 +591,17 @@ fn search_geometry(
     // its inside): step down while only a rule fails.
     let mut hi = hi;
     let mut at_hi = eval(hi, top);
-    while !at_hi.pass && !at_hi.rule_failures.is_empty() && hi > lo && at_hi.failures.is_empty() {
+    // (A few steps: a pole of another street too close at a junction breaks the rule
+    // at every count.)
+    let mut steps = 0;
+    while !at_hi.pass
+        && !at_hi.rule_failures.is_empty()
+        && hi > lo
+        && at_hi.failures.is_empty()
+        && steps < 3
+    {
         hi -= 1;
+        steps += 1;
         at_hi = eval(hi, top);
     }
     if !at_hi.pass {
@@ -833,7 +842,7 @@ fn evaluate(ctx: &Context, t: &LuminaireType, g: &Geometry, n: usize, level: f64
         &trial_id,
         || {
             k += 1;
-            format!("\u{1}new{k}")
+            format!("new-pole-{k}")
         },
     );
     let n_poles = poles.len();
@@ -970,13 +979,12 @@ fn rule_failures(
                 out.push(f.message);
             }
         }
-        let st = st.as_ref();
-        if !on_route(st, r.max_offset_m) || st.is_some_and(|s| s.street() != ctx.si) {
-            out.push(format!(
-                "a pole at {:.1} m does not stand on {} (nearest street or beyond max_offset_m)",
-                st.map_or(f64::NAN, |s| s.chainage_m),
-                ctx.plan.streets[ctx.si].id
-            ));
+        // placement.off_route (a pole nearer another street, at a junction, belongs to
+        // that street for the check, which the evaluation already follows).
+        if !on_route(st.as_ref(), r.max_offset_m)
+            && let Some(f) = crate::check::rules::off_route(plan, i, st.as_ref())
+        {
+            out.push(f.message);
         }
     }
     let mut on_street: Vec<(f64, usize)> = stations
