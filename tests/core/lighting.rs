@@ -450,6 +450,7 @@ pub(crate) fn straight_street_plan(
     plan.streets.push(Street {
         lanes: 2,
         surface: "C2".into(),
+        class_schedule: Vec::new(),
         id: "S1".into(),
         name: "Teststræde".into(),
         class: Some(class),
