@@ -534,7 +534,12 @@ fn street_evaluation_matches_point_by_point_and_judges() {
     let v = serde_json::to_value(&s.result).unwrap();
     let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
     keys.sort();
-    assert_eq!(keys, ["class", "e_avg_lx", "e_min_lx", "id", "pass", "u_o"]);
+    assert_eq!(
+        keys,
+        [
+            "class", "e_avg_lx", "e_min_lx", "id", "pass", "periods", "u_o"
+        ]
+    );
     assert_eq!(v["class"], "P4");
 }
 
