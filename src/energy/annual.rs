@@ -416,7 +416,7 @@ impl AnnualEnergy {
             if let Some(Some(f)) = &v.compliance {
                 let _ = writeln!(
                     out,
-                    "{}: not compliant: {} {}–{} misses class {} at its dimmed level",
+                    "{}: not compliant: {} {}–{} misses class {} there",
                     v.id, f.street, f.from, f.to, f.class
                 );
             }
