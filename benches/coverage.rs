@@ -170,6 +170,7 @@ fn luminance_of_m_streets(
                 st.width_m,
                 st.lanes,
                 lighting::surface::RTable::c2(),
+                None,
             )
             .fields
         })

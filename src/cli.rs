@@ -501,7 +501,11 @@ fn energy(path: &Path, format: Format, year: Option<i32>) -> ExitCode {
         Err(code) => return code,
     };
     match lysplan::energy::annual(&plan, year) {
-        Ok(e) => {
+        Ok(mut e) => {
+            // Adaptive lighting: each vendor's dimming judged against the class in force.
+            let (photometry, _) = lysplan::lighting::load_photometry(&plan);
+            let coverage = lysplan::lighting::evaluate(&plan, &photometry, None);
+            e.set_compliance(&coverage.first_failures());
             emit(&match format {
                 Format::Text => e.to_text(&plan),
                 Format::Json => e.to_json(),

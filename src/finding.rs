@@ -23,6 +23,11 @@ pub enum RuleId {
     /// `coverage.dark` (warning): a stretch of a classed street below the class's dark
     /// threshold ([`crate::lighting`]).
     CoverageDark,
+    /// `coverage.period` (error; warning when over-lit): in a period of the night (the
+    /// street's class schedule and its vendors' dimming steps) a classed street misses the
+    /// class in force then, with its luminaires at their vendors' levels
+    /// ([`crate::lighting`], docs/architecture.md "Adaptive lighting").
+    CoveragePeriod,
     /// `placement.off_route` (error): a pole farther than `max_offset_m` from every
     /// street centreline.
     PlacementOffRoute,
@@ -67,9 +72,10 @@ pub enum RuleId {
 
 impl RuleId {
     /// Every rule, in the order of their ids.
-    pub const ALL: [RuleId; 17] = [
+    pub const ALL: [RuleId; 18] = [
         RuleId::CoverageClass,
         RuleId::CoverageDark,
+        RuleId::CoveragePeriod,
         RuleId::PlacementOffRoute,
         RuleId::PlacementPosition,
         RuleId::ReferenceDuplicateId,
@@ -92,6 +98,7 @@ impl RuleId {
         match self {
             RuleId::CoverageClass => "coverage.class",
             RuleId::CoverageDark => "coverage.dark",
+            RuleId::CoveragePeriod => "coverage.period",
             RuleId::PlacementOffRoute => "placement.off_route",
             RuleId::PlacementPosition => "placement.position",
             RuleId::ReferenceDuplicateId => "reference.duplicate_id",

@@ -12,7 +12,11 @@
 //! Findings are sorted by rule, then first pole id ([`crate::check::sort_findings`]).
 //! Absent values are `null`. With coverage computed ([`CheckReport::with_coverage`]) the
 //! object gains, after `"summary"`, `"streets": [{"id", "class", "e_avg_lx", "e_min_lx",
-//! "u_o", "pass"}]` (EN 13201 verdict per classed street) and `"energy": {
+//! "u_o", "pass", "periods"}]` (EN 13201 verdict per classed street; M streets also
+//! `"l_avg_cd_m2", "u_l", "ti_pct", "rei"` before `"pass"`; `"periods"` the verdict of
+//! each period of the night, docs/architecture.md "Adaptive lighting": `{"from", "to",
+//! "class", "levels": {vendor: level}, ["idle_levels"], the class's values under the
+//! same names, "pass"}`) and `"energy": {
 //! "installed_power_w", "evaluated_power_w", "area_m2", "d_p_w_per_lx_m2",
 //! "d_e_wh_per_m2_year", "evaluated_kwh_per_year", "lit_hours_per_year"}` (EN 13201-5; D_E
 //! from the energy model, `lysplan energy`); both are left out when
@@ -161,6 +165,23 @@ impl CheckReport {
                         .map_or(String::new(), |t| format!(", {t}")),
                     if r.pass { "pass" } else { "FAIL" }
                 );
+                // Adaptive lighting: the periods that miss the class in force.
+                for p in r.periods.iter().filter(|p| !p.pass) {
+                    let levels: Vec<String> = p
+                        .levels
+                        .iter()
+                        .map(|(v, l)| format!("{v} {:.0} %", l * 100.0))
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        "  period {}–{} class {} ({}): FAIL: {}",
+                        p.from,
+                        p.to,
+                        p.class,
+                        levels.join(", "),
+                        p.verdict.failures.join(", ")
+                    );
+                }
             }
         }
         if let Some(e) = &self.energy {

@@ -135,6 +135,13 @@ impl AppState {
         self.apply_reported(step)
     }
 
+    /// Sets street `id`'s class schedule from the editor's text
+    /// ([`ops::parse_class_schedule`]), as one undoable edit.
+    pub fn set_class_schedule(&mut self, id: &str, text: &str) -> Result<bool, EditError> {
+        let step = ops::set_class_schedule(self.plan(), id, text);
+        self.apply_reported(step)
+    }
+
     /// Deletes street `id` and the vendor sections on it, as one edit. Poles stay (the
     /// checks then show the ones left off the route). Returns the number of sections
     /// removed.
@@ -203,6 +210,7 @@ mod tests {
         plan.streets.push(Street {
             lanes: crate::plan::DEFAULT_LANES,
             surface: crate::plan::DEFAULT_SURFACE.into(),
+            class_schedule: Vec::new(),
             id: "a".into(),
             name: "A road".into(),
             class: None,

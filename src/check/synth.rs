@@ -178,6 +178,7 @@ pub fn generate(opts: &SynthOptions) -> Synth {
             plan.streets.push(Street {
                 lanes: crate::plan::DEFAULT_LANES,
                 surface: crate::plan::DEFAULT_SURFACE.into(),
+                class_schedule: Vec::new(),
                 id: format!("{}{:0width$}", if vertical { "SN" } else { "WE" }, r),
                 name: format!("{} {}", if vertical { "Nordvej" } else { "Østvej" }, r),
                 class: Some(if si % 4 == 3 {

@@ -70,6 +70,7 @@ mod tests {
         plan.streets.push(Street {
             lanes: crate::plan::DEFAULT_LANES,
             surface: crate::plan::DEFAULT_SURFACE.into(),
+            class_schedule: Vec::new(),
             id: "l".into(),
             name: "L".into(),
             class: None,

@@ -73,6 +73,7 @@ pub fn new_street(
     let street = Street {
         lanes: crate::plan::DEFAULT_LANES,
         surface: crate::plan::DEFAULT_SURFACE.into(),
+        class_schedule: Vec::new(),
         id: id.clone(),
         name,
         class,
@@ -108,6 +109,61 @@ pub fn edit_street(
         label: label.to_string(),
         edit: Edit::Streets(Change::Set(i, edited)),
     }))
+}
+
+/// A class schedule as the street editor writes it: `"22:00 M4, 00:00 M5, 05:00 M3"`
+/// (steps separated by commas or semicolons, each a time and a class); blank for none.
+/// The times are checked with the street ([`crate::plan::validate::class_schedule`]).
+pub fn parse_class_schedule(text: &str) -> Result<Vec<(String, LightingClass)>, String> {
+    text.split([',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .enumerate()
+        .map(|(i, step)| {
+            let mut parts = step.split_whitespace();
+            match (
+                parts.next(),
+                parts.next().map(LightingClass::parse),
+                parts.next(),
+            ) {
+                (Some(t), Some(Some(c)), None) => Ok((t.to_string(), c)),
+                _ => Err(format!(
+                    "class schedule step {}: '{step}' is not \"HH:MM class\" (e.g. \"22:00 M4\")",
+                    i + 1
+                )),
+            }
+        })
+        .collect()
+}
+
+/// The class schedule in the form [`parse_class_schedule`] reads.
+pub fn format_class_schedule(steps: &[(String, LightingClass)]) -> String {
+    steps
+        .iter()
+        .map(|(t, c)| format!("{t} {c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Street `id`'s class schedule set from the editor's `text` ([`parse_class_schedule`]),
+/// as one undoable edit; `None` when it is already so. Refused with the reason (a bad
+/// step, a class of another family than the design class).
+pub fn set_class_schedule(plan: &Plan, id: &str, text: &str) -> Result<Option<Step>, EditError> {
+    let steps = parse_class_schedule(text)?;
+    let name = plan
+        .streets
+        .iter()
+        .find(|s| s.id == id)
+        .map_or(id, |s| s.name.as_str());
+    let label = if steps.is_empty() {
+        format!("Remove class schedule of {name}")
+    } else {
+        format!(
+            "Set class schedule of {name} to {}",
+            format_class_schedule(&steps)
+        )
+    };
+    edit_street(plan, id, &label, |s| s.class_schedule = steps)
 }
 
 /// Deletes street `id` and the vendor sections on it. Poles stay (the checks then show

@@ -202,6 +202,7 @@ pub(crate) mod tests {
                 Street {
                     lanes: crate::plan::DEFAULT_LANES,
                     surface: crate::plan::DEFAULT_SURFACE.into(),
+                    class_schedule: Vec::new(),
                     id: "S1".into(),
                     name: "East road".into(),
                     class: None,
@@ -211,6 +212,7 @@ pub(crate) mod tests {
                 Street {
                     lanes: crate::plan::DEFAULT_LANES,
                     surface: crate::plan::DEFAULT_SURFACE.into(),
+                    class_schedule: Vec::new(),
                     id: "S2".into(),
                     name: "Bent road".into(),
                     class: None,

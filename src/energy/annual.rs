@@ -74,6 +74,22 @@ pub struct VendorEnergy {
     pub profile: Option<String>,
     #[serde(flatten)]
     pub row: EnergyRow,
+    /// Adaptive lighting: whether every period of every street the vendor lights meets
+    /// the class in force (`None`: not judged, the coverage was not computed; `Some(None)`
+    /// compliant; `Some(Some(f))` the first failing period). Set by
+    /// [`AnnualEnergy::set_compliance`].
+    #[serde(skip)]
+    pub compliance: Option<Option<PeriodFailure>>,
+}
+
+/// The first period in which a vendor's light misses the class in force: the street
+/// (id), the period's local clock times and the class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeriodFailure {
+    pub street: String,
+    pub from: String,
+    pub to: String,
+    pub class: String,
 }
 
 /// Where the sun was computed.
@@ -275,6 +291,7 @@ pub fn compute(
                 id: v.id.clone(),
                 profile: v.control_profile.clone(),
                 row,
+                compliance: None,
             }
         })
         .collect();
@@ -291,19 +308,29 @@ pub fn compute(
 }
 
 impl AnnualEnergy {
-    /// The JSON of `lysplan energy --format json` (keys in the documented order,
-    /// figures rounded to what they mean: 0.1 kWh, W, %, kg; 6 decimals of a degree).
+    /// Sets each vendor's compliance from `first_failures` (vendor id → its first failing
+    /// period, `None` when every period passes); a vendor not in the map lights no
+    /// classed street and is compliant.
+    pub fn set_compliance(&mut self, first_failures: &HashMap<String, Option<PeriodFailure>>) {
+        for v in &mut self.vendors {
+            v.compliance = Some(first_failures.get(&v.id).cloned().flatten());
+        }
+    }
+
+    /// The JSON of `lysplan energy --format json` (keys in the documented order, numbers
+    /// at full precision; only the text rounds). With the compliance judged
+    /// ([`AnnualEnergy::set_compliance`]) each vendor gains `"compliant"` and
+    /// `"first_failure": {"street", "from", "to", "class"}` or null.
     pub fn to_json(&self) -> String {
-        let r1 = |v: f64| (v * 10.0).round() / 10.0;
         let row = |r: &EnergyRow| {
             serde_json::json!({
                 "poles": r.poles,
-                "installed_w": r1(r.installed_w),
-                "annual_kwh": r1(r.annual_kwh),
-                "baseline_kwh": r1(r.baseline_kwh),
-                "savings_pct": r1(r.savings_pct),
-                "co2_kg": r1(r.co2_kg),
-                "baseline_co2_kg": r1(r.baseline_co2_kg),
+                "installed_w": r.installed_w,
+                "annual_kwh": r.annual_kwh,
+                "baseline_kwh": r.baseline_kwh,
+                "savings_pct": r.savings_pct,
+                "co2_kg": r.co2_kg,
+                "baseline_co2_kg": r.baseline_co2_kg,
             })
         };
         let vendors: Vec<serde_json::Value> = self
@@ -315,13 +342,20 @@ impl AnnualEnergy {
                 if let serde_json::Value::Object(m) = row(&v.row) {
                     o.extend(m);
                 }
+                if let Some(c) = &v.compliance {
+                    o.insert("compliant".into(), c.is_none().into());
+                    o.insert(
+                        "first_failure".into(),
+                        serde_json::to_value(c).unwrap_or_default(),
+                    );
+                }
                 serde_json::Value::Object(o)
             })
             .collect();
         let v = serde_json::json!({
             "year": self.year,
-            "site": {"lon": (self.site.lon * 1e6).round() / 1e6, "lat": (self.site.lat * 1e6).round() / 1e6},
-            "lit_hours": (self.lit_hours * 100.0).round() / 100.0,
+            "site": {"lon": self.site.lon, "lat": self.site.lat},
+            "lit_hours": self.lit_hours,
             "co2_g_per_kwh": self.co2_g_per_kwh,
             "vendors": vendors,
             "total": row(&self.total),
@@ -380,6 +414,19 @@ impl AnnualEnergy {
             );
         }
         line(&mut out, "total", "", &self.total);
+        // Adaptive lighting: the savings bought with a class missed.
+        for v in &self.vendors {
+            if let Some(Some(f)) = &v.compliance {
+                let _ = writeln!(
+                    out,
+                    "{}: not compliant: {} {}–{} misses class {} there",
+                    v.id, f.street, f.from, f.to, f.class
+                );
+            }
+        }
+        if self.vendors.iter().all(|v| v.compliance == Some(None)) && !self.vendors.is_empty() {
+            let _ = writeln!(out, "every vendor's dimming meets the class in force");
+        }
         out
     }
 }

@@ -34,7 +34,7 @@
 pub mod annual;
 pub mod sun;
 
-pub use annual::{AnnualEnergy, EnergyRow, VendorEnergy, annual};
+pub use annual::{AnnualEnergy, EnergyRow, PeriodFailure, VendorEnergy, annual};
 pub use sun::sun_elevation_deg;
 
 use crate::plan::energy::{ControlProfile, EnergySettings, format_hhmm};

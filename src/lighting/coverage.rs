@@ -1,8 +1,9 @@
 //! Coverage of a whole plan: every classed street evaluated (in parallel), judged
 //! against its EN 13201 class, with the plan's EN 13201-5 energy figures.
 
+use super::periods::VendorLevels;
 use super::results::{StreetEvaluation, StreetResult};
-use super::street::evaluate_street;
+use super::street::{Adaptive, evaluate_street};
 use super::{Lighting, Photometric};
 use crate::finding::{Finding, RuleId};
 use crate::index::{SiteIndex, on_route, pole_stations};
@@ -50,6 +51,32 @@ impl Coverage {
     /// The JSON `"streets"` member.
     pub fn street_results(&self) -> Vec<StreetResult> {
         self.streets.iter().map(|s| s.result.clone()).collect()
+    }
+
+    /// Adaptive lighting: per vendor whose poles stand on a classed street, its first
+    /// failing period (streets in plan order, periods in their order), `None` when every
+    /// period of every street it lights passes (docs/architecture.md "Adaptive
+    /// lighting").
+    pub fn first_failures(&self) -> HashMap<String, Option<crate::energy::PeriodFailure>> {
+        let mut streets: Vec<&StreetEvaluation> = self.streets.iter().collect();
+        streets.sort_by_key(|s| s.street);
+        let mut out: HashMap<String, Option<crate::energy::PeriodFailure>> = HashMap::new();
+        for s in streets {
+            for p in &s.result.periods {
+                for vendor in p.levels.keys() {
+                    let slot = out.entry(vendor.clone()).or_insert(None);
+                    if slot.is_none() && !p.pass {
+                        *slot = Some(crate::energy::PeriodFailure {
+                            street: s.result.id.clone(),
+                            from: p.from.clone(),
+                            to: p.to.clone(),
+                            class: p.class.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -161,6 +188,32 @@ pub fn evaluate_with(
             .filter(|v| v.is_finite())
             .unwrap_or(0.0)
     };
+    // Adaptive lighting: each luminaire's vendor group, the vendors' levels, and the lit
+    // minutes of the year by local clock minute.
+    let vendor_ix: HashMap<&str, usize> = plan
+        .vendors
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.id.as_str(), i))
+        .collect();
+    let adaptive = Adaptive {
+        group_of: if classed.is_empty() {
+            Vec::new()
+        } else {
+            lighting
+                .luminaires
+                .iter()
+                .map(|l| {
+                    plan.poles
+                        .get(l.pole)
+                        .and_then(|p| vendor_ix.get(p.vendor.as_str()).copied())
+                        .unwrap_or(plan.vendors.len())
+                })
+                .collect()
+        },
+        levels: VendorLevels::new(plan),
+        lit: model.as_ref().map(|s| s.histogram()),
+    };
     let results: Vec<(StreetEvaluation, Vec<Finding>)> = classed
         .par_iter()
         .filter_map(|&si| {
@@ -179,6 +232,7 @@ pub fn evaluate_with(
                 &by_street[si],
                 power,
                 wh,
+                &adaptive,
             );
             if let Some(p) = progress {
                 p.fetch_add(1, Ordering::Relaxed);

@@ -1,7 +1,7 @@
 //! The EN 13201-3 calculation grid along a street.
 //!
 //! A street is cut into fields at the chainages of its luminaires (sorted). Between two
-//! consecutive luminaires, spacing S: N points along with D = S/N, N = 10 if S ≤ 30 m,
+//! consecutive luminaires, spacing S: N points along with D = S/N, N = 10 if S ≤ 30 m (to 1 mm),
 //! else the smallest N with D ≤ 3 m. The parts before the first and after the last
 //! luminaire (the whole street if it has none) are fields too, with the smallest N giving
 //! D ≤ 3 m, so unlit stretches show up. Across the width W: n ≥ 3 points, the smallest n
@@ -9,13 +9,18 @@
 
 use crate::frame::{Polyline, Side, Xy};
 
+/// The N = 10 rule holds up to 30 m plus this, metres: a row laid out at 30 m spacing
+/// whose chainages come back a hair longer through rounding keeps N = 10.
+pub const N10_TOLERANCE_M: f64 = 1e-3;
+
 /// Fields shorter than this (two luminaires at one chainage) are dropped, metres.
 pub const MIN_FIELD_M: f64 = 0.01;
 
 /// Number of points along a field of length `s_m`; `between_luminaires` selects the
-/// EN 13201-3 rule (N = 10 up to 30 m), otherwise D ≤ 3 m throughout.
+/// EN 13201-3 rule (N = 10 up to 30 m, within [`N10_TOLERANCE_M`]), otherwise D ≤ 3 m
+/// throughout.
 pub fn n_along(s_m: f64, between_luminaires: bool) -> usize {
-    if between_luminaires && s_m <= 30.0 {
+    if between_luminaires && s_m <= 30.0 + N10_TOLERANCE_M {
         10
     } else {
         ((s_m / 3.0 - 1e-9).ceil() as usize).max(1)
@@ -91,5 +96,19 @@ pub fn point(line: &Polyline, chainage_m: f64, offset_m: f64) -> Option<Xy> {
         line.offset_point(chainage_m, offset_m, Side::Left)
     } else {
         line.offset_point(chainage_m, -offset_m, Side::Right)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn n10_holds_to_30_m_within_a_millimetre() {
+        assert_eq!(n_along(30.0, true), 10);
+        assert_eq!(n_along(30.0 + 4e-15, true), 10);
+        assert_eq!(n_along(30.000_9, true), 10);
+        assert_eq!(n_along(30.002, true), 11);
+        assert_eq!(n_along(30.0005, false), 11);
     }
 }

@@ -169,6 +169,15 @@ fn luminance_of(
     Some((base * t.r(beta, tan_g), beta, tan_g))
 }
 
+/// Where a luminance sum is also kept per vendor group (docs/architecture.md "Adaptive
+/// lighting"): `of[k]` the group of luminaire `k`, `n` groups, `out` the sums, observer
+/// `j` group `g` at `j * n + g`.
+pub(super) struct Grouped<'a> {
+    pub of: &'a [usize],
+    pub n: usize,
+    pub out: &'a mut [f64],
+}
+
 /// Luminance at road point `p` from each observer of `observers` (written to `out`, one
 /// per observer), over the luminaires `cand`: each observer's line of sight is worked out
 /// once per point, and each luminaire's intensity and tan γ once for all the observers
@@ -180,10 +189,14 @@ fn luminance_seen_by(
     observers: &[Xy],
     t: &RTable,
     out: &mut [f64],
+    mut grouped: Option<Grouped<'_>>,
 ) {
     // Lanes are validated to 1..12 in a plan.
     const MAX_OBSERVERS: usize = 12;
     out.iter_mut().for_each(|v| *v = 0.0);
+    if let Some(g) = grouped.as_mut() {
+        g.out.iter_mut().for_each(|v| *v = 0.0);
+    }
     let n_obs = observers.len().min(MAX_OBSERVERS);
     let mut sight = [Sight(None); MAX_OBSERVERS];
     for (s, o) in sight.iter_mut().zip(observers) {
@@ -207,7 +220,11 @@ fn luminance_seen_by(
         let nodes = t.tan_nodes(tan_g);
         for j in 0..n_obs {
             if let Some(b) = beta[j] {
-                out[j] += base * t.r_at(nodes, b);
+                let v = base * t.r_at(nodes, b);
+                out[j] += v;
+                if let Some(g) = grouped.as_mut() {
+                    g.out[j * g.n + g.of[k]] += v;
+                }
             }
         }
     }
@@ -234,7 +251,7 @@ impl Lighting {
     /// UTM 32N metres), over the luminaires `cand`.
     fn luminance_from(&self, cand: &[usize], p: Xy, o: Xy, t: &RTable) -> f64 {
         let mut out = [0.0];
-        luminance_seen_by(self, cand, p, &[o], t, &mut out);
+        luminance_seen_by(self, cand, p, &[o], t, &mut out, None);
         out[0]
     }
 
@@ -293,9 +310,16 @@ impl Lighting {
     /// Veiling luminance L_v, cd/m², at an eye `EYE_HEIGHT_M` above `eye` looking along the
     /// unit direction `dir` (1° down), over the luminaires `cand`.
     pub fn veiling_luminance(&self, cand: &[usize], eye: Xy, dir: Xy) -> f64 {
+        let mut sum = 0.0;
+        self.veiling_each(cand, eye, dir, |_, v| sum += v);
+        sum
+    }
+
+    /// Each luminaire's share of [`Lighting::veiling_luminance`], `each(k, L_v)`, in the
+    /// order of `cand`.
+    fn veiling_each(&self, cand: &[usize], eye: Xy, dir: Xy, mut each: impl FnMut(usize, f64)) {
         let down = SIGHT_DOWN_DEG.to_radians();
         let s = [dir.x * down.cos(), dir.y * down.cos(), -down.sin()];
-        let mut sum = 0.0;
         for &k in cand {
             let l = &self.luminaires[k];
             let v = [l.xy.x - eye.x, l.xy.y - eye.y, l.height_m - EYE_HEIGHT_M];
@@ -316,9 +340,8 @@ impl Lighting {
             let (c, g) = l.c_gamma_to(eye, EYE_HEIGHT_M);
             let i = self.tables[self.table_of[k]].intensity(c, g);
             let e_eye = self.maintenance_factor * i * cos_t / d2;
-            sum += 10.0 * e_eye / theta.max(1.5).powi(2);
+            each(k, 10.0 * e_eye / theta.max(1.5).powi(2));
         }
-        sum
     }
 }
 
@@ -368,6 +391,8 @@ pub struct StreetLuminance {
     /// the carriageway from any observer, cd/m².
     pub row_min_cd_m2: Vec<f64>,
     rows: Vec<LRow>,
+    /// Per field, the sums per vendor group (empty unless asked for).
+    groups: Vec<FieldGroups>,
 }
 
 /// One row of the luminance grid.
@@ -389,6 +414,26 @@ struct LField {
     ti: f64,
     /// (inside, outside) E_h sums for the right and the left edge.
     rei: [(f64, f64); 2],
+    /// The same sums per vendor group, for the periods (`None`: not asked for).
+    groups: Option<FieldGroups>,
+}
+
+/// A field's sums per vendor group (docs/architecture.md "Adaptive lighting"): the
+/// geometry done once, each period a weighted sum of these.
+#[derive(Debug, Clone, PartialEq)]
+struct FieldGroups {
+    /// Groups.
+    n: usize,
+    /// Points per row.
+    n_pts: usize,
+    /// Observers (lanes).
+    n_obs: usize,
+    /// Per row, point, observer and group: the luminance, cd/m².
+    lum: Vec<f64>,
+    /// Per observer, eye step (one per row) and group: the veiling luminance, cd/m².
+    veil: Vec<f64>,
+    /// Per edge (right, left), inside / outside and group: the E_h sums.
+    rei: [[Vec<f64>; 2]; 2],
 }
 
 /// A point `ch` metres along `line` (extended straight before its start) and `offset`
@@ -420,6 +465,7 @@ fn evaluate_field(
     lanes: u32,
     t: &RTable,
     own: &[usize],
+    group_of: Option<(&[usize], usize)>,
 ) -> Option<LField> {
     let first = *field.rows_m.first()?;
     let obs_ch = first - OBSERVER_BEFORE_M;
@@ -449,8 +495,24 @@ fn evaluate_field(
         .flat_map(|j| lane_offsets(width_m, lanes, j).0)
         .collect();
     let n_obs = observers.len();
-    let mut rows = Vec::with_capacity(field.rows_m.len());
+    let n_rows = field.rows_m.len();
+    let mut rows = Vec::with_capacity(n_rows);
     let mut seen = vec![0.0; n_obs];
+    let gn = group_of.map_or(0, |g| g.1);
+    let no_groups: &[usize] = &[];
+    let gof = group_of.map_or(no_groups, |g| g.0);
+    let mut fg = FieldGroups {
+        n: gn,
+        n_pts: points.len(),
+        n_obs,
+        lum: Vec::with_capacity(n_rows * points.len() * n_obs * gn),
+        veil: vec![0.0; n_obs * n_rows * gn],
+        rei: [
+            [vec![0.0; gn], vec![0.0; gn]],
+            [vec![0.0; gn], vec![0.0; gn]],
+        ],
+    };
+    let mut seen_g = vec![0.0; n_obs * gn];
     for &ch in &field.rows_m {
         let mut row = LRow {
             ch,
@@ -461,7 +523,13 @@ fn evaluate_field(
         };
         for (i, &off) in points.iter().enumerate() {
             let (p, _) = along(line, ch, off)?;
-            luminance_seen_by(lighting, &cand, p, &observers, t, &mut seen);
+            let grouped = (gn > 0).then(|| Grouped {
+                of: gof,
+                n: gn,
+                out: &mut seen_g,
+            });
+            luminance_seen_by(lighting, &cand, p, &observers, t, &mut seen, grouped);
+            fg.lum.extend_from_slice(&seen_g);
             for (j, &l) in seen.iter().enumerate() {
                 row.sum[j] += l;
                 row.min[j] = row.min[j].min(l);
@@ -473,17 +541,8 @@ fn evaluate_field(
         }
         rows.push(row);
     }
-    // U_l: per lane along its centre line, the lowest lane.
-    let u_l = (0..observers.len())
-        .map(|j| {
-            let (lo, hi) = rows.iter().fold((f64::INFINITY, 0.0_f64), |(lo, hi), r| {
-                (lo.min(r.centre[j]), hi.max(r.centre[j]))
-            });
-            if hi > 0.0 { lo / hi } else { 0.0 }
-        })
-        .fold(f64::INFINITY, f64::min);
+    let u_l = field_u_l(&rows, n_obs);
     // f_TI: each lane's observer moved across the field in steps of D.
-    let n_pts = points.len() as f64;
     // The street's own luminaires (the installation judged), in the box from the first
     // eye to 500 m beyond the field.
     let ti_cand: Vec<usize> = {
@@ -506,18 +565,23 @@ fn evaluate_field(
             })
             .collect()
     };
-    let mut ti = 0.0_f64;
-    for j in 0..observers.len() {
-        let l_avg = rows.iter().map(|r| r.sum[j]).sum::<f64>() / (n_pts * rows.len() as f64);
+    let mut l_v = vec![0.0; n_obs * n_rows];
+    for j in 0..n_obs {
         let off = lane_offsets(width_m, lanes, j as u32).1;
-        for k in 0..rows.len() {
+        for k in 0..n_rows {
             let (eye, dir) = along(line, obs_ch + k as f64 * field.d_along_m, off)?;
-            let l_v = lighting.veiling_luminance(&ti_cand, eye, dir);
-            if let Some(v) = threshold_increment(l_v, l_avg) {
-                ti = ti.max(v);
-            }
+            let mut sum = 0.0;
+            let at = (j * n_rows + k) * gn;
+            lighting.veiling_each(&ti_cand, eye, dir, |q, v| {
+                sum += v;
+                if gn > 0 {
+                    fg.veil[at + gof[q]] += v;
+                }
+            });
+            l_v[j * n_rows + k] = sum;
         }
     }
+    let ti = field_ti(&rows, points.len(), |j, k| l_v[j * n_rows + k]);
     // REI: strips either side of each edge.
     let strip_offsets = grid::offsets_across(strip);
     let mut rei = [(0.0, 0.0); 2];
@@ -529,17 +593,67 @@ fn evaluate_field(
                 let depth = o + strip / 2.0;
                 let inside = along(line, ch, edge - sign * depth)?.0;
                 let outside = along(line, ch, edge + sign * depth)?.0;
-                rei[side].0 += lighting.e_h_among(&cand, inside, REI_REACH_H);
-                rei[side].1 += lighting.e_h_among(&cand, outside, REI_REACH_H);
+                for (io, p) in [inside, outside].into_iter().enumerate() {
+                    let mut sum = 0.0;
+                    let sums = &mut fg.rei[side][io];
+                    lighting.e_h_among_each(&cand, p, REI_REACH_H, |q, e| {
+                        sum += e;
+                        if gn > 0 {
+                            sums[gof[q]] += e;
+                        }
+                    });
+                    if io == 0 {
+                        rei[side].0 += sum;
+                    } else {
+                        rei[side].1 += sum;
+                    }
+                }
             }
         }
     }
-    Some(LField { rows, u_l, ti, rei })
+    Some(LField {
+        rows,
+        u_l,
+        ti,
+        rei,
+        groups: (gn > 0).then_some(fg),
+    })
+}
+
+/// U_l of a field: per lane along its centre line, the lowest lane.
+fn field_u_l(rows: &[LRow], n_obs: usize) -> f64 {
+    (0..n_obs)
+        .map(|j| {
+            let (lo, hi) = rows.iter().fold((f64::INFINITY, 0.0_f64), |(lo, hi), r| {
+                (lo.min(r.centre[j]), hi.max(r.centre[j]))
+            });
+            if hi > 0.0 { lo / hi } else { 0.0 }
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// The highest f_TI of a field: each lane's observer at each eye step `k`, `l_v(j, k)`
+/// its veiling luminance, against that lane's L_avg over the field's `n_pts` points a
+/// row.
+fn field_ti(rows: &[LRow], n_pts: usize, l_v: impl Fn(usize, usize) -> f64) -> f64 {
+    let n_obs = rows.first().map_or(0, |r| r.sum.len());
+    let mut ti = 0.0_f64;
+    for j in 0..n_obs {
+        let l_avg = rows.iter().map(|r| r.sum[j]).sum::<f64>() / (n_pts as f64 * rows.len() as f64);
+        for k in 0..rows.len() {
+            if let Some(v) = threshold_increment(l_v(j, k), l_avg) {
+                ti = ti.max(v);
+            }
+        }
+    }
+    ti
 }
 
 /// Evaluates an M street: `line` its centreline, `chainages` its luminaires' chainages,
 /// `own` their indices in `lighting.luminaires` (the installation whose glare f_TI
-/// judges), `t` its road surface.
+/// judges), `t` its road surface. With `group_of` (each luminaire's vendor group and the
+/// number of groups) the sums are also kept per group, for [`StreetLuminance::at_levels`].
+#[allow(clippy::too_many_arguments)]
 pub fn evaluate_street(
     lighting: &Lighting,
     line: &Polyline,
@@ -548,6 +662,7 @@ pub fn evaluate_street(
     width_m: f64,
     lanes: u32,
     t: &RTable,
+    group_of: Option<(&[usize], usize)>,
 ) -> StreetLuminance {
     // Lanes are validated to 1..12 in a plan; the observers' windows are kept for 12.
     let lanes = lanes.clamp(1, 12);
@@ -557,7 +672,7 @@ pub fn evaluate_street(
         .collect();
     let results: Vec<LField> = fields
         .par_iter()
-        .filter_map(|f| evaluate_field(lighting, line, f, width_m, lanes, t, own))
+        .filter_map(|f| evaluate_field(lighting, line, f, width_m, lanes, t, own, group_of))
         .collect();
     let mut out = StreetLuminance {
         fields: results.len(),
@@ -579,25 +694,40 @@ pub fn evaluate_street(
         .iter()
         .flat_map(|f| f.rows.iter().cloned())
         .collect();
-    let Some((l_avg, u_o, l_min, min_at)) = average_uniformity(out.rows.iter()) else {
+    let parts: Vec<FieldPart> = results.iter().map(|f| (f.u_l, f.ti, f.rei)).collect();
+    let Some((values, min_at)) = street_values(&out.rows, &parts) else {
         return out;
     };
+    out.values = Some(values);
+    out.min_at_m = Some(min_at);
+    out.groups = results.into_iter().filter_map(|f| f.groups).collect();
+    out
+}
+
+/// A field's U_l, f_TI and (inside, outside) E_h sums of the right and the left edge.
+type FieldPart = (f64, f64, [(f64, f64); 2]);
+
+/// The street's values from all its fields' rows and each field's (U_l, f_TI, REI
+/// sums), and the chainage of the lowest point; `None` for no rows.
+fn street_values(rows: &[LRow], parts: &[FieldPart]) -> Option<(LuminanceValues, f64)> {
+    let (l_avg, u_o, l_min, min_at) = average_uniformity(rows.iter())?;
     let rei_side = |s: usize| {
-        let (inside, outside) = results
+        let (inside, outside) = parts
             .iter()
-            .fold((0.0, 0.0), |(a, b), f| (a + f.rei[s].0, b + f.rei[s].1));
+            .fold((0.0, 0.0), |(a, b), f| (a + f.2[s].0, b + f.2[s].1));
         if inside > 0.0 { outside / inside } else { 0.0 }
     };
-    out.values = Some(LuminanceValues {
-        l_avg_cd_m2: l_avg,
-        l_min_cd_m2: l_min,
-        u_o,
-        u_l: results.iter().map(|f| f.u_l).fold(f64::INFINITY, f64::min),
-        ti_pct: results.iter().map(|f| f.ti).fold(0.0, f64::max),
-        rei: rei_side(0).min(rei_side(1)),
-    });
-    out.min_at_m = Some(min_at);
-    out
+    Some((
+        LuminanceValues {
+            l_avg_cd_m2: l_avg,
+            l_min_cd_m2: l_min,
+            u_o,
+            u_l: parts.iter().map(|f| f.0).fold(f64::INFINITY, f64::min),
+            ti_pct: parts.iter().map(|f| f.1).fold(0.0, f64::max),
+            rei: rei_side(0).min(rei_side(1)),
+        },
+        min_at,
+    ))
 }
 
 /// L_avg and U_o of the observer lane that gives the lowest, the lowest point value and
@@ -635,6 +765,58 @@ fn average_uniformity<'a>(rows: impl Iterator<Item = &'a LRow>) -> Option<(f64, 
 }
 
 impl StreetLuminance {
+    /// The values with each vendor group's luminaires at `levels[g]` (0..1), from the
+    /// sums per group kept by [`evaluate_street`] (docs/architecture.md "Adaptive
+    /// lighting"): luminance, veiling luminance and illuminance scale linearly with each
+    /// luminaire's level. `None` when no field was evaluated or no groups were kept.
+    pub fn at_levels(&self, levels: &[f64]) -> Option<LuminanceValues> {
+        if self.groups.is_empty() {
+            return None;
+        }
+        let dot = |v: &[f64]| -> f64 { v.iter().zip(levels).map(|(x, l)| x * l).sum() };
+        let mut rows = Vec::with_capacity(self.rows.len());
+        let mut parts = Vec::with_capacity(self.groups.len());
+        let mut next = 0;
+        for g in &self.groups {
+            let n_rows = g.veil.len() / (g.n_obs * g.n).max(1);
+            let field_rows: Vec<LRow> = self.rows[next..next + n_rows]
+                .iter()
+                .enumerate()
+                .map(|(r, row)| {
+                    let mut out = LRow {
+                        ch: row.ch,
+                        d: row.d,
+                        sum: vec![0.0; g.n_obs],
+                        min: vec![f64::INFINITY; g.n_obs],
+                        centre: vec![0.0; g.n_obs],
+                    };
+                    for i in 0..g.n_pts {
+                        for j in 0..g.n_obs {
+                            let at = ((r * g.n_pts + i) * g.n_obs + j) * g.n;
+                            let l = dot(&g.lum[at..at + g.n]);
+                            out.sum[j] += l;
+                            out.min[j] = out.min[j].min(l);
+                            if i == 3 * j + 1 {
+                                out.centre[j] = l;
+                            }
+                        }
+                    }
+                    out
+                })
+                .collect();
+            next += n_rows;
+            let u_l = field_u_l(&field_rows, g.n_obs);
+            let ti = field_ti(&field_rows, g.n_pts, |j, k| {
+                let at = (j * n_rows + k) * g.n;
+                dot(&g.veil[at..at + g.n])
+            });
+            let rei = [0, 1].map(|s| (dot(&g.rei[s][0]), dot(&g.rei[s][1])));
+            parts.push((u_l, ti, rei));
+            rows.extend(field_rows);
+        }
+        street_values(&rows, &parts).map(|(v, _)| v)
+    }
+
     /// Row spacing D of each row (parallel to the lane profiles), m.
     pub fn row_d_m(&self) -> impl Iterator<Item = f64> + '_ {
         self.rows.iter().map(|r| r.d)

@@ -27,6 +27,7 @@ pub mod grid;
 pub mod luminaire;
 pub mod luminance;
 mod lut;
+pub mod periods;
 mod results;
 mod street;
 pub mod surface;
@@ -39,8 +40,8 @@ pub use coverage::{
 };
 pub use luminaire::Luminaire;
 pub use results::{
-    DarkStretch, LuminanceSummary, Profile, SectionResult, StreetEvaluation, StreetResult,
-    show_optional,
+    DarkStretch, LuminanceSummary, PeriodResult, PeriodValues, Profile, SectionResult,
+    StreetEvaluation, StreetResult, show_optional,
 };
 
 use crate::frame::{Xy, to_utm32};
@@ -432,13 +433,26 @@ impl Lighting {
     /// E_h at `p` from those of the luminaires `cand` within `heights` times their own
     /// height (horizontally) of `p`, lx: the near light, for ratios such as REI.
     pub fn e_h_among(&self, cand: &[usize], p: Xy, heights: f64) -> f64 {
-        cand.iter()
-            .filter(|&&k| {
-                let l = &self.luminaires[k];
-                l.xy.dist2(p) <= (heights * l.height_m).powi(2)
-            })
-            .map(|&k| self.contribution_in(&self.reach, k, p))
-            .sum()
+        let mut sum = 0.0;
+        self.e_h_among_each(cand, p, heights, |_, e| sum += e);
+        sum
+    }
+
+    /// Each luminaire's share of [`Lighting::e_h_among`], `each(k, lx)`, in the order of
+    /// `cand`.
+    fn e_h_among_each(
+        &self,
+        cand: &[usize],
+        p: Xy,
+        heights: f64,
+        mut each: impl FnMut(usize, f64),
+    ) {
+        for &k in cand {
+            let l = &self.luminaires[k];
+            if l.xy.dist2(p) <= (heights * l.height_m).powi(2) {
+                each(k, self.contribution_in(&self.reach, k, p));
+            }
+        }
     }
 
     /// E_h at `p` summed over ALL luminaires without any influence radius: slow, for

@@ -20,6 +20,68 @@ pub struct StreetResult {
     #[serde(flatten)]
     pub luminance: Option<LuminanceSummary>,
     pub pass: bool,
+    /// Adaptive lighting: the verdict of each period of the night (docs/architecture.md
+    /// "Adaptive lighting"), in clock order from the one containing 12:00.
+    pub periods: Vec<PeriodResult>,
+}
+
+/// One period of a street's night, judged against the class in force then with each
+/// vendor's luminaires at its level: an element of a street's `"periods"` in
+/// `lysplan check --format json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeriodResult {
+    /// Local clock time `"HH:MM"` the period starts.
+    pub from: String,
+    /// Local clock time `"HH:MM"` it ends (`"24:00"`: a day with no step time).
+    pub to: String,
+    /// The class in force.
+    pub class: LightingClass,
+    /// The level (0..1) of each vendor whose poles stand on the street, by vendor id;
+    /// with presence control the level when a road user is detected.
+    pub levels: std::collections::BTreeMap<String, f64>,
+    /// Vendors with presence control: the level while nobody is there (reported, not
+    /// judged).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub idle_levels: std::collections::BTreeMap<String, f64>,
+    /// The class's values under the street's key names.
+    #[serde(flatten)]
+    pub values: PeriodValues,
+    pub pass: bool,
+    /// The judgement (failures for people).
+    #[serde(skip)]
+    pub verdict: Verdict,
+}
+
+/// A period's values: illuminance for P and C classes, road luminance for M classes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PeriodValues {
+    Illuminance {
+        e_avg_lx: f64,
+        e_min_lx: f64,
+        u_o: f64,
+    },
+    /// Each `null` when no luminance field could be evaluated.
+    Luminance {
+        u_o: Option<f64>,
+        l_avg_cd_m2: Option<f64>,
+        u_l: Option<f64>,
+        ti_pct: Option<f64>,
+        rei: Option<f64>,
+    },
+}
+
+impl PeriodValues {
+    /// The luminance values of an M class period.
+    pub fn luminance(v: Option<&super::luminance::LuminanceValues>) -> Self {
+        PeriodValues::Luminance {
+            u_o: v.map(|v| v.u_o),
+            l_avg_cd_m2: v.map(|v| v.l_avg_cd_m2),
+            u_l: v.map(|v| v.u_l),
+            ti_pct: v.map(|v| v.ti_pct),
+            rei: v.map(|v| v.rei),
+        }
+    }
 }
 
 /// The luminance members of an M street's result: each `null` in JSON when no field can

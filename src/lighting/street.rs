@@ -2,9 +2,11 @@
 //! its vendor sections, and the `coverage.*` findings.
 
 use super::luminance::{self, StreetLuminance};
+use super::periods::{self, PeriodSpec, VendorLevels};
 use super::results::{
     DarkStretch, LuminanceSummary, Profile, SectionResult, StreetEvaluation, StreetResult,
 };
+use super::results::{PeriodResult, PeriodValues};
 use super::{Lighting, classes, grid, requirement, surface, verdict};
 use crate::finding::{Finding, RuleId, Severity};
 use crate::frame::{Xy, from_utm32};
@@ -47,6 +49,122 @@ fn stats<'a>(rows: impl Iterator<Item = &'a Row>, n_across: usize) -> Option<Sta
     })
 }
 
+/// Per vendor group, whether any of its luminaires stands within reach of the street
+/// `line` (its light followed as far as the class's threshold says beyond the
+/// carriageway; M classes: also the luminance window of 12 mounting heights beyond the
+/// REI strips).
+fn near_groups(
+    lighting: &Lighting,
+    line: &crate::frame::Polyline,
+    width_m: f64,
+    class: crate::plan::LightingClass,
+    adaptive: &Adaptive,
+) -> Vec<bool> {
+    let mut near = vec![false; adaptive.levels.groups()];
+    let (mut min, mut max) = (
+        Xy::new(f64::INFINITY, f64::INFINITY),
+        Xy::new(f64::NEG_INFINITY, f64::NEG_INFINITY),
+    );
+    for p in &line.pts {
+        min = Xy::new(min.x.min(p.x), min.y.min(p.y));
+        max = Xy::new(max.x.max(p.x), max.y.max(p.y));
+    }
+    let half_w = if width_m.is_finite() {
+        width_m.max(0.0) / 2.0
+    } else {
+        0.0
+    };
+    let pad = if class.is_luminance() {
+        half_w + luminance::REI_STRIP_M + lighting.max_height_m * luminance::WINDOW_BEYOND_H
+    } else {
+        half_w
+    };
+    let (cand, _) = lighting.street_light(
+        Some(class),
+        Xy::new(min.x - pad, min.y - pad),
+        Xy::new(max.x + pad, max.y + pad),
+    );
+    for k in cand {
+        if let Some(n) = adaptive.group_of.get(k).and_then(|&g| near.get_mut(g)) {
+            *n = true;
+        }
+    }
+    near
+}
+
+/// Stats of the rows with each vendor group at `levels[g]`, from the rows' sums per
+/// group (`groups[r]`: per point across, `gn` groups).
+fn scaled_stats(
+    rows: &[Row],
+    groups: &[Vec<f64>],
+    n_across: usize,
+    gn: usize,
+    levels: &[f64],
+) -> Option<Stats> {
+    if gn == 0 {
+        return None;
+    }
+    let scaled: Vec<Row> = rows
+        .iter()
+        .zip(groups)
+        .map(|(r, g)| {
+            let (mut min, mut sum) = (f64::INFINITY, 0.0);
+            for i in 0..n_across {
+                let e: f64 = g[i * gn..(i + 1) * gn]
+                    .iter()
+                    .zip(levels)
+                    .map(|(x, l)| x * l)
+                    .sum();
+                min = min.min(e);
+                sum += e;
+            }
+            Row { min, sum, ..*r }
+        })
+        .collect();
+    stats(scaled.iter(), n_across)
+}
+
+/// "philips at 30 % (midnight-30), acme at 100 %": the street's vendors at their levels
+/// in period `p`, with their profiles (presence: the idle level too).
+fn vendor_levels(plan: &Plan, own: &[usize], near: &[bool], p: &PeriodSpec) -> String {
+    let mut parts: Vec<String> = own
+        .iter()
+        .filter_map(|&g| {
+            let vendor = plan.vendors.get(g)?;
+            let pct = p.levels[g] * 100.0;
+            let profile = vendor
+                .control_profile
+                .as_deref()
+                .and_then(|id| plan.control_profile(id));
+            Some(match profile {
+                Some(c) => match &c.presence {
+                    Some(pr) => format!(
+                        "{} at {pct:.0} % when detected ({}, idle {:.0} %)",
+                        vendor.id,
+                        c.id,
+                        pr.idle_level * 100.0
+                    ),
+                    None => format!("{} at {pct:.0} % ({})", vendor.id, c.id),
+                },
+                None => format!("{} at {pct:.0} %", vendor.id),
+            })
+        })
+        .collect();
+    // Vendors of other streets whose light reaches this one, dimmed in the period.
+    let nearby: Vec<String> = (0..plan.vendors.len())
+        .filter(|g| !own.contains(g) && near.get(*g) == Some(&true) && p.levels[*g] < 1.0)
+        .map(|g| format!("{} at {:.0} %", plan.vendors[g].id, p.levels[g] * 100.0))
+        .collect();
+    if !nearby.is_empty() {
+        parts.push(format!("nearby {}", nearby.join(", ")));
+    }
+    if parts.is_empty() {
+        "no vendor's poles on the street".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
 fn lonlat_at(line: &crate::frame::Polyline, ch: f64) -> (Option<f64>, Option<f64>) {
     match line.point_at(ch) {
         Some((p, _)) => {
@@ -55,6 +173,16 @@ fn lonlat_at(line: &crate::frame::Polyline, ch: f64) -> (Option<f64>, Option<f64
         }
         None => (None, None),
     }
+}
+
+/// What the periods of a plan's streets are judged with (docs/architecture.md "Adaptive
+/// lighting"): each luminaire's vendor group, the vendors' levels, and the energy
+/// model's lit minutes by local clock minute (`None`: the model cannot run).
+pub(super) struct Adaptive<'a> {
+    /// Per luminaire of the lighting, its vendor group.
+    pub group_of: Vec<usize>,
+    pub levels: VendorLevels,
+    pub lit: Option<&'a [u32]>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -67,9 +195,42 @@ pub(super) fn evaluate_street(
     poles: &[usize],
     power_w: f64,
     energy_wh: f64,
+    adaptive: &Adaptive,
 ) -> Option<(StreetEvaluation, Vec<Finding>)> {
     let street = plan.streets.get(si)?;
     let class = street.class?;
+    let mut own: Vec<usize> = poles
+        .iter()
+        .filter_map(|&pi| plan.poles.get(pi))
+        .map(|p| VendorLevels::group_of(plan, &p.vendor))
+        .collect();
+    own.sort_unstable();
+    own.dedup();
+    let mut specs = periods::periods(street, &own, &adaptive.levels, adaptive.lit);
+    // A vendor none of whose luminaires can light the street does not change it.
+    let near = near_groups(
+        lighting,
+        index.streets.get(si)?,
+        street.width_m,
+        class,
+        adaptive,
+    );
+    for p in &mut specs {
+        for (l, near) in p.levels.iter_mut().zip(&near) {
+            if !near {
+                *l = 1.0;
+            }
+        }
+    }
+    // The sums per vendor group are kept only when some period is not the design.
+    let gn = if specs.iter().any(|p| !p.is_design(class)) {
+        adaptive.levels.groups()
+    } else {
+        0
+    };
+    let group_of = &adaptive.group_of;
+    let lum_groups = (gn > 0).then_some((group_of.as_slice(), gn));
+    let ill_gn = if class.is_luminance() { 0 } else { gn };
     let line = index.streets.get(si)?;
     let length_m = line.length();
     if line.pts.len() < 2 || length_m.is_nan() || length_m <= 0.0 {
@@ -86,7 +247,7 @@ pub(super) fn evaluate_street(
         vec![0.0]
     };
     let fields = grid::fields(length_m, chainages);
-    let rows: Vec<Row> = fields
+    let (rows, row_groups): (Vec<Row>, Vec<Vec<f64>>) = fields
         .par_iter()
         .flat_map_iter(|f| {
             // One R-tree query per field, reused by all its points.
@@ -108,8 +269,20 @@ pub(super) fn evaluate_street(
                 Xy::new(min.x - half_w, min.y - half_w),
                 Xy::new(max.x + half_w, max.y + half_w),
             );
-            let e_at = move |p: Option<Xy>| -> f64 {
-                p.map_or(0.0, |p| cand.iter().map(|&k| light(k, p)).sum())
+            // The sum over the luminaires, and (with groups) each group's share into `g`.
+            let e_at = move |p: Option<Xy>, g: &mut [f64]| -> f64 {
+                let Some(p) = p else {
+                    return 0.0;
+                };
+                let mut sum = 0.0;
+                for &k in &cand {
+                    let e = light(k, p);
+                    sum += e;
+                    if ill_gn > 0 {
+                        g[group_of[k]] += e;
+                    }
+                }
+                sum
             };
             let offsets = &offsets;
             f.rows_m
@@ -118,28 +291,33 @@ pub(super) fn evaluate_street(
                     // Centreline point and direction once per row; grid points lie on
                     // the left normal (-dy, dx), offsets left positive.
                     let at = line.point_at(ch);
-                    let centre = e_at(at.map(|(p, _)| p));
+                    let mut centre_g = vec![0.0; ill_gn];
+                    let centre = e_at(at.map(|(p, _)| p), &mut centre_g);
                     let (mut mn, mut sum) = (f64::INFINITY, 0.0);
-                    for &o in offsets {
+                    let mut groups = vec![0.0; offsets.len() * ill_gn];
+                    for (i, &o) in offsets.iter().enumerate() {
+                        let g = &mut groups[i * ill_gn..(i + 1) * ill_gn];
                         let e = if o == 0.0 {
+                            g.copy_from_slice(&centre_g);
                             centre
                         } else {
-                            e_at(at.map(|(p, d)| Xy::new(p.x - d.y * o, p.y + d.x * o)))
+                            e_at(at.map(|(p, d)| Xy::new(p.x - d.y * o, p.y + d.x * o)), g)
                         };
                         mn = mn.min(e);
                         sum += e;
                     }
-                    Row {
+                    let row = Row {
                         ch,
                         d: f.d_along_m,
                         centre,
                         min: mn,
                         sum,
-                    }
+                    };
+                    (row, groups)
                 })
                 .collect::<Vec<_>>()
         })
-        .collect();
+        .unzip();
     let n_across = offsets.len();
     let st = stats(rows.iter(), n_across)?;
     let street_label = if street.name.is_empty() {
@@ -159,6 +337,7 @@ pub(super) fn evaluate_street(
                 width_m,
                 street.lanes,
                 &t,
+                lum_groups,
             )),
             Err(why) => {
                 let (lon, lat) = lonlat_at(line, 0.0);
@@ -354,6 +533,106 @@ pub(super) fn evaluate_street(
         })
         .collect();
 
+    // Adaptive lighting: each period from the same geometry, scaled.
+    let judged = luminance
+        .as_ref()
+        .is_none_or(|l| l.values.is_some() && findings.is_empty());
+    let period_results: Vec<PeriodResult> = specs
+        .iter()
+        .map(|p| {
+            let (values, verdict) = if p.is_design(class) {
+                let values = match &luminance {
+                    Some(l) => PeriodValues::luminance(l.values.as_ref()),
+                    None => PeriodValues::Illuminance {
+                        e_avg_lx: st.e_avg,
+                        e_min_lx: st.e_min,
+                        u_o: st.u_o,
+                    },
+                };
+                (values, v.clone())
+            } else if let Some(l) = &luminance {
+                let at = l.at_levels(&p.levels);
+                (
+                    PeriodValues::luminance(at.as_ref()),
+                    classes::luminance_verdict(p.class, at.as_ref()),
+                )
+            } else {
+                let s = scaled_stats(&rows, &row_groups, n_across, gn, &p.levels).unwrap_or(st);
+                (
+                    PeriodValues::Illuminance {
+                        e_avg_lx: s.e_avg,
+                        e_min_lx: s.e_min,
+                        u_o: s.u_o,
+                    },
+                    verdict(p.class, s.e_avg, s.e_min, s.u_o),
+                )
+            };
+            PeriodResult {
+                from: p.from(),
+                to: p.to(),
+                class: p.class,
+                levels: own
+                    .iter()
+                    .filter_map(|&g| Some((plan.vendors.get(g)?.id.clone(), p.levels[g])))
+                    .collect(),
+                idle_levels: own
+                    .iter()
+                    .filter_map(|&g| {
+                        let vendor = plan.vendors.get(g)?;
+                        let profile = plan.control_profile(vendor.control_profile.as_deref()?)?;
+                        Some((vendor.id.clone(), profile.presence.as_ref()?.idle_level))
+                    })
+                    .collect(),
+                values,
+                pass: verdict.pass,
+                verdict,
+            }
+        })
+        .collect();
+    if judged {
+        let (lon, lat) = lonlat_at(line, length_m / 2.0);
+        let name = if street.name.is_empty() {
+            &street.id
+        } else {
+            &street.name
+        };
+        for (p, r) in specs.iter().zip(&period_results) {
+            // The design class with the street's own luminaires at full: the design
+            // evaluation's finding says it (a neighbour dimmed changes the JSON only).
+            let own_full = p.class == class && own.iter().all(|&g| p.levels[g] == 1.0);
+            if own_full || (r.pass && !r.verdict.over_lit) {
+                continue;
+            }
+            let (severity, what) = if r.pass {
+                (
+                    Severity::Warning,
+                    format!(
+                        "over-lit (E_avg above {} × the class value); dim to save energy",
+                        classes::OVERLIGHT_FACTOR
+                    ),
+                )
+            } else {
+                (Severity::Error, r.verdict.failures.join(", "))
+            };
+            findings.push(Finding {
+                rule: RuleId::CoveragePeriod,
+                severity,
+                message: format!(
+                    "{name} {}–{} (class {}): {what} with {}",
+                    r.from,
+                    r.to,
+                    r.class,
+                    vendor_levels(plan, &own, &near, p)
+                ),
+                poles: Vec::new(),
+                street: Some(street.id.clone()),
+                chainage_m: None,
+                lon,
+                lat,
+            });
+        }
+    }
+
     let area_m2 = length_m * width_m;
     let profile = Profile {
         chainage_m: rows.iter().map(|r| r.ch).collect(),
@@ -375,6 +654,7 @@ pub(super) fn evaluate_street(
                 .as_ref()
                 .map(|l| LuminanceSummary::of(l.values.as_ref())),
             pass: v.pass,
+            periods: period_results,
         },
         verdict: v,
         sections,

@@ -286,6 +286,7 @@ fn street_of(chain: &[Part], data: &OsmData) -> ImportedStreet {
             width_m,
             lanes,
             surface: DEFAULT_SURFACE.into(),
+            class_schedule: Vec::new(),
             points,
         },
         highway: hw,

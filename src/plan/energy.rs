@@ -184,27 +184,8 @@ impl ControlProfile {
     /// `"presence.occupancy"`).
     pub fn check(&self) -> Result<(), ValueError> {
         check_id(&self.id)?;
-        let mut seen: Vec<(u16, usize)> = Vec::with_capacity(self.steps.len());
-        for (i, (time, level)) in self.steps.iter().enumerate() {
-            let Some(m) = parse_hhmm(time) else {
-                return Err(ValueError::new(
-                    format!("steps[{i}].time"),
-                    format!("{time:?}"),
-                    Allowed::Described(
-                        "a local clock time \"HH:MM\" (two digits each) from \"00:00\" to \
-                         \"23:59\""
-                            .into(),
-                    ),
-                ));
-            };
-            if let Some(&(_, j)) = seen.iter().find(|(t, _)| *t == m) {
-                return Err(ValueError::new(
-                    format!("steps[{i}].time"),
-                    format!("{time:?}"),
-                    Allowed::Described(format!("a time no other step has (steps[{j}] has it too)")),
-                ));
-            }
-            seen.push((m, i));
+        check_step_times("steps", self.steps.iter().map(|(t, _)| t.as_str()))?;
+        for (i, (_, level)) in self.steps.iter().enumerate() {
             level_at(format!("steps[{i}].level"), *level)?;
         }
         if let Some(p) = &self.presence {
@@ -266,6 +247,37 @@ impl ControlProfile {
         }
         levels
     }
+}
+
+/// Checks the times of a list of steps (`what`: `"steps"`, `"class_schedule"`): each
+/// `"HH:MM"` and no two the same; the error's path is `"{what}[i].time"`.
+pub fn check_step_times<'a>(
+    what: &str,
+    times: impl Iterator<Item = &'a str>,
+) -> Result<(), ValueError> {
+    let mut seen: Vec<u16> = Vec::new();
+    for (i, time) in times.enumerate() {
+        let Some(m) = parse_hhmm(time) else {
+            return Err(ValueError::new(
+                format!("{what}[{i}].time"),
+                format!("{time:?}"),
+                Allowed::Described(
+                    "a local clock time \"HH:MM\" (two digits each) from \"00:00\" to \
+                     \"23:59\""
+                        .into(),
+                ),
+            ));
+        };
+        if let Some(j) = seen.iter().position(|&t| t == m) {
+            return Err(ValueError::new(
+                format!("{what}[{i}].time"),
+                format!("{time:?}"),
+                Allowed::Described(format!("a time no other step has ({what}[{j}] has it too)")),
+            ));
+        }
+        seen.push(m);
+    }
+    Ok(())
 }
 
 impl Presence {

@@ -339,6 +339,11 @@ impl LightingClass {
         Self::M6,
     ];
 
+    /// The class family's letter: 'M', 'C' or 'P'.
+    pub fn family(self) -> char {
+        self.name().chars().next().unwrap_or('P')
+    }
+
     /// The class name as written in files ("P4").
     /// Whether the class is judged by road luminance (M1–M6) rather than illuminance.
     pub fn is_luminance(self) -> bool {
@@ -405,8 +410,43 @@ pub struct Street {
     /// the plan's `surfaces`), used for the luminance of M classes (default "C2").
     #[serde(default = "default_surface")]
     pub surface: String,
+    /// Adaptive lighting: `("HH:MM", class)` steps in local clock time, each class
+    /// holding from its time until the next step's, wrapping at midnight, with the step
+    /// and daylight-saving rules of control profiles' steps (`plan::energy`). Every class
+    /// is of the design `class`'s family (M, C or P). Empty: the design class all night.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub class_schedule: Vec<(String, LightingClass)>,
     /// Centreline vertices, `[lon, lat]` in degrees (WGS84).
     pub points: Vec<[f64; 2]>,
+}
+
+impl Street {
+    /// The class schedule's steps as (minutes after local midnight, class), sorted by
+    /// time; steps whose time does not parse are left out (a valid street has none).
+    pub fn class_steps(&self) -> Vec<(u16, LightingClass)> {
+        let mut s: Vec<(u16, LightingClass)> = self
+            .class_schedule
+            .iter()
+            .filter_map(|(t, c)| energy::parse_hhmm(t).map(|m| (m, *c)))
+            .collect();
+        s.sort_by_key(|&(m, _)| m);
+        s
+    }
+
+    /// The class in force at local clock minute `minute` (0..1440): the last step at or
+    /// before it, wrapping at midnight; the design class without a schedule.
+    pub fn class_at(&self, minute: u16) -> Option<LightingClass> {
+        let steps = self.class_steps();
+        match steps
+            .iter()
+            .rev()
+            .find(|&&(m, _)| m <= minute)
+            .or(steps.last())
+        {
+            Some(&(_, c)) => Some(c),
+            None => self.class,
+        }
+    }
 }
 
 fn default_width() -> f64 {

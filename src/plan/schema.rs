@@ -67,6 +67,9 @@ pub enum Kind {
     Colour,
     /// A photometry source, written as the format writes it.
     Photometry,
+    /// A list of `[time, class]` steps (GeoJSON: `[["22:00", "M4"], ...]`; GeoPackage:
+    /// that JSON as text).
+    Steps,
     /// A nested setting, as JSON (in GeoJSON the member itself, in GeoPackage a text
     /// column).
     Json,
@@ -93,7 +96,7 @@ const fn field(name: &'static str, kind: Kind, absent: Absent, what: &'static st
 }
 
 use Absent::{Computed, Empty, Id, Palette, PlanDefault, Required};
-use Kind::{Class, Colour, Json, Number, Photometry, Text, WholeNumber};
+use Kind::{Class, Colour, Json, Number, Photometry, Steps, Text, WholeNumber};
 
 /// Street fields (besides the id and the line).
 pub mod street_fields {
@@ -118,7 +121,13 @@ pub mod street_fields {
         Absent::Text(super::DEFAULT_SURFACE),
         "the id of the road surface's r-table",
     );
-    pub const ALL: [Field; 5] = [NAME, CLASS, WIDTH, LANES, SURFACE];
+    pub const CLASS_SCHEDULE: Field = field(
+        "class_schedule",
+        Steps,
+        Empty,
+        "the adaptive class schedule, [[\"HH:MM\", class], ...]",
+    );
+    pub const ALL: [Field; 6] = [NAME, CLASS, WIDTH, LANES, SURFACE, CLASS_SCHEDULE];
 }
 
 /// Pole fields (besides the id and the position), then its review's.
@@ -344,6 +353,8 @@ pub trait Fields {
     /// A value the schema or the validator refuses; `e.path` is relative to the object
     /// (`"height_m"`).
     fn refused(&self, e: ValueError) -> Self::Error;
+    /// The `[time, value]` pairs of a [`Kind::Steps`] field; `None` when not given.
+    fn steps(&self, field: &Field) -> Result<Option<Vec<(String, String)>>, Self::Error>;
     /// A pole's luminaire (required, not blank), as the pole holds it. The fast GeoJSON
     /// reader holds long names (photometry paths) apart, once each.
     fn pole_luminaire(&mut self, field: &Field) -> Result<Name, Self::Error> {
@@ -430,6 +441,22 @@ pub fn street<F: Fields>(f: &F, id: String, points: Vec<[f64; 2]>) -> Result<Str
         })?),
     };
     let lanes = whole(f, &LANES, 1.0, 12.0, Allowed::Whole { min: 1, max: 12 })?;
+    let mut class_schedule = Vec::new();
+    for (i, (time, name)) in f
+        .steps(&CLASS_SCHEDULE)?
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
+        let Some(c) = LightingClass::parse(&name) else {
+            return Err(f.refused(ValueError::new(
+                format!("class_schedule[{i}].class"),
+                format!("{name:?}"),
+                described("an EN 13201 class: one of P1..P6, C0..C5, M1..M6"),
+            )));
+        };
+        class_schedule.push((time, c));
+    }
     let street = Street {
         id,
         name: string(f, &NAME)?.unwrap_or_default(),
@@ -437,6 +464,7 @@ pub fn street<F: Fields>(f: &F, id: String, points: Vec<[f64; 2]>) -> Result<Str
         width_m: number_or(f, &WIDTH, 7.0)?,
         lanes: lanes.map_or(DEFAULT_LANES, |n| n as u32),
         surface: string(f, &SURFACE)?.unwrap_or_else(|| DEFAULT_SURFACE.to_owned()),
+        class_schedule,
         points,
     };
     validate::street(&street).map_err(|e| f.refused(e))?;

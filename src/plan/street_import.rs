@@ -192,6 +192,7 @@ pub fn read_streets(text: &str, origin: &Path) -> Result<StreetImport, FileError
             streets.push(Street {
                 lanes: crate::plan::DEFAULT_LANES,
                 surface: crate::plan::DEFAULT_SURFACE.into(),
+                class_schedule: Vec::new(),
                 id,
                 name: name.clone(),
                 class,

@@ -159,6 +159,37 @@ pub fn street(s: &Street) -> Result<(), ValueError> {
             Allowed::Described("the id of a road surface r-table, such as \"C2\"".into()),
         ));
     }
+    class_schedule(s)
+}
+
+/// A street's `class_schedule`: `"HH:MM"` times, no two the same, and every class of
+/// the design class's family (a schedule needs a design class). Paths
+/// `"class_schedule[i].time"` and `"class_schedule[i].class"`.
+pub fn class_schedule(s: &Street) -> Result<(), ValueError> {
+    super::energy::check_step_times(
+        "class_schedule",
+        s.class_schedule.iter().map(|(t, _)| t.as_str()),
+    )?;
+    for (i, &(_, c)) in s.class_schedule.iter().enumerate() {
+        let allowed = match s.class {
+            None => "no class: a schedule needs a design class (set class first)".to_owned(),
+            Some(d) if d.family() != c.family() => format!(
+                "a class of the design class {d}'s family ({}): a schedule may not mix M, \
+                 C and P classes",
+                match d.family() {
+                    'M' => "M1..M6",
+                    'C' => "C0..C5",
+                    _ => "P1..P6",
+                }
+            ),
+            Some(_) => continue,
+        };
+        return Err(ValueError::new(
+            format!("class_schedule[{i}].class"),
+            c.name(),
+            Allowed::Described(allowed),
+        ));
+    }
     Ok(())
 }
 

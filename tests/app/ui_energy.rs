@@ -175,3 +175,17 @@ fn the_vendors_panel_picks_a_control_profile() {
     h.run_steps(2);
     assert_eq!(profile(&h), None);
 }
+
+/// Issue 26: the Energy window's "Class kept" column says whether each vendor's dimming
+/// meets the class in force, and names the first period that does not.
+#[test]
+fn the_energy_window_shows_each_vendors_compliance() {
+    let h = open_energy();
+    h.get_by_label("Class kept");
+    h.get_by_label("no: formervangen 00:00–05:00 C5");
+    let (_, r) = h.state().energy.result.clone().expect("a result");
+    let e = r.expect("the year computes");
+    let hess = e.vendors.iter().find(|v| v.id == "hess").unwrap();
+    assert_eq!(hess.compliance, Some(None));
+    assert!(h.query_all_by_label("yes").count() >= 1);
+}

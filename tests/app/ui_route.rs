@@ -40,6 +40,7 @@ fn straight_plan() -> Plan {
     plan.streets = vec![Street {
         lanes: 2,
         surface: "C2".into(),
+        class_schedule: Vec::new(),
         id: "S1".into(),
         name: "Test road".into(),
         class: None,
@@ -296,6 +297,33 @@ fn street_name_and_width_are_edited_and_a_bad_width_is_refused() {
         h.state().state.undo_label(),
         Some("Rename Test road to Fabriksparken Øst")
     );
+}
+
+/// Issue 26: the street editor edits the class schedule, one undoable edit; a class of
+/// another family is refused with the reason.
+#[test]
+fn a_streets_class_schedule_is_edited_and_undone() {
+    use lysplan::plan::LightingClass::{M3, M4, M5};
+    let mut plan = straight_plan();
+    plan.streets[0].class = Some(M3);
+    let mut h = harness(plan);
+    select_test_road(&mut h);
+    retype(&mut h, "Class schedule", "22:00 M4, 00:00 M5");
+    assert_eq!(
+        h.state().state.plan().streets[0].class_schedule,
+        vec![("22:00".to_string(), M4), ("00:00".to_string(), M5)]
+    );
+    assert_eq!(
+        h.state().state.undo_label(),
+        Some("Set class schedule of Test road to 22:00 M4, 00:00 M5")
+    );
+    retype(&mut h, "Class schedule", "22:00 C3");
+    h.get_by_label_contains("family");
+    assert_eq!(h.state().state.plan().streets[0].class_schedule.len(), 2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    assert!(h.state().state.plan().streets[0].class_schedule.is_empty());
+    assert!(!h.state().state.can_undo());
 }
 
 #[test]

@@ -37,6 +37,7 @@ fn straight_plan() -> Plan {
     plan.streets = vec![Street {
         lanes: 2,
         surface: "C2".into(),
+        class_schedule: Vec::new(),
         id: "S1".into(),
         name: "Test road".into(),
         class: None,

@@ -108,7 +108,7 @@ prop_compose! {
             plan.luminaires.push(l);
         }
         for (k, (class, width_m, points)) in streets.into_iter().enumerate() {
-            plan.streets.push(Street { lanes: 2, surface: "C2".into(), id: format!("S{k}"), name: format!("Street {k}"), class, width_m, points });
+            plan.streets.push(Street { lanes: 2, surface: "C2".into(), class_schedule: Vec::new(), id: format!("S{k}"), name: format!("Street {k}"), class, width_m, points });
         }
         // Vendor and luminaire indices past the lists are dangling references on purpose.
         for (k, mut p) in poles.into_iter().enumerate() {

@@ -77,6 +77,7 @@ fn build(l: &Layout) -> Plan {
         plan.streets.push(Street {
             lanes: 2,
             surface: "C2".into(),
+            class_schedule: Vec::new(),
             id: format!("S{k}"),
             name: format!("Street {k}"),
             class: None,

@@ -220,7 +220,9 @@ fn json_contract_keys_order_and_sorting() {
             .keys()
             .map(String::as_str)
             .collect();
-        let mut want = vec!["class", "e_avg_lx", "e_min_lx", "id", "pass", "u_o"];
+        let mut want = vec![
+            "class", "e_avg_lx", "e_min_lx", "id", "pass", "periods", "u_o",
+        ];
         if st["class"].as_str().is_some_and(|c| c.starts_with('M')) {
             want.extend(["l_avg_cd_m2", "u_l", "ti_pct", "rei"]);
         }
@@ -359,6 +361,7 @@ fn check_json_with_coverage_has_streets_and_energy() {
                     "id",
                     "l_avg_cd_m2",
                     "pass",
+                    "periods",
                     "rei",
                     "ti_pct",
                     "u_l",
@@ -366,7 +369,12 @@ fn check_json_with_coverage_has_streets_and_energy() {
                 ]
             );
         } else {
-            assert_eq!(keys, ["class", "e_avg_lx", "e_min_lx", "id", "pass", "u_o"]);
+            assert_eq!(
+                keys,
+                [
+                    "class", "e_avg_lx", "e_min_lx", "id", "pass", "periods", "u_o"
+                ]
+            );
         }
         assert!(st["e_avg_lx"].as_f64().is_some_and(|e| e > 0.0), "{st}");
     }

@@ -360,3 +360,23 @@ proptest! {
         prop_assert!(d.streets.is_empty() && d.settings.is_empty());
     }
 }
+
+/// Issue 26: a changed class schedule is a changed street field.
+#[test]
+fn a_changed_class_schedule_is_reported() {
+    let old = doll_plan();
+    let mut new = old.clone();
+    let i = new
+        .streets
+        .iter()
+        .position(|s| s.class.is_some_and(|c| c.is_luminance()));
+    let i = i.expect("an M street");
+    new.streets[i].class_schedule = vec![("00:00".into(), LightingClass::M5)];
+    let d = diff(&old, &new).unwrap();
+    assert_eq!(d.streets.changed.len(), 1, "{d:?}");
+    assert_eq!(d.streets.changed[0].id, new.streets[i].id);
+    let f = &d.streets.changed[0].fields;
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].field, "class_schedule");
+    assert_eq!(f[0].new, serde_json::json!([["00:00", "M5"]]));
+}

@@ -224,3 +224,42 @@ fn the_command_line_can_make_an_edit_with_no_gui_crate() {
     d.undo();
     assert_eq!(d.plan(), &plan);
 }
+
+/// Issue 26: a street's class schedule is set from the editor's text as one edit and
+/// undone; a bad step and a class of another family are refused with the reason.
+#[test]
+fn a_class_schedule_is_set_and_undone_through_the_edit_layer() {
+    use lysplan::edit::route::{format_class_schedule, parse_class_schedule, set_class_schedule};
+    use lysplan::plan::LightingClass::{M4, M5};
+    let plan = lysplan::bundled::doll_plan();
+    let s = plan
+        .streets
+        .iter()
+        .find(|s| s.class.is_some_and(|c| c.is_luminance()))
+        .expect("an M street");
+    let id = s.id.clone();
+    let mut d = Document::new(plan.clone(), None);
+    let step = set_class_schedule(d.plan(), &id, "22:00 M4; 00:00 m5")
+        .unwrap()
+        .unwrap();
+    assert!(d.apply(step.label, step.edit).unwrap());
+    let steps = &d.plan().street(&id).unwrap().class_schedule;
+    assert_eq!(
+        steps,
+        &vec![("22:00".to_string(), M4), ("00:00".to_string(), M5)]
+    );
+    assert_eq!(format_class_schedule(steps), "22:00 M4, 00:00 M5");
+    assert!(
+        set_class_schedule(d.plan(), &id, "22:00 M4, 00:00 M5")
+            .unwrap()
+            .is_none()
+    );
+    let e = set_class_schedule(d.plan(), &id, "22:00 C3")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("family"), "{e}");
+    let e = parse_class_schedule("22:00").unwrap_err();
+    assert!(e.contains("step 1"), "{e}");
+    d.undo();
+    assert_eq!(d.plan(), &plan);
+}

@@ -91,6 +91,27 @@ fn the_bundled_plan_gives_the_documented_json_the_same_from_ron_and_geojson() {
     assert!((base - poles * 83.0 * lit / 1000.0).abs() < 0.2, "{base}");
     let co2 = ge["co2_kg"].as_f64().unwrap();
     assert!((co2 - kwh * 0.192).abs() < 0.2, "{co2}");
+    // Full precision in JSON: CO2 is kWh × 0.192 to the last bits, not to 0.1 kg.
+    assert!((co2 - kwh * 0.192).abs() < 1e-9 * co2, "{co2}");
+    // Issue 26: each vendor's dimming judged against the class in force.
+    for x in vendors {
+        let keys: Vec<&String> = x.as_object().unwrap().keys().collect();
+        let n = keys.len();
+        assert_eq!(keys[n - 2], "compliant", "{x}");
+        assert_eq!(keys[n - 1], "first_failure", "{x}");
+        let ok = x["compliant"].as_bool().unwrap();
+        assert_eq!(ok, x["first_failure"].is_null(), "{x}");
+    }
+    // Citelum dims to 30 % from midnight on C5 Formervangen, which then misses it.
+    let c = vendors.iter().find(|x| x["id"] == "citelum").unwrap();
+    assert_eq!(c["compliant"], false);
+    assert_eq!(
+        c["first_failure"],
+        serde_json::json!({"street": "formervangen", "from": "00:00", "to": "05:00", "class": "C5"})
+    );
+    // Hess runs full all night on a street it meets.
+    let h = vendors.iter().find(|x| x["id"] == "hess").unwrap();
+    assert_eq!(h["compliant"], true, "{h}");
     // A dimmed vendor uses less than at full power.
     let z = vendors.iter().find(|x| x["id"] == "zumtobel").unwrap();
     let full = z["installed_w"].as_f64().unwrap() * lit / 1000.0;
@@ -104,6 +125,10 @@ fn the_bundled_plan_gives_the_documented_json_the_same_from_ron_and_geojson() {
         "{t}"
     );
     assert!(t.contains("zumtobel") && t.contains("midnight-50"), "{t}");
+    assert!(
+        t.contains("citelum: not compliant: formervangen 00:00–05:00 misses class C5"),
+        "{t}"
+    );
 }
 
 /// One pole of 40 W (standby 2 W) under a profile of 50 % from 22:00 to 05:00 and

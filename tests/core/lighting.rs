@@ -460,6 +460,7 @@ pub(crate) fn straight_street_plan(
     plan.streets.push(Street {
         lanes: 2,
         surface: "C2".into(),
+        class_schedule: Vec::new(),
         id: "S1".into(),
         name: "Teststræde".into(),
         class: Some(class),
@@ -543,7 +544,12 @@ fn street_evaluation_matches_point_by_point_and_judges() {
     let v = serde_json::to_value(&s.result).unwrap();
     let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
     keys.sort();
-    assert_eq!(keys, ["class", "e_avg_lx", "e_min_lx", "id", "pass", "u_o"]);
+    assert_eq!(
+        keys,
+        [
+            "class", "e_avg_lx", "e_min_lx", "id", "pass", "periods", "u_o"
+        ]
+    );
     assert_eq!(v["class"], "P4");
 }
 

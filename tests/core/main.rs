@@ -2,6 +2,7 @@
 //! formats and the layer rules. (One binary links once; a binary per file made the clean
 //! CI build write 21 GB.)
 
+mod adaptive;
 mod arbitrary_plans;
 mod bundled;
 mod checks_geodesic;

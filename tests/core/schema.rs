@@ -73,6 +73,11 @@ fn every_field() -> Plan {
         width_m: 8.25,
         lanes: 3,
         surface: "R3".into(),
+        class_schedule: vec![
+            ("22:00".into(), LightingClass::M4),
+            ("00:00".into(), LightingClass::M5),
+            ("05:00".into(), LightingClass::M3),
+        ],
         points: vec![SITE, at(100.0, 5.0), at(200.0, 0.0)],
     };
     let section = Section {

@@ -51,6 +51,7 @@ fn base() -> Plan {
         streets: vec![Street {
             lanes: 2,
             surface: "C2".into(),
+            class_schedule: Vec::new(),
             id: "S1".into(),
             name: "Fabriksparken".into(),
             class: None,
@@ -428,4 +429,47 @@ fn streets_of_fewer_than_two_distinct_vertices_are_refused_by_every_reader() {
     plan.streets[0].points = vec![SITE, SITE, end];
     assert_eq!(validate::plan(&plan), Ok(()));
     load_ron_str(&to_ron_string(&plan), Path::new("plan.ron")).expect("ron");
+}
+
+/// Issue 26: a class schedule mixing families (an M street dimmed to a C class) is
+/// refused by both readers, naming the street and the step, with the reason.
+#[test]
+fn a_mixed_family_class_schedule_is_refused_naming_the_street_and_step() {
+    use lysplan::plan::LightingClass::{C3, M3, M4, M5};
+    let mut plan = base();
+    plan.streets[0].class = Some(M3);
+    plan.streets[0].class_schedule = vec![("22:00".into(), M4), ("00:00".into(), M5)];
+    assert_eq!(validate::plan(&plan), Ok(()));
+    let back = load_ron_str(&to_ron_string(&plan), Path::new("plan.ron")).unwrap();
+    assert_eq!(back, plan);
+
+    plan.streets[0].class_schedule[1].1 = C3;
+    let e = ron_err(&plan);
+    assert_eq!(field(&e), "streets[0] (S1).class_schedule[1].class", "{e}");
+    assert!(e.message.contains("C3"), "{e}");
+    assert!(e.message.contains("family"), "{e}");
+    assert!(e.message.contains("M1..M6"), "{e}");
+    let e = geojson_err(&plan);
+    assert_eq!(
+        field(&e),
+        "features[0].properties.class_schedule[1].class",
+        "{e}"
+    );
+    assert!(e.message.contains("family"), "{e}");
+
+    // A schedule needs a design class; step times are "HH:MM" and unique.
+    let mut plan = base();
+    plan.streets[0].class_schedule = vec![("22:00".into(), M4)];
+    assert!(ron_err(&plan).message.contains("design class"));
+    plan.streets[0].class = Some(M3);
+    plan.streets[0].class_schedule = vec![("22:00".into(), M4), ("22:00".into(), M5)];
+    assert_eq!(
+        field(&ron_err(&plan)),
+        "streets[0] (S1).class_schedule[1].time"
+    );
+    plan.streets[0].class_schedule = vec![("24:00".into(), M4)];
+    assert_eq!(
+        field(&ron_err(&plan)),
+        "streets[0] (S1).class_schedule[0].time"
+    );
 }

@@ -164,8 +164,15 @@ impl EnergyUi {
         let plan = state.plan().clone();
         let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let r = annual(&plan, None).map_err(|e| e.to_string());
-            let _ = tx.send(r);
+            let r = annual(&plan, None).map(|mut e| {
+                // Adaptive lighting: each vendor's dimming judged against the class in
+                // force (the periods of the coverage).
+                let (photometry, _) = crate::lighting::load_photometry(&plan);
+                let coverage = crate::lighting::evaluate(&plan, &photometry, None);
+                e.set_compliance(&coverage.first_failures());
+                e
+            });
+            let _ = tx.send(r.map_err(|e| e.to_string()));
         });
         self.job = Some((rev, rx));
         true
@@ -312,7 +319,7 @@ fn table(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi, e: &AnnualEnergy) 
     let mut assign: Option<(String, Option<String>)> = None;
     egui::Grid::new("energy_table")
         .striped(true)
-        .num_columns(8)
+        .num_columns(9)
         .show(ui, |ui| {
             ui.strong("Vendor");
             // The profile boxes are named by their column's header.
@@ -324,6 +331,7 @@ fn table(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi, e: &AnnualEnergy) 
                 "kWh/km",
                 "CO2 t/year",
                 "Saving",
+                "Class kept",
             ] {
                 ui.strong(h);
             }
@@ -352,6 +360,21 @@ fn table(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi, e: &AnnualEnergy) 
                 ui.label(r.kwh_per_km().map_or("—".into(), |x| format!("{x:.0}")));
                 ui.label(format!("{:.2}", r.co2_kg / 1000.0));
                 ui.label(format!("{:.1} %", r.savings_pct));
+                match &v.compliance {
+                    None => ui.label("—"),
+                    Some(None) => ui.label("yes").on_hover_text(
+                        "Every period of every street it lights meets the class in force",
+                    ),
+                    Some(Some(f)) => ui
+                        .colored_label(
+                            ui.visuals().error_fg_color,
+                            format!("no: {} {}–{} {}", f.street, f.from, f.to, f.class),
+                        )
+                        .on_hover_text(
+                            "The first period in which its dimmed light misses the class in \
+                             force (coverage.period): the saving is bought with the class",
+                        ),
+                };
                 ui.end_row();
             }
         });

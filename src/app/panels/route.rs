@@ -15,6 +15,8 @@ use walkers::{MapMemory, Plugin, Projector, lon_lat};
 pub struct RoutePanel {
     pub name: String,
     pub width: String,
+    /// The class schedule being edited (`"22:00 M4, 00:00 M5"`).
+    pub schedule: String,
     /// The street and plan generation the texts were filled from.
     shown_for: Option<(String, u64)>,
     pub error: Option<String>,
@@ -120,6 +122,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
         }
         panel.name = street.name.clone();
         panel.width = format!("{:.1}", street.width_m);
+        panel.schedule = crate::edit::route::format_class_schedule(&street.class_schedule);
         panel.shown_for = Some(key);
     }
     let mut class = street.class;
@@ -127,6 +130,7 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
     for (label, unit, text, width) in [
         ("Name", "", &mut panel.name, 190.0),
         ("Width", "m", &mut panel.width, 60.0),
+        ("Class schedule", "", &mut panel.schedule, 190.0),
     ] {
         ui.horizontal(|ui| {
             let l = ui.label(label);
@@ -134,6 +138,11 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
                 .add(
                     egui::TextEdit::singleline(text)
                         .desired_width(width)
+                        .hint_text(if label == "Class schedule" {
+                            "none, or e.g. 22:00 M4, 00:00 M5"
+                        } else {
+                            ""
+                        })
                         .id_salt(("street", label)),
                 )
                 .labelled_by(l.id);
@@ -201,6 +210,10 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
         );
     }
     match commit {
+        Some("Class schedule") => {
+            let text = panel.schedule.clone();
+            report(panel, state.set_class_schedule(&street.id, &text));
+        }
         Some("Name") => {
             let name = panel.name.trim().to_string();
             let label = format!("Rename {} to {name}", street.name);

@@ -327,6 +327,7 @@ struct Properties<'a> {
     lanes: Option<f64>,
     #[serde(borrow)]
     surface: Option<Cow<'a, str>>,
+    class_schedule: Option<Vec<(String, String)>>,
     height_m: Option<f64>,
     tilt_deg: Option<f64>,
     overhang_m: Option<f64>,
@@ -402,6 +403,13 @@ impl Fields for Props<'_, '_> {
             "azimuth_deg" => Ok(p.azimuth_deg),
             "from_m" => Ok(p.from_m),
             "to_m" => Ok(p.to_m),
+            _ => Err(GaveUp),
+        }
+    }
+
+    fn steps(&self, field: &Field) -> Result<Option<Vec<(String, String)>>, GaveUp> {
+        match field.name {
+            "class_schedule" => Ok(self.p.class_schedule.clone()),
             _ => Err(GaveUp),
         }
     }

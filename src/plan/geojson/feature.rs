@@ -96,6 +96,10 @@ impl Fields for Props<'_, '_> {
         self.opt_num(field.name)
     }
 
+    fn steps(&self, field: &Field) -> Result<Option<Vec<(String, String)>>, FileError> {
+        self.value_as(field.name, field.what)
+    }
+
     fn missing(&self, field: &Field, blank: bool) -> FileError {
         let key = field.name;
         let what = field.what;

@@ -55,6 +55,8 @@ struct StreetProps<'a> {
     width_m: f64,
     lanes: u32,
     surface: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    class_schedule: Vec<(&'a str, &'static str)>,
 }
 
 #[derive(Serialize)]
@@ -127,6 +129,11 @@ pub fn to_geojson(plan: &Plan) -> String {
                 width_m: s.width_m,
                 lanes: s.lanes,
                 surface: &s.surface,
+                class_schedule: s
+                    .class_schedule
+                    .iter()
+                    .map(|(t, c)| (t.as_str(), c.name()))
+                    .collect(),
             },
             geometry: GeometryOut {
                 kind: "LineString",

@@ -28,6 +28,10 @@ impl Fields for RowFields<'_, '_> {
         self.row.opt_f64(self.r, field.name)
     }
 
+    fn steps(&self, field: &Field) -> Result<Option<Vec<(String, String)>>, FileError> {
+        json_col(self.r, &self.row, field.name)
+    }
+
     fn missing(&self, field: &Field, blank: bool) -> FileError {
         let what = field.what;
         self.row.err(

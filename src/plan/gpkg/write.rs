@@ -102,8 +102,8 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
         .collect();
     {
         let mut ins = tx.prepare(
-            "INSERT INTO streets (geom, id, name, class, width_m, lanes, surface) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO streets (geom, id, name, class, width_m, lanes, surface, \
+             class_schedule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for (s, pts) in plan.streets.iter().zip(&street_pts) {
             ins.execute(params![
@@ -113,7 +113,8 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
                 s.class.map(LightingClass::name),
                 s.width_m,
                 s.lanes,
-                s.surface
+                s.surface,
+                json(&s.class_schedule)
             ])?;
         }
     }
