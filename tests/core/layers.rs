@@ -384,7 +384,7 @@ fn paths_are_read_from_expressions_and_use_trees() {
 
 #[test]
 fn lower_layers_do_not_import_higher_ones() {
-    let rules: [(&str, &[&str]); 11] = [
+    let rules: [(&str, &[&str]); 12] = [
         ("osm", &["lighting", "check", "report", "edit"]),
         (
             "photometry",
@@ -401,6 +401,7 @@ fn lower_layers_do_not_import_higher_ones() {
         ),
         ("energy", &["lighting", "check", "report", "edit"]),
         ("check", &["report", "diff", "review", "edit"]),
+        ("measure", &["check", "report", "diff", "review", "edit"]),
         ("review", &["edit"]),
         ("diff", &["edit"]),
         ("edit", &["app"]),
