@@ -191,3 +191,187 @@ fn energy_readings_read_with_an_offset_or_in_the_plans_zone() {
     doc.apply(step.label, step.edit).unwrap();
     assert!(import_readings_file(doc.plan(), &path).is_err());
 }
+
+use lysplan::frame::{Xy, from_utm32};
+use lysplan::index::{SiteIndex, on_route, pole_stations};
+use lysplan::lighting::{Lighting, grid, load_photometry};
+use lysplan::plan::Plan;
+use lysplan::plan::measured::{Survey, SurveyPoint};
+
+/// The EN 13201 grid points of every section on a classed street of `plan`, as the
+/// comparison lays them out.
+fn section_grid_points(plan: &Plan) -> Vec<Xy> {
+    let index = SiteIndex::build(plan);
+    let mut chainages: Vec<Vec<f64>> = vec![Vec::new(); plan.streets.len()];
+    for st in pole_stations(&index).iter().flatten() {
+        if on_route(Some(st), plan.rules.max_offset_m) {
+            chainages[st.street()].push(st.chainage_m);
+        }
+    }
+    let mut out = Vec::new();
+    for s in &plan.sections {
+        let si = plan.streets.iter().position(|x| x.id == s.street).unwrap();
+        let street = &plan.streets[si];
+        if street.class.is_none() {
+            continue;
+        }
+        let line = &index.streets[si];
+        let (from, to) = (s.from_m.min(s.to_m), s.from_m.max(s.to_m));
+        for f in grid::fields(line.length(), &chainages[si]) {
+            for &ch in f.rows_m.iter().filter(|&&c| c >= from && c <= to) {
+                for o in grid::offsets_across(street.width_m) {
+                    out.push(grid::point(line, ch, o).unwrap());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A survey of `layout`'s section grids with the initial E_h (MF = 1) that `lit`
+/// calculates there, times `scale(vendor of the nearest section)`.
+fn generated_survey(
+    layout: &Plan,
+    lit: &Plan,
+    name: &str,
+    date: &str,
+    scale: &dyn Fn(&str) -> f64,
+) -> Survey {
+    let mut initial = lit.clone();
+    initial.maintenance_factor = 1.0;
+    let (ph, _) = load_photometry(&initial);
+    let lighting = Lighting::new(&initial, &ph);
+    let index = SiteIndex::build(layout);
+    let points = section_grid_points(layout)
+        .into_iter()
+        .map(|xy| {
+            let e: f64 = lighting.e_h_contributions(xy).iter().map(|c| c.1).sum();
+            let (si, st) = index.nearest_street(xy).unwrap();
+            let vendor = layout
+                .sections
+                .iter()
+                .find(|s| {
+                    s.street == layout.streets[si].id
+                        && st.chainage_m >= s.from_m.min(s.to_m)
+                        && st.chainage_m <= s.from_m.max(s.to_m)
+                })
+                .map_or("", |s| s.vendor.as_str());
+            let (lon, lat) = from_utm32(xy);
+            SurveyPoint {
+                lon,
+                lat,
+                measured_at: format!("{date}T21:00:00+01:00"),
+                e_h_lx: e * scale(vendor),
+                note: String::new(),
+            }
+        })
+        .collect();
+    Survey {
+        name: name.into(),
+        source_file: format!("{name}.csv"),
+        sha256: String::new(),
+        instrument: String::new(),
+        points,
+    }
+}
+
+fn compare(plan: &Plan, surveys: &[Survey]) -> lysplan::measure::SurveyComparison {
+    let (ph, _) = load_photometry(plan);
+    lysplan::measure::compare_surveys(plan, &ph, surveys, false)
+}
+
+#[test]
+fn a_survey_generated_from_the_calculation_reads_one_everywhere() {
+    let plan = doll_plan();
+    let survey = generated_survey(&plan, &plan, "gen", "2026-11-03", &|_| 1.0);
+    let n = survey.points.len();
+    assert!(n > 500, "{n} grid points");
+    let c = compare(&plan, &[survey]);
+    let lit: Vec<f64> = c.points.iter().filter_map(|p| p.ratio).collect();
+    assert!(lit.len() > n / 2, "{} of {n} points are lit", lit.len());
+    for r in &lit {
+        assert!((r - 1.0).abs() < 1e-6, "{r}");
+    }
+    assert!(!c.sections.is_empty());
+    for s in &c.sections {
+        assert!((s.mean_ratio - 1.0).abs() < 1e-6, "{s:?}");
+        assert!((s.p10_ratio - 1.0).abs() < 1e-6 && (s.p90_ratio - 1.0).abs() < 1e-6);
+        // The points are the section's grid: measured E_avg, E_min and U_o beside the
+        // calculated ones, the same (to the class' reach) with the same verdict.
+        let classed = plan
+            .streets
+            .iter()
+            .any(|x| x.id == s.street && x.class.is_some());
+        if !classed {
+            assert!(s.measured.is_none());
+            continue;
+        }
+        let (Some(m), Some(k)) = (&s.measured, &s.calculated) else {
+            panic!("the grid is covered: {s:?}");
+        };
+        assert!(
+            (m.e_avg_lx - k.e_avg_lx).abs() < 0.01 * k.e_avg_lx.max(0.1),
+            "{s:?}"
+        );
+        assert_eq!(m.pass, k.pass, "{s:?}");
+    }
+    assert!(c.dark_poles.is_empty(), "{:?}", c.dark_poles);
+    for d in &c.depreciation {
+        assert!((d.series[0].mean_ratio - 1.0).abs() < 1e-6);
+    }
+    // Points with their poles named, largest first.
+    assert!(c.points.iter().any(|p| !p.poles.is_empty()));
+}
+
+#[test]
+fn one_vendors_points_scaled_by_0_8_read_0_8() {
+    let plan = doll_plan();
+    let scaled = plan.sections[0].vendor.clone();
+    let survey = generated_survey(&plan, &plan, "gen", "2026-11-03", &|v| {
+        if v == scaled { 0.8 } else { 1.0 }
+    });
+    let c = compare(&plan, &[survey]);
+    for s in &c.sections {
+        let want = if s.vendor == scaled { 0.8 } else { 1.0 };
+        assert!((s.mean_ratio - want).abs() < 1e-6, "{s:?}");
+        assert!((s.median_ratio - want).abs() < 1e-6, "{s:?}");
+    }
+    let d = c.depreciation.iter().find(|d| d.vendor == scaled).unwrap();
+    assert!((d.series[0].mean_ratio - 0.8).abs() < 1e-6);
+    // 0.8 is no dark pole.
+    assert!(c.dark_poles.is_empty());
+}
+
+#[test]
+fn a_survey_with_one_pole_removed_names_that_pole() {
+    let plan = doll_plan();
+    // A pole on a classed street's section, lit by its own luminaire.
+    let survey_all = generated_survey(&plan, &plan, "x", "2026-11-03", &|_| 1.0);
+    let c = compare(&plan, &[survey_all]);
+    let owner = c
+        .points
+        .iter()
+        .find_map(|p| p.poles.first().filter(|_| p.section.is_some()).cloned())
+        .expect("a point with a pole");
+    let mut dark = plan.clone();
+    dark.poles.retain(|p| p.id != owner.as_str());
+    let survey = generated_survey(&plan, &dark, "dark", "2026-11-03", &|_| 1.0);
+    let c = compare(&plan, &[survey]);
+    let named: Vec<&str> = c.dark_poles.iter().map(|d| d.pole.as_str()).collect();
+    assert_eq!(named, [owner.as_str()], "{:?}", c.dark_poles);
+    assert!(c.dark_poles[0].mean_ratio < 0.4 && c.dark_poles[0].points > 0);
+    assert!(c.fails());
+}
+
+#[test]
+fn depreciation_is_a_series_per_vendor() {
+    let plan = doll_plan();
+    let a = generated_survey(&plan, &plan, "nov", "2026-11-03", &|_| 1.0);
+    let b = generated_survey(&plan, &plan, "may", "2027-05-03", &|_| 0.9);
+    let c = compare(&plan, &[b, a]);
+    for d in &c.depreciation {
+        let dates: Vec<&str> = d.series.iter().map(|x| x.date.as_str()).collect();
+        assert_eq!(dates, ["2026-11-03", "2027-05-03"], "dates in order");
+        assert!((d.series[1].mean_ratio - 0.9).abs() < 1e-6);
+    }
+}
