@@ -375,3 +375,246 @@ fn depreciation_is_a_series_per_vendor() {
         assert!((d.series[1].mean_ratio - 0.9).abs() < 1e-6);
     }
 }
+
+fn lysplan(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_lysplan"))
+        .args(args)
+        .output()
+        .expect("run lysplan")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `survey` as a CSV file (lon, lat: full precision).
+fn survey_csv(survey: &Survey) -> String {
+    let mut out = String::from("lon,lat,e_h_lx,measured_at,survey\n");
+    for p in &survey.points {
+        out.push_str(&format!(
+            "{},{},{},{},{}\n",
+            p.lon, p.lat, p.e_h_lx, p.measured_at, survey.name
+        ));
+    }
+    out
+}
+
+#[test]
+fn lysplan_survey_prints_the_documented_json_stores_and_exits_by_the_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = doll_plan();
+    let ron = dir.path().join("plan.ron");
+    lysplan::plan::save_ron_atomic(&plan, &ron).unwrap();
+    let generated = generated_survey(&plan, &plan, "gen", "2026-11-03", &|_| 1.0);
+    let csv = write(dir.path(), "gen.csv", &survey_csv(&generated));
+    let out = lysplan(&["survey", s(&ron), s(&csv), "--format", "json"]);
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Exit 1 exactly when a measured verdict fails: the bundled plan's own calculated
+    // verdicts fail on some sections, and a survey that reads as calculated fails there.
+    let failing = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["measured"]["pass"] == false)
+        .count();
+    for x in v["sections"].as_array().unwrap() {
+        assert_eq!(x["measured"]["pass"], x["calculated"]["pass"], "{x}");
+    }
+    assert_eq!(
+        out.status.code(),
+        Some(if failing > 0 { 1 } else { 0 }),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let keys =
+        |o: &serde_json::Value| -> Vec<String> { o.as_object().unwrap().keys().cloned().collect() };
+    assert_eq!(
+        keys(&v),
+        ["points", "sections", "dark_poles", "depreciation"]
+    );
+    assert_eq!(
+        keys(&v["points"][0]),
+        [
+            "survey",
+            "measured_at",
+            "lon",
+            "lat",
+            "measured_lx",
+            "calculated_lx",
+            "ratio",
+            "section",
+            "vendor",
+            "poles"
+        ]
+    );
+    let sec = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| !x["measured"].is_null())
+        .unwrap();
+    assert_eq!(
+        keys(sec),
+        [
+            "section",
+            "vendor",
+            "street",
+            "survey",
+            "date",
+            "count",
+            "mean_ratio",
+            "median_ratio",
+            "p10_ratio",
+            "p90_ratio",
+            "measured",
+            "calculated"
+        ]
+    );
+    assert_eq!(
+        keys(&sec["measured"]),
+        ["e_avg_lx", "e_min_lx", "u_o", "pass"]
+    );
+    assert_eq!(sec["mean_ratio"], 1.0);
+    assert_eq!(keys(&v["depreciation"][0]), ["vendor", "series"]);
+    assert_eq!(
+        keys(&v["depreciation"][0]["series"][0]),
+        ["date", "mean_ratio"]
+    );
+    for p in v["points"].as_array().unwrap() {
+        assert!(p["ratio"].is_null() || p["ratio"] == 1.0, "{p}");
+    }
+
+    // Stored with --save, then compared from the plan alone: the same answer.
+    let stored = dir.path().join("stored.ron");
+    let out = lysplan(&["survey", s(&ron), s(&csv), "--save", s(&stored)]);
+    assert!(
+        stored.exists() && out.status.code() != Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = lysplan(&["survey", s(&stored), "--format", "json"]);
+    assert_eq!(again.stdout, text.as_bytes());
+    // The same file into the stored plan: refused, naming the survey.
+    let twice = lysplan(&[
+        "survey",
+        s(&stored),
+        s(&csv),
+        "--save",
+        s(&dir.path().join("x.ron")),
+    ]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("\"gen\""));
+
+    // A dark pole: exit 1, named in the text.
+    let mut dark = plan.clone();
+    let c = compare(&plan, &[generated.clone()]);
+    let owner = c
+        .points
+        .iter()
+        .find_map(|p| p.poles.first().filter(|_| p.section.is_some()).cloned())
+        .unwrap();
+    dark.poles.retain(|p| p.id != owner.as_str());
+    let d = generated_survey(&plan, &dark, "dark", "2026-11-04", &|_| 1.0);
+    let dcsv = write(dir.path(), "dark.csv", &survey_csv(&d));
+    let out = lysplan(&["survey", s(&ron), s(&dcsv)]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("{owner} (")), "{text}");
+
+    // A CSV error: exit 2 naming the file, line and column.
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        "lon,lat,e_h_lx,measured_at\n12.37,55.69,x,2026-11-03\n",
+    );
+    let out = lysplan(&["survey", s(&ron), s(&bad)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.csv:2:13"));
+}
+
+#[test]
+fn lysplan_energy_with_readings_sets_measured_beside_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = doll_plan();
+    let ron = dir.path().join("plan.ron");
+    lysplan::plan::save_ron_atomic(&plan, &ron).unwrap();
+    let mut vendors: Vec<&str> = plan.vendors.iter().map(|v| v.id.as_str()).collect();
+    vendors.sort();
+    let (a, b) = (vendors[0], vendors[1]);
+    // The autumn DST week, and a polar-winter-like long night interval in December.
+    let from = "2026-10-22T12:00:00+02:00";
+    let to = "2026-10-29T12:00:00+01:00";
+    let model = lysplan::energy::between(
+        &plan,
+        lysplan::measure::csv::unix_seconds(from).unwrap(),
+        lysplan::measure::csv::unix_seconds(to).unwrap(),
+    )
+    .unwrap();
+    let modelled_a = model
+        .vendors
+        .iter()
+        .find(|v| v.id == a)
+        .unwrap()
+        .row
+        .annual_kwh;
+    let text = format!(
+        "vendor,from,to,kwh\n{a},{from},{to},{}\n{a},2026-12-01,2026-12-15,10\n",
+        modelled_a * 0.9
+    );
+    let readings = write(dir.path(), "meter.csv", &text);
+    let out = lysplan(&[
+        "energy",
+        s(&ron),
+        "--readings",
+        s(&readings),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let vendor = |id: &str| {
+        v["vendors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let m = vendor(a)["measured"].clone();
+    let keys: Vec<&String> = m.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "from",
+            "to",
+            "kwh",
+            "modelled_kwh",
+            "ratio",
+            "baseline_kwh",
+            "savings_pct"
+        ]
+    );
+    assert_eq!(m["from"], from);
+    assert_eq!(m["to"], "2026-12-15T00:00:00+01:00");
+    assert!(vendor(b)["measured"].is_null(), "no readings: null");
+    let first = &v["readings"][0];
+    assert!(
+        (first["ratio"].as_f64().unwrap() - 0.9).abs() < 1e-3,
+        "{first}"
+    );
+    assert!((first["modelled_kwh"].as_f64().unwrap() - modelled_a).abs() < 1e-3);
+    // The week's baseline: the poles at baseline power over the lit hours of the week.
+    let poles = plan.poles.iter().filter(|p| p.vendor == a).count() as f64;
+    let base = poles * plan.energy.baseline_power_w * model.lit_hours / 1000.0;
+    assert!((first["baseline_kwh"].as_f64().unwrap() - base).abs() < 1e-3);
+    // Without readings the JSON is as before.
+    let plain = lysplan(&["energy", s(&ron), "--format", "json"]);
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("measured"));
+}
