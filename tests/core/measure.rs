@@ -508,7 +508,7 @@ fn lysplan_survey_prints_the_documented_json_stores_and_exits_by_the_findings() 
 
     // A dark pole: exit 1, named in the text.
     let mut dark = plan.clone();
-    let c = compare(&plan, &[generated.clone()]);
+    let c = compare(&plan, std::slice::from_ref(&generated));
     let owner = c
         .points
         .iter()
