@@ -99,6 +99,37 @@ enum Command {
         /// The calendar year (default: the plan's energy.year).
         #[arg(long)]
         year: Option<i32>,
+        /// Energy readings CSV (vendor or pole, from, to, kwh; docs/formats.md): each
+        /// vendor gets "measured" beside the model over exactly the readings' intervals,
+        /// with the readings stored in the plan. May be given more than once.
+        #[arg(long, value_name = "READINGS.csv")]
+        readings: Vec<PathBuf>,
+    },
+    /// Compare surveys measured on site with the calculated illuminance.
+    ///
+    /// With no SURVEY.csv, the surveys stored in the plan. Per point the measured,
+    /// calculated (initial, MF = 1, unless --maintained) and their ratio; per vendor
+    /// section and survey date the ratio's mean, median, p10 and p90, and where the
+    /// points cover the section's EN 13201 grid the measured E_avg, E_min, U_o beside the
+    /// calculated ones; the dark or mis-aimed poles; each vendor's ratio per date.
+    /// Exit status: 0 compared, 1 a pole is named dark or a measured verdict fails, 2 an
+    /// input could not be read.
+    Survey {
+        /// The plan: a .ron file, a GeoJSON FeatureCollection (.geojson / .json) or a
+        /// GeoPackage (.gpkg).
+        file: PathBuf,
+        /// Survey CSV files (docs/formats.md "Surveys (CSV)").
+        surveys: Vec<PathBuf>,
+        /// Compare with the maintained values (the plan's maintenance factor).
+        #[arg(long)]
+        maintained: bool,
+        /// `text` for people, `json` for scripts.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Store the CSV surveys in the plan (refused for a file already imported) and
+        /// write the plan to OUT (.ron, .geojson or .gpkg by extension).
+        #[arg(long, value_name = "OUT")]
+        save: Option<PathBuf>,
     },
     /// Compare two plans, matched by id: what was added, removed, moved or changed.
     ///
@@ -265,7 +296,19 @@ pub fn main() -> ExitCode {
             observer,
             format,
         }) => luminance(&file, (lon, lat), (observer[0], observer[1]), format),
-        Some(Command::Energy { file, format, year }) => energy(&file, format, year),
+        Some(Command::Energy {
+            file,
+            format,
+            year,
+            readings,
+        }) => energy(&file, format, year, &readings),
+        Some(Command::Survey {
+            file,
+            surveys,
+            maintained,
+            format,
+            save,
+        }) => survey(&file, &surveys, maintained, format, save.as_deref()),
         Some(Command::Diff {
             old,
             new,
@@ -495,28 +538,160 @@ fn report(
     ExitCode::SUCCESS
 }
 
-fn energy(path: &Path, format: Format, year: Option<i32>) -> ExitCode {
-    let plan = match load(path) {
+fn energy(path: &Path, format: Format, year: Option<i32>, readings: &[PathBuf]) -> ExitCode {
+    let mut plan = match load(path) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    match lysplan::energy::annual(&plan, year) {
-        Ok(mut e) => {
-            // Adaptive lighting: each vendor's dimming judged against the class in force.
-            let (photometry, _) = lysplan::lighting::load_photometry(&plan);
-            let coverage = lysplan::lighting::evaluate(&plan, &photometry, None);
-            e.set_compliance(&coverage.first_failures());
-            emit(&match format {
-                Format::Text => e.to_text(&plan),
-                Format::Json => e.to_json(),
-            });
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&FileError::new(
+    let value_error = |e: lysplan::plan::ValueError| {
+        fail(&FileError::new(
             path,
             lysplan::error::Location::Field(e.path.clone()),
             format!("{} is {}; it must be {}", e.path, e.value, e.allowed),
-        )),
+        ))
+    };
+    for r in readings {
+        match lysplan::edit::measured::import_readings_file(&plan, r) {
+            Ok((step, _)) => {
+                if let Err(e) = step.edit.apply(&mut plan) {
+                    eprintln!("error: {}: {e}", r.display());
+                    return ExitCode::from(2);
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut e = match lysplan::energy::annual(&plan, year) {
+        Ok(e) => e,
+        Err(e) => return value_error(e),
+    };
+    // Adaptive lighting: each vendor's dimming judged against the class in force.
+    let (photometry, _) = lysplan::lighting::load_photometry(&plan);
+    let coverage = lysplan::lighting::evaluate(&plan, &photometry, None);
+    e.set_compliance(&coverage.first_failures());
+    if plan.energy_readings.is_empty() {
+        emit(&match format {
+            Format::Text => e.to_text(&plan),
+            Format::Json => e.to_json(),
+        });
+        return ExitCode::SUCCESS;
+    }
+    let (rows, measured) = match lysplan::measure::compare_readings(&plan, &plan.energy_readings) {
+        Ok(x) => x,
+        Err(e) => return value_error(e),
+    };
+    match format {
+        Format::Text => {
+            let mut text = e.to_text(&plan);
+            text.push_str(&lysplan::measure::readings_text(&rows, &measured));
+            emit(&text);
+        }
+        Format::Json => {
+            let mut v: serde_json::Value =
+                serde_json::from_str(&e.to_json()).unwrap_or(serde_json::Value::Null);
+            if let Some(vendors) = v.get_mut("vendors").and_then(|x| x.as_array_mut()) {
+                for vendor in vendors {
+                    let id = vendor["id"].as_str().unwrap_or("").to_string();
+                    if let Some(o) = vendor.as_object_mut() {
+                        o.insert(
+                            "measured".into(),
+                            measured
+                                .get(&id)
+                                .map_or(serde_json::Value::Null, lysplan::measure::json_value),
+                        );
+                    }
+                }
+            }
+            if let Some(o) = v.as_object_mut() {
+                o.insert("readings".into(), lysplan::measure::json_value(&rows));
+            }
+            emit_json(&v);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn survey(
+    path: &Path,
+    csvs: &[PathBuf],
+    maintained: bool,
+    format: Format,
+    save: Option<&Path>,
+) -> ExitCode {
+    let mut plan = match load(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut surveys = Vec::new();
+    for c in csvs {
+        let bytes = match std::fs::read(c) {
+            Ok(b) => b,
+            Err(e) => return fail(&FileError::io(c, &e)),
+        };
+        match lysplan::measure::csv::read_surveys(&plan, c, &bytes) {
+            Ok(s) => surveys.push((c, s)),
+            Err(e) => return fail(&e),
+        }
+    }
+    if let Some(out) = save {
+        if csvs.is_empty() {
+            eprintln!("error: --save stores the SURVEY.csv files given; give at least one");
+            return ExitCode::from(2);
+        }
+        for (c, s) in &surveys {
+            let step = match lysplan::edit::measured::import_surveys(&plan, c, s.clone()) {
+                Ok((step, _)) => step,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            if let Err(e) = step.edit.apply(&mut plan) {
+                eprintln!("error: {}: {e}", c.display());
+                return ExitCode::from(2);
+            }
+        }
+        if same_file(path, out) {
+            eprintln!(
+                "error: {} is the plan being read; write the plan with its surveys to                  another file",
+                out.display()
+            );
+            return ExitCode::from(2);
+        }
+        if let Err(e) = lysplan::plan::save_any(&plan, out, Crs::default()) {
+            return fail(&e);
+        }
+        eprintln!("wrote {}", out.display());
+    }
+    let compared: Vec<lysplan::plan::measured::Survey> = if csvs.is_empty() {
+        plan.surveys.clone()
+    } else {
+        surveys.into_iter().flat_map(|(_, s)| s).collect()
+    };
+    if compared.is_empty() {
+        eprintln!(
+            "error: {} holds no survey; give SURVEY.csv files (docs/formats.md \"Surveys \
+             (CSV)\")",
+            path.display()
+        );
+        return ExitCode::from(2);
+    }
+    let (photometry, errors) = lighting::load_photometry(&plan);
+    for (id, e) in &errors {
+        eprintln!("warning: luminaire type {id} lights nothing: {e}");
+    }
+    let c = lysplan::measure::compare_surveys(&plan, &photometry, &compared, maintained);
+    emit(&match format {
+        Format::Text => c.to_text(maintained),
+        Format::Json => c.to_json(),
+    });
+    if c.fails() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

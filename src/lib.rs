@@ -17,7 +17,8 @@
 //! 5. [`energy`] (the sun, the lit hours of a year in the site's time zone, control
 //!    profiles, each vendor's kWh and CO2; needs only [`plan`]), then [`lighting`]
 //!    (illuminance, EN 13201 grids and classes, D_P and D_E; knows no check);
-//! 6. [`check`] (the rules, the incremental checker), then [`report`] and [`diff`] (what
+//! 6. [`check`] (the rules, the incremental checker) and [`measure`] (surveys and
+//!    energy readings against the calculation and the energy model), then [`report`] and [`diff`] (what
 //!    changed between two plans, and the findings it introduced), then [`review`] (a
 //!    submission's changes, who owns them, and merging the accepted ones) and
 //!    [`html_report`] (the report sent back to a vendor); [`bundled`] (the
@@ -44,6 +45,7 @@ pub mod html_report;
 pub mod index;
 pub mod lighting;
 pub mod locate;
+pub mod measure;
 pub mod osm;
 pub mod photometry;
 pub mod plan;

@@ -15,6 +15,7 @@ pub mod catalogue;
 pub mod command;
 pub mod document;
 pub mod error;
+pub mod measured;
 pub mod op;
 pub mod optimise;
 pub mod poles;

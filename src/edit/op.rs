@@ -5,6 +5,7 @@
 //! (docs/architecture.md "The edit model").
 
 use crate::plan::energy::{ControlProfile, EnergySettings};
+use crate::plan::measured::{EnergyReading, Survey};
 use crate::plan::review::{PoleReview, Submission};
 use crate::plan::{LuminaireType, Plan, Pole, RoadSurface, Rules, Section, Street, Vendor};
 
@@ -153,6 +154,9 @@ pub enum Edit {
     /// Sets (`Some`) or clears (`None`) the review status of poles, by pole id.
     PoleReviews(Vec<(String, Option<PoleReview>)>),
     Submissions(Change<Submission>),
+    /// Surveys measured on site (an import inserts one; removing one removes it).
+    Surveys(Change<Survey>),
+    EnergyReadings(Change<EnergyReading>),
     /// Several edits made as one, in order.
     Batch(Vec<Edit>),
 }
@@ -261,6 +265,10 @@ impl Edit {
             Edit::Submissions(c) => {
                 Edit::Submissions(c.apply(&mut plan.submissions, "submission")?)
             }
+            Edit::Surveys(c) => Edit::Surveys(c.apply(&mut plan.surveys, "survey")?),
+            Edit::EnergyReadings(c) => {
+                Edit::EnergyReadings(c.apply(&mut plan.energy_readings, "energy reading")?)
+            }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 for e in edits {
@@ -313,6 +321,8 @@ impl Edit {
                 .iter()
                 .all(|(id, r)| plan.pole_reviews.get(id) == r.as_ref()),
             Edit::Submissions(c) => c.is_noop(&plan.submissions),
+            Edit::Surveys(c) => c.is_noop(&plan.surveys),
+            Edit::EnergyReadings(c) => c.is_noop(&plan.energy_readings),
             // Parts of a batch may depend on one another; only an empty one is known to
             // do nothing without making it.
             Edit::Batch(edits) => edits.is_empty(),
@@ -327,7 +337,10 @@ impl Edit {
             Edit::InsertPoles(_) | Edit::RemovePoles(_) | Edit::SplicePoles { .. } => {
                 PoleEffect::Reordered
             }
-            Edit::PoleReviews(_) | Edit::Submissions(_) => PoleEffect::None,
+            Edit::PoleReviews(_)
+            | Edit::Submissions(_)
+            | Edit::Surveys(_)
+            | Edit::EnergyReadings(_) => PoleEffect::None,
             Edit::Batch(edits) => edits
                 .iter()
                 .fold(PoleEffect::None, |acc, e| acc.and(e.pole_effect())),
@@ -367,6 +380,9 @@ impl Edit {
                 Edit::MovePoles(v) => v.len() * std::mem::size_of::<PoleMove>(),
                 Edit::SplicePoles { insert, .. } => insert.iter().map(pole).sum(),
                 Edit::Batch(v) => v.iter().map(Edit::held_bytes).sum(),
+                Edit::Surveys(Change::Insert(_, s) | Change::Set(_, s)) => {
+                    s.points.len() * std::mem::size_of::<crate::plan::measured::SurveyPoint>()
+                }
                 // Streets, sections, vendors, settings: small objects; counted by their
                 // fixed size (their strings are short).
                 _ => 256,
@@ -420,6 +436,8 @@ impl Edit {
         list!(control_profiles, ControlProfiles);
         list!(surfaces, Surfaces);
         list!(submissions, Submissions);
+        list!(surveys, Surveys);
+        list!(energy_readings, EnergyReadings);
         let settings = PlanSettings::of(after);
         if settings != PlanSettings::of(before) {
             edits.push(Edit::Settings(Box::new(settings)));

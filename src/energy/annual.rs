@@ -162,6 +162,58 @@ pub fn schedule(
     plan: &Plan,
     settings: &EnergySettings,
 ) -> Result<(Site, NightSchedule), ValueError> {
+    let site = usable_site(plan)?;
+    let schedule = NightSchedule::from_settings(settings, site.lon, site.lat).map_err(|e| {
+        ValueError::new(
+            "energy",
+            format!("{} in {}", settings.year, settings.time_zone),
+            Allowed::Described(format!("a year and zone the model can compute ({e})")),
+        )
+    })?;
+    Ok((site, schedule))
+}
+
+/// The plan's energy over any interval `[from_unix, to_unix)` (unix seconds) under its
+/// energy settings: the same model as [`annual`] (astronomical switching, each vendor's
+/// profile by local clock time, the baseline full all night), so the interval of the
+/// plan's calendar year gives [`annual`]'s figures. `annual_kwh` of the rows is the
+/// interval's kWh; `year` is the settings'. Refuses what [`annual`] refuses, and an
+/// interval that is empty, reversed or longer than 400 days.
+pub fn between(plan: &Plan, from_unix: i64, to_unix: i64) -> Result<AnnualEnergy, ValueError> {
+    validate::plan(plan)?;
+    let settings = &plan.energy;
+    let site = usable_site(plan)?;
+    let schedule = interval_schedule(settings, site, from_unix, to_unix)?;
+    Ok(compute(plan, settings, site, &schedule))
+}
+
+/// The lit minutes of `[from_unix, to_unix)` at `site` under `settings`, or why not.
+pub fn interval_schedule(
+    settings: &EnergySettings,
+    site: Site,
+    from_unix: i64,
+    to_unix: i64,
+) -> Result<NightSchedule, ValueError> {
+    NightSchedule::between(
+        from_unix,
+        to_unix,
+        &settings.time_zone,
+        site.lon,
+        site.lat,
+        settings.switch_sun_elevation_deg,
+    )
+    .map_err(|e| {
+        ValueError::new(
+            "energy",
+            format!("{from_unix}..{to_unix} in {}", settings.time_zone),
+            Allowed::Described(format!("an interval the model can compute ({e})")),
+        )
+    })
+}
+
+/// The site of `plan` when its vendors' profiles exist and it has a pole or street to
+/// place the sun at; the model's gate before any schedule.
+pub fn usable_site(plan: &Plan) -> Result<Site, ValueError> {
     for (i, v) in plan.vendors.iter().enumerate() {
         if let Some(id) = &v.control_profile
             && plan.control_profile(id).is_none()
@@ -176,7 +228,7 @@ pub fn schedule(
             ));
         }
     }
-    let site = site(plan).ok_or_else(|| {
+    site(plan).ok_or_else(|| {
         ValueError::new(
             "poles",
             "none",
@@ -185,15 +237,7 @@ pub fn schedule(
                     .into(),
             ),
         )
-    })?;
-    let schedule = NightSchedule::from_settings(settings, site.lon, site.lat).map_err(|e| {
-        ValueError::new(
-            "energy",
-            format!("{} in {}", settings.year, settings.time_zone),
-            Allowed::Described(format!("a year and zone the model can compute ({e})")),
-        )
-    })?;
-    Ok((site, schedule))
+    })
 }
 
 /// Per pole, its luminaire's annual energy in Wh under its vendor's profile, in pole

@@ -34,7 +34,7 @@
 pub mod annual;
 pub mod sun;
 
-pub use annual::{AnnualEnergy, EnergyRow, PeriodFailure, VendorEnergy, annual};
+pub use annual::{AnnualEnergy, EnergyRow, PeriodFailure, VendorEnergy, annual, between};
 pub use sun::sun_elevation_deg;
 
 use crate::plan::energy::{ControlProfile, EnergySettings, format_hhmm};
@@ -165,15 +165,45 @@ impl NightSchedule {
         lat: f64,
         switch_elevation_deg: f64,
     ) -> Result<NightSchedule, String> {
+        let tz = zone(time_zone)?;
+        let start = local_unix(&tz, civil_date((year, 1, 1))?, Time::midnight())?;
+        let end = local_unix(&tz, civil_date((year + 1, 1, 1))?, Time::midnight())?;
+        Self::between(start, end, time_zone, lon, lat, switch_elevation_deg)
+    }
+
+    /// The lit minutes of any interval `[start_unix, end_unix)` (unix seconds), stepped
+    /// minute by minute from `start_unix` exactly as [`NightSchedule::new`] steps a year
+    /// (a last part-minute counts whole), so the interval of a calendar year gives the
+    /// year's figures to the minute. `year` is the local year `start_unix` falls in.
+    pub fn between(
+        start_unix: i64,
+        end_unix: i64,
+        time_zone: &str,
+        lon: f64,
+        lat: f64,
+        switch_elevation_deg: f64,
+    ) -> Result<NightSchedule, String> {
         if !(lon.is_finite() && lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
             return Err(format!("unusable site lon {lon}, lat {lat}"));
         }
         if !switch_elevation_deg.is_finite() {
             return Err(format!("unusable switch elevation {switch_elevation_deg}"));
         }
+        // At most a little over a year's minutes at a time: a reading is a meter's
+        // interval, and a bad date must not make the model step through centuries.
+        const MAX_SECONDS: i64 = 400 * 86_400;
+        if end_unix <= start_unix || end_unix - start_unix > MAX_SECONDS {
+            return Err(format!(
+                "an interval of {} s; it must end after it starts and span at most 400 days",
+                end_unix - start_unix
+            ));
+        }
         let tz = zone(time_zone)?;
-        let start = local_unix(&tz, civil_date((year, 1, 1))?, Time::midnight())?;
-        let end = local_unix(&tz, civil_date((year + 1, 1, 1))?, Time::midnight())?;
+        let (start, end) = (start_unix, end_unix);
+        let year = i32::from(
+            tz.to_datetime(Timestamp::from_second(start).map_err(|e| e.to_string())?)
+                .year(),
+        );
         let n_minutes = (end - start + 59) / 60;
         let mut clock = LocalClock::new(offsets(&tz, start, end)?);
 

@@ -377,3 +377,108 @@ fn timing() {
         println!("{date:?} on {:?} off {:?}", e.0, e.1);
     }
 }
+
+/// Unix seconds of a local civil time in `tz`.
+fn at(tz: &str, y: i16, m: i8, d: i8, h: i8) -> i64 {
+    let tz = zone(tz).unwrap();
+    local_unix(&tz, Date::new(y, m, d).unwrap(), Time::constant(h, 0, 0, 0)).unwrap()
+}
+
+#[test]
+fn an_interval_of_the_calendar_year_is_the_year() {
+    let year = copenhagen_2026();
+    let s = NightSchedule::between(
+        year.start_unix,
+        year.end_unix,
+        CPH,
+        ALB_LON,
+        ALB_LAT,
+        SWITCH,
+    )
+    .unwrap();
+    assert_eq!(s, year);
+}
+
+#[test]
+fn intervals_add_up_to_the_year_across_dst() {
+    // Split the year at the spring and autumn changes' weeks and at an odd instant: the
+    // parts' lit minutes and profile hours add up to the year's.
+    let year = copenhagen_2026();
+    let p = profile(&[("22:00", 0.5), ("05:00", 1.0)]);
+    let cuts = [
+        year.start_unix,
+        at(CPH, 2026, 3, 26, 12),
+        at(CPH, 2026, 4, 2, 12),
+        at(CPH, 2026, 10, 22, 0),
+        at(CPH, 2026, 10, 29, 0),
+        year.end_unix,
+    ];
+    let (mut lit, mut full) = (0u64, 0.0);
+    for w in cuts.windows(2) {
+        let s = NightSchedule::between(w[0], w[1], CPH, ALB_LON, ALB_LAT, SWITCH).unwrap();
+        lit += s.lit_minutes();
+        full += s.profile_hours(&p).full_equivalent_hours;
+    }
+    assert_eq!(lit, year.lit_minutes());
+    let y = year.profile_hours(&p).full_equivalent_hours;
+    assert!((full - y).abs() < 1e-9, "{full} {y}");
+}
+
+#[test]
+fn a_dst_week_counts_the_repeated_hour() {
+    // The autumn week 2026-10-22..29 in Copenhagen has 7 × 24 + 1 real hours; its lit
+    // minutes are the sum of its nights' (night_curve: noon to noon), and at a 50 %
+    // step from 22:00 the repeated 02:00-03:00 hour is billed at 50 %, twice.
+    let from = at(CPH, 2026, 10, 22, 12);
+    let to = at(CPH, 2026, 10, 29, 12);
+    assert_eq!(to - from, (7 * 24 + 1) * 3600);
+    let p = profile(&[("22:00", 0.5), ("05:00", 1.0)]);
+    let week = NightSchedule::between(from, to, CPH, ALB_LON, ALB_LAT, SWITCH).unwrap();
+    let (mut lit, mut full) = (0u64, 0.0);
+    for d in 22..29 {
+        let n = night_curve(Some(&p), (2026, 10, d), CPH, ALB_LON, ALB_LAT, SWITCH).unwrap();
+        lit += u64::from(n.lit_minutes);
+        full += n.full_equivalent_hours;
+    }
+    // night_curve judges each minute from exact solar positions, the schedule from
+    // hourly nodes: the same minutes but at most one at a crossing.
+    assert!(
+        week.lit_minutes().abs_diff(lit) <= 2,
+        "{} {lit}",
+        week.lit_minutes()
+    );
+    let h = week.profile_hours(&p).full_equivalent_hours;
+    assert!((h - full).abs() < 2.0 / 60.0, "{h} {full}");
+    // Every night of late October is lit 22:00-05:00 (7 h, the repeated hour makes 8 on
+    // the night of the change) at 50 %: 7 × 7 + 1 = 50 half-level hours.
+    let half: f64 = week.lit_hours() - h;
+    assert!((half - 25.0).abs() < 1e-9, "{half}");
+}
+
+#[test]
+fn a_polar_winter_interval_is_lit_throughout() {
+    // Tromsø 2026-12-01..12-15: the sun never rises above -0.833° (polar night), so
+    // the lights are on for the whole interval, and a profile's hours are its levels
+    // over every clock minute.
+    let from = at("Europe/Oslo", 2026, 12, 1, 0);
+    let to = at("Europe/Oslo", 2026, 12, 15, 0);
+    let s =
+        NightSchedule::between(from, to, "Europe/Oslo", TROMSO_LON, TROMSO_LAT, SWITCH).unwrap();
+    assert_eq!(s.lit_minutes(), 14 * 1440);
+    let p = profile(&[("22:00", 0.5), ("05:00", 1.0)]);
+    let h = s.profile_hours(&p);
+    assert!((h.lit_hours - 14.0 * 24.0).abs() < 1e-9);
+    assert!(
+        (h.full_equivalent_hours - 14.0 * (17.0 + 3.5)).abs() < 1e-9,
+        "{h:?}"
+    );
+}
+
+#[test]
+fn bad_intervals_are_errors() {
+    let t = at(CPH, 2026, 1, 1, 0);
+    assert!(NightSchedule::between(t, t, CPH, ALB_LON, ALB_LAT, SWITCH).is_err());
+    assert!(NightSchedule::between(t, t - 60, CPH, ALB_LON, ALB_LAT, SWITCH).is_err());
+    let long = t + 401 * 86_400;
+    assert!(NightSchedule::between(t, long, CPH, ALB_LON, ALB_LAT, SWITCH).is_err());
+}

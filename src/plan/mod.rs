@@ -16,6 +16,7 @@
 pub mod energy;
 pub mod geojson;
 pub mod gpkg;
+pub mod measured;
 pub mod review;
 mod ron_io;
 pub mod schema;
@@ -100,7 +101,10 @@ pub use crate::photometry::PhotometrySource;
 /// - 1: the first format.
 /// - 2: adds the review record (`pole_reviews`, `submissions`) and the save history
 ///   (`revision`, `changelog`); all default to empty, so a version 1 file reads unchanged.
-pub const FORMAT_VERSION: u32 = 2;
+/// - 3: adds what was measured on site (`surveys`, `energy_readings`) and the dark-pole
+///   thresholds (`rules.dark_pole_share`, `rules.dark_pole_ratio`); all default, so
+///   versions 1 and 2 read unchanged.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A lighting plan: vendors, luminaire types, streets, vendor sections and poles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -152,6 +156,12 @@ pub struct Plan {
     /// One entry per save: revision, time, author, summary.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changelog: Vec<review::ChangelogEntry>,
+    /// Illuminance surveys measured on site (EN 13201-4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub surveys: Vec<measured::Survey>,
+    /// Energy readings of the vendors' control systems and meters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub energy_readings: Vec<measured::EnergyReading>,
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -186,6 +196,8 @@ impl Default for Plan {
             submissions: Vec::new(),
             revision: 0,
             changelog: Vec::new(),
+            surveys: Vec::new(),
+            energy_readings: Vec::new(),
         }
     }
 }
@@ -205,6 +217,12 @@ pub struct Rules {
     pub max_offset_m: f64,
     /// `reference.same_spot`: two poles closer than this are "at one spot".
     pub same_spot_m: f64,
+    /// Surveys: a pole is judged at the points where it gives more than this share of
+    /// the calculated light (0..1).
+    pub dark_pole_share: f64,
+    /// Surveys: a pole is named dark or mis-aimed when the mean measured/calculated
+    /// ratio over its points is under this.
+    pub dark_pole_ratio: f64,
 }
 
 impl Default for Rules {
@@ -215,6 +233,8 @@ impl Default for Rules {
             max_spacing_to_height: 6.0,
             max_offset_m: 15.0,
             same_spot_m: 0.001,
+            dark_pole_share: 0.5,
+            dark_pole_ratio: 0.4,
         }
     }
 }
@@ -532,6 +552,8 @@ impl Plan {
             submissions: _,
             revision: _,
             changelog: _,
+            surveys: _,
+            energy_readings: _,
         } = self;
         Plan {
             format_version: *format_version,

@@ -22,6 +22,7 @@
 //! defaults are the serde attributes there, which these agree with where RON has one.
 
 use super::energy::{ControlProfile, EnergySettings};
+use super::measured::{EnergyReading, Survey};
 use super::review::{ChangelogEntry, PoleReview, ReviewStatus, Submission};
 use super::validate::{self, Allowed, ValueError};
 use super::{
@@ -323,7 +324,21 @@ pub mod settings_fields {
         Empty,
         "a changelog entry is {\"revision\", \"time\", \"author\", \"summary\"}",
     );
-    pub const ALL: [Field; 12] = [
+    pub const SURVEYS: Field = field(
+        "surveys",
+        Json,
+        Empty,
+        "a survey is {\"name\", \"source_file\", \"sha256\", \"instrument\", \"points\": \
+         [{\"lon\", \"lat\", \"measured_at\", \"e_h_lx\", \"note\"}]}",
+    );
+    pub const ENERGY_READINGS: Field = field(
+        "energy_readings",
+        Json,
+        Empty,
+        "a reading is {\"of\": {\"vendor\": id} or {\"pole\": id}, \"from\", \"to\", \
+         \"kwh\", \"source_file\", \"sha256\"}",
+    );
+    pub const ALL: [Field; 14] = [
         VERSION,
         NAME,
         DESCRIPTION,
@@ -336,6 +351,8 @@ pub mod settings_fields {
         SUBMISSIONS,
         REVISION,
         CHANGELOG,
+        SURVEYS,
+        ENERGY_READINGS,
     ];
 }
 
@@ -606,6 +623,8 @@ pub fn settings<F: RecordFields>(f: &F, plan: &mut Plan) -> Result<(), F::Error>
     let surfaces: Vec<RoadSurface> = f.json(&SURFACES)?.unwrap_or_default();
     let submissions: Vec<Submission> = f.json(&SUBMISSIONS)?.unwrap_or_default();
     let changelog: Vec<ChangelogEntry> = f.json(&CHANGELOG)?.unwrap_or_default();
+    let surveys: Vec<Survey> = f.json(&SURVEYS)?.unwrap_or_default();
+    let energy_readings: Vec<EnergyReading> = f.json(&ENERGY_READINGS)?.unwrap_or_default();
     let Plan {
         format_version,
         name,
@@ -619,6 +638,8 @@ pub fn settings<F: RecordFields>(f: &F, plan: &mut Plan) -> Result<(), F::Error>
         submissions: plan_submissions,
         revision: plan_revision,
         changelog: plan_changelog,
+        surveys: plan_surveys,
+        energy_readings: plan_readings,
         // The collections, each an object of its own; the reviews are the poles'.
         vendors: _,
         luminaires: _,
@@ -639,6 +660,8 @@ pub fn settings<F: RecordFields>(f: &F, plan: &mut Plan) -> Result<(), F::Error>
     *plan_submissions = submissions;
     *plan_revision = revision.map_or(0, |n| n as u64);
     *plan_changelog = changelog;
+    *plan_surveys = surveys;
+    *plan_readings = energy_readings;
     validate::plan_settings(plan).map_err(|e| f.refused(e))?;
     plan.energy
         .check()

@@ -279,17 +279,26 @@ pub fn plan_settings(plan: &Plan) -> Result<(), ValueError> {
             ..e
         })?;
     }
+    if plan.rules.dark_pole_share > 1.0 {
+        return Err(ValueError::new(
+            "rules.dark_pole_share",
+            plan.rules.dark_pole_share,
+            Allowed::Described("a share of the calculated light from 0 to 1".into()),
+        ));
+    }
     Ok(())
 }
 
 /// The `rules.*` thresholds by name.
-pub fn rule_values(r: &super::Rules) -> [(&'static str, f64); 5] {
+pub fn rule_values(r: &super::Rules) -> [(&'static str, f64); 7] {
     [
         ("min_spacing_m", r.min_spacing_m),
         ("max_spacing_m", r.max_spacing_m),
         ("max_spacing_to_height", r.max_spacing_to_height),
         ("max_offset_m", r.max_offset_m),
         ("same_spot_m", r.same_spot_m),
+        ("dark_pole_share", r.dark_pole_share),
+        ("dark_pole_ratio", r.dark_pole_ratio),
     ]
 }
 
@@ -342,6 +351,18 @@ pub fn plan(plan: &Plan) -> Result<(), ValueError> {
         &plan.control_profiles,
         |p| &p.id,
         super::energy::ControlProfile::check,
+    )?;
+    each(
+        "surveys",
+        &plan.surveys,
+        |s| &s.name,
+        super::measured::check_survey,
+    )?;
+    each(
+        "energy_readings",
+        &plan.energy_readings,
+        |_| "",
+        super::measured::check_reading,
     )?;
     // Profile ids are unique (vendors name them). An unknown id on a vendor is not
     // refused here: the plan opens and `reference.profile` reports it.

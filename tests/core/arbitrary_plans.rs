@@ -95,6 +95,7 @@ prop_compose! {
                 max_spacing_to_height: rules.2,
                 max_offset_m: rules.3,
                 same_spot_m: rules.4,
+                ..Rules::default()
             },
             vendors: doll.vendors.iter().take(3).cloned().collect(),
             ..Plan::default()

@@ -275,3 +275,19 @@ fn luminaire_flux_and_power_are_the_files_figures() {
         );
     }
 }
+
+#[test]
+fn a_version_2_plan_migrates_unchanged() {
+    let v2 = DOLL_PLAN_RON.replacen(
+        &format!("format_version: {FORMAT_VERSION},"),
+        "format_version: 2,",
+        1,
+    );
+    assert_ne!(v2, DOLL_PLAN_RON, "the version line was found");
+    let back = load_ron_str(&v2, Path::new("v2.ron")).expect("a version 2 plan reads");
+    assert_eq!(back.format_version, FORMAT_VERSION, "migrated on load");
+    assert!(back.surveys.is_empty() && back.energy_readings.is_empty());
+    assert_eq!(back.rules.dark_pole_share, 0.5);
+    assert_eq!(back.rules.dark_pole_ratio, 0.4);
+    assert_eq!(back, lysplan::bundled::doll_plan());
+}

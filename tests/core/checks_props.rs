@@ -62,6 +62,7 @@ fn build(l: &Layout) -> Plan {
             max_spacing_to_height: l.rules.2,
             max_offset_m: l.rules.3,
             same_spot_m: 0.001,
+            ..Rules::default()
         },
         ..Plan::default()
     };

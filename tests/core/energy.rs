@@ -281,3 +281,34 @@ fn check_d_e_uses_the_energy_model() {
     }
     assert!(cov(&c).d_e_wh_per_m2_year > a.d_e_wh_per_m2_year * 1.05);
 }
+
+#[test]
+fn the_model_over_the_plans_year_as_an_interval_agrees_with_the_yearly_figure() {
+    let plan = doll_plan();
+    let year = lysplan::energy::annual(&plan, None).unwrap();
+    let tz = jiff::tz::TimeZone::get(&plan.energy.time_zone).unwrap();
+    let start = |y: i16| {
+        tz.to_timestamp(jiff::civil::date(y, 1, 1).at(0, 0, 0, 0))
+            .unwrap()
+            .as_second()
+    };
+    let y = plan.energy.year as i16;
+    let interval = lysplan::energy::between(&plan, start(y), start(y + 1)).unwrap();
+    assert_eq!(interval.lit_hours, year.lit_hours);
+    for (a, b) in interval.vendors.iter().zip(&year.vendors) {
+        assert_eq!(a.id, b.id);
+        let d = (a.row.annual_kwh - b.row.annual_kwh).abs();
+        assert!(d <= 1e-9 * b.row.annual_kwh, "{} {a:?} {b:?}", a.id);
+        assert!((a.row.baseline_kwh - b.row.baseline_kwh).abs() <= 1e-9 * b.row.baseline_kwh);
+    }
+    // A month is a twelfth of the year or so, and its parts add up.
+    let mid = tz
+        .to_timestamp(jiff::civil::date(y, 2, 1).at(0, 0, 0, 0))
+        .unwrap()
+        .as_second();
+    let jan = lysplan::energy::between(&plan, start(y), mid).unwrap();
+    let rest = lysplan::energy::between(&plan, mid, start(y + 1)).unwrap();
+    let sum = jan.total.annual_kwh + rest.total.annual_kwh;
+    assert!((sum - year.total.annual_kwh).abs() < 1e-6 * year.total.annual_kwh);
+    assert!(jan.total.annual_kwh > 0.1 * year.total.annual_kwh);
+}

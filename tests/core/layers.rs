@@ -384,7 +384,7 @@ fn paths_are_read_from_expressions_and_use_trees() {
 
 #[test]
 fn lower_layers_do_not_import_higher_ones() {
-    let rules: [(&str, &[&str]); 12] = [
+    let rules: [(&str, &[&str]); 13] = [
         ("osm", &["lighting", "check", "report", "edit"]),
         (
             "photometry",
@@ -392,16 +392,17 @@ fn lower_layers_do_not_import_higher_ones() {
         ),
         ("frame", &["plan", "index", "lighting", "check", "edit"]),
         ("finding", &["plan", "lighting", "check", "edit"]),
-        ("lighting", &["check", "report", "edit", "design"]),
+        ("lighting", &["check", "report", "edit", "design", "measure"]),
         (
             "plan",
             &[
                 "index", "locate", "schedule", "energy", "lighting", "check", "report", "edit",
             ],
         ),
-        ("energy", &["lighting", "check", "report", "edit"]),
-        ("check", &["report", "diff", "review", "edit", "design"]),
-        ("design", &["report", "diff", "review", "edit"]),
+        ("energy", &["lighting", "check", "report", "edit", "design", "measure"]),
+        ("check", &["report", "diff", "review", "edit", "design", "measure"]),
+        ("design", &["report", "diff", "review", "edit", "measure"]),
+        ("measure", &["check", "report", "diff", "review", "edit", "design"]),
         ("review", &["edit"]),
         ("diff", &["edit"]),
         ("edit", &["app"]),

@@ -20,6 +20,7 @@ mod html_report;
 mod layers;
 mod lighting;
 mod luminance;
+mod measure;
 mod osm;
 mod package;
 mod photometry;

@@ -18,6 +18,7 @@
 
 use lysplan::locate::{load_any, read_geojson, read_geojson_careful};
 use lysplan::plan::energy::{ControlProfile, EnergySettings, Presence};
+use lysplan::plan::measured::{EnergyReading, ReadingOf, Survey, SurveyPoint};
 use lysplan::plan::review::{
     ChangelogEntry, Decision, PoleReview, ReviewStatus, Submission, Verdict,
 };
@@ -115,6 +116,8 @@ fn every_field() -> Plan {
         max_spacing_to_height: 5.5,
         max_offset_m: 14.0,
         same_spot_m: 0.002,
+        dark_pole_share: 0.6,
+        dark_pole_ratio: 0.35,
     };
     assert_ne!(rules, defaults.rules);
     Plan {
@@ -175,6 +178,46 @@ fn every_field() -> Plan {
             author: "kim".into(),
             summary: "a save".into(),
         }],
+        surveys: vec![Survey {
+            name: "November walk".into(),
+            source_file: "survey-nov.csv".into(),
+            sha256: "cd".repeat(32),
+            instrument: "Hagner EC1".into(),
+            points: vec![
+                SurveyPoint {
+                    lon: at(40.0, 2.0)[0],
+                    lat: at(40.0, 2.0)[1],
+                    measured_at: "2026-11-03T21:15:00+01:00".into(),
+                    e_h_lx: 12.5,
+                    note: "by the hedge".into(),
+                },
+                SurveyPoint {
+                    lon: at(60.0, -1.0)[0],
+                    lat: at(60.0, -1.0)[1],
+                    measured_at: "2026-11-03".into(),
+                    e_h_lx: 0.0,
+                    note: String::new(),
+                },
+            ],
+        }],
+        energy_readings: vec![
+            EnergyReading {
+                of: ReadingOf::Vendor("acme".into()),
+                from: "2026-11-01T00:00:00+01:00".into(),
+                to: "2026-12-01T00:00:00+01:00".into(),
+                kwh: 321.5,
+                source_file: "meter.csv".into(),
+                sha256: "ef".repeat(32),
+            },
+            EnergyReading {
+                of: ReadingOf::Pole("P001".into()),
+                from: "2026-11-01T00:00:00+01:00".into(),
+                to: "2026-11-08T00:00:00+01:00".into(),
+                kwh: 2.25,
+                source_file: String::new(),
+                sha256: String::new(),
+            },
+        ],
     }
 }
 
@@ -200,6 +243,8 @@ fn assert_same(format: &str, back: &Plan, plan: &Plan) {
         submissions,
         revision,
         changelog,
+        surveys,
+        energy_readings,
     } = plan;
     assert_eq!(
         &back.format_version, format_version,
@@ -231,6 +276,11 @@ fn assert_same(format: &str, back: &Plan, plan: &Plan) {
     assert_eq!(&back.submissions, submissions, "{format}: submissions");
     assert_eq!(&back.revision, revision, "{format}: revision");
     assert_eq!(&back.changelog, changelog, "{format}: changelog");
+    assert_eq!(&back.surveys, surveys, "{format}: surveys");
+    assert_eq!(
+        &back.energy_readings, energy_readings,
+        "{format}: energy_readings"
+    );
     assert_eq!(back, plan, "{format}");
 }
 
@@ -361,6 +411,8 @@ fn the_schema_tables_name_each_field_once() {
         "submissions",
         "revision",
         "changelog",
+        "surveys",
+        "energy_readings",
     ] {
         if !settings.iter().any(|s| s == k) {
             settings.push(k.into());

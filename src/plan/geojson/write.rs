@@ -24,6 +24,10 @@ struct MetaOut<'a> {
     revision: u64,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     changelog: &'a [crate::plan::review::ChangelogEntry],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    surveys: &'a [crate::plan::measured::Survey],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    energy_readings: &'a [crate::plan::measured::EnergyReading],
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -115,6 +119,8 @@ pub fn to_geojson(plan: &Plan) -> String {
         submissions: &plan.submissions,
         revision: plan.revision,
         changelog: &plan.changelog,
+        surveys: &plan.surveys,
+        energy_readings: &plan.energy_readings,
     };
     let mut lines: Vec<String> =
         Vec::with_capacity(plan.streets.len() + plan.sections.len() + plan.poles.len());

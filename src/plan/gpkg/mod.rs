@@ -210,6 +210,8 @@ CREATE TABLE plan_settings (
   submissions TEXT NOT NULL,
   changelog TEXT NOT NULL,
   other_pole_reviews TEXT NOT NULL,
-  surfaces TEXT NOT NULL DEFAULT '[]'
+  surfaces TEXT NOT NULL DEFAULT '[]',
+  surveys TEXT NOT NULL DEFAULT '[]',
+  energy_readings TEXT NOT NULL DEFAULT '[]'
 );
 ";

@@ -237,8 +237,8 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
         tx.execute(
             "INSERT INTO plan_settings (format_version, name, description, maintenance_factor, \
              burning_hours_per_year, revision, rules, energy, control_profiles, submissions, \
-             changelog, other_pole_reviews, surfaces) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             changelog, other_pole_reviews, surfaces, surveys, energy_readings) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 FORMAT_VERSION,
                 plan.name,
@@ -253,6 +253,8 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
                 json(&plan.changelog),
                 json(&other_reviews),
                 json(&plan.surfaces),
+                json(&plan.surveys),
+                json(&plan.energy_readings),
             ],
         )?;
     }
