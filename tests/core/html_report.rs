@@ -72,6 +72,45 @@ fn the_whole_plan_report_has_every_pole_street_and_finding() {
 }
 
 #[test]
+fn the_report_lists_the_luminaire_types_with_their_ulor() {
+    let mut plan = doll_plan();
+    // One pole on a generic post-top (ULOR above 0, labelled generic).
+    plan.luminaires.push(lysplan::plan::LuminaireType {
+        id: "pt".into(),
+        name: "post-top".into(),
+        photometry: lysplan::plan::PhotometrySource::Bundled("generic_posttop_15w.ldt".into()),
+        rotation_deg: 0.0,
+        flux_lm: 1800.0,
+        power_w: 15.0,
+        standby_w: 0.0,
+    });
+    plan.poles[0].luminaire = "pt".into();
+    let doc = report(&plan, None, None);
+    let header: Vec<String> = doc
+        .select(&sel("table#luminaires thead th"))
+        .map(|th| th.text().collect())
+        .collect();
+    assert_eq!(header.last().map(String::as_str), Some("ULOR"));
+    let rows = rows(&doc, "luminaires");
+    let used: std::collections::BTreeSet<&str> =
+        plan.poles.iter().map(|p| p.luminaire.as_str()).collect();
+    assert_eq!(rows.len(), used.len(), "{rows:?}");
+    let pt = rows
+        .iter()
+        .find(|r| r[0] == "pt")
+        .expect("the post-top row");
+    assert!(pt[2].contains("generic"), "{pt:?}");
+    assert_eq!(pt[3], "1");
+    let ulor = lysplan::photometry::catalogue::load(&plan.luminaires.last().unwrap().photometry)
+        .unwrap()
+        .table
+        .ulor()
+        .unwrap();
+    assert!(ulor > 0.0);
+    assert_eq!(pt[7], format!("{:.1} %", 100.0 * ulor));
+}
+
+#[test]
 fn nothing_is_fetched_from_elsewhere() {
     let doc = report(&doll_plan(), None, None);
     let external: Vec<String> = doc

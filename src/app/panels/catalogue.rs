@@ -310,7 +310,7 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
         .show(ui, |ui| {
             egui::Grid::new("catalogue_grid")
                 .striped(true)
-                .num_columns(8)
+                .num_columns(9)
                 .show(ui, |ui| {
                     for h in [
                         "Id",
@@ -320,6 +320,7 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
                         "Power (W)",
                         "Efficacy (lm/W)",
                         "Flux integrated / declared",
+                        "ULOR (%)",
                     ] {
                         ui.strong(h);
                     }
@@ -373,6 +374,19 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
                                     .on_hover_text(e.as_str());
                             }
                         }
+                        // Upward light: the share of the flux above the horizontal.
+                        match cat
+                            .photometry(&l.id, &l.photometry)
+                            .as_ref()
+                            .ok()
+                            .and_then(|ph| ph.table.ulor())
+                        {
+                            Some(u) => ui.label(format!("{:.1}", 100.0 * u)).on_hover_text(
+                                "Upward light output ratio: the share of the luminaire's \
+                                 flux sent above the horizontal (sky glow).",
+                            ),
+                            None => ui.label("—"),
+                        };
                         let text = cat
                             .rotation_text
                             .entry(l.id.clone())
