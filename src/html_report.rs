@@ -217,14 +217,15 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
     s.push_str("<h2>Annual energy and CO2</h2>\n");
     match &energy {
         Ok(e) => {
+            let (baseline_w, baseline_name) = plan.energy.baseline_or_own(&plan.luminaires);
             let _ = writeln!(
                 s,
                 "<p>{}: lights on {:.0} h a year at the site; {} g CO2 per kWh; baseline {} ({} W a pole, full all night).</p>",
                 e.year,
                 e.lit_hours,
                 crate::finding::number(e.co2_g_per_kwh),
-                esc(&plan.energy.baseline_name),
-                crate::finding::number(plan.energy.baseline_power_w)
+                esc(baseline_name),
+                crate::finding::number(baseline_w)
             );
             s.push_str("<table id=\"energy\"><thead><tr><th>vendor</th><th>control</th><th>poles</th><th>installed W</th><th>kWh/year</th><th>baseline kWh</th><th>saving</th><th>CO2 kg</th></tr></thead><tbody>\n");
             for v in e

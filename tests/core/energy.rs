@@ -245,3 +245,56 @@ fn check_d_e_uses_the_energy_model() {
     }
     assert!(cov(&c).d_e_wh_per_m2_year > a.d_e_wh_per_m2_year * 1.05);
 }
+
+#[test]
+fn the_baseline_can_be_a_luminaire_type_and_an_unknown_one_is_named() {
+    let mut plan = doll_plan();
+    plan.energy.baseline_luminaire = None;
+    plan.energy.baseline_power_w = 100.0;
+    let by_power = lysplan::energy::annual(&plan, None).unwrap();
+    // A type of 250 W: the baseline kWh scale with it, the installation's do not.
+    plan.luminaires.push(lysplan::plan::LuminaireType {
+        id: "son-old".into(),
+        name: "SON 250 W with its ballast".into(),
+        photometry: lysplan::plan::PhotometrySource::Bundled("acme_road_runner.ldt".into()),
+        rotation_deg: 0.0,
+        flux_lm: 28_000.0,
+        power_w: 250.0,
+        standby_w: 0.0,
+    });
+    plan.energy.baseline_luminaire = Some("son-old".into());
+    let by_type = lysplan::energy::annual(&plan, None).unwrap();
+    assert!((by_type.total.baseline_kwh - 2.5 * by_power.total.baseline_kwh).abs() < 1e-6);
+    assert!((by_type.total.annual_kwh - by_power.total.annual_kwh).abs() < 1e-9);
+    let text = by_type.to_text(&plan);
+    assert!(
+        text.contains("baseline: 250 W per pole (SON 250 W with its ballast)"),
+        "{text}"
+    );
+    // (RON, GeoJSON and GeoPackage carry it: tests/core/schema.rs.)
+    // The diff names it.
+    let mut old = plan.clone();
+    old.energy.baseline_luminaire = None;
+    let d = lysplan::diff::diff(&old, &plan).unwrap();
+    assert!(
+        d.settings
+            .iter()
+            .any(|c| c.field == "energy.baseline_luminaire"),
+        "{:?}",
+        d.settings
+    );
+    // An unknown id: the energy model refuses naming the field, check reports it.
+    plan.energy.baseline_luminaire = Some("no-such-lamp".into());
+    let e = lysplan::energy::annual(&plan, None).unwrap_err();
+    assert_eq!(e.path, "energy.baseline_luminaire");
+    assert!(e.to_string().contains("son-old"), "{e}");
+    let findings = lysplan::check::run(&plan);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule.as_str() == "reference.luminaire"
+                && f.message.contains("energy.baseline_luminaire")
+                && f.message.contains("no-such-lamp")),
+        "{findings:?}"
+    );
+}
