@@ -83,15 +83,15 @@ pub enum Shape {
 }
 
 /// The two-lane road optic, shaped for luminance (M classes): intensity along the road
-/// rising as cos(γ)^-0.6 to about 1.7 × the nadir value at γ 72° (the luminaire ahead of
-/// a point keeps lighting it up to 3 mounting heights away, where the road surface
-/// reflects it towards the driver), cut off by 82°; full light up to 1.0 × the height
+/// rising as cos(γ)^-0.5 to about 1.7 × the nadir value at γ 70° (the luminaire ahead of
+/// a point keeps lighting it up to about 3 mounting heights away, where the road surface
+/// reflects it towards the driver), cut off by 80°; full light up to 1.0 × the height
 /// across towards the street, 10 % far behind the pole. Meets M3 on a 7 m, two-lane road
 /// from 8 m poles 30–34 m apart with the 60 W package (tests/core/photometry.rs).
 pub const ROAD_TWO_LANE: Shape = Shape::Road {
-    rise_power: 0.6,
-    peak_gamma_deg: 72.0,
-    cutoff_deg: 82.0,
+    rise_power: 0.5,
+    peak_gamma_deg: 70.0,
+    cutoff_deg: 80.0,
     street_reach: 1.0,
     street_fade: 0.4,
     house_reach: 0.35,
@@ -195,6 +195,13 @@ pub const GENERICS: &[Generic] = &[
         shape: POST_TOP,
         flux_lm: 3000.0,
         power_w: 25.0,
+    },
+    Generic {
+        file: "generic_posttop_35w.ldt",
+        name: "Generic LED post-top, symmetric, 35 W (generated)",
+        shape: POST_TOP,
+        flux_lm: 4200.0,
+        power_w: 35.0,
     },
 ];
 

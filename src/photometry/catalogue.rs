@@ -63,6 +63,10 @@ static BUNDLED: &[(&str, &str)] = &[
         "generic_posttop_25w.ldt",
         include_str!("../../assets/luminaires/generic_posttop_25w.ldt"),
     ),
+    (
+        "generic_posttop_35w.ldt",
+        include_str!("../../assets/luminaires/generic_posttop_35w.ldt"),
+    ),
 ];
 
 /// The bundled photometry files: (file name, full text).
@@ -183,6 +187,6 @@ mod tests {
             "the files whose own header says \"Synthetic Test Files\""
         );
         let generic = rows.iter().filter(|r| r.is_generic()).count();
-        assert_eq!(generic, 9, "the generated generic LED files");
+        assert_eq!(generic, 10, "the generated generic LED files");
     }
 }

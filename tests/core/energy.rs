@@ -66,7 +66,7 @@ fn the_bundled_plan_gives_the_documented_json_the_same_from_ron_and_geojson() {
 
     let v = json(&a);
     assert_eq!(v["year"], 2026);
-    assert_eq!(v["total"]["poles"], 384);
+    assert_eq!(v["total"]["poles"], 340);
     let lit = v["lit_hours"].as_f64().unwrap();
     // astral 3.2 summed over 2026 at the site: 4264.13 h (src/energy/tests.rs).
     assert!((lit - 4264.1).abs() < 0.5, "{lit}");
@@ -75,8 +75,8 @@ fn the_bundled_plan_gives_the_documented_json_the_same_from_ron_and_geojson() {
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted, "vendors sorted by id");
-    // GE runs no profile: always full, so kWh = installed W × lit hours / 1000 (the
-    // SON template has no standby).
+    // GE runs no profile: always full, so kWh = installed W × lit hours / 1000 (standby
+    // counts only when dimmed).
     let ge = vendors.iter().find(|x| x["id"] == "ge").unwrap();
     let w = ge["installed_w"].as_f64().unwrap();
     let kwh = ge["annual_kwh"].as_f64().unwrap();
@@ -85,10 +85,11 @@ fn the_bundled_plan_gives_the_documented_json_the_same_from_ron_and_geojson() {
         "{kwh} vs {}",
         w * lit / 1000.0
     );
-    // Baseline: 83 W per pole, full, the same hours; CO2 at 192 g/kWh.
+    // Baseline: the SON lamp (energy.baseline_luminaire, 276 W) per pole, full, the same
+    // hours; CO2 at 192 g/kWh.
     let poles = ge["poles"].as_f64().unwrap();
     let base = ge["baseline_kwh"].as_f64().unwrap();
-    assert!((base - poles * 83.0 * lit / 1000.0).abs() < 0.2, "{base}");
+    assert!((base - poles * 276.0 * lit / 1000.0).abs() < 0.2, "{base}");
     let co2 = ge["co2_kg"].as_f64().unwrap();
     assert!((co2 - kwh * 0.192).abs() < 0.2, "{co2}");
     // A dimmed vendor uses less than at full power.

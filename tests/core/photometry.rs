@@ -51,8 +51,8 @@ fn assert_mirror(p: &Photometry, mirror: impl Fn(f64) -> f64) {
 fn every_bundled_sample_parses_and_reports_its_flux() {
     assert_eq!(
         catalogue::bundled().len(),
-        14,
-        "5 samples and 9 generic LED files"
+        15,
+        "5 samples and 10 generic LED files"
     );
     for (name, _) in catalogue::bundled() {
         let p = bundled(name);
