@@ -10,28 +10,27 @@
 //! each street into contiguous chainage intervals. The vendor placements are illustrative
 //! examples, not the lab's real layout.
 //!
-//! Lighting design (EN 13201; measured with `lysplan check --format json`):
+//! Lighting design (EN 13201; calculated with `lysplan check --format json`). Every
+//! luminaire placed is a GENERIC LED type whose photometry is generated from a documented
+//! model (examples/gen_generic_optics.rs, assets/luminaires/SOURCES.md), not a product's
+//! measured file:
 //!
 //! - Classes (in the map): Herstedøstervej M3 and Gl. Landevej M4, the distributor roads
-//!   with through traffic and buses (evaluated as C2 / C3 until road-surface r-tables
-//!   exist); Fabriksparken C4, the park's 1.9 km spine with lorries; the other access
-//!   roads C5; the commuter cycle path to Glostrup Nord P3; the two foot/cycle paths P4
-//!   (used after dark by shift workers walking to the bus; P6, the map's earlier class
-//!   for Sti ved Farverland, is for paths needing orientation only).
-//! - Distributor roads: the ACME road optic (the catalogue's only real road distribution,
-//!   a 250 W SON template, rotated 180° so its main beam faces the street) at 10 m,
-//!   staggered, 36–38 m between consecutive poles, 1.5 m arm. About 2 × the class
-//!   average: the template has one wattage; a real scheme would take a smaller variant.
-//! - Access roads: the 25 W LED at 10 m, one side, about 20.5–21 m apart (≈ 2 × the
-//!   height), 1.5 m arm, 15° tilt. Its distribution is rotationally symmetric (no road
-//!   optic), so it needs close spacing and the tilt to reach the far kerb: U_o ends at
-//!   0.40–0.42, the limit of what this optic can do. Known shortfall: Fabriksparken U_o
-//!   0.395 (< 0.40), at its bends, where the far kerb on the outside of the curve is
-//!   farther from the poles; a road optic (or poles on the outside of the bends) fixes it.
-//! - Paths: the 10 W luminaire on 4.5–6 m poles, one side, 21–27 m apart, inside the
-//!   1.5 × over-lighting limit of the P classes.
-//! - The Prolicht E30 (an interior downlight with a diffuser) and the SKYVIEW flood stay
-//!   in the catalogue but are not placed: neither is a street luminaire.
+//!   with through traffic and buses (judged by road luminance on the CIE C2 surface);
+//!   Fabriksparken C4, the park's 1.9 km spine with lorries; the other access roads C5;
+//!   the commuter cycle path to Glostrup Nord P3; the two foot/cycle paths P4.
+//! - Distributor roads: the two-lane road optic on 9 m poles, one side, about 35–38 m
+//!   apart, 1.5 m arm: 90 W (12 200 lm) on the M3 road, 60 W (8 400 lm) on the M4 road.
+//!   Herstedøstervej's poles stand on its right-hand side (seen along its direction):
+//!   on the left its bends bring U_l to 0.58–0.60.
+//! - Access roads: the residential optic, one side: 35 W on 8 m poles at most 28 m apart
+//!   on Fabriksparken (C4), 20 W on 6 m poles at most 25 m apart on the C5 roads.
+//! - Paths: the symmetric post-top on 4.5 m poles: 25 W on the P4 paths (22–24 m), 35 W
+//!   on the P3 cycle path (21 m), inside the 1.5 × over-lighting limit.
+//! - Baseline: the SON lamps these replace, the ACME SON-TPP 250 W template with its
+//!   ballast (276 W a luminaire), named by `energy.baseline_luminaire`; it is not placed.
+//!   The Prolicht E30 (an interior downlight), the SKYVIEW flood and the synthetic test
+//!   files stay in the catalogue, not placed.
 //!
 //! Poles stand at the roadside (half the street width plus 1 m from the centreline), each
 //! luminaire's C = 90 direction (after its type's rotation) facing the street. After each
@@ -43,7 +42,7 @@ use lysplan::frame::{Polyline, Side, Xy, bearing_of, from_utm32, grid_to_true_be
 use lysplan::locate::read_geojson;
 use lysplan::plan::{
     FORMAT_VERSION, LuminaireType, PhotometrySource, Plan, Pole, Rules, Section, Vendor,
-    energy::{ControlProfile, Presence},
+    energy::{ControlProfile, EnergySettings, Presence},
     save_ron_atomic,
 };
 use std::path::{Path, PathBuf};
@@ -82,137 +81,138 @@ pub struct Layout {
 }
 
 pub const LAYOUTS: &[Layout] = &[
-    // Main roads (Herstedøstervej M3, Gl. Landevej M4, evaluated as C2 / C3): the ACME
-    // road optic (the catalogue's one true road distribution, 28 klm) at 10 m, staggered
-    // on the 8–9 m carriageways, the arm over the kerb.
+    // Main roads (Herstedøstervej M3, 9 m; Gl. Landevej M4, 8 m): the generic two-lane
+    // LED road optic on 9 m poles, one side, at most 36 m apart, the arm over the kerb.
+    // M3 takes the 90 W package, M4 the 60 W one.
     Layout {
         street: "herstedoestervej",
-        height_m: 10.0,
-        step_m: 38.0,
+        height_m: 9.0,
+        step_m: 36.0,
         end_m: 3.0,
         setback_m: 1.0,
         overhang_m: 1.5,
         tilt_deg: 0.0,
-        arrangement: Arrangement::Staggered,
-        sections: &[
-            ("philips", "acme-road-runner"),
-            ("thorn", "acme-road-runner"),
-        ],
+        arrangement: Arrangement::Single(Side::Right),
+        sections: &[("philips", "led-road-90"), ("thorn", "led-road-90")],
     },
     Layout {
         street: "gl-landevej",
-        height_m: 10.0,
-        step_m: 36.0,
+        height_m: 9.0,
+        step_m: 38.0,
         end_m: 10.0,
         setback_m: 1.0,
         overhang_m: 1.5,
         tilt_deg: 0.0,
-        arrangement: Arrangement::Staggered,
-        sections: &[
-            ("ge", "acme-road-runner"),
-            ("osram", "acme-road-runner"),
-            ("schreder", "acme-road-runner"),
-        ],
-    },
-    // Access roads (Fabriksparken C4, the others C5; 6.5–7 m): the 25 W LED. Its
-    // distribution is rotationally symmetric (no road optic), so it needs close spacing
-    // (about 2 × the height) and a 15° tilt to throw light to the far kerb; single-sided.
-    Layout {
-        street: "fabriksparken",
-        height_m: 10.0,
-        step_m: 20.5,
-        end_m: 6.0,
-        setback_m: 1.0,
-        overhang_m: 1.5,
-        tilt_deg: 15.0,
         arrangement: Arrangement::Single(Side::Left),
         sections: &[
-            ("zumtobel", "led-absolute"),
-            ("cisco", "led-absolute"),
-            ("global-connect", "led-absolute"),
-            ("louis-poulsen", "led-absolute"),
+            ("ge", "led-road-60"),
+            ("osram", "led-road-60"),
+            ("schreder", "led-road-60"),
+        ],
+    },
+    // Access roads (Fabriksparken C4, the others C5; 6.5–7 m): the generic residential
+    // optic, one side. Fabriksparken: 35 W on 8 m poles, at most 28 m apart; the others:
+    // 20 W on 6 m poles, at most 25 m apart.
+    Layout {
+        street: "fabriksparken",
+        height_m: 8.0,
+        step_m: 28.0,
+        end_m: 6.0,
+        setback_m: 1.0,
+        overhang_m: 1.0,
+        tilt_deg: 0.0,
+        arrangement: Arrangement::Single(Side::Left),
+        sections: &[
+            ("zumtobel", "led-residential-35"),
+            ("cisco", "led-residential-35"),
+            ("global-connect", "led-residential-35"),
+            ("louis-poulsen", "led-residential-35"),
         ],
     },
     Layout {
         street: "smedeland",
-        height_m: 10.0,
-        step_m: 21.0,
+        height_m: 6.0,
+        step_m: 25.0,
         end_m: 6.0,
         setback_m: 1.0,
-        overhang_m: 1.5,
-        tilt_deg: 15.0,
+        overhang_m: 1.0,
+        tilt_deg: 0.0,
         arrangement: Arrangement::Single(Side::Left),
-        sections: &[("fagerhult", "led-absolute")],
+        sections: &[("fagerhult", "led-residential-20")],
     },
     Layout {
         street: "naverland",
-        height_m: 10.0,
-        step_m: 21.0,
+        height_m: 6.0,
+        step_m: 25.0,
         end_m: 6.0,
         setback_m: 1.0,
-        overhang_m: 1.5,
-        tilt_deg: 15.0,
+        overhang_m: 1.0,
+        tilt_deg: 0.0,
         arrangement: Arrangement::Single(Side::Right),
-        sections: &[("selux", "led-absolute"), ("trilux", "led-absolute")],
+        sections: &[
+            ("selux", "led-residential-20"),
+            ("trilux", "led-residential-20"),
+        ],
     },
     Layout {
         street: "farverland",
-        height_m: 10.0,
-        step_m: 20.5,
+        height_m: 6.0,
+        step_m: 25.0,
         end_m: 3.0,
         setback_m: 1.0,
-        overhang_m: 1.5,
-        tilt_deg: 15.0,
+        overhang_m: 1.0,
+        tilt_deg: 0.0,
         arrangement: Arrangement::Single(Side::Left),
-        sections: &[("hess", "led-absolute")],
+        sections: &[("hess", "led-residential-20")],
     },
     Layout {
         street: "formervangen",
-        height_m: 10.0,
-        step_m: 20.5,
+        height_m: 6.0,
+        step_m: 25.0,
         end_m: 10.0,
         setback_m: 1.0,
-        overhang_m: 1.5,
-        tilt_deg: 15.0,
-        arrangement: Arrangement::Single(Side::Left),
-        sections: &[("citelum", "led-absolute")],
-    },
-    // Paths (3–3.5 m wide): the small 10 W luminaire on low poles, one side.
-    Layout {
-        street: "sti-hersted",
-        height_m: 6.0,
-        step_m: 27.0,
-        end_m: 3.0,
-        setback_m: 1.0,
-        overhang_m: 0.5,
+        overhang_m: 1.0,
         tilt_deg: 0.0,
         arrangement: Arrangement::Single(Side::Left),
-        sections: &[("holophane", "tilt-test-fixture")],
+        sections: &[("citelum", "led-residential-20")],
+    },
+    // Paths (2.5–3.5 m wide): the generic symmetric post-top on 4.5 m poles, one side:
+    // 25 W on the P4 foot/cycle paths, 35 W on the P3 commuter cycle path.
+    Layout {
+        street: "sti-hersted",
+        height_m: 4.5,
+        step_m: 22.0,
+        end_m: 3.0,
+        setback_m: 0.75,
+        overhang_m: 0.0,
+        tilt_deg: 0.0,
+        arrangement: Arrangement::Single(Side::Left),
+        sections: &[("holophane", "led-posttop-25")],
     },
     Layout {
         street: "cykelsti-glostrup-nord",
         height_m: 4.5,
         step_m: 21.0,
         end_m: 8.0,
-        setback_m: 1.0,
-        overhang_m: 0.5,
+        setback_m: 0.75,
+        overhang_m: 0.0,
         tilt_deg: 0.0,
         arrangement: Arrangement::Single(Side::Left),
         sections: &[
-            ("telensa", "tilt-test-fixture"),
-            ("iguzzini", "tilt-test-fixture"),
+            ("telensa", "led-posttop-35"),
+            ("iguzzini", "led-posttop-35"),
         ],
     },
     Layout {
         street: "sti-farverland",
-        height_m: 6.0,
-        step_m: 27.0,
+        height_m: 4.5,
+        step_m: 24.0,
         end_m: 3.0,
-        setback_m: 1.0,
-        overhang_m: 0.5,
+        setback_m: 0.75,
+        overhang_m: 0.0,
         tilt_deg: 0.0,
         arrangement: Arrangement::Single(Side::Left),
-        sections: &[("sill", "tilt-test-fixture")],
+        sections: &[("sill", "led-posttop-25")],
     },
 ];
 
@@ -250,25 +250,74 @@ fn luminaires() -> Vec<LuminaireType> {
             flux_lm,
             power_w,
             // LED drivers with a dimming controller draw a little while dimmed to 0
-            // (example values); the SON template and the floods have no controller.
-            standby_w: match id {
-                "led-absolute" => 0.5,
-                "tilt-test-fixture" => 0.3,
-                _ => 0.0,
+            // (example values); the SON lamp and the floods have no controller.
+            standby_w: if id.starts_with("led-") {
+                0.5
+            } else if id == "tilt-test-fixture" {
+                0.3
+            } else {
+                0.0
             },
             output_level: 1.0,
         }
     };
+    // The generic LED luminaires (generated photometry, examples/gen_generic_optics.rs):
+    // rated flux and input power as their files declare, rotation 0 (C = 90 faces the
+    // street).
+    let generic = |id: &str, name: &str, file: &str, flux_lm: f64, power_w: f64| {
+        lum(id, name, file, 0.0, flux_lm, power_w)
+    };
     vec![
-        // EULUMDAT line 23 LORL 84.42 % x lamp flux 33 200 lm = 28 027 lm; lamp set 276 W.
-        // Isym 3 template sending about 2/3 of its downward flux to the C = 270 side:
-        // rotated 180° so that side faces the street (C_file = C + 180, so the pole's
-        // C = 90, towards the street, reads the file's C = 270). Checked with `lysplan lux`
-        // on a Herstedøstervej pole: 65 lx 5 m out over the road, 16 lx 5 m behind the pole
-        // (with rotation 0 it would be 27 lx over the road and 42 lx behind).
+        generic(
+            "led-road-60",
+            "Generic LED road optic, two-lane, 60 W (generated photometry)",
+            "generic_road_2lane_60w.ldt",
+            8_400.0,
+            60.0,
+        ),
+        generic(
+            "led-road-90",
+            "Generic LED road optic, two-lane, 90 W (generated photometry)",
+            "generic_road_2lane_90w.ldt",
+            12_200.0,
+            90.0,
+        ),
+        generic(
+            "led-residential-20",
+            "Generic LED residential optic, 20 W (generated photometry)",
+            "generic_residential_20w.ldt",
+            2_800.0,
+            20.0,
+        ),
+        generic(
+            "led-residential-35",
+            "Generic LED residential optic, 35 W (generated photometry)",
+            "generic_residential_35w.ldt",
+            4_900.0,
+            35.0,
+        ),
+        generic(
+            "led-posttop-25",
+            "Generic LED post-top, 25 W (generated photometry)",
+            "generic_posttop_25w.ldt",
+            3_000.0,
+            25.0,
+        ),
+        generic(
+            "led-posttop-35",
+            "Generic LED post-top, 35 W (generated photometry)",
+            "generic_posttop_35w.ldt",
+            4_200.0,
+            35.0,
+        ),
+        // The baseline: the SON road lamps the LEDs replace. EULUMDAT line 23 LORL
+        // 84.42 % x lamp flux 33 200 lm = 28 027 lm; the lamp set's 276 W is a SON-TPP
+        // 250 W lamp with its magnetic ballast's losses (about 10 %), the system power
+        // such lamps draw. Isym 3 template sending about 2/3 of its downward flux to the
+        // C = 270 side: rotated 180° so that side faces the street. Not placed.
         lum(
             "acme-road-runner",
-            "ACME Road Runner road luminaire (SON-TPP 250 W template)",
+            "ACME Road Runner road luminaire (SON-TPP 250 W + ballast, template)",
             "acme_road_runner.ldt",
             180.0,
             28_027.44,
@@ -286,8 +335,7 @@ fn luminaires() -> Vec<LuminaireType> {
         ),
         // Absolute photometry (lumens = -1): no rated flux in the file. 5 185 lm is the
         // integral of the candela table (trapezoid rule over gamma, mean over the C
-        // planes), a best estimate; input watts 25. Rotationally symmetric (every C plane
-        // the same): rotation 0. Used on the access roads.
+        // planes), a best estimate; input watts 25. Not placed: a synthetic test file.
         lum(
             "led-absolute",
             "LED luminaire, absolute photometry (synthetic test file)",
@@ -297,7 +345,6 @@ fn luminaires() -> Vec<LuminaireType> {
             25.0,
         ),
         // 1 lamp x 50 000 lm; input watts 495. In the catalogue, not placed: a flood.
-        // Bilateral (its wide plane is C0-C180): rotation 0 spreads it along a road.
         lum(
             "flood-skyview",
             "Aardvark SKYVIEW 123 wide-beam flood (LM-63-2002 example)",
@@ -306,8 +353,7 @@ fn luminaires() -> Vec<LuminaireType> {
             50_000.0,
             495.0,
         ),
-        // 1 lamp x 1 000 lm; input watts 10. Rotationally symmetric: rotation 0. Used on
-        // the paths.
+        // 1 lamp x 1 000 lm; input watts 10. Not placed: a synthetic test file.
         lum(
             "tilt-test-fixture",
             "TILT=INCLUDE test fixture (synthetic, 1 000 lm LED)",
@@ -357,8 +403,8 @@ fn control_profiles() -> Vec<ControlProfile> {
     vec![
         ControlProfile::with_steps(
             "midnight-50",
-            "50 % from 23:00 to 05:00",
-            &[("23:00", 0.5), ("05:00", 1.0)],
+            "50 % from 00:00 to 05:00",
+            &[("00:00", 0.5), ("05:00", 1.0)],
         ),
         ControlProfile::with_steps(
             "midnight-30",
@@ -389,10 +435,16 @@ fn control_profiles() -> Vec<ControlProfile> {
 }
 
 /// The example profile each vendor runs (`None`: always full; GE, iGuzzini and SILL).
+/// Most are what Danish municipalities run (50 % after midnight, presence control on
+/// paths and access roads); Philips runs the aggressive 30 % after midnight on the M3
+/// road, which a night class schedule (M5 after midnight needs about half of M3's
+/// luminance) will judge too dark, so the adaptive-lighting check has something to show.
 fn profile_of(vendor: &str) -> Option<&'static str> {
     match vendor {
-        "zumtobel" | "thorn" | "philips" | "trilux" | "selux" | "fagerhult" => Some("midnight-50"),
-        "cisco" | "citelum" | "louis-poulsen" | "schreder" | "osram" => Some("midnight-30"),
+        "zumtobel" | "thorn" | "trilux" | "selux" | "fagerhult" | "osram" | "schreder" => {
+            Some("midnight-50")
+        }
+        "philips" | "cisco" | "citelum" | "louis-poulsen" => Some("midnight-30"),
         "holophane" | "telensa" => Some("presence-path"),
         "hess" | "global-connect" => Some("presence-road"),
         _ => None,
@@ -407,15 +459,15 @@ const DESCRIPTION: &str = "The DOLL Living Lab test bed in Hersted Industripark,
     installation. Vendor names: Zumtobel Group, Cisco, Global Connect, Philips, Thorn, GE and \
     OSRAM are companies public sources link to the lab; the others are well-known lighting and \
     smart-city companies added as examples. The vendors' control profiles (midnight dimming, \
-    presence control, always full) are examples too. Photometry comes from the bundled sample files \
-    (assets/luminaires/SOURCES.md). Lighting classes: Herstedøstervej M3 and Gl. Landevej M4 \
-    (distributor roads), Fabriksparken C4 (the park's spine), the other access roads C5, the \
-    cycle path to Glostrup Nord P3, the foot/cycle paths P4. Distributor roads: ACME road \
-    optic (rotated 180° so its main beam faces the street), 10 m, staggered, 36-38 m. Access \
-    roads: 25 W LED, 10 m, one side, about 21 m apart, 15° tilt (a symmetric optic needs close \
-    spacing to reach U_o 0.40). Paths: 10 W luminaire, 4.5-6 m poles, 21-27 m. Known \
-    shortfall: Fabriksparken U_o 0.395 < 0.40 at its bends (the symmetric LED optic is at its \
-    limit there; a road optic would fix it).";
+    presence control, always full) are examples too. The LED luminaires are GENERIC: their \
+    photometry is generated from a documented model (assets/luminaires/SOURCES.md), not \
+    measured. Lighting classes: Herstedøstervej M3 and Gl. Landevej M4 (distributor roads), \
+    Fabriksparken C4 (the park's spine), the other access roads C5, the cycle path to Glostrup \
+    Nord P3, the foot/cycle paths P4. Distributor roads: generic LED road optic, 9 m poles, \
+    one side, about 35-38 m apart, 90 W on the M3 road and 60 W on the M4 road. Access roads: \
+    generic residential optic, 35 W on 8 m poles (C4) and 20 W on 6 m poles (C5). Paths: \
+    generic post-top, 25 W (P4) and 35 W (P3) on 4.5 m poles. Baseline: the SON-TPP 250 W \
+    road lamps with ballast (276 W) the LEDs replace.";
 
 /// Builds the plan from the map text (`map_path` names it in messages).
 pub fn build(map_text: &str, map_path: &Path) -> Result<Plan, String> {
@@ -451,6 +503,14 @@ pub fn build_with(map_text: &str, map_path: &Path, layouts: &[Layout]) -> Result
             .collect(),
         luminaires: luminaires(),
         control_profiles: control_profiles(),
+        energy: EnergySettings {
+            // The SON lamps the LEDs replace (the type's 276 W); the power and name are
+            // kept in step for readers of the file.
+            baseline_luminaire: Some("acme-road-runner".into()),
+            baseline_power_w: 276.0,
+            baseline_name: "SON-TPP 250 W with magnetic ballast".into(),
+            ..EnergySettings::default()
+        },
         streets: map.streets.clone(),
         ..Plan::default()
     };

@@ -211,18 +211,21 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
         }
     }
 
+    luminaire_table(&mut s, plan, &scope);
+
     // energy
     s.push_str("<h2>Annual energy and CO2</h2>\n");
     match &energy {
         Ok(e) => {
+            let (baseline_w, baseline_name) = plan.energy.baseline_or_own(&plan.luminaires);
             let _ = writeln!(
                 s,
                 "<p>{}: lights on {:.0} h a year at the site; {} g CO2 per kWh; baseline {} ({} W a pole, full all night).</p>",
                 e.year,
                 e.lit_hours,
                 crate::finding::number(e.co2_g_per_kwh),
-                esc(&plan.energy.baseline_name),
-                crate::finding::number(plan.energy.baseline_power_w)
+                esc(baseline_name),
+                crate::finding::number(baseline_w)
             );
             s.push_str("<table id=\"energy\"><thead><tr><th>vendor</th><th>control</th><th>poles</th><th>installed W</th><th>kWh/year</th><th>baseline kWh</th><th>saving</th><th>CO2 kg</th></tr></thead><tbody>\n");
             for v in e
@@ -329,6 +332,64 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
     let _ = write!(s, "{}", crate::finding::number(plan.maintenance_factor));
     s.push_str(").</p>\n</body>\n</html>\n");
     Ok(s)
+}
+
+/// The luminaire types the report's poles carry: flux, power, efficacy and ULOR (the
+/// share of the flux sent upwards, from the photometry); generic (generated) photometry
+/// is labelled as such.
+fn luminaire_table(s: &mut String, plan: &Plan, scope: &Scope<'_>) {
+    let used: HashSet<&str> = plan
+        .poles
+        .iter()
+        .filter(|p| scope.poles.contains(p.id.as_str()))
+        .map(|p| p.luminaire.as_str())
+        .collect();
+    let types: Vec<_> = plan
+        .luminaires
+        .iter()
+        .filter(|l| used.contains(l.id.as_str()))
+        .collect();
+    if types.is_empty() {
+        return;
+    }
+    s.push_str("<h2>Luminaire types</h2>\n");
+    s.push_str("<table id=\"luminaires\"><thead><tr><th>type</th><th>name</th><th>photometry</th><th>poles</th><th>flux lm</th><th>power W</th><th>lm/W</th><th>ULOR</th></tr></thead><tbody>\n");
+    for l in types {
+        let file = match &l.photometry {
+            crate::photometry::PhotometrySource::Bundled(f) => f.as_str(),
+            crate::photometry::PhotometrySource::Embedded { file_name, .. } => file_name.as_str(),
+        };
+        let generic = file.starts_with("generic_") || l.name.to_lowercase().contains("generic");
+        let ulor = crate::photometry::catalogue::load(&l.photometry)
+            .ok()
+            .and_then(|ph| ph.table.ulor())
+            .map_or("—".to_string(), |u| format!("{:.1} %", 100.0 * u));
+        let poles = plan
+            .poles
+            .iter()
+            .filter(|p| p.luminaire == l.id && scope.poles.contains(p.id.as_str()))
+            .count();
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}{}</td><td class=\"num\">{poles}</td><td class=\"num\">{:.0}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{ulor}</td></tr>",
+            esc(&l.id),
+            esc(&l.name),
+            esc(file),
+            if generic {
+                " (generic: generated from a model, not a measurement)"
+            } else {
+                ""
+            },
+            l.flux_lm,
+            crate::finding::number(l.power_w),
+            if l.power_w > 0.0 {
+                format!("{:.0}", l.flux_lm / l.power_w)
+            } else {
+                "—".into()
+            },
+        );
+    }
+    s.push_str("</tbody></table>\n");
 }
 
 /// The poles, streets and sections a report covers.

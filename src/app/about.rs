@@ -106,6 +106,12 @@ fn contents(ui: &mut egui::Ui) {
             if s.is_synthetic() {
                 ui.label("Generated (synthetic test file), not a measured luminaire.");
             }
+            if s.is_generic() {
+                ui.label(
+                    "Generic: generated from the documented model of \
+                     examples/gen_generic_optics.rs, not a measured luminaire.",
+                );
+            }
             ui.label(format!("Source: {}", s.source));
             ui.label(format!("Licence: {}", s.licence));
         });

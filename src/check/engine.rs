@@ -128,6 +128,7 @@ impl Checker {
             references::reference_luminaire(plan),
             references::reference_duplicate_id(plan),
             references::reference_profile(plan),
+            references::reference_baseline(plan),
             references::reference_surface(plan),
         ];
         for (at, f) in located.into_iter().flatten() {

@@ -283,6 +283,31 @@ pub fn reference_profile(plan: &Plan) -> Vec<Located> {
         .collect()
 }
 
+/// `reference.luminaire` for the energy baseline: `energy.baseline_luminaire` naming no
+/// luminaire type of the plan (`lysplan energy` refuses the plan).
+pub fn reference_baseline(plan: &Plan) -> Vec<Located> {
+    let Err(e) = plan.energy.baseline(&plan.luminaires) else {
+        return Vec::new();
+    };
+    vec![(
+        None,
+        Finding {
+            rule: RuleId::ReferenceLuminaire,
+            severity: Severity::Error,
+            message: format!(
+                "{}; pick the baseline's type in the plan or remove baseline_luminaire (then \
+                 baseline_power_w is used)",
+                e.within("energy")
+            ),
+            poles: Vec::new(),
+            street: None,
+            chainage_m: None,
+            lon: None,
+            lat: None,
+        },
+    )]
+}
+
 /// `reference.surface`: a street naming a road surface the plan has no readable r-table
 /// for (its luminance cannot be computed: an error on an M street, a warning elsewhere).
 pub fn reference_surface(plan: &Plan) -> Vec<Located> {

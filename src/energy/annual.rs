@@ -15,7 +15,8 @@ pub struct EnergyRow {
     /// Σ power_w of the poles' luminaires, W.
     pub installed_w: f64,
     pub annual_kwh: f64,
-    /// The same poles as the baseline installation (baseline_power_w, full all night).
+    /// The same poles as the baseline installation (the baseline luminaire's power, or
+    /// baseline_power_w, full all night).
     pub baseline_kwh: f64,
     /// (1 − annual / baseline) × 100; 0 when there is no baseline.
     pub savings_pct: f64,
@@ -145,6 +146,9 @@ pub fn site(plan: &Plan) -> Option<Site> {
 /// profile the plan does not have, and a plan with no pole or street to place the sun.
 pub fn annual(plan: &Plan, year: Option<i32>) -> Result<AnnualEnergy, ValueError> {
     validate::plan(plan)?;
+    plan.energy
+        .baseline(&plan.luminaires)
+        .map_err(|e| e.within("energy"))?;
     let mut settings = plan.energy.clone();
     if let Some(y) = year {
         settings.year = y;
@@ -294,7 +298,9 @@ pub fn compute(
 ) -> AnnualEnergy {
     let wh = pole_wh(plan, schedule);
     let lit = schedule.lit_hours();
-    let baseline_wh = settings.baseline_power_w * lit;
+    // An unknown baseline type is refused before (annual); here it falls back.
+    let (baseline_w, _) = settings.baseline_or_own(&plan.luminaires);
+    let baseline_wh = baseline_w * lit;
     let mut rows: HashMap<&str, EnergyRow> = plan
         .vendors
         .iter()
@@ -425,10 +431,10 @@ impl AnnualEnergy {
             self.co2_g_per_kwh,
             plan.energy.co2_source
         );
+        let (baseline_w, baseline_name) = plan.energy.baseline_or_own(&plan.luminaires);
         let _ = writeln!(
             out,
-            "baseline: {} W per pole ({}), full all night",
-            plan.energy.baseline_power_w, plan.energy.baseline_name
+            "baseline: {baseline_w} W per pole ({baseline_name}), full all night"
         );
         let _ = writeln!(
             out,

@@ -26,6 +26,47 @@ static BUNDLED: &[(&str, &str)] = &[
         "absolute_led.ies",
         include_str!("../../assets/luminaires/absolute_led.ies"),
     ),
+    // Generated from a documented model by examples/gen_generic_optics.rs (SOURCES.md).
+    (
+        "generic_road_2lane_20w.ldt",
+        include_str!("../../assets/luminaires/generic_road_2lane_20w.ldt"),
+    ),
+    (
+        "generic_road_2lane_40w.ldt",
+        include_str!("../../assets/luminaires/generic_road_2lane_40w.ldt"),
+    ),
+    (
+        "generic_road_2lane_60w.ldt",
+        include_str!("../../assets/luminaires/generic_road_2lane_60w.ldt"),
+    ),
+    (
+        "generic_road_2lane_90w.ldt",
+        include_str!("../../assets/luminaires/generic_road_2lane_90w.ldt"),
+    ),
+    (
+        "generic_road_2lane_120w.ldt",
+        include_str!("../../assets/luminaires/generic_road_2lane_120w.ldt"),
+    ),
+    (
+        "generic_residential_20w.ldt",
+        include_str!("../../assets/luminaires/generic_residential_20w.ldt"),
+    ),
+    (
+        "generic_residential_35w.ldt",
+        include_str!("../../assets/luminaires/generic_residential_35w.ldt"),
+    ),
+    (
+        "generic_posttop_15w.ldt",
+        include_str!("../../assets/luminaires/generic_posttop_15w.ldt"),
+    ),
+    (
+        "generic_posttop_25w.ldt",
+        include_str!("../../assets/luminaires/generic_posttop_25w.ldt"),
+    ),
+    (
+        "generic_posttop_35w.ldt",
+        include_str!("../../assets/luminaires/generic_posttop_35w.ldt"),
+    ),
 ];
 
 /// The bundled photometry files: (file name, full text).
@@ -50,6 +91,12 @@ impl BundledSource {
     /// A file made up for testing (the table says "synthetic"), not a measured luminaire.
     pub fn is_synthetic(&self) -> bool {
         self.what.to_ascii_lowercase().contains("synthetic")
+    }
+
+    /// A generic luminaire generated from a documented model (the file name and the
+    /// table say "generic"), not a measurement of a product.
+    pub fn is_generic(&self) -> bool {
+        self.file.starts_with("generic_") && self.what.to_ascii_lowercase().contains("generic")
     }
 }
 
@@ -139,5 +186,7 @@ mod tests {
             ["tilt_include_synthetic.ies", "absolute_led.ies"],
             "the files whose own header says \"Synthetic Test Files\""
         );
+        let generic = rows.iter().filter(|r| r.is_generic()).count();
+        assert_eq!(generic, 10, "the generated generic LED files");
     }
 }

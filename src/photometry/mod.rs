@@ -90,19 +90,36 @@ impl IntensityTable {
     /// piecewise linear in gamma (times sin gamma, integrated in closed form) and
     /// trapezoid in C.
     pub fn flux_lm(&self) -> f64 {
+        self.flux_between_lm(f64::NEG_INFINITY, f64::INFINITY)
+    }
+
+    /// The flux, lm, into the directions with gamma between `lo_deg` and `hi_deg`,
+    /// integrated as [`IntensityTable::flux_lm`] does (the interpolant cut at the
+    /// bounds).
+    pub fn flux_between_lm(&self, lo_deg: f64, hi_deg: f64) -> f64 {
         let n = self.gamma_deg.len();
         let plane = |ci: usize| -> f64 {
             let row = self.cd.get(ci * n..(ci + 1) * n).unwrap_or(&[]);
             let mut sum = 0.0;
             for (g, i) in self.gamma_deg.windows(2).zip(row.windows(2)) {
-                let (g0, g1) = (g[0].to_radians(), g[1].to_radians());
-                let h = g1 - g0;
-                if h <= 0.0 {
+                let (a, b) = (g[0].max(lo_deg), g[1].min(hi_deg));
+                if g[1] <= g[0] || b <= a {
                     continue;
                 }
+                // The interpolant's values at the cut ends (the table's own where uncut).
+                let at = |x: f64, own: f64, edge: f64| {
+                    if x == edge {
+                        own
+                    } else {
+                        i[0] + (i[1] - i[0]) * (x - g[0]) / (g[1] - g[0])
+                    }
+                };
+                let (i0, i1) = (at(a, i[0], g[0]), at(b, i[1], g[1]));
+                let (g0, g1) = (a.to_radians(), b.to_radians());
+                let h = g1 - g0;
                 // Integral of (i0 + (i1 - i0) (g - g0) / h) sin g over [g0, g1].
-                sum += i[0] * (g0.cos() - g1.cos())
-                    + (i[1] - i[0]) / h * (-h * g1.cos() + g1.sin() - g0.sin());
+                sum += i0 * (g0.cos() - g1.cos())
+                    + (i1 - i0) / h * (-h * g1.cos() + g1.sin() - g0.sin());
             }
             sum
         };
@@ -111,6 +128,18 @@ impl IntensityTable {
             .enumerate()
             .map(|(ci, c)| (c[1] - c[0]).to_radians() * 0.5 * (plane(ci) + plane(ci + 1)))
             .sum()
+    }
+
+    /// ULOR, the upward light output ratio as Lysplan reports it: the share (0..1) of
+    /// the luminaire's flux sent above the horizontal (gamma > 90°), from the intensity
+    /// table. It is taken of the luminaire's own (integrated) flux, so it does not
+    /// depend on the lamp data; the lamp-referenced ratio of CIE/EULUMDAT is this times
+    /// the light output ratio (the same for LED luminaires, whose LOR is 100 %).
+    /// `None` when the table sends no light at all.
+    pub fn ulor(&self) -> Option<f64> {
+        let total = self.flux_lm();
+        (total > 0.0 && total.is_finite())
+            .then(|| self.flux_between_lm(90.0, f64::INFINITY) / total)
     }
 
     /// The intensity curve in the plane C = `c_deg` for the polar diagram: (gamma in
@@ -316,6 +345,36 @@ mod tests {
         });
         // Solid angle of the sector 0..90 is pi, plus half of the 90..180 sector (pi/2).
         assert!((t.flux_lm() - 200.0 * (PI + PI / 2.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn ulor_is_the_share_above_the_horizon() {
+        // 100 cd straight down falling linearly to 30 cd at the horizon, 30 cd above.
+        // Per steradian of C: below, the integral of (100 - 70 g / (pi/2)) sin g over
+        // 0..pi/2 = 100 - 140/pi; above, 30 (the integral of sin g over pi/2..pi is 1).
+        let t = table(vec![0.0, 360.0], vec![0.0, 90.0, 180.0], |_, g| {
+            if g < 90.0 { 100.0 } else { 30.0 }
+        });
+        let below = 100.0 - 140.0 / PI;
+        assert!((t.flux_lm() - 2.0 * PI * (below + 30.0)).abs() < 1e-9);
+        assert!((t.flux_between_lm(90.0, f64::INFINITY) - 2.0 * PI * 30.0).abs() < 1e-9);
+        let ulor = t.ulor().unwrap();
+        assert!((ulor - 30.0 / (below + 30.0)).abs() < 1e-12, "{ulor}");
+        assert!((ulor - 0.3511).abs() < 1e-4);
+        // A cut inside a step: the interpolant is split at 90°, nothing lost.
+        let ramp = table(vec![0.0, 360.0], vec![0.0, 80.0, 100.0, 180.0], |_, g| g);
+        let (lo, hi) = (
+            ramp.flux_between_lm(f64::NEG_INFINITY, 90.0),
+            ramp.flux_between_lm(90.0, f64::INFINITY),
+        );
+        assert!((lo + hi - ramp.flux_lm()).abs() < 1e-9);
+        // Nothing above the horizon: 0; no light at all: no ratio.
+        let down = table(vec![0.0, 360.0], vec![0.0, 90.0, 180.0], |_, g| {
+            if g < 90.0 { 100.0 } else { 0.0 }
+        });
+        assert_eq!(down.ulor(), Some(0.0));
+        let dark = table(vec![0.0, 360.0], vec![0.0, 180.0], |_, _| 0.0);
+        assert_eq!(dark.ulor(), None);
     }
 
     #[test]

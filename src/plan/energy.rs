@@ -43,6 +43,11 @@ pub struct EnergySettings {
     pub baseline_power_w: f64,
     /// What the baseline luminaire is, for reports.
     pub baseline_name: String,
+    /// The id of a luminaire type of the plan that is the baseline (the old lamp, with
+    /// its gear losses in the type's `power_w`): baseline kWh use that type's power and
+    /// reports its name. `None`: `baseline_power_w` and `baseline_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_luminaire: Option<String>,
 }
 
 /// Default CO2 factor in g/kWh: Energinet's environmental declaration (Miljødeklaration)
@@ -74,6 +79,7 @@ impl Default for EnergySettings {
             co2_source: DEFAULT_CO2_SOURCE.into(),
             baseline_power_w: DEFAULT_BASELINE_POWER_W,
             baseline_name: DEFAULT_BASELINE_NAME.into(),
+            baseline_luminaire: None,
         }
     }
 }
@@ -307,6 +313,42 @@ impl EnergySettings {
         SWITCH_ELEVATION.check(self.switch_sun_elevation_deg)?;
         CO2.check(self.co2_g_per_kwh)?;
         BASELINE_POWER.check(self.baseline_power_w)
+    }
+}
+
+impl EnergySettings {
+    /// The baseline per pole: the power, W, and the name of the luminaire type
+    /// `baseline_luminaire` names, or `baseline_power_w` and `baseline_name` without one.
+    /// `Err` with path `"baseline_luminaire"` when it names no type of `luminaires`.
+    pub fn baseline<'a>(
+        &'a self,
+        luminaires: &'a [super::LuminaireType],
+    ) -> Result<(f64, &'a str), ValueError> {
+        let Some(id) = &self.baseline_luminaire else {
+            return Ok((self.baseline_power_w, &self.baseline_name));
+        };
+        match luminaires.iter().find(|l| l.id == *id) {
+            Some(l) => Ok((l.power_w, &l.name)),
+            None => {
+                let ids: Vec<&str> = luminaires.iter().map(|l| l.id.as_str()).collect();
+                Err(ValueError::new(
+                    "baseline_luminaire",
+                    format!("{id:?}"),
+                    Allowed::Described(if ids.is_empty() {
+                        "the id of a luminaire type of the plan (it has none)".into()
+                    } else {
+                        format!("the id of a luminaire type of the plan: {}", ids.join(", "))
+                    }),
+                ))
+            }
+        }
+    }
+
+    /// [`EnergySettings::baseline`], falling back to `baseline_power_w` and
+    /// `baseline_name` when the type is unknown (for display; the energy model refuses).
+    pub fn baseline_or_own<'a>(&'a self, luminaires: &'a [super::LuminaireType]) -> (f64, &'a str) {
+        self.baseline(luminaires)
+            .unwrap_or((self.baseline_power_w, &self.baseline_name))
     }
 }
 

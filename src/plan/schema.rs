@@ -290,7 +290,7 @@ pub mod settings_fields {
         Json,
         PlanDefault,
         "energy holds year, time_zone, switch_sun_elevation_deg, co2_g_per_kwh, \
-         co2_source, baseline_power_w and baseline_name",
+         co2_source, baseline_power_w, baseline_name and baseline_luminaire (optional)",
     );
     pub const CONTROL_PROFILES: Field = field(
         "control_profiles",

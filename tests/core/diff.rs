@@ -204,7 +204,7 @@ fn the_cli_exit_codes_json_keys_and_text_lines() {
     let dir = tempfile::tempdir().unwrap();
     let a = doll_plan();
     let mut b = a.clone();
-    b.poles[0].height_m = 9.0;
+    b.poles[0].height_m = 9.5;
     let old = save(dir.path(), "a.ron", &a);
     let same = save(dir.path(), "same.geojson", &a);
     let new = save(dir.path(), "b.geojson", &b);
@@ -250,7 +250,7 @@ fn the_cli_exit_codes_json_keys_and_text_lines() {
 
     let out = lysplan(&["diff", o, n]);
     let text = String::from_utf8(out.stdout).unwrap();
-    let want = format!("~ pole {} height_m {} → 9.0", a.poles[0].id, {
+    let want = format!("~ pole {} height_m {} → 9.5", a.poles[0].id, {
         let h = a.poles[0].height_m;
         if h.fract() == 0.0 {
             format!("{h:.1}")

@@ -66,7 +66,7 @@ fn the_bundled_plan_gives_the_documented_json_the_same_from_ron_and_geojson() {
 
     let v = json(&a);
     assert_eq!(v["year"], 2026);
-    assert_eq!(v["total"]["poles"], 384);
+    assert_eq!(v["total"]["poles"], 340);
     let lit = v["lit_hours"].as_f64().unwrap();
     // astral 3.2 summed over 2026 at the site: 4264.13 h (src/energy/tests.rs).
     assert!((lit - 4264.1).abs() < 0.5, "{lit}");
@@ -75,8 +75,8 @@ fn the_bundled_plan_gives_the_documented_json_the_same_from_ron_and_geojson() {
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted, "vendors sorted by id");
-    // GE runs no profile: always full, so kWh = installed W × lit hours / 1000 (the
-    // SON template has no standby).
+    // GE runs no profile: always full, so kWh = installed W × lit hours / 1000 (standby
+    // counts only when dimmed).
     let ge = vendors.iter().find(|x| x["id"] == "ge").unwrap();
     let w = ge["installed_w"].as_f64().unwrap();
     let kwh = ge["annual_kwh"].as_f64().unwrap();
@@ -85,10 +85,11 @@ fn the_bundled_plan_gives_the_documented_json_the_same_from_ron_and_geojson() {
         "{kwh} vs {}",
         w * lit / 1000.0
     );
-    // Baseline: 83 W per pole, full, the same hours; CO2 at 192 g/kWh.
+    // Baseline: the SON lamp (energy.baseline_luminaire, 276 W) per pole, full, the same
+    // hours; CO2 at 192 g/kWh.
     let poles = ge["poles"].as_f64().unwrap();
     let base = ge["baseline_kwh"].as_f64().unwrap();
-    assert!((base - poles * 83.0 * lit / 1000.0).abs() < 0.2, "{base}");
+    assert!((base - poles * 276.0 * lit / 1000.0).abs() < 0.2, "{base}");
     let co2 = ge["co2_kg"].as_f64().unwrap();
     assert!((co2 - kwh * 0.192).abs() < 0.2, "{co2}");
     // Full precision in JSON: CO2 is kWh × 0.192 to the last bits, not to 0.1 kg.
@@ -311,4 +312,57 @@ fn the_model_over_the_plans_year_as_an_interval_agrees_with_the_yearly_figure() 
     let sum = jan.total.annual_kwh + rest.total.annual_kwh;
     assert!((sum - year.total.annual_kwh).abs() < 1e-6 * year.total.annual_kwh);
     assert!(jan.total.annual_kwh > 0.1 * year.total.annual_kwh);
+}
+
+#[test]
+fn the_baseline_can_be_a_luminaire_type_and_an_unknown_one_is_named() {
+    let mut plan = doll_plan();
+    plan.energy.baseline_luminaire = None;
+    plan.energy.baseline_power_w = 100.0;
+    let by_power = lysplan::energy::annual(&plan, None).unwrap();
+    // A type of 250 W: the baseline kWh scale with it, the installation's do not.
+    plan.luminaires.push(lysplan::plan::LuminaireType {
+        id: "son-old".into(),
+        name: "SON 250 W with its ballast".into(),
+        photometry: lysplan::plan::PhotometrySource::Bundled("acme_road_runner.ldt".into()),
+        rotation_deg: 0.0,
+        flux_lm: 28_000.0,
+        power_w: 250.0,
+        standby_w: 0.0,
+    });
+    plan.energy.baseline_luminaire = Some("son-old".into());
+    let by_type = lysplan::energy::annual(&plan, None).unwrap();
+    assert!((by_type.total.baseline_kwh - 2.5 * by_power.total.baseline_kwh).abs() < 1e-6);
+    assert!((by_type.total.annual_kwh - by_power.total.annual_kwh).abs() < 1e-9);
+    let text = by_type.to_text(&plan);
+    assert!(
+        text.contains("baseline: 250 W per pole (SON 250 W with its ballast)"),
+        "{text}"
+    );
+    // (RON, GeoJSON and GeoPackage carry it: tests/core/schema.rs.)
+    // The diff names it.
+    let mut old = plan.clone();
+    old.energy.baseline_luminaire = None;
+    let d = lysplan::diff::diff(&old, &plan).unwrap();
+    assert!(
+        d.settings
+            .iter()
+            .any(|c| c.field == "energy.baseline_luminaire"),
+        "{:?}",
+        d.settings
+    );
+    // An unknown id: the energy model refuses naming the field, check reports it.
+    plan.energy.baseline_luminaire = Some("no-such-lamp".into());
+    let e = lysplan::energy::annual(&plan, None).unwrap_err();
+    assert_eq!(e.path, "energy.baseline_luminaire");
+    assert!(e.to_string().contains("son-old"), "{e}");
+    let findings = lysplan::check::run(&plan);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule.as_str() == "reference.luminaire"
+                && f.message.contains("energy.baseline_luminaire")
+                && f.message.contains("no-such-lamp")),
+        "{findings:?}"
+    );
 }

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 /// Name, lon, lat, E, N.
 const PROJ_POINTS: [(&str, f64, f64, f64, f64); 8] = [
     (
-        "P001 of the bundled plan",
+        "P001 of the bundled plan (its earlier layout)",
         12.3736365,
         55.6807857,
         712092.6635,
@@ -421,9 +421,10 @@ fn u32_le(b: &[u8], at: usize) -> u32 {
 #[test]
 fn geometry_blobs_are_the_standard_header_then_wkb() {
     let dir = tempfile::tempdir().unwrap();
-    let plan = doll_plan();
+    let mut plan = doll_plan();
+    // The first pole at the point PROJ projected (where P001 stood before the LED layout).
+    (plan.poles[0].lon, plan.poles[0].lat) = (PROJ_POINTS[0].1, PROJ_POINTS[0].2);
     let p = &plan.poles[0];
-    assert_eq!((p.lon, p.lat), (PROJ_POINTS[0].1, PROJ_POINTS[0].2));
     for crs in [Crs::Utm32, Crs::Wgs84] {
         let path = write_gpkg(dir.path(), "p.gpkg", &plan, crs);
         let db = open(&path);

@@ -764,7 +764,15 @@ fn coverage_without_a_classed_street_skips_the_grid_but_keeps_the_energy_figures
 /// every luminaire of the plan with no radius at all.
 #[test]
 fn influence_radius_changes_the_bundled_plan_by_under_half_a_percent() {
-    let plan = lysplan::bundled::doll_plan();
+    let mut plan = lysplan::bundled::doll_plan();
+    // The generic LED optics are cut off by 80°, well inside any radius: the main roads
+    // carry the SON template instead, whose light still reaches near the horizon, so the
+    // radius has something to cut.
+    for p in &mut plan.poles {
+        if p.luminaire.starts_with("led-road") {
+            p.luminaire = "acme-road-runner".into();
+        }
+    }
     let (ph, errors) = lighting::load_photometry(&plan);
     assert!(errors.is_empty(), "{errors:?}");
     let index = lysplan::index::SiteIndex::build(&plan);

@@ -108,6 +108,7 @@ fn every_field() -> Plan {
         co2_source: "a source".into(),
         baseline_power_w: 70.5,
         baseline_name: "a baseline".into(),
+        baseline_luminaire: Some("L2".into()),
     };
     assert_ne!(energy, defaults.energy);
     let rules = Rules {

@@ -321,6 +321,7 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
                         "Output (%)",
                         "Efficacy (lm/W)",
                         "Flux integrated / declared",
+                        "ULOR (%)",
                     ] {
                         ui.strong(h);
                     }
@@ -382,6 +383,19 @@ fn table(ui: &mut egui::Ui, state: &mut AppState, cat: &mut CatalogueState) {
                                     .on_hover_text(e.as_str());
                             }
                         }
+                        // Upward light: the share of the flux above the horizontal.
+                        match cat
+                            .photometry(&l.id, &l.photometry)
+                            .as_ref()
+                            .ok()
+                            .and_then(|ph| ph.table.ulor())
+                        {
+                            Some(u) => ui.label(format!("{:.1}", 100.0 * u)).on_hover_text(
+                                "Upward light output ratio: the share of the luminaire's \
+                                 flux sent above the horizontal (sky glow).",
+                            ),
+                            None => ui.label("—"),
+                        };
                         let text = cat
                             .rotation_text
                             .entry(l.id.clone())

@@ -258,11 +258,12 @@ fn contents(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi) -> Option<Strin
                     ui.spinner();
                 }
             });
+            let (baseline_w, baseline_name) = plan.energy.baseline_or_own(&plan.luminaires);
             ui.label(format!(
                 "Baseline: {} W per pole ({}), full all night. Total {:.0} kWh/year against {:.0} \
                  ({:.1} % saved), {:.2} t CO2/year.",
-                plan.energy.baseline_power_w,
-                plan.energy.baseline_name,
+                baseline_w,
+                baseline_name,
                 e.total.annual_kwh,
                 e.total.baseline_kwh,
                 e.total.savings_pct,
