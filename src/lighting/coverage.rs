@@ -213,6 +213,7 @@ pub fn evaluate_with(
         },
         levels: VendorLevels::new(plan),
         lit: model.as_ref().map(|s| s.histogram()),
+        design_only: false,
     };
     let results: Vec<(StreetEvaluation, Vec<Finding>)> = classed
         .par_iter()
@@ -369,10 +370,17 @@ pub fn evaluate_street_alone(
         .iter()
         .filter_map(|&pi| stations[pi].map(|s| s.chainage_m))
         .collect();
-    evaluate_street(plan, lighting, index, si, &chainages, &on_street, 0.0, 0.0).map(
-        |(mut e, _)| {
-            e.poles = on_street.len();
-            e
-        },
+    let design = Adaptive {
+        group_of: Vec::new(),
+        levels: VendorLevels::new(plan),
+        lit: None,
+        design_only: true,
+    };
+    evaluate_street(
+        plan, lighting, index, si, &chainages, &on_street, 0.0, 0.0, &design,
     )
+    .map(|(mut e, _)| {
+        e.poles = on_street.len();
+        e
+    })
 }

@@ -183,6 +183,9 @@ pub(super) struct Adaptive<'a> {
     pub group_of: Vec<usize>,
     pub levels: VendorLevels,
     pub lit: Option<&'a [u32]>,
+    /// Judge the design class at full level only, with no periods (the arrangement
+    /// search, which designs to the design class).
+    pub design_only: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -206,7 +209,11 @@ pub(super) fn evaluate_street(
         .collect();
     own.sort_unstable();
     own.dedup();
-    let mut specs = periods::periods(street, &own, &adaptive.levels, adaptive.lit);
+    let mut specs = if adaptive.design_only {
+        Vec::new()
+    } else {
+        periods::periods(street, &own, &adaptive.levels, adaptive.lit)
+    };
     // A vendor none of whose luminaires can light the street does not change it.
     let near = near_groups(
         lighting,

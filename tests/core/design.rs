@@ -77,6 +77,7 @@ fn plan(class: LightingClass) -> Plan {
             lanes: lysplan::plan::DEFAULT_LANES,
             surface: lysplan::plan::DEFAULT_SURFACE.into(),
             points: vec![ll(0.0, 0.0), ll(LEN_M, 0.0)],
+            class_schedule: Vec::new(),
         }],
         poles,
         ..Plan::default()

@@ -329,6 +329,7 @@ fn the_baseline_can_be_a_luminaire_type_and_an_unknown_one_is_named() {
         flux_lm: 28_000.0,
         power_w: 250.0,
         standby_w: 0.0,
+        output_level: 1.0,
     });
     plan.energy.baseline_luminaire = Some("son-old".into());
     let by_type = lysplan::energy::annual(&plan, None).unwrap();

@@ -84,6 +84,7 @@ fn the_report_lists_the_luminaire_types_with_their_ulor() {
         flux_lm: 1800.0,
         power_w: 15.0,
         standby_w: 0.0,
+        output_level: 1.0,
     });
     plan.poles[0].luminaire = "pt".into();
     let doc = report(&plan, None, None);

@@ -392,17 +392,29 @@ fn lower_layers_do_not_import_higher_ones() {
         ),
         ("frame", &["plan", "index", "lighting", "check", "edit"]),
         ("finding", &["plan", "lighting", "check", "edit"]),
-        ("lighting", &["check", "report", "edit", "design", "measure"]),
+        (
+            "lighting",
+            &["check", "report", "edit", "design", "measure"],
+        ),
         (
             "plan",
             &[
                 "index", "locate", "schedule", "energy", "lighting", "check", "report", "edit",
             ],
         ),
-        ("energy", &["lighting", "check", "report", "edit", "design", "measure"]),
-        ("check", &["report", "diff", "review", "edit", "design", "measure"]),
+        (
+            "energy",
+            &["lighting", "check", "report", "edit", "design", "measure"],
+        ),
+        (
+            "check",
+            &["report", "diff", "review", "edit", "design", "measure"],
+        ),
         ("design", &["report", "diff", "review", "edit", "measure"]),
-        ("measure", &["check", "report", "diff", "review", "edit", "design"]),
+        (
+            "measure",
+            &["check", "report", "diff", "review", "edit", "design"],
+        ),
         ("review", &["edit"]),
         ("diff", &["edit"]),
         ("edit", &["app"]),
