@@ -21,9 +21,22 @@ fn assert_about_shown(h: &Harness<'_, LysplanApp>) {
     h.get_by_label_contains("Open Database Licence (ODbL)");
     h.get_by_label_contains("Tile Usage Policy");
     // Each bundled photometry file with its source; the synthetic ones marked.
-    for s in lysplan::photometry::catalogue::sources() {
-        h.get_by_label_contains(&format!("Source: {}", s.source));
+    let sources = lysplan::photometry::catalogue::sources();
+    for s in &sources {
+        // The generic files share one source (the generator).
+        assert!(
+            h.query_all_by_label_contains(&format!("Source: {}", s.source))
+                .count()
+                >= 1,
+            "{}",
+            s.file
+        );
     }
+    assert_eq!(
+        h.query_all_by_label_contains("Generic: generated from the documented model")
+            .count(),
+        sources.iter().filter(|s| s.is_generic()).count()
+    );
     assert_eq!(
         h.query_all_by_label("Generated (synthetic test file), not a measured luminaire.")
             .count(),

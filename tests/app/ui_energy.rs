@@ -58,7 +58,7 @@ fn the_energy_window_shows_each_vendor_and_a_night() {
     pick_vendor(&mut h, "Zumtobel Group");
     assert_eq!(h.state().energy.vendor.as_deref(), Some("zumtobel"));
     // 2026-12-21 at the site: on about 15:39, off about 08:38 (astral, src/energy/tests.rs).
-    h.get_by_label_contains("50 % from 23:00 to 05:00: on at 15:39, off at 08:38");
+    h.get_by_label_contains("50 % from 00:00 to 05:00: on at 15:39, off at 08:38");
     let (_, r) = h.state().energy.result.clone().expect("a result");
     let e = r.expect("the year computes");
     assert_eq!(e.vendors.len(), 18);
