@@ -31,6 +31,10 @@
 //!   ballast (276 W a luminaire), named by `energy.baseline_luminaire`; it is not placed.
 //!   The Prolicht E30 (an interior downlight), the SKYVIEW flood and the synthetic test
 //!   files stay in the catalogue, not placed.
+//! - Adaptive lighting: night class schedules on the main roads, Fabriksparken and two
+//!   paths (`class_schedule_of`), and each vendor's control profile chosen to meet them
+//!   (`profile_of`), except Philips, whose 30 % after midnight misses M5 on
+//!   Herstedøstervej (the `coverage.period` finding the bundled plan shows).
 //!
 //! Poles stand at the roadside (half the street width plus 1 m from the centreline), each
 //! luminaire's C = 90 direction (after its type's rotation) facing the street. After each
@@ -41,7 +45,8 @@
 use lysplan::frame::{Polyline, Side, Xy, bearing_of, from_utm32, grid_to_true_bearing};
 use lysplan::locate::read_geojson;
 use lysplan::plan::{
-    FORMAT_VERSION, LuminaireType, PhotometrySource, Plan, Pole, Rules, Section, Vendor,
+    FORMAT_VERSION, LightingClass, LuminaireType, PhotometrySource, Plan, Pole, Rules, Section,
+    Vendor,
     energy::{ControlProfile, EnergySettings, Presence},
     save_ron_atomic,
 };
@@ -407,6 +412,11 @@ fn control_profiles() -> Vec<ControlProfile> {
             &[("00:00", 0.5), ("05:00", 1.0)],
         ),
         ControlProfile::with_steps(
+            "midnight-70",
+            "70 % from 00:00 to 05:00",
+            &[("00:00", 0.7), ("05:00", 1.0)],
+        ),
+        ControlProfile::with_steps(
             "midnight-30",
             "30 % from 00:00 to 05:00",
             &[("00:00", 0.3), ("05:00", 1.0)],
@@ -434,20 +444,41 @@ fn control_profiles() -> Vec<ControlProfile> {
     ]
 }
 
-/// The example profile each vendor runs (`None`: always full; GE, iGuzzini and SILL).
-/// Most are what Danish municipalities run (50 % after midnight, presence control on
-/// paths and access roads); Philips runs the aggressive 30 % after midnight on the M3
-/// road, which a night class schedule (M5 after midnight needs about half of M3's
-/// luminance) will judge too dark, so the adaptive-lighting check has something to show.
+/// The example profile each vendor runs (`None`: always full; iGuzzini and SILL),
+/// chosen so that each is judged against its street's night classes
+/// ([`class_schedule_of`]): midnight dimming to 50 % on the main roads, whose classes
+/// drop two steps after midnight; 70 % on Fabriksparken, whose C4 drops to C5 (a C class
+/// has no lower step after C5, so the C5 roads keep full light when someone passes:
+/// presence control); presence control on the paths, whose P class drops one step at
+/// 22:00. Philips runs the aggressive 30 % after midnight on the M3 road, below what M5
+/// needs there, so the adaptive-lighting check (`coverage.period`) has something to show.
 fn profile_of(vendor: &str) -> Option<&'static str> {
     match vendor {
-        "zumtobel" | "thorn" | "trilux" | "selux" | "fagerhult" | "osram" | "schreder" => {
-            Some("midnight-50")
-        }
-        "philips" | "cisco" | "citelum" | "louis-poulsen" => Some("midnight-30"),
+        "ge" | "thorn" | "osram" | "schreder" => Some("midnight-50"),
+        "zumtobel" | "louis-poulsen" => Some("midnight-70"),
+        "philips" => Some("midnight-30"),
         "holophane" | "telensa" => Some("presence-path"),
-        "hess" | "global-connect" => Some("presence-road"),
+        "cisco" | "global-connect" | "hess" | "citelum" | "fagerhult" | "selux" | "trilux" => {
+            Some("presence-road")
+        }
         _ => None,
+    }
+}
+
+/// Example night class schedules (EN 13201-1 adaptive lighting; not the lab's real
+/// settings): the distributor roads drop to lower M classes as traffic falls and come
+/// back for the morning traffic; Fabriksparken drops to C5 for the night; the P4 path
+/// and the P3 commuter path drop one class at 22:00 until the 06:00 shift change. The C5
+/// access roads and Sti ved Farverland keep their class all night.
+fn class_schedule_of(street: &str) -> &'static [(&'static str, LightingClass)] {
+    use LightingClass::*;
+    match street {
+        "herstedoestervej" => &[("22:00", M4), ("00:00", M5), ("05:00", M3)],
+        "gl-landevej" => &[("22:00", M5), ("00:00", M6), ("05:00", M4)],
+        "fabriksparken" => &[("22:00", C5), ("05:00", C4)],
+        "sti-hersted" => &[("22:00", P5), ("06:00", P4)],
+        "cykelsti-glostrup-nord" => &[("22:00", P4), ("06:00", P3)],
+        _ => &[],
     }
 }
 
@@ -511,7 +542,17 @@ pub fn build_with(map_text: &str, map_path: &Path, layouts: &[Layout]) -> Result
             baseline_name: "SON-TPP 250 W with magnetic ballast".into(),
             ..EnergySettings::default()
         },
-        streets: map.streets.clone(),
+        streets: map
+            .streets
+            .iter()
+            .map(|s| lysplan::plan::Street {
+                class_schedule: class_schedule_of(&s.id)
+                    .iter()
+                    .map(|(t, c)| ((*t).to_string(), *c))
+                    .collect(),
+                ..s.clone()
+            })
+            .collect(),
         ..Plan::default()
     };
 

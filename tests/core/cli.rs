@@ -766,6 +766,7 @@ fn help_lists_every_verb_on_one_line_each() {
             "lux",
             "luminance",
             "energy",
+            "survey",
             "diff",
             "report",
             "export",

@@ -244,3 +244,55 @@ fn the_cli_writes_the_report_and_refuses_an_unknown_vendor() {
     );
     assert!(!dir.path().join("x.html").exists());
 }
+
+#[test]
+fn the_report_has_a_measured_on_site_section_for_the_vendor() {
+    use lysplan::plan::measured::{EnergyReading, ReadingOf, Survey, SurveyPoint};
+    let mut plan = doll_plan();
+    // Without measurements, no such section.
+    let plain = report(&plan, None, None);
+    assert!(rows(&plain, "measured").is_empty());
+    // One point under each pole of the first section's vendor, read at 0.8 of the
+    // calculation is not needed here: the section, its rows and the energy are.
+    let vendor = plan.sections[0].vendor.clone();
+    let poles: Vec<_> = plan
+        .poles
+        .iter()
+        .filter(|p| p.vendor == vendor.as_str())
+        .map(|p| (p.lon, p.lat))
+        .collect();
+    plan.surveys.push(Survey {
+        name: "nov".into(),
+        source_file: "nov.csv".into(),
+        sha256: "ab".repeat(32),
+        instrument: String::new(),
+        points: poles
+            .iter()
+            .map(|&(lon, lat)| SurveyPoint {
+                lon,
+                lat,
+                measured_at: "2026-11-03".into(),
+                e_h_lx: 10.0,
+                note: String::new(),
+            })
+            .collect(),
+    });
+    plan.energy_readings.push(EnergyReading {
+        of: ReadingOf::Vendor(vendor.clone()),
+        from: "2026-11-01T00:00:00+01:00".into(),
+        to: "2026-12-01T00:00:00+01:00".into(),
+        kwh: 100.0,
+        source_file: String::new(),
+        sha256: String::new(),
+    });
+    let doc = report(&plan, Some(&vendor), None);
+    let measured = rows(&doc, "measured");
+    assert!(!measured.is_empty());
+    assert!(measured.iter().all(|r| r[1] == vendor), "{measured:?}");
+    let energy = rows(&doc, "measured-energy");
+    assert_eq!(energy.len(), 1);
+    assert_eq!(energy[0][0], vendor);
+    assert_eq!(energy[0][3], "100.0");
+    let text = doc.root_element().text().collect::<String>();
+    assert!(text.contains("Measured on site"));
+}

@@ -618,3 +618,43 @@ fn lysplan_energy_with_readings_sets_measured_beside_the_model() {
     let plain = lysplan(&["energy", s(&ron), "--format", "json"]);
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("measured"));
 }
+
+#[test]
+fn a_polar_winter_reading_is_modelled_lit_throughout() {
+    // One pole moved to Tromsø (69.65 N), the plan in Europe/Oslo: from 1 to 15
+    // December the sun stays below the switching elevation, so the model has the
+    // luminaire on for all 336 hours at its profile's levels.
+    let mut plan = doll_plan();
+    plan.poles.truncate(1);
+    plan.streets.clear();
+    plan.sections.clear();
+    (plan.poles[0].lon, plan.poles[0].lat) = (18.96, 69.65);
+    plan.energy.time_zone = "Europe/Oslo".into();
+    let v = plan.poles[0].vendor.to_string();
+    for x in &mut plan.vendors {
+        x.control_profile = None;
+    }
+    let l = plan.poles[0].luminaire.clone();
+    let lum = plan.luminaires.iter_mut().find(|x| x.id == l).unwrap();
+    (lum.power_w, lum.standby_w) = (40.0, 0.0);
+    let text = format!(
+        "vendor,pole,from,to,kwh\n{v},,2026-12-01,2026-12-15,12\n,{},2026-12-01,2026-12-15,13.44\n",
+        plan.poles[0].id
+    );
+    let readings = read_readings(&plan, Path::new("polar.csv"), text.as_bytes()).unwrap();
+    assert_eq!(readings[0].from, "2026-12-01T00:00:00+01:00");
+    let (rows, vendors) = lysplan::measure::compare_readings(&plan, &readings).unwrap();
+    let hours = 14.0 * 24.0;
+    for r in &rows {
+        assert!((r.modelled_kwh - 0.040 * hours).abs() < 1e-9, "{r:?}");
+        let base = plan.energy.baseline_power_w * hours / 1000.0;
+        assert!((r.baseline_kwh - base).abs() < 1e-9, "{r:?}");
+    }
+    assert!((rows[1].ratio.unwrap() - 1.0).abs() < 1e-9);
+    let m = &vendors[&v];
+    assert!(
+        (m.kwh - 25.44).abs() < 1e-9,
+        "a pole's reading counts for its vendor"
+    );
+    assert!((m.modelled_kwh - 2.0 * 0.040 * hours).abs() < 1e-9);
+}
