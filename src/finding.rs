@@ -198,7 +198,7 @@ pub struct Finding {
     /// What rule found it; serialised as its stable id, e.g. `"spacing.min"`.
     pub rule: RuleId,
     pub severity: Severity,
-    /// For people: the measured value and the threshold.
+    /// For people: the calculated value and the threshold.
     pub message: String,
     /// Ids of the poles involved, sorted.
     pub poles: Vec<String>,

@@ -90,7 +90,10 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
         None => None,
     };
     let (findings, coverage) = crate::check::run_with_coverage(plan);
-    let energy = crate::energy::annual(plan, None);
+    let mut energy = crate::energy::annual(plan, None);
+    if let Ok(e) = energy.as_mut() {
+        e.set_compliance(&coverage.first_failures());
+    }
     let scope = Scope::new(plan, opts.vendor);
 
     let mut s = String::with_capacity(64 * 1024);
@@ -227,7 +230,7 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
                 esc(baseline_name),
                 crate::finding::number(baseline_w)
             );
-            s.push_str("<table id=\"energy\"><thead><tr><th>vendor</th><th>control</th><th>poles</th><th>installed W</th><th>kWh/year</th><th>baseline kWh</th><th>saving</th><th>CO2 kg</th></tr></thead><tbody>\n");
+            s.push_str("<table id=\"energy\"><thead><tr><th>vendor</th><th>control</th><th>poles</th><th>installed W</th><th>kWh/year</th><th>baseline kWh</th><th>saving</th><th>CO2 kg</th><th>class kept</th></tr></thead><tbody>\n");
             for v in e
                 .vendors
                 .iter()
@@ -242,9 +245,21 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
                     .and_then(|p| plan.control_profile(p))
                     .map_or("always full", |p| p.name.as_str());
                 let r = &v.row;
+                // Adaptive lighting: the first period the vendor's dimmed light misses.
+                let kept = match &v.compliance {
+                    Some(None) => "yes".to_owned(),
+                    Some(Some(f)) => format!(
+                        "<span class=\"error\">no: {} {}–{} {}</span>",
+                        esc(&f.street),
+                        esc(&f.from),
+                        esc(&f.to),
+                        esc(&f.class)
+                    ),
+                    None => "—".to_owned(),
+                };
                 let _ = writeln!(
                     s,
-                    "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.0}</td><td class=\"num\">{:.0}</td><td class=\"num\">{:.0}</td><td class=\"num\">{:.1} %</td><td class=\"num\">{:.0}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.0}</td><td class=\"num\">{:.0}</td><td class=\"num\">{:.0}</td><td class=\"num\">{:.1} %</td><td class=\"num\">{:.0}</td><td>{kept}</td></tr>",
                     esc(name),
                     esc(profile),
                     r.poles,

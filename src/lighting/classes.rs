@@ -110,7 +110,7 @@ pub fn requirement(class: LightingClass) -> Requirement {
     }
 }
 
-/// The judgement of measured values against a class.
+/// The judgement of calculated values against a class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     /// The class asked for.
@@ -118,7 +118,7 @@ pub struct Verdict {
     pub pass: bool,
     /// P classes only: E_avg above 1.5 × the class value (wastes energy).
     pub over_lit: bool,
-    /// What failed, for people: measured value and limit, e.g. "E_avg 4.2 lx < 5.0 lx".
+    /// What failed, for people: calculated value and limit, e.g. "E_avg 4.2 lx < 5.0 lx".
     pub failures: Vec<String>,
 }
 

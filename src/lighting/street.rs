@@ -366,6 +366,8 @@ pub(super) fn evaluate_street(
     } else {
         None
     };
+    // The luminance could be computed (a known surface) and gave values.
+    let judged = findings.is_empty() && luminance.as_ref().is_none_or(|l| l.values.is_some());
     let v = match &luminance {
         Some(l) => classes::luminance_verdict(class, l.values.as_ref()),
         None => verdict(class, st.e_avg, st.e_min, st.u_o),
@@ -541,9 +543,6 @@ pub(super) fn evaluate_street(
         .collect();
 
     // Adaptive lighting: each period from the same geometry, scaled.
-    let judged = luminance
-        .as_ref()
-        .is_none_or(|l| l.values.is_some() && findings.is_empty());
     let period_results: Vec<PeriodResult> = specs
         .iter()
         .map(|p| {

@@ -288,3 +288,102 @@ fn a_period_equals_the_plan_with_each_luminaire_scaled_by_its_level() {
     }
     assert_eq!(classes, vec![P4, C4, M4]);
 }
+
+/// The `"periods"` of `check --format json`: after the street's keys, each period's
+/// keys in the documented order, the class's values at full precision (equal to the
+/// library's, bit for bit), and the text format listing the failing periods.
+#[test]
+fn check_json_carries_each_streets_periods_in_the_documented_order() {
+    let mut plan = doll_plan();
+    let gl = plan
+        .streets
+        .iter_mut()
+        .find(|s| s.id == "gl-landevej")
+        .unwrap();
+    gl.class_schedule = vec![
+        ("22:00".into(), M4),
+        ("00:00".into(), M5),
+        ("05:00".into(), M4),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.ron");
+    lysplan::plan::save_ron_atomic(&plan, &path).unwrap();
+    let out = crate::cli::lysplan(&["check", path.to_str().unwrap(), "--format", "json"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let v: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {}", crate::cli::stderr(&out)));
+    let (photometry, _) = load_photometry(&plan);
+    let cov = lysplan::lighting::evaluate(&plan, &photometry, None);
+    for st in v["streets"].as_array().unwrap() {
+        let keys: Vec<&str> = st.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.last(), Some(&"periods"), "{keys:?}");
+        let id = st["id"].as_str().unwrap();
+        let lib = &cov
+            .streets
+            .iter()
+            .find(|s| s.result.id == id)
+            .unwrap()
+            .result;
+        let periods = st["periods"].as_array().unwrap();
+        assert_eq!(periods.len(), lib.periods.len());
+        for (p, l) in periods.iter().zip(&lib.periods) {
+            let keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
+            let values: &[&str] = if lib.class.is_luminance() {
+                &["u_o", "l_avg_cd_m2", "u_l", "ti_pct", "rei"]
+            } else {
+                &["e_avg_lx", "e_min_lx", "u_o"]
+            };
+            let mut want = vec!["from", "to", "class", "levels"];
+            if !l.idle_levels.is_empty() {
+                want.push("idle_levels");
+            }
+            want.extend(values);
+            want.push("pass");
+            assert_eq!(keys, want, "{id}");
+            // Full precision: the printed number is the library's value.
+            let lib_json = serde_json::to_value(l).unwrap();
+            for k in values {
+                assert_eq!(p[*k], lib_json[*k], "{id} {k}");
+            }
+        }
+    }
+    // Gl. Landevej: from the period holding 12:00, in clock order, M5 after midnight.
+    let gl = v["streets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "gl-landevej")
+        .unwrap();
+    let spans: Vec<(&str, &str, &str)> = gl["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["from"].as_str().unwrap(),
+                p["to"].as_str().unwrap(),
+                p["class"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("05:00", "22:00", "M4"),
+            ("22:00", "00:00", "M4"),
+            ("00:00", "05:00", "M5")
+        ]
+    );
+    assert_eq!(gl["periods"][2]["levels"]["osram"], 0.3);
+    // The text lists the failing periods under their street.
+    let out = crate::cli::lysplan(&["check", path.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let failing = cov
+        .streets
+        .iter()
+        .flat_map(|s| &s.result.periods)
+        .filter(|p| !p.pass)
+        .count();
+    assert_eq!(text.matches("  period ").count(), failing, "{text}");
+    assert!(failing > 0);
+}

@@ -64,7 +64,15 @@ fn the_whole_plan_report_has_every_pole_street_and_finding() {
     for r in &streets {
         assert_eq!(r[1].starts_with('M'), r[5].starts_with("L_avg "), "{r:?}");
     }
-    assert_eq!(rows(&doc, "energy").len(), plan.vendors.len());
+    let energy = rows(&doc, "energy");
+    assert_eq!(energy.len(), plan.vendors.len());
+    // Issue 26: each vendor's dimming against the class in force.
+    let citelum = energy
+        .iter()
+        .find(|r| r[0] == "Citelum")
+        .expect("{energy:?}");
+    assert_eq!(citelum[8], "no: formervangen 00:00–05:00 C5", "{citelum:?}");
+    assert!(energy.iter().any(|r| r[8] == "yes"), "{energy:?}");
     // the map's furniture
     let svg = doc.select(&sel("svg#map")).next().unwrap().html();
     assert!(svg.contains("© OpenStreetMap contributors"));

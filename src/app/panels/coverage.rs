@@ -271,7 +271,7 @@ fn plot(ui: &mut Ui, cov: &mut CoverageUi, result: &CoverageResult) {
     let xy = |c: &[f64], v: &[f64]| -> Vec<[f64; 2]> {
         c.iter().zip(v).map(|(&c, &v)| [c, v]).collect()
     };
-    let (title, unit, curves, class_avg, measured) = match (&s.luminance, req) {
+    let (title, unit, curves, class_avg, calculated) = match (&s.luminance, req) {
         (Some(l), Requirement::M(m)) => {
             let lanes = l.lanes.len();
             let curves: Vec<(String, Vec<[f64; 2]>)> = l
@@ -374,7 +374,7 @@ fn plot(ui: &mut Ui, cov: &mut CoverageUi, result: &CoverageResult) {
                     .width(1.5)
                     .style(LineStyle::dashed_loose()),
             );
-            if let Some(m) = measured {
+            if let Some(m) = calculated {
                 plot_ui.hline(
                     HLine::new(format!("calculated {avg_name} {m:.2} {unit}"), m)
                         .color(Color32::from_gray(110))

@@ -1,6 +1,6 @@
 //! The individual rules, as small functions the [`super::Checker`] combines. Each takes
 //! what it needs (plan, index, stations) and builds findings whose message states the
-//! measured value and the threshold.
+//! calculated value and the threshold.
 //!
 //! Here: positions, `placement.off_route` and `spacing.max`; the pair rules
 //! (`spacing.min`, `reference.same_spot`) and their groups in `pairs.rs`; the section rules
