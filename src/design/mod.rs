@@ -22,7 +22,9 @@
 //! the value, for the linear criteria, snapped up to the list), confirmed by evaluating
 //! it and the level below (f_TI and the uniformities are not linear when other poles
 //! light the stretch too); a few more poles are tried while they could still use less
-//! power. Geometries are searched in parallel (rayon).
+//! power. Geometries are searched in parallel (rayon); a geometry that cannot beat, or
+//! after its first evaluation does not promise to come within 10 % of, the least W/km
+//! found so far is not searched further (docs/architecture.md "Design search").
 
 pub mod layout;
 pub mod yardstick;
@@ -610,6 +612,27 @@ fn search_geometry(
         }
         return keep_candidates(out.into_inner());
     }
+    // What this geometry should reach at best, the light growing with the number of
+    // gaps (level and count traded, the level snapped up to the list): a geometry that
+    // promises more than 10 % above the best found so far is not searched further.
+    let len_km = (ctx.to_m - ctx.from_m) / 1000.0;
+    let best_so_far = ctx.best_w_per_km();
+    if best_so_far.is_finite() {
+        let need_hi = top * linear_scale(&at_hi, ctx.class);
+        let promise = (lo..=hi)
+            .filter_map(|n| {
+                let want = need_hi * (hi - 1).max(1) as f64 / (n - 1).max(1) as f64;
+                let k = levels.partition_point(|&l| l < want - 1e-12);
+                levels
+                    .get(k)
+                    .map(|&l| g.arrangement.poles(n) as f64 * power_at_level(t, l))
+            })
+            .fold(f64::INFINITY, f64::min)
+            / len_km;
+        if promise > 1.1 * best_so_far {
+            return keep_candidates(out.into_inner());
+        }
+    }
     // The light grows about with the number of gaps: the count that just meets the
     // linear criteria is the first guess; gallop from it to a passing and a failing
     // count, then bisect between them.
@@ -654,7 +677,6 @@ fn search_geometry(
     }
     let mut best_w = f64::INFINITY;
     let lowest = levels.first().copied().unwrap_or(top);
-    let len_km = (ctx.to_m - ctx.from_m) / 1000.0;
     let mut n = b;
     // More poles at a lower level may draw less: a count is evaluated when the level
     // it should need (the light growing with the number of gaps, snapped up to the

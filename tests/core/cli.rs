@@ -772,6 +772,7 @@ fn help_lists_every_verb_on_one_line_each() {
             "export",
             "osm-import",
             "edit",
+            "optimise",
             "help"
         ],
         "{out}"
