@@ -32,7 +32,8 @@
 //!   The Prolicht E30 (an interior downlight), the SKYVIEW flood and the synthetic test
 //!   files stay in the catalogue, not placed.
 //! - Adaptive lighting: night class schedules on the main roads, Fabriksparken and two
-//!   paths (`class_schedule_of`), and each vendor's control profile chosen to meet them
+//!   paths (in the map: the main roads drop two M classes after midnight, Fabriksparken
+//!   C5 at night, the P3 and one P4 path one class from 22:00 to 06:00), and each vendor's control profile chosen to meet them
 //!   (`profile_of`), except Philips, whose 30 % after midnight misses M5 on
 //!   Herstedøstervej (the `coverage.period` finding the bundled plan shows).
 //!
@@ -45,8 +46,7 @@
 use lysplan::frame::{Polyline, Side, Xy, bearing_of, from_utm32, grid_to_true_bearing};
 use lysplan::locate::read_geojson;
 use lysplan::plan::{
-    FORMAT_VERSION, LightingClass, LuminaireType, PhotometrySource, Plan, Pole, Rules, Section,
-    Vendor,
+    FORMAT_VERSION, LuminaireType, PhotometrySource, Plan, Pole, Rules, Section, Vendor,
     energy::{ControlProfile, EnergySettings, Presence},
     save_ron_atomic,
 };
@@ -446,7 +446,7 @@ fn control_profiles() -> Vec<ControlProfile> {
 
 /// The example profile each vendor runs (`None`: always full; iGuzzini and SILL),
 /// chosen so that each is judged against its street's night classes
-/// ([`class_schedule_of`]): midnight dimming to 50 % on the main roads, whose classes
+/// (the night class schedules of maps/hersted-industripark.geojson): midnight dimming to 50 % on the main roads, whose classes
 /// drop two steps after midnight; 70 % on Fabriksparken, whose C4 drops to C5 (a C class
 /// has no lower step after C5, so the C5 roads keep full light when someone passes:
 /// presence control); presence control on the paths, whose P class drops one step at
@@ -462,23 +462,6 @@ fn profile_of(vendor: &str) -> Option<&'static str> {
             Some("presence-road")
         }
         _ => None,
-    }
-}
-
-/// Example night class schedules (EN 13201-1 adaptive lighting; not the lab's real
-/// settings): the distributor roads drop to lower M classes as traffic falls and come
-/// back for the morning traffic; Fabriksparken drops to C5 for the night; the P4 path
-/// and the P3 commuter path drop one class at 22:00 until the 06:00 shift change. The C5
-/// access roads and Sti ved Farverland keep their class all night.
-fn class_schedule_of(street: &str) -> &'static [(&'static str, LightingClass)] {
-    use LightingClass::*;
-    match street {
-        "herstedoestervej" => &[("22:00", M4), ("00:00", M5), ("05:00", M3)],
-        "gl-landevej" => &[("22:00", M5), ("00:00", M6), ("05:00", M4)],
-        "fabriksparken" => &[("22:00", C5), ("05:00", C4)],
-        "sti-hersted" => &[("22:00", P5), ("06:00", P4)],
-        "cykelsti-glostrup-nord" => &[("22:00", P4), ("06:00", P3)],
-        _ => &[],
     }
 }
 
@@ -542,17 +525,7 @@ pub fn build_with(map_text: &str, map_path: &Path, layouts: &[Layout]) -> Result
             baseline_name: "SON-TPP 250 W with magnetic ballast".into(),
             ..EnergySettings::default()
         },
-        streets: map
-            .streets
-            .iter()
-            .map(|s| lysplan::plan::Street {
-                class_schedule: class_schedule_of(&s.id)
-                    .iter()
-                    .map(|(t, c)| ((*t).to_string(), *c))
-                    .collect(),
-                ..s.clone()
-            })
-            .collect(),
+        streets: map.streets.clone(),
         ..Plan::default()
     };
 

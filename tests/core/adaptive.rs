@@ -374,7 +374,7 @@ fn check_json_carries_each_streets_periods_in_the_documented_order() {
             ("00:00", "05:00", "M5")
         ]
     );
-    assert_eq!(gl["periods"][2]["levels"]["osram"], 0.3);
+    assert_eq!(gl["periods"][2]["levels"]["osram"], 0.5);
     // The text lists the failing periods under their street.
     let out = crate::cli::lysplan(&["check", path.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout).to_string();

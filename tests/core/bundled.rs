@@ -214,6 +214,7 @@ fn ron_round_trip_of_an_edited_plan() {
     }
     plan.name = "Edited — «æøå»".into();
     plan.streets[0].class = None;
+    plan.streets[0].class_schedule.clear();
     plan.sections[0].to_m = 100.0 / 3.0;
     save_ron_atomic(&plan, &path).expect("save");
     let back = load_ron(&path).expect("load");

@@ -50,6 +50,7 @@ fn full_plan() -> Plan {
     plan.description = "with \"quotes\", commas, æøå and a\nnewline".into();
     plan.revision = 7;
     plan.streets[1].class = None;
+    plan.streets[1].class_schedule.clear();
     plan.streets[2].width_m = 5.25;
     plan.streets[2].lanes = 3;
     plan.streets[2].surface = "R3".into();

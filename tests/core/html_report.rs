@@ -67,11 +67,14 @@ fn the_whole_plan_report_has_every_pole_street_and_finding() {
     let energy = rows(&doc, "energy");
     assert_eq!(energy.len(), plan.vendors.len());
     // Issue 26: each vendor's dimming against the class in force.
-    let citelum = energy
+    let philips = energy
         .iter()
-        .find(|r| r[0] == "Citelum")
+        .find(|r| r[0] == "Philips Lighting")
         .expect("{energy:?}");
-    assert_eq!(citelum[8], "no: formervangen 00:00–05:00 C5", "{citelum:?}");
+    assert_eq!(
+        philips[8], "no: herstedoestervej 00:00–05:00 M5",
+        "{philips:?}"
+    );
     assert!(energy.iter().any(|r| r[8] == "yes"), "{energy:?}");
     // the map's furniture
     let svg = doc.select(&sel("svg#map")).next().unwrap().html();
