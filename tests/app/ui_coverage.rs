@@ -303,3 +303,33 @@ fn coverage_layer_and_window_toggle_from_the_view_menu() {
     }
     assert!(r.layer.iter().any(|l| !l.dark.is_empty()));
 }
+
+/// Issue 26: the results table says how many night periods miss the class in force and
+/// lists each under its street, with its hours, class, vendors' levels and values. On
+/// the bundled plan that is Herstedøstervej after midnight (Philips at 30 %, Thorn at
+/// 50 %, class M5), although every street meets its design class.
+#[test]
+fn results_table_lists_the_night_periods_that_miss_their_class() {
+    let plan = lysplan::bundled::doll_plan();
+    let expected = direct(&plan);
+    let failing: Vec<_> = expected
+        .streets
+        .iter()
+        .flat_map(|s| &s.result.periods)
+        .filter(|p| !p.pass)
+        .collect();
+    assert_eq!(failing.len(), 1);
+    let mut h = harness(plan);
+    wait_for_coverage(&mut h);
+    open_window(&mut h);
+    h.get_by_label_contains("10 of 10 classed streets pass; 1 night period misses its class");
+    let row = h.get_by_label("   00:00–05:00 (philips 30 %, thorn 50 %)");
+    let y = row.rect().center().y;
+    let same_row = |label: &str| {
+        h.query_all_by_label(label)
+            .any(|n| (n.rect().center().y - y).abs() < 4.0)
+    };
+    assert!(same_row("M5"));
+    assert!(same_row("period fail"));
+    assert!(same_row("0.33"), "U_o of the period");
+}

@@ -84,6 +84,50 @@ fn contents(ui: &mut Ui, cov: &mut CoverageUi, state: &AppState) -> Option<(f64,
     centre
 }
 
+/// A night period that misses the class in force (docs/architecture.md "Adaptive
+/// lighting"): its hours, class and vendors' levels, the calculated values, and why.
+fn period_row(ui: &mut Ui, p: &crate::lighting::PeriodResult) {
+    let levels: Vec<String> = p
+        .levels
+        .iter()
+        .map(|(v, l)| format!("{v} {:.0} %", l * 100.0))
+        .collect();
+    ui.label(RichText::new(format!("   {}–{} ({})", p.from, p.to, levels.join(", "))).color(FAIL));
+    ui.label(p.class.to_string());
+    match &p.values {
+        crate::lighting::PeriodValues::Illuminance {
+            e_avg_lx,
+            e_min_lx,
+            u_o,
+        } => {
+            ui.label(format!("{e_avg_lx:.2}"));
+            ui.label(format!("{:.2}", no_minus_zero(*e_min_lx)));
+            ui.label(format!("{u_o:.2}"));
+            for _ in 0..4 {
+                ui.label("");
+            }
+        }
+        crate::lighting::PeriodValues::Luminance {
+            u_o,
+            l_avg_cd_m2,
+            u_l,
+            ti_pct,
+            rei,
+        } => {
+            ui.label("");
+            ui.label("");
+            ui.label(optional(*u_o, 2));
+            ui.label(optional(*l_avg_cd_m2, 2));
+            ui.label(optional(*u_l, 2));
+            ui.label(optional(*ti_pct, 1));
+            ui.label(optional(*rei, 2));
+        }
+    }
+    ui.label(RichText::new("period fail").color(FAIL))
+        .on_hover_text(p.verdict.failures.join("; "));
+    ui.end_row();
+}
+
 fn verdict_label(ui: &mut Ui, pass: bool) -> egui::Response {
     if pass {
         ui.label(RichText::new("pass").color(PASS).strong())
@@ -100,8 +144,19 @@ fn table(
 ) -> Option<(f64, f64)> {
     let streets = &result.coverage.streets;
     let passed = streets.iter().filter(|s| s.result.pass).count();
+    // Adaptive lighting: the night periods that miss the class in force then.
+    let failing_periods = streets
+        .iter()
+        .flat_map(|s| &s.result.periods)
+        .filter(|p| !p.pass)
+        .count();
+    let night = match failing_periods {
+        0 => String::new(),
+        1 => "; 1 night period misses its class".to_string(),
+        n => format!("; {n} night periods miss their class"),
+    };
     ui.heading(format!(
-        "EN 13201 per street: {passed} of {} classed streets pass",
+        "EN 13201 per street: {passed} of {} classed streets pass{night}",
         streets.len()
     ));
     if streets.is_empty() {
@@ -195,6 +250,9 @@ fn table(
                         RichText::new("section fail").color(FAIL)
                     });
                     ui.end_row();
+                }
+                for p in r.periods.iter().filter(|p| !p.pass) {
+                    period_row(ui, p);
                 }
             }
         });
