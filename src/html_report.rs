@@ -190,6 +190,7 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
             );
         }
         s.push_str("</tbody></table>\n");
+        periods_table(&mut s, plan, &streets);
         let sections: Vec<_> = streets
             .iter()
             .flat_map(|e| &e.sections)
@@ -349,6 +350,70 @@ pub fn html(plan: &Plan, opts: &ReportOptions<'_>) -> Result<String, ReportError
     let _ = write!(s, "{}", crate::finding::number(plan.maintenance_factor));
     s.push_str(").</p>\n</body>\n</html>\n");
     Ok(s)
+}
+
+/// Adaptive lighting (docs/architecture.md "Adaptive lighting"): each period of the
+/// night of the report's streets that have more than one, with the class in force, the
+/// vendors' levels, the calculated values and the verdict (`table id="periods"`).
+fn periods_table(s: &mut String, plan: &Plan, streets: &[&crate::lighting::StreetEvaluation]) {
+    let with_periods: Vec<_> = streets
+        .iter()
+        .filter(|e| e.result.periods.len() > 1)
+        .collect();
+    if with_periods.is_empty() {
+        return;
+    }
+    s.push_str("<h3>The night, period by period</h3>\n<p>Each period between the steps of the street's class schedule and of its vendors' dimming, judged against the class in force then with every luminaire at its vendor's level (presence control: the level when someone is detected); calculated values.</p>\n");
+    s.push_str("<table id=\"periods\"><thead><tr><th>street</th><th>from</th><th>to</th><th>class</th><th>levels</th><th>values</th><th>verdict</th></tr></thead><tbody>\n");
+    for e in with_periods {
+        let name = plan.streets.get(e.street).map_or("", |st| st.name.as_str());
+        for p in &e.result.periods {
+            let levels: Vec<String> = p
+                .levels
+                .iter()
+                .map(|(v, l)| format!("{v} {:.0} %", l * 100.0))
+                .collect();
+            let values = match &p.values {
+                crate::lighting::PeriodValues::Illuminance {
+                    e_avg_lx,
+                    e_min_lx,
+                    u_o,
+                } => format!("E_avg {e_avg_lx:.2} lx, E_min {e_min_lx:.2} lx, U_o {u_o:.2}"),
+                crate::lighting::PeriodValues::Luminance {
+                    u_o,
+                    l_avg_cd_m2,
+                    u_l,
+                    ti_pct,
+                    rei,
+                } => format!(
+                    "L_avg {} cd/m², U_o {}, U_l {}, f_TI {} %, REI {}",
+                    crate::lighting::show_optional(*l_avg_cd_m2, 2),
+                    crate::lighting::show_optional(*u_o, 2),
+                    crate::lighting::show_optional(*u_l, 2),
+                    crate::lighting::show_optional(*ti_pct, 1),
+                    crate::lighting::show_optional(*rei, 2)
+                ),
+            };
+            let verdict = if p.pass {
+                "pass".to_string()
+            } else {
+                format!("fail: {}", p.verdict.failures.join("; "))
+            };
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>",
+                esc(name),
+                esc(&p.from),
+                esc(&p.to),
+                p.class.name(),
+                esc(&levels.join(", ")),
+                esc(&values),
+                if p.pass { "pass" } else { "fail" },
+                esc(&verdict)
+            );
+        }
+    }
+    s.push_str("</tbody></table>\n");
 }
 
 /// The luminaire types the report's poles carry: flux, power, efficacy and ULOR (the

@@ -307,3 +307,45 @@ fn the_report_has_a_measured_on_site_section_for_the_vendor() {
     let text = doc.root_element().text().collect::<String>();
     assert!(text.contains("Measured on site"));
 }
+
+/// Issue 26: the report lists each street's night periods (class schedule and dimming)
+/// with the class in force, the vendors' levels and the verdict; on the bundled plan the
+/// one failing period is Herstedøstervej after midnight, and Philips's report has it.
+#[test]
+fn the_report_lists_the_night_periods_with_their_verdicts() {
+    let plan = doll_plan();
+    let doc = report(&plan, Some("philips"), None);
+    let periods = rows(&doc, "periods");
+    let her: Vec<_> = periods
+        .iter()
+        .filter(|r| r[0] == "Herstedøstervej")
+        .collect();
+    let spans: Vec<(&str, &str, &str)> = her
+        .iter()
+        .map(|r| (r[1].as_str(), r[2].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("05:00", "22:00", "M3"),
+            ("22:00", "00:00", "M4"),
+            ("00:00", "05:00", "M5")
+        ],
+        "{periods:?}"
+    );
+    let night = her[2];
+    assert_eq!(night[4], "philips 30 %, thorn 50 %");
+    assert!(
+        night[5].starts_with("L_avg 0.50 cd/m², U_o 0.33"),
+        "{night:?}"
+    );
+    assert!(night[6].starts_with("fail: U_o 0.332 < 0.35"), "{night:?}");
+    assert!(her[0][6] == "pass" && her[1][6] == "pass");
+    // A street whose night is one period (no schedule, no dimming step) is not listed.
+    let whole = report(&plan, None, None);
+    let all = rows(&whole, "periods");
+    assert!(
+        all.iter().all(|r| r[0] != "Sti ved Farverland (foot path)"),
+        "{all:?}"
+    );
+}
