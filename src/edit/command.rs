@@ -31,6 +31,11 @@ pub struct EditArgs {
     /// luminaire=ID.
     #[arg(long = "row", value_name = "KEY=VALUE,...")]
     pub rows: Vec<String>,
+    /// Set a street's night class schedule (adaptive lighting): STREET="HH:MM CLASS, ...",
+    /// e.g. gl-landevej="22:00 M5, 00:00 M6, 05:00 M4"; STREET= removes it. The classes
+    /// must be of the street's design class's family.
+    #[arg(long = "class-schedule", value_name = "STREET=HH:MM CLASS,...")]
+    pub class_schedules: Vec<String>,
     /// Write the edited plan here (.ron, .geojson or .gpkg, by its extension).
     #[arg(long, short, value_name = "OUT", required_unless_present = "in_place")]
     pub output: Option<PathBuf>,
@@ -39,14 +44,20 @@ pub struct EditArgs {
     pub in_place: bool,
 }
 
-/// The instructions in the order they are made: sets, moves, deletes, then rows.
+/// The instructions in the order they are made: sets, moves, class schedules, deletes,
+/// then rows.
 fn instructions(a: &EditArgs) -> Result<Vec<(String, Instruction)>, String> {
     let mut out = Vec::new();
     type Parse = fn(&str) -> Result<Instruction, String>;
-    let groups: [(&str, &[String], Parse); 3] = [
+    let groups: [(&str, &[String], Parse); 4] = [
         ("--set", &a.set, Instruction::parse_set),
         ("--move", &a.moves, Instruction::parse_move),
         ("--row", &a.rows, Instruction::parse_row),
+        (
+            "--class-schedule",
+            &a.class_schedules,
+            Instruction::parse_class_schedule,
+        ),
     ];
     for (flag, texts, parse) in groups {
         for t in texts {
@@ -81,7 +92,9 @@ pub fn run(a: &EditArgs) -> ExitCode {
     }
     let todo = match instructions(a) {
         Ok(t) if t.is_empty() => {
-            eprintln!("error: no edit given; use --set, --move, --delete or --row");
+            eprintln!(
+                "error: no edit given; use --set, --move, --delete, --row or --class-schedule"
+            );
             return ExitCode::from(2);
         }
         Ok(t) => t,

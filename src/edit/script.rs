@@ -26,6 +26,9 @@ pub enum Instruction {
     Delete { pole: String },
     /// Add a row of poles along a street.
     Row(Box<RowSpec>),
+    /// Set (or, with an empty text, remove) a street's class schedule, written as the
+    /// street editor writes it: `"22:00 M4, 00:00 M5, 05:00 M3"`.
+    ClassSchedule { street: String, schedule: String },
 }
 
 /// The fields of a pole `--set` can change.
@@ -109,6 +112,21 @@ impl Instruction {
             pole: pole.trim().to_string(),
             lon: number("lon", lon)?,
             lat: number("lat", lat)?,
+        })
+    }
+
+    /// `STREET=HH:MM CLASS, HH:MM CLASS, ...` (after `=` nothing: remove the schedule).
+    pub fn parse_class_schedule(text: &str) -> Result<Instruction, String> {
+        let (street, schedule) = text.split_once('=').ok_or_else(|| {
+            format!(
+                "{text:?}: expected STREET=HH:MM CLASS, ..., e.g. gl-landevej=22:00 M5, 05:00 M4"
+            )
+        })?;
+        // The steps are read here, so a typo is refused before the plan is loaded.
+        super::route::parse_class_schedule(schedule)?;
+        Ok(Instruction::ClassSchedule {
+            street: street.trim().to_string(),
+            schedule: schedule.to_string(),
         })
     }
 
@@ -257,6 +275,17 @@ impl Instruction {
                 })
             }
             Instruction::Row(spec) => row_edit(doc.plan(), spec).map(|(step, _)| step),
+            Instruction::ClassSchedule { street, schedule } => {
+                // Unchanged: an empty batch, which the document reports as unchanged.
+                Ok(
+                    super::route::set_class_schedule(doc.plan(), street, schedule)?.unwrap_or_else(
+                        || Step {
+                            label: format!("Class schedule of {street}"),
+                            edit: Edit::Batch(Vec::new()),
+                        },
+                    ),
+                )
+            }
         }
     }
 }

@@ -782,3 +782,63 @@ fn help_lists_every_verb_on_one_line_each() {
         assert!(line.split_whitespace().count() >= 3, "{line:?}");
     }
 }
+
+/// Issue 26: `lysplan edit --class-schedule` sets a street's night classes with the
+/// app's checks (a class of another family is refused with the reason and nothing is
+/// written), and `STREET=` removes the schedule.
+#[test]
+fn edit_sets_and_removes_a_class_schedule() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "doll.ron", DOLL_PLAN_RON);
+    let out_path = dir.path().join("edited.ron");
+    let out = lysplan(&[
+        "edit",
+        s(&path),
+        "--class-schedule",
+        "formervangen=22:00 C5, 23:30 C5",
+        "--class-schedule",
+        "gl-landevej=",
+        "-o",
+        s(&out_path),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let back = lysplan::locate::load_any(&out_path).unwrap();
+    let street = |id: &str| back.streets.iter().find(|x| x.id == id).unwrap().clone();
+    assert_eq!(
+        street("formervangen").class_schedule,
+        vec![
+            ("22:00".to_string(), lysplan::plan::LightingClass::C5),
+            ("23:30".to_string(), lysplan::plan::LightingClass::C5)
+        ]
+    );
+    assert!(street("gl-landevej").class_schedule.is_empty());
+    // An M class on a C street: refused, naming the step; nothing written.
+    std::fs::remove_file(&out_path).unwrap();
+    let out = lysplan(&[
+        "edit",
+        s(&path),
+        "--class-schedule",
+        "formervangen=22:00 M5",
+        "-o",
+        s(&out_path),
+    ]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("class_schedule") && err.contains("M5"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!out_path.exists());
+    // A step that is not "HH:MM CLASS" is refused before the plan is read.
+    let out = lysplan(&[
+        "edit",
+        s(&path),
+        "--class-schedule",
+        "formervangen=late C5",
+        "-o",
+        s(&out_path),
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(!out_path.exists());
+}
