@@ -104,6 +104,11 @@ enum Command {
         /// with the readings stored in the plan. May be given more than once.
         #[arg(long, value_name = "READINGS.csv")]
         readings: Vec<PathBuf>,
+        /// Store the --readings in the plan (refused for a file already imported) and
+        /// write the plan to OUT (.ron, .geojson or .gpkg by extension), so later runs
+        /// compare them without the CSV.
+        #[arg(long, value_name = "OUT", requires = "readings")]
+        save: Option<PathBuf>,
     },
     /// Compare surveys measured on site with the calculated illuminance.
     ///
@@ -301,7 +306,8 @@ pub fn main() -> ExitCode {
             format,
             year,
             readings,
-        }) => energy(&file, format, year, &readings),
+            save,
+        }) => energy(&file, format, year, &readings, save.as_deref()),
         Some(Command::Survey {
             file,
             surveys,
@@ -538,7 +544,13 @@ fn report(
     ExitCode::SUCCESS
 }
 
-fn energy(path: &Path, format: Format, year: Option<i32>, readings: &[PathBuf]) -> ExitCode {
+fn energy(
+    path: &Path,
+    format: Format,
+    year: Option<i32>,
+    readings: &[PathBuf],
+    save: Option<&Path>,
+) -> ExitCode {
     let mut plan = match load(path) {
         Ok(p) => p,
         Err(code) => return code,
@@ -563,6 +575,20 @@ fn energy(path: &Path, format: Format, year: Option<i32>, readings: &[PathBuf]) 
                 return ExitCode::from(2);
             }
         }
+    }
+    if let Some(out) = save {
+        if same_file(path, out) {
+            eprintln!(
+                "error: {} is the plan being read; write the plan with its readings to \
+                 another file",
+                out.display()
+            );
+            return ExitCode::from(2);
+        }
+        if let Err(e) = lysplan::plan::save_any(&plan, out, Crs::default()) {
+            return fail(&e);
+        }
+        eprintln!("wrote {}", out.display());
     }
     let mut e = match lysplan::energy::annual(&plan, year) {
         Ok(e) => e,
@@ -656,7 +682,8 @@ fn survey(
         }
         if same_file(path, out) {
             eprintln!(
-                "error: {} is the plan being read; write the plan with its surveys to                  another file",
+                "error: {} is the plan being read; write the plan with its surveys to \
+                 another file",
                 out.display()
             );
             return ExitCode::from(2);

@@ -36,6 +36,9 @@ pub struct EditArgs {
     /// must be of the street's design class's family.
     #[arg(long = "class-schedule", value_name = "STREET=HH:MM CLASS,...")]
     pub class_schedules: Vec<String>,
+    /// Remove a survey measured on site (lysplan survey --save stored it) by its name.
+    #[arg(long = "remove-survey", value_name = "NAME")]
+    pub remove_surveys: Vec<String>,
     /// Write the edited plan here (.ron, .geojson or .gpkg, by its extension).
     #[arg(long, short, value_name = "OUT", required_unless_present = "in_place")]
     pub output: Option<PathBuf>,
@@ -65,6 +68,12 @@ fn instructions(a: &EditArgs) -> Result<Vec<(String, Instruction)>, String> {
             out.push((format!("{flag} {t}"), i));
         }
     }
+    for name in &a.remove_surveys {
+        out.push((
+            format!("--remove-survey {name}"),
+            Instruction::RemoveSurvey { name: name.clone() },
+        ));
+    }
     for id in &a.delete {
         out.push((
             format!("--delete {id}"),
@@ -93,7 +102,8 @@ pub fn run(a: &EditArgs) -> ExitCode {
     let todo = match instructions(a) {
         Ok(t) if t.is_empty() => {
             eprintln!(
-                "error: no edit given; use --set, --move, --delete, --row or --class-schedule"
+                "error: no edit given; use --set, --move, --delete, --row, --class-schedule or \
+                 --remove-survey"
             );
             return ExitCode::from(2);
         }

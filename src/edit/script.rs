@@ -29,6 +29,8 @@ pub enum Instruction {
     /// Set (or, with an empty text, remove) a street's class schedule, written as the
     /// street editor writes it: `"22:00 M4, 00:00 M5, 05:00 M3"`.
     ClassSchedule { street: String, schedule: String },
+    /// Remove a survey measured on site (and its points) by name.
+    RemoveSurvey { name: String },
 }
 
 /// The fields of a pole `--set` can change.
@@ -275,6 +277,9 @@ impl Instruction {
                 })
             }
             Instruction::Row(spec) => row_edit(doc.plan(), spec).map(|(step, _)| step),
+            Instruction::RemoveSurvey { name } => {
+                Ok(super::measured::remove_survey(doc.plan(), name)?)
+            }
             Instruction::ClassSchedule { street, schedule } => {
                 // Unchanged: an empty batch, which the document reports as unchanged.
                 Ok(

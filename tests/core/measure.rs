@@ -505,6 +505,43 @@ fn lysplan_survey_prints_the_documented_json_stores_and_exits_by_the_findings() 
     ]);
     assert_eq!(twice.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&twice.stderr).contains("\"gen\""));
+    // lysplan edit --remove-survey takes it out again; an unknown name is refused,
+    // naming the surveys the plan holds.
+    let removed = dir.path().join("removed.ron");
+    let out = lysplan(&[
+        "edit",
+        s(&stored),
+        "--remove-survey",
+        "gen",
+        "-o",
+        s(&removed),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        lysplan::locate::load_any(&removed)
+            .unwrap()
+            .surveys
+            .is_empty()
+    );
+    let out = lysplan(&[
+        "edit",
+        s(&stored),
+        "--remove-survey",
+        "nope",
+        "-o",
+        s(&dir.path().join("y.ron")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no survey named \"nope\"") && err.contains("\"gen\""),
+        "{err}"
+    );
 
     // A dark pole: exit 1, named in the text.
     let mut dark = plan.clone();
@@ -617,6 +654,48 @@ fn lysplan_energy_with_readings_sets_measured_beside_the_model() {
     // Without readings the JSON is as before.
     let plain = lysplan(&["energy", s(&ron), "--format", "json"]);
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("measured"));
+    // --save keeps the readings in the plan: the stored plan compares them without the
+    // CSV, gives the same "measured", and refuses the same file a second time.
+    let stored = dir.path().join("stored.ron");
+    let out = lysplan(&[
+        "energy",
+        s(&ron),
+        "--readings",
+        s(&readings),
+        "--save",
+        s(&stored),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = lysplan(&["energy", s(&stored), "--format", "json"]);
+    let w: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let stored_m = w["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == a)
+        .unwrap()["measured"]
+        .clone();
+    assert_eq!(stored_m, m);
+    let twice = lysplan(&["energy", s(&stored), "--readings", s(&readings)]);
+    assert_eq!(twice.status.code(), Some(2));
+    // The plan being read is never replaced.
+    let own = lysplan(&[
+        "energy",
+        s(&ron),
+        "--readings",
+        s(&readings),
+        "--save",
+        s(&ron),
+    ]);
+    assert_eq!(own.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&own.stderr).contains("the plan being read"));
 }
 
 #[test]
