@@ -74,6 +74,10 @@ impl LysplanApp {
             ExportReportTyped => self.start_typed(Purpose::ExportReport, ""),
             ImportStreets => self.start_dialog(ctx, Purpose::ImportStreets),
             ImportStreetsTyped => self.start_typed(Purpose::ImportStreets, ""),
+            ImportSurvey => self.start_dialog(ctx, Purpose::ImportSurvey),
+            ImportSurveyTyped => self.start_typed(Purpose::ImportSurvey, ""),
+            ImportReadings => self.start_dialog(ctx, Purpose::ImportReadings),
+            ImportReadingsTyped => self.start_typed(Purpose::ImportReadings, ""),
             ImportOsm => self.start_osm_import(ctx),
             Quit => {
                 self.allow_close = true;

@@ -37,6 +37,12 @@ pub enum Command {
     ImportStreetsTyped,
     /// File → Import streets from OpenStreetMap… (the visible area, via Overpass).
     ImportOsm,
+    /// File → Import survey… (illuminance measured on site, CSV; docs/formats.md).
+    ImportSurvey,
+    ImportSurveyTyped,
+    /// File → Import energy readings… (kWh of the control systems and meters, CSV).
+    ImportReadings,
+    ImportReadingsTyped,
     Quit,
     Undo,
     Redo,
@@ -160,6 +166,10 @@ impl Command {
             ImportStreets,
             ImportStreetsTyped,
             ImportOsm,
+            ImportSurvey,
+            ImportSurveyTyped,
+            ImportReadings,
+            ImportReadingsTyped,
             Quit,
             Undo,
             Redo,
@@ -226,6 +236,10 @@ impl Command {
             ImportStreets => "Import streets from GeoJSON…".into(),
             ImportStreetsTyped => "Import streets (type a path)…".into(),
             ImportOsm => "Import streets from OpenStreetMap…".into(),
+            ImportSurvey => "Import survey (CSV)…".into(),
+            ImportSurveyTyped => "Import survey (type a path)…".into(),
+            ImportReadings => "Import energy readings (CSV)…".into(),
+            ImportReadingsTyped => "Import energy readings (type a path)…".into(),
             Quit => "Quit".into(),
             Undo => "Undo".into(),
             Redo => "Redo".into(),
@@ -304,6 +318,17 @@ impl Command {
             ExportReportTyped => "Export the HTML report by typing its path",
             ImportStreets => "Take street centrelines from a GeoJSON file (undoable)",
             ImportStreetsTyped => "Import streets by typing the path of a GeoJSON file",
+            ImportSurvey => {
+                "Bring in an illuminance survey measured on site (CSV: lon,lat or \
+                 e_25832_m,n_25832_m or street,chainage_m,offset_m, with e_h_lx and \
+                 measured_at); one undoable edit; lysplan survey compares it"
+            }
+            ImportSurveyTyped => "Import a survey by typing the path of its CSV file",
+            ImportReadings => {
+                "Bring in the energy the vendors' control systems and meters report (CSV: \
+                 vendor or pole, from, to, kwh); one undoable edit"
+            }
+            ImportReadingsTyped => "Import energy readings by typing the path of the CSV file",
             ImportOsm => {
                 "Fetch the streets (and street lamps) in the visible area from OpenStreetMap, \
                  preview them and add the ones ticked (undoable)"
@@ -423,9 +448,8 @@ impl Command {
             NewPlan | Open | OpenTyped | OpenBundled | OpenRecent(_) | Save | SaveAs
             | SaveAsTyped | ExportGeoJson | ExportGpkg | ExportGpkgTyped | ExportSchedule
             | ExportScheduleTyped | ToggleGpkgWgs84 | ToggleCsvBom | ExportReport
-            | ExportReportTyped | ImportStreets | ImportStreetsTyped | ImportOsm | Quit => {
-                Menu::File
-            }
+            | ExportReportTyped | ImportStreets | ImportStreetsTyped | ImportOsm | ImportSurvey
+            | ImportSurveyTyped | ImportReadings | ImportReadingsTyped | Quit => Menu::File,
             Undo | Redo | DeleteSelection | SelectAll | PlanSettings => Menu::Edit,
             ToggleCoverageLayer
             | ToggleCoverageResults

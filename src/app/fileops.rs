@@ -54,6 +54,52 @@ impl LysplanApp {
         }
     }
 
+    /// A survey measured on site into the plan, as one undoable edit; an error in the
+    /// file (named with its line and column) or a file already imported leaves the plan
+    /// unchanged and says why.
+    pub fn import_survey_from(&mut self, path: &Path) {
+        match crate::edit::measured::import_survey_file(self.state.plan(), path) {
+            Ok((step, names)) => {
+                if self.state.apply(step) {
+                    let points = step_points(&self.state, &names);
+                    self.state.status = format!(
+                        "Imported survey {} from {} ({} points measured on site); \
+                         lysplan survey compares it with the calculation",
+                        names.join(", "),
+                        path.display(),
+                        points
+                    );
+                }
+            }
+            Err(e) => {
+                self.dialogs.error = Some(format!(
+                    "Could not import the survey; the plan is unchanged.\n\n{e}"
+                ))
+            }
+        }
+    }
+
+    /// Energy readings into the plan, as one undoable edit (as [`Self::import_survey_from`]).
+    pub fn import_readings_from(&mut self, path: &Path) {
+        match crate::edit::measured::import_readings_file(self.state.plan(), path) {
+            Ok((step, n)) => {
+                if self.state.apply(step) {
+                    self.state.status = format!(
+                        "Imported {n} energy reading{} from {}; lysplan energy compares them \
+                         with the model",
+                        if n == 1 { "" } else { "s" },
+                        path.display()
+                    );
+                }
+            }
+            Err(e) => {
+                self.dialogs.error = Some(format!(
+                    "Could not import the energy readings; the plan is unchanged.\n\n{e}"
+                ))
+            }
+        }
+    }
+
     pub(super) fn remember(&mut self, path: &Path) {
         self.recent.retain(|p| p != path);
         self.recent.insert(0, path.to_path_buf());
@@ -220,6 +266,8 @@ impl LysplanApp {
             Purpose::ImportLuminaire
             | Purpose::ImportSurface
             | Purpose::ImportStreets
+            | Purpose::ImportSurvey
+            | Purpose::ImportReadings
             | Purpose::CompareSubmission => None,
             Purpose::ExportGeoJson => Some(self.export_path("geojson")),
             Purpose::ExportGpkg => Some(self.export_path("gpkg")),
@@ -267,6 +315,8 @@ impl LysplanApp {
             Purpose::ImportLuminaire => self.catalogue.import_path(&mut self.state, &path),
             Purpose::ImportSurface => self.catalogue.import_surface(&mut self.state, &path),
             Purpose::CompareSubmission => self.compare_with(&path),
+            Purpose::ImportSurvey => self.import_survey_from(&path),
+            Purpose::ImportReadings => self.import_readings_from(&path),
             Purpose::ExportReport => self.export_report(&path),
             Purpose::ExportGpkg => self.export_gpkg(&path),
             Purpose::ExportSchedule => self.export_schedule(&path),
@@ -318,6 +368,17 @@ pub fn resolve_typed(text: &str, plan_file: Option<&Path>) -> PathBuf {
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_default();
     base.join(p)
+}
+
+/// How many points the plan's surveys `names` hold (after the import is applied).
+fn step_points(state: &super::state::AppState, names: &[String]) -> usize {
+    state
+        .plan()
+        .surveys
+        .iter()
+        .filter(|s| names.contains(&s.name))
+        .map(|s| s.points.len())
+        .sum()
 }
 
 #[cfg(test)]

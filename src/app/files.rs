@@ -26,6 +26,10 @@ pub enum Purpose {
     ImportSurface,
     /// A vendor's submission to review against the open plan.
     CompareSubmission,
+    /// A survey measured on site (CSV) into the plan.
+    ImportSurvey,
+    /// Energy readings (CSV) into the plan.
+    ImportReadings,
 }
 
 impl Purpose {
@@ -41,6 +45,8 @@ impl Purpose {
             Purpose::ImportLuminaire => "Import luminaire photometry",
             Purpose::ImportSurface => "Import road surface r-table",
             Purpose::CompareSubmission => "Compare with a submission",
+            Purpose::ImportSurvey => "Import survey measured on site",
+            Purpose::ImportReadings => "Import energy readings",
         }
     }
 }
@@ -78,6 +84,8 @@ impl PendingDialog {
                 }
                 Purpose::ExportReport => d.add_filter("HTML report", &["html", "htm"]),
                 Purpose::ImportSurface => d.add_filter("r-table (CSV)", &["csv", "CSV"]),
+                Purpose::ImportSurvey => d.add_filter("survey (CSV)", &["csv", "CSV"]),
+                Purpose::ImportReadings => d.add_filter("energy readings (CSV)", &["csv", "CSV"]),
                 Purpose::ExportGpkg => d.add_filter("GeoPackage", &["gpkg"]),
                 Purpose::ExportSchedule => d.add_filter("CSV", &["csv"]),
                 Purpose::ImportLuminaire => {
@@ -101,6 +109,8 @@ impl PendingDialog {
                 | Purpose::ImportStreets
                 | Purpose::ImportLuminaire
                 | Purpose::ImportSurface
+                | Purpose::ImportSurvey
+                | Purpose::ImportReadings
                 | Purpose::CompareSubmission => d.pick_file(),
                 Purpose::SaveAs
                 | Purpose::ExportGeoJson

@@ -13,6 +13,7 @@ mod ui_export;
 mod ui_farzoom;
 mod ui_guard_props;
 mod ui_luminance;
+mod ui_measured;
 mod ui_osm;
 mod ui_review;
 mod ui_route;

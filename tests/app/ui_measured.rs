@@ -1,0 +1,114 @@
+//! Issue 28 in the app: File → Import survey… and Import energy readings… (here with a
+//! typed path, as where no file dialog answers): one undoable edit each, the same file
+//! refused a second time, an error in the file shown with its line and column and the
+//! plan left unchanged.
+
+use crate::common;
+use egui::vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use lysplan::app::{Command, LysplanApp};
+
+type H = Harness<'static, LysplanApp>;
+
+fn type_path_and_ok(h: &mut H, path: &std::path::Path) {
+    h.state_mut()
+        .dialogs
+        .typed
+        .as_mut()
+        .expect("the typed-path window is open")
+        .text = path.display().to_string();
+    h.run_steps(1);
+    h.get_by_label("OK").click();
+    h.run_steps(3);
+}
+
+#[test]
+fn a_survey_and_energy_readings_are_imported_undoably_from_the_file_menu() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = lysplan::bundled::doll_plan();
+    let pole = plan.poles[0].clone();
+    let survey = dir.path().join("nov.csv");
+    std::fs::write(
+        &survey,
+        // A Danish spreadsheet's export: semicolons and decimal commas.
+        format!(
+            "lon;lat;e_h_lx;measured_at\n{};{};12,5;2026-11-20\n{};{};8,25;2026-11-20\n",
+            pole.lon,
+            pole.lat,
+            pole.lon + 0.0001,
+            pole.lat
+        )
+        .replace('.', ","),
+    )
+    .unwrap();
+    let vendor = plan.vendors[0].id.clone();
+    let readings = dir.path().join("meter.csv");
+    std::fs::write(
+        &readings,
+        format!("vendor,from,to,kwh\n{vendor},2026-11-01,2026-12-01,120.5\n"),
+    )
+    .unwrap();
+    let mut h = common::app_harness(plan, vec2(1280.0, 900.0), 0.25);
+    h.run_steps(2);
+
+    let ctx = h.ctx.clone();
+    h.state_mut().run(&ctx, Command::ImportSurveyTyped);
+    h.run_steps(2);
+    type_path_and_ok(&mut h, &survey);
+    let surveys = |h: &H| h.state().state.plan().surveys.clone();
+    assert_eq!(surveys(&h).len(), 1, "{:?}", h.state().dialogs.error);
+    assert_eq!(surveys(&h)[0].points.len(), 2);
+    assert!(
+        (surveys(&h)[0].points[0].e_h_lx - 12.5).abs() < 1e-12,
+        "decimal comma"
+    );
+    assert!(
+        h.state().state.status.contains("2 points"),
+        "{}",
+        h.state().state.status
+    );
+
+    h.state_mut().run(&ctx, Command::ImportReadingsTyped);
+    h.run_steps(2);
+    type_path_and_ok(&mut h, &readings);
+    assert_eq!(h.state().state.plan().energy_readings.len(), 1);
+
+    // The same survey again: refused, naming the survey; the plan unchanged.
+    h.state_mut().run(&ctx, Command::ImportSurveyTyped);
+    h.run_steps(2);
+    type_path_and_ok(&mut h, &survey);
+    let err = h.state().dialogs.error.clone().expect("an error is shown");
+    assert!(err.contains("the plan is unchanged"), "{err}");
+    assert_eq!(surveys(&h).len(), 1);
+    h.state_mut().dialogs.error = None;
+
+    // Each import is one step of the history.
+    h.state_mut().run(&ctx, Command::Undo);
+    h.run_steps(2);
+    assert!(h.state().state.plan().energy_readings.is_empty());
+    h.state_mut().run(&ctx, Command::Undo);
+    h.run_steps(2);
+    assert!(surveys(&h).is_empty());
+
+    // An error in the file: its line and column, nothing imported.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "lon,lat,e_h_lx,measured_at\n12.37,55.69,x,2026-11-03\n",
+    )
+    .unwrap();
+    h.state_mut().run(&ctx, Command::ImportSurveyTyped);
+    h.run_steps(2);
+    type_path_and_ok(&mut h, &bad);
+    let err = h.state().dialogs.error.clone().expect("an error is shown");
+    assert!(err.contains("bad.csv:2:13"), "{err}");
+    assert!(surveys(&h).is_empty());
+    h.state_mut().dialogs.error = None;
+    h.run_steps(2);
+    // The File menu lists both imports.
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Import survey (CSV)…");
+    h.get_by_label("Import energy readings (CSV)…");
+}
