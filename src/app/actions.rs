@@ -167,6 +167,7 @@ impl LysplanApp {
             Help => self.dialogs.help = !self.dialogs.help,
             Palette => self.dialogs.palette.open(),
             About => super::about::open(ctx),
+            Measurements => super::measurements::open(ctx),
         }
     }
 

@@ -43,6 +43,8 @@ pub enum Command {
     /// File → Import energy readings… (kWh of the control systems and meters, CSV).
     ImportReadings,
     ImportReadingsTyped,
+    /// View → Measurements (surveys and energy readings against the plan).
+    Measurements,
     Quit,
     Undo,
     Redo,
@@ -170,6 +172,7 @@ impl Command {
             ImportSurveyTyped,
             ImportReadings,
             ImportReadingsTyped,
+            Measurements,
             Quit,
             Undo,
             Redo,
@@ -240,6 +243,7 @@ impl Command {
             ImportSurveyTyped => "Import survey (type a path)…".into(),
             ImportReadings => "Import energy readings (CSV)…".into(),
             ImportReadingsTyped => "Import energy readings (type a path)…".into(),
+            Measurements => format!("{}…", super::measurements::TITLE),
             Quit => "Quit".into(),
             Undo => "Undo".into(),
             Redo => "Redo".into(),
@@ -329,6 +333,10 @@ impl Command {
                  vendor or pole, from, to, kwh); one undoable edit"
             }
             ImportReadingsTyped => "Import energy readings by typing the path of the CSV file",
+            Measurements => {
+                "The surveys measured on site against the calculation, per vendor section, \
+                 the dark or mis-aimed poles, and the energy readings against the model"
+            }
             ImportOsm => {
                 "Fetch the streets (and street lamps) in the visible area from OpenStreetMap, \
                  preview them and add the ones ticked (undoable)"
@@ -457,6 +465,7 @@ impl Command {
             | ZoomOut
             | ZoomToPlan
             | ZoomToSelection
+            | Measurements
             | Energy => Menu::View,
             Tool(_) | FinishStreet | RemoveLastVertex | Cancel => Menu::Tools,
             Catalogue | ImportLuminaire | ImportSurface => Menu::Luminaires,

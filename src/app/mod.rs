@@ -25,6 +25,7 @@ pub mod map_coverage;
 pub mod map_sections;
 pub mod map_tools;
 pub mod map_view;
+pub mod measurements;
 pub mod menus;
 pub mod osm_import;
 pub mod panels;
@@ -93,6 +94,8 @@ pub struct LysplanApp {
     pub inspector: panels::inspector::InspectorState,
     /// The luminaire catalogue window.
     pub catalogue: panels::catalogue::CatalogueState,
+    /// The Measurements window's comparison, per plan revision.
+    pub measurements: measurements::MeasurementsCache,
     /// EN 13201 coverage: background worker, map layer toggle, results panel.
     pub coverage: coverage::CoverageUi,
     /// Streets from OpenStreetMap: the Overpass request, the preview, the endpoint.
@@ -109,6 +112,12 @@ pub struct LysplanApp {
 }
 
 impl LysplanApp {
+    /// The Measurements window's comparison of the surveys (after the window has shown
+    /// the current plan).
+    pub fn measurements_comparison(&self) -> Option<&crate::measure::SurveyComparison> {
+        self.measurements.surveys()
+    }
+
     /// The app on `plan`; `with_tiles` fetches OSM tiles (off in tests: no network there).
     pub fn new(ctx: &egui::Context, plan: Plan, path: Option<PathBuf>, with_tiles: bool) -> Self {
         let state = AppState::new(plan, path);
@@ -127,6 +136,7 @@ impl LysplanApp {
             review: Default::default(),
             inspector: Default::default(),
             catalogue: Default::default(),
+            measurements: Default::default(),
             coverage: Default::default(),
             osm: Default::default(),
             dialogs: Default::default(),
@@ -230,6 +240,7 @@ impl LysplanApp {
             .show(ui, |ui| self.map_ui(ui));
         self.dialogs(&ctx);
         about::window(&ctx);
+        measurements::window(&ctx, &self.state, &mut self.measurements);
         self.review_windows(&ctx);
         match panels::catalogue::window(&ctx, &mut self.state, &mut self.catalogue) {
             Some(panels::catalogue::Action::ImportDialog) => {

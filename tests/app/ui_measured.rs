@@ -74,6 +74,30 @@ fn a_survey_and_energy_readings_are_imported_undoably_from_the_file_menu() {
     type_path_and_ok(&mut h, &readings);
     assert_eq!(h.state().state.plan().energy_readings.len(), 1);
 
+    // View → Measurements: the survey per vendor section and the reading against the
+    // model, as lysplan survey and lysplan energy --readings give them.
+    h.state_mut().run(&ctx, Command::Measurements);
+    h.run_steps(3);
+    let c = h
+        .state()
+        .measurements_comparison()
+        .expect("the surveys are compared");
+    let section = c
+        .sections
+        .first()
+        .expect("the points lie on a vendor section");
+    assert_eq!(section.count, 2);
+    h.get_by_label(&section.section);
+    // Mean and median (of two points) read the same.
+    assert!(
+        h.query_all_by_label(&format!("{:.3}", section.mean_ratio))
+            .count()
+            >= 2
+    );
+    h.get_by_label("Measured kWh");
+    h.get_by_label("120.5");
+    h.get_by_label_contains("dark or mis-aimed");
+
     // The same survey again: refused, naming the survey; the plan unchanged.
     h.state_mut().run(&ctx, Command::ImportSurveyTyped);
     h.run_steps(2);
@@ -104,11 +128,19 @@ fn a_survey_and_energy_readings_are_imported_undoably_from_the_file_menu() {
     let err = h.state().dialogs.error.clone().expect("an error is shown");
     assert!(err.contains("bad.csv:2:13"), "{err}");
     assert!(surveys(&h).is_empty());
-    h.state_mut().dialogs.error = None;
+}
+
+#[test]
+fn the_file_menu_lists_both_imports() {
+    let mut h = common::app_harness(lysplan::bundled::doll_plan(), vec2(1280.0, 900.0), 0.25);
     h.run_steps(2);
-    // The File menu lists both imports.
     h.get_by_label("File").click();
     h.run_steps(2);
     h.get_by_label("Import survey (CSV)…");
     h.get_by_label("Import energy readings (CSV)…");
+    let mut h = common::app_harness(lysplan::bundled::doll_plan(), vec2(1280.0, 900.0), 0.25);
+    h.run_steps(2);
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Measurements…");
 }
