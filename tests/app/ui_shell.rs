@@ -185,7 +185,7 @@ fn the_palette_finds_and_runs_a_command_by_part_of_its_name() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::K);
     h.run_steps(2);
     assert!(h.state().dialogs.palette.is_open);
-    h.get_by_role(Role::TextInput).type_text("measu");
+    h.get_by_role(Role::TextInput).type_text("tool: measu");
     h.run_steps(2);
     // Only matching commands are listed.
     h.get_by_label("Tool: Measure");
