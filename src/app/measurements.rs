@@ -73,25 +73,33 @@ impl MeasurementsCache {
 
 const FAIL: Color32 = Color32::from_rgb(220, 38, 38);
 
-/// Draws the Measurements window while it is open.
-pub fn window(ctx: &egui::Context, state: &AppState, cache: &mut MeasurementsCache) {
+/// Draws the Measurements window while it is open. Returns the dark pole clicked, to
+/// select and zoom to.
+pub fn window(
+    ctx: &egui::Context,
+    state: &AppState,
+    cache: &mut MeasurementsCache,
+) -> Option<String> {
     let mut open = is_open(ctx);
     if !open {
-        return;
+        return None;
     }
     cache.refresh(state);
+    let mut clicked = None;
     egui::Window::new(TITLE)
         .open(&mut open)
         .default_width(760.0)
         .show(ctx, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| body(ui, state, cache));
+            egui::ScrollArea::vertical().show(ui, |ui| clicked = body(ui, state, cache));
         });
     if !open {
         ctx.data_mut(|d| d.insert_temp(open_id(), false));
     }
+    clicked
 }
 
-fn body(ui: &mut egui::Ui, state: &AppState, cache: &MeasurementsCache) {
+fn body(ui: &mut egui::Ui, state: &AppState, cache: &MeasurementsCache) -> Option<String> {
+    let mut clicked = None;
     let plan = state.plan();
     ui.label(
         "Measured on site against the calculated initial illuminance (MF = 1) and the \
@@ -143,10 +151,19 @@ fn body(ui: &mut egui::Ui, state: &AppState, cache: &MeasurementsCache) {
                         .strong(),
                 );
                 for d in &c.dark_poles {
-                    ui.label(format!(
-                        "{} ({}) in {}: mean ratio {:.3} over {} points",
-                        d.pole, d.vendor, d.survey, d.mean_ratio, d.points
-                    ));
+                    ui.horizontal(|ui| {
+                        if ui
+                            .link(&d.pole)
+                            .on_hover_text("Select this pole and zoom to it")
+                            .clicked()
+                        {
+                            clicked = Some(d.pole.clone());
+                        }
+                        ui.label(format!(
+                            "({}) in {}: mean ratio {:.3} over {} points",
+                            d.vendor, d.survey, d.mean_ratio, d.points
+                        ));
+                    });
                 }
             }
             if c.depreciation.iter().any(|d| d.series.len() > 1) {
@@ -206,4 +223,5 @@ fn body(ui: &mut egui::Ui, state: &AppState, cache: &MeasurementsCache) {
                 });
         }
     }
+    clicked
 }

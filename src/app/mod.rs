@@ -240,7 +240,10 @@ impl LysplanApp {
             .show(ui, |ui| self.map_ui(ui));
         self.dialogs(&ctx);
         about::window(&ctx);
-        measurements::window(&ctx, &self.state, &mut self.measurements);
+        if let Some(pole) = measurements::window(&ctx, &self.state, &mut self.measurements) {
+            self.state.selection = [pole].into();
+            self.run(&ctx, Command::ZoomToSelection);
+        }
         self.review_windows(&ctx);
         match panels::catalogue::window(&ctx, &mut self.state, &mut self.catalogue) {
             Some(panels::catalogue::Action::ImportDialog) => {

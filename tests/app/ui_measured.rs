@@ -144,3 +144,36 @@ fn the_file_menu_lists_both_imports() {
     h.run_steps(2);
     h.get_by_label("Measurements…");
 }
+
+/// A pole whose light is missing on site is named in the Measurements window; clicking
+/// it selects the pole and zooms the map to it.
+#[test]
+fn a_dark_pole_is_named_and_a_click_selects_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = lysplan::bundled::doll_plan();
+    let pole = plan.poles[0].clone();
+    // Three points at the pole's foot, where it gives most of the calculated light,
+    // reading almost nothing.
+    let mut text = String::from("lon,lat,e_h_lx,measured_at\n");
+    for k in 0..3 {
+        let lon = pole.lon + 0.000_01 * k as f64;
+        text.push_str(&format!("{lon},{},0.01,2026-11-20\n", pole.lat));
+    }
+    let survey = dir.path().join("dark.csv");
+    std::fs::write(&survey, text).unwrap();
+    let mut h = common::app_harness(plan, vec2(1280.0, 900.0), 0.25);
+    h.run_steps(2);
+    let ctx = h.ctx.clone();
+    h.state_mut().run(&ctx, Command::ImportSurveyTyped);
+    h.run_steps(2);
+    type_path_and_ok(&mut h, &survey);
+    h.state_mut().run(&ctx, Command::Measurements);
+    h.run_steps(3);
+    let c = h.state().measurements_comparison().expect("compared");
+    assert_eq!(c.dark_poles.len(), 1, "{:?}", c.dark_poles);
+    assert_eq!(c.dark_poles[0].pole, pole.id.as_str());
+    h.get_by_label(pole.id.as_str()).click();
+    h.run_steps(3);
+    let want: std::collections::BTreeSet<String> = [pole.id.to_string()].into();
+    assert_eq!(h.state().state.selection, want);
+}
