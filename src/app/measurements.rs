@@ -73,6 +73,43 @@ impl MeasurementsCache {
 
 const FAIL: Color32 = Color32::from_rgb(220, 38, 38);
 
+/// Days since 1970-01-01 of a survey date ("YYYY-MM-DD", or the date of a date-time).
+fn day_number(date: &str) -> Option<f64> {
+    let d: jiff::civil::Date = date.get(..10)?.parse().ok()?;
+    let epoch = jiff::civil::date(1970, 1, 1);
+    Some(epoch.until(d).ok()?.get_days() as f64)
+}
+
+/// Each vendor's mean ratio over the survey dates: how output falls over the months.
+fn ratio_plot(ui: &mut egui::Ui, depreciation: &[crate::measure::Depreciation]) {
+    use egui_plot::{HLine, Legend, Line, Plot};
+    Plot::new("measured_ratio_by_date")
+        .height(320.0)
+        .legend(Legend::default())
+        .allow_scroll(false)
+        .include_y(0.0)
+        .include_y(1.2)
+        .x_axis_label("survey date")
+        .y_axis_label("measured / calculated")
+        .x_axis_formatter(|m, _| {
+            let days = m.value.round() as i64;
+            jiff::civil::date(1970, 1, 1)
+                .checked_add(jiff::Span::new().days(days))
+                .map_or(String::new(), |d| d.to_string())
+        })
+        .show(ui, |p| {
+            p.hline(HLine::new("as calculated", 1.0).color(Color32::GRAY));
+            for d in depreciation.iter().filter(|d| d.series.len() > 1) {
+                let pts: Vec<[f64; 2]> = d
+                    .series
+                    .iter()
+                    .filter_map(|x| Some([day_number(&x.date)?, x.mean_ratio]))
+                    .collect();
+                p.line(Line::new(d.vendor.clone(), pts).width(1.5));
+            }
+        });
+}
+
 /// Draws the Measurements window while it is open. Returns the dark pole clicked, to
 /// select and zoom to.
 pub fn window(
@@ -177,6 +214,7 @@ fn body(ui: &mut egui::Ui, state: &AppState, cache: &MeasurementsCache) -> Optio
                         .collect();
                     ui.label(format!("{}: {}", d.vendor, series.join(", ")));
                 }
+                ratio_plot(ui, &c.depreciation);
             }
         }
     }
@@ -224,4 +262,17 @@ fn body(ui: &mut egui::Ui, state: &AppState, cache: &MeasurementsCache) -> Optio
         }
     }
     clicked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::day_number;
+
+    #[test]
+    fn survey_dates_are_days_since_1970_on_the_plots_axis() {
+        assert_eq!(day_number("1970-01-02"), Some(1.0));
+        assert_eq!(day_number("2026-11-20"), Some(20777.0));
+        assert_eq!(day_number("2026-11-20T22:15:00+01:00"), Some(20777.0));
+        assert_eq!(day_number("20-11-2026"), None);
+    }
 }
