@@ -544,6 +544,21 @@ fn report(
     ExitCode::SUCCESS
 }
 
+/// `--save OUT` of `survey` and `energy`: the plan read from `path`, with the imported
+/// `what` (surveys, readings), written to OUT; never over the plan being read.
+fn save_measured(plan: &Plan, path: &Path, out: &Path, what: &str) -> Result<(), ExitCode> {
+    if same_file(path, out) {
+        eprintln!(
+            "error: {} is the plan being read; write the plan with its {what} to another file",
+            out.display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    lysplan::plan::save_any(plan, out, Crs::default()).map_err(|e| fail(&e))?;
+    eprintln!("wrote {}", out.display());
+    Ok(())
+}
+
 fn energy(
     path: &Path,
     format: Format,
@@ -576,19 +591,10 @@ fn energy(
             }
         }
     }
-    if let Some(out) = save {
-        if same_file(path, out) {
-            eprintln!(
-                "error: {} is the plan being read; write the plan with its readings to \
-                 another file",
-                out.display()
-            );
-            return ExitCode::from(2);
-        }
-        if let Err(e) = lysplan::plan::save_any(&plan, out, Crs::default()) {
-            return fail(&e);
-        }
-        eprintln!("wrote {}", out.display());
+    if let Some(out) = save
+        && let Err(code) = save_measured(&plan, path, out, "readings")
+    {
+        return code;
     }
     let mut e = match lysplan::energy::annual(&plan, year) {
         Ok(e) => e,
@@ -680,18 +686,9 @@ fn survey(
                 return ExitCode::from(2);
             }
         }
-        if same_file(path, out) {
-            eprintln!(
-                "error: {} is the plan being read; write the plan with its surveys to \
-                 another file",
-                out.display()
-            );
-            return ExitCode::from(2);
+        if let Err(code) = save_measured(&plan, path, out, "surveys") {
+            return code;
         }
-        if let Err(e) = lysplan::plan::save_any(&plan, out, Crs::default()) {
-            return fail(&e);
-        }
-        eprintln!("wrote {}", out.display());
     }
     let compared: Vec<lysplan::plan::measured::Survey> = if csvs.is_empty() {
         plan.surveys.clone()

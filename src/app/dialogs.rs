@@ -115,7 +115,10 @@ impl LysplanApp {
         {
             self.state.status = status;
         }
-        if let Some(status) = panels::energy::window(ctx, &mut self.state, &mut self.energy) {
+        let coverage = self.coverage.worker.result().map(|r| &**r);
+        if let Some(status) =
+            panels::energy::window(ctx, &mut self.state, &mut self.energy, coverage)
+        {
             self.state.status = status;
         }
         if let Some(chosen) = super::osm_import::window(ctx, &mut self.osm) {

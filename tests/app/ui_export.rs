@@ -27,18 +27,7 @@ fn file_menu(h: &mut H, item: &str) {
     h.run_steps(3);
 }
 
-/// Types `path` into the open typed-path window and presses OK.
-fn type_path_and_ok(h: &mut H, path: &Path) {
-    h.state_mut()
-        .dialogs
-        .typed
-        .as_mut()
-        .expect("the typed-path window is open")
-        .text = path.display().to_string();
-    h.run_steps(1);
-    h.get_by_label("OK").click();
-    h.run_steps(3);
-}
+use crate::common::type_path_and_ok;
 
 fn srs_of_poles(path: &Path) -> i64 {
     let db = rusqlite::Connection::open(path).unwrap();

@@ -11,17 +11,7 @@ use lysplan::app::{Command, LysplanApp};
 
 type H = Harness<'static, LysplanApp>;
 
-fn type_path_and_ok(h: &mut H, path: &std::path::Path) {
-    h.state_mut()
-        .dialogs
-        .typed
-        .as_mut()
-        .expect("the typed-path window is open")
-        .text = path.display().to_string();
-    h.run_steps(1);
-    h.get_by_label("OK").click();
-    h.run_steps(3);
-}
+use crate::common::type_path_and_ok;
 
 #[test]
 fn a_survey_and_energy_readings_are_imported_undoably_from_the_file_menu() {

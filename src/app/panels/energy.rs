@@ -164,18 +164,24 @@ impl EnergyUi {
         let plan = state.plan().clone();
         let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let r = annual(&plan, None).map(|mut e| {
-                // Adaptive lighting: each vendor's dimming judged against the class in
-                // force (the periods of the coverage).
-                let (photometry, _) = crate::lighting::load_photometry(&plan);
-                let coverage = crate::lighting::evaluate(&plan, &photometry, None);
-                e.set_compliance(&coverage.first_failures());
-                e
-            });
-            let _ = tx.send(r.map_err(|e| e.to_string()));
+            // The compliance comes from the app's coverage of the same revision
+            // ([`EnergyUi::judge`]): the periods are not evaluated a second time here.
+            let _ = tx.send(annual(&plan, None).map_err(|e| e.to_string()));
         });
         self.job = Some((rev, rx));
         true
+    }
+
+    /// Adaptive lighting: each vendor's dimming judged against the class in force, from
+    /// the periods of the app's coverage when it is for the same plan revision as the
+    /// year's energy (until then the column shows "—").
+    pub fn judge(&mut self, coverage: Option<&crate::app::coverage::CoverageResult>) {
+        let (Some((rev, Ok(e))), Some(cov)) = (self.result.as_mut(), coverage) else {
+            return;
+        };
+        if cov.revision == *rev && e.vendors.iter().any(|v| v.compliance.is_none()) {
+            e.set_compliance(&cov.coverage.first_failures());
+        }
     }
 
     /// Waits for a running computation (tests).
@@ -200,14 +206,21 @@ pub fn parse_date(s: &str) -> Result<(i32, u8, u8), String> {
     Ok((y, m, d))
 }
 
-/// Draws the window; returns a status message after an applied edit.
-pub fn window(ctx: &egui::Context, state: &mut AppState, w: &mut EnergyUi) -> Option<String> {
+/// Draws the window; returns a status message after an applied edit. `coverage`: the
+/// app's latest coverage result, whose periods judge each vendor's dimming.
+pub fn window(
+    ctx: &egui::Context,
+    state: &mut AppState,
+    w: &mut EnergyUi,
+    coverage: Option<&crate::app::coverage::CoverageResult>,
+) -> Option<String> {
     if !w.open {
         return None;
     }
     if w.refresh(state) {
         ctx.request_repaint_after(std::time::Duration::from_millis(50));
     }
+    w.judge(coverage);
     let mut open = true;
     let mut status = None;
     egui::Window::new("Energy and CO2")

@@ -53,3 +53,17 @@ pub fn app_coverage(h: &Harness<'_, LysplanApp>) -> lysplan::lighting::Coverage 
     );
     r.coverage.clone()
 }
+
+/// Types `path` into the open typed-path window and presses OK.
+pub fn type_path_and_ok(h: &mut Harness<'static, LysplanApp>, path: &std::path::Path) {
+    use egui_kittest::kittest::Queryable;
+    h.state_mut()
+        .dialogs
+        .typed
+        .as_mut()
+        .expect("the typed-path window is open")
+        .text = path.display().to_string();
+    h.run_steps(1);
+    h.get_by_label("OK").click();
+    h.run_steps(3);
+}
