@@ -109,6 +109,7 @@ impl LysplanApp {
                 }
             }
             ToggleCoverageLayer => self.coverage.layer = !self.coverage.layer,
+            ToggleMeasurementsLayer => self.measurements.layer = !self.measurements.layer,
             ToggleCoverageResults => self.coverage.window_open = !self.coverage.window_open,
             ZoomIn => {
                 let _ = self.map.memory.zoom_in();

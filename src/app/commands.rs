@@ -56,6 +56,8 @@ pub enum Command {
     RemoveLastVertex,
     Tool(Tool),
     ToggleCoverageLayer,
+    /// View → Measurements layer: the surveyed points coloured by measured / calculated.
+    ToggleMeasurementsLayer,
     ToggleCoverageResults,
     ZoomIn,
     ZoomOut,
@@ -195,6 +197,7 @@ impl Command {
             ToggleReviewColours,
             ToggleCoverageLayer,
             ToggleCoverageResults,
+            ToggleMeasurementsLayer,
             ZoomIn,
             ZoomOut,
             ZoomToPlan,
@@ -254,6 +257,7 @@ impl Command {
             RemoveLastVertex => "Remove the last vertex drawn".into(),
             Tool(t) => format!("Tool: {}", t.label()),
             ToggleCoverageLayer => "Coverage layer".into(),
+            ToggleMeasurementsLayer => "Measurements layer".into(),
             ToggleCoverageResults => "Coverage results".into(),
             ZoomIn => "Zoom in".into(),
             ZoomOut => "Zoom out".into(),
@@ -362,6 +366,10 @@ impl Command {
                 "Click a street; drag its vertices, click a midpoint to insert, right-click a vertex to delete; draw new streets"
             }
             ToggleCoverageLayer => "Colour the route by the computed illuminance",
+            ToggleMeasurementsLayer => {
+                "Show the surveyed points, coloured by measured / calculated; hover one for \
+                 its values and the poles that light it"
+            }
             ToggleCoverageResults => "EN 13201 results per street and section, docked on the right",
             ZoomIn => "Zoom the map in (the wheel zooms about the cursor)",
             ZoomOut => "Zoom the map out",
@@ -461,6 +469,7 @@ impl Command {
             Undo | Redo | DeleteSelection | SelectAll | PlanSettings => Menu::Edit,
             ToggleCoverageLayer
             | ToggleCoverageResults
+            | ToggleMeasurementsLayer
             | ZoomIn
             | ZoomOut
             | ZoomToPlan
@@ -537,6 +546,7 @@ impl Command {
     pub fn checked(&self, app: &LysplanApp) -> Option<bool> {
         match self {
             Command::ToggleCoverageLayer => Some(app.coverage.layer),
+            Command::ToggleMeasurementsLayer => Some(app.measurements.layer),
             Command::ToggleCoverageResults => Some(app.coverage.window_open),
             Command::Tool(t) => Some(app.state.tool == *t),
             Command::ToggleReviewColours => Some(app.review.colour_by_status),

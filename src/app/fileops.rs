@@ -62,9 +62,12 @@ impl LysplanApp {
             Ok((step, names)) => {
                 if self.state.apply(step) {
                     let points = step_points(&self.state, &names);
+                    // What was just brought in is shown at once.
+                    self.measurements.layer = true;
                     self.state.status = format!(
-                        "Imported survey {} from {} ({} points measured on site); \
-                         lysplan survey compares it with the calculation",
+                        "Imported survey {} from {} ({} points measured on site); the \
+                         Measurements layer shows them against the calculation, \
+                         View > Measurements… per section",
                         names.join(", "),
                         path.display(),
                         points

@@ -180,6 +180,9 @@ impl LysplanApp {
                 self.map.fit(e);
             }
         }
+        if self.measurements.layer {
+            self.measurements.refresh(&self.state);
+        }
         let grabbing = self.map.tools.grabbing();
         let drawing = self.state.route.draft.is_some();
         let state = &self.state;
@@ -228,6 +231,14 @@ impl LysplanApp {
                 plan: state.plan(),
                 result,
                 stale: result.revision != state.revision(),
+            });
+        }
+        if self.measurements.layer
+            && let Some(c) = self.measurements.surveys()
+        {
+            m = m.with_plugin(super::map_measurements::MeasurementsPlugin {
+                points: &c.points,
+                legend_lift_px: if self.coverage.layer { 110.0 } else { 0.0 },
             });
         }
         if let Some(p) = &self.osm.preview {

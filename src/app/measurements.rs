@@ -15,6 +15,8 @@ pub const TITLE: &str = "Measurements";
 
 /// The comparison of one plan revision.
 pub struct MeasurementsCache {
+    /// Draw the surveyed points on the map (View → Measurements layer).
+    pub layer: bool,
     revision: Option<u64>,
     surveys: Option<SurveyComparison>,
     energy: Result<BTreeMap<String, MeasuredEnergy>, String>,
@@ -37,6 +39,7 @@ pub fn is_open(ctx: &egui::Context) -> bool {
 impl Default for MeasurementsCache {
     fn default() -> Self {
         MeasurementsCache {
+            layer: false,
             revision: None,
             surveys: None,
             energy: Ok(BTreeMap::new()),

@@ -22,6 +22,7 @@ pub mod fileops;
 pub mod files;
 pub mod map;
 pub mod map_coverage;
+pub mod map_measurements;
 pub mod map_sections;
 pub mod map_tools;
 pub mod map_view;

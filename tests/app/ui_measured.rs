@@ -167,3 +167,81 @@ fn a_dark_pole_is_named_and_a_click_selects_it() {
     let want: std::collections::BTreeSet<String> = [pole.id.to_string()].into();
     assert_eq!(h.state().state.selection, want);
 }
+
+/// The Measurements layer: an imported survey is drawn at once, each point coloured by
+/// its ratio; hovering a point shows its measured and calculated illuminance, the ratio,
+/// the date and the poles lighting it. Turning the layer off, or undoing the import,
+/// takes the points away.
+#[test]
+fn the_measurements_layer_shows_each_point_and_its_values_on_hover() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = lysplan::bundled::doll_plan();
+    let pole = plan.poles[0].clone();
+    let survey = dir.path().join("street.csv");
+    // Two points 30 m apart, beside the pole.
+    let dlon = 30.0 / (111_320.0 * pole.lat.to_radians().cos());
+    std::fs::write(
+        &survey,
+        format!(
+            "lon,lat,e_h_lx,measured_at\n{},{},9.5,2026-11-20\n{},{},4.25,2026-11-20T21:30\n",
+            pole.lon,
+            pole.lat,
+            pole.lon + dlon,
+            pole.lat
+        ),
+    )
+    .unwrap();
+    let mut h = common::app_harness(plan, vec2(1280.0, 900.0), 0.25);
+    h.run_steps(2);
+    let ctx = h.ctx.clone();
+    h.state_mut().run(&ctx, Command::ImportSurveyTyped);
+    h.run_steps(2);
+    type_path_and_ok(&mut h, &survey);
+    assert!(h.state().measurements.layer, "an imported survey is shown");
+    assert!(
+        Command::ToggleMeasurementsLayer
+            .checked(h.state())
+            .expect("a checkable item")
+    );
+    h.state_mut().state.selection = [pole.id.to_string()].into();
+    h.state_mut().run(&ctx, Command::ZoomToSelection);
+    h.run_steps(3);
+    let c = h
+        .state()
+        .measurements_comparison()
+        .expect("the layer compares the survey")
+        .clone();
+    assert_eq!(c.points.len(), 2);
+    let second = &c.points[1];
+    let at = h
+        .state()
+        .screen_pos(second.lon, second.lat)
+        .expect("map drawn");
+    h.hover_at(at);
+    h.run_steps(2);
+    h.get_by_label_contains("Measured point");
+    h.get_by_label("4.25 lx");
+    h.get_by_label(&format!("{:.2} lx", second.calculated_lx));
+    let ratio = second.ratio.expect("light is calculated beside a pole");
+    h.get_by_label(&format!("{ratio:.3}"));
+    h.get_by_label("2026-11-20T21:30");
+    assert!(!second.poles.is_empty());
+    h.get_by_label(&second.poles.join(", "));
+
+    // Off: no points, no card.
+    h.state_mut().run(&ctx, Command::ToggleMeasurementsLayer);
+    h.hover_at(at + vec2(1.0, 0.0));
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Measured point").is_none());
+
+    // On again, then the import undone: the points go with it.
+    h.state_mut().run(&ctx, Command::ToggleMeasurementsLayer);
+    h.hover_at(at);
+    h.run_steps(2);
+    h.get_by_label_contains("Measured point");
+    h.state_mut().run(&ctx, Command::Undo);
+    h.hover_at(at + vec2(1.0, 0.0));
+    h.run_steps(2);
+    assert!(h.state().state.plan().surveys.is_empty());
+    assert!(h.query_by_label_contains("Measured point").is_none());
+}
