@@ -42,12 +42,24 @@ pub fn ramp_position(e_lx: f64) -> f32 {
 
 /// Colour at ramp position `t` (0..=1).
 pub fn ramp_color_at(t: f32) -> Color32 {
-    let t = t.clamp(0.0, 1.0);
-    let mut prev = STOPS[0];
-    for stop in STOPS {
-        if t <= stop.0 {
+    blend(&STOPS, t)
+}
+
+/// The colour at `x` on a scale of colour stops `(x, rgb)` in rising x: linear between
+/// stops, the end colours beyond the ends.
+pub fn blend(stops: &[(f32, [u8; 3])], x: f32) -> Color32 {
+    let rgb = |c: [u8; 3]| Color32::from_rgb(c[0], c[1], c[2]);
+    let Some(first) = stops.first() else {
+        return Color32::GRAY;
+    };
+    if x.is_nan() || x <= first.0 {
+        return rgb(first.1);
+    }
+    let mut prev = *first;
+    for &stop in stops {
+        if x <= stop.0 {
             let span = (stop.0 - prev.0).max(1e-6);
-            let u = ((t - prev.0) / span).clamp(0.0, 1.0);
+            let u = ((x - prev.0) / span).clamp(0.0, 1.0);
             let mix = |a: u8, b: u8| (a as f32 + (b as f32 - a as f32) * u).round() as u8;
             return Color32::from_rgb(
                 mix(prev.1[0], stop.1[0]),
@@ -57,8 +69,41 @@ pub fn ramp_color_at(t: f32) -> Color32 {
         }
         prev = stop;
     }
-    let [r, g, b] = STOPS[STOPS.len() - 1].1;
-    Color32::from_rgb(r, g, b)
+    rgb(prev.1)
+}
+
+/// A map legend's box: white, translucent, with a grey edge.
+pub fn legend_box(painter: &egui::Painter, frame: Rect) {
+    painter.rect_filled(frame, 4.0, Color32::from_white_alpha(225));
+    painter.rect_stroke(
+        frame,
+        4.0,
+        Stroke::new(1.0, Color32::from_gray(160)),
+        egui::StrokeKind::Inside,
+    );
+}
+
+/// A legend's colour bar: `color_at(t)` for t from 0 at the left to 1 at the right, with
+/// a dark edge.
+pub fn legend_bar(painter: &egui::Painter, bar: Rect, color_at: impl Fn(f32) -> Color32) {
+    let steps = 60;
+    for k in 0..steps {
+        let t0 = k as f32 / steps as f32;
+        let r = Rect::from_min_max(
+            pos2(bar.left() + bar.width() * t0, bar.top()),
+            pos2(
+                bar.left() + bar.width() * (k + 1) as f32 / steps as f32 + 0.5,
+                bar.bottom(),
+            ),
+        );
+        painter.rect_filled(r, 0.0, color_at(t0 + 0.5 / steps as f32));
+    }
+    painter.rect_stroke(
+        bar,
+        0.0,
+        Stroke::new(1.0, Color32::from_gray(60)),
+        egui::StrokeKind::Outside,
+    );
 }
 
 /// Colour of illuminance `e_lx` on the ramp.
@@ -151,13 +196,7 @@ fn legend(painter: &egui::Painter, map: Rect, stale: bool, luminance: bool) {
     let extra = if luminance { 14.0 } else { 0.0 };
     let (w, h) = (250.0, extra + if stale { 86.0 } else { 72.0 });
     let frame = Rect::from_min_size(pos2(map.left() + 8.0, map.bottom() - h - 8.0), vec2(w, h));
-    painter.rect_filled(frame, 4.0, Color32::from_white_alpha(225));
-    painter.rect_stroke(
-        frame,
-        4.0,
-        Stroke::new(1.0, Color32::from_gray(160)),
-        egui::StrokeKind::Inside,
-    );
+    legend_box(painter, frame);
     let x0 = frame.left() + 10.0;
     let bar_w = w - 20.0;
     painter.text(
@@ -188,24 +227,7 @@ fn legend(painter: &egui::Painter, map: Rect, stale: bool, luminance: bool) {
             );
         }
     }
-    let steps = 60;
-    for k in 0..steps {
-        let t0 = k as f32 / steps as f32;
-        let r = Rect::from_min_max(
-            pos2(bar.left() + bar_w * t0, bar.top()),
-            pos2(
-                bar.left() + bar_w * (k + 1) as f32 / steps as f32 + 0.5,
-                bar.bottom(),
-            ),
-        );
-        painter.rect_filled(r, 0.0, ramp_color_at(t0 + 0.5 / steps as f32));
-    }
-    painter.rect_stroke(
-        bar,
-        0.0,
-        Stroke::new(1.0, Color32::from_gray(60)),
-        egui::StrokeKind::Outside,
-    );
+    legend_bar(painter, bar, ramp_color_at);
     for lx in TICKS_LX {
         let x = bar.left() + bar_w * ramp_position(lx);
         painter.line_segment(

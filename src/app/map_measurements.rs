@@ -4,13 +4,14 @@
 //! on hover the point's measured and calculated illuminance, ratio, date and the poles
 //! that give most of the calculated light there.
 
+use super::map_coverage::{blend, legend_bar, legend_box};
 use crate::measure::PointResult;
 use egui::{Color32, Pos2, Rect, Response, Stroke, Ui, pos2, vec2};
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
 
 /// Colour stops of the ratio scale: (ratio, colour). The lowest stop is the dark-pole
 /// threshold's default (0.40), the middle one "as calculated".
-const STOPS: [(f64, [u8; 3]); 5] = [
+const STOPS: [(f32, [u8; 3]); 5] = [
     (0.4, [150, 0, 20]),
     (0.7, [240, 120, 20]),
     (1.0, [40, 160, 70]),
@@ -23,26 +24,10 @@ pub const NO_RATIO: Color32 = Color32::from_rgb(140, 140, 140);
 
 /// The colour of `ratio` on the scale (`None`: [`NO_RATIO`]).
 pub fn ratio_color(ratio: Option<f64>) -> Color32 {
-    let Some(r) = ratio.filter(|r| r.is_finite()) else {
-        return NO_RATIO;
-    };
-    let mut prev = STOPS[0];
-    if r <= prev.0 {
-        return Color32::from_rgb(prev.1[0], prev.1[1], prev.1[2]);
+    match ratio.filter(|r| r.is_finite()) {
+        Some(r) => blend(&STOPS, r as f32),
+        None => NO_RATIO,
     }
-    for stop in STOPS {
-        if r <= stop.0 {
-            let u = ((r - prev.0) / (stop.0 - prev.0)) as f32;
-            let mix = |a: u8, b: u8| (a as f32 + (b as f32 - a as f32) * u).round() as u8;
-            return Color32::from_rgb(
-                mix(prev.1[0], stop.1[0]),
-                mix(prev.1[1], stop.1[1]),
-                mix(prev.1[2], stop.1[2]),
-            );
-        }
-        prev = stop;
-    }
-    Color32::from_rgb(prev.1[0], prev.1[1], prev.1[2])
 }
 
 /// The legend's title, also how tests find the layer.
@@ -157,13 +142,7 @@ fn legend(painter: &egui::Painter, map: Rect, lift_px: f32) {
         pos2(map.left() + 8.0, map.bottom() - h - 8.0 - lift_px),
         vec2(w, h),
     );
-    painter.rect_filled(frame, 4.0, Color32::from_white_alpha(225));
-    painter.rect_stroke(
-        frame,
-        4.0,
-        Stroke::new(1.0, Color32::from_gray(160)),
-        egui::StrokeKind::Inside,
-    );
+    legend_box(painter, frame);
     let x0 = frame.left() + 10.0;
     painter.text(
         pos2(x0, frame.top() + 5.0),
@@ -175,22 +154,9 @@ fn legend(painter: &egui::Painter, map: Rect, lift_px: f32) {
     let bar = Rect::from_min_size(pos2(x0, frame.top() + 22.0), vec2(w - 20.0, 10.0));
     let (lo, hi) = (TICKS[0], TICKS[TICKS.len() - 1]);
     let x_of = |r: f64| bar.left() + bar.width() * ((r - lo) / (hi - lo)) as f32;
-    let steps = 60;
-    for k in 0..steps {
-        let r0 = lo + (hi - lo) * k as f64 / steps as f64;
-        let r1 = lo + (hi - lo) * (k + 1) as f64 / steps as f64;
-        let cell = Rect::from_min_max(
-            pos2(x_of(r0), bar.top()),
-            pos2(x_of(r1) + 0.5, bar.bottom()),
-        );
-        painter.rect_filled(cell, 0.0, ratio_color(Some(0.5 * (r0 + r1))));
-    }
-    painter.rect_stroke(
-        bar,
-        0.0,
-        Stroke::new(1.0, Color32::from_gray(60)),
-        egui::StrokeKind::Outside,
-    );
+    legend_bar(painter, bar, |t| {
+        ratio_color(Some(lo + (hi - lo) * f64::from(t)))
+    });
     for r in TICKS {
         let x = x_of(r);
         painter.line_segment(

@@ -13,6 +13,14 @@ type H = Harness<'static, LysplanApp>;
 
 use crate::common::type_path_and_ok;
 
+/// Runs a "type a path" import command and gives it `path`.
+fn import(h: &mut H, command: Command, path: &std::path::Path) {
+    let ctx = h.ctx.clone();
+    h.state_mut().run(&ctx, command);
+    h.run_steps(2);
+    type_path_and_ok(h, path);
+}
+
 #[test]
 fn a_survey_and_energy_readings_are_imported_undoably_from_the_file_menu() {
     let dir = tempfile::tempdir().unwrap();
@@ -43,9 +51,7 @@ fn a_survey_and_energy_readings_are_imported_undoably_from_the_file_menu() {
     h.run_steps(2);
 
     let ctx = h.ctx.clone();
-    h.state_mut().run(&ctx, Command::ImportSurveyTyped);
-    h.run_steps(2);
-    type_path_and_ok(&mut h, &survey);
+    import(&mut h, Command::ImportSurveyTyped, &survey);
     let surveys = |h: &H| h.state().state.plan().surveys.clone();
     assert_eq!(surveys(&h).len(), 1, "{:?}", h.state().dialogs.error);
     assert_eq!(surveys(&h)[0].points.len(), 2);
@@ -59,9 +65,7 @@ fn a_survey_and_energy_readings_are_imported_undoably_from_the_file_menu() {
         h.state().state.status
     );
 
-    h.state_mut().run(&ctx, Command::ImportReadingsTyped);
-    h.run_steps(2);
-    type_path_and_ok(&mut h, &readings);
+    import(&mut h, Command::ImportReadingsTyped, &readings);
     assert_eq!(h.state().state.plan().energy_readings.len(), 1);
 
     // View → Measurements: the survey per vendor section and the reading against the
@@ -89,9 +93,7 @@ fn a_survey_and_energy_readings_are_imported_undoably_from_the_file_menu() {
     h.get_by_label_contains("dark or mis-aimed");
 
     // The same survey again: refused, naming the survey; the plan unchanged.
-    h.state_mut().run(&ctx, Command::ImportSurveyTyped);
-    h.run_steps(2);
-    type_path_and_ok(&mut h, &survey);
+    import(&mut h, Command::ImportSurveyTyped, &survey);
     let err = h.state().dialogs.error.clone().expect("an error is shown");
     assert!(err.contains("the plan is unchanged"), "{err}");
     assert_eq!(surveys(&h).len(), 1);
@@ -112,9 +114,7 @@ fn a_survey_and_energy_readings_are_imported_undoably_from_the_file_menu() {
         "lon,lat,e_h_lx,measured_at\n12.37,55.69,x,2026-11-03\n",
     )
     .unwrap();
-    h.state_mut().run(&ctx, Command::ImportSurveyTyped);
-    h.run_steps(2);
-    type_path_and_ok(&mut h, &bad);
+    import(&mut h, Command::ImportSurveyTyped, &bad);
     let err = h.state().dialogs.error.clone().expect("an error is shown");
     assert!(err.contains("bad.csv:2:13"), "{err}");
     assert!(surveys(&h).is_empty());
@@ -154,9 +154,7 @@ fn a_dark_pole_is_named_and_a_click_selects_it() {
     let mut h = common::app_harness(plan, vec2(1280.0, 900.0), 0.25);
     h.run_steps(2);
     let ctx = h.ctx.clone();
-    h.state_mut().run(&ctx, Command::ImportSurveyTyped);
-    h.run_steps(2);
-    type_path_and_ok(&mut h, &survey);
+    import(&mut h, Command::ImportSurveyTyped, &survey);
     h.state_mut().run(&ctx, Command::Measurements);
     h.run_steps(3);
     let c = h.state().measurements_comparison().expect("compared");
@@ -194,9 +192,7 @@ fn the_measurements_layer_shows_each_point_and_its_values_on_hover() {
     let mut h = common::app_harness(plan, vec2(1280.0, 900.0), 0.25);
     h.run_steps(2);
     let ctx = h.ctx.clone();
-    h.state_mut().run(&ctx, Command::ImportSurveyTyped);
-    h.run_steps(2);
-    type_path_and_ok(&mut h, &survey);
+    import(&mut h, Command::ImportSurveyTyped, &survey);
     assert!(h.state().measurements.layer, "an imported survey is shown");
     assert!(
         Command::ToggleMeasurementsLayer
