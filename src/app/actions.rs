@@ -110,6 +110,10 @@ impl LysplanApp {
             }
             ToggleCoverageLayer => self.coverage.layer = !self.coverage.layer,
             ToggleMeasurementsLayer => self.measurements.layer = !self.measurements.layer,
+            DesignStretch => {
+                let s = self.row.stretch();
+                self.design.open_on(self.state.plan(), s);
+            }
             ToggleCoverageResults => self.coverage.window_open = !self.coverage.window_open,
             ZoomIn => {
                 let _ = self.map.memory.zoom_in();

@@ -56,6 +56,8 @@ pub enum Command {
     RemoveLastVertex,
     Tool(Tool),
     ToggleCoverageLayer,
+    /// Tools → Design this stretch… (the row tool's stretch; the arrangement optimiser).
+    DesignStretch,
     /// View → Measurements layer: the surveyed points coloured by measured / calculated.
     ToggleMeasurementsLayer,
     ToggleCoverageResults,
@@ -208,6 +210,7 @@ impl Command {
             Tool(super::state::Tool::EditRoute),
             FinishStreet,
             RemoveLastVertex,
+            DesignStretch,
             Catalogue,
             ImportLuminaire,
             ImportSurface,
@@ -258,6 +261,7 @@ impl Command {
             Tool(t) => format!("Tool: {}", t.label()),
             ToggleCoverageLayer => "Coverage layer".into(),
             ToggleMeasurementsLayer => "Measurements layer".into(),
+            DesignStretch => format!("{}…", super::panels::design::TITLE),
             ToggleCoverageResults => "Coverage results".into(),
             ZoomIn => "Zoom in".into(),
             ZoomOut => "Zoom out".into(),
@@ -366,6 +370,10 @@ impl Command {
                 "Click a street; drag its vertices, click a midpoint to insert, right-click a vertex to delete; draw new streets"
             }
             ToggleCoverageLayer => "Colour the route by the computed illuminance",
+            DesignStretch => {
+                "The arrangement, height, tilt, level and number of poles that meet the class \
+                 on the row tool's stretch at the least power"
+            }
             ToggleMeasurementsLayer => {
                 "Show the surveyed points, coloured by measured / calculated; hover one for \
                  its values and the poles that light it"
@@ -476,7 +484,7 @@ impl Command {
             | ZoomToSelection
             | Measurements
             | Energy => Menu::View,
-            Tool(_) | FinishStreet | RemoveLastVertex | Cancel => Menu::Tools,
+            Tool(_) | FinishStreet | RemoveLastVertex | Cancel | DesignStretch => Menu::Tools,
             Catalogue | ImportLuminaire | ImportSurface => Menu::Luminaires,
             CompareSubmission
             | CompareSubmissionTyped
@@ -507,6 +515,7 @@ impl Command {
                 | PlanSettings
                 | ZoomIn
                 | FinishStreet
+                | DesignStretch
                 | ReviewNext
                 | MergeAccepted
                 | ApproveSelection

@@ -183,6 +183,11 @@ impl LysplanApp {
         if self.measurements.layer {
             self.measurements.refresh(&self.state);
         }
+        let design_preview = if self.design.open {
+            self.design.preview_poles(&self.state).to_vec()
+        } else {
+            Vec::new()
+        };
         let grabbing = self.map.tools.grabbing();
         let drawing = self.state.route.draft.is_some();
         let state = &self.state;
@@ -247,6 +252,11 @@ impl LysplanApp {
         let preview = self.row.preview_poles();
         if !preview.is_empty() {
             m = m.with_plugin(panels::row::RowPreviewPlugin { poles: preview });
+        }
+        if !design_preview.is_empty() {
+            m = m.with_plugin(panels::row::RowPreviewPlugin {
+                poles: &design_preview,
+            });
         }
         if let Some(b) = view.tools.select.boxsel {
             m = m.with_plugin(super::boxselect::BoxPlugin { rect: b.rect() });

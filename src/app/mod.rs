@@ -95,6 +95,8 @@ pub struct LysplanApp {
     pub inspector: panels::inspector::InspectorState,
     /// The luminaire catalogue window.
     pub catalogue: panels::catalogue::CatalogueState,
+    /// "Design this stretch…": the arrangement optimiser's window and its search.
+    pub design: panels::design::DesignUi,
     /// The Measurements window's comparison, per plan revision.
     pub measurements: measurements::MeasurementsCache,
     /// EN 13201 coverage: background worker, map layer toggle, results panel.
@@ -137,6 +139,7 @@ impl LysplanApp {
             review: Default::default(),
             inspector: Default::default(),
             catalogue: Default::default(),
+            design: Default::default(),
             measurements: Default::default(),
             coverage: Default::default(),
             osm: Default::default(),
@@ -241,6 +244,9 @@ impl LysplanApp {
             .show(ui, |ui| self.map_ui(ui));
         self.dialogs(&ctx);
         about::window(&ctx);
+        if let Some(s) = panels::design::window(&ctx, &mut self.state, &mut self.design) {
+            self.state.status = s;
+        }
         if let Some(pole) = measurements::window(&ctx, &self.state, &mut self.measurements) {
             self.state.selection = [pole].into();
             self.run(&ctx, Command::ZoomToSelection);

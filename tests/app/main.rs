@@ -8,6 +8,7 @@ mod ui;
 mod ui_about;
 mod ui_catalogue;
 mod ui_coverage;
+mod ui_design;
 mod ui_energy;
 mod ui_export;
 mod ui_farzoom;

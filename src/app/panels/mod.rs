@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod coverage;
+pub mod design;
 pub mod energy;
 pub mod findings;
 pub mod inspector;

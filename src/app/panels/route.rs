@@ -269,6 +269,25 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, panel: &mut RoutePanel) {
             state.delete_street(&street.id);
         }
     });
+    // On its own line: beside the delete buttons it would widen the panel.
+    {
+        if ui
+            .button("Design this street…")
+            .on_hover_text("The arrangement that meets its class at the least power")
+            .clicked()
+        {
+            let len = crate::frame::Polyline::from_lonlat(&street.points).length();
+            super::design::request(
+                ui.ctx(),
+                crate::design::Stretch {
+                    street: street.id.clone(),
+                    from_m: 0.0,
+                    to_m: len,
+                    vendor: None,
+                },
+            );
+        }
+    }
     show_error(ui, panel);
 }
 

@@ -72,6 +72,16 @@ impl RowTool {
     }
 
     /// The poles to draw on the map (empty unless previewing).
+    /// The row's stretch, with its vendor, for "Design this stretch…".
+    pub fn stretch(&self) -> crate::design::Stretch {
+        crate::design::Stretch {
+            street: self.spec.street.clone(),
+            from_m: self.spec.from_m.min(self.spec.to_m),
+            to_m: self.spec.from_m.max(self.spec.to_m),
+            vendor: (!self.spec.vendor.is_empty()).then(|| self.spec.vendor.clone()),
+        }
+    }
+
     pub fn preview_poles(&self) -> &[Pole] {
         match (&self.preview, self.previewing) {
             (Ok(p), true) => p,
@@ -339,6 +349,16 @@ pub fn ui(ui: &mut Ui, state: &mut AppState, tool: &mut RowTool) {
     });
     if let Err(e) = &tool.preview {
         ui.colored_label(Color32::from_rgb(200, 30, 30), e);
+    }
+    if ui
+        .button(format!("{}…", super::design::TITLE))
+        .on_hover_text(
+            "Search the arrangement, height, tilt, level and number of poles that meet the \
+             street's class on this stretch at the least power",
+        )
+        .clicked()
+    {
+        super::design::request(ui.ctx(), tool.stretch());
     }
 }
 

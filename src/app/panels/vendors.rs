@@ -172,6 +172,21 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
                 if ui.small_button("Remove").clicked() {
                     remove = Some(k);
                 }
+                if ui
+                    .small_button("Design…")
+                    .on_hover_text("Design this section to its street's class at the least power")
+                    .clicked()
+                {
+                    super::design::request(
+                        ui.ctx(),
+                        crate::design::Stretch {
+                            street: d.street.clone(),
+                            from_m: d.from_m.min(d.to_m),
+                            to_m: d.from_m.max(d.to_m),
+                            vendor: Some(vendor.clone()),
+                        },
+                    );
+                }
             });
             let len = lengths.get(d.street.as_str()).copied().unwrap_or(0.0);
             ui.horizontal(|ui| {

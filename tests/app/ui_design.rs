@@ -1,0 +1,217 @@
+//! Issue 27 in the app: "Design this stretch…" searches off the UI thread with a
+//! progress bar and Cancel, ranks the candidates, previews the selected one on the map
+//! and "Use this" replaces the vendor's poles on the stretch as one undoable edit.
+
+use crate::common;
+use egui::vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use lysplan::app::{Command, LysplanApp};
+use lysplan::design::Stretch;
+
+type H = Harness<'static, LysplanApp>;
+
+/// Section S16 of the bundled plan: Telensa's stretch of a P3 cycle path.
+fn s16(h: &H) -> Stretch {
+    let plan = h.state().state.plan();
+    let s = plan.sections.iter().find(|s| s.id == "S16").expect("S16");
+    Stretch {
+        street: s.street.clone(),
+        from_m: s.from_m,
+        to_m: s.to_m,
+        vendor: Some(s.vendor.clone()),
+    }
+}
+
+/// Opens the window on S16 with a small search set (the debug build is slow).
+fn open_small(h: &mut H) {
+    let stretch = s16(h);
+    let plan = h.state().state.plan().clone();
+    let d = &mut h.state_mut().design;
+    d.open_on(&plan, stretch);
+    d.arrangements.iter_mut().for_each(|(a, on)| {
+        *on = *a == lysplan::design::Arrangement::SingleRight;
+    });
+    d.heights = "5,6".into();
+    d.tilts = "0".into();
+    d.overhangs = "0".into();
+}
+
+#[test]
+fn a_stretch_is_designed_previewed_used_and_undone() {
+    let mut h = common::app_harness(lysplan::bundled::doll_plan(), vec2(1280.0, 900.0), 0.25);
+    h.run_steps(2);
+    open_small(&mut h);
+    h.run_steps(2);
+    h.get_by_label(lysplan::app::panels::design::TITLE);
+    h.get_by_label("Search").click();
+    h.run_steps(1);
+    h.state_mut().design.wait();
+    h.run_steps(2);
+    let f = h.state().design.finished.as_ref().expect("an answer");
+    let best = f.outcome.candidates[0].clone();
+    assert!(best.pass, "S16 can be lit to P3 at 5 or 6 m");
+    assert!(f.outcome.evaluated > 0);
+    h.get_by_label_contains("layouts evaluated");
+    h.get_by_label_contains("Selected:");
+    h.get_by_label(&format!("{:.1}", best.w_per_km));
+
+    // The best is selected and drawn on the map: the poles "Use this" adds.
+    let preview = {
+        let app = h.state_mut();
+        let state = &app.state;
+        app.design.preview_poles(state).to_vec()
+    };
+    assert_eq!(preview.len(), best.poles);
+    let vendor = s16(&h).vendor.unwrap();
+    assert!(preview.iter().all(|p| p.vendor == vendor));
+    let before = h.state().state.plan().clone();
+
+    common::click_button(&mut h, "Use this");
+    let after = h.state().state.plan().clone();
+    assert!(
+        after != before,
+        "Use this changes the plan: {:?} {}",
+        h.state().design.message,
+        h.state().state.status
+    );
+    let ids: std::collections::HashSet<&str> = preview.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        after
+            .poles
+            .iter()
+            .filter(|p| ids.contains(p.id.as_str()))
+            .count(),
+        best.poles,
+        "the candidate's poles are in the plan"
+    );
+    assert!(h.state().state.status.contains("Undo takes it back"));
+    // The stretch now passes the check, as the candidate said.
+    common::wait_for_coverage(&mut h);
+    let coverage = common::app_coverage(&h);
+    let s = coverage
+        .streets
+        .iter()
+        .flat_map(|s| &s.sections)
+        .find(|s| s.id == "S16")
+        .expect("S16 judged");
+    assert!(s.pass, "{s:?}");
+    // The answer is for the plan before: using it again is offered no more.
+    h.get_by_label_contains("The plan has changed since this search");
+
+    // One undo gives the plan back.
+    let ctx = h.ctx.clone();
+    h.state_mut().run(&ctx, Command::Undo);
+    h.run_steps(2);
+    assert_eq!(h.state().state.plan(), &before);
+}
+
+#[test]
+fn a_search_can_be_cancelled_and_bad_lists_are_refused() {
+    let mut h = common::app_harness(lysplan::bundled::doll_plan(), vec2(1280.0, 900.0), 0.25);
+    h.run_steps(2);
+    // The row tool's stretch through the Tools menu command, with the default set.
+    let ctx = h.ctx.clone();
+    h.state_mut().run(&ctx, Command::DesignStretch);
+    h.run_steps(2);
+    assert!(h.state().design.open);
+    h.get_by_label("Search").click();
+    h.run_steps(2);
+    assert!(h.state().design.busy(), "the search runs on a worker");
+    h.get_by_label_contains("Searching…");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(!h.state().design.busy());
+    h.get_by_label_contains("Search cancelled");
+    assert!(h.state().design.finished.is_none());
+
+    // A list that cannot be read: said, nothing started.
+    h.state_mut().design.heights = "6,x".into();
+    h.run_steps(1);
+    h.get_by_label("Search").click();
+    h.run_steps(2);
+    assert!(!h.state().design.busy());
+    h.get_by_label_contains("heights");
+}
+
+#[test]
+fn the_row_tool_a_section_and_a_street_open_the_design_window() {
+    let mut h = common::app_harness(lysplan::bundled::doll_plan(), vec2(1280.0, 900.0), 0.25);
+    h.run_steps(2);
+    common::click_button(&mut h, "Design this stretch…");
+    let row = h.state().row.stretch();
+    let d = &h.state().design;
+    assert!(d.open);
+    assert_eq!(
+        (d.street.as_str(), d.from_m, d.to_m),
+        (row.street.as_str(), row.from_m, row.to_m)
+    );
+    // The row tool's vendor has no section on this street: the design is for the vendor
+    // whose section covers the stretch, so its poles are the ones replaced.
+    let plan = h.state().state.plan();
+    let row_vendor = row.vendor.unwrap();
+    assert!(
+        !plan
+            .sections
+            .iter()
+            .any(|s| s.vendor == row_vendor && s.street == row.street)
+    );
+    assert!(
+        plan.sections
+            .iter()
+            .any(|s| s.vendor == d.vendor && s.street == row.street),
+        "{}",
+        d.vendor
+    );
+
+    // The other vendor's section on the street keeps its poles: said, and the vendor's
+    // own section offered as the stretch.
+    let own = plan
+        .sections
+        .iter()
+        .find(|s| s.vendor == d.vendor && s.street == row.street)
+        .unwrap()
+        .clone();
+    h.get_by_label_contains("stay as they are");
+    common::click_button(&mut h, &format!("Design {} only", own.id));
+    let d = &h.state().design;
+    // (the section's recorded end lies a centimetre past the street's computed length)
+    assert!((d.from_m - own.from_m).abs() < 0.02 && (d.to_m - own.to_m).abs() < 0.02);
+    assert!(h.query_by_label_contains("stay as they are").is_none());
+
+    // A vendor's section: its "Design…" button in the vendor's section editor.
+    let mut h = common::app_harness(lysplan::bundled::doll_plan(), vec2(1280.0, 900.0), 0.25);
+    h.run_steps(2);
+    let plan = h.state().state.plan().clone();
+    let v = &plan.vendors[0];
+    let section = plan.sections.iter().find(|s| s.vendor == v.id).unwrap();
+    common::click_button(&mut h, &v.name);
+    common::click_button(&mut h, "Design…");
+    let d = &h.state().design;
+    assert!(d.open);
+    assert_eq!(
+        (d.street.as_str(), d.from_m, d.to_m, d.vendor.as_str()),
+        (
+            section.street.as_str(),
+            section.from_m,
+            section.to_m,
+            v.id.as_str()
+        )
+    );
+
+    // A street: "Design this street…" in the route editor's street panel, for all of it.
+    let mut h = common::app_harness(lysplan::bundled::doll_plan(), vec2(1280.0, 900.0), 0.25);
+    h.run_steps(2);
+    let street = h.state().state.plan().streets[2].clone();
+    h.key_press(egui::Key::R);
+    h.state_mut().state.route.street = Some(street.id.clone());
+    h.run_steps(2);
+    common::click_button(&mut h, "Design this street…");
+    let d = &h.state().design;
+    assert!(d.open);
+    let len = lysplan::frame::Polyline::from_lonlat(&street.points).length();
+    assert_eq!(
+        (d.street.as_str(), d.from_m, d.to_m),
+        (street.id.as_str(), 0.0, len)
+    );
+}
