@@ -301,10 +301,10 @@ fn every_field_survives_ron_geojson_and_geopackage() {
 
     let dir = tempfile::tempdir().unwrap();
     let wgs = dir.path().join("plan-4326.gpkg");
-    save_gpkg_atomic(&plan, &wgs, Crs::Wgs84).expect("GeoPackage");
+    save_gpkg_atomic(&plan, &wgs, Crs::Wgs84, None).expect("GeoPackage");
     assert_same("GeoPackage EPSG:4326", &load_any(&wgs).unwrap(), &plan);
     let utm = dir.path().join("plan-25832.gpkg");
-    save_gpkg_atomic(&plan, &utm, Crs::Utm32).expect("GeoPackage");
+    save_gpkg_atomic(&plan, &utm, Crs::Utm32, None).expect("GeoPackage");
     let mut back = load_any(&utm).unwrap();
     // Positions to a millimetre, then compared as the rest.
     let close = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).abs() < 1e-7 && (a[1] - b[1]).abs() < 1e-7;
@@ -343,7 +343,7 @@ fn the_reviews_of_poles_no_longer_in_the_plan_are_kept_where_the_format_can() {
     assert_eq!(ron, plan);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.gpkg");
-    save_gpkg_atomic(&plan, &path, Crs::Wgs84).unwrap();
+    save_gpkg_atomic(&plan, &path, Crs::Wgs84, None).unwrap();
     assert_eq!(load_any(&path).unwrap(), plan);
     // GeoJSON writes a review on its pole's feature only.
     let back = read_geojson(&to_geojson(&plan), Path::new("plan.geojson")).unwrap();
