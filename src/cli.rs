@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use lysplan::error::FileError;
 use lysplan::lighting;
 use lysplan::locate::load_any;
-use lysplan::plan::{Crs, Plan, same_file, save_geojson_atomic, save_gpkg_atomic, save_ron_atomic};
+use lysplan::measure::save_gpkg_atomic;
+use lysplan::plan::{Crs, Plan, same_file, save_geojson_atomic, save_ron_atomic};
 use lysplan::report::CheckReport;
 use lysplan::schedule::save_schedule_atomic;
 use std::path::{Path, PathBuf};
@@ -554,7 +555,7 @@ fn save_measured(plan: &Plan, path: &Path, out: &Path, what: &str) -> Result<(),
         );
         return Err(ExitCode::from(2));
     }
-    lysplan::plan::save_any(plan, out, Crs::default()).map_err(|e| fail(&e))?;
+    lysplan::measure::save_any(plan, out, Crs::default()).map_err(|e| fail(&e))?;
     eprintln!("wrote {}", out.display());
     Ok(())
 }

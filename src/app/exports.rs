@@ -51,7 +51,7 @@ impl LysplanApp {
             return;
         }
         let crs = self.exports.crs();
-        match crate::plan::save_gpkg_atomic(self.state.plan(), path, crs) {
+        match crate::measure::save_gpkg_atomic(self.state.plan(), path, crs) {
             Ok(()) => {
                 self.state.status = format!(
                     "Wrote the GeoPackage {} in {} (File > \"GeoPackage in WGS84\" switches)",

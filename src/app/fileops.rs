@@ -126,7 +126,7 @@ impl LysplanApp {
                 .doc
                 .stamp_save(&author, &crate::plan::review::now_rfc3339());
         }
-        let r = crate::plan::save_any(self.state.plan(), path, self.exports.crs());
+        let r = crate::measure::save_any(self.state.plan(), path, self.exports.crs());
         if r.is_err() && !geojson {
             self.state.doc.unstamp_save();
         }

@@ -7,7 +7,8 @@
 use super::script::Instruction;
 use super::{Document, Step};
 use crate::locate::load_any;
-use crate::plan::{Crs, same_file, save_any};
+use crate::measure::save_any;
+use crate::plan::{Crs, same_file};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

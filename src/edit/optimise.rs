@@ -12,7 +12,8 @@ use crate::design::{
 use crate::frame::Polyline;
 use crate::index::{SiteIndex, pole_stations};
 use crate::locate::load_any;
-use crate::plan::{Crs, FreshIds, LuminaireType, Plan, same_file, save_any};
+use crate::measure::save_any;
+use crate::plan::{Crs, FreshIds, LuminaireType, Plan, same_file};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use std::path::PathBuf;

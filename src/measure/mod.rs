@@ -3,6 +3,9 @@
 //! "Measured on site").
 
 pub mod csv;
+mod save;
+
+pub use save::{calculated_at_points, save_any, save_gpkg_atomic};
 
 use crate::frame::{Xy, to_utm32};
 use crate::index::{PointGrid, SiteIndex, on_route, pole_stations};
@@ -179,8 +182,7 @@ pub fn compare_surveys<T: Photometric + Sync>(
             let s = &surveys[k];
             let p = &s.points[j];
             let xy = to_utm32(p.lon, p.lat);
-            let mut contrib = lighting.e_h_contributions(xy);
-            let calculated: f64 = contrib.iter().map(|c| c.1).sum();
+            let (mut contrib, calculated) = e_h_at(&lighting, xy);
             contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             let mut named = Vec::new();
             let mut acc = 0.0;
@@ -203,7 +205,7 @@ pub fn compare_surveys<T: Photometric + Sync>(
                 lat: p.lat,
                 measured_lx: p.e_h_lx,
                 calculated_lx: calculated,
-                ratio: (calculated > 0.0).then(|| p.e_h_lx / calculated),
+                ratio: ratio(p.e_h_lx, calculated),
                 section: section.map(|i| plan.sections[i].id.clone()),
                 vendor: section.map(|i| plan.sections[i].vendor.clone()),
                 poles: named,
@@ -220,6 +222,19 @@ pub fn compare_surveys<T: Photometric + Sync>(
         dark_poles,
         depreciation,
     }
+}
+
+/// The calculated E_h at `xy`, lx: each pole's share (by pole index, those that give
+/// light) and their sum.
+fn e_h_at(lighting: &Lighting, xy: Xy) -> (Vec<(usize, f64)>, f64) {
+    let contrib = lighting.e_h_contributions(xy);
+    let calculated = contrib.iter().map(|c| c.1).sum();
+    (contrib, calculated)
+}
+
+/// measured / calculated; `None` where nothing is calculated.
+fn ratio(measured_lx: f64, calculated_lx: f64) -> Option<f64> {
+    (calculated_lx > 0.0).then(|| measured_lx / calculated_lx)
 }
 
 fn date_of(measured_at: &str) -> &str {

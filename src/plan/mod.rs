@@ -76,11 +76,14 @@ use serde::{Deserialize, Serialize};
 
 /// Writes `plan` atomically to `path` in the format its extension names, as
 /// [`load_any_unaimed`] reads them: GeoJSON (`.geojson`, `.json`), a GeoPackage (`.gpkg`,
-/// in `crs`), otherwise RON.
+/// in `crs`, with what `calculated` gives at the survey points: it is called for a
+/// GeoPackage only; see [`to_gpkg`]), otherwise RON. `crate::measure::save_any` passes
+/// the calculation.
 pub fn save_any(
     plan: &Plan,
     path: &std::path::Path,
     crs: Crs,
+    calculated: impl FnOnce() -> Option<Vec<measured::CalculatedAt>>,
 ) -> Result<(), crate::error::FileError> {
     let ext = path
         .extension()
@@ -88,7 +91,7 @@ pub fn save_any(
         .unwrap_or_default();
     match ext.as_str() {
         "geojson" | "json" => save_geojson_atomic(plan, path),
-        "gpkg" => save_gpkg_atomic(plan, path, crs),
+        "gpkg" => save_gpkg_atomic(plan, path, crs, calculated().as_deref()),
         _ => save_ron_atomic(plan, path),
     }
 }

@@ -31,6 +31,9 @@ use super::{
 };
 use std::borrow::Cow;
 
+mod measured;
+pub use measured::{energy_reading, energy_reading_fields, survey_point, survey_point_fields};
+
 /// What a field that is not given (absent, or null) becomes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Absent {
@@ -328,8 +331,10 @@ pub mod settings_fields {
         "surveys",
         Json,
         Empty,
-        "a survey is {\"name\", \"source_file\", \"sha256\", \"instrument\", \"points\": \
-         [{\"lon\", \"lat\", \"measured_at\", \"e_h_lx\", \"note\"}]}",
+        "a survey is {\"name\", \"source_file\", \"sha256\", \"instrument\"}, its points \
+         measurement features (GeoJSON) or survey_points rows (GeoPackage), or, as in the \
+         first version 3 files, \"points\": [{\"lon\", \"lat\", \"measured_at\", \
+         \"e_h_lx\", \"note\"}]",
     );
     pub const ENERGY_READINGS: Field = field(
         "energy_readings",

@@ -101,7 +101,7 @@ fn an_export_onto_the_open_plan_is_refused_and_a_bad_geopackage_changes_nothing(
     let dir = tempfile::tempdir().unwrap();
     let main = dir.path().join("main.gpkg");
     let plan = lysplan::bundled::doll_plan();
-    save_gpkg_atomic(&plan, &main, Crs::Utm32).unwrap();
+    save_gpkg_atomic(&plan, &main, Crs::Utm32, None).unwrap();
     let before = std::fs::read(&main).unwrap();
     let mut h = harness(Plan::default());
     // File → Open takes a GeoPackage like any plan.

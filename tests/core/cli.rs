@@ -623,7 +623,7 @@ fn export_usage_errors_exit_2() {
 fn export_of_a_truncated_gpkg_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let gpkg = dir.path().join("doll.gpkg");
-    lysplan::plan::save_gpkg_atomic(&doll_plan(), &gpkg, lysplan::plan::Crs::Utm32).unwrap();
+    lysplan::plan::save_gpkg_atomic(&doll_plan(), &gpkg, lysplan::plan::Crs::Utm32, None).unwrap();
     let bytes = std::fs::read(&gpkg).unwrap();
     std::fs::write(&gpkg, &bytes[..bytes.len() / 3]).unwrap();
     let csv = dir.path().join("poles.csv");

@@ -146,7 +146,7 @@ fn with_positions_of(mut back: Plan, orig: &Plan) -> Plan {
 
 fn write_gpkg(dir: &Path, name: &str, plan: &Plan, crs: Crs) -> PathBuf {
     let path = dir.join(name);
-    save_gpkg_atomic(plan, &path, crs).expect("export");
+    save_gpkg_atomic(plan, &path, crs, None).expect("export");
     path
 }
 
@@ -269,7 +269,7 @@ fn the_file_has_the_geopackage_tables_srs_and_contents() {
             "{wkt}"
         );
 
-        // Contents: three feature layers in the chosen CRS with bounds, three attribute
+        // Contents: four feature layers in the chosen CRS with bounds, four attribute
         // tables without.
         let srs_id = crs.epsg() as i64;
         let mut st = db
@@ -311,11 +311,13 @@ fn the_file_has_the_geopackage_tables_srs_and_contents() {
         assert_eq!(
             kinds,
             [
+                ("energy_readings", "attributes"),
                 ("luminaire_types", "attributes"),
                 ("plan_settings", "attributes"),
                 ("poles", "features"),
                 ("sections", "features"),
                 ("streets", "features"),
+                ("survey_points", "features"),
                 ("vendors", "attributes"),
             ]
         );
@@ -376,7 +378,8 @@ fn the_file_has_the_geopackage_tables_srs_and_contents() {
             [
                 g("poles", "POINT"),
                 g("sections", "LINESTRING"),
-                g("streets", "LINESTRING")
+                g("streets", "LINESTRING"),
+                g("survey_points", "POINT")
             ]
         );
 
@@ -850,7 +853,7 @@ fn export_replaces_the_target_atomically_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.gpkg");
     std::fs::write(&path, b"old").unwrap();
-    save_gpkg_atomic(&doll_plan(), &path, Crs::Wgs84).unwrap();
+    save_gpkg_atomic(&doll_plan(), &path, Crs::Wgs84, None).unwrap();
     assert_eq!(load_gpkg(&path).unwrap(), doll_plan());
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -860,11 +863,16 @@ fn export_replaces_the_target_atomically_and_leaves_no_temporary_file() {
     // The same bytes as the in-memory export.
     assert_eq!(
         std::fs::read(&path).unwrap().len(),
-        to_gpkg(&doll_plan(), Crs::Wgs84).unwrap().len()
+        to_gpkg(&doll_plan(), Crs::Wgs84, None).unwrap().len()
     );
     // A folder that does not exist: an error naming the file, no panic.
-    let e =
-        save_gpkg_atomic(&doll_plan(), &dir.path().join("no/such/p.gpkg"), Crs::Utm32).unwrap_err();
+    let e = save_gpkg_atomic(
+        &doll_plan(),
+        &dir.path().join("no/such/p.gpkg"),
+        Crs::Utm32,
+        None,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("p.gpkg"), "{e}");
 }
 

@@ -21,6 +21,7 @@ mod layers;
 mod lighting;
 mod luminance;
 mod measure;
+mod measured_formats;
 mod osm;
 mod package;
 mod photometry;

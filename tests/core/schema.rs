@@ -301,10 +301,10 @@ fn every_field_survives_ron_geojson_and_geopackage() {
 
     let dir = tempfile::tempdir().unwrap();
     let wgs = dir.path().join("plan-4326.gpkg");
-    save_gpkg_atomic(&plan, &wgs, Crs::Wgs84).expect("GeoPackage");
+    save_gpkg_atomic(&plan, &wgs, Crs::Wgs84, None).expect("GeoPackage");
     assert_same("GeoPackage EPSG:4326", &load_any(&wgs).unwrap(), &plan);
     let utm = dir.path().join("plan-25832.gpkg");
-    save_gpkg_atomic(&plan, &utm, Crs::Utm32).expect("GeoPackage");
+    save_gpkg_atomic(&plan, &utm, Crs::Utm32, None).expect("GeoPackage");
     let mut back = load_any(&utm).unwrap();
     // Positions to a millimetre, then compared as the rest.
     let close = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).abs() < 1e-7 && (a[1] - b[1]).abs() < 1e-7;
@@ -317,6 +317,13 @@ fn every_field_survives_ron_geojson_and_geopackage() {
         for (q, r) in b.points.iter_mut().zip(&s.points) {
             assert!(close(*q, *r), "{q:?}");
             *q = *r;
+        }
+    }
+    for (b, s) in back.surveys.iter_mut().zip(&plan.surveys) {
+        assert_eq!(b.points.len(), s.points.len());
+        for (q, r) in b.points.iter_mut().zip(&s.points) {
+            assert!(close([q.lon, q.lat], [r.lon, r.lat]), "{q:?}");
+            (q.lon, q.lat) = (r.lon, r.lat);
         }
     }
     assert_same("GeoPackage EPSG:25832", &back, &plan);
@@ -336,7 +343,7 @@ fn the_reviews_of_poles_no_longer_in_the_plan_are_kept_where_the_format_can() {
     assert_eq!(ron, plan);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.gpkg");
-    save_gpkg_atomic(&plan, &path, Crs::Wgs84).unwrap();
+    save_gpkg_atomic(&plan, &path, Crs::Wgs84, None).unwrap();
     assert_eq!(load_any(&path).unwrap(), plan);
     // GeoJSON writes a review on its pole's feature only.
     let back = read_geojson(&to_geojson(&plan), Path::new("plan.geojson")).unwrap();
@@ -349,13 +356,19 @@ fn the_reviews_of_poles_no_longer_in_the_plan_are_kept_where_the_format_can() {
 /// other direction).
 #[test]
 fn the_schema_tables_name_each_field_once() {
-    let tables: [(&str, &[schema::Field]); 6] = [
+    let tables: [(&str, &[schema::Field]); 9] = [
         ("street", &schema::street_fields::ALL),
         ("pole", &schema::pole_fields::ALL),
         ("section", &schema::section_fields::ALL),
         ("vendor", &schema::vendor_fields::ALL),
         ("luminaire", &schema::luminaire_fields::ALL),
         ("settings", &schema::settings_fields::ALL),
+        ("survey point", &schema::survey_point_fields::ALL),
+        (
+            "survey point (GeoPackage)",
+            &schema::survey_point_fields::GPKG,
+        ),
+        ("energy reading", &schema::energy_reading_fields::ALL),
     ];
     for (object, fields) in tables {
         let mut names: Vec<&str> = fields.iter().map(|f| f.name).collect();
@@ -420,6 +433,24 @@ fn the_schema_tables_name_each_field_once() {
         }
     }
     assert_same_names("settings", settings, names(&schema::settings_fields::ALL));
+    // A survey point's fields besides its position, and the survey it names; a reading's,
+    // its `of` being `vendor` or `pole`.
+    let mut point = json(serde_json::to_value(&plan.surveys[0].points[0]).unwrap());
+    point.retain(|k| k != "lon" && k != "lat");
+    point.push("survey".into());
+    assert_same_names(
+        "survey point",
+        point,
+        names(&schema::survey_point_fields::ALL),
+    );
+    let mut reading = json(serde_json::to_value(&plan.energy_readings[0]).unwrap());
+    reading.retain(|k| k != "of");
+    reading.extend(["vendor".into(), "pole".into()]);
+    assert_same_names(
+        "energy reading",
+        reading,
+        names(&schema::energy_reading_fields::ALL),
+    );
 }
 
 fn assert_same_names(object: &str, mut a: Vec<String>, mut b: Vec<String>) {

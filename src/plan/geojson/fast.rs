@@ -348,6 +348,13 @@ struct Properties<'a> {
     review_reviewer: Option<Cow<'a, str>>,
     #[serde(borrow)]
     review_time: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    survey: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    measured_at: Option<Cow<'a, str>>,
+    e_h_lx: Option<f64>,
+    #[serde(borrow)]
+    note: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -386,6 +393,9 @@ impl Fields for Props<'_, '_> {
             "review_comment" => &p.review_comment,
             "review_reviewer" => &p.review_reviewer,
             "review_time" => &p.review_time,
+            "survey" => &p.survey,
+            "measured_at" => &p.measured_at,
+            "note" => &p.note,
             // A property the schema has and this reader not: read it carefully.
             _ => return Err(GaveUp),
         };
@@ -403,6 +413,7 @@ impl Fields for Props<'_, '_> {
             "azimuth_deg" => Ok(p.azimuth_deg),
             "from_m" => Ok(p.from_m),
             "to_m" => Ok(p.to_m),
+            "e_h_lx" => Ok(p.e_h_lx),
             _ => Err(GaveUp),
         }
     }
@@ -478,6 +489,17 @@ fn add(fi: usize, f: Feature, c: &mut Collected) -> Option<()> {
                 long_luminaire: long.unwrap_or(PoleNote::INLINE),
                 azimuth_given: read.azimuth_given,
             });
+        }
+        (
+            "measurement",
+            Some(Geometry {
+                kind: gk,
+                coordinates: Coordinates::Point(at),
+            }),
+        ) if gk == "Point" => {
+            let point =
+                schema::survey_point(&props, at, &schema::survey_point_fields::E_H_LX).ok()?;
+            c.measurements.push(point);
         }
         ("section", _) => {
             let named = id.is_some();

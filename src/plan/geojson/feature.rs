@@ -1,7 +1,8 @@
-//! Reading one feature (street, pole or section) and its typed properties.
+//! Reading one feature (street, pole, section or measurement) and its typed properties.
 
 use super::{Reader, short, type_name};
 use crate::error::FileError;
+use crate::plan::measured::SurveyPoint;
 use crate::plan::schema::{self, Field, Fields, RecordFields};
 use crate::plan::validate::ValueError;
 use crate::plan::{PhotometrySource, Plan};
@@ -266,13 +267,15 @@ impl PoleNote {
     pub(super) const INLINE: u32 = u32::MAX;
 }
 
-/// Reads feature `fi` into `plan` (a pole's note into `notes`).
+/// Reads feature `fi` into `plan` (a pole's note into `notes`, a survey point with the
+/// name of its survey into `measurements`).
 pub(super) fn read_feature(
     r: &Reader,
     fi: usize,
     fv: &Value,
     plan: &mut Plan,
     notes: &mut Vec<PoleNote>,
+    measurements: &mut Vec<(String, SurveyPoint)>,
 ) -> Result<(), FileError> {
     let fpath = format!("features[{fi}]");
     let Value::Object(f) = fv else {
@@ -287,7 +290,8 @@ pub(super) fn read_feature(
         None | Some(Value::Null) => {
             return Err(r.err(
                 format!("{ppath}.kind"),
-                "is missing (the feature has no properties); set kind to \"street\", \"pole\" or \"section\"",
+                "is missing (the feature has no properties); set kind to \"street\", \"pole\", \
+                 \"section\" or \"measurement\"",
             ));
         }
         Some(v) => {
@@ -299,7 +303,10 @@ pub(super) fn read_feature(
         map,
         path: ppath,
     };
-    let kind = p.req_str("kind", "feature kind: \"street\", \"pole\" or \"section\"")?;
+    let kind = p.req_str(
+        "kind",
+        "feature kind: \"street\", \"pole\", \"section\" or \"measurement\"",
+    )?;
     let id = match map.get("id") {
         None | Some(Value::Null) => match f.get("id") {
             Some(Value::String(s)) => Some(s.clone()),
@@ -316,10 +323,10 @@ pub(super) fn read_feature(
         }
     };
     // A blank id on a street or pole is refused as blank (not "missing"); a section
-    // without an id, or with a blank one, gets "section-N".
+    // without an id, or with a blank one, gets "section-N"; a measurement has no id.
     if let Some(blank) = id
         .as_ref()
-        .filter(|s| s.trim().is_empty() && kind != "section")
+        .filter(|s| s.trim().is_empty() && matches!(kind.as_str(), "street" | "pole"))
     {
         return Err(r.err(
             p.field("id"),
@@ -397,11 +404,21 @@ pub(super) fn read_feature(
             let section = schema::section(&p, id.unwrap_or_else(|| super::default_section_id(fi)))?;
             plan.sections.push(section);
         }
+        "measurement" => {
+            let coords = geometry(r, f, &fpath, "Point")?;
+            let at = position(r, coords, &format!("{fpath}.geometry.coordinates"))?;
+            measurements.push(schema::survey_point(
+                &p,
+                at,
+                &schema::survey_point_fields::E_H_LX,
+            )?);
+        }
         other => {
             return Err(r.err(
                 p.field("kind"),
                 format!(
-                    "{other:?} is not a kind Lysplan knows; use \"street\", \"pole\" or \"section\""
+                    "{other:?} is not a kind Lysplan knows; use \"street\", \"pole\", \
+                     \"section\" or \"measurement\""
                 ),
             ));
         }

@@ -12,6 +12,10 @@
 //!   that file is read and embedded in the plan as a new luminaire type (one per path);
 //! - vendor sections: `kind: "section"`, `vendor`, `street`, `from_m`, `to_m`, optional
 //!   `id`; any geometry (or null);
+//! - survey points: `Point` features, `kind: "measurement"`, `survey` (the survey's name),
+//!   `measured_at`, `e_h_lx`, `note` (optional); the surveys themselves (name, file,
+//!   SHA-256, instrument) are `lysplan.surveys`, where the first version 3 files also
+//!   held the points (still read);
 //! - plan settings in the top-level foreign member `"lysplan": {"name", "description",
 //!   "maintenance_factor", "burning_hours_per_year", "rules", "vendors", "luminaires"}`.
 //!   Without `vendors`, the vendors named by poles and sections are created.
@@ -101,6 +105,9 @@ struct Collected {
     plan: Plan,
     /// Parallel to `plan.poles`.
     pole_notes: Vec<PoleNote>,
+    /// The survey points of `measurement` features, each with the name of its survey,
+    /// in file order (given to the surveys once the `lysplan` member is read).
+    measurements: Vec<(String, super::measured::SurveyPoint)>,
     /// The luminaire names too long to hold inline that poles give ([`PoleNote`]).
     long_luminaires: LongNames,
     /// A semantic error in a feature; it aborts the JSON parse and wins over it.
@@ -170,6 +177,7 @@ impl Collected {
             long_luminaires,
             features,
             default_named,
+            measurements,
             ..
         } = next;
         // Their long names, as indices into this one's.
@@ -191,6 +199,7 @@ impl Collected {
             self.plan.poles.extend(plan.poles);
         }
         self.plan.pole_reviews.extend(plan.pole_reviews);
+        self.measurements.extend(measurements);
         self.pole_notes.extend(pole_notes.into_iter().map(|n| {
             PoleNote {
                 feature: offset + n.feature,
@@ -259,7 +268,15 @@ impl<'de> serde::de::Visitor<'de> for FeaturesSeed<'_, '_> {
         // JSON tree of the whole file.
         let mut fi = 0usize;
         while let Some(v) = seq.next_element::<Value>()? {
-            if let Err(e) = read_feature(self.r, fi, &v, &mut self.c.plan, &mut self.c.pole_notes) {
+            let c = &mut *self.c;
+            if let Err(e) = read_feature(
+                self.r,
+                fi,
+                &v,
+                &mut c.plan,
+                &mut c.pole_notes,
+                &mut c.measurements,
+            ) {
                 self.c.error = Some(e);
                 return Err(serde::de::Error::custom("invalid feature"));
             }
@@ -356,6 +373,7 @@ fn finish(r: &Reader, mut c: Collected) -> Result<Unaimed, FileError> {
     let notes = std::mem::take(&mut c.pole_notes);
     let long = std::mem::take(&mut c.long_luminaires);
     let vendors_given = read_meta(r, c.meta.as_ref(), &mut plan)?;
+    super::measured::join_points(&mut plan.surveys, std::mem::take(&mut c.measurements));
     // The luminaire each pole gives: its own name, or one of the long names.
     let long_name = |pi: usize| notes.get(pi).and_then(|n| long.of(n));
 

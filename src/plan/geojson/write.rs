@@ -24,8 +24,9 @@ struct MetaOut<'a> {
     revision: u64,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     changelog: &'a [crate::plan::review::ChangelogEntry],
+    /// The surveys without their points, which are `measurement` features.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    surveys: &'a [crate::plan::measured::Survey],
+    surveys: Vec<crate::plan::measured::Survey>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     energy_readings: &'a [crate::plan::measured::EnergyReading],
 }
@@ -95,6 +96,17 @@ struct SectionProps<'a> {
     to_m: f64,
 }
 
+/// A survey point: the name of its survey, and the point's fields as in the RON plan.
+#[derive(Serialize)]
+struct MeasurementProps<'a> {
+    kind: &'static str,
+    survey: &'a str,
+    measured_at: &'a str,
+    e_h_lx: f64,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    note: &'a str,
+}
+
 fn json<T: Serialize>(v: &T) -> String {
     // Serialising these plain structs cannot fail (no maps with non-string keys, and
     // non-finite floats become null).
@@ -102,7 +114,7 @@ fn json<T: Serialize>(v: &T) -> String {
 }
 
 /// The plan as one GeoJSON FeatureCollection: streets, then sections (null geometry),
-/// then poles, one feature per line.
+/// then poles, then the surveys' points (`kind: "measurement"`), one feature per line.
 pub fn to_geojson(plan: &Plan) -> String {
     let meta = MetaOut {
         format_version: FORMAT_VERSION,
@@ -119,11 +131,16 @@ pub fn to_geojson(plan: &Plan) -> String {
         submissions: &plan.submissions,
         revision: plan.revision,
         changelog: &plan.changelog,
-        surveys: &plan.surveys,
+        surveys: plan
+            .surveys
+            .iter()
+            .map(crate::plan::measured::Survey::without_points)
+            .collect(),
         energy_readings: &plan.energy_readings,
     };
+    let measured: usize = plan.surveys.iter().map(|s| s.points.len()).sum();
     let mut lines: Vec<String> =
-        Vec::with_capacity(plan.streets.len() + plan.sections.len() + plan.poles.len());
+        Vec::with_capacity(plan.streets.len() + plan.sections.len() + plan.poles.len() + measured);
     for s in &plan.streets {
         lines.push(json(&FeatureOut {
             kind: "Feature",
@@ -184,6 +201,24 @@ pub fn to_geojson(plan: &Plan) -> String {
                 coordinates: [p.lon, p.lat],
             },
         }));
+    }
+    for s in &plan.surveys {
+        for p in &s.points {
+            lines.push(json(&FeatureOut {
+                kind: "Feature",
+                properties: MeasurementProps {
+                    kind: "measurement",
+                    survey: &s.name,
+                    measured_at: &p.measured_at,
+                    e_h_lx: p.e_h_lx,
+                    note: &p.note,
+                },
+                geometry: GeometryOut {
+                    kind: "Point",
+                    coordinates: [p.lon, p.lat],
+                },
+            }));
+        }
     }
     let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum::<usize>() + 4096);
     out.push_str("{\"type\":\"FeatureCollection\",\n\"lysplan\":");

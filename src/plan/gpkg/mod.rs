@@ -8,10 +8,18 @@
 //!   one CRS: EPSG:25832 (ETRS89 / UTM zone 32N, the default) or EPSG:4326 (WGS 84);
 //!   the poles carry their review (`review_status`, `review_comment`, `review_reviewer`,
 //!   `review_time`) where they have one;
-//! - attribute tables `vendors`, `luminaire_types` (the photometry embedded as text) and
-//!   `plan_settings` (one row: name, description, maintenance factor, burning hours,
-//!   and the nested settings as JSON text: rules, energy, control profiles, road
-//!   surfaces, submissions, changelog, and the reviews of poles no longer in the plan);
+//! - the feature layer `survey_points` (Point, in the same CRS): each point measured on
+//!   site with its survey's name, `measured_at`, `date`, `measured_lx`, `note`, and,
+//!   for GIS users only (never read back), `calculated_lx` and `ratio` as the caller
+//!   computed them (NULL when it did not);
+//! - attribute tables `vendors`, `luminaire_types` (the photometry embedded as text),
+//!   `energy_readings` (of a `vendor` or a `pole`, `from`, `to`, `kwh`, `source_file`,
+//!   `sha256`) and `plan_settings` (one row: name, description, maintenance factor,
+//!   burning hours, and the nested settings as JSON text: rules, energy, control
+//!   profiles, road surfaces, submissions, changelog, the surveys without their points,
+//!   and the reviews of poles no longer in the plan). Files written before the two
+//!   measured tables held the surveys with their points and the readings as JSON in
+//!   `plan_settings.surveys` and `plan_settings.energy_readings`; they still read;
 //! - the GeoPackage tables `gpkg_spatial_ref_sys` (the required rows 4326, -1 and 0, and
 //!   25832), `gpkg_contents` (each table, with the layers' bounds) and
 //!   `gpkg_geometry_columns`; `srs_id` is the EPSG code, as GDAL writes it.
@@ -211,7 +219,27 @@ CREATE TABLE plan_settings (
   changelog TEXT NOT NULL,
   other_pole_reviews TEXT NOT NULL,
   surfaces TEXT NOT NULL DEFAULT '[]',
-  surveys TEXT NOT NULL DEFAULT '[]',
-  energy_readings TEXT NOT NULL DEFAULT '[]'
+  surveys TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE survey_points (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  geom POINT,
+  survey TEXT NOT NULL,
+  measured_at TEXT NOT NULL,
+  date TEXT NOT NULL,
+  measured_lx REAL NOT NULL,
+  calculated_lx REAL,
+  ratio REAL,
+  note TEXT
+);
+CREATE TABLE energy_readings (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  vendor TEXT,
+  pole TEXT,
+  \"from\" TEXT NOT NULL,
+  \"to\" TEXT NOT NULL,
+  kwh REAL NOT NULL,
+  source_file TEXT,
+  sha256 TEXT
 );
 ";

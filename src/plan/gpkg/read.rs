@@ -224,6 +224,7 @@ fn read_plan(r: &Reader) -> Result<Unaimed, FileError> {
             plan.poles.push(read.pole);
         }
     }
+    read_measured(r, &mut plan)?;
     if !vendors_given {
         crate::plan::geojson::add_implied_vendors(&mut plan);
     }
@@ -287,6 +288,46 @@ fn read_vendors(r: &Reader, plan: &mut Plan) -> Result<bool, FileError> {
         plan.vendors.push(schema::vendor(&RowFields { r, row }, k)?);
     }
     Ok(true)
+}
+
+/// The `survey_points` layer and the `energy_readings` table, each after what
+/// `plan_settings` held (files written before the two tables kept the points inside
+/// `plan_settings.surveys` and the readings in `plan_settings.energy_readings`). The
+/// survey points' `date`, `calculated_lx` and `ratio` are for GIS users, not read.
+fn read_measured(r: &Reader, plan: &mut Plan) -> Result<(), FileError> {
+    use schema::energy_reading_fields::{FROM, KWH, TO};
+    use schema::survey_point_fields::{MEASURED_AT, MEASURED_LX, SURVEY};
+    if let Some((t, rows)) = r.read_table("survey_points", true)? {
+        r.require(&t, &[SURVEY.name, MEASURED_AT.name, MEASURED_LX.name])?;
+        let mut points = Vec::with_capacity(rows.len());
+        for (fid, values) in &rows {
+            let row = Row {
+                table: &t,
+                fid: *fid,
+                values,
+            };
+            let at = row.geometry(r, true)?[0];
+            points.push(schema::survey_point(
+                &RowFields { r, row },
+                at,
+                &MEASURED_LX,
+            )?);
+        }
+        crate::plan::measured::join_points(&mut plan.surveys, points);
+    }
+    if let Some((t, rows)) = r.read_table("energy_readings", false)? {
+        r.require(&t, &[FROM.name, TO.name, KWH.name])?;
+        for (fid, values) in &rows {
+            let row = Row {
+                table: &t,
+                fid: *fid,
+                values,
+            };
+            plan.energy_readings
+                .push(schema::energy_reading(&RowFields { r, row })?);
+        }
+    }
+    Ok(())
 }
 
 /// `#rrggbb` as sRGB bytes.

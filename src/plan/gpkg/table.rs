@@ -144,7 +144,8 @@ impl Row<'_> {
                 r,
                 col,
                 if point {
-                    "is a line, but a pole is a point; save the poles as a Point layer"
+                    "is a line, but this layer's features are points (poles, survey points); \
+                     save it as a Point layer"
                 } else {
                     "is a point, but this layer's features are lines; save it as a LineString layer"
                 },
@@ -340,11 +341,12 @@ impl Reader<'_> {
                 ));
             }
         }
-        if t.geom.is_none() && matches!(t.name, "streets" | "poles") {
+        if t.geom.is_none() && matches!(t.name, "streets" | "poles" | "survey_points") {
             return Err(FileError::new(
                 self.origin,
                 Location::Field(format!("table {}", t.name)),
-                "is not a feature layer (no row in gpkg_geometry_columns); save it again as a                  layer with QGIS or ogr2ogr",
+                "is not a feature layer (no row in gpkg_geometry_columns); save it again as a \
+                 layer with QGIS or ogr2ogr",
             ));
         }
         Ok(())

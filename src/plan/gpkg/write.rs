@@ -4,6 +4,7 @@ use super::blob::geometry_blob;
 use super::{APPLICATION_ID, CORE_SCHEMA, Crs, PLAN_SCHEMA, USER_VERSION, WKT_4326, WKT_25832};
 use crate::error::{FileError, Location};
 use crate::frame::{Polyline, from_utm32};
+use crate::plan::measured::{CalculatedAt, ReadingOf};
 use crate::plan::review::PoleReview;
 use crate::plan::{FORMAT_VERSION, LightingClass, PhotometrySource, Plan};
 use rusqlite::{Connection, params};
@@ -37,8 +38,16 @@ fn bounds<'a>(pts: impl Iterator<Item = &'a [f64; 2]>) -> Option<[f64; 4]> {
     b
 }
 
-/// The plan as the bytes of a GeoPackage file with its layers in `crs`.
-pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
+/// The plan as the bytes of a GeoPackage file with its layers in `crs`. `calculated`
+/// holds what the calculation gives at each survey point, the surveys' points in turn
+/// (computed above the plan layer: `crate::measure::save_gpkg_atomic`); `None`, or a list
+/// that does not match the points, leaves `survey_points.calculated_lx` and `ratio`
+/// NULL.
+pub fn to_gpkg(
+    plan: &Plan,
+    crs: Crs,
+    calculated: Option<&[CalculatedAt]>,
+) -> Result<Vec<u8>, rusqlite::Error> {
     let mut db = Connection::open_in_memory()?;
     db.execute_batch(&format!(
         "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {USER_VERSION};"
@@ -237,8 +246,8 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
         tx.execute(
             "INSERT INTO plan_settings (format_version, name, description, maintenance_factor, \
              burning_hours_per_year, revision, rules, energy, control_profiles, submissions, \
-             changelog, other_pole_reviews, surfaces, surveys, energy_readings) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+             changelog, other_pole_reviews, surfaces, surveys) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 FORMAT_VERSION,
                 plan.name,
@@ -253,11 +262,19 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
                 json(&plan.changelog),
                 json(&other_reviews),
                 json(&plan.surfaces),
-                json(&plan.surveys),
-                json(&plan.energy_readings),
+                // The points are the survey_points layer's.
+                json(
+                    &plan
+                        .surveys
+                        .iter()
+                        .map(crate::plan::measured::Survey::without_points)
+                        .collect::<Vec<_>>()
+                ),
             ],
         )?;
     }
+
+    let survey_pts = write_measured(&tx, plan, crs, calculated)?;
 
     // The contents: features with their bounds and CRS, attributes without.
     {
@@ -269,7 +286,7 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
             "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, \
              srs_id, z, m) VALUES (?1, 'geom', ?2, ?3, 0, 0)",
         )?;
-        let layers: [(&str, &str, &str, Option<[f64; 4]>); 3] = [
+        let layers: [(&str, &str, &str, Option<[f64; 4]>); 4] = [
             (
                 "streets",
                 "LINESTRING",
@@ -287,6 +304,13 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
                 "LINESTRING",
                 "Vendor sections: street, from_m and to_m define them; the line is drawn from them",
                 bounds(section_pts.iter()),
+            ),
+            (
+                "survey_points",
+                "POINT",
+                "Illuminance measured on site; calculated_lx and ratio are written for GIS \
+                 users (initial values, MF = 1) and not read back",
+                bounds(survey_pts.iter()),
             ),
         ];
         for (table, kind, description, b) in layers {
@@ -310,6 +334,10 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
                 "Luminaire types with their photometry (EULUMDAT / IES text)",
             ),
             (
+                "energy_readings",
+                "Energy readings of a vendor's luminaires or of one pole, kWh from..to",
+            ),
+            (
                 "plan_settings",
                 "The plan's settings (one row; nested settings as JSON)",
             ),
@@ -331,8 +359,72 @@ pub fn to_gpkg(plan: &Plan, crs: Crs) -> Result<Vec<u8>, rusqlite::Error> {
     Ok(data.to_vec())
 }
 
-/// Writes `plan` as a GeoPackage to `path` atomically (temporary file, sync, rename).
-pub fn save_gpkg_atomic(plan: &Plan, path: &Path, crs: Crs) -> Result<(), FileError> {
-    let bytes = to_gpkg(plan, crs).map_err(|e| write_err(path, e))?;
+/// The `survey_points` layer (with `calculated`, as [`to_gpkg`] takes it) and the
+/// `energy_readings` table; the survey points' positions in `crs`.
+fn write_measured(
+    tx: &rusqlite::Transaction,
+    plan: &Plan,
+    crs: Crs,
+    calculated: Option<&[CalculatedAt]>,
+) -> Result<Vec<[f64; 2]>, rusqlite::Error> {
+    let srs = crs.epsg();
+    let count: usize = plan.surveys.iter().map(|s| s.points.len()).sum();
+    let calculated = calculated.filter(|c| c.len() == count);
+    let mut pts = Vec::with_capacity(count);
+    let mut ins = tx.prepare(
+        "INSERT INTO survey_points (geom, survey, measured_at, date, measured_lx, \
+         calculated_lx, ratio, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let points = plan
+        .surveys
+        .iter()
+        .flat_map(|s| s.points.iter().map(move |p| (s, p)));
+    for (k, (s, p)) in points.enumerate() {
+        let xy = crs.project(p.lon, p.lat);
+        let c = calculated.and_then(|c| c.get(k));
+        ins.execute(params![
+            geometry_blob(srs, std::slice::from_ref(&xy), true),
+            s.name,
+            p.measured_at,
+            p.date(),
+            p.e_h_lx,
+            c.map(|c| c.calculated_lx),
+            c.and_then(|c| c.ratio),
+            Some(p.note.as_str()).filter(|n| !n.is_empty()),
+        ])?;
+        pts.push(xy);
+    }
+    let mut ins = tx.prepare(
+        "INSERT INTO energy_readings (vendor, pole, \"from\", \"to\", kwh, source_file, sha256) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let given = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+    for r in &plan.energy_readings {
+        let (vendor, pole) = match &r.of {
+            ReadingOf::Vendor(v) => (Some(v.as_str()), None),
+            ReadingOf::Pole(p) => (None, Some(p.as_str())),
+        };
+        ins.execute(params![
+            vendor,
+            pole,
+            r.from,
+            r.to,
+            r.kwh,
+            given(&r.source_file),
+            given(&r.sha256),
+        ])?;
+    }
+    Ok(pts)
+}
+
+/// Writes `plan` as a GeoPackage to `path` atomically (temporary file, sync, rename);
+/// `calculated` as [`to_gpkg`] takes it.
+pub fn save_gpkg_atomic(
+    plan: &Plan,
+    path: &Path,
+    crs: Crs,
+    calculated: Option<&[CalculatedAt]>,
+) -> Result<(), FileError> {
+    let bytes = to_gpkg(plan, crs, calculated).map_err(|e| write_err(path, e))?;
     crate::plan::write_atomic(path, &bytes)
 }
