@@ -261,7 +261,9 @@ impl Command {
             Tool(t) => format!("Tool: {}", t.label()),
             ToggleCoverageLayer => "Coverage layer".into(),
             ToggleMeasurementsLayer => "Measurements layer".into(),
-            DesignStretch => format!("{}…", super::panels::design::TITLE),
+            // The window's title (panels::design::TITLE; the panels name commands, so
+            // the command does not name the panel).
+            DesignStretch => "Design this stretch…".into(),
             ToggleCoverageResults => "Coverage results".into(),
             ZoomIn => "Zoom in".into(),
             ZoomOut => "Zoom out".into(),

@@ -2,12 +2,13 @@
 //! --benchmark`): for every vendor section, the vendor's installed W/km on it against the
 //! best W/km the search finds with the same luminaire type(s), default search set.
 
-use super::{Outcome, Request, SearchSet, Stretch, optimise, stretch_poles};
+use super::{Outcome, Progress, Request, SearchSet, Stretch, optimise, stretch_poles};
 use crate::index::{SiteIndex, pole_stations};
 use crate::lighting::Photometric;
 use crate::plan::Plan;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 /// One section's line of the yardstick.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,8 +50,29 @@ pub fn sections_with<T: Photometric + Sync>(
     photometry: &HashMap<String, T>,
     set: &SearchSet,
 ) -> Vec<SectionYardstick> {
+    sections_with_progress(plan, photometry, set, None)
+}
+
+/// [`sections_with`], counting the sections done in `progress` (`total`: the plan's
+/// sections) and stopping before the next section once `progress.cancel` is set (the
+/// sections not searched then say so in their note).
+pub fn sections_with_progress<T: Photometric + Sync>(
+    plan: &Plan,
+    photometry: &HashMap<String, T>,
+    set: &SearchSet,
+    progress: Option<&Progress>,
+) -> Vec<SectionYardstick> {
     let index = SiteIndex::build(plan);
     let stations = pole_stations(&index);
+    if let Some(p) = progress {
+        p.total.store(plan.sections.len(), Ordering::Relaxed);
+    }
+    let cancelled = || progress.is_some_and(|p| p.cancel.load(Ordering::Relaxed));
+    let done = || {
+        if let Some(p) = progress {
+            p.done.fetch_add(1, Ordering::Relaxed);
+        }
+    };
     plan.sections
         .iter()
         .map(|s| {
@@ -88,6 +110,11 @@ pub fn sections_with<T: Photometric + Sync>(
             };
             if own.is_empty() {
                 row.note = Some("no pole of the vendor on the section".into());
+                done();
+                return row;
+            }
+            if cancelled() {
+                row.note = Some("not searched: cancelled".into());
                 return row;
             }
             let req = Request {
@@ -118,6 +145,7 @@ pub fn sections_with<T: Photometric + Sync>(
                 }
                 Err(e) => row.note = Some(e.to_string()),
             }
+            done();
             row
         })
         .collect()

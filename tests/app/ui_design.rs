@@ -44,6 +44,10 @@ fn a_stretch_is_designed_previewed_used_and_undone() {
     open_small(&mut h);
     h.run_steps(2);
     h.get_by_label(lysplan::app::panels::design::TITLE);
+    assert_eq!(
+        Command::DesignStretch.label(),
+        format!("{}…", lysplan::app::panels::design::TITLE)
+    );
     h.get_by_label("Search").click();
     h.run_steps(1);
     h.state_mut().design.wait();
@@ -213,5 +217,63 @@ fn the_row_tool_a_section_and_a_street_open_the_design_window() {
     assert_eq!(
         (d.street.as_str(), d.from_m, d.to_m),
         (street.id.as_str(), 0.0, len)
+    );
+}
+
+/// The coordinator's yardstick in the Energy window: each section's W/km beside the best
+/// the optimiser finds there (here one section and a small search set, for the debug
+/// build), computed on request off the UI thread; a row's "Design…" opens the design
+/// window on that section.
+#[test]
+fn the_energy_window_sets_each_section_against_the_best_arrangement() {
+    let mut plan = lysplan::bundled::doll_plan();
+    plan.sections.retain(|s| s.id == "S16");
+    let mut h = common::app_harness(plan, vec2(1400.0, 1000.0), 0.25);
+    h.run_steps(2);
+    {
+        let y = &mut h.state_mut().energy.yardstick;
+        y.set.arrangements = vec![lysplan::design::Arrangement::SingleRight];
+        y.set.heights_m = vec![5.0, 6.0];
+        y.set.tilts_deg = vec![0.0];
+        y.set.overhangs_m = vec![0.0];
+    }
+    let ctx = h.ctx.clone();
+    h.state_mut().run(&ctx, Command::Energy);
+    h.run_steps(2);
+    common::click_button(&mut h, "Against the best arrangement");
+    common::click_button(&mut h, "Compute the yardstick");
+    assert!(h.state().energy.yardstick.busy(), "computed on a worker");
+    h.state_mut().energy.yardstick.wait();
+    h.run_steps(2);
+    let (rev, rows) = h.state().energy.yardstick.result.clone().expect("computed");
+    assert_eq!(rev, h.state().state.revision());
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    let best = r.best_w_per_km.expect("S16 can be lit to P3 at 5 or 6 m");
+    h.get_by_label(&format!("{:.1}", r.current_w_per_km));
+    h.get_by_label(&format!("{best:.1}"));
+    h.get_by_label(&format!("{:.2}", r.ratio.unwrap()));
+    // The same as the optimiser's best on the stretch.
+    let plan = h.state().state.plan().clone();
+    let (photometry, _) = lysplan::lighting::load_photometry(&plan);
+    let req = lysplan::design::Request {
+        stretch: Stretch {
+            street: r.street.clone(),
+            from_m: r.from_m,
+            to_m: r.to_m,
+            vendor: Some(r.vendor.clone()),
+        },
+        luminaires: r.luminaires.clone(),
+        set: h.state().energy.yardstick.set.clone(),
+    };
+    let o = lysplan::design::optimise(&plan, &photometry, &req, None).unwrap();
+    assert_eq!(o.best().map(|c| c.w_per_km), Some(best));
+
+    common::click_button(&mut h, "Design…");
+    let d = &h.state().design;
+    assert!(d.open);
+    assert_eq!(
+        (d.street.as_str(), d.vendor.as_str()),
+        (r.street.as_str(), r.vendor.as_str())
     );
 }

@@ -5,18 +5,13 @@
 //! on the map with its class results, and "Use this" replaces the vendor's poles on the
 //! stretch as one undoable edit ([`crate::edit::optimise::apply_step`], as `--apply`).
 
+use super::search_job::{Polled, SearchJob};
 use crate::app::state::AppState;
-use crate::design::{
-    Arrangement, Candidate, DesignError, Outcome, Progress, Request, SearchSet, Stretch,
-};
+use crate::design::{Arrangement, Candidate, DesignError, Outcome, Request, SearchSet, Stretch};
 use crate::edit::Edit;
 use crate::edit::optimise::{apply_step, parse_list};
 use crate::plan::{Plan, Pole};
 use egui::{Color32, RichText, Ui};
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
-use std::time::Instant;
 
 /// The window's title (and the command's label without the "…").
 pub const TITLE: &str = "Design this stretch";
@@ -24,12 +19,9 @@ pub const TITLE: &str = "Design this stretch";
 const FAIL: Color32 = Color32::from_rgb(220, 38, 38);
 const PASS: Color32 = Color32::from_rgb(22, 140, 60);
 
-/// A search running on the worker thread.
+/// A search running on the worker thread, and the stretch it searches.
 struct Job {
-    progress: Arc<Progress>,
-    rx: Receiver<Result<Outcome, DesignError>>,
-    started: Instant,
-    revision: u64,
+    search: SearchJob<Result<Outcome, DesignError>>,
     stretch: Stretch,
 }
 
@@ -212,12 +204,7 @@ impl DesignUi {
 
     /// (geometries searched, geometries in all) of the running search.
     pub fn progress(&self) -> Option<(usize, usize)> {
-        self.job.as_ref().map(|j| {
-            (
-                j.progress.done.load(Ordering::Relaxed),
-                j.progress.total.load(Ordering::Relaxed),
-            )
-        })
+        self.job.as_ref().map(|j| j.search.counts())
     }
 
     /// The search set typed, or what is wrong with it.
@@ -275,21 +262,12 @@ impl DesignUi {
             set,
         };
         let plan = state.plan().clone();
-        let progress = Arc::new(Progress::default());
-        let (tx, rx) = channel();
-        let p = Arc::clone(&progress);
-        let repaint = ctx.clone();
-        std::thread::spawn(move || {
+        let search = SearchJob::spawn(ctx, state.revision(), move |p| {
             let (photometry, _) = crate::lighting::load_photometry(&plan);
-            let out = crate::design::optimise(&plan, &photometry, &req, Some(&p));
-            let _ = tx.send(out);
-            repaint.request_repaint();
+            crate::design::optimise(&plan, &photometry, &req, Some(p))
         });
         self.job = Some(Job {
-            progress,
-            rx,
-            started: Instant::now(),
-            revision: state.revision(),
+            search,
             stretch: self.stretch(),
         });
         self.message = None;
@@ -298,11 +276,10 @@ impl DesignUi {
     /// Stops the running search; its partial answer is dropped.
     pub fn cancel(&mut self) {
         if let Some(j) = self.job.take() {
-            j.progress.cancel.store(true, Ordering::Relaxed);
+            let (done, total) = j.search.cancel();
             self.message = Some(format!(
-                "Search cancelled after {} of {} geometries; nothing found so far is shown.",
-                j.progress.done.load(Ordering::Relaxed),
-                j.progress.total.load(Ordering::Relaxed)
+                "Search cancelled after {done} of {total} geometries; nothing found so far \
+                 is shown."
             ));
         }
     }
@@ -312,34 +289,23 @@ impl DesignUi {
         let Some(job) = &self.job else {
             return false;
         };
-        match job.rx.try_recv() {
-            Err(TryRecvError::Empty) => true,
-            Ok(Ok(outcome)) => {
+        match job.search.poll() {
+            Polled::Running => return true,
+            Polled::Done(Ok(outcome)) => {
+                self.selected = (!outcome.candidates.is_empty()).then_some(0);
                 self.finished = Some(Finished {
                     outcome,
-                    seconds: job.started.elapsed().as_secs_f64(),
-                    revision: job.revision,
+                    seconds: job.search.started.elapsed().as_secs_f64(),
+                    revision: job.search.revision,
                     stretch: job.stretch.clone(),
                 });
-                self.selected = self
-                    .finished
-                    .as_ref()
-                    .and_then(|f| (!f.outcome.candidates.is_empty()).then_some(0));
                 self.preview = None;
-                self.job = None;
-                false
             }
-            Ok(Err(e)) => {
-                self.message = Some(e.to_string());
-                self.job = None;
-                false
-            }
-            Err(TryRecvError::Disconnected) => {
-                self.message = Some("the search stopped without an answer".into());
-                self.job = None;
-                false
-            }
+            Polled::Done(Err(e)) => self.message = Some(e.to_string()),
+            Polled::Lost => self.message = Some("the search stopped without an answer".into()),
         }
+        self.job = None;
+        false
     }
 
     /// Waits for the running search (tests).
@@ -435,18 +401,8 @@ fn body(ui: &mut Ui, state: &mut AppState, d: &mut DesignUi) -> Option<String> {
     stretch_ui(ui, state.plan(), d);
     set_ui(ui, state.plan(), d);
     ui.horizontal(|ui| {
-        if let Some((done, total)) = d.progress() {
-            let f = if total > 0 {
-                done as f32 / total as f32
-            } else {
-                0.0
-            };
-            ui.add(
-                egui::ProgressBar::new(f)
-                    .desired_width(320.0)
-                    .text(format!("Searching… {done}/{total} geometries")),
-            );
-            if ui.button("Cancel").clicked() {
+        if let Some(j) = &d.job {
+            if j.search.progress_ui(ui, "geometries") {
                 d.cancel();
             }
         } else if ui.button("Search").clicked() {

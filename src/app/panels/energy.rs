@@ -123,6 +123,8 @@ pub struct EnergyUi {
     /// The profile being edited.
     pub draft: Option<ProfileDraft>,
     pub error: Option<String>,
+    /// Each section's W/km against the optimiser's best (computed on request).
+    pub yardstick: super::yardstick::YardstickUi,
 }
 
 impl Default for EnergyUi {
@@ -136,6 +138,7 @@ impl Default for EnergyUi {
             night: None,
             draft: None,
             error: None,
+            yardstick: Default::default(),
         }
     }
 }
@@ -288,6 +291,14 @@ fn contents(ui: &mut Ui, state: &mut AppState, w: &mut EnergyUi) -> Option<Strin
         }
     }
     w.result = result;
+    ui.separator();
+    egui::CollapsingHeader::new("Against the best arrangement (yardstick)")
+        .id_salt("energy_yardstick")
+        .show(ui, |ui| {
+            if let Some(s) = super::yardstick::ui(ui, state, &mut w.yardstick) {
+                super::design::request(ui.ctx(), s);
+            }
+        });
     ui.separator();
     night(ui, state, w);
     ui.separator();

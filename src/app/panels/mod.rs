@@ -10,9 +10,11 @@ pub mod plan_settings;
 pub mod review;
 pub mod route;
 pub mod row;
+pub mod search_job;
 pub mod settings;
 pub mod tools;
 pub mod vendors;
+pub mod yardstick;
 
 /// `text` cut to `max` characters, with "…" when it was longer (for combo boxes, whose
 /// list and hover show the whole name).
