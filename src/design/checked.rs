@@ -88,7 +88,7 @@ pub(super) fn search_checked(
     // count, then bisect between them.
     let guess = 1 + ((hi - 1) as f64 * linear_scale(&at_hi, ctx.class)).ceil() as usize;
     let guess = guess.clamp(lo, hi);
-    let b = super::search::fewest_passing(lo, hi, guess, |n| eval(n, top).pass);
+    let b = fewest_passing(lo, hi, guess, |n| eval(n, top).pass);
     let mut best_w = f64::INFINITY;
     let lowest = levels.first().copied().unwrap_or(top);
     let mut n = b;
@@ -213,4 +213,52 @@ fn linear_scale(c: &Candidate, class: LightingClass) -> f64 {
         Requirement::C { e_avg_lx, .. } => ratio(value("e_avg_lx"), e_avg_lx),
         Requirement::M(m) => ratio(value("l_avg_cd_m2"), m.l_avg_cd_m2),
     }
+}
+
+/// The fewest of the counts `lo..=hi` that pass (`hi` passes; pass assumed monotonic in
+/// the count): gallop from `guess` to a passing and a failing count, then bisect.
+pub(super) fn fewest_passing(
+    lo: usize,
+    hi: usize,
+    guess: usize,
+    mut passes: impl FnMut(usize) -> bool,
+) -> usize {
+    let (mut a, mut b); // a fails (or is below lo), b passes
+    if guess >= hi || passes(guess) {
+        b = guess.min(hi);
+        a = lo.saturating_sub(1);
+        let mut step = 1;
+        while b > lo {
+            let m = b.saturating_sub(step).max(lo);
+            if passes(m) {
+                b = m;
+                step *= 2;
+            } else {
+                a = m;
+                break;
+            }
+        }
+    } else {
+        a = guess;
+        b = hi;
+        let mut step = 1;
+        while a + step < hi {
+            let m = a + step;
+            if passes(m) {
+                b = m;
+                break;
+            }
+            a = m;
+            step *= 2;
+        }
+    }
+    while b - a > 1 {
+        let m = (a + b) / 2;
+        if passes(m) {
+            b = m;
+        } else {
+            a = m;
+        }
+    }
+    b
 }
