@@ -337,10 +337,16 @@ pub fn apply_step(
     let mut fresh = FreshIds::of(plan);
     let line = Polyline::from_lonlat(&street.points);
     let len = line.length();
+    // The candidate's own ends: the stretch's, or inside them (`Candidate::note`).
+    let (first, last) = if c.first_m.is_finite() && c.last_m.is_finite() {
+        (c.first_m, c.last_m)
+    } else {
+        (stretch.from_m, stretch.to_m)
+    };
     let poles = lay_out(
         &line,
-        stretch.from_m.max(0.0),
-        stretch.to_m.min(len),
+        first.max(0.0),
+        last.min(len),
         street.width_m,
         &c.geometry,
         c.stations,
@@ -456,8 +462,8 @@ pub fn outcome_text(o: &Outcome, top: usize, seconds: f64) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{} {:.0}–{:.0} m, class {}: {} layouts evaluated in {seconds:.1} s",
-        o.street, o.from_m, o.to_m, o.class, o.evaluated
+        "{} {:.0}–{:.0} m, class {}: {} layouts evaluated ({} by the check) in {seconds:.1} s",
+        o.street, o.from_m, o.to_m, o.class, o.evaluated, o.confirmed
     );
     let _ = writeln!(
         s,
@@ -493,14 +499,18 @@ pub fn outcome_text(o: &Outcome, top: usize, seconds: f64) -> String {
                 "no layout within the site rules: widen the search (heights, setback)"
             );
         }
-        Some(c) if !c.pass => {
+        Some(c) if c.pass => {
+            if let Some(note) = &c.note {
+                let _ = writeln!(s, "the best: {note}");
+            }
+        }
+        Some(c) => {
             let _ = writeln!(
                 s,
                 "no candidate passes; the closest misses: {}",
                 c.misses().join("; ")
             );
         }
-        Some(_) => {}
     }
     s
 }

@@ -42,6 +42,16 @@ pub fn offsets_across(w_m: f64) -> Vec<f64> {
         .collect()
 }
 
+/// The offsets across a street `width_m` wide as the check lays its grid: those of
+/// [`offsets_across`], or the centreline alone for no usable width.
+pub fn offsets_for(width_m: f64) -> Vec<f64> {
+    if width_m.is_finite() && width_m > 0.0 {
+        offsets_across(width_m)
+    } else {
+        vec![0.0]
+    }
+}
+
 /// One field of the grid: a chainage interval and its points along.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {

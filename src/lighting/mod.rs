@@ -27,6 +27,7 @@ pub mod grid;
 pub mod luminaire;
 pub mod luminance;
 mod lut;
+mod optic;
 pub mod periods;
 mod results;
 mod street;
@@ -39,6 +40,7 @@ pub use coverage::{
     Coverage, Energy, evaluate, evaluate_street_alone, evaluate_with, progress_total,
 };
 pub use luminaire::Luminaire;
+pub use optic::Optic;
 pub use results::{
     DarkStretch, LuminanceSummary, PeriodResult, PeriodValues, Profile, SectionResult,
     StreetEvaluation, StreetResult, show_optional,

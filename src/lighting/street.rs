@@ -248,11 +248,7 @@ pub(super) fn evaluate_street(
     } else {
         0.0
     };
-    let offsets = if width_m > 0.0 {
-        grid::offsets_across(width_m)
-    } else {
-        vec![0.0]
-    };
+    let offsets = grid::offsets_for(width_m);
     let fields = grid::fields(length_m, chainages);
     let (rows, row_groups): (Vec<Row>, Vec<Vec<f64>>) = fields
         .par_iter()

@@ -1,0 +1,141 @@
+//! The fast sums of the search (P and C classes): a layout's illuminance on the
+//! stretch's grid as the check computes it, from the light of the poles that stay
+//! (fixed for the layout's grid, [`super::context::Spread`]) plus the candidate's own
+//! light, which is linear in the driver level. One pass over the candidate's poles gives
+//! the stretch's E_avg, E_min and U_o at every level of the search set: each pole's
+//! light at a point is counted from the least level whose influence radius (the check's,
+//! for the table scaled to that level) reaches the point.
+
+use super::Geometry;
+use super::context::{Context, Spread};
+use crate::lighting::{Luminaire, Optic, Requirement, requirement};
+use crate::plan::LuminaireType;
+
+/// One layout's stretch values at every level.
+pub(super) struct Screen {
+    /// The poles keep `spacing.min`, `spacing.max` and `placement.off_route`.
+    pub rules_ok: bool,
+    /// Per level of the search set: E_avg, E_min, U_o of the stretch.
+    pub values: Vec<[f64; 3]>,
+}
+
+impl Screen {
+    /// Whether the light at level index `i` meets the class (the check's criteria).
+    pub fn light_passes(&self, ctx: &Context, i: usize) -> bool {
+        let [e_avg, e_min, u_o] = self.values[i];
+        match requirement(ctx.class) {
+            Requirement::P { e_avg_lx, e_min_lx } => e_avg >= e_avg_lx && e_min >= e_min_lx,
+            Requirement::C {
+                e_avg_lx,
+                u_o: want,
+            } => e_avg >= e_avg_lx && u_o >= want,
+            Requirement::M(_) => false,
+        }
+    }
+
+    pub fn passes(&self, ctx: &Context, i: usize) -> bool {
+        self.rules_ok && self.light_passes(ctx, i)
+    }
+
+    /// The least passing level index.
+    pub fn least(&self, ctx: &Context) -> Option<usize> {
+        (0..self.values.len()).find(|&i| self.passes(ctx, i))
+    }
+}
+
+/// The candidate's luminaires of geometry `g` on `spread`'s poles (type `t`).
+pub(super) fn luminaires(spread: &Spread, t: &LuminaireType, g: &Geometry) -> Vec<Luminaire> {
+    if !(g.height_m.is_finite() && g.height_m > 0.0) {
+        return Vec::new();
+    }
+    spread
+        .poles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            Luminaire::from_grid(
+                i,
+                p.foot,
+                g.height_m,
+                p.azimuth_grid_deg,
+                g.overhang_m,
+                g.tilt_deg,
+                t.rotation_deg,
+            )
+        })
+        .collect()
+}
+
+/// `spacing.max` along the street with the candidate's poles `h` high: no gap next to
+/// one of them longer than the check allows.
+fn spacing_max_ok(ctx: &Context, spread: &Spread, h: f64) -> bool {
+    let r = &ctx.plan.rules;
+    spread.on_street.windows(2).all(|w| {
+        let [(ca, ha, ia), (cb, hb, ib)] = [w[0], w[1]];
+        if ia == usize::MAX && ib == usize::MAX {
+            return true;
+        }
+        let ha = if ha.is_nan() { h } else { ha };
+        let hb = if hb.is_nan() { h } else { hb };
+        let limit = (r.max_spacing_to_height * ha.min(hb)).min(r.max_spacing_m);
+        cb - ca <= limit
+    })
+}
+
+/// The stretch's values of geometry `g` on `spread` at every level: `optic` the type's
+/// table at level 1, `radii[i]` the check's influence radius of one of its luminaires
+/// at `levels[i]` (ascending).
+pub(super) fn screen(
+    ctx: &Context,
+    t: &LuminaireType,
+    optic: &Optic,
+    radii: &[f64],
+    g: &Geometry,
+    spread: &Spread,
+) -> Screen {
+    ctx.screened
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let levels = &ctx.set.levels;
+    let nl = levels.len();
+    let rules_ok = spread.rules_ok && spacing_max_ok(ctx, spread, g.height_m);
+    let lums = luminaires(spread, t, g);
+    let r2: Vec<f64> = radii.iter().map(|r| r * r).collect();
+    let r2_top = r2.last().copied().unwrap_or(0.0);
+    // Per point and level: the candidate's light counted from that level on.
+    let mut by_level = vec![0.0; spread.points.len() * nl];
+    for l in &lums {
+        // Box cull: the points lie along the stretch; most luminaires reach few rows.
+        let r = radii.last().copied().unwrap_or(0.0);
+        for (pi, &p) in spread.points.iter().enumerate() {
+            let (dx, dy) = (p.x - l.xy.x, p.y - l.xy.y);
+            if dx.abs() > r || dy.abs() > r {
+                continue;
+            }
+            let d2 = dx * dx + dy * dy;
+            if d2 > r2_top {
+                continue;
+            }
+            let j = r2.partition_point(|&q| q < d2);
+            by_level[pi * nl + j] += optic.e_h(l, p);
+        }
+    }
+    let mut values = Vec::with_capacity(nl);
+    let mut acc = vec![0.0; spread.points.len()];
+    for (i, &level) in levels.iter().enumerate() {
+        let (mut wsum, mut w, mut min) = (0.0, 0.0, f64::INFINITY);
+        for (d, range) in &spread.rows {
+            let mut sum = 0.0;
+            for pi in range.clone() {
+                acc[pi] += by_level[pi * nl + i];
+                let e = spread.fixed_lx[pi] + level * acc[pi];
+                sum += e;
+                min = min.min(e);
+            }
+            wsum += sum * d;
+            w += d * range.len() as f64;
+        }
+        let e_avg = wsum / w;
+        values.push([e_avg, min, if e_avg > 0.0 { min / e_avg } else { 0.0 }]);
+    }
+    Screen { rules_ok, values }
+}

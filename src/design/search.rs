@@ -1,0 +1,568 @@
+//! The search over geometries, pole counts and levels (module docs of [`super`]):
+//! bounds, order, pruning, and the confirmation of the reported candidates by the check.
+
+use super::checked::{fewest_passing, search_checked};
+use super::context::{Context, Spread};
+use super::fast::{Screen, screen};
+use super::judge::evaluate;
+use super::{Arrangement, Candidate, Geometry, MAX_STATIONS, Progress, power_at_level};
+use crate::frame::Xy;
+use crate::lighting::{Luminaire, Optic, Requirement, requirement};
+use crate::plan::{LightingClass, LuminaireType};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Candidates confirmed by the check and reported (best first).
+pub const REPORTED: usize = 15;
+
+/// The W/km bound from one pole's light on a straight strip is an estimate on bends and
+/// at the stretch's ends: it is relaxed by this factor.
+const BOUND_SLACK: f64 = 1.05;
+
+/// Counts beyond the fewest passing tried for a lower level, at most.
+const MORE_COUNTS: usize = 12;
+
+/// One luminaire type, ready for the fast sums.
+struct TypeOptics<'t> {
+    t: &'t LuminaireType,
+    /// Its table at level 1.
+    full: Optic,
+    /// At each level of the search set (for the check's influence radius there).
+    at_level: Vec<Optic>,
+}
+
+/// One geometry to search, with what is known of it before any layout.
+struct Job {
+    ty: usize,
+    g: Geometry,
+    /// The check's influence radius of one of its luminaires at each level, m.
+    radii: Vec<f64>,
+    /// The light one pole puts on the stretch, summed along a straight strip: E_avg of
+    /// the stretch ≤ poles × level × this / length (lx·m).
+    strip_lx_m: f64,
+    /// Station counts the site rules allow.
+    lo: usize,
+    hi: usize,
+    /// The least W/km any count and level could reach (∞: none; 0: unknown).
+    bound: f64,
+}
+
+/// A layout the search judged: geometry, count, level.
+#[derive(Clone)]
+struct Found {
+    ty: usize,
+    g: Geometry,
+    n: usize,
+    level: f64,
+    pass: bool,
+    w_per_km: f64,
+    poles: usize,
+    /// The check's candidate when the check judged it (M classes), else the fast values.
+    checked: Option<Candidate>,
+    values: [f64; 3],
+    rules_ok: bool,
+}
+
+/// The least linear criterion the fast sums need on the stretch: E_avg (E_min ≤ E_avg),
+/// lx; `None` for M classes.
+fn e_needed(class: LightingClass) -> Option<f64> {
+    match requirement(class) {
+        Requirement::P { e_avg_lx, e_min_lx } => Some(e_avg_lx.max(e_min_lx)),
+        Requirement::C { e_avg_lx, .. } => Some(e_avg_lx),
+        Requirement::M(_) => None,
+    }
+}
+
+/// The least level of `levels` (ascending) at or above `want`, its index.
+fn snap_up(levels: &[f64], want: f64) -> Option<usize> {
+    let k = levels.partition_point(|&l| l < want - 1e-12);
+    (k < levels.len()).then_some(k)
+}
+
+impl Context<'_> {
+    /// The station counts the site rules allow for height `h` over `len_m`.
+    fn station_bounds(&self, h: f64, len_m: f64) -> Option<(usize, usize)> {
+        let r = &self.plan.rules;
+        let max_gap = r.max_spacing_m.min(r.max_spacing_to_height * h);
+        if max_gap.is_nan() || max_gap <= 0.0 || len_m.is_nan() || len_m <= 0.0 {
+            return None;
+        }
+        let lo = ((len_m / max_gap) - 1e-9).ceil().max(1.0) as usize + 1;
+        // A spacing of exactly spacing.min is allowed, but the poles' distance computed
+        // from their coordinates may fall a hair below it: keep a micrometre clear.
+        let hi = if r.min_spacing_m > 0.0 {
+            (len_m / (r.min_spacing_m + 1e-6)).floor() as usize + 1
+        } else {
+            lo + 200
+        };
+        let hi = hi.min(lo + 400).min(MAX_STATIONS);
+        (lo <= hi).then_some((lo, hi))
+    }
+
+    /// The least W/km reachable with `n` stations by the bound of `job` (∞ when no level
+    /// reaches the class), and the least level index that bound needs.
+    fn count_bound(&self, job: &Job, t: &LuminaireType, n: usize, e_fixed: f64) -> (f64, usize) {
+        self.count_bound_for(e_needed(self.class), job, t, n, e_fixed)
+    }
+
+    /// [`Context::count_bound`] for a stretch that needs E_avg `need`, lx.
+    fn count_bound_for(
+        &self,
+        need: Option<f64>,
+        job: &Job,
+        t: &LuminaireType,
+        n: usize,
+        e_fixed: f64,
+    ) -> (f64, usize) {
+        let levels = &self.set.levels;
+        let poles = job.g.arrangement.poles(n) as f64;
+        let k = match need {
+            Some(need) if job.strip_lx_m > 0.0 => {
+                let len = self.to_m - self.from_m;
+                let want = (need - e_fixed) * len / (poles * job.strip_lx_m * BOUND_SLACK);
+                match snap_up(levels, want) {
+                    Some(k) => k,
+                    None => return (f64::INFINITY, levels.len()),
+                }
+            }
+            Some(_) => return (f64::INFINITY, levels.len()),
+            None => 0,
+        };
+        (poles * power_at_level(t, levels[k]) / self.len_km(), k)
+    }
+}
+
+/// The light one luminaire of geometry `g` puts on a straight strip as wide as the
+/// street, summed over the grid's points across and along (1 m steps), lx·m per point
+/// across: what it adds to the average of a long stretch times its length.
+fn strip_light(ctx: &Context, optic: &Optic, rotation_deg: f64, g: &Geometry, reach: f64) -> f64 {
+    let offsets = crate::lighting::grid::offsets_for(ctx.width_m);
+    // The pole on the right of a street running grid east, its arm pointing north.
+    let l = Luminaire::from_grid(
+        0,
+        Xy::new(0.0, -ctx.offset_m()),
+        g.height_m,
+        0.0,
+        g.overhang_m,
+        g.tilt_deg,
+        rotation_deg,
+    );
+    let steps = reach.min(2000.0).ceil() as i64;
+    let mut sum = 0.0;
+    for i in -steps..=steps {
+        for &o in &offsets {
+            let p = Xy::new(i as f64, o);
+            if l.xy.dist2(p) <= reach * reach {
+                sum += optic.e_h(&l, p);
+            }
+        }
+    }
+    sum / offsets.len() as f64
+}
+
+/// Runs the search: the reported candidates, best first (module docs of [`super`]).
+pub(super) fn run(ctx: &Context, progress: Option<&Progress>) -> Vec<Candidate> {
+    let mf = ctx.plan.maintenance_factor;
+    let levels = &ctx.set.levels;
+    let optics: Vec<TypeOptics> = ctx
+        .types
+        .iter()
+        .map(|t| {
+            let table = &ctx.photometry[&t.id];
+            TypeOptics {
+                t,
+                full: Optic::new(table, 1.0, mf),
+                at_level: levels.iter().map(|&l| Optic::new(table, l, mf)).collect(),
+            }
+        })
+        .collect();
+    let r = &ctx.plan.rules;
+    // The stretch's length the stations spread over, per arrangement (the shorter of
+    // the two end parities).
+    let spread_len = |a: Arrangement| {
+        [2, 3]
+            .iter()
+            .map(|&n| {
+                let (f, l, _) = ctx.ends(a, n);
+                l - f
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let lens: Vec<(Arrangement, f64)> = ctx
+        .set
+        .arrangements
+        .iter()
+        .map(|&a| (a, spread_len(a)))
+        .collect();
+    let mut jobs = Vec::new();
+    for (ty, o) in optics.iter().enumerate() {
+        for &(arrangement, len) in &lens {
+            for &height_m in &ctx.set.heights_m {
+                let Some((lo, hi)) = ctx.station_bounds(height_m, len) else {
+                    continue;
+                };
+                for &tilt_deg in &ctx.set.tilts_deg {
+                    for &overhang_m in &ctx.set.overhangs_m {
+                        let g = Geometry {
+                            arrangement,
+                            height_m,
+                            tilt_deg,
+                            overhang_m,
+                            setback_m: ctx.set.setback_m,
+                        };
+                        if ctx.offset_m() > r.max_offset_m
+                            || (arrangement == Arrangement::Opposite
+                                && 2.0 * ctx.offset_m() < r.min_spacing_m)
+                        {
+                            continue;
+                        }
+                        let probe = Luminaire::from_grid(
+                            0,
+                            Xy::default(),
+                            height_m,
+                            0.0,
+                            overhang_m,
+                            tilt_deg,
+                            o.t.rotation_deg,
+                        );
+                        let radii: Vec<f64> = o
+                            .at_level
+                            .iter()
+                            .map(|op| op.radius_m(&probe, Some(ctx.class)))
+                            .collect();
+                        jobs.push(Job {
+                            ty,
+                            g,
+                            radii,
+                            strip_lx_m: 0.0,
+                            lo,
+                            hi,
+                            bound: 0.0,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if let Some(p) = progress {
+        p.total.store(jobs.len(), Ordering::Relaxed);
+    }
+    let fast = e_needed(ctx.class).is_some();
+    let strip = |j: &mut Job| {
+        let o = &optics[j.ty];
+        j.strip_lx_m = strip_light(
+            ctx,
+            &o.full,
+            o.t.rotation_deg,
+            &j.g,
+            j.radii.last().copied().unwrap_or(0.0),
+        );
+    };
+    if fast {
+        // The light of the poles that stay, averaged on the stretch (on the grid of a
+        // layout of the first arrangement; the same light on any other grid).
+        let e_fixed = jobs.first().map_or(0.0, |j| {
+            let cell = ctx.spread(j.g.arrangement, j.lo);
+            let s = cell.get().expect("spread initialised");
+            fixed_average(s) * BOUND_SLACK + 1e-3
+        });
+        use rayon::prelude::*;
+        jobs.par_iter_mut().for_each(|j| {
+            strip(j);
+            let o = &optics[j.ty];
+            j.bound = (j.lo..=j.hi)
+                .map(|n| ctx.count_bound(j, o.t, n, e_fixed).0)
+                .fold(f64::INFINITY, f64::min);
+        });
+        jobs.sort_by(|a, b| a.bound.total_cmp(&b.bound));
+        let found = run_jobs(ctx, &jobs, progress, |job| {
+            search_fast(ctx, &optics[job.ty], job, e_fixed)
+        });
+        confirm(ctx, found)
+    } else {
+        // M classes: no bound, but the order by the illuminance the luminance needs on a
+        // diffuse road (L_avg / q0) finds good layouts early, which the check's search
+        // prunes against.
+        let need = crate::lighting::surface::table_for(ctx.plan, &ctx.plan.streets[ctx.si].surface)
+            .ok()
+            .zip(match requirement(ctx.class) {
+                Requirement::M(m) => Some(m.l_avg_cd_m2),
+                _ => None,
+            })
+            .map(|(t, l)| l / t.q0());
+        use rayon::prelude::*;
+        let mut keyed: Vec<(f64, Job)> = jobs
+            .into_par_iter()
+            .map(|mut j| {
+                strip(&mut j);
+                let o = &optics[j.ty];
+                let key = (j.lo..=j.hi)
+                    .map(|n| ctx.count_bound_for(need, &j, o.t, n, 0.0).0)
+                    .fold(f64::INFINITY, f64::min);
+                (key, j)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let jobs: Vec<Job> = keyed.into_iter().map(|k| k.1).collect();
+        let found = run_jobs(ctx, &jobs, progress, |job| {
+            let cancelled = || progress.is_some_and(|p| p.cancel.load(Ordering::Relaxed));
+            search_checked(ctx, optics[job.ty].t, &job.g, (job.lo, job.hi), &cancelled)
+                .into_iter()
+                .filter(|c| !c.is_cancelled())
+                .map(|c| Found {
+                    ty: job.ty,
+                    g: job.g,
+                    n: c.stations,
+                    level: c.level,
+                    pass: c.pass,
+                    w_per_km: c.w_per_km,
+                    poles: c.poles,
+                    values: [f64::NAN; 3],
+                    rules_ok: c.rule_failures.is_empty(),
+                    checked: Some(c),
+                })
+                .collect()
+        });
+        rank_checked(found)
+    }
+}
+
+/// The weighted average of the light of the poles that stay on `s`'s stretch, lx.
+fn fixed_average(s: &Spread) -> f64 {
+    let (mut sum, mut w) = (0.0, 0.0);
+    for (d, range) in &s.rows {
+        for pi in range.clone() {
+            sum += s.fixed_lx[pi] * d;
+            w += d;
+        }
+    }
+    if w > 0.0 { sum / w } else { 0.0 }
+}
+
+/// Searches the jobs best bound first, on every worker: each takes the next job in the
+/// order, so the best layouts are found early and the bound prunes the rest.
+fn run_jobs(
+    ctx: &Context,
+    jobs: &[Job],
+    progress: Option<&Progress>,
+    search: impl Fn(&Job) -> Vec<Found> + Sync,
+) -> Vec<Found> {
+    let next = AtomicUsize::new(0);
+    let cancelled = || progress.is_some_and(|p| p.cancel.load(Ordering::Relaxed));
+    let workers = rayon::current_num_threads().max(1);
+    let parts: Vec<Vec<Found>> = {
+        use rayon::prelude::*;
+        (0..workers)
+            .into_par_iter()
+            .map(|_| {
+                let mut out = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else {
+                        break;
+                    };
+                    if !cancelled() && job.bound <= ctx.best_w_per_km() {
+                        out.extend(search(job));
+                    }
+                    if let Some(p) = progress {
+                        p.done.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                out
+            })
+            .collect()
+    };
+    parts.into_iter().flatten().collect()
+}
+
+/// A layout's record from its fast sums at level index `k`.
+fn found_fast(
+    ctx: &Context,
+    job: &Job,
+    t: &LuminaireType,
+    n: usize,
+    s: &Screen,
+    k: usize,
+) -> Found {
+    let level = ctx.set.levels[k];
+    let poles = job.g.arrangement.poles(n);
+    Found {
+        ty: job.ty,
+        g: job.g,
+        n,
+        level,
+        pass: s.passes(ctx, k),
+        w_per_km: poles as f64 * power_at_level(t, level) / ctx.len_km(),
+        poles,
+        checked: None,
+        values: s.values[k],
+        rules_ok: s.rules_ok,
+    }
+}
+
+/// One geometry by the fast sums (module docs of [`super`]).
+fn search_fast(ctx: &Context, o: &TypeOptics, job: &Job, e_fixed: f64) -> Vec<Found> {
+    let t = o.t;
+    let levels = &ctx.set.levels;
+    let top = levels.len() - 1;
+    let mut screens: Vec<(usize, Screen)> = Vec::new();
+    let probe = |screens: &mut Vec<(usize, Screen)>, n: usize| -> usize {
+        if let Some(i) = screens.iter().position(|s| s.0 == n) {
+            return i;
+        }
+        let cell = ctx.spread(job.g.arrangement, n);
+        let spread = cell.get().expect("spread initialised");
+        let s = screen(ctx, t, &o.full, &job.radii, &job.g, spread);
+        screens.push((n, s));
+        screens.len() - 1
+    };
+    let (lo, mut hi) = (job.lo, job.hi);
+    // The most stations may break a site rule (spacing.min on the inside of a bend, a
+    // pole that stays too close): step down a few while only a rule fails.
+    let mut at_hi = probe(&mut screens, hi);
+    let mut steps = 0;
+    while steps < 3 && hi > lo && {
+        let s = &screens[at_hi].1;
+        !s.rules_ok && s.light_passes(ctx, top)
+    } {
+        hi -= 1;
+        steps += 1;
+        at_hi = probe(&mut screens, hi);
+    }
+    let passes_top = |screens: &Vec<(usize, Screen)>, i: usize| screens[i].1.passes(ctx, top);
+    if !passes_top(&screens, at_hi) {
+        if lo < hi {
+            probe(&mut screens, lo);
+        }
+        return screens
+            .iter()
+            .map(|(n, s)| found_fast(ctx, job, t, *n, s, top))
+            .collect();
+    }
+    // The fewest passing at the top level: gallop from the count the bound says the top
+    // level needs, then bisect (pass assumed monotonic in the count).
+    let guess = (lo..=hi)
+        .find(|&n| ctx.count_bound(job, t, n, e_fixed).1 <= top)
+        .unwrap_or(hi);
+    let b = fewest_passing(lo, hi, guess, |n| {
+        let i = probe(&mut screens, n);
+        passes_top(&screens, i)
+    });
+    // From the fewest, more stations while their bound promises less power than the
+    // best of this geometry and of the search.
+    let mut best_w = f64::INFINITY;
+    let mut tried = 0;
+    for n in b..=hi {
+        if tried > MORE_COUNTS {
+            break;
+        }
+        let (bound, _) = ctx.count_bound(job, t, n, e_fixed);
+        if n > b && (bound >= best_w || bound > ctx.best_w_per_km()) {
+            continue;
+        }
+        tried += 1;
+        let i = probe(&mut screens, n);
+        if let Some(k) = screens[i].1.least(ctx) {
+            let w = job.g.arrangement.poles(n) as f64 * power_at_level(t, levels[k]) / ctx.len_km();
+            best_w = best_w.min(w);
+            ctx.found_w_per_km(w);
+            if k == 0 {
+                break;
+            }
+        }
+    }
+    // Per count its least passing level, a count kept only where it lowers the level;
+    // the failing counts at the top level (for the closest when none passes).
+    screens.sort_by_key(|s| s.0);
+    let mut out = Vec::new();
+    let mut least_so_far = usize::MAX;
+    for (n, s) in &screens {
+        match s.least(ctx) {
+            Some(k) if k < least_so_far => {
+                least_so_far = k;
+                out.push(found_fast(ctx, job, t, *n, s, k));
+            }
+            Some(_) => {}
+            None => out.push(found_fast(ctx, job, t, *n, s, top)),
+        }
+    }
+    out
+}
+
+/// The class's metrics and margins of fast values `v` (P and C classes).
+fn fast_margin(ctx: &Context, f: &Found) -> f64 {
+    let [e_avg, e_min, u_o] = f.values;
+    let m = |v: f64, l: f64| if v.is_nan() { -1.0 } else { (v - l) / l };
+    let light = match requirement(ctx.class) {
+        Requirement::P { e_avg_lx, e_min_lx } => m(e_avg, e_avg_lx).min(m(e_min, e_min_lx)),
+        Requirement::C {
+            e_avg_lx,
+            u_o: want,
+        } => m(e_avg, e_avg_lx).min(m(u_o, want)),
+        Requirement::M(_) => -1.0,
+    };
+    if f.rules_ok { light } else { light - 1e6 }
+}
+
+/// The fast search's findings confirmed by the check: the best passing ones (or, with
+/// none passing, the closest), each evaluated by the check; a layout the check fails at
+/// its level is tried a few levels up.
+fn confirm(ctx: &Context, mut found: Vec<Found>) -> Vec<Candidate> {
+    let passing: Vec<Found> = {
+        let mut p: Vec<Found> = found.iter().filter(|f| f.pass).cloned().collect();
+        p.sort_by(|a, b| {
+            a.w_per_km
+                .total_cmp(&b.w_per_km)
+                .then(a.poles.cmp(&b.poles))
+                .then(fast_margin(ctx, b).total_cmp(&fast_margin(ctx, a)))
+        });
+        p
+    };
+    let pick: Vec<Found> = if passing.is_empty() {
+        found.sort_by(|a, b| fast_margin(ctx, b).total_cmp(&fast_margin(ctx, a)));
+        found.into_iter().take(REPORTED).collect()
+    } else {
+        passing.into_iter().take(REPORTED).collect()
+    };
+    let levels = &ctx.set.levels;
+    let checked: Vec<Candidate> = {
+        use rayon::prelude::*;
+        pick.par_iter()
+            .map(|f| {
+                let t = &ctx.types[f.ty];
+                let cell = ctx.spread(f.g.arrangement, f.n);
+                let spread = cell.get().expect("spread initialised");
+                let mut c = evaluate(ctx, t, &f.g, spread, f.n, f.level);
+                if f.pass && !c.pass {
+                    let k = levels.partition_point(|&l| l <= f.level);
+                    for &l in levels.iter().skip(k).take(3) {
+                        let up = evaluate(ctx, t, &f.g, spread, f.n, l);
+                        if up.pass {
+                            c = up;
+                            break;
+                        }
+                    }
+                }
+                c
+            })
+            .collect()
+    };
+    rank(checked)
+}
+
+/// Passing candidates by the objective; with none passing, every one by its closeness.
+fn rank(mut all: Vec<Candidate>) -> Vec<Candidate> {
+    let mut passing: Vec<Candidate> = all.iter().filter(|c| c.pass).cloned().collect();
+    if passing.is_empty() {
+        all.sort_by(|a, b| b.closeness().total_cmp(&a.closeness()));
+        all
+    } else {
+        passing.sort_by(|a, b| a.cmp_objective(b));
+        passing.dedup_by(|a, b| a == b);
+        passing
+    }
+}
+
+/// The check's findings of the M search, ranked.
+fn rank_checked(found: Vec<Found>) -> Vec<Candidate> {
+    rank(found.into_iter().filter_map(|f| f.checked).collect())
+}
