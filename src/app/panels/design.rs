@@ -557,12 +557,13 @@ fn results_ui(ui: &mut Ui, state: &mut AppState, d: &mut DesignUi) -> Option<Str
     ui.separator();
     let passing = o.candidates.iter().filter(|c| c.pass).count();
     ui.label(format!(
-        "{} {:.0}–{:.0} m, class {}: {} layouts evaluated in {:.1} s; {}",
+        "{} {:.0}–{:.0} m, class {}: {} layouts evaluated ({} by the check) in {:.1} s; {}",
         o.street,
         o.from_m,
         o.to_m,
         o.class,
         o.evaluated,
+        o.confirmed,
         f.seconds,
         if passing > 0 {
             format!("{passing} candidates pass, least power first")
@@ -664,6 +665,12 @@ fn results_ui(ui: &mut Ui, state: &mut AppState, d: &mut DesignUi) -> Option<Str
                 ui.end_row();
             }
         });
+    if let Some(n) = &c.note {
+        ui.label(format!(
+            "Poles from {:.0} m to {:.0} m: {n}",
+            c.first_m, c.last_m
+        ));
+    }
     for m in c.misses() {
         ui.colored_label(FAIL, m);
     }
