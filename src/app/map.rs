@@ -2,7 +2,7 @@
 //! (streets coloured by lighting class), poles coloured by vendor, the measurement, and
 //! the attribution.
 
-use super::pole_raster;
+use super::pole_raster::{self, WorldPx};
 use super::state::{AppState, Measurement};
 use crate::frame::LonLat;
 use crate::plan::{LightingClass, Plan};
@@ -191,12 +191,9 @@ impl Plugin for PolesPlugin<'_> {
         let zoom = projector.zoom();
         let ppp = ui.pixels_per_point();
         let projection = projector.projection();
-        let world = |p: walkers::Position| {
-            let w = projection.project(p, zoom);
-            [w.x(), w.y()]
-        };
+        let world = |p: LonLat| to_world(projection, zoom, p);
         let view = pole_raster::Area {
-            origin: world(projector.unproject(rect.min.to_vec2())),
+            origin: world(lonlat_of(projector.unproject(rect.min.to_vec2()))),
             size: [rect.width(), rect.height()].map(|s| (s * ppp).round().max(1.0) as usize),
         };
         let (key, look) = {
@@ -233,12 +230,10 @@ impl Plugin for PolesPlugin<'_> {
                 // The poles whose dots reach into the box (20 m more, as for the view), in
                 // plan order.
                 let reach = f64::from(pole_raster::reach(radius));
-                let [x0, y0] = lo.map(|o| o - reach);
-                let [x1, y1] = hi.map(|o| o + reach);
-                let corners = [[x0, y0], [x1, y1], [x0, y1], [x1, y0]].map(|[x, y]| {
-                    let p = projection.unproject(walkers::Pixels::new(x, y), zoom);
-                    lonlat_of(p).to_xy()
-                });
+                let (x0, y0) = (lo.x - reach, lo.y - reach);
+                let (x1, y1) = (hi.x + reach, hi.y + reach);
+                let corners = [(x0, y0), (x1, y1), (x0, y1), (x1, y0)]
+                    .map(|(x, y)| from_world(projection, zoom, WorldPx::new(x, y)).to_xy());
                 let (min, max) = utm_box(&corners, 20.0);
                 let mut poles: Vec<usize> = index.poles_in_box(min, max).collect();
                 poles.sort_unstable();
@@ -248,7 +243,7 @@ impl Plugin for PolesPlugin<'_> {
                         let p = plan.poles.get(i)?;
                         let color = style(p)?;
                         Some(pole_raster::WorldDot {
-                            at: world(lon_lat(p.lon, p.lat)),
+                            at: world(LonLat::new(p.lon, p.lat)),
                             color,
                             flagged: !flagged.is_empty() && flagged.contains(p.id.as_str()),
                             selected: !self.state.selection.is_empty()
@@ -264,6 +259,17 @@ impl Plugin for PolesPlugin<'_> {
 /// A map position (walkers') as a plan position.
 fn lonlat_of(p: walkers::Position) -> LonLat {
     LonLat::new(p.x(), p.y())
+}
+
+/// The world pixel of `p` at `zoom` (see [`WorldPx`]).
+fn to_world(projection: &dyn walkers::Projection, zoom: f64, p: LonLat) -> WorldPx {
+    let w = projection.project(lon_lat(p.lon, p.lat), zoom);
+    WorldPx::new(w.x(), w.y())
+}
+
+/// The position at world pixel `w` at `zoom`.
+fn from_world(projection: &dyn walkers::Projection, zoom: f64, w: WorldPx) -> LonLat {
+    lonlat_of(projection.unproject(walkers::Pixels::new(w.x, w.y), zoom))
 }
 
 /// The box around UTM points `corners`, grown by `pad` metres on each side.
