@@ -250,7 +250,7 @@ fn bench_plan(c: &mut Criterion, name: &str, plan: Plan) {
     // Panning at full view: a continuous drag to the east at `PAN_POINTS` per frame,
     // jumping back to the start every `PAN_CYCLE` frames, so the occasional re-raster of
     // the pole layer (when the view leaves the cached area) is part of the mean.
-    let ([lon, lat], zoom) = w.app.view();
+    let (lysplan::frame::LonLat { lon, lat }, zoom) = w.app.view();
     let dlon = w.pan_step(lon, lat);
     w.pan_split(&format!("{name} all_pan"), lon, lat, zoom, dlon);
     let mut step = 0u32;

@@ -33,6 +33,7 @@
 //! in `moved` and once in `changed`), plus one when any setting changed.
 
 use crate::check::{Finding, RuleId};
+use crate::frame::LonLat;
 use crate::plan::Plan;
 use crate::report::FindingJson;
 use serde_json::{Map, Value, json};
@@ -120,8 +121,8 @@ impl Changed {
 pub struct Moved {
     pub id: String,
     pub distance_m: f64,
-    pub from: [f64; 2],
-    pub to: [f64; 2],
+    pub from: LonLat,
+    pub to: LonLat,
 }
 
 /// Added, removed and changed objects of one kind, each list sorted by id.
@@ -628,10 +629,10 @@ fn diff_kind<T: serde::Serialize + PartialEq>(
     Ok(c)
 }
 
-/// Geodesic distance on the WGS84 ellipsoid between two `[lon, lat]`, metres.
-pub fn ground_distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+/// Geodesic distance on the WGS84 ellipsoid between two positions, metres.
+pub fn ground_distance(a: LonLat, b: LonLat) -> f64 {
     use geo::{Distance as _, Geodesic, Point};
-    Geodesic.distance(Point::new(a[0], a[1]), Point::new(b[0], b[1]))
+    Geodesic.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat))
 }
 
 fn diff_poles(old: &Plan, new: &Plan) -> Result<PoleChanges, DiffError> {
@@ -647,13 +648,14 @@ fn diff_poles(old: &Plan, new: &Plan) -> Result<PoleChanges, DiffError> {
             continue;
         }
         if o.lon != p.lon || o.lat != p.lat {
-            let d = ground_distance([o.lon, o.lat], [p.lon, p.lat]);
+            let (from, to) = (LonLat::new(o.lon, o.lat), LonLat::new(p.lon, p.lat));
+            let d = ground_distance(from, to);
             if d > MOVE_M || !d.is_finite() {
                 c.moved.push(Moved {
                     id: p.id.to_string(),
                     distance_m: d,
-                    from: [o.lon, o.lat],
-                    to: [p.lon, p.lat],
+                    from,
+                    to,
                 });
             }
         }

@@ -48,6 +48,52 @@ impl Xy {
     }
 }
 
+/// A WGS84 position in degrees (EPSG:4326): longitude east, latitude north. This is how
+/// geometry is stored (streets' vertices, survey points, diff positions); it is projected
+/// to [`Xy`] metres for any computation. Files write it as the pair `[lon, lat]` (RON,
+/// GeoJSON, JSON), so the serde form is that two-element array, byte for byte.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LonLat {
+    pub lon: f64,
+    pub lat: f64,
+}
+
+impl LonLat {
+    pub const fn new(lon: f64, lat: f64) -> Self {
+        LonLat { lon, lat }
+    }
+    /// Projected to UTM 32N metres.
+    pub fn to_xy(self) -> Xy {
+        to_utm32(self.lon, self.lat)
+    }
+    /// Back from UTM 32N metres.
+    pub fn from_xy(p: Xy) -> Self {
+        let (lon, lat) = from_utm32(p);
+        LonLat { lon, lat }
+    }
+    /// Whether this is a usable WGS84 position ([`valid_lonlat`]).
+    pub fn is_valid(self) -> bool {
+        valid_lonlat(self.lon, self.lat)
+    }
+    /// The pair `[lon, lat]`, as files write it.
+    pub fn to_array(self) -> [f64; 2] {
+        [self.lon, self.lat]
+    }
+}
+
+impl serde::Serialize for LonLat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_array().serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LonLat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let [lon, lat] = <[f64; 2]>::deserialize(d)?;
+        Ok(LonLat { lon, lat })
+    }
+}
+
 /// Projected metres are the R-trees' points (the site index, the lighting's luminaire
 /// tree): a tree of `Xy` cannot be handed lon/lat degrees by mistake.
 impl rstar::Point for Xy {
@@ -227,9 +273,9 @@ pub struct Polyline {
 }
 
 impl Polyline {
-    /// From WGS84 `[lon, lat]` vertices.
-    pub fn from_lonlat(points: &[[f64; 2]]) -> Self {
-        Self::from_xy(points.iter().map(|p| to_utm32(p[0], p[1])).collect())
+    /// From WGS84 vertices.
+    pub fn from_lonlat(points: &[LonLat]) -> Self {
+        Self::from_xy(points.iter().map(|p| p.to_xy()).collect())
     }
 
     /// From local metres; computes the cumulative chainage of every vertex (segment
@@ -348,12 +394,11 @@ impl Polyline {
     }
 }
 
-/// The lon/lat `dx` metres east and `dy` metres north (on the UTM 32N grid) of
-/// `origin` (lon/lat): for building geometry in metres around a site.
-pub fn offset_lonlat(origin: [f64; 2], dx: f64, dy: f64) -> [f64; 2] {
-    let o = to_utm32(origin[0], origin[1]);
-    let (lon, lat) = from_utm32(Xy::new(o.x + dx, o.y + dy));
-    [lon, lat]
+/// The position `dx` metres east and `dy` metres north (on the UTM 32N grid) of
+/// `origin`: for building geometry in metres around a site.
+pub fn offset_lonlat(origin: LonLat, dx: f64, dy: f64) -> LonLat {
+    let o = origin.to_xy();
+    LonLat::from_xy(Xy::new(o.x + dx, o.y + dy))
 }
 
 #[cfg(test)]
@@ -396,6 +441,28 @@ mod tests {
         assert!((grid_convergence_deg(lon, lat) - 2.79936).abs() < 0.001);
         let (lon2, lat2) = from_utm32(p);
         assert!((lon2 - lon).abs() < 1e-9 && (lat2 - lat).abs() < 1e-9);
+    }
+
+    #[test]
+    fn lonlat_is_written_as_the_pair_lon_lat() {
+        let p = LonLat::new(12.388, 55.6848);
+        let pair = [12.388, 55.6848];
+        assert_eq!(
+            serde_json::to_string(&p).unwrap(),
+            serde_json::to_string(&pair).unwrap()
+        );
+        assert_eq!(ron::to_string(&p).unwrap(), ron::to_string(&pair).unwrap());
+        assert_eq!(ron::to_string(&p).unwrap(), "(12.388,55.6848)");
+        assert_eq!(
+            serde_json::from_str::<LonLat>("[12.388,55.6848]").unwrap(),
+            p
+        );
+        assert_eq!(ron::from_str::<LonLat>("(12.388, 55.6848)").unwrap(), p);
+        assert!(serde_json::from_str::<LonLat>("[12.388]").is_err());
+        let back = LonLat::from_xy(p.to_xy());
+        assert!((back.lon - p.lon).abs() < 1e-9 && (back.lat - p.lat).abs() < 1e-9);
+        let east = offset_lonlat(p, 100.0, 0.0);
+        assert!((east.to_xy().x - p.to_xy().x - 100.0).abs() < 1e-6);
     }
 
     #[test]

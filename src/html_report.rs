@@ -570,8 +570,8 @@ fn map_svg(s: &mut String, plan: &Plan, scope: &Scope<'_>) {
         pts.extend(
             st.points
                 .iter()
-                .filter(|p| usable(p[0], p[1]))
-                .map(|p| to_utm32(p[0], p[1])),
+                .filter(|p| usable(p.lon, p.lat))
+                .map(|p| p.to_xy()),
         );
     }
     if pts.is_empty() {
@@ -603,8 +603,8 @@ fn map_svg(s: &mut String, plan: &Plan, scope: &Scope<'_>) {
         let d = points_attr(
             st.points
                 .iter()
-                .filter(|p| usable(p[0], p[1]))
-                .map(|p| px(to_utm32(p[0], p[1]))),
+                .filter(|p| usable(p.lon, p.lat))
+                .map(|p| px(p.to_xy())),
         );
         if d.len() < 2 {
             continue;

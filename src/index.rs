@@ -138,7 +138,7 @@ pub fn street_lines(plan: &Plan) -> Vec<Polyline> {
     plan.streets
         .par_iter()
         .map(|s| {
-            if s.points.iter().all(|q| valid_lonlat(q[0], q[1])) {
+            if s.points.iter().all(|q| q.is_valid()) {
                 Polyline::from_lonlat(&s.points)
             } else {
                 Polyline::from_xy(Vec::new())

@@ -13,7 +13,7 @@
 //! stretches as lon/lat polylines.
 
 use super::state::AppState;
-use crate::frame::{Polyline, from_utm32};
+use crate::frame::{LonLat, Polyline};
 use crate::lighting::{self, Coverage};
 use crate::photometry::Photometry;
 use crate::plan::{LuminaireType, Plan};
@@ -32,12 +32,12 @@ pub const SHOW_PROGRESS_AFTER: Duration = Duration::from_millis(150);
 /// Photometry of a plan's luminaire types, keyed by luminaire type id.
 pub type PhotometryMap = HashMap<String, Photometry>;
 
-/// One piece of a street's route for the map: from, to (lon/lat) and its illuminance, lx
-/// (the lowest value across the street at that chainage).
+/// One piece of a street's route for the map: from, to and its illuminance, lx (the
+/// lowest value across the street at that chainage).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LayerPiece {
-    pub from: [f64; 2],
-    pub to: [f64; 2],
+    pub from: LonLat,
+    pub to: LonLat,
     /// The lowest value across the street: illuminance, lx, or for an M street the
     /// luminance, cd/m² (`luminance` of the street).
     pub value: f64,
@@ -52,8 +52,8 @@ pub struct LayerStreet {
     pub pieces: Vec<LayerPiece>,
     /// The pieces hold road luminance (an M street), not illuminance.
     pub luminance: bool,
-    /// Each dark stretch as a lon/lat polyline along the centreline.
-    pub dark: Vec<Vec<[f64; 2]>>,
+    /// Each dark stretch as a polyline along the centreline.
+    pub dark: Vec<Vec<LonLat>>,
 }
 
 /// A finished coverage computation.
@@ -340,10 +340,9 @@ pub fn layer_of(plan: &Plan, coverage: &Coverage) -> Vec<LayerStreet> {
             let street = plan.streets.get(ev.street)?;
             let line = Polyline::from_lonlat(&street.points);
             let length = line.length();
-            let lonlat = |ch: f64| -> Option<[f64; 2]> {
+            let lonlat = |ch: f64| -> Option<LonLat> {
                 let (p, _) = line.point_at(ch.clamp(0.0, length))?;
-                let (lon, lat) = from_utm32(p);
-                Some([lon, lat])
+                Some(LonLat::from_xy(p))
             };
             // M streets: the luminance rows (lowest across from any observer).
             let (ch, e) = match &ev.luminance {

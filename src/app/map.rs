@@ -2,8 +2,9 @@
 //! (streets coloured by lighting class), poles coloured by vendor, the measurement, and
 //! the attribution.
 
-use super::pole_raster;
+use super::pole_raster::{self, WorldPx};
 use super::state::{AppState, Measurement};
+use crate::frame::LonLat;
 use crate::plan::{LightingClass, Plan};
 use egui::{Color32, Pos2, Response, Stroke, Ui, pos2, vec2};
 use std::collections::{HashMap, HashSet};
@@ -38,13 +39,13 @@ impl Plugin for StreetsPlugin<'_> {
             let pts = simplify_on_screen(
                 s.points
                     .iter()
-                    .map(|p| projector.project(lon_lat(p[0], p[1])).to_pos2()),
+                    .map(|p| projector.project(lon_lat(p.lon, p.lat)).to_pos2()),
             );
             if pts.len() < 2 {
                 continue;
             }
             let mid = s.points[s.points.len() / 2];
-            let px_per_m = projector.scale_pixel_per_meter(lon_lat(mid[0], mid[1]));
+            let px_per_m = projector.scale_pixel_per_meter(lon_lat(mid.lon, mid.lat));
             let width_px = (s.width_m as f32 * px_per_m).clamp(3.0, 40.0);
             painter.add(egui::Shape::line(
                 pts.clone(),
@@ -124,10 +125,7 @@ impl Plugin for PolesPlugin<'_> {
             rect.left_bottom(),
             rect.right_top(),
         ]
-        .map(|c| {
-            let p = projector.unproject(c.to_vec2());
-            crate::frame::to_utm32(p.x(), p.y())
-        });
+        .map(|c| lonlat_of(projector.unproject(c.to_vec2())).to_xy());
         let (min, max) = utm_box(&corners, 20.0);
         let flagged: HashSet<&str, BuildHasherDefault<Fnv>> =
             self.state.flagged_poles().into_iter().collect();
@@ -193,12 +191,9 @@ impl Plugin for PolesPlugin<'_> {
         let zoom = projector.zoom();
         let ppp = ui.pixels_per_point();
         let projection = projector.projection();
-        let world = |p: walkers::Position| {
-            let w = projection.project(p, zoom);
-            [w.x(), w.y()]
-        };
+        let world = |p: LonLat| to_world(projection, zoom, p);
         let view = pole_raster::Area {
-            origin: world(projector.unproject(rect.min.to_vec2())),
+            origin: world(lonlat_of(projector.unproject(rect.min.to_vec2()))),
             size: [rect.width(), rect.height()].map(|s| (s * ppp).round().max(1.0) as usize),
         };
         let (key, look) = {
@@ -235,12 +230,10 @@ impl Plugin for PolesPlugin<'_> {
                 // The poles whose dots reach into the box (20 m more, as for the view), in
                 // plan order.
                 let reach = f64::from(pole_raster::reach(radius));
-                let [x0, y0] = lo.map(|o| o - reach);
-                let [x1, y1] = hi.map(|o| o + reach);
-                let corners = [[x0, y0], [x1, y1], [x0, y1], [x1, y0]].map(|[x, y]| {
-                    let p = projection.unproject(walkers::Pixels::new(x, y), zoom);
-                    crate::frame::to_utm32(p.x(), p.y())
-                });
+                let (x0, y0) = (lo.x - reach, lo.y - reach);
+                let (x1, y1) = (hi.x + reach, hi.y + reach);
+                let corners = [(x0, y0), (x1, y1), (x0, y1), (x1, y0)]
+                    .map(|(x, y)| from_world(projection, zoom, WorldPx::new(x, y)).to_xy());
                 let (min, max) = utm_box(&corners, 20.0);
                 let mut poles: Vec<usize> = index.poles_in_box(min, max).collect();
                 poles.sort_unstable();
@@ -250,7 +243,7 @@ impl Plugin for PolesPlugin<'_> {
                         let p = plan.poles.get(i)?;
                         let color = style(p)?;
                         Some(pole_raster::WorldDot {
-                            at: world(lon_lat(p.lon, p.lat)),
+                            at: world(LonLat::new(p.lon, p.lat)),
                             color,
                             flagged: !flagged.is_empty() && flagged.contains(p.id.as_str()),
                             selected: !self.state.selection.is_empty()
@@ -261,6 +254,22 @@ impl Plugin for PolesPlugin<'_> {
             },
         );
     }
+}
+
+/// A map position (walkers') as a plan position.
+fn lonlat_of(p: walkers::Position) -> LonLat {
+    LonLat::new(p.x(), p.y())
+}
+
+/// The world pixel of `p` at `zoom` (see [`WorldPx`]).
+fn to_world(projection: &dyn walkers::Projection, zoom: f64, p: LonLat) -> WorldPx {
+    let w = projection.project(lon_lat(p.lon, p.lat), zoom);
+    WorldPx::new(w.x(), w.y())
+}
+
+/// The position at world pixel `w` at `zoom`.
+fn from_world(projection: &dyn walkers::Projection, zoom: f64, w: WorldPx) -> LonLat {
+    lonlat_of(projection.unproject(walkers::Pixels::new(w.x, w.y), zoom))
 }
 
 /// The box around UTM points `corners`, grown by `pad` metres on each side.
@@ -316,7 +325,7 @@ impl std::hash::Hasher for Fnv {
 pub struct MeasurePlugin<'a> {
     pub state: &'a AppState,
     pub measurement: Measurement,
-    pub hover: Option<[f64; 2]>,
+    pub hover: Option<LonLat>,
 }
 
 impl Plugin for MeasurePlugin<'_> {
@@ -325,8 +334,8 @@ impl Plugin for MeasurePlugin<'_> {
         let Some(b) = self.measurement.b.or(self.hover) else {
             return;
         };
-        let pa = projector.project(lon_lat(a[0], a[1])).to_pos2();
-        let pb = projector.project(lon_lat(b[0], b[1])).to_pos2();
+        let pa = projector.project(lon_lat(a.lon, a.lat)).to_pos2();
+        let pb = projector.project(lon_lat(b.lon, b.lat)).to_pos2();
         let painter = ui.painter();
         painter.line_segment([pa, pb], Stroke::new(2.0, Color32::from_rgb(255, 140, 0)));
         painter.circle_filled(pa, 3.0, Color32::from_rgb(255, 140, 0));

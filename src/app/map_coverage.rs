@@ -4,6 +4,7 @@
 //! dashes, and a legend of the colour ramp in the map's lower-left corner.
 
 use super::coverage::CoverageResult;
+use crate::frame::LonLat;
 use crate::plan::Plan;
 use egui::{Color32, Pos2, Rect, Response, Shape, Stroke, Ui, pos2, vec2};
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
@@ -123,7 +124,7 @@ impl Plugin for CoveragePlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
         let painter = ui.painter().clone();
         let clip = projector.clip_rect().expand(20.0);
-        let at = |p: [f64; 2]| -> Pos2 { projector.project(lon_lat(p[0], p[1])).to_pos2() };
+        let at = |p: LonLat| -> Pos2 { projector.project(lon_lat(p.lon, p.lat)).to_pos2() };
         let zoom = projector.zoom();
         let width = if zoom >= 17.0 { 6.0 } else { 4.0 };
         for street in &self.result.layer {

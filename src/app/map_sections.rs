@@ -2,13 +2,13 @@
 //! in its vendor's colour, under the poles (docs/architecture.md "The map").
 
 use super::state::AppState;
-use crate::frame::{Polyline, from_utm32};
+use crate::frame::{LonLat, Polyline};
 use egui::{Color32, Response, Stroke, Ui};
 use std::collections::HashMap;
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
 
-/// One band: the vendor's colour and the stretch of centreline, `[lon, lat]`.
-type Band = (Color32, Vec<[f64; 2]>);
+/// One band: the vendor's colour and the stretch of centreline.
+type Band = (Color32, Vec<LonLat>);
 
 /// The bands of a plan, with the section's vendor colour (grey for an unknown vendor);
 /// sections on missing streets are skipped (the checks report them).
@@ -26,13 +26,10 @@ pub fn section_bands(state: &AppState, colors: &HashMap<String, Color32>) -> Vec
         .filter(|s| !state.hidden_vendors.contains(&s.vendor))
         .filter_map(|s| {
             let line = lines.get(s.street.as_str())?;
-            let pts: Vec<[f64; 2]> = line
+            let pts: Vec<LonLat> = line
                 .sub_line(s.from_m, s.to_m)
                 .into_iter()
-                .map(|p| {
-                    let (lon, lat) = from_utm32(p);
-                    [lon, lat]
-                })
+                .map(LonLat::from_xy)
                 .collect();
             let c = colors.get(&s.vendor).copied().unwrap_or(Color32::GRAY);
             (pts.len() >= 2).then_some((c, pts))
@@ -86,29 +83,21 @@ impl Plugin for SectionsPlugin<'_> {
         let clip = projector.clip_rect().expand(50.0);
         let corners = [clip.left_top(), clip.right_bottom()].map(|c| {
             let p = projector.unproject(c.to_vec2());
-            [p.x(), p.y()]
+            LonLat::new(p.x(), p.y())
         });
-        let (lo, hi) = (
-            [
-                corners[0][0].min(corners[1][0]),
-                corners[0][1].min(corners[1][1]),
-            ],
-            [
-                corners[0][0].max(corners[1][0]),
-                corners[0][1].max(corners[1][1]),
-            ],
-        );
+        let [c0, c1] = corners;
+        let lo = LonLat::new(c0.lon.min(c1.lon), c0.lat.min(c1.lat));
+        let hi = LonLat::new(c0.lon.max(c1.lon), c0.lat.max(c1.lat));
         let in_view: Vec<&Band> = bands
             .iter()
             .filter(|(_, pts)| {
-                let (mut a, mut b) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+                let mut a = LonLat::new(f64::INFINITY, f64::INFINITY);
+                let mut b = LonLat::new(f64::NEG_INFINITY, f64::NEG_INFINITY);
                 for p in pts {
-                    for k in 0..2 {
-                        a[k] = a[k].min(p[k]);
-                        b[k] = b[k].max(p[k]);
-                    }
+                    a = LonLat::new(a.lon.min(p.lon), a.lat.min(p.lat));
+                    b = LonLat::new(b.lon.max(p.lon), b.lat.max(p.lat));
                 }
-                a[0] <= hi[0] && b[0] >= lo[0] && a[1] <= hi[1] && b[1] >= lo[1]
+                a.lon <= hi.lon && b.lon >= lo.lon && a.lat <= hi.lat && b.lat >= lo.lat
             })
             .collect();
         // Thousands of sections in view (a whole city's network at far zoom): the bands
@@ -121,7 +110,7 @@ impl Plugin for SectionsPlugin<'_> {
         for (color, pts) in in_view {
             let screen = super::map::simplify_on_screen(
                 pts.iter()
-                    .map(|p| projector.project(lon_lat(p[0], p[1])).to_pos2()),
+                    .map(|p| projector.project(lon_lat(p.lon, p.lat)).to_pos2()),
             );
             let band = Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), 90);
             painter.add(egui::Shape::line(screen, Stroke::new(9.0, band)));

@@ -8,6 +8,7 @@ use super::panels::row::RowEnd;
 use super::route::{self, Handle};
 use super::state::{AppState, Tool};
 use crate::edit::anchor::StreetAnchor;
+use crate::frame::LonLat;
 use egui::{Pos2, Response, Ui, Vec2};
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
 
@@ -21,36 +22,36 @@ pub enum MapAction {
     Select(Vec<String>),
     /// Shift+click: add to or remove from the selection.
     Toggle(String),
-    AddPole([f64; 2]),
-    Measure([f64; 2]),
+    AddPole(LonLat),
+    Measure(LonLat),
     /// Open an edit session (a drag begins) named so.
     Begin(String),
     MovePole {
         index: usize,
-        to: [f64; 2],
+        to: LonLat,
         azimuth_deg: Option<f64>,
     },
     InsertVertex {
         street: usize,
         vertex: usize,
-        at: [f64; 2],
+        at: LonLat,
     },
     MoveVertex {
         street: usize,
         vertex: usize,
-        to: [f64; 2],
+        to: LonLat,
     },
     SelectVertex(usize),
     /// Close the edit session as one undo step; the status bar says so.
     Commit(String),
     SelectStreet(Option<String>),
-    DraftAdd([f64; 2]),
+    DraftAdd(LonLat),
     FinishDraft,
     DeleteVertex {
         street: String,
         vertex: usize,
     },
-    PickRowEnd(RowEnd, [f64; 2]),
+    PickRowEnd(RowEnd, LonLat),
     Status(String),
 }
 
@@ -105,14 +106,12 @@ pub struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn lonlat(&self, p: Pos2) -> [f64; 2] {
+    fn lonlat(&self, p: Pos2) -> LonLat {
         let q = self.projector.unproject(p.to_vec2());
-        [q.x(), q.y()]
+        LonLat::new(q.x(), q.y())
     }
-    fn screen(&self, lonlat: [f64; 2]) -> Pos2 {
-        self.projector
-            .project(lon_lat(lonlat[0], lonlat[1]))
-            .to_pos2()
+    fn screen(&self, at: LonLat) -> Pos2 {
+        self.projector.project(lon_lat(at.lon, at.lat)).to_pos2()
     }
 }
 
@@ -136,7 +135,7 @@ impl<T> Drag<T> {
         }
     }
     /// Where the item goes this frame, once the pointer has travelled past the threshold.
-    fn to(&self, cx: &Cx<'_>) -> Option<[f64; 2]> {
+    fn to(&self, cx: &Cx<'_>) -> Option<LonLat> {
         let p = cx.pointer.pos?;
         (self.moved || p.distance(self.origin) > DRAG_THRESHOLD)
             .then(|| cx.lonlat(p + self.grab_offset))
@@ -171,7 +170,11 @@ impl SelectTool {
                     index: i,
                     anchor: cx.state.street_anchor(i),
                 };
-                self.drag = Some(Drag::new(grab, cx.screen([p.lon, p.lat]), origin));
+                self.drag = Some(Drag::new(
+                    grab,
+                    cx.screen(LonLat::new(p.lon, p.lat)),
+                    origin,
+                ));
             } else if ptr.shift {
                 self.boxsel = Some(BoxSelect {
                     origin,
@@ -213,13 +216,11 @@ impl SelectTool {
         {
             // Along the street at the pole's offset, unless Alt frees it.
             let (target, azimuth_deg) = match d.target.anchor.as_ref().filter(|_| !ptr.alt) {
-                Some(a) => a
-                    .target(to[0], to[1])
-                    .map_or((to, None), |(p, az)| (p, Some(az))),
+                Some(a) => a.target(to).map_or((to, None), |(p, az)| (p, Some(az))),
                 None => (to, None),
             };
             let moved_now = cx.state.plan().poles.get(d.target.index).is_some_and(|p| {
-                (p.lon - target[0]).abs() > 1e-9 || (p.lat - target[1]).abs() > 1e-9
+                (p.lon - target.lon).abs() > 1e-9 || (p.lat - target.lat).abs() > 1e-9
             });
             if moved_now {
                 if !d.moved {
@@ -250,7 +251,7 @@ impl SelectTool {
 pub struct VertexGrab {
     street: usize,
     vertex: usize,
-    insert: Option<[f64; 2]>,
+    insert: Option<LonLat>,
 }
 
 /// Edit route: click a street, drag its vertex handles, click or drag a midpoint handle
@@ -382,7 +383,7 @@ pub struct MapTools {
     pub select: SelectTool,
     pub route: RouteTool,
     /// The lon/lat under the pointer this frame.
-    pub hover: Option<[f64; 2]>,
+    pub hover: Option<LonLat>,
     actions: Vec<MapAction>,
 }
 

@@ -6,6 +6,7 @@ use super::LysplanApp;
 use super::map_tools::MapAction;
 use super::state::{Measurement, Tool};
 use super::{OSM_ATTRIBUTION, USER_AGENT, map, map_coverage, map_sections, panels};
+use crate::frame::LonLat;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use walkers::{HttpOptions, HttpTiles, MapMemory, lon_lat};
@@ -319,8 +320,8 @@ impl LysplanApp {
                     s.selection.insert(id);
                 }
             }
-            MapAction::AddPole([lon, lat]) => {
-                s.add_pole(lon, lat);
+            MapAction::AddPole(at) => {
+                s.add_pole(at);
             }
             MapAction::Measure(p) => {
                 s.measurement = match s.measurement {
@@ -333,29 +334,25 @@ impl LysplanApp {
                 index,
                 to,
                 azimuth_deg,
-            } => s.drag_pole_facing(index, to[0], to[1], azimuth_deg),
+            } => s.drag_pole_facing(index, to, azimuth_deg),
             MapAction::InsertVertex { street, vertex, at } => {
                 s.insert_vertex_in_place(street, vertex, at)
             }
-            MapAction::MoveVertex { street, vertex, to } => {
-                s.drag_vertex_to(street, vertex, to[0], to[1])
-            }
+            MapAction::MoveVertex { street, vertex, to } => s.drag_vertex_to(street, vertex, to),
             MapAction::SelectVertex(v) => s.route.vertex = Some(v),
             MapAction::Commit(status) => {
                 s.end_edit();
                 s.status = status;
             }
             MapAction::SelectStreet(id) => s.select_street(id),
-            MapAction::DraftAdd([lon, lat]) => s.draft_add(lon, lat),
+            MapAction::DraftAdd(at) => s.draft_add(at),
             MapAction::FinishDraft => self.finish_drawing(),
             MapAction::DeleteVertex { street, vertex } => {
                 if let Err(e) = s.delete_street_vertex(&street, vertex) {
                     s.status = format!("Vertex not deleted: {e}");
                 }
             }
-            MapAction::PickRowEnd(end, [lon, lat]) => {
-                self.row.pick_on_map(&mut self.state, end, lon, lat)
-            }
+            MapAction::PickRowEnd(end, at) => self.row.pick_on_map(&mut self.state, end, at),
             MapAction::Status(text) => s.status = text,
         }
     }
@@ -390,16 +387,16 @@ impl LysplanApp {
         Some(p.project(lon_lat(lon, lat)).to_pos2())
     }
 
-    /// The lon/lat under a screen position in the last frame's map.
-    pub fn lonlat_at(&self, pos: egui::Pos2) -> Option<[f64; 2]> {
+    /// The position under a screen position in the last frame's map.
+    pub fn lonlat_at(&self, pos: egui::Pos2) -> Option<LonLat> {
         let q = self.last_projector()?.unproject(pos.to_vec2());
-        Some([q.x(), q.y()])
+        Some(LonLat::new(q.x(), q.y()))
     }
 
-    /// The lon/lat the map is centred on, and its zoom.
-    pub fn view(&self) -> ([f64; 2], f64) {
+    /// The position the map is centred on, and its zoom.
+    pub fn view(&self) -> (LonLat, f64) {
         let p = self.map.memory.detached().unwrap_or(self.map.center);
-        ([p.x(), p.y()], self.map.memory.zoom())
+        (LonLat::new(p.x(), p.y()), self.map.memory.zoom())
     }
 
     /// Centres the map on a lon/lat at `zoom` (for benchmarks and tools).

@@ -123,13 +123,13 @@ impl LysplanApp {
         // One line, always: a wrapping status bar would change the map's height (and
         // move the map under the pointer) whenever the text grows.
         ui.horizontal(|ui| {
-            if let Some([lon, lat]) = self.map.tools.hover {
-                let xy = crate::frame::to_utm32(lon, lat);
+            if let Some(at) = self.map.tools.hover {
+                let (lon, lat, xy) = (at.lon, at.lat, at.to_xy());
                 ui.monospace(format!(
                     "{lon:.6}° E {lat:.6}° N  |  E {:.1} N {:.1} (EPSG:25832)",
                     xy.x, xy.y
                 ));
-                if let Some((street, ch, off)) = self.state.street_at(lon, lat) {
+                if let Some((street, ch, off)) = self.state.street_at(at) {
                     ui.separator();
                     ui.label(format!(
                         "{street} at {ch:.0} m, {off:.0} m from the centreline"

@@ -261,7 +261,7 @@ impl Plugin for OsmPreviewPlugin<'_> {
                 .street
                 .points
                 .iter()
-                .map(|p| projector.project(lon_lat(p[0], p[1])).to_pos2())
+                .map(|p| projector.project(lon_lat(p.lon, p.lat)).to_pos2())
                 .collect();
             let colour = if *keep {
                 Color32::from_rgb(230, 120, 0)
@@ -285,7 +285,7 @@ impl super::LysplanApp {
         ) else {
             return Err("the map has not been drawn yet; try again".into());
         };
-        BBox::new(nw[0], se[1], se[0], nw[1])
+        BBox::new(nw.lon, se.lat, se.lon, nw.lat)
     }
 
     /// File → Import streets from OpenStreetMap…: asks for the visible area.

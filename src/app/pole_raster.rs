@@ -21,6 +21,21 @@ use std::sync::{Arc, Mutex};
 /// The dots are collected for the view grown by this many times its size on each side.
 pub const CATCHMENT: f32 = 1.0;
 
+/// A point of the map's world: walkers' web-mercator pixels (points) at the layer's zoom,
+/// x east and y south from the world's top-left corner. Not lon/lat degrees: the map's
+/// `to_world` and `from_world` convert at that zoom.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct WorldPx {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl WorldPx {
+    pub const fn new(x: f64, y: f64) -> Self {
+        WorldPx { x, y }
+    }
+}
+
 /// One pole to draw: where (in points, relative to the layer's top-left corner) and how.
 #[derive(Debug, Clone, Copy)]
 pub struct Dot {
@@ -33,17 +48,17 @@ pub struct Dot {
 /// A pole's dot in world coordinates (walkers' projected points at the layer's zoom).
 #[derive(Debug, Clone, Copy)]
 pub struct WorldDot {
-    pub at: [f64; 2],
+    pub at: WorldPx,
     pub color: Color32,
     pub flagged: bool,
     pub selected: bool,
 }
 
-/// The dots of every pole that reaches into a box of the world (`covers`, `[min, max]`
-/// in world points): what any image inside the box is stamped from.
+/// The dots of every pole that reaches into a box of the world (`covers`, `[min, max]`):
+/// what any image inside the box is stamped from.
 #[derive(Debug, Clone, Default)]
 pub struct Dots {
-    pub covers: [[f64; 2]; 2],
+    pub covers: [WorldPx; 2],
     pub dots: Vec<WorldDot>,
 }
 
@@ -51,7 +66,8 @@ impl Dots {
     /// Whether every dot that reaches into `area` is here.
     pub fn holds(&self, area: &Area, pixels_per_point: f32) -> bool {
         let [lo, hi] = area.world_box(pixels_per_point);
-        (0..2).all(|k| lo[k] >= self.covers[0][k] && hi[k] <= self.covers[1][k])
+        let [c0, c1] = self.covers;
+        lo.x >= c0.x && lo.y >= c0.y && hi.x <= c1.x && hi.y <= c1.y
     }
 
     /// Stamps the dots that reach into `area` (in their order) into an image of its size.
@@ -61,11 +77,14 @@ impl Dots {
         let dots: Vec<Dot> = self
             .dots
             .iter()
-            .filter(|d| (0..2).all(|k| d.at[k] >= lo[k] - pad && d.at[k] <= hi[k] + pad))
+            .filter(|d| {
+                (lo.x - pad..=hi.x + pad).contains(&d.at.x)
+                    && (lo.y - pad..=hi.y + pad).contains(&d.at.y)
+            })
             .map(|d| Dot {
                 at: Vec2::new(
-                    (d.at[0] - area.origin[0]) as f32,
-                    (d.at[1] - area.origin[1]) as f32,
+                    (d.at.x - area.origin.x) as f32,
+                    (d.at.y - area.origin.y) as f32,
                 ),
                 color: d.color,
                 flagged: d.flagged,
@@ -218,21 +237,22 @@ pub fn reach(radius: f32) -> f32 {
     radius + 5.0
 }
 
-/// A rectangle of the map in world coordinates: its top-left corner in walkers' projected
-/// points at the layer's zoom, its size in physical pixels.
+/// A rectangle of the map in world coordinates: its top-left corner, its size in
+/// physical pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Area {
-    pub origin: [f64; 2],
+    pub origin: WorldPx,
     pub size: [usize; 2],
 }
 
 impl Area {
-    /// The area's corners `[min, max]` in world points.
-    pub fn world_box(&self, pixels_per_point: f32) -> [[f64; 2]; 2] {
+    /// The area's corners `[min, max]` in the world.
+    pub fn world_box(&self, pixels_per_point: f32) -> [WorldPx; 2] {
         let ppp = f64::from(pixels_per_point.max(0.1));
+        let [w, h] = self.size.map(|n| n as f64 / ppp);
         [
             self.origin,
-            [0, 1].map(|k| self.origin[k] + self.size[k] as f64 / ppp),
+            WorldPx::new(self.origin.x + w, self.origin.y + h),
         ]
     }
 
@@ -241,16 +261,18 @@ impl Area {
     /// and high (the margin shrinks first).
     pub fn grown(&self, margin: f32, pixels_per_point: f32, max_side: usize) -> Area {
         let ppp = f64::from(pixels_per_point.max(0.1));
-        let mut origin = self.origin;
-        let mut size = self.size;
-        for k in 0..2 {
-            let want = (self.size[k] as f32 * margin.max(0.0)).round() as usize;
-            let room = max_side.saturating_sub(self.size[k]) / 2;
-            let m = want.min(room);
-            origin[k] -= m as f64 / ppp;
-            size[k] += 2 * m;
+        // The margin on each axis, whole pixels.
+        let [mx, my] = self.size.map(|n| {
+            let want = (n as f32 * margin.max(0.0)).round() as usize;
+            want.min(max_side.saturating_sub(n) / 2)
+        });
+        Area {
+            origin: WorldPx::new(
+                self.origin.x - mx as f64 / ppp,
+                self.origin.y - my as f64 / ppp,
+            ),
+            size: [self.size[0] + 2 * mx, self.size[1] + 2 * my],
         }
-        Area { origin, size }
     }
 }
 
@@ -268,8 +290,12 @@ pub fn placement(
 ) -> Option<[i64; 2]> {
     let ppp = f64::from(pixels_per_point.max(0.1));
     let mut offset = [0i64; 2];
+    let shift = [
+        image.origin.x - view.origin.x,
+        image.origin.y - view.origin.y,
+    ];
     for (k, offset) in offset.iter_mut().enumerate() {
-        let exact = (image.origin[k] - view.origin[k]) * ppp;
+        let exact = shift[k] * ppp;
         let whole = exact.round();
         if !whole.is_finite() || (settled && (exact - whole).abs() > 1e-3) {
             return None;
@@ -310,7 +336,7 @@ pub struct Layer {
     pub shown_key: u64,
     pub area: Area,
     /// The view's origin in the last frame that showed the layer.
-    pub last_view: [f64; 2],
+    pub last_view: WorldPx,
     pub texture: TextureHandle,
     dots: Arc<Dots>,
     ahead: Option<Ahead>,
@@ -351,7 +377,7 @@ fn near_edge(area: &Area, view: &Area, offset: [i64; 2]) -> bool {
 }
 
 /// The dots of the view and a [`CATCHMENT`] around it, from `collect` (called once).
-fn collect_around<F: FnOnce([[f64; 2]; 2]) -> Vec<WorldDot>>(
+fn collect_around<F: FnOnce([WorldPx; 2]) -> Vec<WorldDot>>(
     view: &Area,
     pixels_per_point: f32,
     collect: &mut Option<F>,
@@ -383,7 +409,7 @@ pub fn show(
     (key, look): (u64, u64),
     margin: f32,
     style: DotStyle,
-    collect: impl FnOnce([[f64; 2]; 2]) -> Vec<WorldDot>,
+    collect: impl FnOnce([WorldPx; 2]) -> Vec<WorldDot>,
 ) -> Shown {
     let ctx = painter.ctx();
     let ppp = pixels_per_point;

@@ -217,7 +217,7 @@ impl ReviewSession {
                 .street(&c.id)
                 .or_else(|| master.street(&c.id))
                 .and_then(|s| s.points.get(s.points.len() / 2))
-                .map(|p| (p[0], p[1])),
+                .map(|p| (p.lon, p.lat)),
             _ => None,
         }
     }

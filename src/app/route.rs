@@ -7,7 +7,7 @@ pub use super::state::RouteEdit;
 use super::state::{AppState, Tool};
 use crate::edit::EditError;
 use crate::edit::route as ops;
-use crate::frame::Polyline;
+use crate::frame::{LonLat, Polyline};
 use egui::Pos2;
 
 pub use crate::edit::route::{segment_midpoint, validate_street};
@@ -64,12 +64,12 @@ impl AppState {
     }
 
     /// Adds a vertex to the street being drawn.
-    pub fn draft_add(&mut self, lon: f64, lat: f64) {
+    pub fn draft_add(&mut self, at: LonLat) {
         if let Some(d) = &mut self.route.draft
-            && lon.is_finite()
-            && lat.is_finite()
+            && at.lon.is_finite()
+            && at.lat.is_finite()
         {
-            d.push([lon, lat]);
+            d.push(at);
         }
     }
 
@@ -169,18 +169,18 @@ impl AppState {
 
     /// Inserts a vertex at `at` before vertex `v` of street index `si`, as a step of the
     /// open session (the caller has called [`AppState::begin_edit`]; a drag follows).
-    pub fn insert_vertex_in_place(&mut self, si: usize, v: usize, at: [f64; 2]) {
+    pub fn insert_vertex_in_place(&mut self, si: usize, v: usize, at: LonLat) {
         self.vertex_step(ops::insert_vertex(si, v, at));
     }
 
     /// Moves vertex `v` of street index `si` during a drag. Plans of up to
     /// [`LIVE_REBUILD_POLES`] poles are re-validated at every step, so the findings
     /// follow the vertex; larger ones when the drag ends ([`AppState::end_edit`]).
-    pub fn drag_vertex_to(&mut self, si: usize, v: usize, lon: f64, lat: f64) {
-        if !crate::edit::poles::valid_lonlat(lon, lat) {
+    pub fn drag_vertex_to(&mut self, si: usize, v: usize, to: LonLat) {
+        if !to.is_valid() {
             return;
         }
-        self.vertex_step(ops::move_vertex(si, v, lon, lat));
+        self.vertex_step(ops::move_vertex(si, v, to));
     }
 
     fn vertex_step(&mut self, edit: crate::edit::Edit) {
@@ -197,12 +197,11 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::to_utm32;
     use crate::plan::{LightingClass, Street};
     use egui::pos2;
 
-    fn ll(x: f64, y: f64) -> [f64; 2] {
-        crate::frame::offset_lonlat([12.388, 55.685], x, y)
+    fn ll(x: f64, y: f64) -> LonLat {
+        crate::frame::offset_lonlat(LonLat::new(12.388, 55.685), x, y)
     }
 
     fn state() -> AppState {
@@ -244,11 +243,11 @@ mod tests {
         let mut s = state();
         s.start_street_draft();
         assert_eq!(s.tool, Tool::EditRoute);
-        s.draft_add(ll(0.0, 50.0)[0], ll(0.0, 50.0)[1]);
+        s.draft_add(ll(0.0, 50.0));
         assert!(s.finish_street_draft().is_err(), "one vertex");
         assert!(s.route.draft.is_some(), "drawing continues after a refusal");
         for p in [ll(80.0, 50.0), ll(80.0, 50.01), ll(80.0, 120.0)] {
-            s.draft_add(p[0], p[1]);
+            s.draft_add(p);
         }
         assert!(
             (s.draft_length() - 150.0).abs() < 1e-3,
@@ -292,17 +291,13 @@ mod tests {
         let mut s = state();
         s.begin_edit("Move vertex");
         let m = segment_midpoint(&s.plan().streets[0].points, 0).unwrap();
-        assert!((to_utm32(m[0], m[1]).dist(to_utm32(ll(50.0, 0.0)[0], ll(50.0, 0.0)[1]))) < 1e-3);
+        assert!(m.to_xy().dist(ll(50.0, 0.0).to_xy()) < 1e-3);
         s.insert_vertex_in_place(0, 1, m);
         let t = ll(50.0, 30.0);
-        s.drag_vertex_to(0, 1, t[0], t[1]);
-        s.drag_vertex_to(0, 1, f64::NAN, 0.0);
+        s.drag_vertex_to(0, 1, t);
+        s.drag_vertex_to(0, 1, LonLat::new(f64::NAN, 0.0));
         // Re-validated during the drag: the index already has the moved vertex.
-        let (_, st) = s
-            .checker()
-            .index()
-            .nearest_street(to_utm32(t[0], t[1]))
-            .unwrap();
+        let (_, st) = s.checker().index().nearest_street(t.to_xy()).unwrap();
         assert!(st.offset_m < 1e-6, "{}", st.offset_m);
         s.end_edit();
         assert_eq!(s.plan().streets[0].points.len(), 4);

@@ -3,7 +3,7 @@
 
 use crate::check::{Checker, Finding};
 use crate::edit::{Document, EditError, Step, poles};
-use crate::frame::{Xy, from_utm32, to_utm32};
+use crate::frame::{LonLat, to_utm32};
 use crate::plan::{Plan, Pole};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -38,8 +38,8 @@ pub use crate::edit::poles::PoleTemplate;
 /// A measurement between two points on the map.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Measurement {
-    pub a: [f64; 2],
-    pub b: Option<[f64; 2]>,
+    pub a: LonLat,
+    pub b: Option<LonLat>,
 }
 
 /// The route editor's state: which street is selected, which of its vertices, and the
@@ -50,8 +50,8 @@ pub struct RouteEdit {
     pub street: Option<String>,
     /// The selected vertex of that street (Delete removes it).
     pub vertex: Option<usize>,
-    /// A new street being drawn, vertices `[lon, lat]`; `None` when not drawing.
-    pub draft: Option<Vec<[f64; 2]>>,
+    /// A new street being drawn, its vertices; `None` when not drawing.
+    pub draft: Option<Vec<LonLat>>,
     /// Name, class and width the street being drawn gets (blank name: "New street n").
     pub new_name: String,
     pub new_class: Option<crate::plan::LightingClass>,
@@ -283,10 +283,9 @@ impl AppState {
         }
     }
 
-    /// Adds a pole at `lon`/`lat` from the template, facing the nearest street. Returns
-    /// its id.
-    pub fn add_pole(&mut self, lon: f64, lat: f64) -> Option<String> {
-        match poles::add_pole(&self.doc, &self.template, lon, lat) {
+    /// Adds a pole at `at` from the template, facing the nearest street. Returns its id.
+    pub fn add_pole(&mut self, at: LonLat) -> Option<String> {
+        match poles::add_pole(&self.doc, &self.template, at.lon, at.lat) {
             Ok((step, id)) => {
                 self.apply(step);
                 self.selection = [id.clone()].into();
@@ -321,13 +320,13 @@ impl AppState {
     /// (only the findings that can change). Call [`AppState::begin_edit`] once when the
     /// drag starts.
     pub fn drag_pole_to(&mut self, i: usize, lon: f64, lat: f64) {
-        self.drag_pole_facing(i, lon, lat, None);
+        self.drag_pole_facing(i, LonLat::new(lon, lat), None);
     }
 
     /// [`AppState::drag_pole_to`], turning the pole to `azimuth_deg` in the same step.
-    pub fn drag_pole_facing(&mut self, i: usize, lon: f64, lat: f64, azimuth_deg: Option<f64>) {
-        if valid_lonlat(lon, lat) {
-            self.doc.move_pole(i, lon, lat, azimuth_deg);
+    pub fn drag_pole_facing(&mut self, i: usize, to: LonLat, azimuth_deg: Option<f64>) {
+        if to.is_valid() {
+            self.doc.move_pole(i, to.lon, to.lat, azimuth_deg);
         }
     }
 
@@ -380,13 +379,17 @@ impl AppState {
             plan.streets
                 .iter()
                 .flat_map(|s| s.points.iter().copied())
-                .chain(plan.poles.iter().map(|p| [p.lon, p.lat])),
+                .chain(plan.poles.iter().map(|p| LonLat::new(p.lon, p.lat))),
         )
     }
 
     /// The extent of the selected poles.
     pub fn selection_extent(&self) -> Option<[f64; 4]> {
-        bounds(self.selected_poles().into_iter().map(|p| [p.lon, p.lat]))
+        bounds(
+            self.selected_poles()
+                .into_iter()
+                .map(|p| LonLat::new(p.lon, p.lat)),
+        )
     }
 
     /// The vendor whose section covers the road at `lon`/`lat` (within the plan's
@@ -395,9 +398,9 @@ impl AppState {
         poles::section_vendor_at(&self.doc, to_utm32(lon, lat))
     }
 
-    /// Street id and chainage under a lon/lat, if a street is within 50 m.
-    pub fn street_at(&self, lon: f64, lat: f64) -> Option<(String, f64, f64)> {
-        let xy = to_utm32(lon, lat);
+    /// Street name, chainage and offset at `at`, if a street is within 50 m.
+    pub fn street_at(&self, at: LonLat) -> Option<(String, f64, f64)> {
+        let xy = at.to_xy();
         let (si, st) = self.checker().index().nearest_street(xy)?;
         if st.offset_m > 50.0 {
             return None;
@@ -407,8 +410,8 @@ impl AppState {
     }
 
     /// Straight-line and along-street distance of a measurement, metres.
-    pub fn measure(&self, a: [f64; 2], b: [f64; 2]) -> (f64, Option<f64>) {
-        let (pa, pb) = (to_utm32(a[0], a[1]), to_utm32(b[0], b[1]));
+    pub fn measure(&self, a: LonLat, b: LonLat) -> (f64, Option<f64>) {
+        let (pa, pb) = (a.to_xy(), b.to_xy());
         let straight = pa.dist(pb);
         let idx = self.checker().index();
         let along = match (idx.nearest_street(pa), idx.nearest_street(pb)) {
@@ -436,21 +439,16 @@ impl AppState {
     }
 }
 
-/// Converts local metres back to lon/lat (for tools working in metres).
-pub fn lonlat_of(xy: Xy) -> [f64; 2] {
-    let (lon, lat) = from_utm32(xy);
-    [lon, lat]
-}
-
-/// The lon/lat box around the valid positions among `pts`.
-fn bounds(pts: impl Iterator<Item = [f64; 2]>) -> Option<[f64; 4]> {
+/// The lon/lat box `[min lon, min lat, max lon, max lat]` around the valid positions
+/// among `pts`.
+fn bounds(pts: impl Iterator<Item = LonLat>) -> Option<[f64; 4]> {
     let mut e: Option<[f64; 4]> = None;
-    for p in pts.filter(|p| valid_lonlat(p[0], p[1])) {
-        let b = e.get_or_insert([p[0], p[1], p[0], p[1]]);
-        b[0] = b[0].min(p[0]);
-        b[1] = b[1].min(p[1]);
-        b[2] = b[2].max(p[0]);
-        b[3] = b[3].max(p[1]);
+    for p in pts.filter(|p| p.is_valid()) {
+        let b = e.get_or_insert([p.lon, p.lat, p.lon, p.lat]);
+        b[0] = b[0].min(p.lon);
+        b[1] = b[1].min(p.lat);
+        b[2] = b[2].max(p.lon);
+        b[3] = b[3].max(p.lat);
     }
     e
 }

@@ -333,8 +333,8 @@ pub fn reference_surface(plan: &Plan) -> Vec<Located> {
                     poles: Vec::new(),
                     street: Some(s.id.clone()),
                     chainage_m: None,
-                    lon: s.points.first().map(|p| p[0]),
-                    lat: s.points.first().map(|p| p[1]),
+                    lon: s.points.first().map(|p| p.lon),
+                    lat: s.points.first().map(|p| p.lat),
                 },
             ))
         })

@@ -25,7 +25,7 @@
 //! assert_eq!(s.plan.poles.len(), 500);
 //! ```
 
-use crate::frame::{Side, Xy, bearing_of, from_utm32, grid_to_true_bearing, to_utm32};
+use crate::frame::{LonLat, Side, Xy, bearing_of, from_utm32, grid_to_true_bearing, to_utm32};
 use crate::plan::{
     LightingClass, LuminaireType, PhotometrySource, Plan, Pole, Section, Street, Vendor,
 };
@@ -169,9 +169,7 @@ pub fn generate(opts: &SynthOptions) -> Synth {
             let points = (0..=nb)
                 .map(|k| {
                     let d = k as f64 * BLOCK_M;
-                    let (lon, lat) =
-                        from_utm32(Xy::new(origin.x + dir.x * d, origin.y + dir.y * d));
-                    [lon, lat]
+                    LonLat::from_xy(Xy::new(origin.x + dir.x * d, origin.y + dir.y * d))
                 })
                 .collect();
             let si = plan.streets.len();

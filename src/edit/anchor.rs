@@ -3,7 +3,7 @@
 //! street at bends); holding Alt frees it.
 
 use super::document::Document;
-use crate::frame::{Polyline, Side, bearing_of, from_utm32, to_utm32};
+use crate::frame::{LonLat, Polyline, Side, bearing_of};
 
 /// Where a dragged pole sits relative to its street when the drag starts.
 #[derive(Debug, Clone)]
@@ -38,18 +38,20 @@ impl StreetAnchor {
         })
     }
 
-    /// The position (lon/lat) on the street nearest to the pointer at `lon`/`lat`, at the
-    /// anchored offset and side, and the azimuth turned by the street's change of
-    /// direction since the start of the drag.
-    pub fn target(&self, lon: f64, lat: f64) -> Option<([f64; 2], f64)> {
-        let st = self.line.station(to_utm32(lon, lat))?;
+    /// The position on the street nearest to the pointer at `to`, at the anchored offset
+    /// and side, and the azimuth turned by the street's change of direction since the
+    /// start of the drag.
+    pub fn target(&self, to: LonLat) -> Option<(LonLat, f64)> {
+        let st = self.line.station(to.to_xy())?;
         let p = self
             .line
             .offset_point(st.chainage_m, self.offset_m, self.side)?;
         let (_, dir) = self.line.point_at(st.chainage_m)?;
         let turn = bearing_of(dir.x, dir.y) - self.dir0_deg;
-        let (lon, lat) = from_utm32(p);
-        Some(([lon, lat], (self.azimuth0_deg + turn).rem_euclid(360.0)))
+        Some((
+            LonLat::from_xy(p),
+            (self.azimuth0_deg + turn).rem_euclid(360.0),
+        ))
     }
 }
 
@@ -59,8 +61,8 @@ mod tests {
     use crate::frame::Xy;
     use crate::plan::{Plan, Pole, Street};
 
-    fn ll(x: f64, y: f64) -> [f64; 2] {
-        crate::frame::offset_lonlat([12.388, 55.685], x, y)
+    fn ll(x: f64, y: f64) -> LonLat {
+        crate::frame::offset_lonlat(LonLat::new(12.388, 55.685), x, y)
     }
 
     /// An L-shaped street: 100 m east, then 100 m north; a pole 5 m south of the first
@@ -80,8 +82,8 @@ mod tests {
         let p = ll(30.0, -5.0);
         plan.poles.push(Pole {
             id: "P1".into(),
-            lon: p[0],
-            lat: p[1],
+            lon: p.lon,
+            lat: p.lat,
             height_m: 8.0,
             overhang_m: 0.0,
             tilt_deg: 0.0,
@@ -92,8 +94,8 @@ mod tests {
         Document::new(plan, None)
     }
 
-    fn xy(p: [f64; 2]) -> Xy {
-        to_utm32(p[0], p[1])
+    fn xy(p: LonLat) -> Xy {
+        p.to_xy()
     }
 
     #[test]
@@ -103,13 +105,13 @@ mod tests {
         assert!((a.offset_m - 5.0).abs() < 1e-6);
         let o = xy(ll(0.0, 0.0));
         // Pointer 20 m north of the first leg at 60 m: the pole stays 5 m south.
-        let (p, az) = a.target(ll(60.0, 20.0)[0], ll(60.0, 20.0)[1]).unwrap();
+        let (p, az) = a.target(ll(60.0, 20.0)).unwrap();
         let p = xy(p);
         assert!((p.x - o.x - 60.0).abs() < 1e-6 && (p.y - o.y + 5.0).abs() < 1e-6);
         assert!(az.abs() < 1e-6 || (az - 360.0).abs() < 1e-6, "{az}");
         // On the second leg (running north) the right-hand side is east, and the pole
         // that faced north now faces west, towards the street.
-        let (p, az) = a.target(ll(90.0, 50.0)[0], ll(90.0, 50.0)[1]).unwrap();
+        let (p, az) = a.target(ll(90.0, 50.0)).unwrap();
         let p = xy(p);
         assert!((p.x - o.x - 105.0).abs() < 1e-6 && (p.y - o.y - 50.0).abs() < 1e-6);
         assert!((az - 270.0).abs() < 1e-6, "{az}");
@@ -119,7 +121,7 @@ mod tests {
     fn a_pole_off_the_route_has_no_anchor() {
         let mut s = state();
         let far = ll(30.0, -50.0);
-        s.move_pole(0, far[0], far[1], None);
+        s.move_pole(0, far.lon, far.lat, None);
         assert!(StreetAnchor::of(&s, 0).is_none());
     }
 }

@@ -4,6 +4,7 @@
 //! position, a deleted row keeps its poles), never a copy of the plan
 //! (docs/architecture.md "The edit model").
 
+use crate::frame::LonLat;
 use crate::plan::energy::{ControlProfile, EnergySettings};
 use crate::plan::measured::{EnergyReading, Survey};
 use crate::plan::review::{PoleReview, Submission};
@@ -140,10 +141,10 @@ pub enum Edit {
         insert: Vec<Pole>,
     },
     Streets(Change<Street>),
-    /// A change of one street's vertices `[lon, lat]` (the route editor).
+    /// A change of one street's vertices (the route editor).
     StreetPoints {
         street: usize,
-        change: Change<[f64; 2]>,
+        change: Change<LonLat>,
     },
     Sections(Change<Section>),
     Vendors(Change<Vendor>),

@@ -5,7 +5,7 @@
 use super::document::Step;
 use super::error::EditError;
 use super::op::{Change, Edit};
-use crate::frame::{Polyline, to_utm32};
+use crate::frame::{LonLat, Polyline, Xy};
 use crate::plan::{LightingClass, Plan, Street};
 
 /// Why a street's fields are unacceptable, or Ok.
@@ -20,7 +20,7 @@ pub fn validate_street(s: &Street) -> Result<(), EditError> {
         return Err("a street needs at least two vertices".into());
     }
     if let Some(i) = s.points.iter().position(|p| {
-        !(p[0].is_finite() && p[1].is_finite()) || p[0].abs() > 180.0 || p[1].abs() > 90.0
+        !(p.lon.is_finite() && p.lat.is_finite()) || p.lon.abs() > 180.0 || p.lat.abs() > 90.0
     }) {
         return Err(format!("vertex {} is not a valid lon/lat", i + 1).into());
     }
@@ -32,11 +32,11 @@ pub fn validate_street(s: &Street) -> Result<(), EditError> {
 
 /// Drops vertices closer than 5 cm to the previous one (a double-click adds the same
 /// point twice).
-pub fn dedup_close(points: &mut Vec<[f64; 2]>) {
-    let mut out: Vec<[f64; 2]> = Vec::with_capacity(points.len());
+pub fn dedup_close(points: &mut Vec<LonLat>) {
+    let mut out: Vec<LonLat> = Vec::with_capacity(points.len());
     for p in points.drain(..) {
         match out.last() {
-            Some(q) if to_utm32(q[0], q[1]).dist(to_utm32(p[0], p[1])) < 0.05 => {}
+            Some(q) if q.to_xy().dist(p.to_xy()) < 0.05 => {}
             _ => out.push(p),
         }
     }
@@ -44,21 +44,19 @@ pub fn dedup_close(points: &mut Vec<[f64; 2]>) {
 }
 
 /// The midpoint of segment `i` of `points`, in lon/lat (taken in metres).
-pub fn segment_midpoint(points: &[[f64; 2]], i: usize) -> Option<[f64; 2]> {
-    let (a, b) = (points.get(i)?, points.get(i + 1)?);
-    let (pa, pb) = (to_utm32(a[0], a[1]), to_utm32(b[0], b[1]));
-    let (lon, lat) = crate::frame::from_utm32(crate::frame::Xy::new(
+pub fn segment_midpoint(points: &[LonLat], i: usize) -> Option<LonLat> {
+    let (pa, pb) = (points.get(i)?.to_xy(), points.get(i + 1)?.to_xy());
+    Some(LonLat::from_xy(Xy::new(
         (pa.x + pb.x) / 2.0,
         (pa.y + pb.y) / 2.0,
-    ));
-    Some([lon, lat])
+    )))
 }
 
 /// A new street through `points` (close doubles merged), named `name` (blank: "New
 /// street n"): the edit and the new street's id.
 pub fn new_street(
     plan: &Plan,
-    mut points: Vec<[f64; 2]>,
+    mut points: Vec<LonLat>,
     name: &str,
     class: Option<LightingClass>,
     width_m: f64,
@@ -205,18 +203,18 @@ pub fn delete_vertex(plan: &Plan, id: &str, v: usize) -> Result<Step, EditError>
 }
 
 /// Inserts a vertex at `at` before vertex `v` of street index `si` (a drag follows).
-pub fn insert_vertex(si: usize, v: usize, at: [f64; 2]) -> Edit {
+pub fn insert_vertex(si: usize, v: usize, at: LonLat) -> Edit {
     Edit::StreetPoints {
         street: si,
         change: Change::Insert(v, at),
     }
 }
 
-/// Moves vertex `v` of street index `si` to `lon`/`lat`.
-pub fn move_vertex(si: usize, v: usize, lon: f64, lat: f64) -> Edit {
+/// Moves vertex `v` of street index `si` to `to`.
+pub fn move_vertex(si: usize, v: usize, to: LonLat) -> Edit {
     Edit::StreetPoints {
         street: si,
-        change: Change::Set(v, [lon, lat]),
+        change: Change::Set(v, to),
     }
 }
 

@@ -170,16 +170,13 @@ pub fn row_edit(plan: &Plan, spec: &RowSpec) -> Result<(Step, Vec<String>), Edit
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::frame::{Xy, from_utm32, to_utm32};
+    use crate::frame::{LonLat, Xy, to_utm32};
     use crate::plan::{LuminaireType, PhotometrySource, Street, Vendor};
 
     /// A plan with one straight 200 m street running east at the site, and one bent one.
     pub(crate) fn plan() -> Plan {
         let o = to_utm32(12.388, 55.685);
-        let ll = |dx: f64, dy: f64| {
-            let (lon, lat) = from_utm32(Xy::new(o.x + dx, o.y + dy));
-            [lon, lat]
-        };
+        let ll = |dx: f64, dy: f64| LonLat::from_xy(Xy::new(o.x + dx, o.y + dy));
         Plan {
             name: "t".into(),
             vendors: vec![Vendor {

@@ -136,7 +136,7 @@ pub fn site(plan: &Plan) -> Option<Site> {
             &mut plan
                 .streets
                 .iter()
-                .flat_map(|s| s.points.iter().map(|q| (q[0], q[1]))),
+                .flat_map(|s| s.points.iter().map(|q| (q.lon, q.lat))),
         )
     })
 }

@@ -325,7 +325,7 @@ fn not_evaluable(plan: &Plan, index: &SiteIndex, si: usize) -> Option<Finding> {
     let (lon, lat) = street
         .points
         .first()
-        .map_or((None, None), |p| (Some(p[0]), Some(p[1])));
+        .map_or((None, None), |p| (Some(p.lon), Some(p.lat)));
     Some(Finding {
         rule: RuleId::CoverageClass,
         severity: crate::finding::Severity::Error,

@@ -15,6 +15,7 @@ pub use fetch::{FetchError, FetchOptions, USER_AGENT, fetch};
 pub use streets::{ImportedStreet, Lamp, OsmImport, suggested_class, to_import};
 
 use crate::error::{FileError, Location};
+use crate::frame::LonLat;
 use crate::plan::{LuminaireType, PhotometrySource, Plan, Pole, Street, Vendor};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -179,8 +180,8 @@ pub struct Way {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OsmData {
     pub ways: Vec<Way>,
-    /// `[lon, lat]` of each node, by id.
-    pub nodes: HashMap<i64, [f64; 2]>,
+    /// The position of each node, by id.
+    pub nodes: HashMap<i64, LonLat>,
     /// Nodes with tags (the street lamps among them), by id.
     pub tagged: BTreeMap<i64, BTreeMap<String, String>>,
 }
@@ -228,7 +229,7 @@ pub fn parse_response(text: &str, origin: &Path) -> Result<OsmData, FileError> {
                         ),
                     ));
                 }
-                data.nodes.insert(id, [lon, lat]);
+                data.nodes.insert(id, LonLat::new(lon, lat));
                 if !tags.is_empty() {
                     data.tagged.insert(id, tags);
                 }

@@ -10,6 +10,7 @@
 //! stops growing. Every OSM node is kept; only the shared end node is merged.
 
 use super::{DEFAULT_LAMP_HEIGHT_M, OsmData, Way};
+use crate::frame::LonLat;
 use crate::plan::{DEFAULT_LANES, DEFAULT_SURFACE, LightingClass, Street};
 use std::collections::{BTreeMap, HashSet};
 
@@ -170,7 +171,7 @@ pub fn to_import(data: &OsmData) -> OsmImport {
         .iter()
         .filter(|(_, tags)| tags.get("highway").is_some_and(|h| h == "street_lamp"))
         .filter_map(|(id, tags)| {
-            let [lon, lat] = *data.nodes.get(id)?;
+            let LonLat { lon, lat } = *data.nodes.get(id)?;
             let height_m = metres(tags.get("height"))
                 .filter(|h| crate::plan::validate::POLE_HEIGHT.allows(*h))
                 .unwrap_or(DEFAULT_LAMP_HEIGHT_M);
@@ -317,7 +318,7 @@ mod tests {
                 .map(|(id, n)| way(*id, n, &[("highway", "residential"), ("name", "A")]))
                 .collect(),
             nodes: (1..=20)
-                .map(|n| (n, [12.0 + n as f64 * 1e-4, 55.0]))
+                .map(|n| (n, LonLat::new(12.0 + n as f64 * 1e-4, 55.0)))
                 .collect(),
             tagged: BTreeMap::new(),
         }
@@ -346,7 +347,7 @@ mod tests {
             (40, &[5, 4]),
         ]));
         assert_eq!(shape(&imp), [("osm-w10".into(), vec![10, 20, 30, 40], 5)]);
-        let lons: Vec<f64> = imp.streets[0].street.points.iter().map(|p| p[0]).collect();
+        let lons: Vec<f64> = imp.streets[0].street.points.iter().map(|p| p.lon).collect();
         assert!(lons.windows(2).all(|w| w[0] < w[1]), "in order: {lons:?}");
     }
 

@@ -72,6 +72,7 @@ pub fn load_any_unaimed(path: &std::path::Path) -> Result<Unaimed, crate::error:
     }
 }
 
+use crate::frame::LonLat;
 use serde::{Deserialize, Serialize};
 
 /// Writes `plan` atomically to `path` in the format its extension names, as
@@ -439,8 +440,8 @@ pub struct Street {
     /// is of the design `class`'s family (M, C or P). Empty: the design class all night.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub class_schedule: Vec<(String, LightingClass)>,
-    /// Centreline vertices, `[lon, lat]` in degrees (WGS84).
-    pub points: Vec<[f64; 2]>,
+    /// Centreline vertices, WGS84 degrees (written `[lon, lat]`).
+    pub points: Vec<LonLat>,
 }
 
 impl Street {

@@ -29,6 +29,7 @@ use super::{
     DEFAULT_LANES, DEFAULT_SURFACE, LightingClass, LuminaireType, Name, PhotometrySource, Plan,
     Pole, RoadSurface, Rules, Section, Street, Vendor,
 };
+use crate::frame::LonLat;
 use std::borrow::Cow;
 
 mod measured;
@@ -447,7 +448,7 @@ fn whole<F: Fields + ?Sized>(
 
 /// A street with `id` and the line `points`, its other fields read from `f` and
 /// checked.
-pub fn street<F: Fields>(f: &F, id: String, points: Vec<[f64; 2]>) -> Result<Street, F::Error> {
+pub fn street<F: Fields>(f: &F, id: String, points: Vec<LonLat>) -> Result<Street, F::Error> {
     use street_fields::*;
     let class = match f.text(&CLASS)? {
         None => None,
@@ -503,9 +504,12 @@ pub struct PoleRead {
     pub review: Option<PoleReview>,
 }
 
-/// A pole with `id` at `[lon, lat]`, its other fields and its review read from `f` and
-/// checked.
-pub fn pole<F: Fields>(f: &mut F, id: Name, [lon, lat]: [f64; 2]) -> Result<PoleRead, F::Error> {
+/// A pole with `id` at `at`, its other fields and its review read from `f` and checked.
+pub fn pole<F: Fields>(
+    f: &mut F,
+    id: Name,
+    LonLat { lon, lat }: LonLat,
+) -> Result<PoleRead, F::Error> {
     use pole_fields::*;
     let height_m = required_number(f, &HEIGHT)?;
     let tilt_deg = number_or(f, &TILT, 0.0)?;

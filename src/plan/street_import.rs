@@ -5,6 +5,7 @@
 
 use super::{LightingClass, Street};
 use crate::error::{FileError, Location};
+use crate::frame::LonLat;
 use serde_json::Value;
 use std::path::Path;
 
@@ -31,7 +32,7 @@ fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-fn coords(v: &Value, at: &str, origin: &Path) -> Result<Vec<[f64; 2]>, FileError> {
+fn coords(v: &Value, at: &str, origin: &Path) -> Result<Vec<LonLat>, FileError> {
     let bad = |what: &str| {
         FileError::new(
             origin,
@@ -52,7 +53,7 @@ fn coords(v: &Value, at: &str, origin: &Path) -> Result<Vec<[f64; 2]>, FileError
             (Some(lon), Some(lat))
                 if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
             {
-                out.push([lon, lat]);
+                out.push(LonLat::new(lon, lat));
             }
             _ => return Err(bad(&format!("point {i} is not a valid longitude/latitude"))),
         }
@@ -103,7 +104,7 @@ pub fn read_streets(text: &str, origin: &Path) -> Result<StreetImport, FileError
     for (i, f) in features.iter().enumerate() {
         let props = f.get("properties").cloned().unwrap_or(Value::Null);
         let geom = f.get("geometry").cloned().unwrap_or(Value::Null);
-        let parts: Vec<Vec<[f64; 2]>> = match geom.get("type").and_then(Value::as_str) {
+        let parts: Vec<Vec<LonLat>> = match geom.get("type").and_then(Value::as_str) {
             Some("LineString") => vec![coords(
                 &geom["coordinates"],
                 &format!("features[{i}].geometry.coordinates"),

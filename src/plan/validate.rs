@@ -444,10 +444,7 @@ pub fn plan_warnings(plan: &Plan) -> Vec<Finding> {
     for sec in &plan.sections {
         let length = *lengths.entry(sec.street.as_str()).or_insert_with(|| {
             let s = plan.street(&sec.street)?;
-            let usable = s.points.len() >= 2
-                && s.points
-                    .iter()
-                    .all(|q| crate::frame::valid_lonlat(q[0], q[1]));
+            let usable = s.points.len() >= 2 && s.points.iter().all(|q| q.is_valid());
             usable.then(|| Polyline::from_lonlat(&s.points).length())
         });
         let Some(length) = length else {

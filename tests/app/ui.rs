@@ -248,7 +248,7 @@ fn clicking_a_finding_selects_its_poles_and_centres_the_map() {
     assert!(app.state.selection.contains(&a) && app.state.selection.contains(&b));
     let (centre, zoom) = app.view();
     assert!(
-        (centre[0] - lon).abs() < 1e-4 && (centre[1] - lat).abs() < 1e-4,
+        (centre.lon - lon).abs() < 1e-4 && (centre.lat - lat).abs() < 1e-4,
         "{centre:?}"
     );
     assert!(zoom >= 18.0);

@@ -10,7 +10,7 @@ use lysplan::app::LysplanApp;
 use crate::common;
 use common::click_button;
 use lysplan::app::state::Tool;
-use lysplan::frame::{Polyline, Side, to_utm32};
+use lysplan::frame::{LonLat, Polyline, Side};
 use lysplan::plan::{Plan, Street};
 
 fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
@@ -23,14 +23,14 @@ fn harness_dt(plan: Plan, dt: f32) -> Harness<'static, LysplanApp> {
     // A fixed view (about 0.67 m per point) with the test street well inside the map,
     // whatever width the side panels settle at.
     let c = ll(150.0, 0.0);
-    h.state_mut().set_view(c[0], c[1], 17.0);
+    h.state_mut().set_view(c.lon, c.lat, 17.0);
     h.run_steps(3);
     h
 }
 
 /// Lon/lat `dx` m east and `dy` m north of the test street's start.
-fn ll(dx: f64, dy: f64) -> [f64; 2] {
-    lysplan::frame::offset_lonlat([12.388, 55.685], dx, dy)
+fn ll(dx: f64, dy: f64) -> LonLat {
+    lysplan::frame::offset_lonlat(LonLat::new(12.388, 55.685), dx, dy)
 }
 
 /// The bundled catalogue and vendors with one straight 300 m street running east (three
@@ -88,8 +88,8 @@ fn drag(h: &mut Harness<'_, LysplanApp>, from: Pos2, to: Pos2) {
     h.run_steps(2);
 }
 
-fn screen(h: &Harness<'_, LysplanApp>, p: [f64; 2]) -> Pos2 {
-    h.state().screen_pos(p[0], p[1]).expect("map drawn")
+fn screen(h: &Harness<'_, LysplanApp>, p: LonLat) -> Pos2 {
+    h.state().screen_pos(p.lon, p.lat).expect("map drawn")
 }
 
 /// Metres per screen point at the test site in the current view.
@@ -107,7 +107,7 @@ fn select_test_road(h: &mut Harness<'_, LysplanApp>) {
 }
 
 /// Edit route tool, "Draw a new street", one click per vertex.
-fn draw(h: &mut Harness<'_, LysplanApp>, vertices: &[[f64; 2]]) {
+fn draw(h: &mut Harness<'_, LysplanApp>, vertices: &[LonLat]) {
     h.key_press(Key::R);
     h.run_steps(1);
     click_button(h, "Draw a new street");
@@ -164,7 +164,7 @@ fn a_street_is_drawn_click_by_click_and_finished_with_enter() {
     let mid = ll(120.0, 100.0);
     assert!(
         app.state
-            .street_at(mid[0], mid[1])
+            .street_at(mid)
             .is_some_and(|(name, _, off)| name.starts_with("New street") && off < 3.0)
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
@@ -205,8 +205,8 @@ fn vertices_are_moved_inserted_and_deleted_on_the_map() {
             "the map does not pan under a dragged vertex"
         );
         let p = app.state.plan().streets[0].points[1];
-        let moved = to_utm32(p[0], p[1]);
-        let o = to_utm32(ll(150.0, 0.0)[0], ll(150.0, 0.0)[1]);
+        let moved = p.to_xy();
+        let o = ll(150.0, 0.0).to_xy();
         assert!(
             (moved.y - o.y - 40.0 * mpp).abs() < 2.0 * mpp,
             "{}",

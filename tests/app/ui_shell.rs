@@ -248,8 +248,7 @@ fn the_wheel_zooms_about_the_cursor_and_home_fits_the_plan() {
         "the wheel zoomed in: {fitted} → {zoomed}"
     );
     let after = h.state().lonlat_at(at).unwrap();
-    let moved_m = lysplan::frame::to_utm32(before[0], before[1])
-        .dist(lysplan::frame::to_utm32(after[0], after[1]));
+    let moved_m = before.to_xy().dist(after.to_xy());
     assert!(
         moved_m < 5.0,
         "the place under the cursor stayed put ({moved_m:.1} m)"
@@ -393,7 +392,10 @@ fn a_new_pole_takes_the_vendor_of_the_section_under_it() {
     let mut h = harness(plan.clone());
     let app = h.state_mut();
     app.state.template.vendor = other;
-    let id = app.state.add_pole(lon, lat).unwrap();
+    let id = app
+        .state
+        .add_pole(lysplan::frame::LonLat::new(lon, lat))
+        .unwrap();
     assert_eq!(app.state.plan().pole(&id).unwrap().vendor, s.vendor);
 }
 

@@ -9,7 +9,7 @@ use lysplan::app::LysplanApp;
 use crate::common;
 use common::click_button;
 use lysplan::edit::row::RowSpacing;
-use lysplan::frame::{Side, Xy, from_utm32, to_utm32};
+use lysplan::frame::{LonLat, Side, Xy, to_utm32};
 use lysplan::plan::{Plan, Street};
 
 fn harness(plan: Plan) -> Harness<'static, LysplanApp> {
@@ -30,10 +30,7 @@ fn press(h: &Harness<'_, LysplanApp>, pos: Pos2, pressed: bool) {
 fn straight_plan() -> Plan {
     let mut plan = lysplan::bundled::doll_plan();
     let o = to_utm32(12.388, 55.685);
-    let ll = |dx: f64| {
-        let (lon, lat) = from_utm32(Xy::new(o.x + dx, o.y));
-        [lon, lat]
-    };
+    let ll = |dx: f64| LonLat::from_xy(Xy::new(o.x + dx, o.y));
     plan.streets = vec![Street {
         lanes: 2,
         surface: "C2".into(),

@@ -5,6 +5,7 @@
 
 use lysplan::bundled::doll_plan;
 use lysplan::energy::NightSchedule;
+use lysplan::frame::LonLat;
 use lysplan::index::SiteIndex;
 use lysplan::lighting::periods::{PeriodSpec, VendorLevels, periods};
 use lysplan::lighting::{Lighting, PeriodValues, StreetResult, evaluate_with, load_photometry};
@@ -22,7 +23,7 @@ fn street(class: LightingClass, schedule: &[(&str, LightingClass)]) -> Street {
         lanes: 2,
         surface: "C2".into(),
         class_schedule: schedule.iter().map(|(t, c)| (t.to_string(), *c)).collect(),
-        points: vec![[12.388, 55.685], [12.390, 55.685]],
+        points: vec![LonLat::new(12.388, 55.685), LonLat::new(12.390, 55.685)],
     }
 }
 

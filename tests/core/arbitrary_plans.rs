@@ -8,6 +8,7 @@
 
 use lysplan::bundled::doll_plan;
 use lysplan::finding::Finding;
+use lysplan::frame::LonLat;
 use lysplan::plan::{LightingClass, Plan, Pole, Rules, Section, Street, validate};
 use lysplan::report::CheckReport;
 use proptest::prelude::*;
@@ -39,8 +40,9 @@ fn num(sane: std::ops::Range<f64>, odd: f64) -> impl Strategy<Value = f64> {
 }
 
 /// A position: near the site most often, anywhere (or nowhere) otherwise.
-fn position(odd: f64) -> impl Strategy<Value = [f64; 2]> {
-    (num(-0.01..0.01, odd), num(-0.005..0.005, odd)).prop_map(|(dx, dy)| [SITE.0 + dx, SITE.1 + dy])
+fn position(odd: f64) -> impl Strategy<Value = LonLat> {
+    (num(-0.01..0.01, odd), num(-0.005..0.005, odd))
+        .prop_map(|(dx, dy)| LonLat::new(SITE.0 + dx, SITE.1 + dy))
 }
 
 fn class() -> impl Strategy<Value = Option<LightingClass>> {
@@ -52,7 +54,7 @@ fn class() -> impl Strategy<Value = Option<LightingClass>> {
 
 prop_compose! {
     fn street(odd: f64)(class in class(), width in num(2.0..20.0, odd),
-                points in prop::collection::vec(position(odd), 0..5)) -> (Option<LightingClass>, f64, Vec<[f64; 2]>) {
+                points in prop::collection::vec(position(odd), 0..5)) -> (Option<LightingClass>, f64, Vec<LonLat>) {
         (class, width, points)
     }
 }
@@ -63,8 +65,8 @@ prop_compose! {
               vendor in 0..4usize, luminaire in 0..5usize) -> Pole {
         Pole {
             id: Default::default(),
-            lon: at[0],
-            lat: at[1],
+            lon: at.lon,
+            lat: at.lat,
             height_m: height,
             overhang_m: overhang,
             tilt_deg: tilt,

@@ -59,7 +59,12 @@ fn chainage_and_findings_match_geodesic() {
         let g: f64 = s
             .points
             .windows(2)
-            .map(|w| Geodesic.distance(Point::new(w[0][0], w[0][1]), Point::new(w[1][0], w[1][1])))
+            .map(|w| {
+                Geodesic.distance(
+                    Point::new(w[0].lon, w[0].lat),
+                    Point::new(w[1].lon, w[1].lat),
+                )
+            })
             .sum();
         assert!(
             (line.length() - g).abs() / g < 1e-3,

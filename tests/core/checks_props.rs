@@ -5,7 +5,7 @@
 #![allow(clippy::needless_range_loop)] // brute force reads best with indices
 
 use lysplan::check::{Checker, Finding, run};
-use lysplan::frame::{Xy, from_utm32, to_utm32};
+use lysplan::frame::{LonLat, Xy, from_utm32, to_utm32};
 use lysplan::plan::{Plan, Pole, Rules, Section, Street, Vendor};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -87,7 +87,7 @@ fn build(l: &Layout) -> Plan {
                 .iter()
                 .map(|&(x, y)| {
                     let (lon, lat) = ll(o, x, y);
-                    [lon, lat]
+                    LonLat::new(lon, lat)
                 })
                 .collect(),
         });
@@ -150,7 +150,7 @@ fn seg_dist(p: Xy, a: Xy, b: Xy) -> (f64, f64) {
 fn brute_station(plan: &Plan, p: Xy) -> Option<(usize, f64, f64)> {
     let mut best: Option<(usize, f64, f64)> = None;
     for (si, s) in plan.streets.iter().enumerate() {
-        let pts: Vec<Xy> = s.points.iter().map(|q| to_utm32(q[0], q[1])).collect();
+        let pts: Vec<Xy> = s.points.iter().map(|q| q.to_xy()).collect();
         let mut cum = 0.0;
         for w in pts.windows(2) {
             let (d, along) = seg_dist(p, w[0], w[1]);

@@ -280,7 +280,7 @@ fn non_finite_values_from_a_ron_file_do_not_panic() {
     plan.poles[0].lon = f64::NAN;
     plan.poles[1].lat = f64::INFINITY;
     plan.poles[2].height_m = f64::NAN;
-    plan.streets[1].points[0] = [f64::NAN, 55.0];
+    plan.streets[1].points[0] = lysplan::frame::LonLat::new(f64::NAN, 55.0);
     plan.sections[0].to_m = f64::NAN;
     let f = run(&plan);
     let bad: Vec<&str> = f

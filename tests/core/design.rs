@@ -2,7 +2,7 @@
 
 use crate::cli::{lysplan, stderr};
 use lysplan::design::{Arrangement, Request, SearchSet, Stretch, optimise};
-use lysplan::frame::{Xy, from_utm32, to_utm32};
+use lysplan::frame::{LonLat, Xy, to_utm32};
 use lysplan::lighting::grid;
 use lysplan::photometry::IntensityTable;
 use lysplan::plan::{
@@ -28,13 +28,10 @@ fn origin() -> Xy {
 /// `A001`.. on its left (the vendor's id pattern).
 fn plan(class: LightingClass) -> Plan {
     let o = origin();
-    let ll = |dx: f64, dy: f64| {
-        let (lon, lat) = from_utm32(Xy::new(o.x + dx, o.y + dy));
-        [lon, lat]
-    };
+    let ll = |dx: f64, dy: f64| LonLat::from_xy(Xy::new(o.x + dx, o.y + dy));
     let poles = (0..3)
         .map(|k| {
-            let [lon, lat] = ll(50.0 + 100.0 * k as f64, WIDTH_M / 2.0 + 1.0);
+            let LonLat { lon, lat } = ll(50.0 + 100.0 * k as f64, WIDTH_M / 2.0 + 1.0);
             Pole {
                 id: format!("A{:03}", k + 1).into(),
                 lon,

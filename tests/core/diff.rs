@@ -94,7 +94,9 @@ fn every_kind_of_pole_change_is_named() {
 fn streets_sections_vendors_luminaires_and_settings() {
     let a = doll_plan();
     let mut b = a.clone();
-    b.streets[0].points.push([12.39, 55.69]);
+    b.streets[0]
+        .points
+        .push(lysplan::frame::LonLat::new(12.39, 55.69));
     b.streets[1].class = Some(LightingClass::C2);
     b.streets[1].name = "Renamed".into();
     b.sections[0].to_m += 10.0;

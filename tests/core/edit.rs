@@ -5,6 +5,7 @@
 
 use lysplan::check::{Checker, synth};
 use lysplan::edit::{Change, Document, Edit, PlanSettings, PoleMove};
+use lysplan::frame::LonLat;
 use lysplan::plan::Plan;
 use proptest::prelude::*;
 
@@ -36,7 +37,7 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn moved(lonlat: [f64; 2], dx: f64, dy: f64) -> [f64; 2] {
+fn moved(lonlat: LonLat, dx: f64, dy: f64) -> LonLat {
     lysplan::frame::offset_lonlat(lonlat, dx, dy)
 }
 
@@ -47,7 +48,7 @@ fn edit_for(plan: &Plan, op: &Op, fresh: &mut u32) -> Option<Edit> {
         Op::Move(i, dx, dy) => {
             let i = i % n.max(1);
             let p = plan.poles.get(i)?;
-            let [lon, lat] = moved([p.lon, p.lat], dx, dy);
+            let LonLat { lon, lat } = moved(LonLat::new(p.lon, p.lat), dx, dy);
             Edit::MovePoles(vec![PoleMove {
                 index: i,
                 lon,
@@ -76,7 +77,7 @@ fn edit_for(plan: &Plan, op: &Op, fresh: &mut u32) -> Option<Edit> {
                     *fresh += 1;
                     let mut p = template.clone();
                     p.id = format!("NEW{fresh}").into();
-                    let [lon, lat] = moved([p.lon, p.lat], 3.0 * j as f64, 0.0);
+                    let LonLat { lon, lat } = moved(LonLat::new(p.lon, p.lat), 3.0 * j as f64, 0.0);
                     (p.lon, p.lat) = (lon, lat);
                     (at + j, p)
                 })
@@ -181,7 +182,7 @@ proptest! {
         for (which, dx) in &steps {
             let i = 5 + which;
             let p = d.plan().poles[i].clone();
-            let [lon, lat] = moved([p.lon, p.lat], *dx, 0.0);
+            let LonLat { lon, lat } = moved(LonLat::new(p.lon, p.lat), *dx, 0.0);
             d.move_pole(i, lon, lat, None);
         }
         let dragged = d.plan().clone();

@@ -3,7 +3,7 @@
 //! files edited or made elsewhere, and bad input (truncated, not SQLite, another SRS).
 
 use lysplan::bundled::doll_plan;
-use lysplan::frame::{from_utm32, to_utm32};
+use lysplan::frame::{LonLat, from_utm32, to_utm32};
 use lysplan::locate::{load_any, load_gpkg, read_geojson};
 use lysplan::plan::review::{
     ChangelogEntry, Decision, PoleReview, ReviewStatus, Submission, Verdict,
@@ -119,12 +119,12 @@ fn full_plan() -> Plan {
 fn max_offset_m(a: &Plan, b: &Plan) -> f64 {
     assert_eq!(a.poles.len(), b.poles.len());
     assert_eq!(a.streets.len(), b.streets.len());
-    let d = |p: [f64; 2], q: [f64; 2]| to_utm32(p[0], p[1]).dist(to_utm32(q[0], q[1]));
+    let d = |p: LonLat, q: LonLat| p.to_xy().dist(q.to_xy());
     let poles = a
         .poles
         .iter()
         .zip(&b.poles)
-        .map(|(p, q)| d([p.lon, p.lat], [q.lon, q.lat]));
+        .map(|(p, q)| d(LonLat::new(p.lon, p.lat), LonLat::new(q.lon, q.lat)));
     let vertices = a.streets.iter().zip(&b.streets).flat_map(|(s, t)| {
         assert_eq!(s.points.len(), t.points.len(), "street {}", s.id);
         s.points.iter().zip(&t.points).map(move |(p, q)| d(*p, *q))
@@ -484,8 +484,8 @@ fn geometry_blobs_are_the_standard_header_then_wkb() {
         for (k, q) in s.points.iter().enumerate() {
             let got = [f64_le(&blob, 49 + 16 * k), f64_le(&blob, 57 + 16 * k)];
             let want = match crs {
-                Crs::Utm32 => to_utm32(q[0], q[1]).to_array(),
-                Crs::Wgs84 => *q,
+                Crs::Utm32 => q.to_xy().to_array(),
+                Crs::Wgs84 => q.to_array(),
             };
             assert_eq!(got, want, "vertex {k}");
         }

@@ -1,6 +1,8 @@
 //! Illuminance, EN 13201 classes and grid, energy: closed-form and hand-made cases.
 
-use lysplan::frame::{Xy, from_utm32, grid_convergence_deg, to_utm32, true_to_grid_bearing};
+use lysplan::frame::{
+    LonLat, Xy, from_utm32, grid_convergence_deg, to_utm32, true_to_grid_bearing,
+};
 use lysplan::lighting::{self, Lighting, classes, grid};
 use lysplan::photometry::IntensityTable;
 use lysplan::plan::{LightingClass, LuminaireType, PhotometrySource, Plan, Pole, Section, Street};
@@ -465,7 +467,7 @@ pub(crate) fn straight_street_plan(
         name: "Teststræde".into(),
         class: Some(class),
         width_m: 7.0,
-        points: vec![[a.0, a.1], [b.0, b.1]],
+        points: vec![LonLat::new(a.0, a.1), LonLat::new(b.0, b.1)],
     });
     plan
 }

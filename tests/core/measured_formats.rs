@@ -8,6 +8,7 @@
 
 use lysplan::bundled::doll_plan;
 use lysplan::error::Location;
+use lysplan::frame::LonLat;
 use lysplan::lighting::{Lighting, load_photometry};
 use lysplan::locate::{load_any, read_geojson, read_geojson_careful};
 use lysplan::plan::measured::{EnergyReading, ReadingOf, Survey, SurveyPoint};
@@ -19,15 +20,15 @@ use serde_json::{Value, json};
 use std::path::Path;
 
 /// A point `dx` m east and 2 m north of pole `i` of `plan`.
-fn near_pole(plan: &Plan, i: usize, dx: f64) -> [f64; 2] {
+fn near_pole(plan: &Plan, i: usize, dx: f64) -> LonLat {
     let p = &plan.poles[i];
-    lysplan::frame::offset_lonlat([p.lon, p.lat], dx, 2.0)
+    lysplan::frame::offset_lonlat(LonLat::new(p.lon, p.lat), dx, 2.0)
 }
 
-fn point(at: [f64; 2], measured_at: &str, e_h_lx: f64, note: &str) -> SurveyPoint {
+fn point(at: LonLat, measured_at: &str, e_h_lx: f64, note: &str) -> SurveyPoint {
     SurveyPoint {
-        lon: at[0],
-        lat: at[1],
+        lon: at.lon,
+        lat: at.lat,
         measured_at: measured_at.into(),
         e_h_lx,
         note: note.into(),
@@ -212,7 +213,7 @@ fn geojson_reads_the_points_inside_the_lysplan_member_of_the_first_version_3_fil
         read_geojson_careful(&text, origin()).expect("careful"),
         back
     );
-    let extra = point([p.lon, p.lat], "2027-03-01", 4.0, "");
+    let extra = point(LonLat::new(p.lon, p.lat), "2027-03-01", 4.0, "");
     let mut want = plan.surveys.clone();
     want[1].points.push(extra.clone());
     want.push(Survey {
@@ -437,7 +438,7 @@ fn the_geopackage_survey_points_carry_the_calculated_values() {
     let points = (0..40)
         .map(|i| {
             let at = near_pole(&plan, i, 4.0);
-            let xy = lysplan::frame::to_utm32(at[0], at[1]);
+            let xy = at.to_xy();
             let e: f64 = lighting.e_h_contributions(xy).iter().map(|c| c.1).sum();
             point(at, "2026-11-03", e, "")
         })

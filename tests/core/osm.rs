@@ -4,6 +4,7 @@
 //! loopback interface (no test touches the network).
 
 use crate::cli::{lysplan, stderr};
+use lysplan::frame::LonLat;
 use lysplan::locate::load_geojson;
 use lysplan::osm::{self, BBox, FetchError, FetchOptions};
 use lysplan::plan::{LightingClass, Plan, Street};
@@ -126,9 +127,9 @@ fn the_fixture_becomes_the_expected_streets() {
     );
     // The joined street runs 1001 -> 1005, west to east, every node kept.
     let fab = &imp.streets[0].street.points;
-    assert_eq!(fab[0], [12.3760, 55.6820]);
-    assert_eq!(fab[2], [12.3820, 55.6824]);
-    assert_eq!(fab[4], [12.3880, 55.6826]);
+    assert_eq!(fab[0], LonLat::new(12.3760, 55.6820));
+    assert_eq!(fab[2], LonLat::new(12.3820, 55.6824));
+    assert_eq!(fab[4], LonLat::new(12.3880, 55.6826));
     assert_eq!(imp.skipped.len(), 1, "{:?}", imp.skipped);
     assert!(imp.skipped[0].contains("way 2006"), "{:?}", imp.skipped);
     let lamps: Vec<(i64, f64)> = imp.lamps.iter().map(|l| (l.osm_id, l.height_m)).collect();

@@ -549,7 +549,10 @@ fn the_generic_two_lane_optic_meets_m3_on_a_7_m_road_from_8_m_poles_30_to_34_m_a
             width_m: 7.0,
             lanes: 2,
             surface: "C2".into(),
-            points: vec![[a.0, a.1], [b.0, b.1]],
+            points: vec![
+                lysplan::frame::LonLat::new(a.0, a.1),
+                lysplan::frame::LonLat::new(b.0, b.1),
+            ],
             class_schedule: Vec::new(),
         });
         let (ph, errors) = lysplan::lighting::load_photometry(&plan);

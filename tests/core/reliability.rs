@@ -59,7 +59,7 @@ fn a_classed_street_thousands_of_km_long_is_a_finding_not_seconds_of_grid() {
     let mut plan = doll_plan();
     let i = plan.streets.iter().position(|s| s.class.is_some()).unwrap();
     let last = plan.streets[i].points.len() - 1;
-    plan.streets[i].points[last][1] -= 12.0;
+    plan.streets[i].points[last].lat -= 12.0;
     let f = lysplan::lighting::evaluate(&plan, &lysplan::lighting::load_photometry(&plan).0, None)
         .findings;
     assert!(
@@ -506,7 +506,7 @@ fn an_infinite_street_vertex_is_a_finding_not_a_panic() {
     save_ron_atomic(&plan, &path).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let i = plan.streets.iter().position(|s| s.class.is_some()).unwrap();
-    let [lon, lat] = plan.streets[i].points[1];
+    let lysplan::frame::LonLat { lon, lat } = plan.streets[i].points[1];
     let needle = format!("({lon}, {lat})");
     assert!(text.contains(&needle), "the vertex as written: {needle}");
     std::fs::write(

@@ -16,6 +16,7 @@
 //! - GeoPackage in EPSG:25832 (the default) gives positions back to about a millimetre,
 //!   not to the bit (`tests/core/gpkg.rs` holds it to that); in EPSG:4326 they are exact.
 
+use lysplan::frame::LonLat;
 use lysplan::locate::{load_any, read_geojson, read_geojson_careful};
 use lysplan::plan::energy::{ControlProfile, EnergySettings, Presence};
 use lysplan::plan::measured::{EnergyReading, ReadingOf, Survey, SurveyPoint};
@@ -29,9 +30,9 @@ use lysplan::plan::{
 };
 use std::path::Path;
 
-const SITE: [f64; 2] = [12.3880, 55.6848];
+const SITE: LonLat = LonLat::new(12.3880, 55.6848);
 
-fn at(dx: f64, dy: f64) -> [f64; 2] {
+fn at(dx: f64, dy: f64) -> LonLat {
     lysplan::frame::offset_lonlat(SITE, dx, dy)
 }
 
@@ -88,7 +89,7 @@ fn every_field() -> Plan {
         from_m: 12.5,
         to_m: 150.25,
     };
-    let [lon, lat] = at(50.0, 4.0);
+    let LonLat { lon, lat } = at(50.0, 4.0);
     let pole = Pole {
         id: "P001".into(),
         lon,
@@ -186,15 +187,15 @@ fn every_field() -> Plan {
             instrument: "Hagner EC1".into(),
             points: vec![
                 SurveyPoint {
-                    lon: at(40.0, 2.0)[0],
-                    lat: at(40.0, 2.0)[1],
+                    lon: at(40.0, 2.0).lon,
+                    lat: at(40.0, 2.0).lat,
                     measured_at: "2026-11-03T21:15:00+01:00".into(),
                     e_h_lx: 12.5,
                     note: "by the hedge".into(),
                 },
                 SurveyPoint {
-                    lon: at(60.0, -1.0)[0],
-                    lat: at(60.0, -1.0)[1],
+                    lon: at(60.0, -1.0).lon,
+                    lat: at(60.0, -1.0).lat,
                     measured_at: "2026-11-03".into(),
                     e_h_lx: 0.0,
                     note: String::new(),
@@ -307,9 +308,12 @@ fn every_field_survives_ron_geojson_and_geopackage() {
     save_gpkg_atomic(&plan, &utm, Crs::Utm32, None).expect("GeoPackage");
     let mut back = load_any(&utm).unwrap();
     // Positions to a millimetre, then compared as the rest.
-    let close = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).abs() < 1e-7 && (a[1] - b[1]).abs() < 1e-7;
+    let close = |a: LonLat, b: LonLat| (a.lon - b.lon).abs() < 1e-7 && (a.lat - b.lat).abs() < 1e-7;
     for (b, p) in back.poles.iter_mut().zip(&plan.poles) {
-        assert!(close([b.lon, b.lat], [p.lon, p.lat]), "{b:?}");
+        assert!(
+            close(LonLat::new(b.lon, b.lat), LonLat::new(p.lon, p.lat)),
+            "{b:?}"
+        );
         (b.lon, b.lat) = (p.lon, p.lat);
     }
     for (b, s) in back.streets.iter_mut().zip(&plan.streets) {
@@ -322,7 +326,10 @@ fn every_field_survives_ron_geojson_and_geopackage() {
     for (b, s) in back.surveys.iter_mut().zip(&plan.surveys) {
         assert_eq!(b.points.len(), s.points.len());
         for (q, r) in b.points.iter_mut().zip(&s.points) {
-            assert!(close([q.lon, q.lat], [r.lon, r.lat]), "{q:?}");
+            assert!(
+                close(LonLat::new(q.lon, q.lat), LonLat::new(r.lon, r.lat)),
+                "{q:?}"
+            );
             (q.lon, q.lat) = (r.lon, r.lat);
         }
     }

@@ -4,7 +4,7 @@
 
 use lysplan::check::{self, Finding, Severity};
 use lysplan::error::{FileError, Location};
-use lysplan::frame::offset_lonlat;
+use lysplan::frame::{LonLat, offset_lonlat};
 use lysplan::locate::read_geojson;
 use lysplan::plan::{
     LuminaireType, PhotometrySource, Plan, Pole, Section, Street, Vendor, load_ron_str, to_geojson,
@@ -12,12 +12,12 @@ use lysplan::plan::{
 };
 use std::path::Path;
 
-const SITE: [f64; 2] = [12.3880, 55.6848];
+const SITE: LonLat = LonLat::new(12.3880, 55.6848);
 
 /// A small valid plan: one 200 m street, one section, two poles.
 fn base() -> Plan {
     let pole = |id: &str, x: f64| {
-        let [lon, lat] = offset_lonlat(SITE, x, 3.0);
+        let LonLat { lon, lat } = offset_lonlat(SITE, x, 3.0);
         Pole {
             id: id.into(),
             lon,

@@ -5,7 +5,7 @@
 
 use crate::app::route::HANDLE_RADIUS;
 use crate::app::state::AppState;
-use crate::frame::Polyline;
+use crate::frame::{LonLat, Polyline};
 use crate::plan::LightingClass;
 use egui::{Color32, Pos2, Response, RichText, Stroke, Ui};
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
@@ -315,7 +315,7 @@ fn show_error(ui: &mut Ui, panel: &RoutePanel) {
 /// the pointer).
 pub struct RoutePlugin<'a> {
     pub state: &'a AppState,
-    pub hover: Option<[f64; 2]>,
+    pub hover: Option<LonLat>,
 }
 
 const EDIT_BLUE: Color32 = Color32::from_rgb(20, 110, 255);
@@ -323,7 +323,7 @@ const EDIT_BLUE: Color32 = Color32::from_rgb(20, 110, 255);
 impl Plugin for RoutePlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, _r: &Response, projector: &Projector, _m: &MapMemory) {
         let painter = ui.painter();
-        let project = |p: &[f64; 2]| projector.project(lon_lat(p[0], p[1])).to_pos2();
+        let project = |p: &LonLat| projector.project(lon_lat(p.lon, p.lat)).to_pos2();
         if let Some(si) = self.state.route_street_index() {
             let street = &self.state.plan().streets[si];
             let pts: Vec<Pos2> = street.points.iter().map(project).collect();

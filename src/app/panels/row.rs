@@ -5,7 +5,7 @@
 use crate::app::edits::commit_row;
 use crate::app::state::AppState;
 use crate::edit::row::{RowSpacing, RowSpec, plan_row, vendor_sections};
-use crate::frame::Side;
+use crate::frame::{LonLat, Side};
 use crate::plan::Pole;
 use egui::{Color32, Response, Stroke, Ui};
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
@@ -114,8 +114,8 @@ impl RowTool {
     /// chainage on the same street, then the preview is shown. A click too far from
     /// every street, or on another street for the second end, is refused in the status
     /// bar and picking continues.
-    pub fn pick_on_map(&mut self, state: &mut AppState, end: RowEnd, lon: f64, lat: f64) {
-        let xy = crate::frame::to_utm32(lon, lat);
+    pub fn pick_on_map(&mut self, state: &mut AppState, end: RowEnd, at: LonLat) {
+        let xy = at.to_xy();
         let Some((si, st)) = state
             .checker()
             .index()

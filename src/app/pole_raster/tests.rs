@@ -82,7 +82,7 @@ fn flagged_poles_get_a_halo_and_dots_at_the_edge_do_not_panic() {
 
 fn view(x: f64, y: f64) -> Area {
     Area {
-        origin: [x, y],
+        origin: WorldPx::new(x, y),
         size: [400, 300],
     }
 }
@@ -91,7 +91,7 @@ fn view(x: f64, y: f64) -> Area {
 fn the_image_is_the_view_grown_by_whole_pixels_and_at_most_the_texture_limit() {
     let a = view(1000.0, 2000.0).grown(0.25, 2.0, 8192);
     assert_eq!(a.size, [600, 450]);
-    assert_eq!(a.origin, [1000.0 - 50.0, 2000.0 - 37.5]);
+    assert_eq!(a.origin, WorldPx::new(1000.0 - 50.0, 2000.0 - 37.5));
     assert_eq!(
         placement(&a, &view(1000.0, 2000.0), 2.0, true),
         Some([-100, -75])
@@ -141,14 +141,14 @@ fn the_texture_is_drawn_at_the_offset_in_points() {
 /// Runs one frame that shows the layer for a view whose top-left is world point `at`
 /// (one red dot at world point 1050, 2030); returns what it did and where the
 /// texture went on screen. `made` counts the collections of dots.
-fn frame(ctx: &egui::Context, at: [f64; 2], key: (u64, u64), made: &mut usize) -> (Shown, Rect) {
+fn frame(ctx: &egui::Context, at: WorldPx, key: (u64, u64), made: &mut usize) -> (Shown, Rect) {
     frame_showing(ctx, at, key, made).0
 }
 
 /// As [`frame`], with the key of what the texture shows after the frame.
 fn frame_showing(
     ctx: &egui::Context,
-    at: [f64; 2],
+    at: WorldPx,
     key: (u64, u64),
     made: &mut usize,
 ) -> ((Shown, Rect), u64) {
@@ -173,8 +173,9 @@ fn frame_showing(
             style(),
             |[lo, hi]| {
                 *made += 1;
-                let at = [1050.0, 2030.0];
-                let inside = (0..2).all(|k| at[k] >= lo[k] - 8.0 && at[k] <= hi[k] + 8.0);
+                let at = WorldPx::new(1050.0, 2030.0);
+                let inside = (lo.x - 8.0..=hi.x + 8.0).contains(&at.x)
+                    && (lo.y - 8.0..=hi.y + 8.0).contains(&at.y);
                 inside
                     .then_some(WorldDot {
                         at,
@@ -211,28 +212,28 @@ fn frame_showing(
 fn a_panned_view_draws_the_cached_texture_shifted() {
     let ctx = egui::Context::default();
     let mut made = 0;
-    let (did, first) = frame(&ctx, [1000.0, 2000.0], (1, 1), &mut made);
+    let (did, first) = frame(&ctx, WorldPx::new(1000.0, 2000.0), (1, 1), &mut made);
     assert!(did.rasterised && !did.started_ahead);
     assert_eq!(made, 1);
     // The image is the view with 50 x 25 points more on each side.
     assert_eq!(first.min, Pos2::new(50.0, 25.0));
     assert_eq!(first.size(), Vec2::new(300.0, 150.0));
     // Pan 5 points east, 2 north: the same texture, 5 points left and 2 down.
-    let (did, panned) = frame(&ctx, [1005.0, 1998.0], (1, 1), &mut made);
+    let (did, panned) = frame(&ctx, WorldPx::new(1005.0, 1998.0), (1, 1), &mut made);
     assert!(!did.rasterised && !did.started_ahead);
     assert_eq!(panned.min, Pos2::new(45.0, 27.0));
     // A jump out of the image: re-rasterised around the new view on this thread, from
     // the dots already collected (they cover a whole view around the first one).
-    let (did, far) = frame(&ctx, [1100.0, 2000.0], (1, 1), &mut made);
+    let (did, far) = frame(&ctx, WorldPx::new(1100.0, 2000.0), (1, 1), &mut made);
     assert!(did.rasterised);
     assert_eq!(made, 1);
     assert_eq!(far.min, Pos2::new(50.0, 25.0));
     // Past the collected dots: collected again.
-    let (did, _) = frame(&ctx, [1400.0, 2000.0], (1, 1), &mut made);
+    let (did, _) = frame(&ctx, WorldPx::new(1400.0, 2000.0), (1, 1), &mut made);
     assert!(did.rasterised);
     assert_eq!(made, 2);
     // Another look (zoom, dot size): re-rasterised even without a pan.
-    let (did, _) = frame(&ctx, [1400.0, 2000.0], (2, 2), &mut made);
+    let (did, _) = frame(&ctx, WorldPx::new(1400.0, 2000.0), (2, 2), &mut made);
     assert!(did.rasterised);
     assert_eq!(made, 3);
 }
@@ -253,22 +254,22 @@ fn frames_until<T>(mut frame: impl FnMut() -> Option<T>) -> Option<T> {
 fn a_steady_pan_gets_the_next_image_stamped_ahead_and_never_waits() {
     let ctx = egui::Context::default();
     let mut made = 0;
-    frame(&ctx, [1000.0, 2000.0], (1, 1), &mut made);
+    frame(&ctx, WorldPx::new(1000.0, 2000.0), (1, 1), &mut made);
     // 40 points east: 10 of the 50-point margin left, within half of it: the next
     // image is started on another thread, this frame shows the old one.
-    let (did, r) = frame(&ctx, [1040.0, 2000.0], (1, 1), &mut made);
+    let (did, r) = frame(&ctx, WorldPx::new(1040.0, 2000.0), (1, 1), &mut made);
     assert!(!did.rasterised && did.started_ahead);
     assert_eq!(r.min, Pos2::new(10.0, 25.0));
     // Frames go on showing the old image until the new one is ready, then swap it in.
     let swapped = frames_until(|| {
-        let (did, r) = frame(&ctx, [1040.0, 2000.0], (1, 1), &mut made);
+        let (did, r) = frame(&ctx, WorldPx::new(1040.0, 2000.0), (1, 1), &mut made);
         assert!(!did.rasterised && !did.started_ahead);
         did.swapped.then_some(r)
     });
     // The new image is centred on the view where the pan was when it was started.
     assert_eq!(swapped.expect("swapped in").min, Pos2::new(50.0, 25.0));
     // 60 points further than the first image reached: shown without a raster here.
-    let (did, r) = frame(&ctx, [1080.0, 2000.0], (1, 1), &mut made);
+    let (did, r) = frame(&ctx, WorldPx::new(1080.0, 2000.0), (1, 1), &mut made);
     assert!(!did.rasterised);
     assert_eq!(r.min, Pos2::new(10.0, 25.0));
     assert_eq!(made, 1);
@@ -278,10 +279,10 @@ fn a_steady_pan_gets_the_next_image_stamped_ahead_and_never_waits() {
 fn new_highlights_keep_the_old_image_up_until_the_new_one_is_stamped_elsewhere() {
     let ctx = egui::Context::default();
     let mut made = 0;
-    frame(&ctx, [1000.0, 2000.0], (1, 1), &mut made);
+    frame(&ctx, WorldPx::new(1000.0, 2000.0), (1, 1), &mut made);
     // The findings or the selection change (same look): the dots are collected again
     // on this thread, the image is stamped on another, the old one shows meanwhile.
-    let ((did, r), showing) = frame_showing(&ctx, [1000.0, 2000.0], (2, 1), &mut made);
+    let ((did, r), showing) = frame_showing(&ctx, WorldPx::new(1000.0, 2000.0), (2, 1), &mut made);
     assert!(did.restyled && did.started_ahead && !did.rasterised);
     assert_eq!(made, 2);
     assert_eq!(showing, 1);
@@ -289,13 +290,14 @@ fn new_highlights_keep_the_old_image_up_until_the_new_one_is_stamped_elsewhere()
     // Three more changes in a row while that job runs (a pole dragged at far zoom):
     // each collects its dots; no frame waits for a raster.
     for key in 3..=5 {
-        let ((did, _), _) = frame_showing(&ctx, [1000.0, 2000.0], (key, 1), &mut made);
+        let ((did, _), _) = frame_showing(&ctx, WorldPx::new(1000.0, 2000.0), (key, 1), &mut made);
         assert!(did.restyled && !did.rasterised);
     }
     assert_eq!(made, 5);
     // In the end the texture shows the last change, without a raster on this thread.
     let last = frames_until(|| {
-        let ((did, _), showing) = frame_showing(&ctx, [1000.0, 2000.0], (5, 1), &mut made);
+        let ((did, _), showing) =
+            frame_showing(&ctx, WorldPx::new(1000.0, 2000.0), (5, 1), &mut made);
         assert!(!did.rasterised && !did.restyled);
         (showing == 5).then_some(showing)
     });
@@ -313,14 +315,14 @@ fn a_dot_lands_on_the_same_screen_pixel_as_with_a_raster_of_the_view_alone() {
         flagged: false,
         selected: false,
     };
-    let world = [1123.37, 2077.81];
+    let world = WorldPx::new(1123.37, 2077.81);
     let old = rasterise(
         Vec2::new(400.0, 300.0),
         1.0,
         style(),
         &[dot(Vec2::new(
-            (world[0] - 1000.0) as f32,
-            (world[1] - 2000.0) as f32,
+            (world.x - 1000.0) as f32,
+            (world.y - 2000.0) as f32,
         ))],
     );
     let a = v.grown(0.25, 1.0, 8192);
@@ -329,8 +331,8 @@ fn a_dot_lands_on_the_same_screen_pixel_as_with_a_raster_of_the_view_alone() {
         1.0,
         style(),
         &[dot(Vec2::new(
-            (world[0] - a.origin[0]) as f32,
-            (world[1] - a.origin[1]) as f32,
+            (world.x - a.origin.x) as f32,
+            (world.y - a.origin.y) as f32,
         ))],
     );
     let [ox, oy] = placement(&a, &v, 1.0, true).unwrap().map(|o| (-o) as usize);

@@ -51,12 +51,7 @@ pub fn pole_position(plan: &Plan, i: usize) -> Option<Finding> {
 pub fn street_positions(plan: &Plan) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in &plan.streets {
-        if let Some((k, q)) = s
-            .points
-            .iter()
-            .enumerate()
-            .find(|(_, q)| !valid_lonlat(q[0], q[1]))
-        {
+        if let Some((k, q)) = s.points.iter().enumerate().find(|(_, q)| !q.is_valid()) {
             out.push(Finding {
                 rule: RuleId::PlacementPosition,
                 severity: Severity::Error,
@@ -65,8 +60,8 @@ pub fn street_positions(plan: &Plan) -> Vec<Finding> {
                      coordinates (the street is left out of the checks)",
                     s.id,
                     k,
-                    crate::finding::number(q[0]),
-                    crate::finding::number(q[1])
+                    crate::finding::number(q.lon),
+                    crate::finding::number(q.lat)
                 ),
                 poles: Vec::new(),
                 street: Some(s.id.clone()),

@@ -9,6 +9,7 @@
 
 use super::feature::PoleNote;
 use super::{Collected, LongNames};
+use crate::frame::LonLat;
 use crate::plan::schema::{self, Field, Fields};
 use crate::plan::validate::ValueError;
 use crate::plan::{Name, Street};
@@ -191,14 +192,14 @@ struct Geometry<'a> {
 /// A position `[lon, lat, ...]`, a line of them, or something deeper (a section's
 /// polygon, which is not read).
 enum Coordinates {
-    Point([f64; 2]),
-    Line(Vec<[f64; 2]>),
+    Point(LonLat),
+    Line(Vec<LonLat>),
     Deeper,
 }
 
 /// `[lon, lat]` with an optional third number, each in range (the careful path's
 /// messages are for the rest).
-struct Position([f64; 2]);
+struct Position(LonLat);
 
 impl<'de> Deserialize<'de> for Position {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -217,7 +218,7 @@ impl PositionVisitor {
             && (-180.0..=180.0).contains(&lon)
             && (-90.0..=90.0).contains(&lat);
         if ok {
-            Ok(Position([lon, lat]))
+            Ok(Position(LonLat::new(lon, lat)))
         } else {
             Err(gave_up())
         }

@@ -2,6 +2,7 @@
 
 use super::{Reader, short, type_name};
 use crate::error::FileError;
+use crate::frame::LonLat;
 use crate::plan::measured::SurveyPoint;
 use crate::plan::schema::{self, Field, Fields, RecordFields};
 use crate::plan::validate::ValueError;
@@ -158,7 +159,7 @@ impl Props<'_, '_> {
 }
 
 /// A `[lon, lat(, z)]` position.
-fn position(r: &Reader, v: &Value, path: &str) -> Result<[f64; 2], FileError> {
+fn position(r: &Reader, v: &Value, path: &str) -> Result<LonLat, FileError> {
     let Value::Array(a) = v else {
         return Err(r.err(
             path,
@@ -207,7 +208,7 @@ fn position(r: &Reader, v: &Value, path: &str) -> Result<[f64; 2], FileError> {
             ),
         ));
     }
-    Ok(out)
+    Ok(LonLat::new(lon, lat))
 }
 
 fn geometry<'v>(

@@ -39,7 +39,7 @@ mod write;
 pub use read::load_gpkg_unaimed;
 pub use write::{save_gpkg_atomic, to_gpkg};
 
-use crate::frame::{Xy, from_utm32, to_utm32};
+use crate::frame::{LonLat, Xy};
 
 /// The CRS a GeoPackage's layers are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -78,22 +78,19 @@ impl Crs {
         }
     }
 
-    /// A plan position (lon, lat in degrees) in this CRS.
-    fn project(self, lon: f64, lat: f64) -> [f64; 2] {
+    /// A plan position as the pair of this CRS (the file's own coordinates).
+    fn project(self, p: LonLat) -> [f64; 2] {
         match self {
-            Crs::Utm32 => to_utm32(lon, lat).to_array(),
-            Crs::Wgs84 => [lon, lat],
+            Crs::Utm32 => p.to_xy().to_array(),
+            Crs::Wgs84 => p.to_array(),
         }
     }
 
-    /// A position in this CRS back to (lon, lat) in degrees.
-    fn unproject(self, p: [f64; 2]) -> [f64; 2] {
+    /// A pair in this CRS back to a plan position.
+    fn unproject(self, [a, b]: [f64; 2]) -> LonLat {
         match self {
-            Crs::Utm32 => {
-                let (lon, lat) = from_utm32(Xy::new(p[0], p[1]));
-                [lon, lat]
-            }
-            Crs::Wgs84 => p,
+            Crs::Utm32 => LonLat::from_xy(Xy::new(a, b)),
+            Crs::Wgs84 => LonLat::new(a, b),
         }
     }
 }

@@ -5,6 +5,7 @@
 use super::Crs;
 use super::blob::read_blob;
 use crate::error::{FileError, Location};
+use crate::frame::LonLat;
 use rusqlite::Connection;
 use rusqlite::types::Value;
 use std::collections::HashMap;
@@ -105,8 +106,8 @@ impl Row<'_> {
         }
     }
 
-    /// The geometry's positions in lon/lat degrees.
-    pub(super) fn geometry(&self, r: &Reader, point: bool) -> Result<Vec<[f64; 2]>, FileError> {
+    /// The geometry's positions, from the layer's CRS to lon/lat degrees.
+    pub(super) fn geometry(&self, r: &Reader, point: bool) -> Result<Vec<LonLat>, FileError> {
         let Some((i, crs)) = self.table.geom else {
             return Err(FileError::new(
                 r.origin,

@@ -3,7 +3,7 @@
 use super::blob::geometry_blob;
 use super::{APPLICATION_ID, CORE_SCHEMA, Crs, PLAN_SCHEMA, USER_VERSION, WKT_4326, WKT_25832};
 use crate::error::{FileError, Location};
-use crate::frame::{Polyline, from_utm32};
+use crate::frame::{LonLat, Polyline, from_utm32};
 use crate::plan::measured::{CalculatedAt, ReadingOf};
 use crate::plan::review::PoleReview;
 use crate::plan::{FORMAT_VERSION, LightingClass, PhotometrySource, Plan};
@@ -106,7 +106,7 @@ pub fn to_gpkg(
         .zip(&lines)
         .map(|(s, l)| match crs {
             Crs::Utm32 => l.pts.iter().map(|p| p.to_array()).collect(),
-            Crs::Wgs84 => s.points.clone(),
+            Crs::Wgs84 => s.points.iter().map(|p| p.to_array()).collect(),
         })
         .collect();
     {
@@ -164,7 +164,7 @@ pub fn to_gpkg(
     let pole_pts: Vec<[f64; 2]> = plan
         .poles
         .iter()
-        .map(|p| crs.project(p.lon, p.lat))
+        .map(|p| crs.project(LonLat::new(p.lon, p.lat)))
         .collect();
     {
         let mut ins = tx.prepare(
@@ -380,7 +380,7 @@ fn write_measured(
         .iter()
         .flat_map(|s| s.points.iter().map(move |p| (s, p)));
     for (k, (s, p)) in points.enumerate() {
-        let xy = crs.project(p.lon, p.lat);
+        let xy = crs.project(LonLat::new(p.lon, p.lat));
         let c = calculated.and_then(|c| c.get(k));
         ins.execute(params![
             geometry_blob(srs, std::slice::from_ref(&xy), true),

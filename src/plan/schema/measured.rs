@@ -4,6 +4,7 @@
 //! `lysplan` member, in the RON plan's form).
 
 use super::{Field, Fields, described, field, required, required_number, string};
+use crate::frame::LonLat;
 use crate::plan::measured::{EnergyReading, ReadingOf, SurveyPoint, check_point, check_reading};
 use crate::plan::validate::ValueError;
 
@@ -115,7 +116,7 @@ pub mod energy_reading_fields {
     pub const ALL: [Field; 7] = [VENDOR, POLE, FROM, TO, KWH, SOURCE_FILE, SHA256];
 }
 
-/// A survey point at `[lon, lat]` with the name of its survey, its values read from `f`
+/// A survey point at `at` with the name of its survey, its values read from `f`
 /// and checked; the measured illuminance is the field `measured` ([`E_H_LX`] in GeoJSON,
 /// [`MEASURED_LX`] in GeoPackage).
 ///
@@ -123,7 +124,7 @@ pub mod energy_reading_fields {
 /// [`MEASURED_LX`]: survey_point_fields::MEASURED_LX
 pub fn survey_point<F: Fields>(
     f: &F,
-    [lon, lat]: [f64; 2],
+    LonLat { lon, lat }: LonLat,
     measured: &Field,
 ) -> Result<(String, SurveyPoint), F::Error> {
     use survey_point_fields::*;
