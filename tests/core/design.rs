@@ -554,10 +554,7 @@ fn an_end_next_to_a_side_streets_pole_moves_inward_and_passes_the_check() {
     // closer than spacing.min (10 m).
     let mut p = plan(LightingClass::P4);
     let o = origin();
-    let ll = |dx: f64, dy: f64| {
-        let (lon, lat) = from_utm32(Xy::new(o.x + dx, o.y + dy));
-        [lon, lat]
-    };
+    let ll = |dx: f64, dy: f64| LonLat::from_xy(Xy::new(o.x + dx, o.y + dy));
     p.streets.push(Street {
         id: "S2".into(),
         name: "Side".into(),
@@ -568,7 +565,7 @@ fn an_end_next_to_a_side_streets_pole_moves_inward_and_passes_the_check() {
         points: vec![ll(LEN_M, -80.0), ll(LEN_M, 0.0)],
         class_schedule: Vec::new(),
     });
-    let [lon, lat] = ll(LEN_M + 3.0, -8.0);
+    let LonLat { lon, lat } = ll(LEN_M + 3.0, -8.0);
     p.vendors.push(Vendor {
         id: "V2".into(),
         name: "Vendor two".into(),
