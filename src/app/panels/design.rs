@@ -322,8 +322,17 @@ impl DesignUi {
     }
 
     /// The selected candidate laid out on `state`'s plan: the poles "Use this" would add.
+    /// Nothing once the plan has changed since the search (after "Use this" the poles
+    /// are in the plan itself).
     pub fn preview_poles(&mut self, state: &AppState) -> &[Pole] {
-        let key = self.selected.map(|k| (k, state.revision()));
+        let current = self
+            .finished
+            .as_ref()
+            .is_some_and(|f| f.revision == state.revision());
+        let key = self
+            .selected
+            .filter(|_| current)
+            .map(|k| (k, state.revision()));
         if key.is_none() || self.preview.as_ref().map(|p| p.0) != key {
             self.preview = key.and_then(|key| {
                 let step = self.step(state.plan()).ok()?;

@@ -161,14 +161,17 @@ fn section_editor(ui: &mut Ui, state: &mut AppState, panel: &mut VendorsPanel) {
                 .street(&d.street)
                 .map_or("(choose)".to_string(), |s| s.name.clone());
             ui.horizontal(|ui| {
+                // Shortened: a long street name pushed the buttons out of the panel.
                 egui::ComboBox::new("section_street", "")
                     .width(130.0)
-                    .selected_text(street_name)
+                    .selected_text(super::shorten(&street_name, 18))
                     .show_ui(ui, |ui| {
                         for s in &state.plan().streets {
                             ui.selectable_value(&mut d.street, s.id.clone(), &s.name);
                         }
-                    });
+                    })
+                    .response
+                    .on_hover_text(&street_name);
                 if ui.small_button("Remove").clicked() {
                     remove = Some(k);
                 }
