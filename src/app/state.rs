@@ -74,8 +74,9 @@ impl Default for RouteEdit {
 /// Everything the app knows, independent of how it is drawn: the document (the plan,
 /// edited only through its edit API) and the view state around it.
 pub struct AppState {
-    /// The plan, its file, findings and history.
-    pub doc: Document,
+    /// The plan, its file, findings and history. Outside the app module the methods
+    /// below are the one way in (plan, revision, findings, undo…), not the field too.
+    pub(in crate::app) doc: Document,
     pub selection: BTreeSet<String>,
     pub tool: Tool,
     pub template: PoleTemplate,
