@@ -1,5 +1,5 @@
 //! Writes the man pages and the shell completions of the Debian package, made from the
-//! command line's clap definitions (src/cli.rs), into `assets/generated/` (not in git),
+//! command line's clap definitions (src/cli/mod.rs), into `assets/generated/` (not in git),
 //! where `cargo deb` takes them from (Cargo.toml, `[package.metadata.deb]`):
 //!
 //! ```sh
@@ -13,7 +13,7 @@
 //! folder and checks the package takes every file it writes.
 
 // The binary's command line, as the binary builds it (its verbs' code comes along unused).
-#[path = "../src/cli.rs"]
+#[path = "../src/cli/mod.rs"]
 #[allow(dead_code)]
 mod cli;
 

@@ -159,10 +159,10 @@ fn tokens(code: &str) -> Vec<String> {
 }
 
 /// The module of a file under `src/` (`check/rules/mod.rs` is `["check", "rules"]`,
-/// `lib.rs` the root); `None` for the binary's files (`main.rs`, `cli.rs`), which name the
+/// `lib.rs` the root); `None` for the binary's files (`main.rs`, `cli/`), which name the
 /// library as `lysplan::` and which nothing in it names.
 fn module_of(rel: &str) -> Option<Vec<String>> {
-    if rel == "main.rs" || rel == "cli.rs" {
+    if rel == "main.rs" || rel.starts_with("cli/") {
         return None;
     }
     let rel = rel.strip_suffix(".rs")?;

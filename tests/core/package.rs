@@ -3,7 +3,7 @@
 //! repository or is written by examples/gen_assets.rs, everything that generator writes
 //! is packaged, and the desktop entry names the binary and an icon that is installed.
 
-// The generator itself (it includes src/cli.rs), run here into a temporary folder.
+// The generator itself (it includes src/cli/mod.rs), run here into a temporary folder.
 #[path = "../../examples/gen_assets.rs"]
 #[allow(dead_code)]
 mod gen_assets;
