@@ -37,6 +37,8 @@
 mod checked;
 mod context;
 mod fast;
+#[cfg(test)]
+mod fast_m_tests;
 mod judge;
 pub mod layout;
 mod search;
@@ -207,33 +209,6 @@ impl Candidate {
             .then(o.min_margin().total_cmp(&self.min_margin()))
     }
 
-    /// A stand-in for a layout not evaluated because the search was cancelled.
-    fn cancelled(t: &LuminaireType, g: &Geometry, n: usize) -> Candidate {
-        Candidate {
-            luminaire: t.id.clone(),
-            geometry: *g,
-            level: 1.0,
-            spacing_m: f64::NAN,
-            stations: n,
-            poles: g.arrangement.poles(n),
-            installed_w: f64::NAN,
-            w_per_km: f64::NAN,
-            d_p_w_per_lx_m2: None,
-            metrics: Vec::new(),
-            margins: Vec::new(),
-            rule_failures: Vec::new(),
-            failures: vec![CANCELLED.into()],
-            pass: false,
-            first_m: f64::NAN,
-            last_m: f64::NAN,
-            note: None,
-        }
-    }
-
-    fn is_cancelled(&self) -> bool {
-        self.failures.first().is_some_and(|f| f == CANCELLED)
-    }
-
     /// What it misses, for people: rule breaks first.
     pub fn misses(&self) -> Vec<String> {
         self.rule_failures
@@ -291,9 +266,6 @@ pub struct Progress {
     pub total: AtomicUsize,
     pub cancel: AtomicBool,
 }
-
-/// The failure of a layout left out because the search was cancelled.
-const CANCELLED: &str = "search cancelled";
 
 /// Most stations one candidate may have.
 pub const MAX_STATIONS: usize = 500;
