@@ -425,7 +425,7 @@ fn search_fast(ctx: &Context, o: &TypeOptics, job: &Job, e_fixed: f64) -> Vec<Fo
     let mut steps = 0;
     while steps < 3 && hi > lo && {
         let s = &screens[at_hi].1;
-        !s.rules_ok && s.light_passes(ctx, top)
+        !s.rules_ok && (!s.light_known || s.light_passes(ctx, top))
     } {
         hi -= 1;
         steps += 1;
@@ -504,16 +504,22 @@ fn fast_margin(ctx: &Context, f: &Found) -> f64 {
         Requirement::M(r) => {
             // L_avg, U_o, U_l, f_TI, REI.
             let [l_avg, u_o, u_l, ti, rei] = f.values;
+            // A layout failed on its probed fields has only U_l and f_TI (the others NaN).
             let ti = if ti.is_nan() {
                 -1.0
             } else {
                 (r.ti_max_pct - ti) / r.ti_max_pct
             };
-            m(l_avg, r.l_avg_cd_m2)
-                .min(m(u_o, r.u_o))
-                .min(m(u_l, r.u_l))
-                .min(ti)
-                .min(m(rei, r.rei))
+            [
+                (l_avg, r.l_avg_cd_m2),
+                (u_o, r.u_o),
+                (u_l, r.u_l),
+                (rei, r.rei),
+            ]
+            .iter()
+            .filter(|(v, _)| !v.is_nan())
+            .map(|&(v, l)| (v - l) / l)
+            .fold(ti, f64::min)
         }
     };
     if f.rules_ok { light } else { light - 1e6 }

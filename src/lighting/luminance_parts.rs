@@ -96,7 +96,11 @@ impl LuminanceGrid {
     /// The sums of `lighting`'s luminaires (`own`: those whose glare f_TI judges).
     pub fn sums(&self, lighting: &Lighting, own: &[usize]) -> LuminanceSums {
         let reach = &lighting.reach;
-        self.sums_with(
+        let mut out = self.empty_sums(1);
+        let all: Vec<usize> = (0..self.fields.len()).collect();
+        self.add_sums(
+            &mut out,
+            &all,
             &lighting.luminaires,
             own,
             |k, c, g| {
@@ -106,24 +110,38 @@ impl LuminanceGrid {
                 let r = reach.radius_m[k];
                 (d2 <= r * r).then_some(0)
             },
-            1,
-        )
+        );
+        out
     }
 
-    /// The sums of `luminaires` of one type whose table at level 1 is `optic`; `own`
-    /// those whose glare f_TI judges. `radii[i]` is the check's influence radius of one
-    /// of them at the `i`-th driver level (ascending, no class): REI's illuminance of a
-    /// luminaire at a point counts from the least level whose radius reaches it, in that
-    /// level's bucket.
-    pub fn sums_of(
+    /// Sums with no field computed yet, REI in `buckets` buckets.
+    pub fn empty_sums(&self, buckets: usize) -> LuminanceSums {
+        LuminanceSums {
+            lum: vec![Vec::new(); self.fields.len()],
+            veil: vec![Vec::new(); self.fields.len()],
+            rei: vec![[[0.0; 2]; 2]; buckets.max(1)],
+        }
+    }
+
+    /// Adds to `out` (from [`Self::empty_sums`] with one bucket per level) the sums on
+    /// `fields` (indices, each once over all calls) of `luminaires` of one type whose
+    /// table at level 1 is `optic`; `own` those whose glare f_TI judges. `radii[i]` is
+    /// the check's influence radius of one of them at the `i`-th driver level
+    /// (ascending, no class): REI's illuminance of a luminaire at a point counts from the
+    /// least level whose radius reaches it, in that level's bucket.
+    pub fn add_sums_of(
         &self,
+        out: &mut LuminanceSums,
+        fields: &[usize],
         luminaires: &[Luminaire],
         own: &[usize],
         optic: &Optic,
         radii: &[f64],
-    ) -> LuminanceSums {
+    ) {
         let r2: Vec<f64> = radii.iter().map(|r| r * r).collect();
-        self.sums_with(
+        self.add_sums(
+            out,
+            fields,
             luminaires,
             own,
             |_, c, g| optic.maintained_cd(c, g),
@@ -131,29 +149,121 @@ impl LuminanceGrid {
                 let j = r2.partition_point(|&q| q < d2);
                 (j < r2.len()).then_some(j)
             },
-            radii.len().max(1),
-        )
+        );
     }
 
-    fn sums_with(
+    /// The fields whose rows lie between `from_m` and `to_m`, up to `n` of them spread
+    /// evenly (indices): where a layout is probed first.
+    pub fn probe_fields(&self, from_m: f64, to_m: f64, n: usize) -> Vec<usize> {
+        let inside: Vec<usize> = (0..self.fields.len())
+            .filter(|&i| {
+                let r = &self.fields[i].rows_m;
+                r.first().is_some_and(|&a| a >= from_m) && r.last().is_some_and(|&b| b <= to_m)
+            })
+            .collect();
+        if inside.len() <= n {
+            return inside;
+        }
+        let mut out: Vec<usize> = (0..n)
+            .map(|k| inside[(2 * k + 1) * inside.len() / (2 * n)])
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// Every field index.
+    pub fn all_fields(&self) -> Vec<usize> {
+        (0..self.fields.len()).collect()
+    }
+
+    /// The lowest U_l and the highest f_TI of `fields` alone, with `fixed` at full level
+    /// and `cand` at `level`: the street's U_l is at most, and its f_TI at least, these
+    /// (each field's values depend on its own rows and eyes only).
+    pub fn fields_u_l_ti(
         &self,
+        fixed: &LuminanceSums,
+        cand: &LuminanceSums,
+        level: f64,
+        fields: &[usize],
+    ) -> (f64, f64) {
+        let (mut u_l, mut ti) = (f64::INFINITY, 0.0_f64);
+        for &fi in fields {
+            let rows = self.field_rows(fi, fixed, cand, level);
+            u_l = u_l.min(field_u_l(&rows, self.n_obs));
+            ti = ti.max(self.field_ti_of(fi, &rows, fixed, cand, level));
+        }
+        (u_l, ti)
+    }
+
+    fn field_rows(
+        &self,
+        fi: usize,
+        fixed: &LuminanceSums,
+        cand: &LuminanceSums,
+        level: f64,
+    ) -> Vec<LRow> {
+        let f = &self.fields[fi];
+        let n_obs = self.n_obs;
+        let (lf, lc) = (&fixed.lum[fi], &cand.lum[fi]);
+        f.rows_m
+            .iter()
+            .enumerate()
+            .map(|(r, &ch)| {
+                let mut row = LRow {
+                    ch,
+                    d: f.d,
+                    sum: vec![0.0; n_obs],
+                    min: vec![f64::INFINITY; n_obs],
+                    centre: vec![0.0; n_obs],
+                };
+                for i in 0..self.n_pts {
+                    let base = (r * self.n_pts + i) * n_obs;
+                    for j in 0..n_obs {
+                        let l = lf[base + j] + level * lc[base + j];
+                        row.sum[j] += l;
+                        row.min[j] = row.min[j].min(l);
+                        if i == 3 * j + 1 {
+                            row.centre[j] = l;
+                        }
+                    }
+                }
+                row
+            })
+            .collect()
+    }
+
+    fn field_ti_of(
+        &self,
+        fi: usize,
+        rows: &[LRow],
+        fixed: &LuminanceSums,
+        cand: &LuminanceSums,
+        level: f64,
+    ) -> f64 {
+        let n_rows = self.fields[fi].rows_m.len();
+        let (vf, vc) = (&fixed.veil[fi], &cand.veil[fi]);
+        field_ti(rows, self.n_pts, |j, k| {
+            vf[j * n_rows + k] + level * vc[j * n_rows + k]
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_sums(
+        &self,
+        out: &mut LuminanceSums,
+        fields: &[usize],
         lums: &[Luminaire],
         own: &[usize],
         cd: impl Fn(usize, f64, f64) -> f64,
         bucket: impl Fn(usize, f64) -> Option<usize>,
-        buckets: usize,
-    ) -> LuminanceSums {
+    ) {
         let t = &self.t;
         let n_obs = self.n_obs;
-        let mut out = LuminanceSums {
-            lum: Vec::with_capacity(self.fields.len()),
-            veil: Vec::with_capacity(self.fields.len()),
-            rei: vec![[[0.0; 2]; 2]; buckets],
-        };
         let mut near = Vec::new();
         let mut sight = Vec::with_capacity(n_obs);
         let mut beta = vec![None::<f64>; n_obs];
-        for f in &self.fields {
+        for &fi in fields {
+            let f = &self.fields[fi];
             near.clear();
             near.extend((0..lums.len()).filter(|&k| {
                 let l = &lums[k];
@@ -210,10 +320,9 @@ impl LuminanceGrid {
                     }
                 }
             }
-            out.lum.push(lum);
-            out.veil.push(self.veil(f, lums, own, &cd));
+            out.lum[fi] = lum;
+            out.veil[fi] = self.veil(f, lums, own, &cd);
         }
-        out
     }
 
     /// Per observer and eye step, the veiling luminance of the `own` luminaires in the
@@ -289,37 +398,11 @@ impl LuminanceGrid {
         let n_obs = self.n_obs;
         let mut rows: Vec<LRow> = Vec::new();
         let (mut u_l, mut ti) = (f64::INFINITY, 0.0_f64);
-        for (fi, f) in self.fields.iter().enumerate() {
-            let (lf, lc) = (&fixed.lum[fi], &cand.lum[fi]);
-            let at = rows.len();
-            for (r, &ch) in f.rows_m.iter().enumerate() {
-                let mut row = LRow {
-                    ch,
-                    d: f.d,
-                    sum: vec![0.0; n_obs],
-                    min: vec![f64::INFINITY; n_obs],
-                    centre: vec![0.0; n_obs],
-                };
-                for i in 0..self.n_pts {
-                    let base = (r * self.n_pts + i) * n_obs;
-                    for j in 0..n_obs {
-                        let l = lf[base + j] + level * lc[base + j];
-                        row.sum[j] += l;
-                        row.min[j] = row.min[j].min(l);
-                        if i == 3 * j + 1 {
-                            row.centre[j] = l;
-                        }
-                    }
-                }
-                rows.push(row);
-            }
-            let field_rows = &rows[at..];
-            u_l = u_l.min(field_u_l(field_rows, n_obs));
-            let n_rows = f.rows_m.len();
-            let (vf, vc) = (&fixed.veil[fi], &cand.veil[fi]);
-            ti = ti.max(field_ti(field_rows, self.n_pts, |j, k| {
-                vf[j * n_rows + k] + level * vc[j * n_rows + k]
-            }));
+        for fi in 0..self.fields.len() {
+            let field_rows = self.field_rows(fi, fixed, cand, level);
+            u_l = u_l.min(field_u_l(&field_rows, n_obs));
+            ti = ti.max(self.field_ti_of(fi, &field_rows, fixed, cand, level));
+            rows.extend(field_rows);
         }
         let (l_avg, u_o, l_min, _) = average_uniformity(rows.iter())?;
         let (rf, rc) = (fixed.rei_upto(0), cand.rei_upto(bucket));
