@@ -32,7 +32,11 @@
 //! geometry the fewest stations passing at the top level is found by galloping and
 //! bisection from the count the bound suggests, then larger counts while their bound
 //! promises less power. The best candidates are then confirmed by the check. M classes
-//! are judged by the check throughout (docs/architecture.md "Design search").
+//! have the same fast sums on the street's luminance fields (luminance per point and
+//! observer, veiling luminance per eye, REI's strips: the poles that stay once per
+//! layout grid, the candidate's once per layout, every level's L_avg, U_o, U_l, f_TI
+//! and REI from the two) and a bound from one pole's luminance on a straight strip
+//! (docs/architecture.md "Design search").
 
 mod checked;
 mod context;
