@@ -8,6 +8,8 @@ use super::layout::{Arrangement, place};
 use super::{DesignError, Request, STRETCH_SECTION, SearchSet, TRIAL_PREFIX, err, stretch_poles};
 use crate::frame::{Polyline, Side, Xy, to_utm32, true_to_grid_bearing};
 use crate::index::{PoleStation, SiteIndex, on_route, pole_stations, station_of};
+use crate::lighting::luminance_parts::{LuminanceGrid, LuminanceSums};
+use crate::lighting::surface::RTable;
 use crate::lighting::{Lighting, Photometric, grid};
 use crate::photometry::IntensityTable;
 use crate::plan::{LightingClass, LuminaireType, Plan, Section};
@@ -41,6 +43,12 @@ pub(super) struct Context<'a> {
     pub photometry: HashMap<String, IntensityTable>,
     /// Chainages of `base`'s on-route poles of the street, with their heights.
     pub kept_on_street: Vec<(f64, f64)>,
+    /// M classes: the street's road surface (`None`: a P or C class, or a surface the
+    /// check cannot read, where every layout fails), its lanes, and the luminaires of
+    /// `base_lighting` whose glare f_TI judges (the kept poles on the street).
+    pub rtable: Option<RTable>,
+    pub lanes: u32,
+    pub kept_own: Vec<usize>,
     /// Layouts judged by the fast sums / by the check.
     pub screened: AtomicUsize,
     pub confirmed: AtomicUsize,
@@ -70,6 +78,18 @@ pub(super) struct Spread {
     /// The street's on-route poles by chainage: (chainage, height or NaN for the
     /// candidate's, index among the candidate's poles or `usize::MAX`).
     pub on_street: Vec<(f64, f64, usize)>,
+    /// M classes: the street's luminance fields with these poles, and the sums of the
+    /// poles that stay on them.
+    pub lum: Option<SpreadLuminance>,
+}
+
+/// A layout's luminance fields (M classes, [`crate::lighting::luminance_parts`]).
+pub(super) struct SpreadLuminance {
+    pub grid: LuminanceGrid,
+    /// The poles that stay, at their own levels.
+    pub fixed: LuminanceSums,
+    /// The candidate's poles on the street (their glare counts for f_TI).
+    pub own: Vec<usize>,
 }
 
 pub(super) struct SpreadPole {
@@ -261,6 +281,16 @@ impl Context<'_> {
             .iter()
             .map(|&p| self.base_lighting.e_h_for(Some(self.class), p))
             .collect();
+        let lum = self.rtable.as_ref().map(|t| {
+            let grid = LuminanceGrid::new(&self.line, &cuts, self.width_m, self.lanes, t);
+            let fixed = grid.sums(&self.base_lighting, &self.kept_own);
+            let own = on_street
+                .iter()
+                .filter(|p| p.2 != usize::MAX)
+                .map(|p| p.2)
+                .collect();
+            SpreadLuminance { grid, fixed, own }
+        });
         Spread {
             first_m,
             last_m,
@@ -271,6 +301,7 @@ impl Context<'_> {
             points,
             fixed_lx,
             on_street,
+            lum,
         }
     }
 
@@ -445,16 +476,28 @@ pub(super) fn context<'a, T: Photometric>(
     }];
     let base_index = SiteIndex::build(&base);
     let base_stations = pole_stations(&base_index);
-    let kept_on_street = base_stations
+    let kept: Vec<usize> = base_stations
         .iter()
-        .zip(&base.poles)
-        .filter_map(|(st, p)| {
-            let s = st.as_ref()?;
-            (on_route(Some(s), plan.rules.max_offset_m) && s.street() == si)
-                .then_some((s.chainage_m, p.height_m))
+        .enumerate()
+        .filter(|(_, st)| {
+            st.as_ref()
+                .is_some_and(|s| on_route(Some(s), plan.rules.max_offset_m) && s.street() == si)
         })
+        .map(|(pi, _)| pi)
+        .collect();
+    let kept_on_street = kept
+        .iter()
+        .filter_map(|&pi| Some((base_stations[pi]?.chainage_m, base.poles[pi].height_m)))
         .collect();
     let base_lighting = Lighting::new(&base, &tables);
+    let kept_own = base_lighting.luminaires_of_poles(&kept);
+    let rtable = if class.is_luminance() {
+        crate::lighting::surface::table_for(plan, &street.surface)
+            .ok()
+            .map(std::borrow::Cow::into_owned)
+    } else {
+        None
+    };
     Ok(Context {
         plan,
         set,
@@ -471,6 +514,9 @@ pub(super) fn context<'a, T: Photometric>(
         types,
         photometry: tables,
         kept_on_street,
+        rtable,
+        lanes: street.lanes,
+        kept_own,
         screened: AtomicUsize::new(0),
         confirmed: AtomicUsize::new(0),
         best_w_per_km: AtomicU64::new(f64::INFINITY.to_bits()),

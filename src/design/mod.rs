@@ -32,11 +32,17 @@
 //! geometry the fewest stations passing at the top level is found by galloping and
 //! bisection from the count the bound suggests, then larger counts while their bound
 //! promises less power. The best candidates are then confirmed by the check. M classes
-//! are judged by the check throughout (docs/architecture.md "Design search").
+//! have the same fast sums on the street's luminance fields (luminance per point and
+//! observer, veiling luminance per eye, REI's strips: the poles that stay once per
+//! layout grid, the candidate's once per layout, every level's L_avg, U_o, U_l, f_TI
+//! and REI from the two) and a bound from one pole's luminance on a straight strip
+//! (docs/architecture.md "Design search").
 
 mod checked;
 mod context;
 mod fast;
+#[cfg(test)]
+mod fast_m_tests;
 mod judge;
 pub mod layout;
 mod search;
@@ -207,33 +213,6 @@ impl Candidate {
             .then(o.min_margin().total_cmp(&self.min_margin()))
     }
 
-    /// A stand-in for a layout not evaluated because the search was cancelled.
-    fn cancelled(t: &LuminaireType, g: &Geometry, n: usize) -> Candidate {
-        Candidate {
-            luminaire: t.id.clone(),
-            geometry: *g,
-            level: 1.0,
-            spacing_m: f64::NAN,
-            stations: n,
-            poles: g.arrangement.poles(n),
-            installed_w: f64::NAN,
-            w_per_km: f64::NAN,
-            d_p_w_per_lx_m2: None,
-            metrics: Vec::new(),
-            margins: Vec::new(),
-            rule_failures: Vec::new(),
-            failures: vec![CANCELLED.into()],
-            pass: false,
-            first_m: f64::NAN,
-            last_m: f64::NAN,
-            note: None,
-        }
-    }
-
-    fn is_cancelled(&self) -> bool {
-        self.failures.first().is_some_and(|f| f == CANCELLED)
-    }
-
     /// What it misses, for people: rule breaks first.
     pub fn misses(&self) -> Vec<String> {
         self.rule_failures
@@ -291,9 +270,6 @@ pub struct Progress {
     pub total: AtomicUsize,
     pub cancel: AtomicBool,
 }
-
-/// The failure of a layout left out because the search was cancelled.
-const CANCELLED: &str = "search cancelled";
 
 /// Most stations one candidate may have.
 pub const MAX_STATIONS: usize = 500;

@@ -1,7 +1,7 @@
 //! The search over geometries, pole counts and levels (module docs of [`super`]):
 //! bounds, order, pruning, and the confirmation of the reported candidates by the check.
 
-use super::checked::{fewest_passing, search_checked};
+use super::checked::fewest_passing;
 use super::context::{Context, Spread};
 use super::fast::{Screen, screen};
 use super::judge::evaluate;
@@ -34,10 +34,12 @@ struct TypeOptics<'t> {
 struct Job {
     ty: usize,
     g: Geometry,
-    /// The check's influence radius of one of its luminaires at each level, m.
+    /// The check's influence radius of one of its luminaires at each level, m (on the
+    /// street's class, and where no class decides: REI's strips).
     radii: Vec<f64>,
+    rei_radii: Vec<f64>,
     /// The light one pole puts on the stretch, summed along a straight strip: E_avg of
-    /// the stretch ≤ poles × level × this / length (lx·m).
+    /// the stretch ≤ poles × level × this / length (lx·m); M classes: L_avg (cd/m²·m).
     strip_lx_m: f64,
     /// Station counts the site rules allow.
     lo: usize,
@@ -56,19 +58,18 @@ struct Found {
     pass: bool,
     w_per_km: f64,
     poles: usize,
-    /// The check's candidate when the check judged it (M classes), else the fast values.
-    checked: Option<Candidate>,
-    values: [f64; 3],
+    /// The fast values at its level ([`Screen::values`]).
+    values: [f64; 5],
     rules_ok: bool,
 }
 
 /// The least linear criterion the fast sums need on the stretch: E_avg (E_min ≤ E_avg),
-/// lx; `None` for M classes.
+/// lx; M classes: L_avg, cd/m².
 fn e_needed(class: LightingClass) -> Option<f64> {
     match requirement(class) {
         Requirement::P { e_avg_lx, e_min_lx } => Some(e_avg_lx.max(e_min_lx)),
         Requirement::C { e_avg_lx, .. } => Some(e_avg_lx),
-        Requirement::M(_) => None,
+        Requirement::M(m) => Some(m.l_avg_cd_m2),
     }
 }
 
@@ -131,13 +132,10 @@ impl Context<'_> {
     }
 }
 
-/// The light one luminaire of geometry `g` puts on a straight strip as wide as the
-/// street, summed over the grid's points across and along (1 m steps), lx·m per point
-/// across: what it adds to the average of a long stretch times its length.
-fn strip_light(ctx: &Context, optic: &Optic, rotation_deg: f64, g: &Geometry, reach: f64) -> f64 {
-    let offsets = crate::lighting::grid::offsets_for(ctx.width_m);
-    // The pole on the right of a street running grid east, its arm pointing north.
-    let l = Luminaire::from_grid(
+/// A luminaire of geometry `g` on the right of a straight street running grid east
+/// along y = 0, its arm pointing north.
+fn strip_pole(ctx: &Context, g: &Geometry, rotation_deg: f64) -> Luminaire {
+    Luminaire::from_grid(
         0,
         Xy::new(0.0, -ctx.offset_m()),
         g.height_m,
@@ -145,7 +143,15 @@ fn strip_light(ctx: &Context, optic: &Optic, rotation_deg: f64, g: &Geometry, re
         g.overhang_m,
         g.tilt_deg,
         rotation_deg,
-    );
+    )
+}
+
+/// The light one luminaire of geometry `g` puts on a straight strip as wide as the
+/// street, summed over the grid's points across and along (1 m steps), lx·m per point
+/// across: what it adds to the average of a long stretch times its length.
+fn strip_light(ctx: &Context, optic: &Optic, rotation_deg: f64, g: &Geometry, reach: f64) -> f64 {
+    let offsets = crate::lighting::grid::offsets_for(ctx.width_m);
+    let l = strip_pole(ctx, g, rotation_deg);
     let steps = reach.min(2000.0).ceil() as i64;
     let mut sum = 0.0;
     for i in -steps..=steps {
@@ -229,10 +235,16 @@ pub(super) fn run(ctx: &Context, progress: Option<&Progress>) -> Vec<Candidate> 
                             .iter()
                             .map(|op| op.radius_m(&probe, Some(ctx.class)))
                             .collect();
+                        let rei_radii = o
+                            .at_level
+                            .iter()
+                            .map(|op| op.radius_m(&probe, None))
+                            .collect();
                         jobs.push(Job {
                             ty,
                             g,
                             radii,
+                            rei_radii,
                             strip_lx_m: 0.0,
                             lo,
                             hi,
@@ -246,84 +258,69 @@ pub(super) fn run(ctx: &Context, progress: Option<&Progress>) -> Vec<Candidate> 
     if let Some(p) = progress {
         p.total.store(jobs.len(), Ordering::Relaxed);
     }
-    let fast = e_needed(ctx.class).is_some();
     let strip = |j: &mut Job| {
         let o = &optics[j.ty];
-        j.strip_lx_m = strip_light(
-            ctx,
-            &o.full,
-            o.t.rotation_deg,
-            &j.g,
-            j.radii.last().copied().unwrap_or(0.0),
-        );
+        j.strip_lx_m = match &ctx.rtable {
+            Some(t) if ctx.class.is_luminance() => {
+                let max_gap = r.max_spacing_m.min(r.max_spacing_to_height * j.g.height_m);
+                let before = crate::lighting::luminance::OBSERVER_BEFORE_M;
+                strip_luminance(
+                    ctx,
+                    &o.full,
+                    o.t.rotation_deg,
+                    &j.g,
+                    t,
+                    &[before, before + max_gap],
+                )
+            }
+            _ => strip_light(
+                ctx,
+                &o.full,
+                o.t.rotation_deg,
+                &j.g,
+                j.radii.last().copied().unwrap_or(0.0),
+            ),
+        };
     };
-    if fast {
-        // The light of the poles that stay, averaged on the stretch (on the grid of a
-        // layout of the first arrangement; the same light on any other grid).
-        let e_fixed = jobs.first().map_or(0.0, |j| {
-            let cell = ctx.spread(j.g.arrangement, j.lo);
-            let s = cell.get().expect("spread initialised");
-            fixed_average(s) * BOUND_SLACK + 1e-3
-        });
-        use rayon::prelude::*;
-        jobs.par_iter_mut().for_each(|j| {
-            strip(j);
-            let o = &optics[j.ty];
-            j.bound = (j.lo..=j.hi)
-                .map(|n| ctx.count_bound(j, o.t, n, e_fixed).0)
-                .fold(f64::INFINITY, f64::min);
-        });
-        jobs.sort_by(|a, b| a.bound.total_cmp(&b.bound));
-        let found = run_jobs(ctx, &jobs, progress, |job| {
-            search_fast(ctx, &optics[job.ty], job, e_fixed)
-        });
-        confirm(ctx, found)
-    } else {
-        // M classes: no bound, but the order by the illuminance the luminance needs on a
-        // diffuse road (L_avg / q0) finds good layouts early, which the check's search
-        // prunes against.
-        let need = crate::lighting::surface::table_for(ctx.plan, &ctx.plan.streets[ctx.si].surface)
-            .ok()
-            .zip(match requirement(ctx.class) {
-                Requirement::M(m) => Some(m.l_avg_cd_m2),
-                _ => None,
-            })
-            .map(|(t, l)| l / t.q0());
-        use rayon::prelude::*;
-        let mut keyed: Vec<(f64, Job)> = jobs
-            .into_par_iter()
-            .map(|mut j| {
-                strip(&mut j);
-                let o = &optics[j.ty];
-                let key = (j.lo..=j.hi)
-                    .map(|n| ctx.count_bound_for(need, &j, o.t, n, 0.0).0)
-                    .fold(f64::INFINITY, f64::min);
-                (key, j)
-            })
-            .collect();
-        keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let jobs: Vec<Job> = keyed.into_iter().map(|k| k.1).collect();
-        let found = run_jobs(ctx, &jobs, progress, |job| {
-            let cancelled = || progress.is_some_and(|p| p.cancel.load(Ordering::Relaxed));
-            search_checked(ctx, optics[job.ty].t, &job.g, (job.lo, job.hi), &cancelled)
-                .into_iter()
-                .filter(|c| !c.is_cancelled())
-                .map(|c| Found {
-                    ty: job.ty,
-                    g: job.g,
-                    n: c.stations,
-                    level: c.level,
-                    pass: c.pass,
-                    w_per_km: c.w_per_km,
-                    poles: c.poles,
-                    values: [f64::NAN; 3],
-                    rules_ok: c.rule_failures.is_empty(),
-                    checked: Some(c),
-                })
-                .collect()
-        });
-        rank_checked(found)
-    }
+    // The light of the poles that stay, averaged on the stretch (on the grid of a layout
+    // of the first arrangement; the same light on any other grid); M: their L_avg.
+    let e_fixed = jobs.first().map_or(0.0, |j| {
+        let cell = ctx.spread(j.g.arrangement, j.lo);
+        let s = cell.get().expect("spread initialised");
+        let fixed = match &s.lum {
+            Some(l) => l.grid.average(&l.fixed, ctx.from_m, ctx.to_m),
+            None => fixed_average(s),
+        };
+        fixed * BOUND_SLACK + 1e-3
+    });
+    use rayon::prelude::*;
+    jobs.par_iter_mut().for_each(|j| {
+        strip(j);
+        let o = &optics[j.ty];
+        j.bound = (j.lo..=j.hi)
+            .map(|n| ctx.count_bound(j, o.t, n, e_fixed).0)
+            .fold(f64::INFINITY, f64::min);
+    });
+    jobs.sort_by(|a, b| a.bound.total_cmp(&b.bound));
+    let found = run_jobs(ctx, &jobs, progress, |job| {
+        search_fast(ctx, &optics[job.ty], job, e_fixed)
+    });
+    confirm(ctx, found)
+}
+
+/// [`strip_light`] for the M classes: the luminance one luminaire of geometry `g` puts
+/// on a straight strip of the street, each lane's observer `backs` metres before the
+/// point (cd/m²·m).
+fn strip_luminance(
+    ctx: &Context,
+    optic: &Optic,
+    rotation_deg: f64,
+    g: &Geometry,
+    t: &crate::lighting::surface::RTable,
+    backs: &[f64],
+) -> f64 {
+    let l = strip_pole(ctx, g, rotation_deg);
+    crate::lighting::luminance_parts::strip_luminance(&l, optic, t, ctx.width_m, ctx.lanes, backs)
 }
 
 /// The weighted average of the light of the poles that stay on `s`'s stretch, lx.
@@ -393,7 +390,6 @@ fn found_fast(
         pass: s.passes(ctx, k),
         w_per_km: poles as f64 * power_at_level(t, level) / ctx.len_km(),
         poles,
-        checked: None,
         values: s.values[k],
         rules_ok: s.rules_ok,
     }
@@ -411,7 +407,14 @@ fn search_fast(ctx: &Context, o: &TypeOptics, job: &Job, e_fixed: f64) -> Vec<Fo
         }
         let cell = ctx.spread(job.g.arrangement, n);
         let spread = cell.get().expect("spread initialised");
-        let s = screen(ctx, t, &o.full, &job.radii, &job.g, spread);
+        let s = screen(
+            ctx,
+            t,
+            &o.full,
+            (&job.radii, &job.rei_radii),
+            &job.g,
+            spread,
+        );
         screens.push((n, s));
         screens.len() - 1
     };
@@ -422,7 +425,7 @@ fn search_fast(ctx: &Context, o: &TypeOptics, job: &Job, e_fixed: f64) -> Vec<Fo
     let mut steps = 0;
     while steps < 3 && hi > lo && {
         let s = &screens[at_hi].1;
-        !s.rules_ok && s.light_passes(ctx, top)
+        !s.rules_ok && (!s.light_known || s.light_passes(ctx, top))
     } {
         hi -= 1;
         steps += 1;
@@ -490,7 +493,7 @@ fn search_fast(ctx: &Context, o: &TypeOptics, job: &Job, e_fixed: f64) -> Vec<Fo
 
 /// The class's metrics and margins of fast values `v` (P and C classes).
 fn fast_margin(ctx: &Context, f: &Found) -> f64 {
-    let [e_avg, e_min, u_o] = f.values;
+    let [e_avg, e_min, u_o, ..] = f.values;
     let m = |v: f64, l: f64| if v.is_nan() { -1.0 } else { (v - l) / l };
     let light = match requirement(ctx.class) {
         Requirement::P { e_avg_lx, e_min_lx } => m(e_avg, e_avg_lx).min(m(e_min, e_min_lx)),
@@ -498,7 +501,26 @@ fn fast_margin(ctx: &Context, f: &Found) -> f64 {
             e_avg_lx,
             u_o: want,
         } => m(e_avg, e_avg_lx).min(m(u_o, want)),
-        Requirement::M(_) => -1.0,
+        Requirement::M(r) => {
+            // L_avg, U_o, U_l, f_TI, REI.
+            let [l_avg, u_o, u_l, ti, rei] = f.values;
+            // A layout failed on its probed fields has only U_l and f_TI (the others NaN).
+            let ti = if ti.is_nan() {
+                -1.0
+            } else {
+                (r.ti_max_pct - ti) / r.ti_max_pct
+            };
+            [
+                (l_avg, r.l_avg_cd_m2),
+                (u_o, r.u_o),
+                (u_l, r.u_l),
+                (rei, r.rei),
+            ]
+            .iter()
+            .filter(|(v, _)| !v.is_nan())
+            .map(|&(v, l)| (v - l) / l)
+            .fold(ti, f64::min)
+        }
     };
     if f.rules_ok { light } else { light - 1e6 }
 }
@@ -560,9 +582,4 @@ fn rank(mut all: Vec<Candidate>) -> Vec<Candidate> {
         passing.dedup_by(|a, b| a == b);
         passing
     }
-}
-
-/// The check's findings of the M search, ranked.
-fn rank_checked(found: Vec<Found>) -> Vec<Candidate> {
-    rank(found.into_iter().filter_map(|f| f.checked).collect())
 }

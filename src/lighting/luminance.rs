@@ -105,10 +105,10 @@ pub const WINDOW_SIDE_H: f64 = 5.0;
 /// An observer's line of sight through a road point `p`: the unit vector from the
 /// observer to `p`, `None` when the observer stands on `p` (and sees no direction).
 #[derive(Debug, Clone, Copy)]
-struct Sight(Option<(f64, f64)>);
+pub(super) struct Sight(Option<(f64, f64)>);
 
 impl Sight {
-    fn new(p: Xy, o: Xy) -> Self {
+    pub(super) fn new(p: Xy, o: Xy) -> Self {
         let (sx, sy) = (p.x - o.x, p.y - o.y);
         let n = (sx * sx + sy * sy).sqrt();
         Sight((n != 0.0).then(|| (sx / n, sy / n)))
@@ -119,7 +119,7 @@ impl Sight {
     /// along and across the line of sight give both: the window, and β = 180° − the angle
     /// between P→O and P→L = atan2(across, along) (as [`beta_deg`]). An observer on the
     /// point counts every luminaire within the side distance, at β = 0.
-    fn beta_in_window(self, dx: f64, dy: f64, h: f64) -> Option<f64> {
+    pub(super) fn beta_in_window(self, dx: f64, dy: f64, h: f64) -> Option<f64> {
         let Some((ux, uy)) = self.0 else {
             return (dx * dx + dy * dy <= (WINDOW_SIDE_H * h).powi(2)).then_some(0.0);
         };
@@ -397,14 +397,14 @@ pub struct StreetLuminance {
 
 /// One row of the luminance grid.
 #[derive(Debug, Clone, PartialEq)]
-struct LRow {
-    ch: f64,
-    d: f64,
+pub(super) struct LRow {
+    pub(super) ch: f64,
+    pub(super) d: f64,
     /// Per observer lane: the sum over the row's points, its minimum, and the value on
     /// that lane's centre line.
-    sum: Vec<f64>,
-    min: Vec<f64>,
-    centre: Vec<f64>,
+    pub(super) sum: Vec<f64>,
+    pub(super) min: Vec<f64>,
+    pub(super) centre: Vec<f64>,
 }
 
 /// A field's result: its rows, its lowest U_l and highest f_TI, and the REI sums.
@@ -438,7 +438,7 @@ struct FieldGroups {
 
 /// A point `ch` metres along `line` (extended straight before its start) and `offset`
 /// to the left, with the direction there.
-fn along(line: &Polyline, ch: f64, offset: f64) -> Option<(Xy, Xy)> {
+pub(super) fn along(line: &Polyline, ch: f64, offset: f64) -> Option<(Xy, Xy)> {
     let (p, d) = line.point_at(ch)?;
     let back = ch.min(0.0);
     let c = Xy::new(p.x + d.x * back, p.y + d.y * back);
@@ -456,6 +456,46 @@ pub fn lane_offsets(width_m: f64, lanes: u32, j: u32) -> ([f64; 3], f64) {
     )
 }
 
+/// The box of a field's points, padded by half the width and REI's strip (the
+/// observers only choose the window).
+pub(super) fn field_box(line: &Polyline, field: &grid::Field, width_m: f64) -> Option<(Xy, Xy)> {
+    let (a, _) = along(line, field.from_m, 0.0)?;
+    let (b, _) = along(line, field.to_m, 0.0)?;
+    let mut min = Xy::new(a.x.min(b.x), a.y.min(b.y));
+    let mut max = Xy::new(a.x.max(b.x), a.y.max(b.y));
+    for (k, p) in line.pts.iter().enumerate() {
+        let c = line.cum.get(k).copied().unwrap_or(0.0);
+        if c > field.from_m && c < field.to_m {
+            min = Xy::new(min.x.min(p.x), min.y.min(p.y));
+            max = Xy::new(max.x.max(p.x), max.y.max(p.y));
+        }
+    }
+    let pad = width_m / 2.0 + REI_STRIP_M.min(width_m / 2.0);
+    Some((
+        Xy::new(min.x - pad, min.y - pad),
+        Xy::new(max.x + pad, max.y + pad),
+    ))
+}
+
+/// The box the street's own luminaires must lie in to count for a field's f_TI: from
+/// the first eye to 500 m beyond the field, around the field's `bbox`.
+pub(super) fn ti_box(line: &Polyline, field: &grid::Field, bbox: (Xy, Xy)) -> Option<(Xy, Xy)> {
+    let (min, max) = bbox;
+    let obs_ch = field.rows_m.first()? - OBSERVER_BEFORE_M;
+    let (far, _) = along(line, field.to_m + TI_AHEAD_M, 0.0)?;
+    let (eye, _) = along(line, obs_ch, 0.0)?;
+    Some((
+        Xy::new(
+            min.x.min(far.x).min(eye.x) - TI_SIDE_M,
+            min.y.min(far.y).min(eye.y) - TI_SIDE_M,
+        ),
+        Xy::new(
+            max.x.max(far.x).max(eye.x) + TI_SIDE_M,
+            max.y.max(far.y).max(eye.y) + TI_SIDE_M,
+        ),
+    ))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn evaluate_field(
     lighting: &Lighting,
@@ -470,23 +510,7 @@ fn evaluate_field(
     let first = *field.rows_m.first()?;
     let obs_ch = first - OBSERVER_BEFORE_M;
     let strip = REI_STRIP_M.min(width_m / 2.0);
-    // The box of the field's points (the observers only choose the window).
-    let (a, _) = along(line, field.from_m, 0.0)?;
-    let (b, _) = along(line, field.to_m, 0.0)?;
-    let mut min = Xy::new(a.x.min(b.x), a.y.min(b.y));
-    let mut max = Xy::new(a.x.max(b.x), a.y.max(b.y));
-    for (k, p) in line.pts.iter().enumerate() {
-        let c = line.cum.get(k).copied().unwrap_or(0.0);
-        if c > field.from_m && c < field.to_m {
-            min = Xy::new(min.x.min(p.x), min.y.min(p.y));
-            max = Xy::new(max.x.max(p.x), max.y.max(p.y));
-        }
-    }
-    let pad = width_m / 2.0 + strip;
-    let (min, max) = (
-        Xy::new(min.x - pad, min.y - pad),
-        Xy::new(max.x + pad, max.y + pad),
-    );
+    let (min, max) = field_box(line, field, width_m)?;
     let cand = lighting.luminance_candidates(min, max, t);
     let observers: Vec<Xy> = (0..lanes)
         .map(|j| along(line, obs_ch, lane_offsets(width_m, lanes, j).1).map(|o| o.0))
@@ -546,16 +570,7 @@ fn evaluate_field(
     // The street's own luminaires (the installation judged), in the box from the first
     // eye to 500 m beyond the field.
     let ti_cand: Vec<usize> = {
-        let (far, _) = along(line, field.to_m + TI_AHEAD_M, 0.0)?;
-        let (eye, _) = along(line, obs_ch, 0.0)?;
-        let lo = Xy::new(
-            min.x.min(far.x).min(eye.x) - TI_SIDE_M,
-            min.y.min(far.y).min(eye.y) - TI_SIDE_M,
-        );
-        let hi = Xy::new(
-            max.x.max(far.x).max(eye.x) + TI_SIDE_M,
-            max.y.max(far.y).max(eye.y) + TI_SIDE_M,
-        );
+        let (lo, hi) = ti_box(line, field, (min, max))?;
         own.iter()
             .copied()
             .filter(|&k| {
@@ -621,7 +636,7 @@ fn evaluate_field(
 }
 
 /// U_l of a field: per lane along its centre line, the lowest lane.
-fn field_u_l(rows: &[LRow], n_obs: usize) -> f64 {
+pub(super) fn field_u_l(rows: &[LRow], n_obs: usize) -> f64 {
     (0..n_obs)
         .map(|j| {
             let (lo, hi) = rows.iter().fold((f64::INFINITY, 0.0_f64), |(lo, hi), r| {
@@ -635,7 +650,7 @@ fn field_u_l(rows: &[LRow], n_obs: usize) -> f64 {
 /// The highest f_TI of a field: each lane's observer at each eye step `k`, `l_v(j, k)`
 /// its veiling luminance, against that lane's L_avg over the field's `n_pts` points a
 /// row.
-fn field_ti(rows: &[LRow], n_pts: usize, l_v: impl Fn(usize, usize) -> f64) -> f64 {
+pub(super) fn field_ti(rows: &[LRow], n_pts: usize, l_v: impl Fn(usize, usize) -> f64) -> f64 {
     let n_obs = rows.first().map_or(0, |r| r.sum.len());
     let mut ti = 0.0_f64;
     for j in 0..n_obs {
@@ -732,7 +747,9 @@ fn street_values(rows: &[LRow], parts: &[FieldPart]) -> Option<(LuminanceValues,
 
 /// L_avg and U_o of the observer lane that gives the lowest, the lowest point value and
 /// its chainage, over `rows` (weighted by their D); `None` for no rows.
-fn average_uniformity<'a>(rows: impl Iterator<Item = &'a LRow>) -> Option<(f64, f64, f64, f64)> {
+pub(super) fn average_uniformity<'a>(
+    rows: impl Iterator<Item = &'a LRow>,
+) -> Option<(f64, f64, f64, f64)> {
     let mut sums: Vec<f64> = Vec::new();
     let mut mins: Vec<f64> = Vec::new();
     let (mut weight, mut l_min, mut min_at) = (0.0, f64::INFINITY, f64::NAN);

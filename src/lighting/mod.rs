@@ -26,6 +26,7 @@ mod coverage;
 pub mod grid;
 pub mod luminaire;
 pub mod luminance;
+pub mod luminance_parts;
 mod lut;
 mod optic;
 pub mod periods;

@@ -42,6 +42,13 @@ impl Optic {
         )
     }
 
+    /// Intensity towards (C, γ), cd, the maintenance factor applied (as the check's
+    /// luminance and glare sums take it).
+    #[inline]
+    pub fn maintained_cd(&self, c_deg: f64, gamma_deg: f64) -> f64 {
+        self.maintenance_factor * self.lut.intensity(c_deg, gamma_deg)
+    }
+
     /// Maintained horizontal illuminance from `l` at ground point `p`, lx, with no
     /// radius.
     #[inline]

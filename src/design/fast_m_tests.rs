@@ -1,0 +1,124 @@
+//! The fast sums for the M classes give the check's luminance values: on the bundled
+//! plan's M3 and M4 streets, for a few layouts and levels, the values of
+//! [`super::fast::screen`] against [`super::judge::evaluate`] (the check's
+//! `evaluate_street_alone`).
+
+use super::context::context;
+use super::fast::{luminaires, m_values, screen};
+use super::judge::evaluate;
+use super::{Arrangement, Geometry, Request, SearchSet, Stretch};
+use crate::frame::Xy;
+use crate::lighting::{Luminaire, Optic};
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-12)
+}
+
+fn check_street(street: &str, from_m: f64, to_m: f64) {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/plans/doll-living-lab.ron");
+    let plan = crate::locate::load_any(&path).unwrap();
+    let (photometry, _) = crate::lighting::load_photometry(&plan);
+    let req = Request {
+        stretch: Stretch {
+            street: street.into(),
+            from_m,
+            to_m,
+            vendor: None,
+        },
+        luminaires: Vec::new(),
+        set: SearchSet {
+            levels: vec![0.4, 0.75, 1.0],
+            ..SearchSet::default()
+        },
+    };
+    let ctx = context(&plan, &photometry, &req).unwrap();
+    assert!(ctx.class.is_luminance() && ctx.rtable.is_some());
+    let t = &ctx.types[0];
+    let table = &ctx.photometry[&t.id];
+    let mf = plan.maintenance_factor;
+    let full = Optic::new(table, 1.0, mf);
+    let mut compared = 0;
+    for (arrangement, n, height_m, tilt_deg, overhang_m) in [
+        (Arrangement::SingleLeft, 30, 10.0, 0.0, 0.5),
+        (Arrangement::Staggered, 24, 8.0, 10.0, 1.0),
+        (Arrangement::Opposite, 14, 12.0, 5.0, 0.0),
+        (Arrangement::SingleRight, 9, 6.0, 15.0, 2.0),
+    ] {
+        let g = Geometry {
+            arrangement,
+            height_m,
+            tilt_deg,
+            overhang_m,
+            setback_m: ctx.set.setback_m,
+        };
+        let probe = Luminaire::from_grid(
+            0,
+            Xy::default(),
+            height_m,
+            0.0,
+            overhang_m,
+            tilt_deg,
+            t.rotation_deg,
+        );
+        let at: Vec<Optic> = ctx
+            .set
+            .levels
+            .iter()
+            .map(|&l| Optic::new(table, l, mf))
+            .collect();
+        let radii: Vec<f64> = at
+            .iter()
+            .map(|o| o.radius_m(&probe, Some(ctx.class)))
+            .collect();
+        let rei: Vec<f64> = at.iter().map(|o| o.radius_m(&probe, None)).collect();
+        let cell = ctx.spread(arrangement, n);
+        let spread = cell.get().unwrap();
+        let s = screen(&ctx, t, &full, (&radii, &rei), &g, spread);
+        // Every field summed (the search probes a few first and skips a layout that
+        // breaks a rule).
+        let lums = luminaires(spread, t, &g);
+        let lum = spread.lum.as_ref().unwrap();
+        let values = m_values(&ctx, lum, &lums, &full, &rei, false);
+        for (i, &level) in ctx.set.levels.iter().enumerate() {
+            let c = evaluate(&ctx, t, &g, spread, n, level);
+            let want: Vec<f64> = c.metrics.iter().map(|m| m.1).collect();
+            assert_eq!(
+                want.len(),
+                5,
+                "{street} {g:?} {n} {level}: {:?}",
+                c.failures
+            );
+            for (k, (&w, &got)) in want.iter().zip(&values[i]).enumerate() {
+                assert!(
+                    close(w, got),
+                    "{street} {from_m}–{to_m} {g:?} n {n} level {level}: {} check {w} fast {got}",
+                    c.metrics[k].0
+                );
+            }
+            assert_eq!(s.rules_ok, c.rule_failures.is_empty());
+            if s.light_known {
+                assert_eq!(s.light_passes(&ctx, i), c.failures.is_empty());
+            } else {
+                assert!(!s.passes(&ctx, i) && !c.pass);
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 12);
+}
+
+#[test]
+fn m3_stretch_fast_sums_equal_the_check() {
+    check_street("herstedoestervej", 100.0, 800.0);
+}
+
+#[test]
+fn m3_whole_street_fast_sums_equal_the_check() {
+    check_street("herstedoestervej", 0.0, 1038.5);
+}
+
+#[test]
+fn m4_stretch_fast_sums_equal_the_check() {
+    check_street("gl-landevej", 400.0, 1100.0);
+}
