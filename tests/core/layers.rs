@@ -571,3 +571,16 @@ fn only_the_app_names_gui_crates() {
         bad.join("\n")
     );
 }
+
+/// The house rule of docs/architecture.md: no source file over 800 lines, so that each
+/// stays readable in one sitting (split by concern when one grows).
+#[test]
+fn no_source_file_is_over_800_lines() {
+    let long: Vec<String> = sources(&src(""))
+        .into_iter()
+        .map(|(path, text)| (path, text.lines().count()))
+        .filter(|(_, n)| *n > 800)
+        .map(|(path, n)| format!("{path}: {n} lines"))
+        .collect();
+    assert!(long.is_empty(), "split these files: {long:#?}");
+}
