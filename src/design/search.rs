@@ -20,6 +20,9 @@ const BOUND_SLACK: f64 = 1.05;
 
 /// Counts beyond the fewest passing tried for a lower level, at most.
 const MORE_COUNTS: usize = 12;
+/// When the most stations break a site rule a few counts down too, the counts below are
+/// looked at in about this many even steps for one that keeps the rules and passes.
+const RULE_STEPS: usize = 16;
 
 /// One luminaire type, ready for the fast sums.
 struct TypeOptics<'t> {
@@ -432,6 +435,28 @@ fn search_fast(ctx: &Context, o: &TypeOptics, job: &Job, e_fixed: f64) -> Vec<Fo
         at_hi = probe(&mut screens, hi);
     }
     let passes_top = |screens: &Vec<(usize, Screen)>, i: usize| screens[i].1.passes(ctx, top);
+    // Still only a rule: a pole that stays inside the stretch (a side street's at a
+    // junction) can stand within spacing.min of many dense rows. Step down coarsely to a
+    // count that keeps the rules; stop where the light fails (fewer poles give less).
+    let rule_only = |screens: &Vec<(usize, Screen)>, i: usize| {
+        let s = &screens[i].1;
+        !s.rules_ok && (!s.light_known || s.light_passes(ctx, top))
+    };
+    if !passes_top(&screens, at_hi) && rule_only(&screens, at_hi) {
+        let step = ((hi - lo) / RULE_STEPS).max(1);
+        let mut n = hi;
+        while n > lo {
+            n = n.saturating_sub(step).max(lo);
+            let i = probe(&mut screens, n);
+            if passes_top(&screens, i) {
+                (hi, at_hi) = (n, i);
+                break;
+            }
+            if !rule_only(&screens, i) {
+                break;
+            }
+        }
+    }
     if !passes_top(&screens, at_hi) {
         if lo < hi {
             probe(&mut screens, lo);

@@ -615,3 +615,63 @@ fn an_end_next_to_a_side_streets_pole_moves_inward_and_passes_the_check() {
         .unwrap();
     assert!(s1.pass, "{s1:?}");
 }
+
+#[test]
+fn a_side_streets_pole_inside_the_stretch_still_leaves_a_passing_count() {
+    // A side street meets the middle of the street from the south; its pole stands 5 m
+    // south of the candidate's row (on the right, 3 m off the centreline), so every row
+    // with a pole within 8.7 m of x = 150 m breaks spacing.min: all the dense counts.
+    let mut p = plan(LightingClass::P4);
+    let o = origin();
+    let ll = |dx: f64, dy: f64| LonLat::from_xy(Xy::new(o.x + dx, o.y + dy));
+    p.streets.push(Street {
+        id: "S2".into(),
+        name: "Side".into(),
+        class: None,
+        width_m: WIDTH_M,
+        lanes: lysplan::plan::DEFAULT_LANES,
+        surface: lysplan::plan::DEFAULT_SURFACE.into(),
+        points: vec![ll(LEN_M / 2.0, -80.0), ll(LEN_M / 2.0, 0.0)],
+        class_schedule: Vec::new(),
+    });
+    let LonLat { lon, lat } = ll(LEN_M / 2.0, -8.0);
+    p.vendors.push(Vendor {
+        id: "V2".into(),
+        name: "Vendor two".into(),
+        color: [4, 5, 6],
+        control_profile: None,
+    });
+    p.poles.push(Pole {
+        id: "B001".into(),
+        lon,
+        lat,
+        height_m: 6.0,
+        overhang_m: 0.0,
+        tilt_deg: 0.0,
+        azimuth_deg: 0.0,
+        vendor: "V2".into(),
+        luminaire: "L1".into(),
+    });
+    let mut req = request(one_geometry());
+    req.stretch.vendor = Some("V1".into());
+    let out = optimise(&p, &iso_photometry(400.0), &req, None).unwrap();
+    let best = out
+        .best()
+        .unwrap_or_else(|| panic!("no passing candidate: {:#?}", out.candidates.first()));
+    // Applied, the check finds no rule broken and the street passing.
+    let step = lysplan::edit::optimise::apply_step(&p, &req.stretch, best, "V1").unwrap();
+    let mut q = p.clone();
+    step.edit.apply(&mut q).unwrap();
+    let (findings, coverage) = lysplan::check::run_with_coverage(&q);
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == lysplan::check::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let s1 = coverage
+        .street_results()
+        .into_iter()
+        .find(|s| s.id == "S1")
+        .unwrap();
+    assert!(s1.pass, "{s1:?}");
+}
