@@ -8,7 +8,9 @@
 use super::state::AppState;
 use crate::measure::{MeasuredEnergy, SurveyComparison};
 use egui::{Color32, RichText};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+type Photometries = HashMap<String, crate::photometry::Photometry>;
 
 /// The window's title (and the command's label without the "…").
 pub const TITLE: &str = "Measurements";
@@ -18,6 +20,9 @@ pub struct MeasurementsCache {
     /// Draw the surveyed points on the map (View → Measurements layer).
     pub layer: bool,
     revision: Option<u64>,
+    /// The photometry last loaded and the luminaire types it is for: an edit that moves
+    /// poles does not read the luminaires' files again.
+    photometry: Option<(Vec<crate::plan::LuminaireType>, Photometries)>,
     surveys: Option<SurveyComparison>,
     energy: Result<BTreeMap<String, MeasuredEnergy>, String>,
 }
@@ -41,6 +46,7 @@ impl Default for MeasurementsCache {
         MeasurementsCache {
             layer: false,
             revision: None,
+            photometry: None,
             surveys: None,
             energy: Ok(BTreeMap::new()),
         }
@@ -59,10 +65,20 @@ impl MeasurementsCache {
             return;
         }
         let plan = state.plan();
-        self.surveys = (!plan.surveys.is_empty()).then(|| {
-            let (photometry, _) = crate::lighting::load_photometry(plan);
-            crate::measure::compare_surveys(plan, &photometry, &plan.surveys, false)
-        });
+        self.surveys = if plan.surveys.is_empty() {
+            None
+        } else {
+            if self
+                .photometry
+                .as_ref()
+                .is_none_or(|(types, _)| *types != plan.luminaires)
+            {
+                let (photometry, _) = crate::lighting::load_photometry(plan);
+                self.photometry = Some((plan.luminaires.clone(), photometry));
+            }
+            let photometry = self.photometry.as_ref().map(|(_, p)| p);
+            photometry.map(|p| crate::measure::compare_surveys(plan, p, &plan.surveys, false))
+        };
         self.energy = if plan.energy_readings.is_empty() {
             Ok(BTreeMap::new())
         } else {

@@ -385,12 +385,7 @@ pub(super) fn context<'a, T: Photometric>(
     );
     let mut luminaires = req.luminaires.clone();
     if luminaires.is_empty() {
-        for &pi in &own {
-            let l = &plan.poles[pi].luminaire;
-            if !luminaires.iter().any(|x| x == l.as_str()) {
-                luminaires.push(l.to_string());
-            }
-        }
+        luminaires = super::types_of(plan, &own);
         if luminaires.is_empty() {
             return Err(err(format!(
                 "no luminaire on {} {from_m:.0}–{to_m:.0} m: name one with --luminaire",

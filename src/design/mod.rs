@@ -279,6 +279,37 @@ const TRIAL_PREFIX: &str = "\u{1}design:";
 /// The section id standing for the stretch in the evaluated plan.
 const STRETCH_SECTION: &str = "\u{1}stretch";
 
+/// The luminaire types of `poles` (indices into `plan.poles`), each once, in plan order:
+/// what a stretch is searched with when no type is named.
+pub fn types_of(plan: &Plan, poles: &[usize]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for &pi in poles {
+        let l = &plan.poles[pi].luminaire;
+        if !out.iter().any(|x| x == l.as_str()) {
+            out.push(l.to_string());
+        }
+    }
+    out
+}
+
+/// [`types_of`] the poles on `stretch` (of its vendor when given).
+pub fn stretch_types(plan: &Plan, stretch: &Stretch) -> Vec<String> {
+    let Some(si) = plan.streets.iter().position(|s| s.id == stretch.street) else {
+        return Vec::new();
+    };
+    let index = crate::index::SiteIndex::build(plan);
+    let stations = crate::index::pole_stations(&index);
+    let own = stretch_poles(
+        plan,
+        &stations,
+        si,
+        stretch.from_m,
+        stretch.to_m,
+        stretch.vendor.as_deref(),
+    );
+    types_of(plan, &own)
+}
+
 /// The poles on the stretch: on-route poles of its street (of `vendor` when given) whose
 /// station lies within it, in plan order.
 pub fn stretch_poles(

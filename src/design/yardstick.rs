@@ -80,13 +80,7 @@ pub fn sections_with_progress<T: Photometric + Sync>(
             let own = si.map_or_else(Vec::new, |si| {
                 stretch_poles(plan, &stations, si, s.from_m, s.to_m, Some(&s.vendor))
             });
-            let mut luminaires: Vec<String> = Vec::new();
-            for &pi in &own {
-                let l = plan.poles[pi].luminaire.to_string();
-                if !luminaires.contains(&l) {
-                    luminaires.push(l);
-                }
-            }
+            let luminaires = super::types_of(plan, &own);
             let watts: f64 = own
                 .iter()
                 .filter_map(|&pi| plan.luminaire(&plan.poles[pi].luminaire))

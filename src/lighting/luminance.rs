@@ -121,6 +121,23 @@ impl Sight {
     /// along and across the line of sight give both: the window, and β = 180° − the angle
     /// between P→O and P→L = atan2(across, along) (as [`beta_deg`]). An observer on the
     /// point counts every luminaire within the side distance, at β = 0.
+    /// Each observer's β of a luminaire `h` high standing `(dx, dy)` from the point, into
+    /// `beta` (one per sight); whether any observer has it in the window.
+    pub(super) fn betas(
+        sights: &[Sight],
+        dx: f64,
+        dy: f64,
+        h: f64,
+        beta: &mut [Option<f64>],
+    ) -> bool {
+        let mut any = false;
+        for (b, s) in beta.iter_mut().zip(sights) {
+            *b = s.beta_in_window(dx, dy, h);
+            any |= b.is_some();
+        }
+        any
+    }
+
     pub(super) fn beta_in_window(self, dx: f64, dy: f64, h: f64) -> Option<f64> {
         let Some((ux, uy)) = self.0 else {
             return (dx * dx + dy * dy <= (WINDOW_SIDE_H * h).powi(2)).then_some(0.0);
@@ -208,12 +225,7 @@ fn luminance_seen_by(
     for &k in cand {
         let l = &lighting.luminaires[k];
         let (dx, dy) = (l.xy.x - p.x, l.xy.y - p.y);
-        let mut any = false;
-        for j in 0..n_obs {
-            beta[j] = sight[j].beta_in_window(dx, dy, l.height_m);
-            any |= beta[j].is_some();
-        }
-        if !any {
+        if !Sight::betas(&sight[..n_obs], dx, dy, l.height_m, &mut beta[..n_obs]) {
             continue;
         }
         let Some((base, tan_g)) = term(lighting, k, p, t) else {

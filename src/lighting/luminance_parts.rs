@@ -282,12 +282,7 @@ impl LuminanceGrid {
                     for &k in &near {
                         let l = &lums[k];
                         let (dx, dy) = (l.xy.x - p.x, l.xy.y - p.y);
-                        let mut any = false;
-                        for j in 0..n_obs {
-                            beta[j] = sight[j].beta_in_window(dx, dy, l.height_m);
-                            any |= beta[j].is_some();
-                        }
-                        if !any {
+                        if !Sight::betas(&sight, dx, dy, l.height_m, &mut beta[..n_obs]) {
                             continue;
                         }
                         let h = l.height_m;

@@ -552,37 +552,7 @@ fn an_end_next_to_a_side_streets_pole_moves_inward_and_passes_the_check() {
     // A side street meets the street's end from the south; its pole stands 5.8 m from
     // where the last station's pole (on the right, 3 m off the centreline) would stand,
     // closer than spacing.min (10 m).
-    let mut p = plan(LightingClass::P4);
-    let o = origin();
-    let ll = |dx: f64, dy: f64| LonLat::from_xy(Xy::new(o.x + dx, o.y + dy));
-    p.streets.push(Street {
-        id: "S2".into(),
-        name: "Side".into(),
-        class: None,
-        width_m: WIDTH_M,
-        lanes: lysplan::plan::DEFAULT_LANES,
-        surface: lysplan::plan::DEFAULT_SURFACE.into(),
-        points: vec![ll(LEN_M, -80.0), ll(LEN_M, 0.0)],
-        class_schedule: Vec::new(),
-    });
-    let LonLat { lon, lat } = ll(LEN_M + 3.0, -8.0);
-    p.vendors.push(Vendor {
-        id: "V2".into(),
-        name: "Vendor two".into(),
-        color: [4, 5, 6],
-        control_profile: None,
-    });
-    p.poles.push(Pole {
-        id: "B001".into(),
-        lon,
-        lat,
-        height_m: 6.0,
-        overhang_m: 0.0,
-        tilt_deg: 0.0,
-        azimuth_deg: 270.0,
-        vendor: "V2".into(),
-        luminaire: "L1".into(),
-    });
+    let p = with_side_street(LEN_M, LEN_M + 3.0, 270.0);
     let mut req = request(one_geometry());
     req.stretch.vendor = Some("V1".into());
     let out = optimise(&p, &iso_photometry(400.0), &req, None).unwrap();
@@ -599,21 +569,7 @@ fn an_end_next_to_a_side_streets_pole_moves_inward_and_passes_the_check() {
     assert!(inset > 5.6 && inset < 6.0, "{inset}");
     assert_eq!(best.first_m, 0.0);
     // Applied, the check finds no rule broken and the street passing.
-    let step = lysplan::edit::optimise::apply_step(&p, &req.stretch, best, "V1").unwrap();
-    let mut q = p.clone();
-    step.edit.apply(&mut q).unwrap();
-    let (findings, coverage) = lysplan::check::run_with_coverage(&q);
-    let errors: Vec<_> = findings
-        .iter()
-        .filter(|f| f.severity == lysplan::check::Severity::Error)
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}");
-    let s1 = coverage
-        .street_results()
-        .into_iter()
-        .find(|s| s.id == "S1")
-        .unwrap();
-    assert!(s1.pass, "{s1:?}");
+    assert_applied_passes(&p, &req, best);
 }
 
 #[test]
@@ -621,6 +577,20 @@ fn a_side_streets_pole_inside_the_stretch_still_leaves_a_passing_count() {
     // A side street meets the middle of the street from the south; its pole stands 5 m
     // south of the candidate's row (on the right, 3 m off the centreline), so every row
     // with a pole within 8.7 m of x = 150 m breaks spacing.min: all the dense counts.
+    let p = with_side_street(LEN_M / 2.0, LEN_M / 2.0, 0.0);
+    let mut req = request(one_geometry());
+    req.stretch.vendor = Some("V1".into());
+    let out = optimise(&p, &iso_photometry(400.0), &req, None).unwrap();
+    let best = out
+        .best()
+        .unwrap_or_else(|| panic!("no passing candidate: {:#?}", out.candidates.first()));
+    // Applied, the check finds no rule broken and the street passing.
+    assert_applied_passes(&p, &req, best);
+}
+
+/// A P4 plan with a side street meeting S1 from the south at `street_x` m, and vendor
+/// V2's pole B001 on it at (`pole_x`, −8 m), facing `azimuth_deg`.
+fn with_side_street(street_x: f64, pole_x: f64, azimuth_deg: f64) -> Plan {
     let mut p = plan(LightingClass::P4);
     let o = origin();
     let ll = |dx: f64, dy: f64| LonLat::from_xy(Xy::new(o.x + dx, o.y + dy));
@@ -631,10 +601,10 @@ fn a_side_streets_pole_inside_the_stretch_still_leaves_a_passing_count() {
         width_m: WIDTH_M,
         lanes: lysplan::plan::DEFAULT_LANES,
         surface: lysplan::plan::DEFAULT_SURFACE.into(),
-        points: vec![ll(LEN_M / 2.0, -80.0), ll(LEN_M / 2.0, 0.0)],
+        points: vec![ll(street_x, -80.0), ll(street_x, 0.0)],
         class_schedule: Vec::new(),
     });
-    let LonLat { lon, lat } = ll(LEN_M / 2.0, -8.0);
+    let LonLat { lon, lat } = ll(pole_x, -8.0);
     p.vendors.push(Vendor {
         id: "V2".into(),
         name: "Vendor two".into(),
@@ -648,18 +618,16 @@ fn a_side_streets_pole_inside_the_stretch_still_leaves_a_passing_count() {
         height_m: 6.0,
         overhang_m: 0.0,
         tilt_deg: 0.0,
-        azimuth_deg: 0.0,
+        azimuth_deg,
         vendor: "V2".into(),
         luminaire: "L1".into(),
     });
-    let mut req = request(one_geometry());
-    req.stretch.vendor = Some("V1".into());
-    let out = optimise(&p, &iso_photometry(400.0), &req, None).unwrap();
-    let best = out
-        .best()
-        .unwrap_or_else(|| panic!("no passing candidate: {:#?}", out.candidates.first()));
-    // Applied, the check finds no rule broken and the street passing.
-    let step = lysplan::edit::optimise::apply_step(&p, &req.stretch, best, "V1").unwrap();
+    p
+}
+
+/// Candidate `best` applied for V1: the check finds no rule broken and S1 passing.
+fn assert_applied_passes(p: &Plan, req: &Request, best: &lysplan::design::Candidate) {
+    let step = lysplan::edit::optimise::apply_step(p, &req.stretch, best, "V1").unwrap();
     let mut q = p.clone();
     step.edit.apply(&mut q).unwrap();
     let (findings, coverage) = lysplan::check::run_with_coverage(&q);

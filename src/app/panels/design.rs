@@ -146,30 +146,6 @@ pub fn vendor_for(plan: &Plan, stretch: &Stretch) -> String {
     }
 }
 
-/// The luminaire types of `vendor`'s poles on the stretch, in plan order.
-fn types_on(plan: &Plan, stretch: &Stretch) -> Vec<String> {
-    let Some(si) = plan.streets.iter().position(|s| s.id == stretch.street) else {
-        return Vec::new();
-    };
-    let index = crate::index::SiteIndex::build(plan);
-    let stations = crate::index::pole_stations(&index);
-    let mut out: Vec<String> = Vec::new();
-    for pi in crate::design::stretch_poles(
-        plan,
-        &stations,
-        si,
-        stretch.from_m,
-        stretch.to_m,
-        stretch.vendor.as_deref(),
-    ) {
-        let l = &plan.poles[pi].luminaire;
-        if !out.iter().any(|x| x == l.as_str()) {
-            out.push(l.to_string());
-        }
-    }
-    out
-}
-
 impl DesignUi {
     /// Opens the window on `stretch`; a different stretch forgets the last answer.
     pub fn open_on(&mut self, plan: &Plan, stretch: Stretch) {
@@ -246,7 +222,7 @@ impl DesignUi {
         };
         let mut luminaires = self.luminaires.clone();
         if luminaires.is_empty() {
-            luminaires = types_on(state.plan(), &self.stretch());
+            luminaires = crate::design::stretch_types(state.plan(), &self.stretch());
             if luminaires.is_empty() {
                 self.message = Some(
                     "No pole of this vendor stands on the stretch to take the luminaire \
