@@ -57,6 +57,15 @@ pub(super) struct Context<'a> {
     spreads: Mutex<HashMap<(Arrangement, usize), SpreadCell>>,
 }
 
+/// What keeps an end station from the stretch's end.
+#[derive(Debug, Clone, Copy)]
+enum Blocker {
+    /// A pole that stays within `spacing.min` (index into `base.poles`).
+    Pole(usize),
+    /// The pole would belong to this other street (index into `plan.streets`).
+    Street(usize),
+}
+
 /// Where the poles of `n` stations of one arrangement stand, and the grid the check lays
 /// on the stretch with them, with the light of the poles that stay on it.
 pub(super) struct Spread {
@@ -78,9 +87,12 @@ pub(super) struct Spread {
     /// The street's on-route poles by chainage: (chainage, height or NaN for the
     /// candidate's, index among the candidate's poles or `usize::MAX`).
     pub on_street: Vec<(f64, f64, usize)>,
+    /// The street's luminaires' chainages, where its luminance fields are cut.
+    cuts: Vec<f64>,
     /// M classes: the street's luminance fields with these poles, and the sums of the
-    /// poles that stay on them.
-    pub lum: Option<SpreadLuminance>,
+    /// poles that stay on them; laid when first asked for ([`Context::luminance`]): a
+    /// layout that breaks a site rule is never summed.
+    lum: OnceLock<Option<SpreadLuminance>>,
 }
 
 /// A layout's luminance fields (M classes, [`crate::lighting::luminance_parts`]).
@@ -132,22 +144,28 @@ impl Context<'_> {
 
     /// The chainage an end station moves to: from `end` towards `inward` (±1), the
     /// nearest position where its poles (`sides`) stand at least `spacing.min` from every
-    /// pole that stays; `(end, None)` when none is within reach.
-    fn inset(&self, end: f64, inward: f64, sides: &[Side]) -> (f64, Option<usize>) {
+    /// pole that stays and belong to this street (a pole at a junction's mouth is nearer
+    /// the side street, and the check counts it there); `(end, None)` when none is within
+    /// reach.
+    fn inset(&self, end: f64, inward: f64, sides: &[Side]) -> (f64, Option<Blocker>) {
         let min = self.plan.rules.min_spacing_m;
-        if min.is_nan() || min <= 0.0 {
-            return (end, None);
-        }
-        let clear_of = |c: f64| -> Option<usize> {
+        let min = if min.is_nan() || min <= 0.0 { 0.0 } else { min };
+        let clear_of = |c: f64| -> Option<Blocker> {
             for &side in sides {
                 let (lon, lat, _) = place(&self.line, c, self.offset_m(), side)?;
                 let xy = to_utm32(lon, lat);
-                if let Some(j) = self
-                    .base_index
-                    .poles_within(xy, min + 1e-6)
-                    .find(|&j| self.base_index.pole_xy[j].dist(xy) < min + 1e-6)
+                if min > 0.0
+                    && let Some(j) = self
+                        .base_index
+                        .poles_within(xy, min + 1e-6)
+                        .find(|&j| self.base_index.pole_xy[j].dist(xy) < min + 1e-6)
                 {
-                    return Some(j);
+                    return Some(Blocker::Pole(j));
+                }
+                if let Some(st) = station_of(&self.base_index, xy)
+                    && st.street() != self.si
+                {
+                    return Some(Blocker::Street(st.street()));
                 }
             }
             None
@@ -155,7 +173,7 @@ impl Context<'_> {
         let Some(blocker) = clear_of(end) else {
             return (end, None);
         };
-        let reach = (2.0 * min).min((self.to_m - self.from_m) / 4.0);
+        let reach = (2.0 * min.max(10.0)).min((self.to_m - self.from_m) / 4.0);
         let step = 0.1;
         let mut t = step;
         while t <= reach + 1e-9 {
@@ -177,37 +195,60 @@ impl Context<'_> {
         (end, None)
     }
 
+    /// `s`'s luminance fields and the sums of the poles that stay on them (M classes;
+    /// `None` for P and C, or a surface the check cannot read), laid once.
+    pub fn luminance<'s>(&self, s: &'s Spread) -> Option<&'s SpreadLuminance> {
+        s.lum
+            .get_or_init(|| {
+                self.rtable.as_ref().map(|t| {
+                    let grid = LuminanceGrid::new(&self.line, &s.cuts, self.width_m, self.lanes, t);
+                    let fixed = grid.sums(&self.base_lighting, &self.kept_own);
+                    let own = s
+                        .on_street
+                        .iter()
+                        .filter(|p| p.2 != usize::MAX)
+                        .map(|p| p.2)
+                        .collect();
+                    SpreadLuminance { grid, fixed, own }
+                })
+            })
+            .as_ref()
+    }
+
     /// The stretch's ends for arrangement `a` with `n` stations, and a note when one
     /// moved (module docs).
     pub fn ends(&self, a: Arrangement, n: usize) -> (f64, f64, Option<String>) {
         let (first, b0) = self.inset(self.from_m, 1.0, a.sides(0));
         let (last, b1) = self.inset(self.to_m, -1.0, a.sides(n.max(1) - 1));
-        let name = |j: usize| {
-            let p = &self.base.poles[j];
-            format!("{} ({})", p.id, p.vendor)
+        let name = |b: Blocker| match b {
+            Blocker::Pole(j) => {
+                let p = &self.base.poles[j];
+                format!(
+                    "clear of {} ({}, spacing.min {} m)",
+                    p.id, p.vendor, self.plan.rules.min_spacing_m
+                )
+            }
+            Blocker::Street(k) => format!(
+                "where its pole belongs to this street, not to {} at the junction",
+                self.plan.streets[k].id
+            ),
         };
         let mut notes = Vec::new();
-        if let Some(j) = b0 {
+        if let Some(b) = b0 {
             notes.push(format!(
-                "first station {:.1} m inside the stretch's start, clear of {}",
+                "first station {:.1} m inside the stretch's start, {}",
                 first - self.from_m,
-                name(j)
+                name(b)
             ));
         }
-        if let Some(j) = b1 {
+        if let Some(b) = b1 {
             notes.push(format!(
-                "last station {:.1} m inside the stretch's end, clear of {}",
+                "last station {:.1} m inside the stretch's end, {}",
                 self.to_m - last,
-                name(j)
+                name(b)
             ));
         }
-        let note = (!notes.is_empty()).then(|| {
-            format!(
-                "{} (spacing.min {} m)",
-                notes.join("; "),
-                self.plan.rules.min_spacing_m
-            )
-        });
+        let note = (!notes.is_empty()).then(|| notes.join("; "));
         (first, last, note)
     }
 
@@ -281,16 +322,6 @@ impl Context<'_> {
             .iter()
             .map(|&p| self.base_lighting.e_h_for(Some(self.class), p))
             .collect();
-        let lum = self.rtable.as_ref().map(|t| {
-            let grid = LuminanceGrid::new(&self.line, &cuts, self.width_m, self.lanes, t);
-            let fixed = grid.sums(&self.base_lighting, &self.kept_own);
-            let own = on_street
-                .iter()
-                .filter(|p| p.2 != usize::MAX)
-                .map(|p| p.2)
-                .collect();
-            SpreadLuminance { grid, fixed, own }
-        });
         Spread {
             first_m,
             last_m,
@@ -301,7 +332,8 @@ impl Context<'_> {
             points,
             fixed_lx,
             on_street,
-            lum,
+            cuts,
+            lum: OnceLock::new(),
         }
     }
 

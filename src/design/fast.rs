@@ -25,11 +25,10 @@ const PROBE_FIELDS: usize = 3;
 pub(super) struct Screen {
     /// The poles keep `spacing.min`, `spacing.max` and `placement.off_route`.
     pub rules_ok: bool,
-    /// Whether `values` were computed: an M layout that breaks a rule cannot pass, and
-    /// its luminance (the dearest sums, at the most poles) is left out.
-    pub light_known: bool,
     /// Per level of the search set: E_avg, E_min, U_o of the stretch (and two NaN); M
-    /// classes: L_avg, U_o, U_l, f_TI, REI.
+    /// classes: L_avg, U_o, U_l, f_TI, REI (all NaN for a layout that breaks a rule:
+    /// it cannot pass, and its luminance is not summed; only U_l, or U_l and f_TI, for
+    /// one that fails on those, [`m_values`]).
     pub values: Vec<[f64; 5]>,
 }
 
@@ -87,6 +86,12 @@ pub(super) fn luminaires(spread: &Spread, t: &LuminaireType, g: &Geometry) -> Ve
         .collect()
 }
 
+/// Whether `spread`'s poles, `h` high, keep the site rules: `spacing.min` with every
+/// pole, `placement.off_route`, and `spacing.max` along the street.
+pub(super) fn keeps_rules(ctx: &Context, spread: &Spread, h: f64) -> bool {
+    spread.rules_ok && spacing_max_ok(ctx, spread, h)
+}
+
 /// `spacing.max` along the street with the candidate's poles `h` high: no gap next to
 /// one of them longer than the check allows.
 fn spacing_max_ok(ctx: &Context, spread: &Spread, h: f64) -> bool {
@@ -119,14 +124,17 @@ pub(super) fn screen(
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let levels = &ctx.set.levels;
     let nl = levels.len();
-    let rules_ok = spread.rules_ok && spacing_max_ok(ctx, spread, g.height_m);
+    let rules_ok = keeps_rules(ctx, spread, g.height_m);
     let lums = luminaires(spread, t, g);
     if ctx.class.is_luminance() {
         // An M layout that breaks a rule cannot pass: its luminance is left out.
-        let lum = spread.lum.as_ref().filter(|_| rules_ok);
+        let lum = if rules_ok {
+            ctx.luminance(spread)
+        } else {
+            None
+        };
         return Screen {
             rules_ok,
-            light_known: lum.is_some(),
             values: match lum {
                 Some(lum) => m_values(ctx, lum, &lums, optic, rei_radii, true),
                 None => vec![[f64::NAN; 5]; nl],
@@ -172,11 +180,7 @@ pub(super) fn screen(
         let u_o = if e_avg > 0.0 { min / e_avg } else { 0.0 };
         values.push([e_avg, min, u_o, f64::NAN, f64::NAN]);
     }
-    Screen {
-        rules_ok,
-        light_known: true,
-        values,
-    }
+    Screen { rules_ok, values }
 }
 
 /// An M layout's values at every level (L_avg, U_o, U_l, f_TI, REI), the candidate's
@@ -198,6 +202,33 @@ pub(super) fn m_values(
     } else {
         Vec::new()
     };
+    if let Requirement::M(m) = requirement(ctx.class)
+        && probe
+    {
+        // U_l first, on the lane centres alone: the probed fields, then the rest.
+        let fails = |u: &[f64]| {
+            u.iter()
+                .all(|&u| !crate::lighting::classes::meets(u, m.u_l))
+        };
+        let mut u_l = grid.centre_u_l(&lum.fixed, &probed, lums, optic, levels);
+        if !fails(&u_l) {
+            let rest: Vec<usize> = grid
+                .all_fields()
+                .into_iter()
+                .filter(|f| !probed.contains(f))
+                .collect();
+            let more = grid.centre_u_l(&lum.fixed, &rest, lums, optic, levels);
+            for (a, b) in u_l.iter_mut().zip(more) {
+                *a = a.min(b);
+            }
+        }
+        if fails(&u_l) {
+            return u_l
+                .iter()
+                .map(|&u| [f64::NAN, f64::NAN, u, f64::NAN, f64::NAN])
+                .collect();
+        }
+    }
     let mut cand = grid.empty_sums(levels.len());
     grid.add_sums_of(&mut cand, &probed, lums, &lum.own, optic, rei_radii);
     if let Requirement::M(m) = requirement(ctx.class)

@@ -3,7 +3,7 @@
 
 use super::checked::fewest_passing;
 use super::context::{Context, Spread};
-use super::fast::{Screen, screen};
+use super::fast::{Screen, keeps_rules, screen};
 use super::judge::evaluate;
 use super::{Arrangement, Candidate, Geometry, MAX_STATIONS, Progress, power_at_level};
 use crate::frame::Xy;
@@ -290,7 +290,7 @@ pub(super) fn run(ctx: &Context, progress: Option<&Progress>) -> Vec<Candidate> 
     let e_fixed = jobs.first().map_or(0.0, |j| {
         let cell = ctx.spread(j.g.arrangement, j.lo);
         let s = cell.get().expect("spread initialised");
-        let fixed = match &s.lum {
+        let fixed = match ctx.luminance(s) {
             Some(l) => l.grid.average(&l.fixed, ctx.from_m, ctx.to_m),
             None => fixed_average(s),
         };
@@ -421,60 +421,54 @@ fn search_fast(ctx: &Context, o: &TypeOptics, job: &Job, e_fixed: f64) -> Vec<Fo
         screens.push((n, s));
         screens.len() - 1
     };
-    let (lo, mut hi) = (job.lo, job.hi);
+    let (lo, hi) = (job.lo, job.hi);
+    let keeps = |n: usize| {
+        let cell = ctx.spread(job.g.arrangement, n);
+        keeps_rules(ctx, cell.get().expect("spread initialised"), job.g.height_m)
+    };
     // The most stations may break a site rule (spacing.min on the inside of a bend, a
-    // pole that stays too close): step down a few while only a rule fails.
-    let mut at_hi = probe(&mut screens, hi);
-    let mut steps = 0;
-    while steps < 3 && hi > lo && {
-        let s = &screens[at_hi].1;
-        !s.rules_ok && (!s.light_known || s.light_passes(ctx, top))
-    } {
-        hi -= 1;
-        steps += 1;
-        at_hi = probe(&mut screens, hi);
+    // pole that stays too close, a side street's pole inside the stretch): the densest
+    // count that keeps them, a few counts down one by one, then in even steps. The rules
+    // alone, no light: the densest layouts are the dearest to sum.
+    let mut top_n = hi;
+    let mut ok = keeps(top_n);
+    for _ in 0..3 {
+        if ok || top_n <= lo {
+            break;
+        }
+        top_n -= 1;
+        ok = keeps(top_n);
+    }
+    let step = ((hi - lo) / RULE_STEPS).max(1);
+    while !ok && top_n > lo {
+        top_n = top_n.saturating_sub(step).max(lo);
+        ok = keeps(top_n);
     }
     let passes_top = |screens: &Vec<(usize, Screen)>, i: usize| screens[i].1.passes(ctx, top);
-    // Still only a rule: a pole that stays inside the stretch (a side street's at a
-    // junction) can stand within spacing.min of many dense rows. Step down coarsely to a
-    // count that keeps the rules; stop where the light fails (fewer poles give less).
-    let rule_only = |screens: &Vec<(usize, Screen)>, i: usize| {
-        let s = &screens[i].1;
-        !s.rules_ok && (!s.light_known || s.light_passes(ctx, top))
-    };
-    if !passes_top(&screens, at_hi) && rule_only(&screens, at_hi) {
-        let step = ((hi - lo) / RULE_STEPS).max(1);
-        let mut n = hi;
-        while n > lo {
-            n = n.saturating_sub(step).max(lo);
+    // The fewest passing at the top level: gallop from the count the bound says the top
+    // level needs, then bisect (pass assumed monotonic in the count).
+    let guess = (lo..=top_n)
+        .find(|&n| ctx.count_bound(job, t, n, e_fixed).1 <= top)
+        .unwrap_or(top_n);
+    let fewest = if ok {
+        fewest_passing(lo, top_n, guess, |n| {
             let i = probe(&mut screens, n);
-            if passes_top(&screens, i) {
-                (hi, at_hi) = (n, i);
-                break;
-            }
-            if !rule_only(&screens, i) {
-                break;
-            }
-        }
-    }
-    if !passes_top(&screens, at_hi) {
-        if lo < hi {
-            probe(&mut screens, lo);
-        }
+            passes_top(&screens, i)
+        })
+    } else {
+        None
+    };
+    let Some(b) = fewest else {
+        // None passes: what was tried (at least the densest and the sparsest), for the
+        // closest when no geometry passes.
+        probe(&mut screens, hi);
+        probe(&mut screens, lo);
         return screens
             .iter()
             .map(|(n, s)| found_fast(ctx, job, t, *n, s, top))
             .collect();
-    }
-    // The fewest passing at the top level: gallop from the count the bound says the top
-    // level needs, then bisect (pass assumed monotonic in the count).
-    let guess = (lo..=hi)
-        .find(|&n| ctx.count_bound(job, t, n, e_fixed).1 <= top)
-        .unwrap_or(hi);
-    let b = fewest_passing(lo, hi, guess, |n| {
-        let i = probe(&mut screens, n);
-        passes_top(&screens, i)
-    });
+    };
+    let hi = top_n;
     // From the fewest, more stations while their bound promises less power than the
     // best of this geometry and of the search.
     let mut best_w = f64::INFINITY;
@@ -529,12 +523,9 @@ fn fast_margin(ctx: &Context, f: &Found) -> f64 {
         Requirement::M(r) => {
             // L_avg, U_o, U_l, f_TI, REI.
             let [l_avg, u_o, u_l, ti, rei] = f.values;
-            // A layout failed on its probed fields has only U_l and f_TI (the others NaN).
-            let ti = if ti.is_nan() {
-                -1.0
-            } else {
-                (r.ti_max_pct - ti) / r.ti_max_pct
-            };
+            // A layout failed on its lane centres has only U_l, on its probed fields only
+            // U_l and f_TI (the others NaN); one that breaks a rule has none (−1).
+            let ti = (!ti.is_nan()).then(|| (r.ti_max_pct - ti) / r.ti_max_pct);
             [
                 (l_avg, r.l_avg_cd_m2),
                 (u_o, r.u_o),
@@ -544,7 +535,9 @@ fn fast_margin(ctx: &Context, f: &Found) -> f64 {
             .iter()
             .filter(|(v, _)| !v.is_nan())
             .map(|&(v, l)| (v - l) / l)
-            .fold(ti, f64::min)
+            .chain(ti)
+            .reduce(f64::min)
+            .unwrap_or(-1.0)
         }
     };
     if f.rules_ok { light } else { light - 1e6 }

@@ -553,12 +553,7 @@ fn an_end_next_to_a_side_streets_pole_moves_inward_and_passes_the_check() {
     // where the last station's pole (on the right, 3 m off the centreline) would stand,
     // closer than spacing.min (10 m).
     let p = with_side_street(LEN_M, LEN_M + 3.0, 270.0);
-    let mut req = request(one_geometry());
-    req.stretch.vendor = Some("V1".into());
-    let out = optimise(&p, &iso_photometry(400.0), &req, None).unwrap();
-    let best = out
-        .best()
-        .unwrap_or_else(|| panic!("no passing candidate: {:#?}", out.candidates.first()));
+    let (req, best) = best_for_v1(&p);
     let note = best.note.as_deref().expect("the end moved: a note says so");
     assert!(
         note.contains("last station") && note.contains("B001"),
@@ -569,7 +564,35 @@ fn an_end_next_to_a_side_streets_pole_moves_inward_and_passes_the_check() {
     assert!(inset > 5.6 && inset < 6.0, "{inset}");
     assert_eq!(best.first_m, 0.0);
     // Applied, the check finds no rule broken and the street passing.
-    assert_applied_passes(&p, &req, best);
+    assert_applied_passes(&p, &req, &best);
+}
+
+#[test]
+fn an_end_at_a_junction_moves_to_where_its_pole_belongs_to_the_street() {
+    // A side street meets the street's end from the south, with no pole. The last
+    // station's pole (on the right, 3 m off the centreline) would stand on the side
+    // street's centreline, so the check would count it there; it belongs to S1 once it
+    // is more than 3 m from the side street.
+    let mut p = with_side_street(LEN_M, LEN_M, 0.0);
+    p.poles.retain(|q| q.id != "B001");
+    let (req, best) = best_for_v1(&p);
+    let note = best.note.as_deref().expect("the end moved: a note says so");
+    assert!(
+        note.contains("last station") && note.contains("S2"),
+        "{note}"
+    );
+    let inset = LEN_M - best.last_m;
+    assert!(inset > 2.99 && inset < 3.1, "{inset}");
+    assert_eq!(best.first_m, 0.0);
+    assert_applied_passes(&p, &req, &best);
+    // Every new pole is S1's for the check.
+    let step = lysplan::edit::optimise::apply_step(&p, &req.stretch, &best, "V1").unwrap();
+    let mut q = p.clone();
+    step.edit.apply(&mut q).unwrap();
+    let index = lysplan::index::SiteIndex::build(&q);
+    for st in lysplan::index::pole_stations(&index) {
+        assert_eq!(st.expect("on a street").street(), 0);
+    }
 }
 
 #[test]
@@ -578,14 +601,9 @@ fn a_side_streets_pole_inside_the_stretch_still_leaves_a_passing_count() {
     // south of the candidate's row (on the right, 3 m off the centreline), so every row
     // with a pole within 8.7 m of x = 150 m breaks spacing.min: all the dense counts.
     let p = with_side_street(LEN_M / 2.0, LEN_M / 2.0, 0.0);
-    let mut req = request(one_geometry());
-    req.stretch.vendor = Some("V1".into());
-    let out = optimise(&p, &iso_photometry(400.0), &req, None).unwrap();
-    let best = out
-        .best()
-        .unwrap_or_else(|| panic!("no passing candidate: {:#?}", out.candidates.first()));
+    let (req, best) = best_for_v1(&p);
     // Applied, the check finds no rule broken and the street passing.
-    assert_applied_passes(&p, &req, best);
+    assert_applied_passes(&p, &req, &best);
 }
 
 /// A P4 plan with a side street meeting S1 from the south at `street_x` m, and vendor
@@ -623,6 +641,19 @@ fn with_side_street(street_x: f64, pole_x: f64, azimuth_deg: f64) -> Plan {
         luminaire: "L1".into(),
     });
     p
+}
+
+/// The whole street searched with one geometry for V1's poles: the request and its best
+/// candidate (there must be one).
+fn best_for_v1(p: &Plan) -> (Request, lysplan::design::Candidate) {
+    let mut req = request(one_geometry());
+    req.stretch.vendor = Some("V1".into());
+    let out = optimise(p, &iso_photometry(400.0), &req, None).unwrap();
+    let best = out
+        .best()
+        .unwrap_or_else(|| panic!("no passing candidate: {:#?}", out.candidates.first()))
+        .clone();
+    (req, best)
 }
 
 /// Candidate `best` applied for V1: the check finds no rule broken and S1 passing.
