@@ -24,6 +24,8 @@ pub(super) type SpreadCell = Arc<OnceLock<Spread>>;
 pub(super) struct Context<'a> {
     pub plan: &'a Plan,
     pub set: SearchSet,
+    /// Candidates to confirm and report ([`Request::top`]).
+    pub top: usize,
     /// The plan with the stretch's own poles removed, other streets unclassed, the
     /// stretch as its only section, a trial luminaire type per searched type, and the
     /// poles too far to light the street left out.
@@ -528,6 +530,7 @@ pub(super) fn context<'a, T: Photometric>(
     Ok(Context {
         plan,
         set,
+        top: req.top,
         base,
         base_index,
         base_lighting,

@@ -31,6 +31,7 @@ fn check_street(street: &str, from_m: f64, to_m: f64) {
             levels: vec![0.4, 0.75, 1.0],
             ..SearchSet::default()
         },
+        top: super::DEFAULT_TOP,
     };
     let ctx = context(&plan, &photometry, &req).unwrap();
     assert!(ctx.class.is_luminance() && ctx.rtable.is_some());
@@ -131,4 +132,94 @@ fn m3_whole_street_fast_sums_equal_the_check() {
 #[test]
 fn m4_stretch_fast_sums_equal_the_check() {
     check_street("gl-landevej", 400.0, 1100.0);
+}
+
+/// The straight model's estimates against the exact sums on the bundled plan's M streets
+/// laid out whole (no pole of the plan on them): what the search's pruning rests on is
+/// that the model, relaxed by its slack, does not fail a layout the sums pass.
+fn model_against_sums(street: &str) {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/plans/doll-living-lab.ron");
+    let plan = crate::locate::load_any(&path).unwrap();
+    let (photometry, _) = crate::lighting::load_photometry(&plan);
+    let len = crate::frame::Polyline::from_lonlat(
+        &plan.streets.iter().find(|s| s.id == street).unwrap().points,
+    )
+    .length();
+    let req = Request {
+        stretch: Stretch {
+            street: street.into(),
+            from_m: 0.0,
+            to_m: len,
+            vendor: None,
+        },
+        luminaires: Vec::new(),
+        set: SearchSet {
+            levels: vec![1.0],
+            ..SearchSet::default()
+        },
+        top: super::DEFAULT_TOP,
+    };
+    let ctx = context(&plan, &photometry, &req).unwrap();
+    let t = &ctx.types[0];
+    let table = &ctx.photometry[&t.id];
+    let full = Optic::new(table, 1.0, plan.maintenance_factor);
+    let keep = 1.0 - super::model::SLACK;
+    let mut worst = [f64::INFINITY; 3];
+    for arrangement in Arrangement::ALL {
+        for (height_m, tilt_deg, overhang_m) in
+            [(6.0, 0.0, 0.0), (8.5, 5.0, 2.0), (11.0, 15.0, 1.0)]
+        {
+            let g = Geometry {
+                arrangement,
+                height_m,
+                tilt_deg,
+                overhang_m,
+                setback_m: ctx.set.setback_m,
+            };
+            let model = super::model::Profiles::new(
+                &full,
+                t.rotation_deg,
+                &g,
+                ctx.offset_m(),
+                ctx.width_m,
+                ctx.lanes,
+                ctx.rtable.as_ref().unwrap(),
+            );
+            for spacing_m in [15.0, 25.0, 35.0, 45.0] {
+                let n = (len / spacing_m).round() as usize + 1;
+                let cell = ctx.spread(arrangement, n);
+                let spread = cell.get().unwrap();
+                let (first, last) = (spread.first_m, spread.last_m);
+                let lum = ctx.luminance(spread).unwrap();
+                let lums = luminaires(spread, t, &g);
+                let v = m_values(&ctx, lum, &lums, &full, &[1e9], false)[0];
+                let e = model
+                    .estimate(arrangement, (last - first) / (n - 1) as f64)
+                    .unwrap();
+                for (k, (m, x)) in [(e.l_avg_cd_m2, v[0]), (e.u_o, v[1]), (e.u_l, v[2])]
+                    .into_iter()
+                    .enumerate()
+                {
+                    worst[k] = worst[k].min(m / x);
+                    assert!(
+                        m >= keep * x,
+                        "{street} {g:?} n {n}: model {:?} against the sums {v:?}",
+                        (e.l_avg_cd_m2, e.u_o, e.u_l)
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("{street}: least model/sums ratio L_avg, U_o, U_l: {worst:?}");
+}
+
+#[test]
+fn the_straight_model_within_its_slack_on_m3() {
+    model_against_sums("herstedoestervej");
+}
+
+#[test]
+fn the_straight_model_within_its_slack_on_m4() {
+    model_against_sums("gl-landevej");
 }

@@ -45,6 +45,7 @@ mod fast;
 mod fast_m_tests;
 mod judge;
 pub mod layout;
+mod model;
 mod search;
 pub mod yardstick;
 
@@ -140,7 +141,13 @@ pub struct Request {
     /// Luminaire type ids (empty: the types already on the stretch).
     pub luminaires: Vec<String>,
     pub set: SearchSet,
+    /// Candidates to confirm by the check and report ([`DEFAULT_TOP`]; the yardstick
+    /// asks for 1).
+    pub top: usize,
 }
+
+/// The candidates a search reports unless asked for more or fewer.
+pub const DEFAULT_TOP: usize = search::REPORTED;
 
 /// The geometry of a candidate, without its pole count and level.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,14 +5,19 @@ use super::checked::fewest_passing;
 use super::context::{Context, Spread};
 use super::fast::{Screen, keeps_rules, screen};
 use super::judge::evaluate;
+use super::model::{self, Profiles};
 use super::{Arrangement, Candidate, Geometry, MAX_STATIONS, Progress, power_at_level};
 use crate::frame::Xy;
 use crate::lighting::{Luminaire, Optic, Requirement, requirement};
 use crate::plan::{LightingClass, LuminaireType};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Candidates confirmed by the check and reported (best first).
+/// Candidates confirmed by the check and reported (best first), unless asked otherwise
+/// ([`super::Request::top`]).
 pub const REPORTED: usize = 15;
+/// Passing layouts confirmed by the check, at most this many times the candidates asked
+/// for (when the check keeps disagreeing with the fast sums).
+const CONFIRM_AT_MOST: usize = 4;
 
 /// The W/km bound from one pole's light on a straight strip is an estimate on bends and
 /// at the stretch's ends: it is relaxed by this factor.
@@ -20,6 +25,8 @@ const BOUND_SLACK: f64 = 1.05;
 
 /// Counts beyond the fewest passing tried for a lower level, at most.
 const MORE_COUNTS: usize = 12;
+/// M classes: counts summed per geometry in the straight model's order, at most.
+const MODEL_COUNTS: usize = 64;
 /// When the most stations break a site rule a few counts down too, the counts below are
 /// looked at in about this many even steps for one that keeps the rules and passes.
 const RULE_STEPS: usize = 16;
@@ -47,6 +54,11 @@ struct Job {
     /// Station counts the site rules allow.
     lo: usize,
     hi: usize,
+    /// The stretch's length its stations spread over, m.
+    len_m: f64,
+    /// M classes: per count `lo..=hi`, the least level the straight model passes at
+    /// (`None`: none), [`super::model`]; empty for P and C.
+    model: Vec<Option<usize>>,
     /// The least W/km any count and level could reach (∞: none; 0: unknown).
     bound: f64,
 }
@@ -119,6 +131,12 @@ impl Context<'_> {
     ) -> (f64, usize) {
         let levels = &self.set.levels;
         let poles = job.g.arrangement.poles(n) as f64;
+        if !job.model.is_empty() {
+            return match n.checked_sub(job.lo).and_then(|i| job.model.get(i)) {
+                Some(Some(k)) => (poles * power_at_level(t, levels[*k]) / self.len_km(), *k),
+                _ => (f64::INFINITY, levels.len()),
+            };
+        }
         let k = match need {
             Some(need) if job.strip_lx_m > 0.0 => {
                 let len = self.to_m - self.from_m;
@@ -251,6 +269,8 @@ pub(super) fn run(ctx: &Context, progress: Option<&Progress>) -> Vec<Candidate> 
                             strip_lx_m: 0.0,
                             lo,
                             hi,
+                            len_m: len,
+                            model: Vec::new(),
                             bound: 0.0,
                         });
                     }
@@ -297,8 +317,49 @@ pub(super) fn run(ctx: &Context, progress: Option<&Progress>) -> Vec<Candidate> 
         fixed * BOUND_SLACK + 1e-3
     });
     use rayon::prelude::*;
+    // M classes: the straight model's profiles, one per type and geometry but for its
+    // arrangement, which the model lays ([`super::model`]).
+    let key = |j: &Job| {
+        (
+            j.ty,
+            j.g.height_m.to_bits(),
+            j.g.tilt_deg.to_bits(),
+            j.g.overhang_m.to_bits(),
+        )
+    };
+    let profiles: Vec<(_, Profiles)> = match &ctx.rtable {
+        Some(t) if ctx.class.is_luminance() => {
+            let mut keys: Vec<_> = jobs.iter().map(|j| (key(j), j.ty, j.g)).collect();
+            keys.sort_by_key(|k| k.0);
+            keys.dedup_by_key(|k| k.0);
+            keys.into_par_iter()
+                .map(|(k, ty, g)| {
+                    let o = &optics[ty];
+                    let p = Profiles::new(
+                        &o.full,
+                        o.t.rotation_deg,
+                        &g,
+                        ctx.offset_m(),
+                        ctx.width_m,
+                        ctx.lanes,
+                        t,
+                    );
+                    (k, p)
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     jobs.par_iter_mut().for_each(|j| {
-        strip(j);
+        match profiles.binary_search_by_key(&key(j), |p| p.0) {
+            Ok(i) => {
+                let p = &profiles[i].1;
+                j.model = (j.lo..=j.hi)
+                    .map(|n| model_level(ctx, p, j, n, e_fixed))
+                    .collect();
+            }
+            Err(_) => strip(j),
+        }
         let o = &optics[j.ty];
         j.bound = (j.lo..=j.hi)
             .map(|n| ctx.count_bound(j, o.t, n, e_fixed).0)
@@ -309,6 +370,25 @@ pub(super) fn run(ctx: &Context, progress: Option<&Progress>) -> Vec<Candidate> 
         search_fast(ctx, &optics[job.ty], job, e_fixed)
     });
     confirm(ctx, found)
+}
+
+/// The least level index at which the straight model passes `n` stations of `job`
+/// (M classes, [`super::model`]), the poles that stay adding `e_fixed` to L_avg.
+fn model_level(ctx: &Context, p: &Profiles, job: &Job, n: usize, e_fixed: f64) -> Option<usize> {
+    let Requirement::M(m) = requirement(ctx.class) else {
+        return None;
+    };
+    let s = job.len_m / n.checked_sub(1).filter(|&g| g > 0)? as f64;
+    let e = p.estimate(job.g.arrangement, s)?;
+    let keep = 1.0 - model::SLACK;
+    let l = e.l_avg_cd_m2;
+    if e.u_o < m.u_o * keep || e.u_l < m.u_l * keep || l.is_nan() || l <= 0.0 {
+        return None;
+    }
+    snap_up(
+        &ctx.set.levels,
+        (m.l_avg_cd_m2 * keep - e_fixed) / e.l_avg_cd_m2,
+    )
 }
 
 /// [`strip_light`] for the M classes: the luminance one luminaire of geometry `g` puts
@@ -444,6 +524,35 @@ fn search_fast(ctx: &Context, o: &TypeOptics, job: &Job, e_fixed: f64) -> Vec<Fo
         top_n = top_n.saturating_sub(step).max(lo);
         ok = keeps(top_n);
     }
+    // M classes: the counts in the order of the W/km the straight model promises, each
+    // summed for its least passing level, until the promise cannot beat the best of this
+    // geometry or of the search ([`super::model`]).
+    let promised: Vec<(f64, usize)> = if ok && !job.model.is_empty() {
+        let mut v: Vec<(f64, usize)> = (lo..=top_n)
+            .map(|n| (ctx.count_bound(job, t, n, e_fixed).0, n))
+            .filter(|p| p.0.is_finite())
+            .collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        v
+    } else {
+        Vec::new()
+    };
+    if !promised.is_empty() {
+        let mut best_w = f64::INFINITY;
+        for &(bound, n) in promised.iter().take(MODEL_COUNTS) {
+            if bound >= best_w || bound > ctx.best_w_per_km() {
+                break;
+            }
+            let i = probe(&mut screens, n);
+            if let Some(k) = screens[i].1.least(ctx) {
+                let poles = job.g.arrangement.poles(n) as f64;
+                let w = poles * power_at_level(t, levels[k]) / ctx.len_km();
+                best_w = best_w.min(w);
+                ctx.found_w_per_km(w);
+            }
+        }
+        return records(ctx, job, t, screens);
+    }
     let passes_top = |screens: &Vec<(usize, Screen)>, i: usize| screens[i].1.passes(ctx, top);
     // The fewest passing at the top level: gallop from the count the bound says the top
     // level needs, then bisect (pass assumed monotonic in the count).
@@ -492,8 +601,19 @@ fn search_fast(ctx: &Context, o: &TypeOptics, job: &Job, e_fixed: f64) -> Vec<Fo
             }
         }
     }
-    // Per count its least passing level, a count kept only where it lowers the level;
-    // the failing counts at the top level (for the closest when none passes).
+    records(ctx, job, t, screens)
+}
+
+/// What a geometry's search keeps of the layouts it summed: per count its least passing
+/// level, a count kept only where it lowers the level; the failing counts at the top
+/// level (for the closest when none passes).
+fn records(
+    ctx: &Context,
+    job: &Job,
+    t: &LuminaireType,
+    mut screens: Vec<(usize, Screen)>,
+) -> Vec<Found> {
+    let top = ctx.set.levels.len() - 1;
     screens.sort_by_key(|s| s.0);
     let mut out = Vec::new();
     let mut least_so_far = usize::MAX;
@@ -545,8 +665,11 @@ fn fast_margin(ctx: &Context, f: &Found) -> f64 {
 
 /// The fast search's findings confirmed by the check: the best passing ones (or, with
 /// none passing, the closest), each evaluated by the check; a layout the check fails at
-/// its level is tried a few levels up.
+/// its level is tried a few levels up. Passing ones are confirmed best first, a batch at
+/// a time, until `ctx.top` pass and no one left can beat them: the check's W/km of a
+/// layout is never below its fast W/km (the same at the same level, more a level up).
 fn confirm(ctx: &Context, mut found: Vec<Found>) -> Vec<Candidate> {
+    let top = ctx.top.max(1);
     let passing: Vec<Found> = {
         let mut p: Vec<Found> = found.iter().filter(|f| f.pass).cloned().collect();
         p.sort_by(|a, b| {
@@ -557,36 +680,61 @@ fn confirm(ctx: &Context, mut found: Vec<Found>) -> Vec<Candidate> {
         });
         p
     };
-    let pick: Vec<Found> = if passing.is_empty() {
+    if passing.is_empty() {
         found.sort_by(|a, b| fast_margin(ctx, b).total_cmp(&fast_margin(ctx, a)));
-        found.into_iter().take(REPORTED).collect()
-    } else {
-        passing.into_iter().take(REPORTED).collect()
-    };
+        found.truncate(top);
+        return rank(check_each(ctx, &found));
+    }
+    let batch = top.max(rayon::current_num_threads());
+    let mut checked: Vec<Candidate> = Vec::new();
+    let mut at = 0;
+    while at < passing.len() && at < CONFIRM_AT_MOST * top.max(REPORTED) {
+        let end = (at + batch).min(passing.len());
+        checked.extend(check_each(ctx, &passing[at..end]));
+        at = end;
+        let mut w: Vec<f64> = checked
+            .iter()
+            .filter(|c| c.pass)
+            .map(|c| c.w_per_km)
+            .collect();
+        w.sort_by(f64::total_cmp);
+        if let (Some(&kth), Some(next)) = (w.get(top - 1), passing.get(at))
+            && next.w_per_km > kth
+        {
+            break;
+        }
+    }
+    let mut ranked = rank(checked);
+    if ranked.first().is_some_and(|c| c.pass) {
+        ranked.truncate(top);
+    }
+    ranked
+}
+
+/// Each of `pick` evaluated by the check (in parallel); one the fast sums passed that
+/// the check fails at its level is tried up to three levels up.
+fn check_each(ctx: &Context, pick: &[Found]) -> Vec<Candidate> {
+    use rayon::prelude::*;
     let levels = &ctx.set.levels;
-    let checked: Vec<Candidate> = {
-        use rayon::prelude::*;
-        pick.par_iter()
-            .map(|f| {
-                let t = &ctx.types[f.ty];
-                let cell = ctx.spread(f.g.arrangement, f.n);
-                let spread = cell.get().expect("spread initialised");
-                let mut c = evaluate(ctx, t, &f.g, spread, f.n, f.level);
-                if f.pass && !c.pass {
-                    let k = levels.partition_point(|&l| l <= f.level);
-                    for &l in levels.iter().skip(k).take(3) {
-                        let up = evaluate(ctx, t, &f.g, spread, f.n, l);
-                        if up.pass {
-                            c = up;
-                            break;
-                        }
+    pick.par_iter()
+        .map(|f| {
+            let t = &ctx.types[f.ty];
+            let cell = ctx.spread(f.g.arrangement, f.n);
+            let spread = cell.get().expect("spread initialised");
+            let mut c = evaluate(ctx, t, &f.g, spread, f.n, f.level);
+            if f.pass && !c.pass {
+                let k = levels.partition_point(|&l| l <= f.level);
+                for &l in levels.iter().skip(k).take(3) {
+                    let up = evaluate(ctx, t, &f.g, spread, f.n, l);
+                    if up.pass {
+                        c = up;
+                        break;
                     }
                 }
-                c
-            })
-            .collect()
-    };
-    rank(checked)
+            }
+            c
+        })
+        .collect()
 }
 
 /// Passing candidates by the objective; with none passing, every one by its closeness.

@@ -73,8 +73,11 @@ pub fn sections_with_progress<T: Photometric + Sync>(
             p.done.fetch_add(1, Ordering::Relaxed);
         }
     };
+    // Sections side by side: each search is parallel inside too, but its set-up and
+    // the check's confirmation leave cores idle.
+    use rayon::prelude::*;
     plan.sections
-        .iter()
+        .par_iter()
         .map(|s| {
             let si = plan.streets.iter().position(|st| st.id == s.street);
             let own = si.map_or_else(Vec::new, |si| {
@@ -120,6 +123,8 @@ pub fn sections_with_progress<T: Photometric + Sync>(
                 },
                 luminaires,
                 set: set.clone(),
+                // The yardstick needs the best alone.
+                top: 1,
             };
             match optimise(plan, photometry, &req, None) {
                 Ok(Outcome {

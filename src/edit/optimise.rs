@@ -60,7 +60,7 @@ pub struct OptimiseArgs {
     /// How far the poles stand behind the carriageway edge, m (default 1).
     #[arg(long, value_name = "M")]
     pub setback: Option<f64>,
-    /// How many candidates to list.
+    /// How many candidates to confirm by the check and list, best first.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
     /// `text` for people, `json` for scripts.
@@ -219,6 +219,7 @@ pub fn run(a: &OptimiseArgs) -> ExitCode {
         stretch,
         luminaires: a.luminaires.clone(),
         set,
+        top: a.top.max(1),
     };
     let outcome = match optimise(&plan, &photometry, &req, None) {
         Ok(o) => o,

@@ -378,12 +378,7 @@ impl LuminanceGrid {
     /// (`cd` its maintained intensity at (C, γ)): I / h² and the r-table's tan γ nodes;
     /// `None` beyond the table.
     #[inline]
-    fn term(
-        &self,
-        l: &Luminaire,
-        p: Xy,
-        cd: impl Fn(f64, f64) -> f64,
-    ) -> Option<(f64, TanNodes)> {
+    fn term(&self, l: &Luminaire, p: Xy, cd: impl Fn(f64, f64) -> f64) -> Option<(f64, TanNodes)> {
         let h = l.height_m;
         let tan_g = l.xy.dist2(p).sqrt() / h;
         if tan_g.is_nan() || tan_g > self.max_tan {
@@ -584,6 +579,79 @@ fn field_geom(line: &Polyline, field: &grid::Field, width_m: f64, lanes: u32) ->
     })
 }
 
+/// The luminance of luminaire `l` at road point `p` on a straight street running grid
+/// east (as [`strip_luminance`] lays it), seen from each of `observers`, into `out`
+/// (zero outside the window or the table).
+fn straight_term(
+    l: &Luminaire,
+    optic: &Optic,
+    t: &RTable,
+    p: Xy,
+    observers: &[Xy],
+    out: &mut [f64],
+) {
+    out.iter_mut().for_each(|v| *v = 0.0);
+    let h = l.height_m;
+    let tan_g = l.xy.dist2(p).sqrt() / h;
+    if tan_g.is_nan() || tan_g > t.max_tan_gamma() {
+        return;
+    }
+    let (c, g) = l.c_gamma(p);
+    let base = optic.maintained_cd(c, g) / (h * h);
+    let nodes = t.tan_nodes(tan_g);
+    let (dx, dy) = (l.xy.x - p.x, l.xy.y - p.y);
+    for (v, &o) in out.iter_mut().zip(observers) {
+        if let Some(beta) = Sight::new(p, o).beta_in_window(dx, dy, h) {
+            *v = base * t.r_at(nodes, beta);
+        }
+    }
+}
+
+/// One luminaire's luminance on a straight street running grid east along y = 0,
+/// `width_m` wide with `lanes` lanes (as [`strip_luminance`] lays it): at each point
+/// across (3 per lane, lane by lane) and each position `xs` along, seen by each lane's
+/// observer `back_m` before the point on its lane's centre line; cd/m². Indexed
+/// `[(j * points_across + i) * xs.len() + k]` for observer lane `j`, point `i`, `xs[k]`.
+/// The profile of one pole the arrangement search's straight model repeats
+/// (`crate::design`).
+pub fn straight_profiles(
+    l: &Luminaire,
+    optic: &Optic,
+    t: &RTable,
+    width_m: f64,
+    lanes: u32,
+    xs: &[f64],
+    back_m: f64,
+) -> Vec<f64> {
+    let lanes = lanes.clamp(1, 12);
+    let offs: Vec<f64> = (0..lanes)
+        .flat_map(|j| lane_offsets(width_m, lanes, j).0)
+        .collect();
+    let centres: Vec<f64> = (0..lanes)
+        .map(|j| lane_offsets(width_m, lanes, j).1)
+        .collect();
+    let (n_pts, n_x) = (offs.len(), xs.len());
+    let mut out = vec![0.0; lanes as usize * n_pts * n_x];
+    if !(l.height_m.is_finite() && l.height_m > 0.0) {
+        return out;
+    }
+    let mut v = vec![0.0; centres.len()];
+    let mut observers = vec![Xy::default(); centres.len()];
+    for (i, &o) in offs.iter().enumerate() {
+        for (k, &x) in xs.iter().enumerate() {
+            let p = Xy::new(x, o);
+            for (ob, &c) in observers.iter_mut().zip(&centres) {
+                *ob = Xy::new(x - back_m, c);
+            }
+            straight_term(l, optic, t, p, &observers, &mut v);
+            for (j, &vj) in v.iter().enumerate() {
+                out[(j * n_pts + i) * n_x + k] = vj;
+            }
+        }
+    }
+    out
+}
+
 /// The luminance luminaire `l` puts on a straight street running grid east along y = 0,
 /// `width_m` wide with `lanes` lanes, summed along it in 1 m steps per point across (of
 /// the lanes' points), seen by each lane's observer `backs` metres before the point (the
@@ -608,28 +676,19 @@ pub fn strip_luminance(
         .flat_map(|j| lane_offsets(width_m, lanes, j).0)
         .collect();
     let mut best = 0.0_f64;
+    let mut v = vec![0.0; backs.len()];
+    let mut observers = vec![Xy::default(); backs.len()];
     for j in 0..lanes {
         let centre = lane_offsets(width_m, lanes, j).1;
         let mut sum = 0.0;
         for i in -steps..=steps {
             for &o in &offs {
                 let p = Xy::new(l.xy.x + i as f64, o);
-                let tan_g = l.xy.dist2(p).sqrt() / h;
-                if tan_g.is_nan() || tan_g > t.max_tan_gamma() {
-                    continue;
+                for (ob, &b) in observers.iter_mut().zip(backs) {
+                    *ob = Xy::new(p.x - b, centre);
                 }
-                let (c, g) = l.c_gamma(p);
-                let base = optic.maintained_cd(c, g) / (h * h);
-                let nodes = t.tan_nodes(tan_g);
-                let (dx, dy) = (l.xy.x - p.x, l.xy.y - p.y);
-                let most = backs
-                    .iter()
-                    .filter_map(|&b| {
-                        Sight::new(p, Xy::new(p.x - b, centre)).beta_in_window(dx, dy, h)
-                    })
-                    .map(|beta| base * t.r_at(nodes, beta))
-                    .fold(0.0, f64::max);
-                sum += most;
+                straight_term(l, optic, t, p, &observers, &mut v);
+                sum += v.iter().copied().fold(0.0, f64::max);
             }
         }
         best = best.max(sum);

@@ -299,6 +299,7 @@ fn the_energy_window_sets_each_section_against_the_best_arrangement() {
         },
         luminaires: r.luminaires.clone(),
         set: h.state().energy.yardstick.set.clone(),
+        top: lysplan::design::DEFAULT_TOP,
     };
     let o = lysplan::design::optimise(&plan, &photometry, &req, None).unwrap();
     assert_eq!(o.best().map(|c| c.w_per_km), Some(best));

@@ -109,6 +109,7 @@ fn request(set: SearchSet) -> Request {
         },
         luminaires: vec!["L1".into()],
         set,
+        top: lysplan::design::DEFAULT_TOP,
     }
 }
 
@@ -673,4 +674,70 @@ fn assert_applied_passes(p: &Plan, req: &Request, best: &lysplan::design::Candid
         .find(|s| s.id == "S1")
         .unwrap();
     assert!(s1.pass, "{s1:?}");
+}
+
+#[test]
+fn top_asks_how_many_are_confirmed_and_the_best_does_not_depend_on_it() {
+    let p = plan(LightingClass::P4);
+    let ph = iso_photometry(400.0);
+    let mut req = request(SearchSet {
+        heights_m: vec![5.0, 6.0, 8.0],
+        ..SearchSet::default()
+    });
+    req.top = 25;
+    let many = optimise(&p, &ph, &req, None).unwrap();
+    assert_eq!(many.candidates.len(), 25);
+    assert!(many.confirmed >= 25);
+    assert!(many.candidates.iter().all(|c| c.pass));
+    assert!(
+        many.candidates
+            .windows(2)
+            .all(|w| w[0].cmp_objective(&w[1]).is_le())
+    );
+    req.top = 1;
+    let one = optimise(&p, &ph, &req, None).unwrap();
+    assert_eq!(one.candidates.len(), 1);
+    // The same objective (an isotropic optic ties tilts: either may come first).
+    let (a, b) = (one.best().unwrap(), many.best().unwrap());
+    assert_eq!(a.cmp_objective(b), std::cmp::Ordering::Equal, "{a:?} {b:?}");
+    assert!(one.confirmed < many.confirmed);
+}
+
+#[test]
+fn an_m_street_gets_a_best_that_passes_the_check_and_widening_keeps_it() {
+    // The M search orders and prunes by its straight model; the best must still be the
+    // check's pass, and more heights never a worse best.
+    // A bundled road optic (generated photometry): an isotropic one glares far past any
+    // M class's f_TI.
+    let mut p = plan(LightingClass::M5);
+    p.luminaires[0].photometry = PhotometrySource::Bundled("generic_road_2lane_60w.ldt".into());
+    p.luminaires[0].power_w = 60.0;
+    let (ph, errors) = lysplan::lighting::load_photometry(&p);
+    assert!(errors.is_empty());
+    let narrow = SearchSet {
+        heights_m: vec![8.0],
+        tilts_deg: vec![0.0, 10.0],
+        overhangs_m: vec![0.0, 1.0],
+        ..SearchSet::default()
+    };
+    let wide = SearchSet {
+        heights_m: vec![6.0, 8.0, 10.0],
+        ..narrow.clone()
+    };
+    let mut req = request(narrow);
+    req.stretch.vendor = Some("V1".into());
+    let a = optimise(&p, &ph, &req, None).unwrap();
+    let best_a = a
+        .best()
+        .unwrap_or_else(|| panic!("no passing candidate: {:#?}", a.candidates.first()))
+        .clone();
+    assert_eq!(best_a.metrics.len(), 5, "{best_a:?}");
+    assert_applied_passes(&p, &req, &best_a);
+    req.set = wide;
+    let b = optimise(&p, &ph, &req, None).unwrap();
+    let best_b = b.best().expect("a wider search still passes");
+    assert!(
+        best_b.cmp_objective(&best_a).is_le(),
+        "{best_b:?} against {best_a:?}"
+    );
 }

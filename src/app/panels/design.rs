@@ -236,6 +236,7 @@ impl DesignUi {
             stretch: self.stretch(),
             luminaires,
             set,
+            top: crate::design::DEFAULT_TOP,
         };
         let plan = state.plan().clone();
         let search = SearchJob::spawn(ctx, state.revision(), move |p| {
