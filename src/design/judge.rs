@@ -80,7 +80,41 @@ pub(super) fn evaluate(
     };
     judge(ctx, &eval, &mut c);
     c.pass = c.failures.is_empty() && c.rule_failures.is_empty();
+    if c.pass
+        && let Some(misses) = street_misses(ctx, &eval)
+    {
+        // The stretch passes on its own rows; the street's overall values mix in the
+        // rest of it, which the candidate does not change (a darker stretch beside
+        // brighter ones lowers the street's U_o).
+        let says = format!(
+            "the whole street then misses {}: {}",
+            ctx.class,
+            misses.join(", ")
+        );
+        c.note = Some(match c.note.take() {
+            Some(n) => format!("{n}; {says}"),
+            None => says,
+        });
+    }
     c
+}
+
+/// What the street as a whole misses of its class in `eval` (a stretch's search; `None`
+/// for a whole street, whose verdict is the stretch's, or when it passes).
+fn street_misses(ctx: &Context, eval: &StreetEvaluation) -> Option<Vec<String>> {
+    if ctx.whole {
+        return None;
+    }
+    let r = &eval.result;
+    let v = if ctx.class.is_luminance() {
+        classes::luminance_verdict(
+            ctx.class,
+            eval.luminance.as_ref().and_then(|l| l.values.as_ref()),
+        )
+    } else {
+        classes::verdict(ctx.class, r.e_avg_lx, r.e_min_lx, r.u_o.unwrap_or(f64::NAN))
+    };
+    (!v.failures.is_empty()).then_some(v.failures)
 }
 
 /// The class's metrics, margins and failures of the stretch in `eval` (module docs).

@@ -421,6 +421,9 @@ impl Serialize for CandidateJson<'_> {
             .collect();
         m.serialize_entry("margins", &margins)?;
         m.serialize_entry("pass", &c.pass)?;
+        if let Some(n) = &c.note {
+            m.serialize_entry("note", n)?;
+        }
         m.end()
     }
 }

@@ -26,24 +26,28 @@ fn origin() -> Xy {
 /// A plan with one straight street of `LEN_M` running grid east, class `class`, width
 /// `WIDTH_M`, an isotropic luminaire type `L1` (10 W) and vendor `V1` with three poles
 /// `A001`.. on its left (the vendor's id pattern).
+/// V1's pole `id` of type `luminaire` on the street's left at `x` m, 6 m high, facing it.
+fn left_pole(id: &str, x: f64, luminaire: &str) -> Pole {
+    let o = origin();
+    let LonLat { lon, lat } = LonLat::from_xy(Xy::new(o.x + x, o.y + WIDTH_M / 2.0 + 1.0));
+    Pole {
+        id: id.into(),
+        lon,
+        lat,
+        height_m: 6.0,
+        overhang_m: 0.0,
+        tilt_deg: 0.0,
+        azimuth_deg: 180.0,
+        vendor: "V1".into(),
+        luminaire: luminaire.into(),
+    }
+}
+
 fn plan(class: LightingClass) -> Plan {
     let o = origin();
     let ll = |dx: f64, dy: f64| LonLat::from_xy(Xy::new(o.x + dx, o.y + dy));
     let poles = (0..3)
-        .map(|k| {
-            let LonLat { lon, lat } = ll(50.0 + 100.0 * k as f64, WIDTH_M / 2.0 + 1.0);
-            Pole {
-                id: format!("A{:03}", k + 1).into(),
-                lon,
-                lat,
-                height_m: 6.0,
-                overhang_m: 0.0,
-                tilt_deg: 0.0,
-                azimuth_deg: 180.0,
-                vendor: "V1".into(),
-                luminaire: "L1".into(),
-            }
-        })
+        .map(|k| left_pole(&format!("A{:03}", k + 1), 50.0 + 100.0 * k as f64, "L1"))
         .collect();
     Plan {
         name: "design test".into(),
@@ -740,4 +744,46 @@ fn an_m_street_gets_a_best_that_passes_the_check_and_widening_keeps_it() {
         best_b.cmp_objective(&best_a).is_le(),
         "{best_b:?} against {best_a:?}"
     );
+}
+
+#[test]
+fn a_stretch_that_passes_beside_a_much_brighter_rest_says_the_street_misses() {
+    // The stretch 0–150 m is designed to C5 on its own rows; 150–300 m is lit by a
+    // far brighter type that stays. The street's U_o (its least light against its
+    // average) then fails: the candidate passes, with a note saying so.
+    let mut p = plan(LightingClass::C5);
+    let mut bright = p.luminaires[0].clone();
+    bright.id = "L2".into();
+    p.luminaires.push(bright);
+    for (k, x) in [170.0, 200.0, 230.0, 260.0, 290.0].into_iter().enumerate() {
+        p.poles.push(left_pole(&format!("B{:03}", k + 1), x, "L2"));
+    }
+    let mut ph = iso_photometry(400.0);
+    ph.insert(
+        "L2".into(),
+        IntensityTable::constant_lower_hemisphere(20_000.0),
+    );
+    let mut req = request(one_geometry());
+    req.stretch.to_m = 150.0;
+    req.luminaires = vec!["L1".into()];
+    let out = optimise(&p, &ph, &req, None).unwrap();
+    let best = out
+        .best()
+        .unwrap_or_else(|| panic!("no passing candidate: {:#?}", out.candidates.first()));
+    let note = best.note.as_deref().unwrap_or_default();
+    assert!(
+        note.contains("whole street then misses C5") && note.contains("U_o"),
+        "{note:?}"
+    );
+    // The whole street searched: its own verdict, no such note.
+    req.stretch.to_m = LEN_M;
+    let whole = optimise(&p, &ph, &req, None).unwrap();
+    for c in &whole.candidates {
+        assert!(
+            !c.note
+                .as_deref()
+                .unwrap_or_default()
+                .contains("whole street")
+        );
+    }
 }
