@@ -7,8 +7,7 @@ use super::context::context;
 use super::fast::{luminaires, m_values, screen};
 use super::judge::evaluate;
 use super::{Arrangement, Geometry, Request, SearchSet, Stretch};
-use crate::frame::Xy;
-use crate::lighting::{Luminaire, Optic};
+use crate::lighting::Optic;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-12)
@@ -53,15 +52,7 @@ fn check_street(street: &str, from_m: f64, to_m: f64) {
             overhang_m,
             setback_m: ctx.set.setback_m,
         };
-        let probe = Luminaire::from_grid(
-            0,
-            Xy::default(),
-            height_m,
-            0.0,
-            overhang_m,
-            tilt_deg,
-            t.rotation_deg,
-        );
+        let probe = super::search::probe_luminaire(height_m, tilt_deg, overhang_m, t.rotation_deg);
         let at: Vec<Optic> = ctx
             .set
             .levels

@@ -30,7 +30,8 @@ const REACH_H: f64 = 13.0;
 
 /// One geometry's profiles, a pole on each side of the street.
 pub(super) struct Profiles {
-    /// The first sample's position along, m (the profile runs from `x0` to `-x0`).
+    /// The first sample's position along from the pole, m (`n_x` samples, [`STEP_M`]
+    /// apart, trimmed to where the pole lights).
     x0: f64,
     n_x: usize,
     n_obs: usize,
@@ -81,12 +82,26 @@ impl Profiles {
         let right = pole(-offset_m, 0.0);
         let left = pole(offset_m, 180.0);
         let profile = |l: &Luminaire| straight_profiles(l, optic, t, width_m, lanes, &xs, back);
+        let side = [profile(&right), profile(&left)];
+        // Trimmed to where any profile is lit (the window and the table end short of
+        // the reach): the estimate's sums run over this span only.
+        let n_x = xs.len();
+        let lit = |k: usize| side.iter().any(|p| p.chunks(n_x).any(|row| row[k] != 0.0));
+        let first = (0..n_x).find(|&k| lit(k)).unwrap_or(0);
+        let last = (0..n_x).rev().find(|&k| lit(k)).unwrap_or(0).max(first);
+        // One zero sample either side keeps the interpolation to zero at the ends.
+        let (first, last) = (first.saturating_sub(1), (last + 1).min(n_x - 1));
+        let keep = |p: &Vec<f64>| -> Vec<f64> {
+            p.chunks(n_x)
+                .flat_map(|row| row[first..=last].iter().copied())
+                .collect()
+        };
         Profiles {
-            x0: xs[0],
-            n_x: xs.len(),
+            x0: xs[first],
+            n_x: last - first + 1,
             n_obs: lanes as usize,
             n_pts: 3 * lanes as usize,
-            side: [profile(&right), profile(&left)],
+            side: [keep(&side[0]), keep(&side[1])],
         }
     }
 
@@ -129,7 +144,8 @@ impl Profiles {
         } else {
             &[0.0]
         };
-        let reach = -self.x0;
+        // Sample positions relative to a pole run from x0 to x1.
+        let (x0, x1) = (self.x0, self.x0 + (self.n_x - 1) as f64 * STEP_M);
         let (n_obs, n_pts) = (self.n_obs, self.n_pts);
         let mut sum = vec![0.0; n_obs];
         let mut min = vec![f64::INFINITY; n_obs];
@@ -142,8 +158,8 @@ impl Profiles {
             centre_hi.iter_mut().for_each(|v| *v = 0.0);
             for &r in &field.rows_m {
                 let x = f0 + r;
-                let m_lo = ((x - reach) / period).floor() as i64;
-                let m_hi = ((x + reach) / period).ceil() as i64;
+                let m_lo = ((x - x1 - period) / period).floor() as i64;
+                let m_hi = ((x - x0) / period).ceil() as i64;
                 points += n_pts;
                 for j in 0..n_obs {
                     for i in 0..n_pts {

@@ -153,6 +153,25 @@ impl Context<'_> {
     }
 }
 
+/// One luminaire `height_m` high at the origin, its arm grid north: whose influence
+/// radius stands for every pole of that shape.
+pub(super) fn probe_luminaire(
+    height_m: f64,
+    tilt_deg: f64,
+    overhang_m: f64,
+    rotation_deg: f64,
+) -> Luminaire {
+    Luminaire::from_grid(
+        0,
+        Xy::default(),
+        height_m,
+        0.0,
+        overhang_m,
+        tilt_deg,
+        rotation_deg,
+    )
+}
+
 /// A luminaire of geometry `g` on the right of a straight street running grid east
 /// along y = 0, its arm pointing north.
 fn strip_pole(ctx: &Context, g: &Geometry, rotation_deg: f64) -> Luminaire {
@@ -220,62 +239,64 @@ pub(super) fn run(ctx: &Context, progress: Option<&Progress>) -> Vec<Candidate> 
         .iter()
         .map(|&a| (a, spread_len(a)))
         .collect();
-    let mut jobs = Vec::new();
-    for (ty, o) in optics.iter().enumerate() {
-        for &(arrangement, len) in &lens {
-            for &height_m in &ctx.set.heights_m {
-                let Some((lo, hi)) = ctx.station_bounds(height_m, len) else {
-                    continue;
-                };
-                for &tilt_deg in &ctx.set.tilts_deg {
-                    for &overhang_m in &ctx.set.overhangs_m {
-                        let g = Geometry {
-                            arrangement,
-                            height_m,
-                            tilt_deg,
-                            overhang_m,
-                            setback_m: ctx.set.setback_m,
-                        };
-                        if ctx.offset_m() > r.max_offset_m
-                            || (arrangement == Arrangement::Opposite
-                                && 2.0 * ctx.offset_m() < r.min_spacing_m)
-                        {
-                            continue;
-                        }
-                        let probe = Luminaire::from_grid(
-                            0,
-                            Xy::default(),
-                            height_m,
-                            0.0,
-                            overhang_m,
-                            tilt_deg,
-                            o.t.rotation_deg,
-                        );
-                        let radii: Vec<f64> = o
-                            .at_level
-                            .iter()
-                            .map(|op| op.radius_m(&probe, Some(ctx.class)))
-                            .collect();
-                        let rei_radii = o
-                            .at_level
-                            .iter()
-                            .map(|op| op.radius_m(&probe, None))
-                            .collect();
-                        jobs.push(Job {
-                            ty,
-                            g,
-                            radii,
-                            rei_radii,
-                            strip_lx_m: 0.0,
-                            lo,
-                            hi,
-                            len_m: len,
-                            model: Vec::new(),
-                            bound: 0.0,
-                        });
-                    }
+    // The influence radii of one luminaire per type, height, tilt and overhang (the
+    // arrangements share them), in parallel: each is a search over the table.
+    use rayon::prelude::*;
+    let mut shapes = Vec::new();
+    for ty in 0..optics.len() {
+        for &height_m in &ctx.set.heights_m {
+            for &tilt_deg in &ctx.set.tilts_deg {
+                for &overhang_m in &ctx.set.overhangs_m {
+                    shapes.push((ty, height_m, tilt_deg, overhang_m));
                 }
             }
+        }
+    }
+    let radii: Vec<(Vec<f64>, Vec<f64>)> = if ctx.offset_m() > r.max_offset_m {
+        Vec::new()
+    } else {
+        shapes
+            .par_iter()
+            .map(|&(ty, height_m, tilt_deg, overhang_m)| {
+                let o = &optics[ty];
+                let probe = probe_luminaire(height_m, tilt_deg, overhang_m, o.t.rotation_deg);
+                let at = |class: Option<LightingClass>| -> Vec<f64> {
+                    o.at_level
+                        .iter()
+                        .map(|op| op.radius_m(&probe, class))
+                        .collect()
+                };
+                (at(Some(ctx.class)), at(None))
+            })
+            .collect()
+    };
+    let mut jobs = Vec::new();
+    for (&(ty, height_m, tilt_deg, overhang_m), (radii, rei_radii)) in shapes.iter().zip(&radii) {
+        for &(arrangement, len) in &lens {
+            let Some((lo, hi)) = ctx.station_bounds(height_m, len) else {
+                continue;
+            };
+            if arrangement == Arrangement::Opposite && 2.0 * ctx.offset_m() < r.min_spacing_m {
+                continue;
+            }
+            jobs.push(Job {
+                ty,
+                g: Geometry {
+                    arrangement,
+                    height_m,
+                    tilt_deg,
+                    overhang_m,
+                    setback_m: ctx.set.setback_m,
+                },
+                radii: radii.clone(),
+                rei_radii: rei_radii.clone(),
+                strip_lx_m: 0.0,
+                lo,
+                hi,
+                len_m: len,
+                model: Vec::new(),
+                bound: 0.0,
+            });
         }
     }
     if let Some(p) = progress {
@@ -316,7 +337,6 @@ pub(super) fn run(ctx: &Context, progress: Option<&Progress>) -> Vec<Candidate> 
         };
         fixed * BOUND_SLACK + 1e-3
     });
-    use rayon::prelude::*;
     // M classes: the straight model's profiles, one per type and geometry but for its
     // arrangement, which the model lays ([`super::model`]).
     let key = |j: &Job| {
@@ -551,7 +571,11 @@ fn search_fast(ctx: &Context, o: &TypeOptics, job: &Job, e_fixed: f64) -> Vec<Fo
                 ctx.found_w_per_km(w);
             }
         }
-        return records(ctx, job, t, screens);
+        // The model promised counts the street does not pass, and nothing has passed
+        // anywhere yet: search as for P and C rather than give up on the geometry.
+        if screens.iter().any(|(_, s)| s.least(ctx).is_some()) || ctx.best_w_per_km().is_finite() {
+            return records(ctx, job, t, screens);
+        }
     }
     let passes_top = |screens: &Vec<(usize, Screen)>, i: usize| screens[i].1.passes(ctx, top);
     // The fewest passing at the top level: gallop from the count the bound says the top
