@@ -80,6 +80,16 @@ pub(super) fn evaluate(
     };
     judge(ctx, &eval, &mut c);
     c.pass = c.failures.is_empty() && c.rule_failures.is_empty();
+    if c.pass && !ctx.plan.streets[ctx.si].class_schedule.is_empty() {
+        // The check also judges each period of the street's class schedule, with every
+        // vendor's dimming on top of its poles' level; the search designs to the design
+        // class alone.
+        add_note(
+            &mut c,
+            "the night periods of the street's class schedule (with the vendor's dimming on \
+             top of this level) are not judged here: check the plan after applying",
+        );
+    }
     if c.pass
         && let Some(misses) = street_misses(ctx, &eval)
     {
@@ -91,12 +101,17 @@ pub(super) fn evaluate(
             ctx.class,
             misses.join(", ")
         );
-        c.note = Some(match c.note.take() {
-            Some(n) => format!("{n}; {says}"),
-            None => says,
-        });
+        add_note(&mut c, &says);
     }
     c
+}
+
+/// Adds `says` to `c`'s note.
+fn add_note(c: &mut Candidate, says: &str) {
+    c.note = Some(match c.note.take() {
+        Some(n) => format!("{n}; {says}"),
+        None => says.to_string(),
+    });
 }
 
 /// What the street as a whole misses of its class in `eval` (a stretch's search; `None`

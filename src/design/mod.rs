@@ -35,8 +35,10 @@
 //! have the same fast sums on the street's luminance fields (luminance per point and
 //! observer, veiling luminance per eye, REI's strips: the poles that stay once per
 //! layout grid, the candidate's once per layout, every level's L_avg, U_o, U_l, f_TI
-//! and REI from the two) and a bound from one pole's luminance on a straight strip
-//! (docs/architecture.md "Design search").
+//! and REI from the two), U_l on the lane centres first, and a straight model
+//! ([`model`]: one pole's luminance profile repeated at a layout's spacing) that
+//! bounds each geometry and picks the counts to sum in the order of the W/km it
+//! promises (docs/architecture.md "Design search").
 
 mod checked;
 mod context;

@@ -787,3 +787,21 @@ fn a_stretch_that_passes_beside_a_much_brighter_rest_says_the_street_misses() {
         );
     }
 }
+
+#[test]
+fn a_street_with_a_class_schedule_says_its_night_periods_are_not_judged() {
+    let mut p = plan(LightingClass::P4);
+    let ph = iso_photometry(400.0);
+    let req = request(one_geometry());
+    let plain = optimise(&p, &ph, &req, None).unwrap();
+    let best = plain.best().expect("a passing candidate");
+    assert!(!best.note.as_deref().unwrap_or_default().contains("night"));
+    p.streets[0].class_schedule = vec![("22:00".into(), LightingClass::P5)];
+    let scheduled = optimise(&p, &ph, &req, None).unwrap();
+    let best = scheduled.best().expect("a passing candidate");
+    let note = best.note.as_deref().unwrap_or_default();
+    assert!(
+        note.contains("night periods") && note.contains("not judged"),
+        "{note}"
+    );
+}
