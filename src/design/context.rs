@@ -51,6 +51,14 @@ pub(super) struct Context<'a> {
     pub rtable: Option<RTable>,
     pub lanes: u32,
     pub kept_own: Vec<usize>,
+    /// Whose poles the candidate replaces (it takes their vendor, and so its control
+    /// profile, for the night periods).
+    pub vendor: Option<String>,
+    /// Whether the check judges periods of the night on the street (a class schedule, a
+    /// vendor's control profile), and the energy model's lit minutes by local clock
+    /// minute for them (`None`: the model cannot run; every period counts).
+    pub periods: bool,
+    pub lit: Option<Vec<u32>>,
     /// Layouts judged by the fast sums / by the check.
     pub screened: AtomicUsize,
     pub confirmed: AtomicUsize,
@@ -407,6 +415,17 @@ pub(super) fn context<'a, T: Photometric>(
             street.id
         )));
     }
+    let periods = !street.class_schedule.is_empty()
+        || plan.vendors.iter().any(|v| v.control_profile.is_some());
+    let lit = if periods {
+        plan.energy
+            .check()
+            .and_then(|()| crate::energy::annual::schedule(plan, &plan.energy))
+            .ok()
+            .map(|(_, s)| s.histogram().to_vec())
+    } else {
+        None
+    };
     let index = SiteIndex::build(plan);
     let stations = pole_stations(&index);
     let own = stretch_poles(
@@ -531,6 +550,9 @@ pub(super) fn context<'a, T: Photometric>(
         plan,
         set,
         top: req.top,
+        vendor: req.stretch.vendor.clone(),
+        periods,
+        lit,
         base,
         base_index,
         base_lighting,

@@ -10,7 +10,8 @@ use crate::check::rules::{PoleStation, spacing_max_street};
 use crate::index::{SiteIndex, on_route, pole_stations};
 use crate::lighting::luminance::LuminanceValues;
 use crate::lighting::{
-    Lighting, Requirement, StreetEvaluation, classes, evaluate_street_alone, requirement,
+    Lighting, Requirement, StreetEvaluation, classes, evaluate_street_alone,
+    evaluate_street_with_periods, requirement,
 };
 use crate::plan::{LuminaireType, Plan, Pole};
 use std::sync::atomic::Ordering;
@@ -41,14 +42,25 @@ pub(super) fn evaluate(
             overhang_m: g.overhang_m,
             tilt_deg: g.tilt_deg,
             azimuth_deg: p.azimuth_deg,
-            vendor: "".into(),
+            vendor: ctx.vendor.as_deref().unwrap_or_default().into(),
             luminaire: luminaire.clone(),
         }));
     let n_poles = spread.poles.len();
     let index = SiteIndex::build(&plan);
     let stations = pole_stations(&index);
     let lighting = Lighting::new(&plan, &ctx.photometry);
-    let eval = evaluate_street_alone(&plan, &lighting, &index, &stations, ctx.si);
+    let eval = if ctx.periods {
+        evaluate_street_with_periods(
+            &plan,
+            &lighting,
+            &index,
+            &stations,
+            ctx.si,
+            ctx.lit.as_deref(),
+        )
+    } else {
+        evaluate_street_alone(&plan, &lighting, &index, &stations, ctx.si)
+    };
     let len_km = (ctx.to_m - ctx.from_m) / 1000.0;
     let installed_w = n_poles as f64 * power_at_level(t, level);
     let mut c = Candidate {
@@ -80,15 +92,13 @@ pub(super) fn evaluate(
     };
     judge(ctx, &eval, &mut c);
     c.pass = c.failures.is_empty() && c.rule_failures.is_empty();
-    if c.pass && !ctx.plan.streets[ctx.si].class_schedule.is_empty() {
-        // The check also judges each period of the street's class schedule, with every
-        // vendor's dimming on top of its poles' level; the search designs to the design
-        // class alone.
-        add_note(
-            &mut c,
-            "the night periods of the street's class schedule (with the vendor's dimming on \
-             top of this level) are not judged here: check the plan after applying",
-        );
+    if c.pass {
+        // The check also judges each period of the night (the street's class schedule,
+        // every vendor's dimming on top of its poles' level); the search designs to the
+        // design class alone and says what the layout then misses.
+        for p in night_misses(ctx, &eval) {
+            add_note(&mut c, &p);
+        }
     }
     if c.pass
         && let Some(misses) = street_misses(ctx, &eval)
@@ -104,6 +114,35 @@ pub(super) fn evaluate(
         add_note(&mut c, &says);
     }
     c
+}
+
+/// The periods of the night the street misses in `eval` (not the design class with
+/// every vendor at full, which is the design verdict), for people.
+fn night_misses(ctx: &Context, eval: &StreetEvaluation) -> Vec<String> {
+    eval.result
+        .periods
+        .iter()
+        .filter(|p| {
+            let design_at_full = p.class == ctx.class && p.levels.values().all(|&l| l == 1.0);
+            !(p.pass || design_at_full)
+        })
+        .map(|p| {
+            let levels: Vec<String> = p
+                .levels
+                .iter()
+                .map(|(v, l)| format!("{v} at {:.0} %", l * 100.0))
+                .collect();
+            format!(
+                "with the vendors' dimming the street then misses {}–{} (class {}): {} \
+                 (with {})",
+                p.from,
+                p.to,
+                p.class,
+                p.verdict.failures.join(", "),
+                levels.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Adds `says` to `c`'s note.

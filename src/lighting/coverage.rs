@@ -190,26 +190,12 @@ pub fn evaluate_with(
     };
     // Adaptive lighting: each luminaire's vendor group, the vendors' levels, and the lit
     // minutes of the year by local clock minute.
-    let vendor_ix: HashMap<&str, usize> = plan
-        .vendors
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.id.as_str(), i))
-        .collect();
+    let vendor_ix = vendor_index(plan);
     let adaptive = Adaptive {
         group_of: if classed.is_empty() {
             Vec::new()
         } else {
-            lighting
-                .luminaires
-                .iter()
-                .map(|l| {
-                    plan.poles
-                        .get(l.pole)
-                        .and_then(|p| vendor_ix.get(p.vendor.as_str()).copied())
-                        .unwrap_or(plan.vendors.len())
-                })
-                .collect()
+            vendor_groups(plan, lighting, &vendor_ix)
         },
         levels: VendorLevels::new(plan),
         lit: model.as_ref().map(|s| s.histogram()),
@@ -341,6 +327,51 @@ fn not_evaluable(plan: &Plan, index: &SiteIndex, si: usize) -> Option<Finding> {
     })
 }
 
+/// Each vendor's index in `plan.vendors`, by id.
+fn vendor_index(plan: &Plan) -> HashMap<&str, usize> {
+    plan.vendors
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.id.as_str(), i))
+        .collect()
+}
+
+/// Per luminaire of `lighting`, its pole's vendor group (`plan.vendors.len()`: none).
+fn vendor_groups(plan: &Plan, lighting: &Lighting, vendor_ix: &HashMap<&str, usize>) -> Vec<usize> {
+    lighting
+        .luminaires
+        .iter()
+        .map(|l| {
+            plan.poles
+                .get(l.pole)
+                .and_then(|p| vendor_ix.get(p.vendor.as_str()).copied())
+                .unwrap_or(plan.vendors.len())
+        })
+        .collect()
+}
+
+/// [`evaluate_street_alone`] with the street's periods of the night as `check` judges
+/// them (its class schedule, each vendor's control profile on its poles): `lit` the
+/// energy model's lit minutes by local clock minute (`None`: every period counts). For
+/// the arrangement search, which designs to the design class and reports the periods a
+/// candidate then misses.
+pub fn evaluate_street_with_periods(
+    plan: &Plan,
+    lighting: &Lighting,
+    index: &SiteIndex,
+    stations: &[Option<crate::index::PoleStation>],
+    si: usize,
+    lit: Option<&[u32]>,
+) -> Option<StreetEvaluation> {
+    let adaptive = Adaptive {
+        group_of: vendor_groups(plan, lighting, &vendor_index(plan)),
+        levels: VendorLevels::new(plan),
+        lit,
+        design_only: false,
+    };
+    evaluate_street_with(plan, lighting, index, stations, si, &adaptive)
+}
+
 /// One classed street `si` of `plan` evaluated as [`evaluate_with`] evaluates it (the
 /// same grid, luminaires and verdict, its sections' results included), without the
 /// rest of the plan's streets or the energy model: the installed power and energy of the
@@ -353,6 +384,24 @@ pub fn evaluate_street_alone(
     index: &SiteIndex,
     stations: &[Option<crate::index::PoleStation>],
     si: usize,
+) -> Option<StreetEvaluation> {
+    let design = Adaptive {
+        group_of: Vec::new(),
+        levels: VendorLevels::new(plan),
+        lit: None,
+        design_only: true,
+    };
+    evaluate_street_with(plan, lighting, index, stations, si, &design)
+}
+
+/// One street evaluated on its own with `adaptive` ([`evaluate_street_alone`]).
+fn evaluate_street_with(
+    plan: &Plan,
+    lighting: &Lighting,
+    index: &SiteIndex,
+    stations: &[Option<crate::index::PoleStation>],
+    si: usize,
+    adaptive: &Adaptive,
 ) -> Option<StreetEvaluation> {
     plan.streets.get(si)?.class?;
     if not_evaluable(plan, index, si).is_some() {
@@ -370,14 +419,8 @@ pub fn evaluate_street_alone(
         .iter()
         .filter_map(|&pi| stations[pi].map(|s| s.chainage_m))
         .collect();
-    let design = Adaptive {
-        group_of: Vec::new(),
-        levels: VendorLevels::new(plan),
-        lit: None,
-        design_only: true,
-    };
     evaluate_street(
-        plan, lighting, index, si, &chainages, &on_street, 0.0, 0.0, &design,
+        plan, lighting, index, si, &chainages, &on_street, 0.0, 0.0, adaptive,
     )
     .map(|(mut e, _)| {
         e.poles = on_street.len();

@@ -38,7 +38,8 @@ pub use classes::{
     LuminanceRequirement, Requirement, Verdict, luminance_verdict, requirement, verdict,
 };
 pub use coverage::{
-    Coverage, Energy, evaluate, evaluate_street_alone, evaluate_with, progress_total,
+    Coverage, Energy, evaluate, evaluate_street_alone, evaluate_street_with_periods, evaluate_with,
+    progress_total,
 };
 pub use luminaire::Luminaire;
 pub use optic::Optic;

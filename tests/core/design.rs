@@ -789,19 +789,40 @@ fn a_stretch_that_passes_beside_a_much_brighter_rest_says_the_street_misses() {
 }
 
 #[test]
-fn a_street_with_a_class_schedule_says_its_night_periods_are_not_judged() {
+fn a_best_that_misses_a_night_period_with_the_vendors_dimming_says_which() {
+    // V1 dims to 20 % from 22:00 to 06:00 and the street stays P4 all night: the best
+    // layout for V1 (designed to P4 at its own level) then misses P4 at night, as the
+    // check would say after applying it.
     let mut p = plan(LightingClass::P4);
     let ph = iso_photometry(400.0);
-    let req = request(one_geometry());
+    let mut req = request(one_geometry());
+    req.stretch.vendor = Some("V1".into());
     let plain = optimise(&p, &ph, &req, None).unwrap();
     let best = plain.best().expect("a passing candidate");
-    assert!(!best.note.as_deref().unwrap_or_default().contains("night"));
-    p.streets[0].class_schedule = vec![("22:00".into(), LightingClass::P5)];
-    let scheduled = optimise(&p, &ph, &req, None).unwrap();
-    let best = scheduled.best().expect("a passing candidate");
+    assert!(!best.note.as_deref().unwrap_or_default().contains("dimming"));
+    p.control_profiles = vec![lysplan::plan::energy::ControlProfile {
+        id: "night-20".into(),
+        name: "20 % at night".into(),
+        steps: vec![("22:00".into(), 0.2), ("06:00".into(), 1.0)],
+        presence: None,
+    }];
+    p.vendors[0].control_profile = Some("night-20".into());
+    let dimmed = optimise(&p, &ph, &req, None).unwrap();
+    let best = dimmed.best().expect("a passing candidate");
     let note = best.note.as_deref().unwrap_or_default();
     assert!(
-        note.contains("night periods") && note.contains("not judged"),
+        note.contains("misses 22:00–06:00 (class P4)") && note.contains("V1 at 20 %"),
         "{note}"
+    );
+    // Applied, the check says the same period.
+    let step = lysplan::edit::optimise::apply_step(&p, &req.stretch, best, "V1").unwrap();
+    let mut q = p.clone();
+    step.edit.apply(&mut q).unwrap();
+    let (findings, _) = lysplan::check::run_with_coverage(&q);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule.as_str() == "coverage.period" && f.message.contains("22:00–06:00")),
+        "{findings:?}"
     );
 }
