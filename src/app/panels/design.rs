@@ -653,9 +653,20 @@ fn results_ui(ui: &mut Ui, state: &mut AppState, d: &mut DesignUi) -> Option<Str
         });
     if let Some(n) = &c.note {
         ui.label(format!(
-            "Poles from {:.0} m to {:.0} m: {n}",
+            "Poles from {:.0} m to {:.0} m.",
             c.first_m, c.last_m
         ));
+        // One line per thing said; what the street then misses (as a whole, or in a
+        // period of the night) in the warning colour: the layout passes its stretch, and
+        // check will say these after "Use this".
+        let warn = ui.visuals().warn_fg_color;
+        for part in n.split("; ") {
+            if part.contains("misses") {
+                ui.colored_label(warn, part);
+            } else {
+                ui.label(part);
+            }
+        }
     }
     for m in c.misses() {
         ui.colored_label(FAIL, m);
