@@ -89,7 +89,8 @@ pub(super) struct Spread {
     pub poles: Vec<SpreadPole>,
     /// Whether the poles keep `spacing.min` (with every pole) and `placement.off_route`.
     pub rules_ok: bool,
-    /// The stretch's grid: per row, its D and the range of its points in `points`.
+    /// The stretch's grid: per row, its D and the range of its points in `points` (P and
+    /// C classes; empty for M).
     pub rows: Vec<(f64, std::ops::Range<usize>)>,
     pub points: Vec<Xy>,
     /// The light of the poles that stay at each point, lx.
@@ -327,7 +328,13 @@ impl Context<'_> {
         let on_street: Vec<(f64, f64, usize)> =
             keyed.into_iter().map(|(c, _, h, i)| (c, h, i)).collect();
         let cuts: Vec<f64> = on_street.iter().map(|p| p.0).collect();
-        let (rows, points) = self.stretch_grid(&cuts);
+        // The illuminance grid is what P and C are judged on; M on the luminance fields
+        // ([`Context::luminance`]), laid when first asked for.
+        let (rows, points) = if self.class.is_luminance() {
+            (Vec::new(), Vec::new())
+        } else {
+            self.stretch_grid(&cuts)
+        };
         let fixed_lx = points
             .iter()
             .map(|&p| self.base_lighting.e_h_for(Some(self.class), p))

@@ -13,12 +13,21 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-12)
 }
 
-fn check_street(street: &str, from_m: f64, to_m: f64) {
+/// The bundled plan and its photometry.
+fn bundled() -> (
+    crate::plan::Plan,
+    std::collections::HashMap<String, crate::photometry::Photometry>,
+) {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/plans/doll-living-lab.ron");
     let plan = crate::locate::load_any(&path).unwrap();
     let (photometry, _) = crate::lighting::load_photometry(&plan);
-    let req = Request {
+    (plan, photometry)
+}
+
+/// A search of `street` from `from_m` to `to_m` (every pole on it replaced) at `levels`.
+fn request(street: &str, from_m: f64, to_m: f64, levels: Vec<f64>) -> Request {
+    Request {
         stretch: Stretch {
             street: street.into(),
             from_m,
@@ -27,11 +36,31 @@ fn check_street(street: &str, from_m: f64, to_m: f64) {
         },
         luminaires: Vec::new(),
         set: SearchSet {
-            levels: vec![0.4, 0.75, 1.0],
+            levels,
             ..SearchSet::default()
         },
         top: super::DEFAULT_TOP,
-    };
+    }
+}
+
+/// `arrangement` at this height, tilt and overhang, the search set's setback.
+fn geometry(
+    ctx: &super::context::Context,
+    arrangement: Arrangement,
+    (height_m, tilt_deg, overhang_m): (f64, f64, f64),
+) -> Geometry {
+    Geometry {
+        arrangement,
+        height_m,
+        tilt_deg,
+        overhang_m,
+        setback_m: ctx.set.setback_m,
+    }
+}
+
+fn check_street(street: &str, from_m: f64, to_m: f64) {
+    let (plan, photometry) = bundled();
+    let req = request(street, from_m, to_m, vec![0.4, 0.75, 1.0]);
     let ctx = context(&plan, &photometry, &req).unwrap();
     assert!(ctx.class.is_luminance() && ctx.rtable.is_some());
     let t = &ctx.types[0];
@@ -45,13 +74,7 @@ fn check_street(street: &str, from_m: f64, to_m: f64) {
         (Arrangement::Opposite, 14, 12.0, 5.0, 0.0),
         (Arrangement::SingleRight, 9, 6.0, 15.0, 2.0),
     ] {
-        let g = Geometry {
-            arrangement,
-            height_m,
-            tilt_deg,
-            overhang_m,
-            setback_m: ctx.set.setback_m,
-        };
+        let g = geometry(&ctx, arrangement, (height_m, tilt_deg, overhang_m));
         let probe = super::search::probe_luminaire(height_m, tilt_deg, overhang_m, t.rotation_deg);
         let at: Vec<Optic> = ctx
             .set
@@ -129,28 +152,12 @@ fn m4_stretch_fast_sums_equal_the_check() {
 /// laid out whole (no pole of the plan on them): what the search's pruning rests on is
 /// that the model, relaxed by its slack, does not fail a layout the sums pass.
 fn model_against_sums(street: &str) {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/plans/doll-living-lab.ron");
-    let plan = crate::locate::load_any(&path).unwrap();
-    let (photometry, _) = crate::lighting::load_photometry(&plan);
+    let (plan, photometry) = bundled();
     let len = crate::frame::Polyline::from_lonlat(
         &plan.streets.iter().find(|s| s.id == street).unwrap().points,
     )
     .length();
-    let req = Request {
-        stretch: Stretch {
-            street: street.into(),
-            from_m: 0.0,
-            to_m: len,
-            vendor: None,
-        },
-        luminaires: Vec::new(),
-        set: SearchSet {
-            levels: vec![1.0],
-            ..SearchSet::default()
-        },
-        top: super::DEFAULT_TOP,
-    };
+    let req = request(street, 0.0, len, vec![1.0]);
     let ctx = context(&plan, &photometry, &req).unwrap();
     let t = &ctx.types[0];
     let table = &ctx.photometry[&t.id];
@@ -158,16 +165,8 @@ fn model_against_sums(street: &str) {
     let keep = 1.0 - super::model::SLACK;
     let mut worst = [f64::INFINITY; 3];
     for arrangement in Arrangement::ALL {
-        for (height_m, tilt_deg, overhang_m) in
-            [(6.0, 0.0, 0.0), (8.5, 5.0, 2.0), (11.0, 15.0, 1.0)]
-        {
-            let g = Geometry {
-                arrangement,
-                height_m,
-                tilt_deg,
-                overhang_m,
-                setback_m: ctx.set.setback_m,
-            };
+        for shape in [(6.0, 0.0, 0.0), (8.5, 5.0, 2.0), (11.0, 15.0, 1.0)] {
+            let g = geometry(&ctx, arrangement, shape);
             let model = super::model::Profiles::new(
                 &full,
                 t.rotation_deg,

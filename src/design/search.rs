@@ -49,7 +49,8 @@ struct Job {
     radii: Vec<f64>,
     rei_radii: Vec<f64>,
     /// The light one pole puts on the stretch, summed along a straight strip: E_avg of
-    /// the stretch ≤ poles × level × this / length (lx·m); M classes: L_avg (cd/m²·m).
+    /// the stretch ≤ poles × level × this / length (lx·m); unused for M classes, whose
+    /// bound is the straight model's (`model`).
     strip_lx_m: f64,
     /// Station counts the site rules allow.
     lo: usize,
@@ -304,27 +305,14 @@ pub(super) fn run(ctx: &Context, progress: Option<&Progress>) -> Vec<Candidate> 
     }
     let strip = |j: &mut Job| {
         let o = &optics[j.ty];
-        j.strip_lx_m = match &ctx.rtable {
-            Some(t) if ctx.class.is_luminance() => {
-                let max_gap = r.max_spacing_m.min(r.max_spacing_to_height * j.g.height_m);
-                let before = crate::lighting::luminance::OBSERVER_BEFORE_M;
-                strip_luminance(
-                    ctx,
-                    &o.full,
-                    o.t.rotation_deg,
-                    &j.g,
-                    t,
-                    &[before, before + max_gap],
-                )
-            }
-            _ => strip_light(
-                ctx,
-                &o.full,
-                o.t.rotation_deg,
-                &j.g,
-                j.radii.last().copied().unwrap_or(0.0),
-            ),
-        };
+        // (M classes are bounded by the straight model, [`model_level`].)
+        j.strip_lx_m = strip_light(
+            ctx,
+            &o.full,
+            o.t.rotation_deg,
+            &j.g,
+            j.radii.last().copied().unwrap_or(0.0),
+        );
     };
     // The light of the poles that stay, averaged on the stretch (on the grid of a layout
     // of the first arrangement; the same light on any other grid); M: their L_avg.
@@ -405,25 +393,7 @@ fn model_level(ctx: &Context, p: &Profiles, job: &Job, n: usize, e_fixed: f64) -
     if e.u_o < m.u_o * keep || e.u_l < m.u_l * keep || l.is_nan() || l <= 0.0 {
         return None;
     }
-    snap_up(
-        &ctx.set.levels,
-        (m.l_avg_cd_m2 * keep - e_fixed) / e.l_avg_cd_m2,
-    )
-}
-
-/// [`strip_light`] for the M classes: the luminance one luminaire of geometry `g` puts
-/// on a straight strip of the street, each lane's observer `backs` metres before the
-/// point (cd/m²·m).
-fn strip_luminance(
-    ctx: &Context,
-    optic: &Optic,
-    rotation_deg: f64,
-    g: &Geometry,
-    t: &crate::lighting::surface::RTable,
-    backs: &[f64],
-) -> f64 {
-    let l = strip_pole(ctx, g, rotation_deg);
-    crate::lighting::luminance_parts::strip_luminance(&l, optic, t, ctx.width_m, ctx.lanes, backs)
+    snap_up(&ctx.set.levels, (m.l_avg_cd_m2 * keep - e_fixed) / l)
 }
 
 /// The weighted average of the light of the poles that stay on `s`'s stretch, lx.

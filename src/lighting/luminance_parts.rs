@@ -9,8 +9,9 @@
 //! values equal the check's up to the order of the final additions.
 
 use super::luminance::{
-    LRow, LuminanceValues, OBSERVER_BEFORE_M, REI_REACH_H, REI_STRIP_M, Sight, TI_AHEAD_M, along,
-    average_uniformity, field_box, field_ti, field_u_l, lane_offsets, ti_box,
+    LRow, LuminanceValues, OBSERVER_BEFORE_M, REI_REACH_H, REI_STRIP_M, Sight, along,
+    average_uniformity, field_box, field_ti, field_u_l, lane_offsets, sight_line, term_of, ti_box,
+    veil_of,
 };
 use super::surface::RTable;
 use super::{Lighting, Luminaire, Optic, grid};
@@ -374,18 +375,11 @@ impl LuminanceGrid {
         }
     }
 
-    /// The observer-independent part of luminaire `l`'s luminance at road point `p`
-    /// (`cd` its maintained intensity at (C, γ)): I / h² and the r-table's tan γ nodes;
-    /// `None` beyond the table.
+    /// [`term_of`] with the r-table's tan γ nodes.
     #[inline]
     fn term(&self, l: &Luminaire, p: Xy, cd: impl Fn(f64, f64) -> f64) -> Option<(f64, TanNodes)> {
-        let h = l.height_m;
-        let tan_g = l.xy.dist2(p).sqrt() / h;
-        if tan_g.is_nan() || tan_g > self.max_tan {
-            return None;
-        }
-        let (c, g) = l.c_gamma(p);
-        Some((cd(c, g) / (h * h), self.t.tan_nodes(tan_g)))
+        let (base, tan_g) = term_of(l, p, self.max_tan, cd)?;
+        Some((base, self.t.tan_nodes(tan_g)))
     }
 
     /// Per observer and eye step, the veiling luminance of the `own` luminaires in the
@@ -412,34 +406,13 @@ impl LuminanceGrid {
         if ti.is_empty() {
             return out;
         }
-        let down = super::luminance::SIGHT_DOWN_DEG.to_radians();
         for (e, &(eye, dir)) in f.eyes.iter().enumerate() {
-            let s = [dir.x * down.cos(), dir.y * down.cos(), -down.sin()];
+            let s = sight_line(dir);
             let mut sum = 0.0;
             for &k in &ti {
-                let l = &lums[k];
-                let v = [
-                    l.xy.x - eye.x,
-                    l.xy.y - eye.y,
-                    l.height_m - super::luminance::EYE_HEIGHT_M,
-                ];
-                let horiz = v[0].hypot(v[1]);
-                let ahead = v[0] * dir.x + v[1] * dir.y;
-                if ahead <= 0.0 || ahead > TI_AHEAD_M {
-                    continue;
+                if let Some(v) = veil_of(&lums[k], eye, dir, s, |c, g| cd(k, c, g)) {
+                    sum += v;
                 }
-                if v[2].atan2(horiz).to_degrees() > super::luminance::CAR_ROOF_DEG {
-                    continue;
-                }
-                let d2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
-                let cos_t = (v[0] * s[0] + v[1] * s[1] + v[2] * s[2]) / d2.sqrt();
-                let theta = cos_t.clamp(-1.0, 1.0).acos().to_degrees();
-                if theta > 60.0 {
-                    continue;
-                }
-                let (c, g) = l.c_gamma_to(eye, super::luminance::EYE_HEIGHT_M);
-                let e_eye = cd(k, c, g) * cos_t / d2;
-                sum += 10.0 * e_eye / theta.max(1.5).powi(2);
             }
             out[e] = sum;
         }
@@ -580,7 +553,7 @@ fn field_geom(line: &Polyline, field: &grid::Field, width_m: f64, lanes: u32) ->
 }
 
 /// The luminance of luminaire `l` at road point `p` on a straight street running grid
-/// east (as [`strip_luminance`] lays it), seen from each of `observers`, into `out`
+/// east (grid east along y = 0, lane 0 on the right), seen from each of `observers`, into `out`
 /// (zero outside the window or the table).
 fn straight_term(
     l: &Luminaire,
@@ -592,12 +565,10 @@ fn straight_term(
 ) {
     out.iter_mut().for_each(|v| *v = 0.0);
     let h = l.height_m;
-    let tan_g = l.xy.dist2(p).sqrt() / h;
-    if tan_g.is_nan() || tan_g > t.max_tan_gamma() {
+    let Some((base, tan_g)) = term_of(l, p, t.max_tan_gamma(), |c, g| optic.maintained_cd(c, g))
+    else {
         return;
-    }
-    let (c, g) = l.c_gamma(p);
-    let base = optic.maintained_cd(c, g) / (h * h);
+    };
     let nodes = t.tan_nodes(tan_g);
     let (dx, dy) = (l.xy.x - p.x, l.xy.y - p.y);
     for (v, &o) in out.iter_mut().zip(observers) {
@@ -608,7 +579,7 @@ fn straight_term(
 }
 
 /// One luminaire's luminance on a straight street running grid east along y = 0,
-/// `width_m` wide with `lanes` lanes (as [`strip_luminance`] lays it): at each point
+/// `width_m` wide with `lanes` lanes (grid east along y = 0, lane 0 on the right): at each point
 /// across (3 per lane, lane by lane) and each position `xs` along, seen by each lane's
 /// observer `back_m` before the point on its lane's centre line; cd/m². Indexed
 /// `[(j * points_across + i) * xs.len() + k]` for observer lane `j`, point `i`, `xs[k]`.
@@ -650,48 +621,4 @@ pub fn straight_profiles(
         }
     }
     out
-}
-
-/// The luminance luminaire `l` puts on a straight street running grid east along y = 0,
-/// `width_m` wide with `lanes` lanes, summed along it in 1 m steps per point across (of
-/// the lanes' points), seen by each lane's observer `backs` metres before the point (the
-/// most of those): the highest lane, cd/m²·m. What one luminaire adds to a long
-/// stretch's L_avg times its length, for bounds.
-pub fn strip_luminance(
-    l: &Luminaire,
-    optic: &Optic,
-    t: &RTable,
-    width_m: f64,
-    lanes: u32,
-    backs: &[f64],
-) -> f64 {
-    let lanes = lanes.clamp(1, 12);
-    let h = l.height_m;
-    if !(h.is_finite() && h > 0.0) {
-        return 0.0;
-    }
-    let reach = h * t.max_tan_gamma().min(FIELD_REACH_H) + l.xy.x.abs();
-    let steps = reach.min(2000.0).ceil() as i64;
-    let offs: Vec<f64> = (0..lanes)
-        .flat_map(|j| lane_offsets(width_m, lanes, j).0)
-        .collect();
-    let mut best = 0.0_f64;
-    let mut v = vec![0.0; backs.len()];
-    let mut observers = vec![Xy::default(); backs.len()];
-    for j in 0..lanes {
-        let centre = lane_offsets(width_m, lanes, j).1;
-        let mut sum = 0.0;
-        for i in -steps..=steps {
-            for &o in &offs {
-                let p = Xy::new(l.xy.x + i as f64, o);
-                for (ob, &b) in observers.iter_mut().zip(backs) {
-                    *ob = Xy::new(p.x - b, centre);
-                }
-                straight_term(l, optic, t, p, &observers, &mut v);
-                sum += v.iter().copied().fold(0.0, f64::max);
-            }
-        }
-        best = best.max(sum);
-    }
-    best / offs.len() as f64
 }
