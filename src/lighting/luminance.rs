@@ -40,6 +40,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 mod levels;
+mod terms;
+
+pub(super) use terms::{sight_line, term_of, veil_of};
 
 /// Eye height of the observer above the road, m.
 pub const EYE_HEIGHT_M: f64 = 1.5;
@@ -163,27 +166,6 @@ fn term(lighting: &Lighting, k: usize, p: Xy, t: &RTable) -> Option<(f64, f64)> 
     term_of(&lighting.luminaires[k], p, t.max_tan_gamma(), |c, g| {
         lighting.maintenance_factor * lighting.tables[lighting.table_of[k]].intensity(c, g)
     })
-}
-
-/// [`term`] of luminaire `l` whose maintained intensity at (C, γ) is `cd`, the table
-/// ending at tan γ `max_tan`: cd / h² and tan γ. The one place the luminance
-/// calculation, the search's sums (`luminance_parts`) and its straight model compute it.
-#[inline]
-pub(super) fn term_of(
-    l: &super::Luminaire,
-    p: Xy,
-    max_tan: f64,
-    cd: impl Fn(f64, f64) -> f64,
-) -> Option<(f64, f64)> {
-    let h = l.height_m;
-    // sqrt of the sum of squares, not hypot: metres on a site never overflow, and this is
-    // the luminance calculation's innermost loop.
-    let tan_g = l.xy.dist2(p).sqrt() / h;
-    if tan_g.is_nan() || tan_g > max_tan {
-        return None;
-    }
-    let (c, g) = l.c_gamma(p);
-    Some((cd(c, g) / (h * h), tan_g))
 }
 
 /// What one luminaire adds at `p` seen from `o`: (L cd/m², β°, tan γ); `None` outside the
@@ -355,44 +337,6 @@ impl Lighting {
             }
         }
     }
-}
-
-/// The driver's line of sight along `dir`, looking [`SIGHT_DOWN_DEG`] down.
-pub(super) fn sight_line(dir: Xy) -> [f64; 3] {
-    let down = SIGHT_DOWN_DEG.to_radians();
-    [dir.x * down.cos(), dir.y * down.cos(), -down.sin()]
-}
-
-/// The veiling luminance luminaire `l` (maintained intensity `cd` at (C, γ)) puts on an
-/// eye at `eye` looking along `dir` (its line of sight `s`, [`sight_line`]); `None` when
-/// it is behind, beyond [`TI_AHEAD_M`], above the car roof or more than 60° off the line
-/// of sight. The one place the check and the search's sums (`luminance_parts`) compute it.
-#[inline]
-pub(super) fn veil_of(
-    l: &super::Luminaire,
-    eye: Xy,
-    dir: Xy,
-    s: [f64; 3],
-    cd: impl Fn(f64, f64) -> f64,
-) -> Option<f64> {
-    let v = [l.xy.x - eye.x, l.xy.y - eye.y, l.height_m - EYE_HEIGHT_M];
-    let horiz = v[0].hypot(v[1]);
-    let ahead = v[0] * dir.x + v[1] * dir.y;
-    if ahead <= 0.0 || ahead > TI_AHEAD_M {
-        return None;
-    }
-    if v[2].atan2(horiz).to_degrees() > CAR_ROOF_DEG {
-        return None;
-    }
-    let d2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
-    let cos_t = (v[0] * s[0] + v[1] * s[1] + v[2] * s[2]) / d2.sqrt();
-    let theta = cos_t.clamp(-1.0, 1.0).acos().to_degrees();
-    if theta > 60.0 {
-        return None;
-    }
-    let (c, g) = l.c_gamma_to(eye, EYE_HEIGHT_M);
-    let e_eye = cd(c, g) * cos_t / d2;
-    Some(10.0 * e_eye / theta.max(1.5).powi(2))
 }
 
 /// Threshold increment f_TI, %, from the veiling luminance and the road's average
